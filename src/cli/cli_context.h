@@ -1,0 +1,29 @@
+// What every `tandem` subcommand shares: the global options and how the store URI is resolved.
+#pragma once
+
+#include <memory>
+#include <string>
+
+namespace CLI {
+class App;
+}
+
+namespace tandem::store {
+class Store;
+}
+
+namespace tandem::cli {
+
+struct CliContext {
+  std::string store_flag;  // --store, empty when not given
+
+  // --store flag, then $TANDEM_STORE, then lmdb://./tandem-data (DESIGN.md, store contract).
+  std::string store_uri() const;
+  std::unique_ptr<store::Store> open_store() const;
+};
+
+// Each command group registers its subcommands on the root app; the callbacks capture `ctx`,
+// which outlives parsing. Declared here, defined in <group>_commands.cc.
+void register_store_commands(CLI::App& app, CliContext& ctx);
+
+}  // namespace tandem::cli

@@ -1,0 +1,30 @@
+// tandem: the command-line entry point. Subcommand groups live in <group>_commands.cc.
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "cli/cli_context.h"
+#include "core/error.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"tandem: one strategy, backtested and traded live on Interactive Brokers"};
+  app.require_subcommand(1);
+  tandem::cli::CliContext ctx;
+  app.add_option("--store", ctx.store_flag,
+                 "store URI: lmdb://PATH, mem://, s3://HOST:PORT:BUCKET (default: $TANDEM_STORE, "
+                 "then lmdb://./tandem-data)");
+
+  tandem::cli::register_store_commands(app, ctx);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const tandem::Error& e) {
+    std::cerr << "tandem: error: " << e.what() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "tandem: internal error: " << e.what() << "\n";
+    return 2;
+  }
+  return 0;
+}
