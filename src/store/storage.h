@@ -1,0 +1,87 @@
+// The backend seam: an ordered key → bytes store. The version chain, codecs and compaction above
+// it never know which backend they run on (mem/, lmdb/, later s3/). Keys are printable ASCII
+// (see store/keys.h for the layout); values are arbitrary bytes.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tandem::store {
+
+struct KeyValue {
+  std::string key;
+  std::string value;
+};
+
+struct ListRange {
+  std::string_view prefix;       // only keys starting with this
+  std::string_view start_after;  // if non-empty: only keys strictly after it in scan direction
+  std::size_t limit = SIZE_MAX;
+  bool reverse = false;  // descending key order
+};
+
+// A consistent point-in-time view: every read through one view sees the same committed state
+// (LMDB: one read transaction; mem: a shared lock). Keep views short-lived.
+class StorageView {
+ public:
+  virtual ~StorageView() = default;
+  virtual std::optional<std::string> get(std::string_view key) const = 0;
+  // Calls `use` with the value's bytes without copying where the backend can (valid only during
+  // the call); returns false, without calling, if the key is absent.
+  virtual bool visit(std::string_view key,
+                     const std::function<void(std::string_view)>& use) const = 0;
+  virtual std::vector<std::string> list(const ListRange& range) const = 0;
+  virtual std::vector<KeyValue> scan(const ListRange& range) const = 0;
+};
+
+// What a commit writes besides its blobs.
+struct Mutation {
+  std::vector<KeyValue> puts;
+  std::vector<std::string> removes;
+};
+
+class Storage {
+ public:
+  virtual ~Storage() = default;
+
+  // For messages: the URI or path.
+  virtual std::string describe() const = 0;
+
+  virtual std::unique_ptr<StorageView> read_view() const = 0;
+
+  // The one operation whose mechanics differ by backend: an atomic, serialized
+  // read-modify-write. Writes `blobs` (new, immutable keys — segments), then calls `decide`
+  // with a view of the current state (which includes the blobs) and applies the Mutation it
+  // returns (version record, head, removals). Concurrent commits — from threads or processes —
+  // are serialized: each decide sees every earlier commit. If decide throws, nothing is written
+  // and the exception propagates. decide may be called more than once (after a transparent
+  // retry, e.g. LMDB map growth), so it must depend only on the view.
+  //   mem:  one exclusive lock.  lmdb: one write transaction (serialized across processes by
+  //   LMDB's lock file; all of it lands or none of it does).
+  //   s3 (future): blobs are put as objects first; records are named uniquely per writer and
+  //   ordered when read, since S3 has no transactions (see docs/store.md).
+  virtual void commit(std::vector<KeyValue> blobs,
+                      const std::function<Mutation(const StorageView& view)>& decide) = 0;
+
+  // Conveniences over read_view() and commit().
+  std::optional<std::string> get(std::string_view key) const { return read_view()->get(key); }
+  std::vector<std::string> list(const ListRange& range) const { return read_view()->list(range); }
+  void put(std::string key, std::string value) {
+    Mutation m;
+    m.puts.push_back({std::move(key), std::move(value)});
+    commit({}, [&](const StorageView&) { return m; });
+  }
+  void remove(std::string key) {
+    Mutation m;
+    m.removes.push_back(std::move(key));
+    commit({}, [&](const StorageView&) { return m; });
+  }
+};
+
+}  // namespace tandem::store
