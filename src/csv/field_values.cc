@@ -1,7 +1,9 @@
 #include "csv/field_values.h"
 
 #include <charconv>
+#include <cmath>
 #include <cstdio>
+#include <limits>
 
 namespace tandem::csv {
 namespace {
@@ -53,7 +55,10 @@ bool parse_float64(std::string_view text, double& out) {
   const char* end = text.data() + text.size();
   auto [ptr, ec] = std::from_chars(text.data(), end, out, std::chars_format::general);
   // Out of range (1e999) is refused rather than silently becoming infinity or zero.
-  return ec == std::errc() && ptr == end;
+  if (ec != std::errc() || ptr != end) return false;
+  // "nan(123)" and "-nan" carry payload and sign bits; one canonical NaN keeps equal data equal.
+  if (std::isnan(out)) out = std::numeric_limits<double>::quiet_NaN();
+  return true;
 }
 
 bool parse_bool(std::string_view text, bool& out, bool accept_numeric_and_short_forms) {
