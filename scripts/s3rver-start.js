@@ -1,0 +1,106 @@
+#!/usr/bin/env node
+// Starts the S3-compatible test server (npm s3rver, pinned in tests/e2e/package.json) on a free
+// loopback port with a fresh temporary data directory, prints "PORT" on the first line of stdout
+// once it accepts requests, and runs until stdin closes or it gets SIGTERM/SIGINT; the data
+// directory is removed on exit. Tests spawn it with a pipe on stdin, so the server also goes away
+// when the test process dies without cleaning up.
+//
+//   node --openssl-legacy-provider scripts/s3rver-start.js [--bucket NAME]... [--port N]
+//
+// The flag matters: s3rver 3.7.1 encrypts ListObjectsV2 continuation tokens with DES, which
+// OpenSSL 3 only offers through its legacy provider; without it every truncated listing fails
+// with HTTP 500. The script refuses to start when DES is unavailable.
+//
+// s3rver accepts any well-formed SigV4 request from its built-in account (access key S3RVER,
+// secret S3RVER) without checking the signature itself (see docs/s3.md).
+'use strict';
+
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+function loadS3rver() {
+  const candidates = [
+    path.join(__dirname, '..', 'tests', 'e2e', 'node_modules', 's3rver'),
+    's3rver',
+  ];
+  for (const candidate of candidates) {
+    try {
+      return require(candidate);
+    } catch (err) {
+      if (err.code !== 'MODULE_NOT_FOUND') throw err;
+    }
+  }
+  process.stderr.write(
+      's3rver-start: the npm package s3rver is not installed; run `npm ci` in tests/e2e\n');
+  process.exit(2);
+}
+
+function parseArgs(argv) {
+  const args = {buckets: [], port: 0};
+  for (let i = 0; i < argv.length; i++) {
+    const value = argv[i + 1];
+    if (argv[i] === '--bucket' && value !== undefined) {
+      args.buckets.push(value);
+      i++;
+    } else if (argv[i] === '--port' && value !== undefined && /^\d+$/.test(value)) {
+      args.port = Number(value);
+      i++;
+    } else {
+      process.stderr.write(`s3rver-start: unknown or incomplete argument "${argv[i]}"\n`);
+      process.exit(2);
+    }
+  }
+  return args;
+}
+
+function checkDesAvailable() {
+  try {
+    require('crypto').createCipheriv('des', Buffer.alloc(8), Buffer.alloc(8));
+  } catch (err) {
+    process.stderr.write(
+        's3rver-start: DES is unavailable, so s3rver could not page listings; run it as ' +
+        '`node --openssl-legacy-provider scripts/s3rver-start.js`\n');
+    process.exit(2);
+  }
+}
+
+async function main() {
+  checkDesAvailable();
+  const S3rver = loadS3rver();
+  const args = parseArgs(process.argv.slice(2));
+  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-s3rver-'));
+  const server = new S3rver({
+    address: '127.0.0.1',
+    port: args.port,
+    directory,
+    silent: true,
+    configureBuckets: args.buckets.map(name => ({name})),
+  });
+
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    const done = () => {
+      fs.rmSync(directory, {recursive: true, force: true});
+      process.exit(0);
+    };
+    server.close().then(done, done);
+    // Keep-alive connections can hold close() open; the data directory goes regardless.
+    setTimeout(done, 2000).unref();
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.stdin.on('end', stop);
+  process.stdin.on('error', stop);
+  process.stdin.resume();
+
+  const address = await server.run();
+  process.stdout.write(`${address.port}\n`);
+}
+
+main().catch(err => {
+  process.stderr.write(`s3rver-start: ${err.stack || err}\n`);
+  process.exit(1);
+});
