@@ -1,0 +1,508 @@
+#include "backtest/backtest_account.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "broker/order_sizing.h"
+#include "core/error.h"
+
+namespace tandem::backtest {
+namespace {
+
+// Cash and share comparisons tolerate rounding residue of this size.
+constexpr double kCashEpsilon = 1e-6;
+constexpr double kShareEpsilon = 1e-9;
+
+void check_price(const std::optional<double>& price, std::string_view name, OrderType type,
+                 std::string_view where) {
+  if (!price) {
+    throw Error(fmt::format("{} order needs a {}", order_type_name(type), name),
+                std::string(where));
+  }
+  if (!(*price > 0) || !std::isfinite(*price)) {
+    throw Error(fmt::format("{} must be a positive price, got {}", name, *price),
+                std::string(where));
+  }
+}
+
+void check_order_prices(const Order& order, std::string_view where) {
+  bool needs_limit =
+      order.order_type == OrderType::kLimit || order.order_type == OrderType::kStopLimit;
+  bool needs_stop =
+      order.order_type == OrderType::kStop || order.order_type == OrderType::kStopLimit;
+  if (needs_limit) check_price(order.limit_price, "limit price", order.order_type, where);
+  if (needs_stop) check_price(order.stop_price, "stop price", order.order_type, where);
+  if (!needs_limit && order.limit_price) {
+    throw Error(
+        fmt::format("{} order cannot carry a limit price", order_type_name(order.order_type)),
+        std::string(where));
+  }
+  if (!needs_stop && order.stop_price) {
+    throw Error(
+        fmt::format("{} order cannot carry a stop price", order_type_name(order.order_type)),
+        std::string(where));
+  }
+}
+
+ExchangeOrder exchange_order(const Order& order) {
+  return ExchangeOrder{order.order_id,    order.action,     order.order_type, order.total_quantity,
+                       order.limit_price, order.stop_price, order.tif};
+}
+
+}  // namespace
+
+BacktestAccount::BacktestAccount(AccountSettings settings, const MarketState& market,
+                                 broker::AccountRecorder& recorder)
+    : settings_(std::move(settings)),
+      market_(market),
+      recorder_(recorder),
+      exchange_(settings_.fill_model, settings_.slippage_bps, market.size()),
+      cash_(settings_.initial_cash),
+      account_position_(market.size(), 0.0),
+      traded_today_(market.size(), false) {
+  if (!(settings_.initial_cash > 0) || !std::isfinite(settings_.initial_cash)) {
+    throw Error(fmt::format("initial cash must be positive, got {}", settings_.initial_cash),
+                "--cash");
+  }
+}
+
+std::size_t BacktestAccount::add_strategy(std::string key, broker::EquityAllocation allocation) {
+  for (const StrategyAccount& existing : strategies_) {
+    if (existing.key == key) {
+      throw Error(
+          "two strategies share the key '" + key + "'; give one another key (NAME:SYMBOL@KEY)",
+          "--strategy");
+    }
+  }
+  StrategyAccount strategy;
+  strategy.key = std::move(key);
+  strategy.allocation = std::move(allocation);
+  strategies_.push_back(std::move(strategy));
+  return strategies_.size() - 1;
+}
+
+void BacktestAccount::start() {
+  double total = total_equity();
+  for (StrategyAccount& strategy : strategies_)
+    strategy.capital = strategy.allocation.equity(total);
+}
+
+std::size_t BacktestAccount::symbol_index(const Contract& contract, std::string_view where) const {
+  if (auto index = market_.find(contract.symbol)) return *index;
+  std::string known;
+  for (std::size_t i = 0; i < market_.size() && i < 20; ++i) {
+    known += (i == 0 ? "" : ", ") + market_.contract(i).symbol;
+  }
+  throw Error("unknown contract '" + contract.symbol + "': not an instrument of this backtest (" +
+                  known + ")",
+              std::string(where));
+}
+
+double BacktestAccount::last_price(const Contract& contract, std::string_view where) const {
+  std::size_t symbol = symbol_index(contract, where);
+  if (!market_.has_price(symbol)) {
+    throw Error("no price for '" + contract.symbol + "' yet: none of its bars has arrived",
+                std::string(where));
+  }
+  return market_.last_close(symbol);
+}
+
+double BacktestAccount::total_equity() const {
+  double equity = cash_;
+  for (std::size_t symbol = 0; symbol < account_position_.size(); ++symbol) {
+    if (account_position_[symbol] != 0) {
+      equity += account_position_[symbol] * market_.last_close(symbol) *
+                market_.contract(symbol).multiplier;
+    }
+  }
+  return equity;
+}
+
+double BacktestAccount::strategy_equity(std::size_t strategy) const {
+  return strategies_[strategy].allocation.equity(total_equity());
+}
+
+broker::TradeHandle BacktestAccount::place(std::size_t strategy, const Contract& contract,
+                                           Order order, std::optional<double> size) {
+  StrategyAccount& owner = strategies_[strategy];
+  std::string where = "place_order (strategy " + owner.key + ")";
+  std::size_t symbol = symbol_index(contract, where);
+  double price = last_price(contract, where);
+  check_order_prices(order, where);
+  if (size) {
+    if (order.total_quantity != 0) {
+      throw Error("an order placed by size must not also carry a quantity", where);
+    }
+    order.total_quantity = broker::quantity_for_size(*size, strategy_equity(strategy), price,
+                                                     settings_.fractional, where);
+  } else {
+    broker::check_explicit_quantity(order.total_quantity, settings_.fractional, where);
+  }
+  auto trade = std::make_shared<Trade>();
+  trade->contract = market_.contract(symbol);
+  trade->order = std::move(order);
+  trade->order.order_id = static_cast<std::int64_t>(orders_.size()) + 1;
+  trade->order.perm_id = trade->order.order_id;
+  trade->order.order_ref = owner.key;
+  trade->order.account = settings_.account_id;
+  trade->state = OrderState{OrderStatus::kPendingSubmit, 0, trade->order.total_quantity, 0};
+  trade->log.push_back({market_.now(), OrderStatus::kPendingSubmit, ""});
+  recorder_.record(broker::make_order_event_row(market_.now(), *trade, ""));
+  orders_.push_back(OrderRecord{trade, strategy, symbol, false});
+  owner.order_ids.push_back(trade->order.order_id);
+  new_orders_.push_back(trade->order.order_id);
+  return trade;
+}
+
+BacktestAccount::OrderRecord& BacktestAccount::owned_order(std::size_t strategy,
+                                                           const broker::TradeHandle& trade,
+                                                           std::string_view where) {
+  if (!trade) throw Error("no trade given", std::string(where));
+  std::int64_t id = trade->order.order_id;
+  if (id < 1 || id > static_cast<std::int64_t>(orders_.size()) ||
+      orders_[static_cast<std::size_t>(id - 1)].trade.get() != trade.get()) {
+    throw Error(fmt::format("order {} was not placed through this broker", id), std::string(where));
+  }
+  OrderRecord& record = orders_[static_cast<std::size_t>(id - 1)];
+  if (record.strategy != strategy) {
+    throw Error(
+        fmt::format("order {} belongs to strategy {}", id, strategies_[record.strategy].key),
+        std::string(where));
+  }
+  return record;
+}
+
+void BacktestAccount::cancel(std::size_t strategy, const broker::TradeHandle& handle) {
+  std::string where = "cancel_order (strategy " + strategies_[strategy].key + ")";
+  OrderRecord& record = owned_order(strategy, handle, where);
+  OrderStatus status = record.trade->state.status;
+  if (status == OrderStatus::kCancelled || status == OrderStatus::kApiCancelled ||
+      status == OrderStatus::kPendingCancel) {
+    return;  // already cancelled or being cancelled
+  }
+  if (is_done(status)) {
+    throw Error(fmt::format("order {} is already {}; nothing to cancel",
+                            record.trade->order.order_id, order_status_name(status)),
+                where);
+  }
+  if (record.submitted) exchange_.cancel(record.symbol, record.trade->order.order_id);
+  // An order not yet submitted is skipped by process_new_orders once it is done.
+  change_status(record, OrderStatus::kPendingCancel, market_.now(), "cancel requested");
+  change_status(record, OrderStatus::kCancelled, market_.now(), "cancelled by the strategy");
+}
+
+void BacktestAccount::modify(std::size_t strategy, const broker::TradeHandle& handle,
+                             const broker::OrderChanges& changes) {
+  std::string where = "modify_order (strategy " + strategies_[strategy].key + ")";
+  OrderRecord& record = owned_order(strategy, handle, where);
+  Trade& trade = *record.trade;
+  if (trade.is_done() || trade.state.status == OrderStatus::kPendingCancel) {
+    throw Error(fmt::format("order {} is {}; it can no longer be modified", trade.order.order_id,
+                            order_status_name(trade.state.status)),
+                where);
+  }
+  Order changed = trade.order;
+  std::string what;
+  if (changes.total_quantity) {
+    broker::check_explicit_quantity(*changes.total_quantity, settings_.fractional, where);
+    what += fmt::format(" quantity {}->{}", changed.total_quantity, *changes.total_quantity);
+    changed.total_quantity = *changes.total_quantity;
+  }
+  if (changes.limit_price) {
+    what += fmt::format(" limit {}->{}", changed.limit_price.value_or(0), *changes.limit_price);
+    changed.limit_price = changes.limit_price;
+  }
+  if (changes.stop_price) {
+    what += fmt::format(" stop {}->{}", changed.stop_price.value_or(0), *changes.stop_price);
+    changed.stop_price = changes.stop_price;
+  }
+  if (changes.tif) {
+    what += fmt::format(" tif {}->{}", time_in_force_name(changed.tif),
+                        time_in_force_name(*changes.tif));
+    changed.tif = *changes.tif;
+  }
+  if (what.empty()) throw Error("no change given", where);
+  check_order_prices(changed, where);
+  trade.order = changed;
+  trade.state.remaining = changed.total_quantity;
+  if (record.submitted) {
+    if (ExchangeOrder* resting = exchange_.find(record.symbol, changed.order_id)) {
+      *resting = exchange_order(changed);
+    }
+  }
+  change_status(record, trade.state.status, market_.now(), "modified:" + what);
+}
+
+void BacktestAccount::process_new_orders() {
+  std::vector<std::int64_t> ids;
+  ids.swap(new_orders_);
+  for (std::int64_t id : ids) {
+    OrderRecord& record = orders_[static_cast<std::size_t>(id - 1)];
+    if (record.trade->is_done()) continue;  // cancelled before it was submitted
+    record.submitted = true;
+    change_status(record, OrderStatus::kSubmitted, market_.now(), "");
+    exchange_events_.clear();
+    exchange_.submit(record.symbol, exchange_order(record.trade->order),
+                     market_.current_bar(record.symbol), exchange_events_);
+    apply_exchange_events();
+  }
+}
+
+void BacktestAccount::match_resting(std::size_t symbol, const Bar& bar) {
+  exchange_events_.clear();
+  exchange_.on_bar(symbol, bar, exchange_events_);
+  apply_exchange_events();
+}
+
+void BacktestAccount::apply_exchange_events() {
+  for (const ExchangeEvent& event : exchange_events_) {
+    OrderRecord& record = orders_[static_cast<std::size_t>(event.order_id - 1)];
+    if (event.kind == ExchangeEvent::Kind::kFill) {
+      apply_fill(record, event.price, event.time);
+    } else {
+      change_status(record, OrderStatus::kCancelled, event.time,
+                    "DAY order expired at the end of its session");
+    }
+  }
+  exchange_events_.clear();
+}
+
+void BacktestAccount::apply_fill(OrderRecord& record, double price, Timestamp time) {
+  Trade& trade = *record.trade;
+  StrategyAccount& owner = strategies_[record.strategy];
+  const Order& order = trade.order;
+  const double shares = order.total_quantity;
+  const double multiplier = trade.contract.multiplier;
+  const double value = shares * price * multiplier;
+  const double commission = settings_.commission.commission(shares, price, multiplier);
+  if (order.action == Action::kBuy) {
+    if (value + commission > cash_ + kCashEpsilon) {
+      change_status(
+          record, OrderStatus::kInactive, time,
+          fmt::format("cash account: buying {} {} at {:.4f} costs {:.2f} with "
+                      "commission {:.2f}, more than the available cash {:.2f}",
+                      shares, trade.contract.symbol, price, value + commission, commission, cash_));
+      return;
+    }
+  } else {
+    double held = owner.book.quantity(trade.contract.symbol);
+    if (shares > held + kShareEpsilon) {
+      change_status(record, OrderStatus::kInactive, time,
+                    fmt::format("cash account: selling {} {} but strategy {} holds {}; short "
+                                "sales need a margin account",
+                                shares, trade.contract.symbol, owner.key, held));
+      return;
+    }
+  }
+  const double sign = order.action == Action::kBuy ? 1.0 : -1.0;
+  cash_ -= sign * value + commission;
+  round_trip_buffer_.clear();
+  broker::FillEffect effect =
+      owner.book.apply_fill(trade.contract.symbol, order.action, shares, price, commission,
+                            multiplier, time, round_trip_buffer_);
+  account_position_[record.symbol] += sign * shares;
+  if (std::abs(account_position_[record.symbol]) <= kShareEpsilon) {
+    account_position_[record.symbol] = 0;
+  }
+  traded_today_[record.symbol] = true;
+  owner.traded_value_today += value;
+  ++fills_;
+  commission_paid_ += commission;
+
+  Fill fill;
+  fill.contract = trade.contract;
+  fill.time = time;
+  fill.execution.exec_id = fmt::format("{}.{}.1", settings_.account_id, order.order_id);
+  fill.execution.time = time;
+  fill.execution.account = settings_.account_id;
+  fill.execution.exchange = "SIMULATED";
+  fill.execution.side = order.action;
+  fill.execution.shares = shares;
+  fill.execution.price = price;
+  fill.execution.order_id = order.order_id;
+  fill.execution.perm_id = order.perm_id;
+  fill.execution.cum_qty = shares;
+  fill.execution.avg_price = price;
+  fill.execution.order_ref = owner.key;
+  fill.commission_report.exec_id = fill.execution.exec_id;
+  fill.commission_report.commission = commission;
+  fill.commission_report.currency = settings_.currency;
+  if (effect.closed_any) fill.commission_report.realized_pnl = effect.realized_pnl;
+  trade.fills.push_back(fill);
+  trade.state.filled = shares;
+  trade.state.remaining = 0;
+  trade.state.avg_fill_price = price;
+
+  recorder_.record(broker::make_fill_row(fill, owner.key));
+  const broker::PositionBook::Holding* holding = owner.book.find(trade.contract.symbol);
+  recorder_.record_position(
+      owner.key, broker::StrategyPositionRow{time, trade.contract.symbol, trade.contract.con_id,
+                                             holding->quantity, holding->avg_cost(),
+                                             holding->realized_pnl, fill.execution.exec_id});
+  for (broker::RoundTrip& trip : round_trip_buffer_) {
+    ++owner.round_trips;
+    ++round_trips_;
+    recorder_.record(broker::TradeRow{owner.key, std::move(trip)});
+  }
+  notices_.push_back(StrategyNotice{record.strategy, record.trade, trade.fills.size() - 1});
+  change_status(record, OrderStatus::kFilled, time, "");
+}
+
+void BacktestAccount::change_status(OrderRecord& record, OrderStatus status, Timestamp time,
+                                    std::string message) {
+  Trade& trade = *record.trade;
+  trade.state.status = status;
+  trade.log.push_back({time, status, message});
+  recorder_.record(broker::make_order_event_row(time, trade, std::move(message)));
+  notices_.push_back(StrategyNotice{record.strategy, record.trade, std::nullopt});
+}
+
+void BacktestAccount::take_notices(std::vector<StrategyNotice>& out) {
+  out.clear();
+  out.swap(notices_);
+}
+
+double BacktestAccount::holding_price(const std::string& symbol) const {
+  std::optional<std::size_t> index = market_.find(symbol);
+  return index && market_.has_price(*index) ? market_.last_close(*index) : 0.0;
+}
+
+double BacktestAccount::performance_equity(std::size_t strategy) const {
+  const StrategyAccount& account = strategies_[strategy];
+  double equity = account.capital + account.book.realized_pnl();
+  for (const auto& [symbol, holding] : account.book.holdings()) {
+    if (holding.quantity != 0) equity += holding.unrealized_pnl(holding_price(symbol));
+  }
+  return equity;
+}
+
+std::vector<Position> BacktestAccount::positions(std::size_t strategy) const {
+  std::vector<Position> result;
+  for (const auto& [symbol, holding] : strategies_[strategy].book.holdings()) {
+    if (holding.quantity == 0) continue;
+    std::optional<std::size_t> index = market_.find(symbol);
+    result.push_back(Position{settings_.account_id, market_.contract(*index), holding.quantity,
+                              holding.avg_cost()});
+  }
+  return result;
+}
+
+double BacktestAccount::position(std::size_t strategy, const Contract& contract) const {
+  symbol_index(contract, "position (strategy " + strategies_[strategy].key + ")");
+  return strategies_[strategy].book.quantity(contract.symbol);
+}
+
+std::vector<broker::TradeHandle> BacktestAccount::open_trades(std::size_t strategy) const {
+  std::vector<broker::TradeHandle> result;
+  for (std::int64_t id : strategies_[strategy].order_ids) {
+    const OrderRecord& record = orders_[static_cast<std::size_t>(id - 1)];
+    if (!record.trade->is_done()) result.push_back(record.trade);
+  }
+  return result;
+}
+
+std::size_t BacktestAccount::open_order_count() const {
+  std::size_t count = 0;
+  for (const OrderRecord& record : orders_) count += record.trade->is_done() ? 0 : 1;
+  return count;
+}
+
+std::vector<AccountValue> BacktestAccount::account_values() const {
+  double gross = 0;
+  double unrealized = 0;
+  double realized = 0;
+  for (std::size_t symbol = 0; symbol < account_position_.size(); ++symbol) {
+    if (account_position_[symbol] != 0) {
+      gross += std::abs(account_position_[symbol] * market_.last_close(symbol) *
+                        market_.contract(symbol).multiplier);
+    }
+  }
+  for (const StrategyAccount& strategy : strategies_) {
+    realized += strategy.book.realized_pnl();
+    for (const auto& [symbol, holding] : strategy.book.holdings()) {
+      if (holding.quantity != 0) unrealized += holding.unrealized_pnl(holding_price(symbol));
+    }
+  }
+  const std::string& account = settings_.account_id;
+  const std::string& currency = settings_.currency;
+  return {
+      {account, "NetLiquidation", total_equity(), currency},
+      {account, "TotalCashValue", cash_, currency},
+      {account, "AvailableFunds", cash_, currency},
+      {account, "BuyingPower", cash_, currency},
+      {account, "GrossPositionValue", gross, currency},
+      {account, "UnrealizedPnL", unrealized, currency},
+      {account, "RealizedPnL", realized, currency},
+  };
+}
+
+void BacktestAccount::end_day(Timestamp time) {
+  double net_liquidation = total_equity();
+  double gross = 0;
+  double unrealized_total = 0;
+  double realized_total = 0;
+  for (std::size_t symbol = 0; symbol < market_.size(); ++symbol) {
+    if (account_position_[symbol] == 0 && !traded_today_[symbol]) continue;
+    const Contract& contract = market_.contract(symbol);
+    double price = market_.last_close(symbol);
+    broker::PortfolioRow row;
+    row.time = time;
+    row.symbol = contract.symbol;
+    row.con_id = contract.con_id;
+    row.position = account_position_[symbol];
+    row.market_price = price;
+    row.market_value = row.position * price * contract.multiplier;
+    double cost_shares = 0;
+    double cost = 0;
+    for (const StrategyAccount& strategy : strategies_) {
+      const broker::PositionBook::Holding* holding = strategy.book.find(contract.symbol);
+      if (holding == nullptr) continue;
+      row.unrealized_pnl += holding->unrealized_pnl(price);
+      row.realized_pnl += holding->realized_pnl;
+      cost_shares += std::abs(holding->quantity);
+      cost += std::abs(holding->quantity) * holding->avg_cost();
+    }
+    row.avg_cost = cost_shares > 0 ? cost / cost_shares : 0.0;
+    gross += std::abs(row.market_value);
+    recorder_.record(std::move(row));
+    traded_today_[symbol] = false;
+  }
+  for (std::size_t index = 0; index < strategies_.size(); ++index) {
+    StrategyAccount& strategy = strategies_[index];
+    broker::PerformanceRow row;
+    row.time = time;
+    for (const auto& [symbol, holding] : strategy.book.holdings()) {
+      if (holding.quantity == 0) continue;
+      double price = holding_price(symbol);
+      row.position_value += holding.market_value(price);
+      row.unrealized_pnl += holding.unrealized_pnl(price);
+    }
+    row.realized_pnl = strategy.book.realized_pnl();
+    row.commission = strategy.book.commission();
+    row.equity = strategy.capital + row.realized_pnl + row.unrealized_pnl;
+    row.allocation = strategy.allocation.equity(net_liquidation);
+    row.allocated_cash = row.equity - row.position_value;
+    row.exposure = row.equity > 0 ? row.position_value / row.equity : 0.0;
+    row.turnover = row.equity > 0 ? strategy.traded_value_today / row.equity : 0.0;
+    row.trades = static_cast<std::int64_t>(strategy.round_trips);
+    unrealized_total += row.unrealized_pnl;
+    realized_total += row.realized_pnl;
+    strategy.traded_value_today = 0;
+    recorder_.record_performance(strategy.key, row);
+  }
+  broker::AccountSummaryRow summary;
+  summary.time = time;
+  summary.net_liquidation = net_liquidation;
+  summary.total_cash = cash_;
+  summary.buying_power = cash_;
+  summary.gross_position_value = gross;
+  summary.unrealized_pnl = unrealized_total;
+  summary.realized_pnl = realized_total;
+  summary.commission = commission_paid_;
+  summary.currency = settings_.currency;
+  recorder_.record(std::move(summary));
+  daily_.push_back(DailyEquity{time, net_liquidation});
+}
+
+}  // namespace tandem::backtest

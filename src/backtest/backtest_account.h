@@ -1,0 +1,160 @@
+// BacktestAccount: the simulated cash account behind every BacktestBroker of one run — cash,
+// each strategy's positions (FIFO lots), the orders and their trades, the simulated exchange —
+// and the source of everything the AccountRecorder writes for the run.
+//
+// Timing (all driven by the engine, on one thread):
+//   open_bar()          a bar of a symbol starts: resting orders fill or expire (before any
+//                       strategy sees the bar);
+//   place()/cancel()/modify()  from strategies during callbacks: an order is PendingSubmit at
+//                       once and handed to the exchange by process_new_orders();
+//   process_new_orders()  after every strategy saw the bars of the current time: Submitted, then
+//                       (close fill model) filled at the current close;
+//   end_day()           after the last bar of a UTC day: the daily rows.
+// Strategy callbacks are not called from inside these: they are queued as notices that the
+// engine delivers once the current callback has returned, so no strategy is ever re-entered.
+//
+// Cash account: a buy whose cost (value + commission) exceeds the cash at fill time, or a sell
+// of more shares than the strategy holds, is rejected with status Inactive and a message;
+// nothing is filled.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "backtest/commission.h"
+#include "backtest/market_state.h"
+#include "backtest/simulated_exchange.h"
+#include "broker/account_recorder.h"
+#include "broker/allocation.h"
+#include "broker/broker.h"
+#include "broker/position_book.h"
+
+namespace tandem::backtest {
+
+struct AccountSettings {
+  std::string account_id;  // BT_YYYYMMDD_HHMMSS[_N]
+  double initial_cash = 100'000;
+  FillModel fill_model = FillModel::kClose;
+  CommissionModel commission = CommissionModel::none();
+  double slippage_bps = 0;
+  bool fractional = false;  // fractional shares
+  std::string currency = "USD";
+};
+
+// A strategy callback to deliver: an order status change, or a fill when fill_index is set.
+struct StrategyNotice {
+  std::size_t strategy = 0;
+  std::shared_ptr<const Trade> trade;
+  std::optional<std::size_t> fill_index;  // into trade->fills
+};
+
+// The account's net liquidation value at the end of a day.
+struct DailyEquity {
+  Timestamp time = 0;
+  double equity = 0;
+};
+
+class BacktestAccount {
+ public:
+  BacktestAccount(AccountSettings settings, const MarketState& market,
+                  broker::AccountRecorder& recorder);
+
+  // Registers a strategy (before start()); returns its index.
+  std::size_t add_strategy(std::string key, broker::EquityAllocation allocation);
+  // Fixes each strategy's capital — its allocation of the starting equity.
+  void start();
+
+  // --- engine side ---
+  void open_bar(std::size_t symbol, const Bar& bar) {
+    if (exchange_.resting_count(symbol) != 0) match_resting(symbol, bar);
+  }
+  bool has_new_orders() const { return !new_orders_.empty(); }
+  void process_new_orders();
+  bool has_notices() const { return !notices_.empty(); }
+  // Moves the queued notices into `out` (cleared first), oldest first.
+  void take_notices(std::vector<StrategyNotice>& out);
+  void end_day(Timestamp time);
+
+  // --- strategy side (BacktestBroker) ---
+  const std::string& key(std::size_t strategy) const { return strategies_[strategy].key; }
+  broker::TradeHandle place(std::size_t strategy, const Contract& contract, Order order,
+                            std::optional<double> size);
+  void cancel(std::size_t strategy, const broker::TradeHandle& trade);
+  void modify(std::size_t strategy, const broker::TradeHandle& trade,
+              const broker::OrderChanges& changes);
+  double strategy_equity(std::size_t strategy) const;
+  double total_equity() const;
+  double last_price(const Contract& contract, std::string_view where) const;
+  std::vector<Position> positions(std::size_t strategy) const;
+  double position(std::size_t strategy, const Contract& contract) const;
+  std::vector<broker::TradeHandle> open_trades(std::size_t strategy) const;
+  std::vector<AccountValue> account_values() const;
+
+  // --- results ---
+  const AccountSettings& settings() const { return settings_; }
+  double cash() const { return cash_; }
+  const std::vector<DailyEquity>& daily_equity() const { return daily_; }
+  std::size_t orders_placed() const { return orders_.size(); }
+  std::size_t fills() const { return fills_; }
+  std::size_t round_trips() const { return round_trips_; }
+  double commission_paid() const { return commission_paid_; }
+  std::size_t open_order_count() const;
+  const broker::PositionBook& book(std::size_t strategy) const {
+    return strategies_[strategy].book;
+  }
+  double capital(std::size_t strategy) const { return strategies_[strategy].capital; }
+  std::size_t round_trips(std::size_t strategy) const { return strategies_[strategy].round_trips; }
+  // capital + realized + unrealized PnL (marked at the latest closes).
+  double performance_equity(std::size_t strategy) const;
+
+ private:
+  struct StrategyAccount {
+    std::string key;
+    broker::EquityAllocation allocation;
+    double capital = 0;  // allocation at start(); the base of its performance equity
+    broker::PositionBook book;
+    double traded_value_today = 0;
+    std::size_t round_trips = 0;
+    std::vector<std::int64_t> order_ids;
+  };
+  struct OrderRecord {
+    std::shared_ptr<Trade> trade;
+    std::size_t strategy = 0;
+    std::size_t symbol = 0;
+    bool submitted = false;  // handed to the exchange
+  };
+
+  std::size_t symbol_index(const Contract& contract, std::string_view where) const;
+  OrderRecord& owned_order(std::size_t strategy, const broker::TradeHandle& trade,
+                           std::string_view where);
+  void match_resting(std::size_t symbol, const Bar& bar);
+  void apply_exchange_events();
+  void apply_fill(OrderRecord& record, double price, Timestamp time);
+  // Sets the trade's status, logs it, records an orders row and queues a notice.
+  void change_status(OrderRecord& record, OrderStatus status, Timestamp time, std::string message);
+  double holding_price(const std::string& symbol) const;
+
+  AccountSettings settings_;
+  const MarketState& market_;
+  broker::AccountRecorder& recorder_;
+  SimulatedExchange exchange_;
+  double cash_;
+  std::vector<StrategyAccount> strategies_;
+  std::vector<OrderRecord> orders_;  // orders_[order_id - 1]
+  std::vector<std::int64_t> new_orders_;
+  std::vector<double> account_position_;  // per symbol, all strategies
+  std::vector<bool> traded_today_;        // per symbol
+  std::vector<ExchangeEvent> exchange_events_;
+  std::vector<broker::RoundTrip> round_trip_buffer_;
+  std::vector<StrategyNotice> notices_;
+  std::vector<DailyEquity> daily_;
+  std::size_t fills_ = 0;
+  std::size_t round_trips_ = 0;
+  double commission_paid_ = 0;
+};
+
+}  // namespace tandem::backtest

@@ -1,0 +1,73 @@
+#include "backtest/bar_loader.h"
+
+#include <fmt/format.h>
+
+#include "core/error.h"
+
+namespace tandem::backtest {
+namespace {
+
+// Moves a float column out of the table (int64 volumes are converted).
+std::vector<double> take_prices(store::Table& table, std::string_view name,
+                                const std::string& where) {
+  store::Column* column = table.find_mutable_column(name);
+  if (column == nullptr) {
+    throw Error(
+        fmt::format("column '{}' is missing (bars need open, high, low, close, volume)", name),
+        where);
+  }
+  if (column->has_nulls()) throw Error(fmt::format("column '{}' has null values", name), where);
+  if (column->type() == store::ColumnType::kFloat64) return std::move(column->mutable_float64s());
+  if (column->type() == store::ColumnType::kInt64) {
+    const auto& ints = column->int64s();
+    return std::vector<double>(ints.begin(), ints.end());
+  }
+  throw Error(fmt::format("column '{}' is {}, expected float64", name,
+                          store::column_type_name(column->type())),
+              where);
+}
+
+}  // namespace
+
+std::string market_data_symbol(std::string_view symbol, std::string_view bar_size) {
+  return std::string(symbol) + "." + std::string(bar_size);
+}
+
+BarSeries load_bars(const store::Store& store, std::string_view symbol, std::string_view bar_size,
+                    std::optional<Timestamp> start, std::optional<Timestamp> end) {
+  std::string name = market_data_symbol(symbol, bar_size);
+  std::string where = std::string(kMarketDataLibrary) + "/" + name;
+  const char* hint =
+      "load bars with `tandem data import FILE.csv --symbol SYMBOL --bar BAR` or "
+      "`tandem data sample`";
+  if (!store.has_library(kMarketDataLibrary)) {
+    throw Error(fmt::format("no market_data library in {}; {}", store.uri(), hint), where);
+  }
+  store::Library library = store.existing_library(kMarketDataLibrary);
+  if (!library.has_symbol(name)) throw Error(fmt::format("no such symbol; {}", hint), where);
+  store::ReadOptions options;
+  options.start = start;
+  options.end = end;
+  options.columns = std::vector<std::string>{"open", "high", "low", "close", "volume"};
+  store::Table table = library.read(name, options).table;
+  if (table.num_rows() == 0) {
+    throw Error(fmt::format("no bars between {} and {}", start ? format_timestamp(*start) : "-",
+                            end ? format_timestamp(*end) : "-"),
+                where);
+  }
+  BarSeries bars;
+  bars.open = take_prices(table, "open", where);
+  bars.high = take_prices(table, "high", where);
+  bars.low = take_prices(table, "low", where);
+  bars.close = take_prices(table, "close", where);
+  bars.volume = take_prices(table, "volume", where);
+  bars.time = std::move(table.mutable_index());
+  for (std::size_t i = 1; i < bars.time.size(); ++i) {
+    if (bars.time[i] == bars.time[i - 1]) {
+      throw Error("two bars at " + format_timestamp(bars.time[i]), where);
+    }
+  }
+  return bars;
+}
+
+}  // namespace tandem::backtest

@@ -1,0 +1,25 @@
+// Loading an instrument's bars from the `market_data` library (symbols SYMBOL.BAR, e.g.
+// TQQQ.1d, with float64 columns open, high, low, close, volume) into contiguous arrays.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/bar_series.h"
+#include "store/store.h"
+
+namespace tandem::backtest {
+
+inline constexpr std::string_view kMarketDataLibrary = "market_data";
+
+// "TQQQ" + "1d" → "TQQQ.1d".
+std::string market_data_symbol(std::string_view symbol, std::string_view bar_size);
+
+// Bars of `symbol` at `bar_size` with start <= time <= end. Throws tandem::Error naming
+// market_data/SYMBOL.BAR when the library or symbol is missing, a column is missing or null,
+// timestamps repeat, or no bar lies in the range.
+BarSeries load_bars(const store::Store& store, std::string_view symbol, std::string_view bar_size,
+                    std::optional<Timestamp> start, std::optional<Timestamp> end);
+
+}  // namespace tandem::backtest

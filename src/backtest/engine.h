@@ -1,0 +1,104 @@
+// backtest::Engine: replays bars from the store's market_data through strategies, trading in one
+// simulated cash account whose every order, fill, trade, position and daily figure is recorded
+// into that account's own library (BT_YYYYMMDD_HHMMSS).
+//
+//   backtest::Engine engine(*store, config);
+//   engine.add_strategy(registry.create("sma_cross", "TQQQ", {stock("TQQQ")}, "1d", {}),
+//   "sma_cross"); backtest::BacktestResult result = engine.run();
+//
+// The replay: all instruments' bars merged by time (ties in instrument order). For each time:
+// the bars' resting orders are matched (fills at the open, limits, stops) before any strategy
+// sees them; each strategy gets on_bar for its instruments; then the orders placed are submitted
+// and (close fill model) filled at the close. Daily rows are written after each UTC day's last
+// bar. Strategies never see a bar later than the one being delivered.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "backtest/backtest_account.h"
+#include "backtest/commission.h"
+#include "backtest/simulated_exchange.h"
+#include "backtest/summary.h"
+#include "broker/account_recorder.h"
+#include "store/store.h"
+#include "strategy/strategy.h"
+
+namespace tandem::backtest {
+
+struct BacktestConfig {
+  std::string bar_size = "1d";
+  std::optional<Timestamp> start;  // first bar time (inclusive); nullopt = from the first bar
+  std::optional<Timestamp> end;    // last bar time (inclusive); nullopt = to the last bar
+  double initial_cash = 100'000;
+  FillModel fill_model = FillModel::kClose;
+  CommissionModel commission = CommissionModel::none();
+  double slippage_bps = 0;
+  bool fractional = false;
+  // Target weights for this run only (--weight KEY=W); they override general/strategies and are
+  // recorded in run_info, never written to `general`.
+  std::map<std::string, double> weights;
+  // Explicit equities (--equity KEY=AMOUNT), appended to strategy_{KEY}_equity of the run's own
+  // library before the run, so the two-tier rule finds them there.
+  std::map<std::string, double> explicit_equity;
+  broker::RecorderOptions recorder;
+  std::optional<Timestamp> started_at;  // names the account; wall clock when unset
+  std::string command_line;             // recorded in run_info
+};
+
+struct StrategyResult {
+  std::string key;
+  std::string name;
+  std::string allocation_origin;  // where its allocation came from
+  double capital = 0;             // allocation at the start
+  double final_equity = 0;        // capital + realized + unrealized PnL
+  std::size_t round_trips = 0;
+  double commission = 0;
+};
+
+struct BacktestResult {
+  std::string account_id;
+  std::size_t bars = 0;
+  Timestamp first_bar = 0;
+  Timestamp last_bar = 0;
+  double initial_cash = 0;
+  double final_cash = 0;
+  std::size_t orders = 0;
+  std::size_t fills = 0;
+  std::size_t round_trips = 0;
+  std::size_t open_orders = 0;  // still working at the end (left as they are)
+  double commission = 0;
+  std::vector<DailyEquity> daily;
+  RunSummary summary;
+  std::vector<StrategyResult> strategies;
+};
+
+class Engine {
+ public:
+  Engine(store::Store& store, BacktestConfig config);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Adds a strategy bound to its key and contracts; `name` is its registry name (for the run's
+  // metadata). Keys must be unique within the run.
+  void add_strategy(std::unique_ptr<strategy::Strategy> strategy, std::string name = {});
+
+  // Runs the backtest once. Setup errors (missing bars, no allocation) throw before anything is
+  // written and leave no library behind; an error raised by a strategy during the run throws
+  // tandem::Error naming the strategy, the bar time and the account, after flushing what was
+  // recorded so far.
+  BacktestResult run();
+
+ private:
+  class StrategySlot;
+  store::Store& store_;
+  BacktestConfig config_;
+  std::vector<std::unique_ptr<StrategySlot>> slots_;
+  bool ran_ = false;
+};
+
+}  // namespace tandem::backtest

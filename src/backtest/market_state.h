@@ -1,0 +1,60 @@
+// MarketState: the bars of every instrument in a backtest and how far the replay has got in
+// each. The engine advances it; the account and the strategies read prices from it, and can
+// only ever see bars already delivered.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/bar_series.h"
+#include "core/contract.h"
+
+namespace tandem::backtest {
+
+class MarketState {
+ public:
+  // Adds an instrument with its bars (time-ordered); returns its index.
+  std::size_t add(Contract contract, BarSeries bars) {
+    index_by_symbol_.emplace(contract.symbol, contracts_.size());
+    contracts_.push_back(std::move(contract));
+    series_.push_back(std::move(bars));
+    delivered_.push_back(0);
+    return contracts_.size() - 1;
+  }
+
+  std::size_t size() const { return contracts_.size(); }
+  const Contract& contract(std::size_t i) const { return contracts_[i]; }
+  const BarSeries& series(std::size_t i) const { return series_[i]; }
+  // The instrument index of `symbol`, if it is part of the backtest.
+  std::optional<std::size_t> find(std::string_view symbol) const {
+    auto it = index_by_symbol_.find(std::string(symbol));
+    if (it == index_by_symbol_.end()) return std::nullopt;
+    return it->second;
+  }
+
+  // Bars of instrument i delivered so far (the current one included).
+  std::size_t delivered(std::size_t i) const { return delivered_[i]; }
+  bool has_price(std::size_t i) const { return delivered_[i] > 0; }
+  // The latest delivered bar / close of i; only when has_price(i).
+  Bar current_bar(std::size_t i) const { return series_[i].at(delivered_[i] - 1); }
+  double last_close(std::size_t i) const { return series_[i].close[delivered_[i] - 1]; }
+  BarHistory history(std::size_t i) const { return series_[i].history(delivered_[i]); }
+
+  // The replay clock: the time of the bars being delivered.
+  Timestamp now() const { return now_; }
+  void set_now(Timestamp t) { now_ = t; }
+  void mark_delivered(std::size_t i) { ++delivered_[i]; }
+
+ private:
+  std::vector<Contract> contracts_;
+  std::vector<BarSeries> series_;
+  std::vector<std::size_t> delivered_;
+  std::unordered_map<std::string, std::size_t> index_by_symbol_;
+  Timestamp now_ = 0;
+};
+
+}  // namespace tandem::backtest

@@ -1,0 +1,101 @@
+#include "backtest/run_info.h"
+
+#include <nlohmann/json.hpp>
+
+#include "backtest/engine.h"
+#include "broker/account_schema.h"
+
+namespace tandem::backtest {
+namespace {
+
+std::string strategies_text(const RunInfo& info) {
+  std::string text;
+  for (const RunInfo::Strategy& strategy : info.strategies) {
+    if (!text.empty()) text += "; ";
+    text += strategy.name.empty() ? "?" : strategy.name;
+    text += ":";
+    for (std::size_t i = 0; i < strategy.symbols.size(); ++i) {
+      text += (i == 0 ? "" : "+") + strategy.symbols[i];
+    }
+    text += "@" + strategy.key;
+    if (strategy.params != nullptr && !strategy.params->values().empty()) {
+      text += "(";
+      bool first = true;
+      for (const auto& [name, value] : strategy.params->values()) {
+        text += (first ? "" : ",") + name + "=" + strategy::format_param_value(value);
+        first = false;
+      }
+      text += ")";
+    }
+  }
+  return text;
+}
+
+}  // namespace
+
+std::string run_info_json(const RunInfo& info) {
+  const BacktestConfig& config = *info.config;
+  nlohmann::json doc;
+  doc["account"] = info.account_id;
+  doc["started_at"] = format_timestamp(info.started_at);
+  doc["bar_size"] = config.bar_size;
+  doc["start"] = config.start ? nlohmann::json(format_timestamp(*config.start)) : nullptr;
+  doc["end"] = config.end ? nlohmann::json(format_timestamp(*config.end)) : nullptr;
+  doc["first_bar"] = format_timestamp(info.first_bar);
+  doc["last_bar"] = format_timestamp(info.last_bar);
+  doc["initial_cash"] = config.initial_cash;
+  doc["fill_model"] = std::string(fill_model_name(config.fill_model));
+  doc["commission"] = config.commission.describe();
+  doc["slippage_bps"] = config.slippage_bps;
+  doc["fractional"] = config.fractional;
+  doc["weights"] = nlohmann::json::object();
+  for (const auto& [key, weight] : config.weights) doc["weights"][key] = weight;
+  doc["explicit_equity"] = nlohmann::json::object();
+  for (const auto& [key, amount] : config.explicit_equity) doc["explicit_equity"][key] = amount;
+  doc["command"] = config.command_line;
+  doc["strategies"] = nlohmann::json::array();
+  for (const RunInfo::Strategy& strategy : info.strategies) {
+    nlohmann::json entry;
+    entry["key"] = strategy.key;
+    entry["name"] = strategy.name;
+    entry["symbols"] = strategy.symbols;
+    entry["params"] = nlohmann::json::object();
+    if (strategy.params != nullptr) {
+      for (const auto& [name, value] : strategy.params->values()) {
+        std::visit([&](const auto& v) { entry["params"][name] = v; }, value);
+      }
+    }
+    bool is_explicit =
+        strategy.allocation.source == broker::EquityAllocation::Source::kExplicitEquity;
+    entry["allocation"] = {
+        {"source", is_explicit ? "explicit_equity" : "target_weight"},
+        {"value",
+         is_explicit ? strategy.allocation.explicit_equity : strategy.allocation.target_weight},
+        {"from", strategy.allocation.origin},
+    };
+    doc["strategies"].push_back(std::move(entry));
+  }
+  return doc.dump();
+}
+
+void write_run_info(store::Library library, const RunInfo& info) {
+  const BacktestConfig& config = *info.config;
+  nlohmann::json weights = nlohmann::json::object();
+  for (const auto& [key, weight] : config.weights) weights[key] = weight;
+  using store::Column;
+  store::Table row({info.started_at});
+  row.with(Column::of_string("bar_size", {config.bar_size}))
+      .with(Column::of_timestamp("first_bar", {info.first_bar}))
+      .with(Column::of_timestamp("last_bar", {info.last_bar}))
+      .with(Column::of_float64("initial_cash", {config.initial_cash}))
+      .with(Column::of_string("fill_model", {std::string(fill_model_name(config.fill_model))}))
+      .with(Column::of_string("commission", {config.commission.describe()}))
+      .with(Column::of_float64("slippage_bps", {config.slippage_bps}))
+      .with(Column::of_bool("fractional", {static_cast<std::uint8_t>(config.fractional)}))
+      .with(Column::of_string("strategies", {strategies_text(info)}))
+      .with(Column::of_string("weights", {weights.dump()}))
+      .with(Column::of_string("command", {config.command_line}));
+  library.write(broker::kRunInfoSymbol, row, run_info_json(info));
+}
+
+}  // namespace tandem::backtest

@@ -1,0 +1,101 @@
+// AccountRecorder: persists an account's events into its own library (and nowhere else), off
+// the strategy's path.
+//
+// record(...) only queues the row (a mutex-protected push, never disk I/O), so strategy
+// callbacks and the live event loop never wait on the store. A writer thread takes everything
+// queued every `flush_interval` (sooner when `wake_rows` rows are waiting) and appends each
+// table's rows in one store append — a group commit. `orders`, `fills` and `trades` use the
+// store's any-order append, so several processes may record into one account. Rows whose append
+// fails stay queued and are retried; flush() reports the failure. The same recorder serves
+// backtests (many rows at once) and live trading (events one at a time).
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "broker/account_schema.h"
+#include "store/store.h"
+
+namespace tandem::broker {
+
+struct RecorderOptions {
+  std::chrono::milliseconds flush_interval{200};
+  std::size_t wake_rows = 50'000;  // wake the writer early once this many rows are queued
+};
+
+class AccountRecorder {
+ public:
+  // Writes into `account_library` only.
+  explicit AccountRecorder(store::Library account_library, RecorderOptions options = {});
+  // Writes what is still queued (one attempt) and stops the writer; never throws. Call flush()
+  // first to learn whether everything was written.
+  ~AccountRecorder();
+  AccountRecorder(const AccountRecorder&) = delete;
+  AccountRecorder& operator=(const AccountRecorder&) = delete;
+
+  const std::string& account() const { return library_.name(); }
+
+  void record(OrderEventRow row);
+  void record(FillRow row);
+  void record(TradeRow row);
+  void record(PortfolioRow row);
+  void record(AccountSummaryRow row);
+  void record_position(const std::string& strategy_key, StrategyPositionRow row);
+  void record_performance(const std::string& strategy_key, PerformanceRow row);
+
+  // Blocks until every row recorded before the call is in the store. Throws tandem::Error
+  // (naming the library and symbol) if a write failed; the rows stay queued for a retry.
+  void flush();
+
+  struct Stats {
+    std::uint64_t rows_written = 0;
+    std::uint64_t appends = 0;
+    std::uint64_t failed_appends = 0;
+  };
+  Stats stats() const;
+
+ private:
+  // Rows waiting to be written, one vector per table.
+  struct Batch {
+    std::vector<OrderEventRow> orders;
+    std::vector<FillRow> fills;
+    std::vector<TradeRow> trades;
+    std::vector<PortfolioRow> portfolio;
+    std::vector<AccountSummaryRow> account_summary;
+    std::map<std::string, std::vector<StrategyPositionRow>> positions;
+    std::map<std::string, std::vector<PerformanceRow>> performance;
+    bool empty() const;
+  };
+
+  void queued_row();  // under mutex_: count the row, wake the writer when enough are waiting
+  void writer_loop();
+  // Appends every table of `batch`; returns the rows that could not be written (and sets
+  // `error`) so they can be queued again.
+  Batch write_batch(Batch& batch, std::string& error);
+  // Puts `failed` rows back in front of what was queued meanwhile (keeping time order).
+  void requeue(Batch failed);
+
+  store::Library library_;
+  RecorderOptions options_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable wake_writer_;
+  std::condition_variable cycle_done_;
+  Batch pending_;
+  std::size_t pending_rows_ = 0;
+  bool flush_requested_ = false;
+  bool stopping_ = false;
+  std::uint64_t cycles_started_ = 0;
+  std::uint64_t cycles_finished_ = 0;
+  std::string last_cycle_error_;  // empty when the latest finished cycle wrote everything
+  Stats stats_;
+  std::thread writer_;  // last: starts after every member above is ready
+};
+
+}  // namespace tandem::broker

@@ -1,0 +1,146 @@
+// The account library's schema (DESIGN.md, "The account library"): symbol names, one row type
+// per table, and their conversion to store::Table. Written by AccountRecorder in backtests and
+// live trading alike, so both produce the same columns.
+//
+//   orders                  a row per order status event
+//   fills                   a row per execution (exec_id unique)
+//   trades                  a row per completed FIFO round trip (index = exit time)
+//   portfolio               end-of-day position snapshots, account-wide
+//   account_summary         a row per trading day
+//   strategy_{KEY}_positions    the strategy's position after every change
+//   strategy_{KEY}_performance  a row per trading day per strategy
+//   strategy_{KEY}_equity       explicit equity allocation (written by `tandem alloc equity`)
+//   run_info                a backtest's settings (one row; JSON in the version's metadata)
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "broker/position_book.h"
+#include "core/domain.h"
+#include "store/table.h"
+
+namespace tandem::broker {
+
+inline constexpr std::string_view kOrdersSymbol = "orders";
+inline constexpr std::string_view kFillsSymbol = "fills";
+inline constexpr std::string_view kTradesSymbol = "trades";
+inline constexpr std::string_view kPortfolioSymbol = "portfolio";
+inline constexpr std::string_view kAccountSummarySymbol = "account_summary";
+inline constexpr std::string_view kRunInfoSymbol = "run_info";
+
+// Strategy keys become parts of symbol names: [A-Za-z0-9][A-Za-z0-9_.-]{0,63}.
+// Throws tandem::Error naming the key otherwise.
+void validate_strategy_key(std::string_view key);
+std::string strategy_equity_symbol(std::string_view key);       // strategy_{KEY}_equity
+std::string strategy_positions_symbol(std::string_view key);    // strategy_{KEY}_positions
+std::string strategy_performance_symbol(std::string_view key);  // strategy_{KEY}_performance
+
+struct OrderEventRow {
+  Timestamp time = 0;
+  std::int64_t order_id = 0;
+  std::int64_t perm_id = 0;
+  std::string strategy;
+  std::string symbol;
+  Action action = Action::kBuy;
+  double quantity = 0;
+  OrderType order_type = OrderType::kMarket;
+  std::optional<double> limit_price;
+  std::optional<double> stop_price;
+  TimeInForce tif = TimeInForce::kDay;
+  OrderStatus status = OrderStatus::kPendingSubmit;
+  double filled = 0;
+  double remaining = 0;
+  double avg_fill_price = 0;
+  std::string message;
+};
+// The row for `trade` in its current state.
+OrderEventRow make_order_event_row(Timestamp time, const Trade& trade, std::string message);
+
+struct FillRow {
+  Timestamp time = 0;
+  std::string exec_id;
+  std::int64_t order_id = 0;
+  std::int64_t perm_id = 0;
+  std::string strategy;
+  std::string symbol;
+  Action side = Action::kBuy;
+  double shares = 0;
+  double price = 0;
+  double cum_qty = 0;
+  double avg_price = 0;
+  std::string exchange;
+  double commission = 0;
+  std::optional<double> realized_pnl;  // null when the fill only opened a position
+};
+FillRow make_fill_row(const Fill& fill, std::string strategy);
+
+struct TradeRow {
+  std::string strategy;
+  RoundTrip trip;  // index = trip.exit_time
+};
+
+struct PortfolioRow {
+  Timestamp time = 0;
+  std::string symbol;
+  std::int64_t con_id = 0;
+  double position = 0;
+  double avg_cost = 0;
+  double market_price = 0;
+  double market_value = 0;
+  double unrealized_pnl = 0;
+  double realized_pnl = 0;
+};
+
+struct AccountSummaryRow {
+  Timestamp time = 0;
+  double net_liquidation = 0;
+  double total_cash = 0;
+  double buying_power = 0;
+  double gross_position_value = 0;
+  double unrealized_pnl = 0;
+  double realized_pnl = 0;
+  double commission = 0;  // cumulative commissions paid
+  std::string currency = "USD";
+};
+
+struct StrategyPositionRow {
+  Timestamp time = 0;
+  std::string symbol;
+  std::int64_t con_id = 0;
+  double position = 0;
+  double avg_cost = 0;
+  double realized_pnl = 0;  // cumulative in this symbol, net of commissions
+  std::string exec_id;      // the execution that changed it
+};
+
+// A strategy's day (docs/backtest.md defines each figure):
+//   equity = capital + realized_pnl + unrealized_pnl (capital = its allocation at the start);
+//   allocated_cash = equity - position_value; allocation = what equity() returned at day end;
+//   exposure = position_value / equity; turnover = the day's traded value / equity.
+struct PerformanceRow {
+  Timestamp time = 0;
+  double equity = 0;
+  double allocation = 0;
+  double allocated_cash = 0;
+  double position_value = 0;
+  double realized_pnl = 0;
+  double unrealized_pnl = 0;
+  double commission = 0;
+  double exposure = 0;
+  double turnover = 0;
+  std::int64_t trades = 0;  // round trips completed so far
+};
+
+store::Table to_table(const std::vector<OrderEventRow>& rows);
+store::Table to_table(const std::vector<FillRow>& rows);
+store::Table to_table(const std::vector<TradeRow>& rows);
+store::Table to_table(const std::vector<PortfolioRow>& rows);
+store::Table to_table(const std::vector<AccountSummaryRow>& rows);
+store::Table to_table(const std::vector<StrategyPositionRow>& rows);
+store::Table to_table(const std::vector<PerformanceRow>& rows);
+
+}  // namespace tandem::broker

@@ -1,0 +1,79 @@
+// The broker contract: what a strategy may ask of the account it trades in. One implementation
+// per mode — backtest::BacktestBroker (simulated exchange) and the live IB broker — and a
+// strategy written against this header runs unchanged in both.
+//
+// A Broker object is one strategy's view of one account: equity(), positions() and
+// open_trades() are that strategy's, identified by its key (by default the symbol it trades).
+// Every order it places carries order_ref = key, which is how fills are attributed to it live.
+//
+// Threading: all calls happen on the strategy's event loop (the engine's thread in a backtest,
+// the io_context in live trading); a Broker is not thread-safe and needs no locking.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/domain.h"
+
+namespace tandem::broker {
+
+// A handle on a placed order. The broker keeps it current (status, fills, log) as events
+// arrive; strategies only read it.
+using TradeHandle = std::shared_ptr<const Trade>;
+
+// What modify_order may change on a working order; unset fields stay as they are.
+struct OrderChanges {
+  std::optional<double> total_quantity;
+  std::optional<double> limit_price;
+  std::optional<double> stop_price;
+  std::optional<TimeInForce> tif;
+};
+
+class Broker {
+ public:
+  virtual ~Broker() = default;
+
+  // The account id: "DU1234567", "U1234567" or "BT_20240131_143000".
+  virtual const std::string& account() const = 0;
+  // The strategy's key (order_ref of its orders; KEY in strategy_{KEY}_equity).
+  virtual const std::string& strategy_key() const = 0;
+  // The current time: the current bar's time in a backtest, the wall clock live.
+  virtual Timestamp now() const = 0;
+
+  // This strategy's equity, two-tier: the latest `equity` of strategy_{KEY}_equity in the
+  // account library if that symbol exists; else target_weight × total_equity() with the weight
+  // from general/strategies. Throws tandem::Error naming both places when neither is present.
+  virtual double equity() const = 0;
+  // The whole account's equity: NetLiquidation live; cash + positions marked at the latest
+  // close in a backtest.
+  virtual double total_equity() const = 0;
+  // The latest price of the contract (the current bar's close); throws for an unknown contract
+  // or when no price has been seen yet.
+  virtual double last_price(const Contract& contract) const = 0;
+
+  // Places `order` sized as a fraction of this strategy's equity: size in (0, 1];
+  // quantity = floor(size × equity() / last_price(contract)) (unrounded when fractional shares
+  // are enabled). Throws tandem::Error — and sends nothing — for a size outside (0, 1], a
+  // computed quantity of 0, an unknown contract, or an order that already carries a quantity.
+  virtual TradeHandle place_order(const Contract& contract, Order order, double size) = 0;
+  // Places `order` for its explicit order.total_quantity (> 0); same refusals otherwise.
+  virtual TradeHandle place_order(const Contract& contract, Order order) = 0;
+  // Asks to cancel a working order; the trade's status becomes Cancelled when confirmed.
+  // Cancelling a finished order is an error; cancelling one twice is harmless.
+  virtual void cancel_order(const TradeHandle& trade) = 0;
+  // Changes quantity, prices or TIF of a working order of this strategy.
+  virtual void modify_order(const TradeHandle& trade, const OrderChanges& changes) = 0;
+
+  // This strategy's non-zero positions (not the whole account's).
+  virtual std::vector<Position> positions() const = 0;
+  // This strategy's position in one contract (0 when flat).
+  virtual double position(const Contract& contract) const = 0;
+  // This strategy's orders that are not done yet.
+  virtual std::vector<TradeHandle> open_trades() const = 0;
+  // Account-wide figures (NetLiquidation, TotalCashValue, GrossPositionValue, ...).
+  virtual std::vector<AccountValue> account_values() const = 0;
+};
+
+}  // namespace tandem::broker

@@ -1,0 +1,102 @@
+// sma_cross: the classic moving-average crossover, long only.
+//
+// Rules (exact, relied on by tests/backtest/sma_cross_hand_checked_test.cc):
+// - On every bar, push the close into the fast and slow simple moving averages.
+// - A cross needs the averages on this bar and on the previous bar: no trade before both exist.
+// - Cross above: previous fast <= previous slow and fast > slow. If the strategy is flat and has
+//   no order working, buy `size` of its equity at market.
+// - Cross below: previous fast >= previous slow and fast < slow. If it holds shares and has no
+//   order working, sell the whole position at market.
+#include <string>
+
+#include "strategy/examples.h"
+#include "strategy/moving_average.h"
+
+namespace tandem::strategy {
+namespace {
+
+class SmaCross : public Strategy {
+ public:
+  explicit SmaCross(StrategyConfig config)
+      : Strategy(std::move(config)),
+        fast_(checked_window("fast")),
+        slow_(checked_window("slow")),
+        size_(params().real("size")) {
+    if (fast_.window() >= slow_.window()) {
+      throw Error("fast (" + std::to_string(fast_.window()) + ") must be shorter than slow (" +
+                      std::to_string(slow_.window()) + ")",
+                  "strategy sma_cross");
+    }
+    if (!(size_ > 0 && size_ <= 1)) {
+      throw Error("size must be in (0, 1], got " + std::to_string(size_), "strategy sma_cross");
+    }
+  }
+
+  void on_bar(const BarEvent& event) override {
+    fast_.push(event.bar.close);
+    slow_.push(event.bar.close);
+    if (!slow_.ready()) return;  // the slow window is the longer one: fast is ready too
+    double fast = fast_.value();
+    double slow = slow_.value();
+    if (has_previous_ && !order_working_) {
+      if (previous_fast_ <= previous_slow_ && fast > slow) {
+        if (broker().position(event.contract) == 0) {
+          broker().place_order(event.contract, market_order(Action::kBuy), size_);
+          order_working_ = true;
+        }
+      } else if (previous_fast_ >= previous_slow_ && fast < slow) {
+        double held = broker().position(event.contract);
+        if (held > 0) {
+          broker().place_order(event.contract, market_order(Action::kSell, held));
+          order_working_ = true;
+        }
+      }
+    }
+    previous_fast_ = fast;
+    previous_slow_ = slow;
+    has_previous_ = true;
+  }
+
+  void on_order_status(const Trade& trade) override {
+    if (trade.is_done()) order_working_ = false;
+  }
+
+ private:
+  std::size_t checked_window(std::string_view name) const {
+    std::int64_t window = params().integer(name);
+    if (window < 1 || window > 1'000'000) {
+      throw Error(std::string(name) + " must be in [1, 1000000], got " + std::to_string(window),
+                  "strategy sma_cross");
+    }
+    return static_cast<std::size_t>(window);
+  }
+
+  SimpleMovingAverage fast_;
+  SimpleMovingAverage slow_;
+  double size_;
+  double previous_fast_ = 0;
+  double previous_slow_ = 0;
+  bool has_previous_ = false;
+  bool order_working_ = false;
+};
+
+}  // namespace
+
+StrategyDefinition sma_cross_definition() {
+  return StrategyDefinition{
+      .name = "sma_cross",
+      .description =
+          "long when the fast SMA of closes crosses above the slow one, flat when it "
+          "crosses below",
+      .params = {{"fast", ParamType::kInt, std::int64_t{10}, "bars in the fast average"},
+                 {"slow", ParamType::kInt, std::int64_t{30}, "bars in the slow average"},
+                 {"size", ParamType::kDouble, 0.95, "fraction of the strategy's equity to buy"}},
+      .min_instruments = 1,
+      .max_instruments = 1,
+      .create = [](StrategyConfig config) -> std::unique_ptr<Strategy> {
+        return std::make_unique<SmaCross>(std::move(config));
+      },
+  };
+}
+
+}  // namespace tandem::strategy
