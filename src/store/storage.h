@@ -20,6 +20,9 @@ struct KeyValue {
 };
 
 struct ListRange {
+  ListRange(std::string_view prefix_, std::string_view start_after_ = {},  // NOLINT: implicit
+            std::size_t limit_ = SIZE_MAX, bool reverse_ = false)
+      : prefix(prefix_), start_after(start_after_), limit(limit_), reverse(reverse_) {}
   std::string_view prefix;       // only keys starting with this
   std::string_view start_after;  // if non-empty: only keys strictly after it in scan direction
   std::size_t limit = SIZE_MAX;
@@ -40,7 +43,7 @@ class StorageView {
   virtual std::vector<KeyValue> scan(const ListRange& range) const = 0;
 };
 
-// What a commit writes besides its blobs.
+// What a commit writes besides its blobs: puts are applied first, then removes.
 struct Mutation {
   std::vector<KeyValue> puts;
   std::vector<std::string> removes;

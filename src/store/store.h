@@ -86,18 +86,20 @@ class AsOf {
 
 struct ReadOptions {
   AsOf as_of = AsOf::latest();
-  std::optional<Timestamp> start;  // rows with timestamp >= start
-  std::optional<Timestamp> end;    // rows with timestamp <= end (inclusive)
+  std::optional<Timestamp> start = std::nullopt;  // rows with timestamp >= start
+  std::optional<Timestamp> end = std::nullopt;    // rows with timestamp <= end (inclusive)
   // Data columns to return (the index is always returned); nullopt = all. Unknown names throw.
-  std::optional<std::vector<std::string>> columns;
-  std::optional<std::size_t> head;  // first n rows (after the date range); excludes tail
-  std::optional<std::size_t> tail;  // last n rows (after the date range); excludes head
+  std::optional<std::vector<std::string>> columns = std::nullopt;
+  std::optional<std::size_t> head =
+      std::nullopt;  // first n rows (after the date range); excludes tail
+  std::optional<std::size_t> tail =
+      std::nullopt;  // last n rows (after the date range); excludes head
 };
 
 struct ReadResult {
-  Table table;
+  Table table = {};
   std::uint64_t version = 0;
-  std::string metadata;  // JSON text; empty when the version has none
+  std::string metadata = {};  // JSON text; empty when the version has none
   Timestamp written_at = 0;
 };
 
@@ -120,31 +122,31 @@ struct VersionInfo {
   std::uint64_t version = 0;
   VersionKind kind = VersionKind::kWrite;
   Timestamp written_at = 0;
-  std::uint64_t rows = 0;       // rows in this version
+  std::uint64_t rows = 0;        // rows in this version
   std::uint64_t rows_added = 0;  // rows the mutation brought (for appends: the appended rows)
-  std::string metadata;         // metadata given with this mutation (empty if inherited)
+  std::string metadata = {};     // metadata given with this mutation (empty if inherited)
 };
 
 struct SnapshotInfo {
-  std::string name;
+  std::string name = {};
   Timestamp created_at = 0;
   std::size_t symbols = 0;
-  std::string metadata;
+  std::string metadata = {};
 };
 
 struct SymbolStats {
-  std::uint64_t version = 0;       // latest
-  std::uint64_t versions = 0;      // stored version records
-  std::uint64_t segments = 0;      // segments of the latest version
-  std::uint64_t rows = 0;          // rows of the latest version
+  std::uint64_t version = 0;           // latest
+  std::uint64_t versions = 0;          // stored version records
+  std::uint64_t segments = 0;          // segments of the latest version
+  std::uint64_t rows = 0;              // rows of the latest version
   std::uint64_t compressed_bytes = 0;  // stored segment bytes of the latest version
   std::uint64_t raw_bytes = 0;         // decoded column bytes of the latest version
-  std::vector<std::pair<std::string, ColumnType>> columns;
+  std::vector<std::pair<std::string, ColumnType>> columns = {};
 };
 
 struct CompactResult {
-  bool compacted = false;        // false: nothing to do
-  std::uint64_t version = 0;     // the new version (or the latest, if nothing was done)
+  bool compacted = false;     // false: nothing to do
+  std::uint64_t version = 0;  // the new version (or the latest, if nothing was done)
   std::uint64_t segments_before = 0;
   std::uint64_t segments_after = 0;
 };
@@ -155,17 +157,18 @@ struct PruneResult {
 };
 
 struct Corruption {
-  std::string library;
-  std::string symbol;
-  std::optional<std::uint64_t> version;  // a version that references the segment, if known
-  std::string key;                       // storage key of the corrupt segment or record
-  std::string problem;
+  std::string library = {};
+  std::string symbol = {};
+  std::optional<std::uint64_t> version =
+      std::nullopt;      // a version that references the segment, if known
+  std::string key = {};  // storage key of the corrupt segment or record
+  std::string problem = {};
 };
 
 struct VerifyReport {
   std::uint64_t segments_checked = 0;
   std::uint64_t records_checked = 0;
-  std::vector<Corruption> corruptions;
+  std::vector<Corruption> corruptions = {};
   bool ok() const { return corruptions.empty(); }
 };
 
@@ -263,7 +266,15 @@ class Store {
   Storage& storage() { return *storage_; }
 
  private:
-  Store(std::string uri, StoreOptions options, std::shared_ptr<Storage> storage);
+  struct Passkey {
+    explicit Passkey() = default;
+  };
+
+ public:
+  // Use open().
+  Store(Passkey, std::string uri, StoreOptions options, std::shared_ptr<Storage> storage);
+
+ private:
   Library make_library(std::string_view name) const;
   std::string uri_;
   StoreOptions options_;

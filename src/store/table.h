@@ -15,7 +15,13 @@
 
 namespace tandem::store {
 
-enum class ColumnType : std::uint8_t { kInt64 = 0, kFloat64 = 1, kBool = 2, kString = 3, kTimestamp = 4 };
+enum class ColumnType : std::uint8_t {
+  kInt64 = 0,
+  kFloat64 = 1,
+  kBool = 2,
+  kString = 3,
+  kTimestamp = 4
+};
 
 // "int64", "float64", "bool", "string", "timestamp".
 std::string_view column_type_name(ColumnType type);
@@ -30,8 +36,8 @@ inline constexpr std::string_view kIndexColumnName = "timestamp";
 void validate_column_name(std::string_view name);
 
 // One typed column. kInt64 and kTimestamp hold int64 values, kFloat64 doubles, kBool 0/1 bytes,
-// kString strings. A null row holds the type's filler value (0, NaN, false, "") and is marked in the
-// validity mask; a column without nulls keeps an empty mask.
+// kString strings. A null row holds the type's filler value (0, NaN, false, "") and is marked in
+// the validity mask; a column without nulls keeps an empty mask.
 class Column {
  public:
   using Values = std::variant<std::vector<std::int64_t>, std::vector<double>,
@@ -68,6 +74,9 @@ class Column {
   bool is_null(std::size_t row) const { return !validity_.empty() && validity_[row] == 0; }
   bool has_nulls() const;
   const std::vector<std::uint8_t>& validity() const { return validity_; }
+  // Direct access for decoders: keep it empty or exactly size() long, and null rows' values at
+  // the filler value.
+  std::vector<std::uint8_t>& mutable_validity() { return validity_; }
   // Replaces the mask (must be empty or size() long; throws otherwise). Null rows' values are
   // reset to the filler value so that equal data always encodes to equal bytes.
   void set_validity(std::vector<std::uint8_t> validity);

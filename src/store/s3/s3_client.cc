@@ -136,17 +136,18 @@ S3RequestCounts S3Client::counts() const {
   return counts;
 }
 
-void S3Client::put_object(std::string_view key, std::string_view bytes) {
+void S3Client::put_object(std::string_view key, std::string_view bytes, Timeout timeout) {
   ObjectPut one{std::string(key), bytes};
-  put_objects({&one, 1});
+  put_objects({&one, 1}, timeout);
 }
 
-void S3Client::put_objects(std::span<const ObjectPut> objects) {
+void S3Client::put_objects(std::span<const ObjectPut> objects, Timeout timeout) {
   if (objects.empty()) return;
   std::vector<HttpRequest> requests(objects.size());
   for (std::size_t i = 0; i < objects.size(); ++i) {
     requests[i] = {HttpMethod::kPut, object_url(objects[i].key), objects[i].bytes, "PutObject",
                    describe(objects[i].key)};
+    requests[i].timeout = timeout;
   }
   std::vector<HttpResponse> responses = run(requests);
   for (std::size_t i = 0; i < responses.size(); ++i) {
@@ -154,17 +155,19 @@ void S3Client::put_objects(std::span<const ObjectPut> objects) {
   }
 }
 
-std::optional<std::string> S3Client::get_object(std::string_view key) {
+std::optional<std::string> S3Client::get_object(std::string_view key, Timeout timeout) {
   std::string one(key);
-  return std::move(get_objects({&one, 1}).front());
+  return std::move(get_objects({&one, 1}, timeout).front());
 }
 
-std::vector<std::optional<std::string>> S3Client::get_objects(std::span<const std::string> keys) {
+std::vector<std::optional<std::string>> S3Client::get_objects(std::span<const std::string> keys,
+                                                              Timeout timeout) {
   std::vector<std::optional<std::string>> values(keys.size());
   if (keys.empty()) return values;
   std::vector<HttpRequest> requests(keys.size());
   for (std::size_t i = 0; i < keys.size(); ++i) {
     requests[i] = {HttpMethod::kGet, object_url(keys[i]), {}, "GetObject", describe(keys[i])};
+    requests[i].timeout = timeout;
   }
   std::vector<HttpResponse> responses = run(requests);
   for (std::size_t i = 0; i < responses.size(); ++i) {
@@ -180,16 +183,17 @@ std::vector<std::optional<std::string>> S3Client::get_objects(std::span<const st
   return values;
 }
 
-void S3Client::delete_object(std::string_view key) {
+void S3Client::delete_object(std::string_view key, Timeout timeout) {
   std::string one(key);
-  delete_objects({&one, 1});
+  delete_objects({&one, 1}, timeout);
 }
 
-void S3Client::delete_objects(std::span<const std::string> keys) {
+void S3Client::delete_objects(std::span<const std::string> keys, Timeout timeout) {
   if (keys.empty()) return;
   std::vector<HttpRequest> requests(keys.size());
   for (std::size_t i = 0; i < keys.size(); ++i) {
     requests[i] = {HttpMethod::kDelete, object_url(keys[i]), {}, "DeleteObject", describe(keys[i])};
+    requests[i].timeout = timeout;
   }
   std::vector<HttpResponse> responses = run(requests);
   for (std::size_t i = 0; i < responses.size(); ++i) {
@@ -201,7 +205,8 @@ void S3Client::delete_objects(std::span<const std::string> keys) {
 }
 
 ListPage S3Client::list_objects(std::string_view prefix, std::string_view start_after,
-                                std::string_view continuation_token, std::size_t max_keys) {
+                                std::string_view continuation_token, std::size_t max_keys,
+                                Timeout timeout) {
   max_keys = std::clamp<std::size_t>(max_keys, 1, 1000);
   std::vector<std::pair<std::string, std::string>> parameters = {
       {"list-type", "2"}, {"max-keys", std::to_string(max_keys)}};
@@ -216,10 +221,13 @@ ListPage S3Client::list_objects(std::string_view prefix, std::string_view start_
   HttpRequest request{
       HttpMethod::kGet, url, {}, "ListObjectsV2", describe(std::string(prefix) + "*")};
   request.is_list = true;
+  request.timeout = timeout;
   HttpResponse response = std::move(run({request}).front());
   if (response.status != 200) throw_request_error(request, response);
   try {
-    return parse_list_objects_v2(response.body);
+    ListPage page = parse_list_objects_v2(response.body);
+    page.server_time = response.server_time;
+    return page;
   } catch (const Error& e) {
     throw Error("ListObjectsV2 reply unreadable: " + e.message() + " at " + e.where(),
                 request.target);

@@ -18,6 +18,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -56,6 +57,8 @@ struct HttpResponse;
 
 class S3Client {
  public:
+  using Timeout = std::chrono::milliseconds;
+
   S3Client(S3Endpoint endpoint, S3Credentials credentials, S3ClientOptions options = {});
   ~S3Client();
   S3Client(const S3Client&) = delete;
@@ -63,19 +66,22 @@ class S3Client {
 
   const S3Endpoint& endpoint() const { return endpoint_; }
 
-  void put_object(std::string_view key, std::string_view bytes);
-  void put_objects(std::span<const ObjectPut> objects);
+  // `timeout` bounds each attempt of each request (0: no bound beyond the stall limit).
+  void put_object(std::string_view key, std::string_view bytes, Timeout timeout = {});
+  void put_objects(std::span<const ObjectPut> objects, Timeout timeout = {});
   // nullopt when the key does not exist (404 NoSuchKey); a missing bucket is an error.
-  std::optional<std::string> get_object(std::string_view key);
-  std::vector<std::optional<std::string>> get_objects(std::span<const std::string> keys);
+  std::optional<std::string> get_object(std::string_view key, Timeout timeout = {});
+  std::vector<std::optional<std::string>> get_objects(std::span<const std::string> keys,
+                                                      Timeout timeout = {});
   // Deleting a key that does not exist is not an error.
-  void delete_object(std::string_view key);
-  void delete_objects(std::span<const std::string> keys);
+  void delete_object(std::string_view key, Timeout timeout = {});
+  void delete_objects(std::span<const std::string> keys, Timeout timeout = {});
 
   // One ListObjectsV2 page: keys beginning with `prefix`, after `start_after` (or continuing
   // from `continuation_token` when it is non-empty), at most max_keys (1..1000).
   ListPage list_objects(std::string_view prefix, std::string_view start_after = {},
-                        std::string_view continuation_token = {}, std::size_t max_keys = 1000);
+                        std::string_view continuation_token = {}, std::size_t max_keys = 1000,
+                        Timeout timeout = {});
 
   bool bucket_exists();  // HeadBucket: 200 true, 404 false, anything else an error
   void create_bucket();  // CreateBucket (with the region's LocationConstraint outside us-east-1)

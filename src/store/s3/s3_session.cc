@@ -1,6 +1,7 @@
 #include "store/s3/s3_session.h"
 
 #include <algorithm>
+#include <cctype>
 #include <memory>
 #include <thread>
 
@@ -27,6 +28,27 @@ void append_header(HeaderList& list, const std::string& line) {
 
 std::size_t append_body(char* data, std::size_t size, std::size_t count, void* target) {
   static_cast<std::string*>(target)->append(data, size * count);
+  return size * count;
+}
+
+// Picks the Date header out of the response headers (for the commit lock's lease clock).
+std::size_t read_header(char* data, std::size_t size, std::size_t count, void* target) {
+  std::string_view line(data, size * count);
+  constexpr std::string_view kDate = "date:";
+  if (line.size() > kDate.size()) {
+    bool match = true;
+    for (std::size_t i = 0; i < kDate.size() && match; ++i) {
+      match = std::tolower(static_cast<unsigned char>(line[i])) == kDate[i];
+    }
+    if (match) {
+      std::string value(line.substr(kDate.size()));
+      while (!value.empty() && (value.back() == '\r' || value.back() == '\n')) value.pop_back();
+      time_t seconds = curl_getdate(value.c_str(), nullptr);
+      if (seconds > 0) {
+        *static_cast<std::int64_t*>(target) = static_cast<std::int64_t>(seconds) * 1'000'000'000;
+      }
+    }
+  }
   return size * count;
 }
 
@@ -133,6 +155,7 @@ void S3Session::start(Exchange& exchange) {
   CURL* handle = acquire_handle();
   exchange.handle = handle;
   exchange.response.body.clear();
+  exchange.response.server_time = 0;
   exchange.error[0] = '\0';
   set(handle, CURLOPT_URL, request.url.c_str());
   set(handle, CURLOPT_NOSIGNAL, 1L);
@@ -140,6 +163,11 @@ void S3Session::start(Exchange& exchange) {
   set(handle, CURLOPT_ERRORBUFFER, exchange.error);
   set(handle, CURLOPT_WRITEFUNCTION, &append_body);
   set(handle, CURLOPT_WRITEDATA, static_cast<void*>(&exchange.response.body));
+  set(handle, CURLOPT_HEADERFUNCTION, &read_header);
+  set(handle, CURLOPT_HEADERDATA, static_cast<void*>(&exchange.response.server_time));
+  if (request.timeout.count() > 0) {
+    set(handle, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
+  }
   set(handle, CURLOPT_AWS_SIGV4, client_.sigv4_parameter_.c_str());
   set(handle, CURLOPT_USERNAME, client_.credentials_.access_key.c_str());
   set(handle, CURLOPT_PASSWORD, client_.credentials_.secret_key.c_str());

@@ -6,6 +6,7 @@
 #include <curl/curl.h>
 
 #include <chrono>
+#include <cstdint>
 #include <random>
 #include <span>
 #include <string>
@@ -25,12 +26,16 @@ struct HttpRequest {
   const char* operation = "";  // "GetObject", ... for messages
   std::string target;          // "s3://BUCKET/KEY", for messages
   bool is_list = false;        // counted as a ListObjectsV2 request rather than a GET
+  // Whole-request deadline per attempt (0: none, only the stall limit). Used while holding the
+  // commit lock, so no request of the holder can land after its lease ran out.
+  std::chrono::milliseconds timeout{0};
 };
 
 struct HttpResponse {
   long status = 0;  // 0: no HTTP response (see transport_error)
   std::string body;
   std::string transport_error;  // curl's description when the request never got a response
+  std::int64_t server_time = 0;  // the Date header, ns since the epoch (0 if absent)
   int attempts = 0;
 };
 

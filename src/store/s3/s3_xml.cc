@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "core/error.h"
+#include "core/time.h"
 
 namespace tandem::store::s3 {
 namespace {
@@ -249,6 +250,14 @@ ListPage parse_list_objects_v2(std::string_view document) {
         throw Error("object \"" + info.key + "\" has size \"" + digits + "\"",
                     "ListObjectsV2 reply");
       }
+    }
+    if (const XmlElement* modified = entry.child("LastModified")) {
+      std::optional<Timestamp> time = parse_timestamp(modified->text);
+      if (!time) {
+        throw Error("object \"" + info.key + "\" has LastModified \"" + modified->text + "\"",
+                    "ListObjectsV2 reply");
+      }
+      info.last_modified = *time;
     }
     page.objects.push_back(std::move(info));
   }

@@ -28,12 +28,14 @@ XmlElement parse_xml(std::string_view document);
 struct ObjectInfo {
   std::string key;
   std::uint64_t size = 0;
+  std::int64_t last_modified = 0;  // server time, ns since the epoch (0 if not given)
 };
 
 struct ListPage {
   std::vector<ObjectInfo> objects;  // in the order the server sent them
   bool truncated = false;
   std::string next_continuation_token;  // set when truncated
+  std::int64_t server_time = 0;  // the reply's Date header, ns since the epoch (0 if absent)
 };
 
 // A ListObjectsV2 reply (<ListBucketResult>). Throws tandem::Error if it is not one.

@@ -1,0 +1,325 @@
+// Symbols, version listings, snapshots, pruning, stats and verification.
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "core/error.h"
+#include "store/keys.h"
+#include "store/library_engine.h"
+#include "store/segment.h"
+
+namespace tandem::store {
+namespace {
+
+constexpr std::size_t kScanPage = 1024;
+
+std::vector<SnapshotRecord> load_snapshots(const StorageView& view, const std::string& library,
+                                           std::vector<Corruption>* corrupt) {
+  std::vector<SnapshotRecord> out;
+  for (auto& kv : view.scan({keys::snapshots_prefix(library)})) {
+    try {
+      out.push_back(decode_snapshot(kv.value));
+    } catch (const Error& e) {
+      if (corrupt == nullptr) throw Error(e.message() + " (" + kv.key + ")", "library " + library);
+      corrupt->push_back({library, "", std::nullopt, kv.key, e.message()});
+    }
+  }
+  return out;
+}
+
+// Segment keys of `symbol` that some snapshot references.
+std::set<std::string, std::less<>> snapshot_segments(const std::vector<SnapshotRecord>& snaps,
+                                                     std::string_view symbol) {
+  std::set<std::string, std::less<>> keys;
+  for (const auto& snap : snaps) {
+    for (const auto& [name, record] : snap.symbols) {
+      if (name != symbol) continue;
+      for (const auto& s : record.segments) keys.insert(s.key);
+    }
+  }
+  return keys;
+}
+
+}  // namespace
+
+std::vector<std::string> LibraryEngine::list_symbols() const {
+  const std::string prefix = keys::heads_prefix(library_);
+  std::vector<std::string> out;
+  for (const auto& key : storage_->list({prefix})) out.emplace_back(keys::suffix(key, prefix));
+  return out;
+}
+
+bool LibraryEngine::has_symbol(std::string_view symbol) const {
+  validate_name("symbol", symbol);
+  return storage_->get(keys::head(library_, symbol)).has_value();
+}
+
+void LibraryEngine::delete_symbol(std::string_view symbol) {
+  validate_name("symbol", symbol);
+  storage_->commit({}, [&](const StorageView& view) {
+    require_library(view);
+    if (!view.get(keys::head(library_, symbol))) throw Error("no such symbol", where(symbol));
+    const auto keep = snapshot_segments(load_snapshots(view, library_, nullptr), symbol);
+    Mutation m;
+    m.removes.push_back(keys::head(library_, symbol));
+    for (auto& key : view.list({keys::versions_prefix(library_, symbol)})) {
+      m.removes.push_back(std::move(key));
+    }
+    for (auto& key : view.list({keys::segments_prefix(library_, symbol)})) {
+      if (!keep.contains(key)) m.removes.push_back(std::move(key));
+    }
+    return m;
+  });
+}
+
+std::vector<VersionInfo> LibraryEngine::list_versions(std::string_view symbol, std::size_t limit,
+                                                      std::optional<std::uint64_t> before) const {
+  validate_name("symbol", symbol);
+  const auto view = storage_->read_view();
+  if (!view->get(keys::head(library_, symbol))) throw Error("no such symbol", where(symbol));
+  const std::string start_after = before ? keys::version(library_, symbol, *before) : "";
+  std::vector<VersionInfo> out;
+  for (const auto& kv :
+       view->scan({keys::versions_prefix(library_, symbol), start_after, limit, true})) {
+    VersionRecord rec;
+    try {
+      rec = decode_record(kv.value, true);
+    } catch (const Error& e) {
+      throw Error(e.message() + " (record " + kv.key + ")", where(symbol));
+    }
+    out.push_back(VersionInfo{rec.version, rec.kind, rec.written_at, rec.rows, rec.rows_added,
+                              rec.metadata_given ? rec.metadata : ""});
+  }
+  return out;
+}
+
+void LibraryEngine::snapshot(std::string_view name, std::optional<std::string> metadata) {
+  validate_name("snapshot", name);
+  validate_metadata(metadata, "library " + library_ + ", snapshot " + std::string(name));
+  const Timestamp t = now();
+  storage_->commit({}, [&](const StorageView& view) {
+    require_library(view);
+    const std::string key = keys::snapshot(library_, name);
+    if (view.get(key)) {
+      throw Error("snapshot " + std::string(name) + " already exists", "library " + library_);
+    }
+    SnapshotRecord snap;
+    snap.created_at = t;
+    snap.metadata = metadata.value_or("");
+    const std::string prefix = keys::heads_prefix(library_);
+    for (auto& kv : view.scan({prefix})) {
+      std::string symbol(keys::suffix(kv.key, prefix));
+      try {
+        snap.symbols.emplace_back(symbol, decode_record(kv.value));
+      } catch (const Error& e) {
+        throw Error(e.message() + " (head " + kv.key + ")", where(symbol));
+      }
+    }
+    Mutation m;
+    m.puts.push_back({key, encode_snapshot(snap)});
+    return m;
+  });
+}
+
+std::vector<SnapshotInfo> LibraryEngine::list_snapshots() const {
+  const std::string prefix = keys::snapshots_prefix(library_);
+  std::vector<SnapshotInfo> out;
+  for (const auto& kv : storage_->read_view()->scan({prefix})) {
+    SnapshotRecord snap;
+    try {
+      snap = decode_snapshot(kv.value);
+    } catch (const Error& e) {
+      throw Error(e.message() + " (" + kv.key + ")", "library " + library_);
+    }
+    out.push_back(SnapshotInfo{std::string(keys::suffix(kv.key, prefix)), snap.created_at,
+                               snap.symbols.size(), snap.metadata});
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, std::uint64_t>> LibraryEngine::snapshot_versions(
+    std::string_view name) const {
+  validate_name("snapshot", name);
+  const std::string key = keys::snapshot(library_, name);
+  auto bytes = storage_->get(key);
+  if (!bytes) throw Error("no snapshot named " + std::string(name), "library " + library_);
+  SnapshotRecord snap;
+  try {
+    snap = decode_snapshot(*bytes);
+  } catch (const Error& e) {
+    throw Error(e.message() + " (" + key + ")", "library " + library_);
+  }
+  std::vector<std::pair<std::string, std::uint64_t>> out;
+  for (const auto& [symbol, record] : snap.symbols) out.emplace_back(symbol, record.version);
+  return out;
+}
+
+void LibraryEngine::delete_snapshot(std::string_view name) {
+  validate_name("snapshot", name);
+  storage_->commit({}, [&](const StorageView& view) {
+    require_library(view);
+    const std::string key = keys::snapshot(library_, name);
+    auto bytes = view.get(key);
+    if (!bytes) throw Error("no snapshot named " + std::string(name), "library " + library_);
+    Mutation m;
+    m.removes.push_back(key);
+    // Segments of symbols deleted since the snapshot were kept only for snapshots; once no
+    // remaining snapshot needs them they are garbage. (Segments of live symbols are collected
+    // by prune_previous_versions, which knows what their versions reference.)
+    const SnapshotRecord snap = decode_snapshot(*bytes);
+    std::vector<SnapshotRecord> others;
+    for (auto& kv : view.scan({keys::snapshots_prefix(library_)})) {
+      if (kv.key != key) others.push_back(decode_snapshot(kv.value));
+    }
+    for (const auto& [symbol, record] : snap.symbols) {
+      if (view.get(keys::head(library_, symbol))) continue;
+      const auto keep = snapshot_segments(others, symbol);
+      for (const auto& s : record.segments) {
+        if (!keep.contains(s.key)) m.removes.push_back(s.key);
+      }
+    }
+    return m;
+  });
+}
+
+PruneResult LibraryEngine::prune_previous_versions(std::string_view symbol) {
+  validate_name("symbol", symbol);
+  PruneResult result;
+  // One commit: on LMDB a single write transaction, so an append racing with the prune either
+  // lands before it (and its segments are the latest version's) or after it.
+  storage_->commit({}, [&](const StorageView& view) {
+    require_library(view);
+    result = PruneResult{};
+    auto head = load_head(view, symbol);
+    if (!head) throw Error("no such symbol", where(symbol));
+    auto keep = snapshot_segments(load_snapshots(view, library_, nullptr), symbol);
+    for (const auto& s : head->segments) keep.insert(s.key);
+    Mutation m;
+    for (auto& key : view.list({keys::versions_prefix(library_, symbol)})) {
+      if (keys::version_of(key) == head->version) continue;
+      m.removes.push_back(std::move(key));
+      ++result.versions_removed;
+    }
+    for (auto& key : view.list({keys::segments_prefix(library_, symbol)})) {
+      if (keep.contains(key)) continue;
+      m.removes.push_back(std::move(key));
+      ++result.segments_removed;
+    }
+    // The latest version loses its delta chain, so it is stored in full form from now on.
+    head->full = true;
+    head->base_version = head->version;
+    head->appends_since_full = 0;
+    const std::string bytes = encode_record(*head);
+    m.puts.push_back({keys::version(library_, symbol, head->version), bytes});
+    m.puts.push_back({keys::head(library_, symbol), bytes});
+    return m;
+  });
+  return result;
+}
+
+SymbolStats LibraryEngine::stats(std::string_view symbol) const {
+  validate_name("symbol", symbol);
+  const auto view = storage_->read_view();
+  const auto head = load_head(*view, symbol);
+  if (!head) throw Error("no such symbol", where(symbol));
+  SymbolStats s;
+  s.version = head->version;
+  const auto first = view->list({keys::versions_prefix(library_, symbol), {}, 1, false});
+  const std::uint64_t oldest =
+      first.empty() ? head->version : keys::version_of(first[0]).value_or(head->version);
+  s.versions = head->version - oldest + 1;
+  s.segments = head->segments.size();
+  s.rows = head->rows;
+  for (const auto& seg : head->segments) {
+    s.compressed_bytes += seg.stored_bytes;
+    s.raw_bytes += seg.raw_bytes;
+  }
+  for (const auto& f : head->schema) s.columns.emplace_back(f.name, f.type);
+  return s;
+}
+
+VerifyReport LibraryEngine::verify(std::optional<std::string_view> only) const {
+  if (only) validate_name("symbol", *only);
+  VerifyReport report;
+  std::set<std::string> symbols;
+  std::vector<SnapshotRecord> snaps;
+  {
+    const auto view = storage_->read_view();
+    snaps = load_snapshots(*view, library_, &report.corruptions);
+    report.records_checked += snaps.size();
+    if (only) {
+      symbols.insert(std::string(*only));
+    } else {
+      const std::string prefix = keys::heads_prefix(library_);
+      for (const auto& key : view->list({prefix})) symbols.emplace(keys::suffix(key, prefix));
+      for (const auto& snap : snaps) {
+        for (const auto& entry : snap.symbols) symbols.insert(entry.first);
+      }
+    }
+  }
+  for (const std::string& symbol : symbols) {
+    const auto view = storage_->read_view();
+    // Segment key → (a version that references it, the reference).
+    std::map<std::string, std::pair<std::optional<std::uint64_t>, SegmentRef>> referenced;
+    auto note = [&](const VersionRecord& rec) {
+      for (const auto& s : rec.segments) referenced.try_emplace(s.key, rec.version, s);
+    };
+    auto corrupt = [&](std::optional<std::uint64_t> version, const std::string& key,
+                       const std::string& problem) {
+      report.corruptions.push_back({library_, symbol, version, key, problem});
+    };
+    const std::string head_key = keys::head(library_, symbol);
+    if (auto bytes = view->get(head_key)) {
+      ++report.records_checked;
+      try {
+        note(decode_record(*bytes));
+      } catch (const Error& e) {
+        corrupt(std::nullopt, head_key, e.message());
+      }
+    } else if (only && std::none_of(snaps.begin(), snaps.end(), [&](const SnapshotRecord& s) {
+                 return std::any_of(s.symbols.begin(), s.symbols.end(),
+                                    [&](const auto& e) { return e.first == symbol; });
+               })) {
+      throw Error("no such symbol", where(symbol));
+    }
+    const std::string prefix = keys::versions_prefix(library_, symbol);
+    std::string after;
+    for (;;) {
+      auto page = view->scan({prefix, after, kScanPage, false});
+      for (const auto& kv : page) {
+        ++report.records_checked;
+        try {
+          note(decode_record(kv.value));
+        } catch (const Error& e) {
+          corrupt(keys::version_of(kv.key), kv.key, e.message());
+        }
+      }
+      if (page.size() < kScanPage) break;
+      after = page.back().key;
+    }
+    for (const auto& snap : snaps) {
+      for (const auto& [name, record] : snap.symbols) {
+        if (name == symbol) note(record);
+      }
+    }
+    for (const auto& [key, use] : referenced) {
+      const auto& [version, ref] = use;
+      ++report.segments_checked;
+      const bool found = view->visit(key, [&](std::string_view bytes) {
+        try {
+          const Table t = decode_segment(bytes);
+          if (t.num_rows() != ref.rows || t.index().front() != ref.index_min ||
+              t.index().back() != ref.index_max) {
+            corrupt(version, key, "segment header does not match the version's reference");
+          }
+        } catch (const Error& e) {
+          corrupt(version, key, e.message());
+        }
+      });
+      if (!found) corrupt(version, key, "segment is missing");
+    }
+  }
+  return report;
+}
+
+}  // namespace tandem::store

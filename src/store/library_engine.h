@@ -1,0 +1,92 @@
+// The machinery behind a Library handle: the version chain over the Storage seam. Split by job:
+//   library_write.cc   write, append, update, delete_range (and the commit helpers)
+//   library_read.cc    version resolution and reads
+//   library_admin.cc   symbols, versions, snapshots, prune, stats, verify
+//   compaction.cc      compaction policy and compact()
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/record.h"
+#include "store/storage.h"
+#include "store/store.h"
+
+namespace tandem::store {
+
+class LibraryEngine {
+ public:
+  LibraryEngine(std::shared_ptr<Storage> storage, std::string library, StoreOptions options);
+
+  const std::string& name() const { return library_; }
+
+  std::uint64_t write(std::string_view symbol, const Table& table,
+                      std::optional<std::string> metadata);
+  std::uint64_t append(std::string_view symbol, const Table& table, AppendMode mode,
+                       std::optional<std::string> metadata);
+  std::uint64_t update(std::string_view symbol, const Table& table,
+                       std::optional<std::string> metadata);
+  std::uint64_t delete_range(std::string_view symbol, Timestamp start, Timestamp end,
+                             std::optional<std::string> metadata);
+
+  ReadResult read(std::string_view symbol, const ReadOptions& options) const;
+
+  std::vector<std::string> list_symbols() const;
+  bool has_symbol(std::string_view symbol) const;
+  void delete_symbol(std::string_view symbol);
+  std::vector<VersionInfo> list_versions(std::string_view symbol, std::size_t limit,
+                                         std::optional<std::uint64_t> before) const;
+
+  void snapshot(std::string_view name, std::optional<std::string> metadata);
+  std::vector<SnapshotInfo> list_snapshots() const;
+  std::vector<std::pair<std::string, std::uint64_t>> snapshot_versions(std::string_view name) const;
+  void delete_snapshot(std::string_view name);
+
+  PruneResult prune_previous_versions(std::string_view symbol);
+  // aggressive: merge every segment that is not full (manual compaction); otherwise the tiered
+  // policy that automatic compaction uses (amortized cost per appended row stays small).
+  CompactResult compact(std::string_view symbol, bool aggressive);
+
+  VerifyReport verify(std::optional<std::string_view> symbol) const;
+  SymbolStats stats(std::string_view symbol) const;
+
+  // --- shared by the parts (not part of the Library contract) ---
+  Storage& storage() const { return *storage_; }
+  const StoreOptions& options() const { return options_; }
+  // "library L, symbol S[, version V]" for error locations.
+  std::string where(std::string_view symbol) const;
+  std::string where(std::string_view symbol, std::uint64_t version) const;
+  Timestamp now() const;
+
+  // The head (latest version, resolved) or nullopt if the symbol does not exist.
+  std::optional<VersionRecord> load_head(const StorageView& view, std::string_view symbol) const;
+  // The version `as_of` selects, resolved to full form. Throws if there is none.
+  VersionRecord resolve(const StorageView& view, std::string_view symbol, const AsOf& as_of) const;
+  // Version `v` resolved to full form (walks the delta chain back to its full record).
+  VersionRecord resolve_version(const StorageView& view, std::string_view symbol,
+                                std::uint64_t v) const;
+  // Decodes the rows of `segments` (all columns of `schema`), merged into index order.
+  Table read_segments(const StorageView& view, std::string_view symbol, std::uint64_t version,
+                      const std::vector<SchemaField>& schema,
+                      const std::vector<SegmentRef>& segments) const;
+  // Encodes `table` into segments of at most options().segment_rows rows.
+  void encode_segments(std::string_view symbol, const Table& table, std::vector<KeyValue>& blobs,
+                       std::vector<SegmentRef>& refs) const;
+  // Throws unless the library still exists (checked inside every commit).
+  void require_library(const StorageView& view) const;
+  static void validate_metadata(const std::optional<std::string>& metadata,
+                                const std::string& where);
+
+ private:
+  std::shared_ptr<Storage> storage_;
+  std::string library_;
+  StoreOptions options_;
+};
+
+// Raised inside a commit's decide when the head moved since the operation was planned; the
+// operation re-plans and retries.
+struct HeadMoved {};
+
+}  // namespace tandem::store

@@ -1,0 +1,345 @@
+// Reads: resolve the version, pick the segments that can hold the requested rows (by the
+// min/max each reference carries, so others are never fetched), decode them straight into the
+// output columns, and merge into index order when segments overlap (any-order appends).
+#include <algorithm>
+#include <cctype>
+#include <limits>
+#include <numeric>
+
+#include "core/error.h"
+#include "store/keys.h"
+#include "store/library_engine.h"
+#include "store/segment.h"
+
+namespace tandem::store {
+namespace {
+
+bool all_digits(std::string_view s) {
+  return !s.empty() && s.size() <= 19 && std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c));
+  });
+}
+
+// Indices (in list order) of the segments that can hold rows of the requested range and
+// head/tail.
+std::vector<std::size_t> select_segments(const std::vector<SegmentRef>& segments,
+                                         const ReadOptions& options) {
+  const Timestamp lo = options.start.value_or(std::numeric_limits<Timestamp>::min());
+  const Timestamp hi = options.end.value_or(std::numeric_limits<Timestamp>::max());
+  std::vector<std::size_t> candidates;
+  for (std::size_t i = 0; i < segments.size(); ++i) {
+    if (segments[i].index_max >= lo && segments[i].index_min <= hi) candidates.push_back(i);
+  }
+  if (!options.head && !options.tail) return candidates;
+  const bool head = options.head.has_value();
+  const std::size_t want = head ? *options.head : *options.tail;
+  // Walk segments from the requested end; once the segments taken surely hold `want` rows in
+  // range, any segment entirely beyond the farthest timestamp taken cannot contribute.
+  std::vector<std::size_t> order = candidates;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return head ? segments[a].index_min < segments[b].index_min
+                : segments[a].index_max > segments[b].index_max;
+  });
+  std::uint64_t counted = 0;
+  std::optional<Timestamp> bound;
+  for (std::size_t i : order) {
+    const SegmentRef& s = segments[i];
+    bound = !bound ? (head ? s.index_max : s.index_min)
+                   : (head ? std::max(*bound, s.index_max) : std::min(*bound, s.index_min));
+    if (s.index_min >= lo && s.index_max <= hi) counted += s.rows;
+    if (counted >= want) break;
+  }
+  if (counted < want || !bound) return candidates;
+  std::vector<std::size_t> chosen;
+  for (std::size_t i : candidates) {
+    if (head ? segments[i].index_min <= *bound : segments[i].index_max >= *bound) {
+      chosen.push_back(i);
+    }
+  }
+  return chosen;
+}
+
+// Stable merge into index order: rows with equal timestamps keep their segment (list) order.
+Table merge_in_index_order(Table table) {
+  const auto& idx = table.index();
+  if (std::is_sorted(idx.begin(), idx.end())) return table;
+  std::vector<std::size_t> perm(idx.size());
+  std::iota(perm.begin(), perm.end(), std::size_t{0});
+  std::stable_sort(perm.begin(), perm.end(),
+                   [&](std::size_t a, std::size_t b) { return idx[a] < idx[b]; });
+  std::vector<Timestamp> index(idx.size());
+  for (std::size_t i = 0; i < perm.size(); ++i) index[i] = idx[perm[i]];
+  Table out(std::move(index));
+  for (const Column& c : table.columns()) {
+    Column g(c.name(), c.type());
+    std::visit(
+        [&](const auto& values) {
+          using V = std::decay_t<decltype(values)>;
+          V gathered(values.size());
+          for (std::size_t i = 0; i < perm.size(); ++i) gathered[i] = values[perm[i]];
+          g.mutable_values() = std::move(gathered);
+        },
+        c.values());
+    if (!c.validity().empty()) {
+      std::vector<std::uint8_t> mask(perm.size());
+      for (std::size_t i = 0; i < perm.size(); ++i) mask[i] = c.validity()[perm[i]];
+      g.mutable_validity() = std::move(mask);
+    }
+    out.mutable_columns().push_back(std::move(g));
+  }
+  return out;
+}
+
+// Output columns for `schema` restricted to `names` (all when nullopt), in the requested order.
+std::vector<SchemaField> project(const std::vector<SchemaField>& schema,
+                                 const std::optional<std::vector<std::string>>& names,
+                                 const std::string& where) {
+  if (!names) return schema;
+  std::vector<SchemaField> out;
+  for (const auto& name : *names) {
+    if (name == kIndexColumnName) continue;
+    auto it = std::find_if(schema.begin(), schema.end(),
+                           [&](const SchemaField& f) { return f.name == name; });
+    if (it == schema.end()) {
+      std::string known;
+      for (const auto& f : schema) known += (known.empty() ? "" : ", ") + f.name;
+      throw Error("no column \"" + name + "\" (columns: " + (known.empty() ? "none" : known) + ")",
+                  where);
+    }
+    if (std::none_of(out.begin(), out.end(),
+                     [&](const SchemaField& f) { return f.name == name; })) {
+      out.push_back(*it);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<VersionRecord> LibraryEngine::load_head(const StorageView& view,
+                                                      std::string_view symbol) const {
+  const std::string key = keys::head(library_, symbol);
+  auto bytes = view.get(key);
+  if (!bytes) return std::nullopt;
+  try {
+    return decode_record(*bytes);
+  } catch (const Error& e) {
+    throw Error(e.message() + " (head " + key + ")", where(symbol));
+  }
+}
+
+VersionRecord LibraryEngine::resolve_version(const StorageView& view, std::string_view symbol,
+                                             std::uint64_t v) const {
+  const std::string key = keys::version(library_, symbol, v);
+  auto decode = [&](std::string_view bytes, const std::string& k, std::uint64_t version) {
+    try {
+      return decode_record(bytes);
+    } catch (const Error& e) {
+      throw Error(e.message() + " (record " + k + ")", where(symbol, version));
+    }
+  };
+  auto bytes = view.get(key);
+  if (!bytes) {
+    const auto first = view.list({keys::versions_prefix(library_, symbol), {}, 1, false});
+    const auto last = view.list({keys::versions_prefix(library_, symbol), {}, 1, true});
+    if (first.empty()) throw Error("no such symbol", where(symbol));
+    throw Error("no version " + std::to_string(v) +
+                    " (stored versions: " + std::to_string(keys::version_of(first[0]).value_or(0)) +
+                    ".." + std::to_string(keys::version_of(last[0]).value_or(0)) + ")",
+                where(symbol));
+  }
+  VersionRecord rec = decode(*bytes, key, v);
+  if (rec.full) return rec;
+  // A delta: its chain base_version .. v is contiguous (prune keeps only whole chains).
+  const auto chain =
+      view.scan({keys::versions_prefix(library_, symbol),
+                 keys::version(library_, symbol, rec.base_version), v - rec.base_version, false});
+  auto base_bytes = view.get(keys::version(library_, symbol, rec.base_version));
+  if (!base_bytes) {
+    throw Error(
+        "version chain broken: full record " + std::to_string(rec.base_version) + " is missing",
+        where(symbol, v));
+  }
+  VersionRecord out =
+      decode(*base_bytes, keys::version(library_, symbol, rec.base_version), rec.base_version);
+  std::string metadata = out.metadata;
+  for (const auto& kv : chain) {
+    const auto n = keys::version_of(kv.key);
+    if (!n || *n > v) break;
+    VersionRecord delta = decode(kv.value, kv.key, *n);
+    if (delta.full) {
+      throw Error("version chain broken: version " + std::to_string(*n) +
+                      " is a full record inside the chain of version " + std::to_string(v),
+                  where(symbol, v));
+    }
+    out.segments.insert(out.segments.end(), delta.segments.begin(), delta.segments.end());
+    if (delta.metadata_given) metadata = delta.metadata;
+    if (*n == v) {
+      delta.segments = std::move(out.segments);
+      delta.metadata = metadata;
+      delta.full = true;
+      return delta;
+    }
+  }
+  throw Error("version chain broken between versions " + std::to_string(rec.base_version) +
+                  " and " + std::to_string(v),
+              where(symbol, v));
+}
+
+VersionRecord LibraryEngine::resolve(const StorageView& view, std::string_view symbol,
+                                     const AsOf& as_of) const {
+  switch (as_of.kind()) {
+    case AsOf::Kind::kLatest: {
+      auto head = load_head(view, symbol);
+      if (!head) throw Error("no such symbol", where(symbol));
+      return *head;
+    }
+    case AsOf::Kind::kVersion: {
+      auto head = load_head(view, symbol);
+      if (head && head->version == as_of.version_number()) return *head;
+      return resolve_version(view, symbol, as_of.version_number());
+    }
+    case AsOf::Kind::kSnapshot: {
+      validate_name("snapshot", as_of.text());
+      const std::string key = keys::snapshot(library_, as_of.text());
+      auto bytes = view.get(key);
+      if (!bytes) throw Error("no snapshot named " + as_of.text(), "library " + library_);
+      SnapshotRecord snap;
+      try {
+        snap = decode_snapshot(*bytes);
+      } catch (const Error& e) {
+        throw Error(e.message() + " (" + key + ")", "library " + library_);
+      }
+      for (auto& [name, record] : snap.symbols) {
+        if (name == symbol) return std::move(record);
+      }
+      throw Error("snapshot " + as_of.text() + " does not hold this symbol", where(symbol));
+    }
+    case AsOf::Kind::kTime: {
+      auto head = load_head(view, symbol);
+      if (!head) throw Error("no such symbol", where(symbol));
+      if (head->written_at <= as_of.time_point()) return *head;
+      // written_at never decreases with the version number, and stored versions are a contiguous
+      // range ending at the head: binary search it.
+      const auto first = view.list({keys::versions_prefix(library_, symbol), {}, 1, false});
+      std::uint64_t lo =
+          first.empty() ? head->version : keys::version_of(first[0]).value_or(head->version);
+      std::uint64_t hi = head->version;  // written after the time
+      auto written_at = [&](std::uint64_t v) {
+        auto bytes = view.get(keys::version(library_, symbol, v));
+        if (!bytes) throw Error("version " + std::to_string(v) + " is missing", where(symbol));
+        return decode_record(*bytes, true).written_at;
+      };
+      if (written_at(lo) > as_of.time_point()) {
+        throw Error("no version existed at " + format_timestamp(as_of.time_point()) +
+                        " (the oldest stored version was written at " +
+                        format_timestamp(written_at(lo)) + ")",
+                    where(symbol));
+      }
+      while (hi - lo > 1) {
+        const std::uint64_t mid = lo + (hi - lo) / 2;
+        (written_at(mid) <= as_of.time_point() ? lo : hi) = mid;
+      }
+      return resolve_version(view, symbol, lo);
+    }
+    case AsOf::Kind::kText: {
+      const std::string& text = as_of.text();
+      if (all_digits(text)) return resolve(view, symbol, AsOf::version(std::stoull(text)));
+      if (is_valid_name(text) && view.get(keys::snapshot(library_, text))) {
+        return resolve(view, symbol, AsOf::snapshot(text));
+      }
+      if (auto t = parse_timestamp(text)) return resolve(view, symbol, AsOf::time(*t));
+      throw Error("as_of \"" + text +
+                      "\" is neither a version number, a snapshot of this library, nor a time",
+                  where(symbol));
+    }
+  }
+  throw Error("unknown as_of kind", where(symbol));
+}
+
+Table LibraryEngine::read_segments(const StorageView& view, std::string_view symbol,
+                                   std::uint64_t version, const std::vector<SchemaField>& schema,
+                                   const std::vector<SegmentRef>& segments) const {
+  std::uint64_t total = 0;
+  for (const auto& s : segments) total += s.rows;
+  Table out(std::vector<Timestamp>{});
+  out.mutable_index().resize(total);
+  for (const auto& f : schema) {
+    out.mutable_columns().emplace_back(f.name, f.type);
+    out.mutable_columns().back().reserve(total);
+  }
+  std::size_t at = 0;
+  for (const SegmentRef& ref : segments) {
+    const bool found = view.visit(ref.key, [&](std::string_view bytes) {
+      try {
+        SegmentReader reader(bytes);
+        if (reader.rows() != ref.rows || reader.index_min() != ref.index_min ||
+            reader.index_max() != ref.index_max) {
+          throw Error("corrupt segment: header does not match the version's reference");
+        }
+        reader.decode_index(out.mutable_index().data() + at);
+        for (Column& c : out.mutable_columns()) {
+          const auto i = reader.find_column(c.name());
+          if (i < 0) {
+            c.append_nulls(ref.rows);
+          } else {
+            reader.decode_column(static_cast<std::size_t>(i), c);
+          }
+        }
+      } catch (const Error& e) {
+        throw Error(e.message(), where(symbol, version) + ", segment " + ref.key);
+      }
+    });
+    if (!found) {
+      throw Error("segment is missing", where(symbol, version) + ", segment " + ref.key);
+    }
+    at += ref.rows;
+  }
+  if (!segments_ordered(segments)) out = merge_in_index_order(std::move(out));
+  return out;
+}
+
+ReadResult LibraryEngine::read(std::string_view symbol, const ReadOptions& options) const {
+  validate_name("symbol", symbol);
+  const std::string w = where(symbol);
+  if (options.head && options.tail) throw Error("read: give head or tail, not both", w);
+  if (options.start && options.end && *options.start > *options.end) {
+    throw Error("read: date range start " + format_timestamp(*options.start) +
+                    " is after its end " + format_timestamp(*options.end),
+                w);
+  }
+  const auto view = storage_->read_view();
+  VersionRecord version = resolve(*view, symbol, options.as_of);
+  const std::vector<SchemaField> schema = project(version.schema, options.columns, w);
+  std::vector<SegmentRef> chosen;
+  for (std::size_t i : select_segments(version.segments, options)) {
+    chosen.push_back(version.segments[i]);
+  }
+  Table rows = read_segments(*view, symbol, version.version, schema, chosen);
+  // Trim to the date range (the chosen segments may extend beyond it), then head/tail.
+  const auto& idx = rows.index();
+  std::size_t begin = 0;
+  std::size_t end = idx.size();
+  if (options.start) {
+    begin = static_cast<std::size_t>(std::lower_bound(idx.begin(), idx.end(), *options.start) -
+                                     idx.begin());
+  }
+  if (options.end) {
+    end = static_cast<std::size_t>(std::upper_bound(idx.begin(), idx.end(), *options.end) -
+                                   idx.begin());
+  }
+  end = std::max(begin, end);
+  if (options.head) end = std::min(end, begin + *options.head);
+  if (options.tail && end - begin > *options.tail) begin = end - *options.tail;
+  ReadResult result;
+  result.table = (begin == 0 && end == rows.num_rows()) ? std::move(rows) : rows.slice(begin, end);
+  for (auto& c : result.table.mutable_columns()) {
+    if (!c.has_nulls()) c.mutable_validity().clear();
+  }
+  result.version = version.version;
+  result.metadata = version.metadata;
+  result.written_at = version.written_at;
+  return result;
+}
+
+}  // namespace tandem::store

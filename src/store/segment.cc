@@ -1,0 +1,403 @@
+#include "store/segment.h"
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include "core/error.h"
+#include "store/binary.h"
+#include "store/compression.h"
+
+namespace tandem::store {
+namespace {
+
+constexpr char kMagic[4] = {'T', 'D', 'S', 'G'};
+constexpr std::uint8_t kFormat = 1;
+constexpr std::size_t kHeaderBytes = 4 + 4 + 8 + 8 + 8 + 4;
+constexpr std::size_t kChecksumBytes = 8;
+constexpr std::uint8_t kFlagValidity = 1;
+constexpr std::uint32_t kMaxStringBytes = std::numeric_limits<std::uint32_t>::max();
+
+std::string_view as_bytes(const void* data, std::size_t n) {
+  return {static_cast<const char*>(data), n};
+}
+
+std::size_t fixed_width(ColumnType type) {
+  switch (type) {
+    case ColumnType::kInt64:
+    case ColumnType::kFloat64:
+    case ColumnType::kTimestamp:
+      return 8;
+    case ColumnType::kBool:
+      return 1;
+    case ColumnType::kString:
+      return 0;
+  }
+  return 0;
+}
+
+struct PendingBlock {
+  std::string_view name;
+  ColumnType type;
+  Compression codec;
+  bool has_validity;
+  std::uint64_t raw_len;
+  std::size_t stored_begin, stored_len;
+  Compression validity_codec = Compression::kNone;
+  std::size_t validity_len = 0;
+};
+
+}  // namespace
+
+EncodedSegment encode_segment(const Table& table, std::size_t begin, std::size_t end,
+                              Compression codec, int zstd_level) {
+  if (begin >= end || end > table.num_rows()) throw Error("encode_segment: empty or bad row range");
+  const std::size_t rows = end - begin;
+  if (rows > kMaxSegmentRows) throw Error("encode_segment: too many rows for one segment");
+
+  EncodedSegment seg;
+  seg.rows = rows;
+  seg.index_min = table.index()[begin];
+  seg.index_max = table.index()[end - 1];
+
+  std::string data;
+  std::vector<PendingBlock> blocks;
+  blocks.reserve(table.num_columns() + 1);
+  std::string scratch;
+
+  auto add_block = [&](std::string_view name, ColumnType type, std::string_view raw,
+                       const std::vector<std::uint8_t>& validity) {
+    PendingBlock b{name, type, Compression::kNone, false, raw.size(), data.size(), 0};
+    b.codec = compress_block(codec, zstd_level, raw, data);
+    b.stored_len = data.size() - b.stored_begin;
+    seg.raw_bytes += raw.size();
+    bool any_null = false;
+    for (std::size_t r = begin; r < end && !validity.empty(); ++r) any_null |= validity[r] == 0;
+    if (any_null) {
+      b.has_validity = true;
+      const std::size_t at = data.size();
+      b.validity_codec =
+          compress_block(codec, zstd_level, as_bytes(validity.data() + begin, rows), data);
+      b.validity_len = data.size() - at;
+    }
+    blocks.push_back(b);
+  };
+
+  static const std::vector<std::uint8_t> kNoValidity;
+  add_block(kIndexColumnName, ColumnType::kTimestamp,
+            as_bytes(table.index().data() + begin, rows * 8), kNoValidity);
+  for (const Column& c : table.columns()) {
+    switch (c.type()) {
+      case ColumnType::kInt64:
+      case ColumnType::kTimestamp:
+        add_block(c.name(), c.type(), as_bytes(c.int64s().data() + begin, rows * 8), c.validity());
+        break;
+      case ColumnType::kFloat64:
+        add_block(c.name(), c.type(), as_bytes(c.float64s().data() + begin, rows * 8),
+                  c.validity());
+        break;
+      case ColumnType::kBool:
+        add_block(c.name(), c.type(), as_bytes(c.bools().data() + begin, rows), c.validity());
+        break;
+      case ColumnType::kString: {
+        const auto& values = c.strings();
+        scratch.clear();
+        std::size_t total = 0;
+        for (std::size_t r = begin; r < end; ++r) total += values[r].size();
+        scratch.reserve(rows * 4 + total);
+        ByteWriter w(scratch);
+        for (std::size_t r = begin; r < end; ++r) {
+          if (values[r].size() > kMaxStringBytes) {
+            throw Error("string of " + std::to_string(values[r].size()) + " bytes is too long",
+                        "column \"" + c.name() + "\" row " + std::to_string(r));
+          }
+          w.fixed<std::uint32_t>(static_cast<std::uint32_t>(values[r].size()));
+        }
+        for (std::size_t r = begin; r < end; ++r) scratch.append(values[r]);
+        add_block(c.name(), c.type(), scratch, c.validity());
+        break;
+      }
+    }
+  }
+
+  std::string& out = seg.bytes;
+  out.reserve(kHeaderBytes + blocks.size() * 48 + data.size() + kChecksumBytes);
+  ByteWriter w(out);
+  w.bytes(as_bytes(kMagic, 4));
+  w.u8(kFormat);
+  w.u8(0);
+  w.u8(0);
+  w.u8(0);
+  w.fixed<std::uint64_t>(rows);
+  w.fixed<std::int64_t>(seg.index_min);
+  w.fixed<std::int64_t>(seg.index_max);
+  w.fixed<std::uint32_t>(static_cast<std::uint32_t>(blocks.size()));
+  for (const auto& b : blocks) {
+    w.u8(static_cast<std::uint8_t>(b.type));
+    w.u8(static_cast<std::uint8_t>(b.codec));
+    w.u8(b.has_validity ? kFlagValidity : 0);
+    w.u8(0);
+    w.fixed<std::uint16_t>(static_cast<std::uint16_t>(b.name.size()));
+    w.bytes(b.name);
+    w.fixed<std::uint64_t>(b.raw_len);
+    w.fixed<std::uint64_t>(b.stored_len);
+    if (b.has_validity) {
+      w.u8(static_cast<std::uint8_t>(b.validity_codec));
+      w.fixed<std::uint64_t>(b.validity_len);
+    }
+  }
+  w.bytes(data);
+  w.fixed<std::uint64_t>(XXH3_64bits(out.data(), out.size()));
+  return seg;
+}
+
+SegmentReader::SegmentReader(std::string_view bytes, bool verify_checksum) {
+  if (bytes.size() < kHeaderBytes + kChecksumBytes) {
+    throw Error("corrupt segment: " + std::to_string(bytes.size()) + " bytes is too short");
+  }
+  const std::string_view body = bytes.substr(0, bytes.size() - kChecksumBytes);
+  if (verify_checksum) {
+    std::uint64_t stored_sum;
+    std::memcpy(&stored_sum, bytes.data() + body.size(), sizeof stored_sum);
+    if (XXH3_64bits(body.data(), body.size()) != stored_sum) {
+      throw Error("corrupt segment: checksum mismatch");
+    }
+  }
+  ByteReader r(body, "segment");
+  if (r.bytes(4) != as_bytes(kMagic, 4)) r.fail("bad magic");
+  if (const auto format = r.u8(); format != kFormat) {
+    r.fail("unknown format version " + std::to_string(format));
+  }
+  r.bytes(3);
+  rows_ = r.fixed<std::uint64_t>();
+  index_min_ = r.fixed<std::int64_t>();
+  index_max_ = r.fixed<std::int64_t>();
+  const auto block_count = r.fixed<std::uint32_t>();
+  if (rows_ == 0 || rows_ > kMaxSegmentRows) r.fail("row count " + std::to_string(rows_));
+  if (index_min_ > index_max_) r.fail("index min after index max");
+  // A directory entry takes at least 22 bytes.
+  if (block_count == 0 || block_count > r.remaining() / 22) {
+    r.fail("block count " + std::to_string(block_count));
+  }
+  blocks_.resize(block_count);
+  std::uint64_t data_bytes = 0;
+  struct Lengths {
+    std::uint64_t stored, validity;
+  };
+  std::vector<Lengths> lengths(block_count);
+  for (std::uint32_t i = 0; i < block_count; ++i) {
+    Block& b = blocks_[i];
+    const auto type = r.u8();
+    const auto codec = r.u8();
+    const auto flags = r.u8();
+    r.u8();
+    if (type > static_cast<std::uint8_t>(ColumnType::kTimestamp)) {
+      r.fail("unknown column type " + std::to_string(type));
+    }
+    if (codec > static_cast<std::uint8_t>(Compression::kLz4)) {
+      r.fail("unknown codec " + std::to_string(codec));
+    }
+    if ((flags & ~kFlagValidity) != 0) r.fail("unknown block flags");
+    b.type = static_cast<ColumnType>(type);
+    b.codec = static_cast<Compression>(codec);
+    b.has_validity = (flags & kFlagValidity) != 0;
+    b.name = std::string(r.bytes(r.fixed<std::uint16_t>()));
+    b.raw_len = r.fixed<std::uint64_t>();
+    lengths[i].stored = r.fixed<std::uint64_t>();
+    if (b.has_validity) {
+      const auto vcodec = r.u8();
+      if (vcodec > static_cast<std::uint8_t>(Compression::kLz4)) {
+        r.fail("unknown validity codec " + std::to_string(vcodec));
+      }
+      b.validity_codec = static_cast<Compression>(vcodec);
+      lengths[i].validity = r.fixed<std::uint64_t>();
+    } else {
+      lengths[i].validity = 0;
+    }
+    if (i == 0) {
+      if (b.type != ColumnType::kTimestamp || b.name != kIndexColumnName || b.has_validity) {
+        r.fail("block 0 is not the timestamp index");
+      }
+    } else {
+      try {
+        validate_column_name(b.name);
+      } catch (const Error& e) {
+        r.fail(e.message());
+      }
+      for (std::uint32_t j = 1; j < i; ++j) {
+        if (blocks_[j].name == b.name) r.fail("duplicate column \"" + b.name + "\"");
+      }
+    }
+    const std::size_t width = fixed_width(b.type);
+    if (width != 0 && b.raw_len != rows_ * width) {
+      r.fail("column \"" + b.name + "\" holds " + std::to_string(b.raw_len) + " bytes for " +
+             std::to_string(rows_) + " rows");
+    }
+    if (width == 0 && (b.raw_len < rows_ * 4 || b.raw_len - rows_ * 4 > kMaxStringBytes)) {
+      r.fail("string column \"" + b.name + "\" size " + std::to_string(b.raw_len));
+    }
+    if (lengths[i].stored > body.size() || lengths[i].validity > body.size()) {
+      r.fail("block of column \"" + b.name + "\" larger than the segment");
+    }
+    if (b.raw_len > max_raw_size(b.codec, lengths[i].stored) ||
+        (b.has_validity && rows_ > max_raw_size(b.validity_codec, lengths[i].validity))) {
+      r.fail("column \"" + b.name + "\" claims more bytes than its block can hold");
+    }
+    data_bytes += lengths[i].stored + lengths[i].validity;
+  }
+  if (data_bytes != r.remaining()) {
+    r.fail("blocks hold " + std::to_string(data_bytes) + " bytes, " +
+           std::to_string(r.remaining()) + " remain");
+  }
+  for (std::uint32_t i = 0; i < block_count; ++i) {
+    blocks_[i].stored = r.bytes(lengths[i].stored);
+    blocks_[i].validity_stored = r.bytes(lengths[i].validity);
+  }
+}
+
+std::ptrdiff_t SegmentReader::find_column(std::string_view name) const {
+  for (std::size_t i = 1; i < blocks_.size(); ++i) {
+    if (blocks_[i].name == name) return static_cast<std::ptrdiff_t>(i - 1);
+  }
+  return -1;
+}
+
+void SegmentReader::decode_fixed(const Block& block, void* dst) const {
+  try {
+    decompress_block(block.codec, block.stored, dst, block.raw_len);
+  } catch (const Error& e) {
+    throw Error("corrupt segment: column \"" + block.name + "\": " + e.message());
+  }
+}
+
+void SegmentReader::decode_validity(const Block& block, std::vector<std::uint8_t>& out) const {
+  const std::size_t at = out.size();
+  out.resize(at + rows_);
+  try {
+    decompress_block(block.validity_codec, block.validity_stored, out.data() + at, rows_);
+  } catch (const Error& e) {
+    throw Error("corrupt segment: validity of column \"" + block.name + "\": " + e.message());
+  }
+  for (std::size_t i = at; i < out.size(); ++i) {
+    if (out[i] > 1) {
+      throw Error("corrupt segment: validity of column \"" + block.name + "\" holds " +
+                  std::to_string(out[i]));
+    }
+  }
+}
+
+void SegmentReader::decode_index(Timestamp* out) const {
+  decode_fixed(blocks_[0], out);
+  if (out[0] != index_min_ || out[rows_ - 1] != index_max_) {
+    throw Error("corrupt segment: index does not match its recorded min/max");
+  }
+  for (std::uint64_t i = 1; i < rows_; ++i) {
+    if (out[i] < out[i - 1]) {
+      throw Error("corrupt segment: index out of order at row " + std::to_string(i));
+    }
+  }
+}
+
+void SegmentReader::decode_column(std::size_t i, Column& out) const {
+  const Block& b = blocks_.at(i + 1);
+  if (out.type() != b.type) {
+    throw Error("column \"" + b.name + "\" is " + std::string(column_type_name(b.type)) +
+                " in the segment, " + std::string(column_type_name(out.type())) + " expected");
+  }
+  const std::size_t before = out.size();
+  switch (b.type) {
+    case ColumnType::kInt64:
+    case ColumnType::kTimestamp: {
+      auto& v = out.mutable_int64s();
+      v.resize(before + rows_);
+      decode_fixed(b, v.data() + before);
+      break;
+    }
+    case ColumnType::kFloat64: {
+      auto& v = out.mutable_float64s();
+      v.resize(before + rows_);
+      decode_fixed(b, v.data() + before);
+      break;
+    }
+    case ColumnType::kBool: {
+      auto& v = out.mutable_bools();
+      v.resize(before + rows_);
+      decode_fixed(b, v.data() + before);
+      for (std::size_t r = before; r < v.size(); ++r) {
+        if (v[r] > 1)
+          throw Error("corrupt segment: bool column \"" + b.name + "\" holds " +
+                      std::to_string(v[r]));
+      }
+      break;
+    }
+    case ColumnType::kString: {
+      std::string raw(b.raw_len, '\0');
+      decode_fixed(b, raw.data());
+      ByteReader lens(std::string_view(raw).substr(0, rows_ * 4), "segment string lengths");
+      std::uint64_t total = 0;
+      std::vector<std::uint32_t> sizes(rows_);
+      for (auto& s : sizes) {
+        s = lens.fixed<std::uint32_t>();
+        total += s;
+      }
+      if (total != b.raw_len - rows_ * 4) {
+        throw Error("corrupt segment: string column \"" + b.name + "\" lengths sum to " +
+                    std::to_string(total) + ", data holds " +
+                    std::to_string(b.raw_len - rows_ * 4));
+      }
+      auto& v = out.mutable_strings();
+      v.reserve(before + rows_);
+      const char* p = raw.data() + rows_ * 4;
+      for (auto s : sizes) {
+        v.emplace_back(p, s);
+        p += s;
+      }
+      break;
+    }
+  }
+  auto& mask = out.mutable_validity();
+  if (b.has_validity) {
+    if (mask.empty()) mask.assign(before, 1);
+    decode_validity(b, mask);
+    // Null rows hold the type's filler value, whatever bytes the segment stored for them.
+    for (std::size_t r = before; r < mask.size(); ++r) {
+      if (mask[r] != 0) continue;
+      std::visit(
+          [&](auto& values) {
+            using T = typename std::decay_t<decltype(values)>::value_type;
+            if constexpr (std::is_same_v<T, double>) {
+              values[r] = std::numeric_limits<double>::quiet_NaN();
+            } else {
+              values[r] = T{};
+            }
+          },
+          out.mutable_values());
+    }
+  } else if (!mask.empty()) {
+    mask.resize(before + rows_, 1);
+  }
+}
+
+Column SegmentReader::decode_column(std::size_t i) const {
+  const Block& b = blocks_.at(i + 1);
+  Column c(b.name, b.type);
+  decode_column(i, c);
+  return c;
+}
+
+Table decode_segment(std::string_view bytes, bool verify_checksum) {
+  SegmentReader reader(bytes, verify_checksum);
+  std::vector<Timestamp> index(reader.rows());
+  reader.decode_index(index.data());
+  Table table(std::move(index));
+  for (std::size_t i = 0; i < reader.num_columns(); ++i) {
+    table.add_column(reader.decode_column(i));
+  }
+  return table;
+}
+
+}  // namespace tandem::store

@@ -1,0 +1,25 @@
+// Test hooks: reach stored bytes through the backend, to prove append never rewrites segments
+// and that corruption is detected. Not for production code.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/store.h"
+
+namespace tandem::store::testing {
+
+// Segment keys of the latest version of library/symbol, in the version's order.
+std::vector<std::string> latest_segment_keys(Store& store, std::string_view library,
+                                             std::string_view symbol);
+// Every stored segment key of the symbol (referenced by any version, snapshot, or none).
+std::vector<std::string> stored_segment_keys(Store& store, std::string_view library,
+                                             std::string_view symbol);
+std::optional<std::string> raw_get(Store& store, const std::string& key);
+void raw_put(Store& store, const std::string& key, std::string value);
+// Inverts the byte at `offset` (modulo the value's size) of the value stored under `key`.
+void corrupt_value(Store& store, const std::string& key, std::size_t offset);
+
+}  // namespace tandem::store::testing
