@@ -1,0 +1,116 @@
+// What a report is made from: the contents of one account library (DESIGN.md, "The account
+// library"), as plain rows, plus an optional benchmark price series. Filled by load_account()
+// from the store, or directly by tests and benchmarks.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/time.h"
+#include "report/metrics.h"
+
+namespace tandem::report {
+
+// account_summary: one row per day.
+struct AccountDay {
+  Timestamp time = 0;
+  double net_liquidation = 0;
+  double total_cash = 0;
+  double gross_position_value = 0;
+  double unrealized_pnl = 0;
+  double realized_pnl = 0;
+};
+
+// strategy_{KEY}_performance: one row per day.
+struct StrategyDay {
+  Timestamp time = 0;
+  double equity = 0;
+  double allocated_cash = 0;
+  double position_value = 0;  // signed market value of the strategy's positions
+  double realized_pnl = 0;
+  double unrealized_pnl = 0;
+  double commissions = 0;
+  std::optional<double> exposure;  // as recorded; when absent: |position_value| / equity
+  std::optional<double> turnover;  // as recorded; the report computes its own from fills
+};
+
+struct StrategyHistory {
+  std::string key;
+  std::vector<StrategyDay> days;
+};
+
+// portfolio: account-wide position snapshots.
+struct PortfolioRow {
+  Timestamp time = 0;
+  std::string symbol;
+  std::int64_t con_id = 0;
+  double position = 0;
+  double avg_cost = 0;
+  double market_price = 0;
+  double market_value = 0;
+  double unrealized_pnl = 0;
+  double realized_pnl = 0;
+};
+
+// orders: one row per order event.
+struct OrderRow {
+  Timestamp time = 0;
+  std::int64_t order_id = 0;
+  std::int64_t perm_id = 0;
+  std::string strategy, symbol, action;
+  double quantity = 0;
+  std::string order_type;
+  std::optional<double> limit_price, stop_price;
+  std::string tif, status;
+  double filled = 0, remaining = 0;
+  std::optional<double> avg_fill_price;
+  std::string message;
+};
+
+// fills: one row per execution.
+struct FillRow {
+  Timestamp time = 0;
+  std::string exec_id;
+  std::int64_t order_id = 0;
+  std::int64_t perm_id = 0;
+  std::string strategy, symbol, side;  // side: BOT / SLD (IB) or BUY / SELL
+  double shares = 0;
+  double price = 0;
+  double cum_qty = 0;
+  double avg_price = 0;
+  std::string exchange;
+  double commission = 0;
+  std::optional<double> realized_pnl;
+};
+
+// trades: one row per completed round trip.
+struct TradeRow {
+  Timestamp time = 0;
+  std::string strategy, symbol;
+  double quantity = 0;  // signed: > 0 long, < 0 short
+  Timestamp entry_time = 0, exit_time = 0;
+  double entry_price = 0, exit_price = 0;
+  double pnl = 0;         // net of commission (see net_pnl in the loader)
+  double commission = 0;  // both legs
+};
+
+struct Benchmark {
+  std::string symbol;  // e.g. "SPY.1d"
+  Series close;        // daily closes, time-ordered
+};
+
+struct AccountData {
+  std::string account_id;
+  std::string currency;  // from account_summary when recorded, else empty
+  std::vector<AccountDay> summary;
+  std::vector<StrategyHistory> strategies;
+  std::vector<PortfolioRow> portfolio;
+  std::vector<OrderRow> orders;
+  std::vector<FillRow> fills;
+  std::vector<TradeRow> trades;
+  std::optional<Benchmark> benchmark;
+};
+
+}  // namespace tandem::report

@@ -1,0 +1,41 @@
+// The pieces render_html() assembles: stylesheet and script, and one function per section.
+// Internal to src/report.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "report/report.h"
+
+namespace tandem::report::html {
+
+std::string_view stylesheet();
+// Sorting for <table class="sortable">: click a header to sort by it (again to reverse);
+// numeric columns sort by each cell's data-v, and n/a always sorts last.
+std::string_view script();
+
+// Sections (html_panels.cc).
+std::string kpi_cards(const AccountReport& report);
+std::string return_stats_table(const AccountReport& report);
+std::string drawdown_table(const ReturnMetrics& returns, std::size_t max_rows);
+std::string monthly_heatmap(const AccountReport& report);
+std::string strategy_table(const AccountReport& report);
+std::string risk_panel(const AccountReport& report);
+std::string correlation_table(const CorrelationMatrix& matrix);
+
+// Event tables (html_tables.cc): the latest `max_rows` rows, newest first, with a note saying
+// how many were left out and how to read them all.
+std::string positions_table(const RiskReport& risk, const std::string& currency);
+std::string trades_table(const AccountData& data, const TradeStats& stats, std::size_t max_rows);
+std::string orders_table(const AccountData& data, std::size_t max_rows);
+std::string fills_table(const AccountData& data, std::size_t max_rows);
+
+// A <td> holding a number: the formatted text, and the raw value in data-v for sorting.
+std::string numeric_cell(std::optional<double> value, const std::string& text,
+                         std::string_view css_class = "");
+// CSS class "pos"/"neg" for coloring signed figures.
+std::string_view sign_class(std::optional<double> value);
+
+}  // namespace tandem::report::html

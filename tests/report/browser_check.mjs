@@ -1,0 +1,215 @@
+// Opens report pages in Debian's headless Chromium and reports, as JSON, what a user's browser
+// would show: console errors, uncaught exceptions, every network request, the charts' rendered
+// sizes and points, table rows, whether sorting works, and a full-page screenshot.
+//
+// Usage: node --experimental-websocket browser_check.mjs RESULT.json PAGE.html[=SHOT.png] ...
+//
+// Speaks the DevTools protocol over --remote-debugging-port with Node's WebSocket (Node 20:
+// behind --experimental-websocket), so it needs no npm package. Any host name resolves to
+// nothing (--host-resolver-rules), so a request the page should not make also fails visibly.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const [resultPath, ...pages] = process.argv.slice(2);
+const deadline = setTimeout(() => fail('timed out after 90 s'), 90_000);
+const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-chromium-'));
+let chrome = null;
+
+function fail(message) {
+  fs.writeFileSync(resultPath, JSON.stringify({ fatal: message }, null, 1));
+  cleanup();
+  process.exit(2);
+}
+
+function cleanup() {
+  if (chrome && chrome.exitCode === null) chrome.kill('SIGKILL');
+  fs.rmSync(profile, { recursive: true, force: true });
+}
+
+async function devtoolsEndpoint() {
+  const file = path.join(profile, 'DevToolsActivePort');
+  for (let i = 0; i < 300; i++) {
+    if (fs.existsSync(file)) {
+      const [port, browserPath] = fs.readFileSync(file, 'utf8').trim().split('\n');
+      if (port && browserPath) return `ws://127.0.0.1:${port}${browserPath}`;
+    }
+    if (chrome.exitCode !== null) throw new Error(`chromium exited with ${chrome.exitCode}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('chromium did not open its DevTools port');
+}
+
+// A minimal DevTools client: numbered commands with promises, events to listeners.
+function connect(url) {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url);
+    const pending = new Map();
+    const listeners = new Set();
+    let next = 1;
+    ws.onmessage = (event) => {
+      const msg = JSON.parse(event.data);
+      if (msg.id !== undefined && pending.has(msg.id)) {
+        const { ok, ko, method } = pending.get(msg.id);
+        pending.delete(msg.id);
+        if (msg.error) ko(new Error(`${method}: ${msg.error.message}`));
+        else ok(msg.result);
+      } else {
+        for (const l of listeners) l(msg);
+      }
+    };
+    ws.onerror = () => reject(new Error(`cannot connect to ${url}`));
+    ws.onopen = () =>
+      resolve({
+        send(method, params = {}, sessionId = undefined) {
+          const id = next++;
+          ws.send(JSON.stringify({ id, method, params, sessionId }));
+          return new Promise((ok, ko) => pending.set(id, { ok, ko, method }));
+        },
+        on(listener) {
+          listeners.add(listener);
+          return () => listeners.delete(listener);
+        },
+        close() {
+          ws.close();
+        },
+      });
+  });
+}
+
+// Runs in the page: what is on screen.
+const inspectPage = `(() => {
+  const charts = {};
+  for (const svg of document.querySelectorAll('svg.chart')) {
+    const box = svg.getBoundingClientRect();
+    charts[svg.id] = {
+      width: box.width, height: box.height,
+      ticks: svg.querySelectorAll('text.tick').length,
+      nodata: svg.querySelectorAll('text.nodata').length,
+      series: [...svg.querySelectorAll('path.series')].map((p) => {
+        const b = p.getBBox();
+        return { name: p.dataset.name, points: (p.getAttribute('d') || '').split(/[ML]/).length - 1,
+                 width: b.width, height: b.height };
+      }),
+    };
+  }
+  const rows = {};
+  for (const t of document.querySelectorAll('table[id]')) rows[t.id] = t.tBodies[0] ? t.tBodies[0].rows.length : 0;
+  return {
+    title: document.title,
+    charts, rows,
+    heatmapCells: document.querySelectorAll('#monthly-returns td.m').length,
+    sparklines: document.querySelectorAll('svg.spark path').length,
+    kpis: [...document.querySelectorAll('.kpi .value')].map((e) => e.textContent),
+    text: document.body.innerText.length,
+    nonFiniteText: /\\b(NaN|Infinity|undefined)\\b/.test(document.body.innerText),
+  };
+})()`;
+
+// Runs in the page: click the trades table's "Net PnL" header twice; read the order each time.
+const checkSorting = `(() => {
+  const table = document.getElementById('trades');
+  if (!table || table.tBodies[0].rows.length < 3) return { skipped: true };
+  const headers = [...table.tHead.rows[0].cells];
+  const col = headers.findIndex((h) => h.textContent.startsWith('Net PnL'));
+  const values = () => [...table.tBodies[0].rows].map((r) => parseFloat(r.cells[col].dataset.v));
+  const sorted = (xs, dir) => xs.every((x, i) => i === 0 || (dir > 0 ? xs[i - 1] <= x : xs[i - 1] >= x));
+  headers[col].click();
+  const first = values();
+  headers[col].click();
+  const second = values();
+  return { column: col, descending: sorted(first, -1), ascending: sorted(second, 1),
+           changed: first[0] !== second[0], rows: first.length };
+})()`;
+
+async function checkPage(cdp, file, shot) {
+  const { targetId } = await cdp.send('Target.createTarget', { url: 'about:blank' });
+  const { sessionId } = await cdp.send('Target.attachToTarget', { targetId, flatten: true });
+  const send = (method, params = {}) => cdp.send(method, params, sessionId);
+  const pageUrl = 'file://' + path.resolve(file);
+  const result = { page: file, consoleErrors: [], consoleMessages: [], exceptions: [], requests: [], failedRequests: [] };
+  let loaded;
+  const loadFired = new Promise((r) => (loaded = r));
+  const off = cdp.on((msg) => {
+    if (msg.sessionId !== sessionId) return;
+    const p = msg.params || {};
+    switch (msg.method) {
+      case 'Runtime.consoleAPICalled': {
+        const text = (p.args || []).map((a) => a.value ?? a.description ?? '').join(' ');
+        (p.type === 'error' || p.type === 'assert' ? result.consoleErrors : result.consoleMessages).push(`${p.type}: ${text}`);
+        break;
+      }
+      case 'Runtime.exceptionThrown':
+        result.exceptions.push(p.exceptionDetails?.exception?.description ?? p.exceptionDetails?.text);
+        break;
+      case 'Log.entryAdded':
+        if (p.entry.level === 'error') result.consoleErrors.push(`log: ${p.entry.text} ${p.entry.url ?? ''}`);
+        break;
+      case 'Network.requestWillBeSent':
+        if (p.request.url !== pageUrl) result.requests.push(p.request.url);
+        break;
+      case 'Network.loadingFailed':
+        result.failedRequests.push(`${p.errorText} ${p.requestId}`);
+        break;
+      case 'Page.loadEventFired':
+        loaded();
+        break;
+    }
+  });
+  await send('Runtime.enable');
+  await send('Log.enable');
+  await send('Network.enable');
+  await send('Page.enable');
+  await send('Emulation.setDeviceMetricsOverride', { width: 1400, height: 2000, deviceScaleFactor: 1, mobile: false });
+  const nav = await send('Page.navigate', { url: pageUrl });
+  if (nav.errorText) throw new Error(`navigation to ${pageUrl} failed: ${nav.errorText}`);
+  await loadFired;
+  await new Promise((r) => setTimeout(r, 500));  // late requests or errors after load
+  const evaluate = async (expression) => {
+    const r = await send('Runtime.evaluate', { expression, returnByValue: true });
+    if (r.exceptionDetails) throw new Error(`page check threw: ${r.exceptionDetails.text}`);
+    return r.result.value;
+  };
+  result.dom = await evaluate(inspectPage);
+  result.sorting = await evaluate(checkSorting);
+  if (shot) {
+    const metrics = await send('Page.getLayoutMetrics');
+    const height = Math.min(Math.ceil(metrics.cssContentSize.height), 16000);
+    await send('Emulation.setDeviceMetricsOverride', { width: 1400, height, deviceScaleFactor: 1, mobile: false });
+    const { data } = await send('Page.captureScreenshot', { format: 'png' });
+    fs.writeFileSync(shot, Buffer.from(data, 'base64'));
+    result.screenshot = { path: shot, bytes: fs.statSync(shot).size, height };
+    // TANDEM_SHOT_PARTS=1: also 1400 x 1300 slices (SHOT-1.png, ...) for looking at in detail.
+    for (let y = 0, n = 1; process.env.TANDEM_SHOT_PARTS && y < height; y += 1300, n++) {
+      const clip = { x: 0, y, width: 1400, height: Math.min(1300, height - y), scale: 1 };
+      const part = await send('Page.captureScreenshot', { format: 'png', clip });
+      fs.writeFileSync(shot.replace(/\.png$/, `-${n}.png`), Buffer.from(part.data, 'base64'));
+    }
+  }
+  off();
+  await cdp.send('Target.closeTarget', { targetId });
+  return result;
+}
+
+try {
+  chrome = spawn('/usr/bin/chromium', [
+    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    '--disable-default-apps', '--disable-extensions', '--host-resolver-rules=MAP * ~NOTFOUND',
+    `--user-data-dir=${profile}`, '--remote-debugging-port=0', 'about:blank',
+  ], { stdio: ['ignore', 'ignore', 'ignore'] });
+  const cdp = await connect(await devtoolsEndpoint());
+  const results = [];
+  for (const spec of pages) {
+    const [file, shot] = spec.split('=');
+    results.push(await checkPage(cdp, file, shot));
+  }
+  await cdp.send('Browser.close').catch(() => {});
+  cdp.close();
+  fs.writeFileSync(resultPath, JSON.stringify({ pages: results }, null, 1));
+  clearTimeout(deadline);
+  cleanup();
+} catch (error) {
+  fail(String(error && error.stack ? error.stack : error));
+}
