@@ -268,20 +268,6 @@ VerifyReport LibraryEngine::verify(std::optional<std::string_view> only) const {
                        const std::string& problem) {
       report.corruptions.push_back({library_, symbol, version, key, problem});
     };
-    const std::string head_key = keys::head(library_, symbol);
-    if (auto bytes = view->get(head_key)) {
-      ++report.records_checked;
-      try {
-        note(decode_record(*bytes));
-      } catch (const Error& e) {
-        corrupt(std::nullopt, head_key, e.message());
-      }
-    } else if (only && std::none_of(snaps.begin(), snaps.end(), [&](const SnapshotRecord& s) {
-                 return std::any_of(s.symbols.begin(), s.symbols.end(),
-                                    [&](const auto& e) { return e.first == symbol; });
-               })) {
-      throw Error("no such symbol", where(symbol));
-    }
     const std::string prefix = keys::versions_prefix(library_, symbol);
     std::string after;
     for (;;) {
@@ -296,6 +282,21 @@ VerifyReport LibraryEngine::verify(std::optional<std::string_view> only) const {
       }
       if (page.size() < kScanPage) break;
       after = page.back().key;
+    }
+    // The head last: a segment is attributed to the oldest version that references it.
+    const std::string head_key = keys::head(library_, symbol);
+    if (auto bytes = view->get(head_key)) {
+      ++report.records_checked;
+      try {
+        note(decode_record(*bytes));
+      } catch (const Error& e) {
+        corrupt(std::nullopt, head_key, e.message());
+      }
+    } else if (only && std::none_of(snaps.begin(), snaps.end(), [&](const SnapshotRecord& s) {
+                 return std::any_of(s.symbols.begin(), s.symbols.end(),
+                                    [&](const auto& e) { return e.first == symbol; });
+               })) {
+      throw Error("no such symbol", where(symbol));
     }
     for (const auto& snap : snaps) {
       for (const auto& [name, record] : snap.symbols) {

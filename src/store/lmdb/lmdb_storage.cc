@@ -46,6 +46,11 @@ class Environment {
     mdb_reader_check(env_, &dead);
     MDB_txn* txn = nullptr;
     int rc = begin(nullptr, 0, &txn);
+    // Another process may have grown the map beyond our initial size already.
+    for (int attempt = 0; rc == MDB_MAP_RESIZED && attempt < 16; ++attempt) {
+      rc = mdb_env_set_mapsize(env_, 0);
+      if (rc == 0) rc = begin(nullptr, 0, &txn);
+    }
     if (rc == 0) rc = mdb_dbi_open(txn, nullptr, 0, &dbi_);
     if (rc == 0) {
       rc = mdb_txn_commit(txn);
@@ -69,8 +74,7 @@ class Environment {
     if (rc != 0) throw Error(std::string(doing) + ": " + lmdb_error(rc), directory_);
   }
 
-  // Begins a transaction, adopting a map size grown by another process. The caller holds
-  // `resize_mutex` shared... except here we may need it exclusively; see begin_shared.
+  // Begins a transaction; the caller holds resize_mutex shared and handles MDB_MAP_RESIZED.
   int begin(MDB_txn* parent, unsigned flags, MDB_txn** txn) {
     return mdb_txn_begin(env_, parent, flags, txn);
   }

@@ -204,18 +204,19 @@ void S3Client::delete_objects(std::span<const std::string> keys, Timeout timeout
   }
 }
 
-ListPage S3Client::list_objects(std::string_view prefix, std::string_view start_after,
-                                std::string_view continuation_token, std::size_t max_keys,
-                                Timeout timeout) {
-  max_keys = std::clamp<std::size_t>(max_keys, 1, 1000);
+ListPage S3Client::list_objects(const ListQuery& query) {
+  std::size_t max_keys = std::clamp<std::size_t>(query.max_keys, 1, 1000);
   std::vector<std::pair<std::string, std::string>> parameters = {
       {"list-type", "2"}, {"max-keys", std::to_string(max_keys)}};
+  std::string_view prefix = query.prefix;
   if (!prefix.empty()) parameters.emplace_back("prefix", prefix);
-  if (!continuation_token.empty()) {
-    parameters.emplace_back("continuation-token", continuation_token);
-  } else if (!start_after.empty()) {
-    parameters.emplace_back("start-after", start_after);
+  if (!query.delimiter.empty()) parameters.emplace_back("delimiter", query.delimiter);
+  if (!query.continuation_token.empty()) {
+    parameters.emplace_back("continuation-token", query.continuation_token);
+  } else if (!query.start_after.empty()) {
+    parameters.emplace_back("start-after", query.start_after);
   }
+  Timeout timeout = query.timeout;
   std::string url = endpoint_.base_url() + (endpoint_.virtual_host_style ? "/?" : "?") +
                     canonical_query(std::move(parameters));
   HttpRequest request{

@@ -78,10 +78,21 @@ class S3Client {
   void delete_objects(std::span<const std::string> keys, Timeout timeout = {});
 
   // One ListObjectsV2 page: keys beginning with `prefix`, after `start_after` (or continuing
-  // from `continuation_token` when it is non-empty), at most max_keys (1..1000).
+  // from `continuation_token` when it is non-empty), at most max_keys (1..1000). With a
+  // delimiter, keys holding it after the prefix are rolled up into common_prefixes.
+  struct ListQuery {
+    std::string_view prefix;
+    std::string_view start_after;
+    std::string_view continuation_token;
+    std::string_view delimiter;
+    std::size_t max_keys = 1000;
+    Timeout timeout{};
+  };
+  ListPage list_objects(const ListQuery& query);
   ListPage list_objects(std::string_view prefix, std::string_view start_after = {},
-                        std::string_view continuation_token = {}, std::size_t max_keys = 1000,
-                        Timeout timeout = {});
+                        std::string_view continuation_token = {}, std::size_t max_keys = 1000) {
+    return list_objects(ListQuery{prefix, start_after, continuation_token, {}, max_keys, {}});
+  }
 
   bool bucket_exists();  // HeadBucket: 200 true, 404 false, anything else an error
   void create_bucket();  // CreateBucket (with the region's LocationConstraint outside us-east-1)

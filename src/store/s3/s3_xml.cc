@@ -239,6 +239,10 @@ ListPage parse_list_objects_v2(std::string_view document) {
     throw Error("IsTruncated is \"" + truncated + "\"", "ListObjectsV2 reply");
   }
   for (const XmlElement& entry : root.children) {
+    if (entry.name == "CommonPrefixes") {
+      page.common_prefixes.push_back(entry.child_text("Prefix"));
+      continue;
+    }
     if (entry.name != "Contents") continue;
     const XmlElement* key = entry.child("Key");
     if (key == nullptr) throw Error("a <Contents> entry has no <Key>", "ListObjectsV2 reply");
@@ -262,7 +266,8 @@ ListPage parse_list_objects_v2(std::string_view document) {
     page.objects.push_back(std::move(info));
   }
   page.next_continuation_token = root.child_text("NextContinuationToken");
-  if (page.truncated && page.next_continuation_token.empty() && page.objects.empty()) {
+  if (page.truncated && page.next_continuation_token.empty() && page.objects.empty() &&
+      page.common_prefixes.empty()) {
     throw Error("truncated without a continuation token or any key", "ListObjectsV2 reply");
   }
   return page;
