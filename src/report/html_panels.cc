@@ -128,6 +128,7 @@ std::string return_stats_table(const AccountReport& r) {
 }
 
 std::string drawdown_table(const ReturnMetrics& returns, std::size_t max_rows) {
+  if (returns.drawdowns.underwater.empty()) return "<p class=\"note\">No equity data.</p>";
   std::vector<DrawdownPeriod> worst = returns.drawdowns.episodes;
   if (worst.empty())
     return "<p class=\"note\">No drawdown: the equity never fell below a previous high.</p>";

@@ -7,7 +7,7 @@
 // Speaks the DevTools protocol over --remote-debugging-port with Node's WebSocket (Node 20:
 // behind --experimental-websocket), so it needs no npm package. Any host name resolves to
 // nothing (--host-resolver-rules), so a request the page should not make also fails visibly.
-import { spawn } from 'node:child_process';
+import {spawn} from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,14 +18,30 @@ const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-chromium-'));
 let chrome = null;
 
 function fail(message) {
-  fs.writeFileSync(resultPath, JSON.stringify({ fatal: message }, null, 1));
+  fs.writeFileSync(resultPath, JSON.stringify({fatal: message}, null, 1));
   cleanup();
   process.exit(2);
 }
 
 function cleanup() {
   if (chrome && chrome.exitCode === null) chrome.kill('SIGKILL');
-  fs.rmSync(profile, { recursive: true, force: true });
+  try {
+    fs.rmSync(profile, {recursive: true, force: true, maxRetries: 5, retryDelay: 200});
+  } catch {
+    // A profile directory left in /tmp is not worth failing the check for.
+  }
+}
+
+// Chromium still writes its profile while shutting down: wait for it to exit first.
+function chromeExited(ms) {
+  if (chrome.exitCode !== null || chrome.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    chrome.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 async function devtoolsEndpoint() {
@@ -51,30 +67,31 @@ function connect(url) {
     ws.onmessage = (event) => {
       const msg = JSON.parse(event.data);
       if (msg.id !== undefined && pending.has(msg.id)) {
-        const { ok, ko, method } = pending.get(msg.id);
+        const {ok, ko, method} = pending.get(msg.id);
         pending.delete(msg.id);
-        if (msg.error) ko(new Error(`${method}: ${msg.error.message}`));
-        else ok(msg.result);
+        if (msg.error)
+          ko(new Error(`${method}: ${msg.error.message}`));
+        else
+          ok(msg.result);
       } else {
         for (const l of listeners) l(msg);
       }
     };
     ws.onerror = () => reject(new Error(`cannot connect to ${url}`));
-    ws.onopen = () =>
-      resolve({
-        send(method, params = {}, sessionId = undefined) {
-          const id = next++;
-          ws.send(JSON.stringify({ id, method, params, sessionId }));
-          return new Promise((ok, ko) => pending.set(id, { ok, ko, method }));
-        },
-        on(listener) {
-          listeners.add(listener);
-          return () => listeners.delete(listener);
-        },
-        close() {
-          ws.close();
-        },
-      });
+    ws.onopen = () => resolve({
+      send(method, params = {}, sessionId = undefined) {
+        const id = next++;
+        ws.send(JSON.stringify({id, method, params, sessionId}));
+        return new Promise((ok, ko) => pending.set(id, {ok, ko, method}));
+      },
+      on(listener) {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+      close() {
+        ws.close();
+      },
+    });
   });
 }
 
@@ -124,11 +141,18 @@ const checkSorting = `(() => {
 })()`;
 
 async function checkPage(cdp, file, shot) {
-  const { targetId } = await cdp.send('Target.createTarget', { url: 'about:blank' });
-  const { sessionId } = await cdp.send('Target.attachToTarget', { targetId, flatten: true });
+  const {targetId} = await cdp.send('Target.createTarget', {url: 'about:blank'});
+  const {sessionId} = await cdp.send('Target.attachToTarget', {targetId, flatten: true});
   const send = (method, params = {}) => cdp.send(method, params, sessionId);
   const pageUrl = 'file://' + path.resolve(file);
-  const result = { page: file, consoleErrors: [], consoleMessages: [], exceptions: [], requests: [], failedRequests: [] };
+  const result = {
+    page: file,
+    consoleErrors: [],
+    consoleMessages: [],
+    exceptions: [],
+    requests: [],
+    failedRequests: []
+  };
   let loaded;
   const loadFired = new Promise((r) => (loaded = r));
   const off = cdp.on((msg) => {
@@ -137,14 +161,17 @@ async function checkPage(cdp, file, shot) {
     switch (msg.method) {
       case 'Runtime.consoleAPICalled': {
         const text = (p.args || []).map((a) => a.value ?? a.description ?? '').join(' ');
-        (p.type === 'error' || p.type === 'assert' ? result.consoleErrors : result.consoleMessages).push(`${p.type}: ${text}`);
+        (p.type === 'error' || p.type === 'assert' ? result.consoleErrors : result.consoleMessages)
+            .push(`${p.type}: ${text}`);
         break;
       }
       case 'Runtime.exceptionThrown':
-        result.exceptions.push(p.exceptionDetails?.exception?.description ?? p.exceptionDetails?.text);
+        result.exceptions.push(
+            p.exceptionDetails?.exception?.description ?? p.exceptionDetails?.text);
         break;
       case 'Log.entryAdded':
-        if (p.entry.level === 'error') result.consoleErrors.push(`log: ${p.entry.text} ${p.entry.url ?? ''}`);
+        if (p.entry.level === 'error')
+          result.consoleErrors.push(`log: ${p.entry.text} ${p.entry.url ?? ''}`);
         break;
       case 'Network.requestWillBeSent':
         if (p.request.url !== pageUrl) result.requests.push(p.request.url);
@@ -161,13 +188,15 @@ async function checkPage(cdp, file, shot) {
   await send('Log.enable');
   await send('Network.enable');
   await send('Page.enable');
-  await send('Emulation.setDeviceMetricsOverride', { width: 1400, height: 2000, deviceScaleFactor: 1, mobile: false });
-  const nav = await send('Page.navigate', { url: pageUrl });
+  await send(
+      'Emulation.setDeviceMetricsOverride',
+      {width: 1400, height: 2000, deviceScaleFactor: 1, mobile: false});
+  const nav = await send('Page.navigate', {url: pageUrl});
   if (nav.errorText) throw new Error(`navigation to ${pageUrl} failed: ${nav.errorText}`);
   await loadFired;
   await new Promise((r) => setTimeout(r, 500));  // late requests or errors after load
   const evaluate = async (expression) => {
-    const r = await send('Runtime.evaluate', { expression, returnByValue: true });
+    const r = await send('Runtime.evaluate', {expression, returnByValue: true});
     if (r.exceptionDetails) throw new Error(`page check threw: ${r.exceptionDetails.text}`);
     return r.result.value;
   };
@@ -176,29 +205,44 @@ async function checkPage(cdp, file, shot) {
   if (shot) {
     const metrics = await send('Page.getLayoutMetrics');
     const height = Math.min(Math.ceil(metrics.cssContentSize.height), 16000);
-    await send('Emulation.setDeviceMetricsOverride', { width: 1400, height, deviceScaleFactor: 1, mobile: false });
-    const { data } = await send('Page.captureScreenshot', { format: 'png' });
+    await send(
+        'Emulation.setDeviceMetricsOverride',
+        {width: 1400, height, deviceScaleFactor: 1, mobile: false});
+    const {data} = await send('Page.captureScreenshot', {format: 'png'});
     fs.writeFileSync(shot, Buffer.from(data, 'base64'));
-    result.screenshot = { path: shot, bytes: fs.statSync(shot).size, height };
+    result.screenshot = {path: shot, bytes: fs.statSync(shot).size, height};
     // TANDEM_SHOT_PARTS=1: also 1400 x 1300 slices (SHOT-1.png, ...) for looking at in detail.
     for (let y = 0, n = 1; process.env.TANDEM_SHOT_PARTS && y < height; y += 1300, n++) {
-      const clip = { x: 0, y, width: 1400, height: Math.min(1300, height - y), scale: 1 };
-      const part = await send('Page.captureScreenshot', { format: 'png', clip });
+      const clip = {x: 0, y, width: 1400, height: Math.min(1300, height - y), scale: 1};
+      const part = await send('Page.captureScreenshot', {format: 'png', clip});
       fs.writeFileSync(shot.replace(/\.png$/, `-${n}.png`), Buffer.from(part.data, 'base64'));
     }
   }
   off();
-  await cdp.send('Target.closeTarget', { targetId });
+  await cdp.send('Target.closeTarget', {targetId});
   return result;
 }
 
 try {
-  chrome = spawn('/usr/bin/chromium', [
-    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    '--disable-default-apps', '--disable-extensions', '--host-resolver-rules=MAP * ~NOTFOUND',
-    `--user-data-dir=${profile}`, '--remote-debugging-port=0', 'about:blank',
-  ], { stdio: ['ignore', 'ignore', 'ignore'] });
+  chrome = spawn(
+      '/usr/bin/chromium',
+      [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--disable-default-apps',
+        '--disable-extensions',
+        '--host-resolver-rules=MAP * ~NOTFOUND',
+        `--user-data-dir=${profile}`,
+        '--remote-debugging-port=0',
+        'about:blank',
+      ],
+      {stdio: ['ignore', 'ignore', 'ignore']});
   const cdp = await connect(await devtoolsEndpoint());
   const results = [];
   for (const spec of pages) {
@@ -207,7 +251,8 @@ try {
   }
   await cdp.send('Browser.close').catch(() => {});
   cdp.close();
-  fs.writeFileSync(resultPath, JSON.stringify({ pages: results }, null, 1));
+  await chromeExited(10_000);
+  fs.writeFileSync(resultPath, JSON.stringify({pages: results}, null, 1));
   clearTimeout(deadline);
   cleanup();
 } catch (error) {
