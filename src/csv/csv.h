@@ -1,4 +1,5 @@
-// CSV ⇄ store::Table: the contract of tandem's CSV reader and writer.
+// CSV ⇄ store::Table: the contract of tandem's CSV reader and writer, plus the aligned-text and
+// JSON renderings of a table that the command line prints.
 //
 //   tandem::csv::ReadOptions options;
 //   options.types["volume"] = tandem::store::ColumnType::kFloat64;   // or inferred
@@ -11,10 +12,10 @@
 // date or date-time (optional fraction and zone; no zone = UTC) or integer nanoseconds since the
 // epoch; it may not be empty. Every other column becomes a data column.
 //
-// Types: a column named in `types` has that type; every other column's type is inferred from all
-// its values: bool (true/false in any case), int64, float64 (int64 values mixed with decimals make
-// float64), timestamp (ISO-8601 dates and date-times), else string. A column with no values at all
-// is float64. Spaces and tabs around a number, bool or timestamp are ignored.
+// Types: a column named in `types` (or `known_types`) has that type; every other column's type is
+// inferred from all its values: bool (true/false in any case), int64, float64 (int64 values mixed
+// with decimals make float64), timestamp (ISO-8601 dates and date-times), else string. A column
+// with no values at all is float64. Spaces and tabs around a number, bool or timestamp are ignored.
 //
 // Nulls: an empty field is null. A quoted empty field ("") is an empty string in a string column
 // (so the writer can round-trip both) and null in any other column.
@@ -45,12 +46,18 @@ namespace tandem::csv {
 struct ReadOptions {
   // Columns whose type is given rather than inferred.
   std::map<std::string, store::ColumnType, std::less<>> types;
+  // Types of columns the destination already has (e.g. the stored symbol an append goes to):
+  // applied like `types` to those of them the file has, ignored for the rest; `types` wins.
+  std::map<std::string, store::ColumnType, std::less<>> known_types;
   // The index column's name, and the names tried in order when it is absent (e.g. {"date"}).
   std::string index_column = std::string(store::kIndexColumnName);
   std::vector<std::string> index_aliases;
   // Refuse a row whose timestamp is before the previous row's (the store's write and strict
   // append need a non-decreasing index; an any-order append does not).
   bool require_sorted_index = true;
+  // When the index need not be sorted: reorder the rows by timestamp (stable, so rows with equal
+  // timestamps keep their file order) so the table can be handed to the store.
+  bool sort_rows = false;
   // Parses the index column's text instead of the default (ISO-8601 / integer ns), e.g. to read
   // zone-less times in a given time zone. Returns nullopt for text it does not accept.
   std::function<std::optional<Timestamp>(std::string_view)> index_parser;
@@ -81,5 +88,15 @@ struct WriteOptions {
 // trailing spaces are quoted. parse_csv of the output with the same column types gives back an
 // equal table.
 void write_csv(const store::Table& table, std::ostream& out, const WriteOptions& options = {});
+
+// Writes `table` for people: a header, then the rows with each column aligned (numbers right,
+// text left), timestamps as ISO-8601 UTC, nulls as "null", control characters in text escaped
+// (\n, \t, \xNN).
+void write_text_table(const store::Table& table, std::ostream& out);
+
+// Writes the rows as a JSON array of objects, one per row: {"timestamp": "2024-01-31T00:00:00Z",
+// "close": 1.5, ...}. Timestamps as ISO-8601 strings, nulls (and NaN / infinities, which JSON
+// cannot hold) as null, invalid UTF-8 in text replaced by U+FFFD.
+void write_json_rows(const store::Table& table, std::ostream& out);
 
 }  // namespace tandem::csv

@@ -119,6 +119,15 @@ ValueKind classify(std::string_view text) {
   return ValueKind::kString;
 }
 
+std::string format_timestamp_value(Timestamp t) {
+  // parse_timestamp_value reads ISO text only for years 1678..2261 (and format_timestamp itself
+  // overflows near the ends of the int64 range).
+  constexpr Timestamp kIsoFrom = -9'183'024'000 * kNanosPerSecond;  // 1679-01-01T00:00:00Z
+  constexpr Timestamp kIsoUntil = 9'183'110'400 * kNanosPerSecond;  // 2261-01-01T00:00:00Z
+  if (t >= kIsoFrom && t < kIsoUntil) return format_timestamp(t);
+  return std::to_string(t);
+}
+
 std::string quote_for_error(std::string_view text) {
   std::string out = "'";
   std::size_t shown = 0;

@@ -31,6 +31,10 @@ bool parse_timestamp_value(std::string_view text, Timestamp& out);
 // nanoseconds are a timestamp only in the index column or a column forced to timestamp.
 ValueKind classify(std::string_view trimmed_text);
 
+// The inverse of parse_timestamp_value: ISO-8601 UTC (format_timestamp) for instants within years
+// 1679..2260, integer nanoseconds outside them, so that every int64 reads back unchanged.
+std::string format_timestamp_value(Timestamp t);
+
 // "ab\x01" for error messages: at most 40 characters, control bytes escaped.
 std::string quote_for_error(std::string_view text);
 

@@ -8,6 +8,7 @@
 #include "csv/csv.h"
 #include "csv/field_values.h"
 #include "csv/mapped_file.h"
+#include "csv/row_order.h"
 #include "csv/tokenizer.h"
 
 namespace tandem::csv {
@@ -88,7 +89,11 @@ Header read_header(const std::vector<RawField>& fields, std::string_view source,
       throw Error(e.message(), location(source, fields[i].line, i + 1));
     }
     std::optional<store::ColumnType> forced;
-    if (auto it = options.types.find(name); it != options.types.end()) forced = it->second;
+    if (auto it = options.types.find(name); it != options.types.end()) {
+      forced = it->second;
+    } else if (auto known = options.known_types.find(name); known != options.known_types.end()) {
+      forced = known->second;
+    }
     header.data_positions.push_back(i);
     header.builders.emplace_back(name, i + 1, source, forced);
   }
@@ -168,8 +173,8 @@ class RowReader {
                   location(source_, field.line, header_.index_position + 1));
     }
     if (options_.require_sorted_index && !index.empty() && value < index.back()) {
-      throw Error("column '" + name + "': " + format_timestamp(value) +
-                      " is before the previous row's " + format_timestamp(index.back()) +
+      throw Error("column '" + name + "': " + format_timestamp_value(value) +
+                      " is before the previous row's " + format_timestamp_value(index.back()) +
                       " (rows must be in non-decreasing time order)",
                   location(source_, field.line, header_.index_position + 1));
     }
@@ -234,6 +239,7 @@ store::Table parse_csv(std::string_view text, std::string_view source, const Rea
 
   store::Table table(std::move(index));
   for (ColumnBuilder& builder : header.builders) table.add_column(builder.finish());
+  if (options.sort_rows && !options.require_sorted_index) sort_rows_by_index(table);
   return table;
 }
 

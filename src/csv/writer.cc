@@ -3,24 +3,12 @@
 #include <string>
 
 #include "csv/csv.h"
+#include "csv/field_values.h"
 
 namespace tandem::csv {
 namespace {
 
-// format_timestamp's ISO form reads back only for years 1678..2261 (parse_timestamp_value's
-// range); earlier or later instants are written as integer nanoseconds, which also read back.
-constexpr Timestamp kIsoFrom = -9'183'024'000 * kNanosPerSecond;  // 1679-01-01T00:00:00Z
-constexpr Timestamp kIsoUntil = 9'183'110'400 * kNanosPerSecond;  // 2261-01-01T00:00:00Z
-
-void append_timestamp(std::string& out, Timestamp t) {
-  if (t >= kIsoFrom && t < kIsoUntil) {
-    out += format_timestamp(t);
-  } else {
-    char buffer[24];
-    auto result = std::to_chars(buffer, buffer + sizeof buffer, t);
-    out.append(buffer, result.ptr);
-  }
-}
+void append_timestamp(std::string& out, Timestamp t) { out += format_timestamp_value(t); }
 
 bool needs_quotes(std::string_view text, char delimiter) {
   if (text.empty()) return true;  // "" is an empty string; an empty field would be null

@@ -211,6 +211,20 @@ TEST(CsvRead, UnsortedIndexIsAcceptedWhenAllowed) {
   EXPECT_EQ(t.index(), (std::vector<Timestamp>{3, 1, 2}));
 }
 
+TEST(CsvRead, SortRowsOrdersByTimestampKeepingFileOrderOfEqualTimes) {
+  ReadOptions options;
+  options.require_sorted_index = false;
+  options.sort_rows = true;
+  store::Table t = parse_csv("timestamp,x,s\n3,1,a\n1,,b\n3,3,c\n1,4,d\n", "t.csv", options);
+  EXPECT_EQ(t.index(), (std::vector<Timestamp>{1, 1, 3, 3}));
+  EXPECT_EQ(std::vector<std::string>(t.strings("s").begin(), t.strings("s").end()),
+            (std::vector<std::string>{"b", "d", "a", "c"}));
+  EXPECT_TRUE(t.column("x").is_null(0));
+  EXPECT_EQ(t.int64s("x")[1], 4);
+  EXPECT_EQ(t.int64s("x")[2], 1);
+  EXPECT_NO_THROW(t.validate("sorted"));
+}
+
 TEST(CsvRead, CustomIndexParser) {
   ReadOptions options;
   // Reads zone-less times as New York winter time (UTC-5), as a time zone option would.

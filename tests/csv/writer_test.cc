@@ -84,5 +84,51 @@ TEST(CsvWrite, NoHeaderAndOtherDelimiter) {
   EXPECT_EQ(out.str(), "1970-01-01T00:00:00Z;\"a;b\"\n");
 }
 
+TEST(TextTable, AlignsNumbersRightAndTextLeftWithNullsAndEscapes) {
+  store::Table t(std::vector<Timestamp>{ts("2024-01-02"), ts("2024-01-03T09:30:00.5Z")});
+  Column close = Column::of_float64("close", {10.5, 9});
+  Column note = Column::of_string("note", {"two\nlines", "x"});
+  note.set_validity({1, 0});
+  t.with(std::move(close)).with(std::move(note)).with(Column::of_bool("ok", {1, 0}));
+  std::ostringstream out;
+  write_text_table(t, out);
+  EXPECT_EQ(out.str(),
+            "timestamp               close  note        ok\n"
+            "2024-01-02T00:00:00Z     10.5  two\\nlines  true\n"
+            "2024-01-03T09:30:00.5Z      9  null        false\n");
+}
+
+TEST(TextTable, EmptyTableShowsTheHeader) {
+  store::Table t;
+  t.with(Column::of_int64("n", {}));
+  std::ostringstream out;
+  write_text_table(t, out);
+  EXPECT_EQ(out.str(), "timestamp  n\n");
+}
+
+TEST(JsonRows, OneObjectPerRowWithNullsForMissingAndNonFiniteValues) {
+  store::Table t(std::vector<Timestamp>{ts("2024-01-02"), ts("2024-01-03")});
+  Column n = Column::of_int64("n", {1, 0});
+  n.set_validity({1, 0});
+  t.with(std::move(n))
+      .with(Column::of_float64("f", {1.5, std::numeric_limits<double>::quiet_NaN()}))
+      .with(Column::of_string("s\"q", {"a\"b", "\xff"}))
+      .with(Column::of_bool("b", {1, 0}))
+      .with(Column::of_timestamp("at", {0, ts("2024-01-01")}));
+  std::ostringstream out;
+  write_json_rows(t, out);
+  EXPECT_EQ(
+      out.str(),
+      "[\n"
+      "{\"timestamp\":\"2024-01-02T00:00:00Z\",\"n\":1,\"f\":1.5,\"s\\\"q\":\"a\\\"b\","
+      "\"b\":true,\"at\":\"1970-01-01T00:00:00Z\"},\n"
+      "{\"timestamp\":\"2024-01-03T00:00:00Z\",\"n\":null,\"f\":null,\"s\\\"q\":\"\xEF\xBF\xBD\","
+      "\"b\":false,\"at\":\"2024-01-01T00:00:00Z\"}\n"
+      "]");
+  std::ostringstream empty;
+  write_json_rows(store::Table(), empty);
+  EXPECT_EQ(empty.str(), "[]");
+}
+
 }  // namespace
 }  // namespace tandem::csv
