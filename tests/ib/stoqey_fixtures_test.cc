@@ -1,6 +1,6 @@
 // Requests exactly as the independent npm client @stoqey/ib 1.6.10 encodes them at server
-// version 178 (recorded with tests/ib/record_stoqey_requests.js). The paper gateway decodes these
-// bytes, so every one must decode here — strictly, with no field left over — to the values
+// version 178 (recorded with tests/ib/tools/record_stoqey_requests.js). The paper gateway decodes
+// these bytes, so every one must decode here — strictly, with no field left over — to the values
 // @stoqey was asked to send.
 #include <gtest/gtest.h>
 

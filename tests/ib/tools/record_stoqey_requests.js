@@ -1,7 +1,7 @@
 // Records the request frames @stoqey/ib 1.6.10 (the independent client of the e2e tests) sends
 // at server version 178, as the field lists in stoqey_fixtures_test.cc. Not part of the test
 // run; kept so the fixtures can be regenerated and checked:
-//   npm install @stoqey/ib@1.6.10 && node tests/ib/record_stoqey_requests.js
+//   npm install @stoqey/ib@1.6.10 && node tests/ib/tools/record_stoqey_requests.js
 // Tokens are serialised the way @stoqey's socket does: booleans become 1/0, undefined becomes
 // "", every field is NUL-terminated.
 const { Encoder } = require("@stoqey/ib/dist/core/io/encoder");
