@@ -303,8 +303,11 @@ VerifyReport LibraryEngine::verify(std::optional<std::string_view> only) const {
         if (name == symbol) note(record);
       }
     }
-    for (const auto& [key, use] : referenced) {
-      const auto& [version, ref] = use;
+    for (const auto& entry : referenced) {
+      // Plain references: clang 14 cannot capture structured bindings in the lambda below.
+      const std::string& key = entry.first;
+      const std::optional<std::uint64_t>& version = entry.second.first;
+      const SegmentRef& ref = entry.second.second;
       ++report.segments_checked;
       const bool found = view->visit(key, [&](std::string_view bytes) {
         try {

@@ -9,6 +9,7 @@
 #include "store/lmdb/lmdb_storage.h"
 #include "store/mem/mem_storage.h"
 #include "store/record.h"
+#include "store/s3/s3_storage.h"
 #include "store/segment.h"
 
 namespace tandem::store {
@@ -109,9 +110,17 @@ std::unique_ptr<Store> Store::open(std::string_view uri_view, StoreOptions optio
     }
   } else if (scheme == "lmdb") {
     storage = open_lmdb(rest, uri, options);
+  } else if (scheme == "s3" || scheme == "s3s") {
+    // The S3 backend's describe() is the URI with secret_key/session_token masked: messages
+    // that name the store must not carry credentials.
+    storage = s3::open_s3_storage(uri);
+    std::string masked = storage->describe();
+    return std::make_unique<Store>(Passkey(), std::move(masked), std::move(options),
+                                   std::move(storage));
   } else {
     throw Error("unknown store scheme \"" + std::string(scheme) +
-                    "\" (supported: lmdb://PATH, mem://[NAME])",
+                    "\" (supported: lmdb://PATH, mem://[NAME], s3://HOST:PORT:BUCKET, "
+                    "s3s://HOST:PORT:BUCKET, s3://BUCKET)",
                 uri);
   }
   return std::make_unique<Store>(Passkey(), uri, std::move(options), std::move(storage));

@@ -66,7 +66,7 @@ class MemStorage::View : public StorageView {
     while (it != map_.begin() && n < range.limit) {
       --it;
       if (!in_prefix(it->first)) {
-        if (it->first < range.prefix) break;
+        if (std::string_view(it->first) < range.prefix) break;
         continue;
       }
       fn(it->first, it->second);

@@ -18,7 +18,8 @@ constexpr std::string_view kTlsScheme = "s3s://";
 const std::vector<std::string_view>& known_options() {
   static const std::vector<std::string_view> names = {
       "path_prefix", "region",     "access_key", "secret_key", "session_token",
-      "profile",     "addressing", "parallel",   "retries",    "tls_verify"};
+      "profile",     "addressing", "parallel",   "retries",    "tls_verify",
+      "lock_lease",  "lock_wait"};
   return names;
 }
 
@@ -278,6 +279,8 @@ class UriParser {
     config.client.max_parallel = static_cast<std::size_t>(integer_option("parallel", 1, 256, 16));
     config.client.max_attempts = integer_option("retries", 0, 20, 5) + 1;
     config.client.verify_tls = integer_option("tls_verify", 0, 1, 1) == 1;
+    config.lock_lease = std::chrono::seconds(integer_option("lock_lease", 2, 3600, 30));
+    config.lock_wait = std::chrono::seconds(integer_option("lock_wait", 1, 86400, 300));
   }
 
   std::optional<std::string> env(const std::string& name) const {

@@ -1,0 +1,54 @@
+// Writes the seed corpus for fuzz_segment: valid segments of every column type and codec.
+//   make_segment_corpus DIR
+#include <cmath>
+#include <fstream>
+#include <iostream>
+#include <string>
+
+#include "store/segment.h"
+
+int main(int argc, char** argv) {
+  using namespace tandem::store;
+  if (argc != 2) {
+    std::cerr << "usage: make_segment_corpus DIR\n";
+    return 2;
+  }
+  auto table = [](std::size_t n) {
+    std::vector<tandem::Timestamp> ts(n);
+    std::vector<double> px(n);
+    std::vector<std::int64_t> qty(n);
+    std::vector<std::uint8_t> flag(n);
+    std::vector<std::string> text(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      ts[i] = 1'704'067'200'000'000'000 + static_cast<tandem::Timestamp>(i / 2) * 60'000'000'000;
+      px[i] = 100.0 + std::sin(static_cast<double>(i));
+      qty[i] = static_cast<std::int64_t>(i % 7) - 3;
+      flag[i] = i % 3 == 0;
+      text[i] = std::string(i % 5, static_cast<char>('a' + i % 26));
+    }
+    Table t(std::move(ts));
+    t.add_column(Column::of_float64("price", std::move(px)));
+    t.add_column(Column::of_int64("qty", std::move(qty)));
+    t.add_column(Column::of_bool("flag", std::move(flag)));
+    Column s = Column::of_string("text", std::move(text));
+    std::vector<std::uint8_t> valid(n, 1);
+    if (n > 1) valid[1] = 0;
+    s.set_validity(valid);
+    t.add_column(std::move(s));
+    t.add_column(Column::of_timestamp("when", std::vector<tandem::Timestamp>(t.index())));
+    return t;
+  };
+  int written = 0;
+  for (std::size_t rows : {1u, 3u, 40u, 300u}) {
+    for (Compression c : {Compression::kNone, Compression::kZstd, Compression::kLz4}) {
+      const Table t = table(rows);
+      const EncodedSegment seg = encode_segment(t, 0, rows, c, 1);
+      const std::string path = std::string(argv[1]) + "/seg-" + std::to_string(rows) + "-" +
+                               std::string(compression_name(c));
+      std::ofstream(path, std::ios::binary) << seg.bytes;
+      ++written;
+    }
+  }
+  std::cout << "wrote " << written << " segments to " << argv[1] << "\n";
+  return 0;
+}
