@@ -1,0 +1,43 @@
+// Runs the `tandem` binary as a user would: arguments, environment and working directory in;
+// exit code, stdout and stderr out.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tandem::e2e {
+
+struct CliResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+struct CliRun {
+  std::vector<std::string> args;                          // after the program name
+  std::map<std::string, std::optional<std::string>> env;  // set (value) or unset (nullopt)
+  std::filesystem::path working_directory;                // empty: the test's
+};
+
+// The tandem binary under test (TANDEM_EXE, compiled in by CMake).
+std::string tandem_exe();
+
+CliResult run_cli(const CliRun& run);
+
+// A fresh directory, removed when the object dies.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+}  // namespace tandem::e2e
