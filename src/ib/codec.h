@@ -25,6 +25,7 @@
 #include <string_view>
 
 #include "ib/constants.h"
+#include "ib/fields.h"
 #include "ib/frame.h"
 #include "ib/handshake.h"
 #include "ib/protocol_error.h"
@@ -47,9 +48,11 @@ std::string encode_response(const Response& message, int server_version);
 // Client side: decodes one frame payload (without its length prefix).
 Response decode_response(std::string_view payload, int server_version);
 
-// IB's name for a message ("placeOrder", "execDetails"; "unknown" for Unknown*).
+// IB's name for a message ("placeOrder", "execDetails"; "unknown" for Unknown*) and its id.
 std::string_view message_name(const Request& message);
 std::string_view message_name(const Response& message);
+int message_id(const Request& message);
+int message_id(const Response& message);
 
 // Throws tandem::Error unless kMinServerVersion <= version <= kMaxServerVersion.
 void require_supported_version(int server_version);

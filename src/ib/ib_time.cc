@@ -6,6 +6,7 @@
 #include <array>
 #include <chrono>
 #include <cstdio>
+#include <limits>
 #include <optional>
 
 #include "core/error.h"
@@ -82,8 +83,15 @@ const date::time_zone* find_zone(std::string_view zone) {
   }
 }
 
-Timestamp to_ns(date::sys_seconds t) {
-  return static_cast<Timestamp>(t.time_since_epoch().count()) * kNanosPerSecond;
+// Nanoseconds in an int64 span 1677-09-21 .. 2262-04-11; IB text outside that is refused.
+constexpr Timestamp kMaxSeconds = std::numeric_limits<Timestamp>::max() / kNanosPerSecond;
+
+Timestamp to_ns(date::sys_seconds t, std::string_view whole) {
+  auto seconds = static_cast<Timestamp>(t.time_since_epoch().count());
+  if (seconds > kMaxSeconds || seconds < -kMaxSeconds) {
+    bad_time(whole, "outside the representable range (years 1678 to 2261)");
+  }
+  return seconds * kNanosPerSecond;
 }
 
 // Reads "yyyymmdd" from the start of `text`.
@@ -122,7 +130,8 @@ int read_clock(std::string_view text, std::string_view whole, std::size_t& used)
 
 Timestamp local_to_utc(date::local_seconds local, std::string_view zone, std::string_view whole) {
   if (auto offset = fixed_offset_minutes(zone)) {
-    return to_ns(date::sys_seconds{local.time_since_epoch()} - std::chrono::minutes{*offset});
+    return to_ns(date::sys_seconds{local.time_since_epoch()} - std::chrono::minutes{*offset},
+                 whole);
   }
   const date::time_zone* tz = find_zone(zone);
   if (tz == nullptr) {
@@ -135,7 +144,7 @@ Timestamp local_to_utc(date::local_seconds local, std::string_view zone, std::st
                         " (skipped by a daylight-saving change)");
   }
   // unique, or ambiguous: the first offset is the earlier occurrence.
-  return to_ns(date::sys_seconds{local.time_since_epoch()} - info.first.offset);
+  return to_ns(date::sys_seconds{local.time_since_epoch()} - info.first.offset, whole);
 }
 
 }  // namespace
@@ -143,17 +152,17 @@ Timestamp local_to_utc(date::local_seconds local, std::string_view zone, std::st
 Timestamp parse_ib_date(std::string_view text) {
   std::string_view s = trim(text);
   if (s.size() != 8) bad_time(text, "a date must be exactly yyyymmdd");
-  return to_ns(date::sys_days{read_date(s, text)});
+  return to_ns(date::sys_days{read_date(s, text)}, text);
 }
 
 Timestamp parse_ib_epoch_seconds(std::string_view text) {
   std::string_view s = trim(text);
   bool negative = !s.empty() && s.front() == '-';
   std::string_view digits = negative ? s.substr(1) : s;
-  // 11 digits of seconds is beyond year 5000; more would overflow nanoseconds.
-  if (!all_digits(digits) || digits.size() > 11) bad_time(text, "not epoch seconds");
+  if (!all_digits(digits) || digits.size() > 10) bad_time(text, "not epoch seconds");
   Timestamp seconds = 0;
   for (char c : digits) seconds = seconds * 10 + (c - '0');
+  if (seconds > kMaxSeconds) bad_time(text, "epoch seconds beyond the year 2262");
   return (negative ? -seconds : seconds) * kNanosPerSecond;
 }
 
@@ -166,7 +175,7 @@ Timestamp parse_ib_datetime(std::string_view text, std::string_view default_zone
     std::size_t used = 0;
     int seconds = read_clock(s.substr(9), text, used);
     if (9 + used != s.size()) bad_time(text, "nothing may follow the UTC form yyyymmdd-hh:mm:ss");
-    return to_ns(date::sys_seconds{day} + std::chrono::seconds{seconds});
+    return to_ns(date::sys_seconds{day} + std::chrono::seconds{seconds}, text);
   }
   if (s[8] != ' ') bad_time(text, std::string(kForms));
   std::size_t pos = 8;

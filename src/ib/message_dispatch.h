@@ -119,5 +119,19 @@ std::string_view name_of(const Variant& message) {
       message);
 }
 
+template <class Variant>
+int id_of(const Variant& message) {
+  return std::visit(
+      [](const auto& m) -> int {
+        using Message = std::decay_t<decltype(m)>;
+        if constexpr (requires { Message::kId; }) {
+          return static_cast<int>(Message::kId);
+        } else {
+          return m.id;
+        }
+      },
+      message);
+}
+
 }  // namespace dispatch
 }  // namespace tandem::ib

@@ -270,4 +270,6 @@ Request decode_request(std::string_view payload, int server_version) {
 
 std::string_view message_name(const Request& message) { return dispatch::name_of(message); }
 
+int message_id(const Request& message) { return dispatch::id_of(message); }
+
 }  // namespace tandem::ib

@@ -406,4 +406,6 @@ Response decode_response(std::string_view payload, int server_version) {
 
 std::string_view message_name(const Response& message) { return dispatch::name_of(message); }
 
+int message_id(const Response& message) { return dispatch::id_of(message); }
+
 }  // namespace tandem::ib

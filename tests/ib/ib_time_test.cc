@@ -20,6 +20,8 @@ TEST(IbTime, DailyBarDateIsMidnightUtcOfThatDate) {
   EXPECT_THROW(parse_ib_date("20240230"), Error);  // no such day
   EXPECT_THROW(parse_ib_date("2024013"), Error);
   EXPECT_THROW(parse_ib_date("2024-01-31"), Error);
+  EXPECT_THROW(parse_ib_date("99991231"), Error);  // beyond int64 nanoseconds
+  EXPECT_THROW(parse_ib_datetime("00010101 00:00:00 UTC"), Error);
 }
 
 TEST(IbTime, ZonedIntradayBarsHonourDaylightSaving) {
@@ -66,6 +68,9 @@ TEST(IbTime, EpochSeconds) {
   EXPECT_EQ(parse_ib_time("0"), 0);
   EXPECT_THROW(parse_ib_epoch_seconds("17067114.5"), Error);
   EXPECT_THROW(parse_ib_epoch_seconds("999999999999999999"), Error);  // overflows ns
+  EXPECT_THROW(parse_ib_epoch_seconds("88888888886"), Error);         // found by fuzz_ib_codec
+  EXPECT_THROW(parse_ib_epoch_seconds("9223372037"), Error);          // first second past int64 ns
+  EXPECT_EQ(parse_ib_epoch_seconds("9223372036"), 9223372036LL * kNanosPerSecond);
 }
 
 TEST(IbTime, DaylightSavingEdges) {
