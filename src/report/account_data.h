@@ -92,7 +92,7 @@ struct TradeRow {
   double quantity = 0;  // signed: > 0 long, < 0 short
   Timestamp entry_time = 0, exit_time = 0;
   double entry_price = 0, exit_price = 0;
-  double pnl = 0;         // net of commission (see net_pnl in the loader)
+  double pnl = 0;         // net of both legs' commissions, as the recorder writes it
   double commission = 0;  // both legs
 };
 
@@ -111,6 +111,9 @@ struct AccountData {
   std::vector<FillRow> fills;
   std::vector<TradeRow> trades;
   std::optional<Benchmark> benchmark;
+  // What the loader left out or could not use (null values, unknown columns); the report
+  // lists these under its notes.
+  std::vector<std::string> load_notes;
 };
 
 }  // namespace tandem::report

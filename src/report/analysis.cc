@@ -236,6 +236,7 @@ AccountReport analyze(const AccountData& data, const ReportOptions& options) {
   r.returns = compute_return_metrics(r.equity, options.risk_free_rate);
   r.monthly = monthly_returns(r.equity);
   r.yearly = yearly_returns(r.equity);
+  r.notes = data.load_notes;
   if (data.summary.empty()) r.notes.push_back("the account has no account_summary rows");
   note_gaps(r.equity, r.notes);
   if (!r.equity.empty() && !(r.equity.value.front() > 0)) {

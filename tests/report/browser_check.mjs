@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 const [resultPath, ...pages] = process.argv.slice(2);
-const deadline = setTimeout(() => fail('timed out after 90 s'), 90_000);
+const deadline = setTimeout(() => fail('timed out after 150 s'), 150_000);
 const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-chromium-'));
 let chrome = null;
 

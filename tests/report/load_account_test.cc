@@ -1,0 +1,192 @@
+// load_account() against a mem:// store holding an account library in the DESIGN.md schema.
+#include <gtest/gtest.h>
+
+#include <functional>
+
+#include "core/error.h"
+#include "report/report.h"
+#include "store/store.h"
+
+namespace tandem::report {
+namespace {
+
+using store::Column;
+using store::Table;
+
+constexpr Timestamp kDay = kNanosPerDay;
+constexpr Timestamp kJan1 = 19723 * kDay;  // 2024-01-01
+
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+// An account with two days, one strategy, one round trip, and SPY.1d in market_data.
+std::unique_ptr<store::Store> filled_store() {
+  auto s = store::Store::open("mem://");
+  store::Library acct = s->library("BT_20240102_000000");
+  acct.write("account_summary", Table({kJan1, kJan1 + kDay})
+                                    .with(Column::of_float64("net_liquidation", {1000, 1100}))
+                                    .with(Column::of_float64("total_cash", {1000, 0}))
+                                    .with(Column::of_float64("buying_power", {1000, 0}))
+                                    .with(Column::of_float64("gross_position_value", {0, 1100}))
+                                    .with(Column::of_float64("unrealized_pnl", {0, 100}))
+                                    .with(Column::of_float64("realized_pnl", {0, 0}))
+                                    .with(Column::of_float64("commission", {0, 1}))
+                                    .with(Column::of_string("currency", {"USD", "USD"})));
+  acct.write("strategy_TQQQ_performance", Table({kJan1, kJan1 + kDay})
+                                              .with(Column::of_float64("equity", {1000, 1100}))
+                                              .with(Column::of_float64("allocation", {1000, 1000}))
+                                              .with(Column::of_float64("allocated_cash", {1000, 0}))
+                                              .with(Column::of_float64("position_value", {0, 1100}))
+                                              .with(Column::of_float64("realized_pnl", {0, 0}))
+                                              .with(Column::of_float64("unrealized_pnl", {0, 100}))
+                                              .with(Column::of_float64("commission", {0, 1}))
+                                              .with(Column::of_float64("exposure", {0, 1}))
+                                              .with(Column::of_float64("turnover", {0, 1}))
+                                              .with(Column::of_int64("trades", {0, 0})));
+  acct.write("strategy_TQQQ_positions", Table({kJan1}).with(Column::of_float64("position", {10})));
+  Column realized = Column::of_float64("realized_pnl", {0, 48});
+  realized.set_validity({0, 1});  // the opening fill has no realized PnL
+  acct.write("fills", Table({kJan1 + 100, kJan1 + kDay + 100})
+                          .with(Column::of_string("exec_id", {"e1", "e2"}))
+                          .with(Column::of_int64("order_id", {1, 2}))
+                          .with(Column::of_int64("perm_id", {11, 12}))
+                          .with(Column::of_string("strategy", {"TQQQ", "TQQQ"}))
+                          .with(Column::of_string("symbol", {"TQQQ", "TQQQ"}))
+                          .with(Column::of_string("side", {"BUY", "SELL"}))
+                          .with(Column::of_float64("shares", {10, 10}))
+                          .with(Column::of_float64("price", {100, 105}))
+                          .with(Column::of_float64("cum_qty", {10, 10}))
+                          .with(Column::of_float64("avg_price", {100, 105}))
+                          .with(Column::of_string("exchange", {"SIM", "SIM"}))
+                          .with(Column::of_float64("commission", {1, 1}))
+                          .with(std::move(realized)));
+  Column limit = Column::of_float64("limit_price", {0});
+  limit.set_validity({0});
+  acct.write("orders", Table({kJan1 + 50})
+                           .with(Column::of_int64("order_id", {1}))
+                           .with(Column::of_string("strategy", {"TQQQ"}))
+                           .with(Column::of_string("status", {"Submitted"}))
+                           .with(Column::of_float64("filled", {0}))
+                           .with(Column::of_float64("avg_fill_price", {0}))
+                           .with(std::move(limit)));
+  acct.write("trades", Table({kJan1 + kDay + 100})
+                           .with(Column::of_string("strategy", {"TQQQ"}))
+                           .with(Column::of_string("symbol", {"TQQQ"}))
+                           .with(Column::of_string("direction", {"SHORT"}))
+                           .with(Column::of_float64("quantity", {10}))
+                           .with(Column::of_timestamp("entry_time", {kJan1 + 100}))
+                           .with(Column::of_float64("entry_price", {100}))
+                           .with(Column::of_timestamp("exit_time", {kJan1 + kDay + 100}))
+                           .with(Column::of_float64("exit_price", {105}))
+                           .with(Column::of_float64("pnl", {48}))
+                           .with(Column::of_float64("commission", {2})));
+  acct.write("portfolio", Table({kJan1 + kDay})
+                              .with(Column::of_string("symbol", {"TQQQ"}))
+                              .with(Column::of_int64("con_id", {72539702}))
+                              .with(Column::of_float64("position", {10}))
+                              .with(Column::of_float64("market_price", {110}))
+                              .with(Column::of_float64("market_value", {1100})));
+  s->library("DU1234567");
+  s->library("general");
+  s->library("market_data")
+      .write("SPY.1d", Table({kJan1, kJan1 + kDay})
+                           .with(Column::of_float64("open", {1, 1}))
+                           .with(Column::of_float64("close", {470, 475})));
+  return s;
+}
+
+TEST(LoadAccount, ReadsEveryTableOfTheSchema) {
+  auto s = filled_store();
+  AccountData d = load_account(*s, "BT_20240102_000000", {.benchmark = "SPY.1d"});
+  EXPECT_EQ(d.account_id, "BT_20240102_000000");
+  EXPECT_EQ(d.currency, "USD");
+  ASSERT_EQ(d.summary.size(), 2u);
+  EXPECT_EQ(d.summary[1].net_liquidation, 1100);
+  EXPECT_EQ(d.summary[1].gross_position_value, 1100);
+  ASSERT_EQ(d.strategies.size(), 1u);  // the positions symbol is not a strategy history
+  EXPECT_EQ(d.strategies[0].key, "TQQQ");
+  EXPECT_EQ(d.strategies[0].days[1].position_value, 1100);
+  EXPECT_EQ(d.strategies[0].days[1].exposure, 1.0);
+  ASSERT_EQ(d.fills.size(), 2u);
+  EXPECT_EQ(d.fills[1].exec_id, "e2");
+  EXPECT_FALSE(d.fills[0].realized_pnl);  // null stays n/a
+  EXPECT_EQ(d.fills[1].realized_pnl, 48.0);
+  ASSERT_EQ(d.orders.size(), 1u);
+  EXPECT_FALSE(d.orders[0].limit_price);
+  EXPECT_FALSE(d.orders[0].avg_fill_price);  // nothing filled yet
+  ASSERT_EQ(d.trades.size(), 1u);
+  EXPECT_EQ(d.trades[0].quantity, -10);  // SHORT
+  EXPECT_EQ(d.trades[0].entry_time, kJan1 + 100);
+  EXPECT_EQ(d.trades[0].pnl, 48);
+  ASSERT_EQ(d.portfolio.size(), 1u);
+  EXPECT_EQ(d.portfolio[0].con_id, 72539702);
+  ASSERT_TRUE(d.benchmark);
+  EXPECT_EQ(d.benchmark->close.value, (std::vector<double>{470, 475}));
+  EXPECT_TRUE(d.load_notes.empty());
+
+  AccountReport r = analyze(d, {});
+  EXPECT_NEAR(*r.returns.total_return, 0.1, 1e-12);
+  EXPECT_EQ(r.risk.largest_position, "TQQQ");
+}
+
+TEST(LoadAccount, UnknownAccountListsTheAccountsPresent) {
+  auto s = filled_store();
+  std::string e = error_of([&] { load_account(*s, "BT_19990101_000000"); });
+  EXPECT_NE(e.find("no account 'BT_19990101_000000'"), std::string::npos) << e;
+  EXPECT_NE(e.find("accounts present: BT_20240102_000000, DU1234567"), std::string::npos) << e;
+  EXPECT_EQ(e.find("market_data,"), std::string::npos) << e;
+  e = error_of([&] { load_account(*s, "general"); });
+  EXPECT_NE(e.find("'general' is not an account library"), std::string::npos) << e;
+  e = error_of([&] { load_account(*s, "../etc"); });
+  EXPECT_NE(e.find("no account '../etc'"), std::string::npos) << e;
+  auto empty = store::Store::open("mem://");
+  e = error_of([&] { load_account(*empty, "BT_X"); });
+  EXPECT_NE(e.find("holds no account yet"), std::string::npos) << e;
+}
+
+TEST(LoadAccount, UnknownBenchmarkListsMarketDataSymbols) {
+  auto s = filled_store();
+  std::string e = error_of([&] { load_account(*s, "DU1234567", {.benchmark = "QQQ.1d"}); });
+  EXPECT_NE(e.find("benchmark 'QQQ.1d' is not in market_data; symbols present: SPY.1d"),
+            std::string::npos)
+      << e;
+}
+
+TEST(LoadAccount, MissingOrMistypedColumnsNameTheirPlace) {
+  auto s = store::Store::open("mem://");
+  s->library("DU1").write("account_summary",
+                          Table({kJan1}).with(Column::of_float64("total_cash", {5})));
+  std::string e = error_of([&] { load_account(*s, "DU1"); });
+  EXPECT_NE(e.find("DU1/account_summary"), std::string::npos) << e;
+  EXPECT_NE(e.find("column 'net_liquidation' is missing (columns: total_cash)"), std::string::npos)
+      << e;
+
+  s->library("DU2").write("account_summary",
+                          Table({kJan1}).with(Column::of_string("net_liquidation", {"5"})));
+  e = error_of([&] { load_account(*s, "DU2"); });
+  EXPECT_NE(e.find("column 'net_liquidation' is string, expected a number"), std::string::npos)
+      << e;
+}
+
+TEST(LoadAccount, NullEquityRowsAreLeftOutAndNoted) {
+  auto s = store::Store::open("mem://");
+  Column nlv = Column::of_float64("net_liquidation", {1000, 0, 1010});
+  nlv.set_validity({1, 0, 1});
+  s->library("DU3").write("account_summary",
+                          Table({kJan1, kJan1 + kDay, kJan1 + 2 * kDay}).with(std::move(nlv)));
+  AccountData d = load_account(*s, "DU3");
+  ASSERT_EQ(d.summary.size(), 2u);
+  ASSERT_EQ(d.load_notes.size(), 1u);
+  EXPECT_NE(d.load_notes[0].find("1 account_summary row(s)"), std::string::npos);
+  AccountReport r = analyze(d, {});
+  EXPECT_EQ(r.notes.front(), d.load_notes[0]);
+}
+
+}  // namespace
+}  // namespace tandem::report
