@@ -5,6 +5,7 @@
 #include <atomic>
 
 #include "core/error.h"
+#include "store/s3/s3_conformance_backend.h"
 
 namespace tandem::store::test {
 
@@ -55,6 +56,8 @@ std::vector<BackendFactory> conformance_backends() {
   return {
       {"mem", [] { return std::make_unique<MemBackend>(); }},
       {"lmdb", [] { return std::make_unique<LmdbBackend>(); }},
+      // Against s3rver on a loopback port, started by the test process (tests/store/s3).
+      {"s3", [] { return s3::testing::make_s3rver_backend(); }},
   };
 }
 

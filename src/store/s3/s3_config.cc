@@ -17,9 +17,8 @@ constexpr std::string_view kTlsScheme = "s3s://";
 
 const std::vector<std::string_view>& known_options() {
   static const std::vector<std::string_view> names = {
-      "path_prefix", "region",     "access_key", "secret_key", "session_token",
-      "profile",     "addressing", "parallel",   "retries",    "tls_verify",
-      "lock_lease",  "lock_wait"};
+      "path_prefix", "region",   "access_key", "secret_key", "session_token", "profile",
+      "addressing",  "parallel", "retries",    "tls_verify", "lock_lease",    "lock_wait"};
   return names;
 }
 

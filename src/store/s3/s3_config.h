@@ -9,8 +9,8 @@
 // Options: path_prefix=P (the store's objects live under P/), region=R, access_key=K,
 // secret_key=S, session_token=T, profile=NAME, addressing=path|virtual, parallel=N (1-256),
 // retries=N (0-20), tls_verify=0|1, lock_lease=SECONDS (2-3600, default 30),
-// lock_wait=SECONDS (1-86400, default 300). Credentials: access_key+secret_key from the URI, else the
-// URI's profile, else AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY[/AWS_SESSION_TOKEN], else the
+// lock_wait=SECONDS (1-86400, default 300). Credentials: access_key+secret_key from the URI, else
+// the URI's profile, else AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY[/AWS_SESSION_TOKEN], else the
 // AWS_PROFILE (or "default") profile of ~/.aws/credentials or ~/.aws/config.
 #pragma once
 

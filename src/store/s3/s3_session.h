@@ -34,7 +34,7 @@ struct HttpRequest {
 struct HttpResponse {
   long status = 0;  // 0: no HTTP response (see transport_error)
   std::string body;
-  std::string transport_error;  // curl's description when the request never got a response
+  std::string transport_error;   // curl's description when the request never got a response
   std::int64_t server_time = 0;  // the Date header, ns since the epoch (0 if absent)
   int attempts = 0;
 };

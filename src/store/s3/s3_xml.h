@@ -32,11 +32,11 @@ struct ObjectInfo {
 };
 
 struct ListPage {
-  std::vector<ObjectInfo> objects;  // in the order the server sent them
+  std::vector<ObjectInfo> objects;           // in the order the server sent them
   std::vector<std::string> common_prefixes;  // with a delimiter: the rolled-up prefixes
   bool truncated = false;
   std::string next_continuation_token;  // set when truncated
-  std::int64_t server_time = 0;  // the reply's Date header, ns since the epoch (0 if absent)
+  std::int64_t server_time = 0;         // the reply's Date header, ns since the epoch (0 if absent)
 };
 
 // A ListObjectsV2 reply (<ListBucketResult>). Throws tandem::Error if it is not one.

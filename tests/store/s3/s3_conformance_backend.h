@@ -1,0 +1,13 @@
+// The S3 backend's entry in the store conformance suite (tests/store/backends.cc): every
+// instance is a fresh path_prefix in one bucket of the test process's s3rver.
+#pragma once
+
+#include <memory>
+
+#include "store/backends.h"
+
+namespace tandem::store::s3::testing {
+
+std::unique_ptr<store::test::BackendInstance> make_s3rver_backend();
+
+}  // namespace tandem::store::s3::testing
