@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <nlohmann/json.hpp>
 #include <queue>
 #include <set>
@@ -121,6 +122,15 @@ BacktestResult Engine::run() {
     throw Error("--start " + format_timestamp(*config_.start) + " is after --end " +
                     format_timestamp(*config_.end),
                 "backtest");
+  }
+  if (!(config_.initial_cash > 0) || !std::isfinite(config_.initial_cash)) {
+    throw Error(fmt::format("initial cash must be positive, got {}", config_.initial_cash),
+                "--cash");
+  }
+  if (!(config_.slippage_bps >= 0 && config_.slippage_bps < 10'000)) {
+    throw Error(
+        fmt::format("slippage must be in [0, 10000) basis points, got {}", config_.slippage_bps),
+        "--slippage-bps");
   }
   std::set<std::string> keys;
   for (const auto& slot : slots_) keys.insert(slot->key());

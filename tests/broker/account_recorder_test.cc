@@ -1,0 +1,184 @@
+#include "broker/account_recorder.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <functional>
+#include <thread>
+
+#include "core/error.h"
+
+namespace tandem::broker {
+namespace {
+
+// A store per backend: the recorder must behave the same on both.
+class AccountRecorderTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == "lmdb") {
+      char pattern[] = "/tmp/tandem-recorder-XXXXXX";
+      ASSERT_NE(mkdtemp(pattern), nullptr);
+      dir_ = pattern;
+      store_ = store::Store::open("lmdb://" + dir_.string());
+    } else {
+      store_ = store::Store::open("mem://");
+    }
+  }
+  void TearDown() override {
+    store_.reset();
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+  }
+
+  static Trade sample_trade(std::int64_t id, OrderStatus status) {
+    Trade trade;
+    trade.contract = stock("TQQQ");
+    trade.order = limit_order(Action::kBuy, 41.5, 100);
+    trade.order.order_id = id;
+    trade.order.perm_id = 1000 + id;
+    trade.order.order_ref = "TQQQ";
+    trade.state = OrderState{status, 0, 100, 0};
+    return trade;
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<store::Store> store_;
+};
+
+TEST_P(AccountRecorderTest, WritesEveryTableIntoTheAccountLibraryOnly) {
+  {
+    AccountRecorder recorder(store_->library("DU42"));
+    recorder.record(make_order_event_row(10, sample_trade(1, OrderStatus::kPendingSubmit), ""));
+    recorder.record(make_order_event_row(11, sample_trade(1, OrderStatus::kSubmitted), ""));
+    Fill fill;
+    fill.contract = stock("TQQQ");
+    fill.time = 12;
+    fill.execution =
+        Execution{"E1", 12, "DU42", "SMART", Action::kBuy, 100, 41.5, 1, 1001, 100, 41.5, "TQQQ"};
+    fill.commission_report = CommissionReport{"E1", 1.0, "USD", std::nullopt};
+    recorder.record(make_fill_row(fill, "TQQQ"));
+    recorder.record(TradeRow{"TQQQ", RoundTrip{"TQQQ", true, 100, 12, 20, 41.5, 45, 2, 348}});
+    recorder.record(PortfolioRow{20, "TQQQ", 0, 0, 0, 45, 0, 0, 348});
+    recorder.record(AccountSummaryRow{20, 10'348, 10'348, 10'348, 0, 0, 348, 2, "USD"});
+    recorder.record_position("TQQQ", StrategyPositionRow{12, "TQQQ", 0, 100, 41.51, 0, "E1"});
+    PerformanceRow performance;
+    performance.time = 20;
+    performance.equity = 10'348;
+    recorder.record_performance("TQQQ", performance);
+    recorder.flush();
+    EXPECT_EQ(recorder.stats().rows_written, 8u);  // 2 orders + one row in each other table
+  }
+  EXPECT_EQ(store_->list_libraries(), std::vector<std::string>{"DU42"});
+  store::Library library = store_->existing_library("DU42");
+  EXPECT_EQ(
+      library.list_symbols(),
+      (std::vector<std::string>{"account_summary", "fills", "orders", "portfolio",
+                                "strategy_TQQQ_performance", "strategy_TQQQ_positions", "trades"}));
+  store::Table orders = library.read("orders").table;
+  ASSERT_EQ(orders.num_rows(), 2u);
+  EXPECT_EQ(orders.strings("status")[0], "PendingSubmit");
+  EXPECT_EQ(orders.strings("status")[1], "Submitted");
+  EXPECT_EQ(orders.strings("order_type")[0], "LMT");
+  EXPECT_DOUBLE_EQ(orders.float64s("limit_price")[0], 41.5);
+  EXPECT_TRUE(orders.column("stop_price").is_null(0));
+  store::Table fills = library.read("fills").table;
+  ASSERT_EQ(fills.num_rows(), 1u);
+  EXPECT_EQ(fills.strings("exec_id")[0], "E1");
+  EXPECT_TRUE(fills.column("realized_pnl").is_null(0));
+  store::Table trades = library.read("trades").table;
+  EXPECT_EQ(trades.timestamps("entry_time")[0], 12);
+  EXPECT_DOUBLE_EQ(trades.float64s("pnl")[0], 348);
+}
+
+TEST_P(AccountRecorderTest, EventLogsAcceptRowsOlderThanTheLastOne) {
+  AccountRecorder recorder(store_->library("DU42"));
+  recorder.record(make_order_event_row(100, sample_trade(1, OrderStatus::kSubmitted), ""));
+  recorder.flush();
+  // Another process (or a late reconciliation) records an earlier event.
+  recorder.record(make_order_event_row(50, sample_trade(2, OrderStatus::kSubmitted), ""));
+  recorder.flush();
+  store::Table orders = store_->existing_library("DU42").read("orders").table;
+  ASSERT_EQ(orders.num_rows(), 2u);
+  EXPECT_EQ(orders.index()[0], 50);  // reads come back in index order
+  EXPECT_EQ(orders.int64s("order_id")[0], 2);
+}
+
+TEST_P(AccountRecorderTest, FailedAppendKeepsRowsAndReportsUntilItSucceeds) {
+  store::Library library = store_->library("DU42");
+  // A `fills` symbol whose `shares` column has another type makes every fill append fail.
+  library.write("fills", store::Table({1}).with(store::Column::of_string("shares", {"x"})));
+  AccountRecorder recorder(library, RecorderOptions{std::chrono::milliseconds(10), 1000});
+  Fill fill;
+  fill.contract = stock("TQQQ");
+  fill.time = 5;
+  fill.execution.exec_id = "E9";
+  fill.execution.shares = 3;
+  recorder.record(make_fill_row(fill, "TQQQ"));
+  recorder.record(make_order_event_row(5, sample_trade(1, OrderStatus::kFilled), ""));
+  try {
+    recorder.flush();
+    FAIL() << "flush should report the failed append";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("fills"), std::string::npos) << e.what();
+  }
+  // The other table was written regardless.
+  EXPECT_EQ(library.read("orders").table.num_rows(), 1u);
+  // Once the cause is gone the kept row is written: nothing was lost.
+  library.delete_symbol("fills");
+  recorder.flush();
+  store::Table fills = library.read("fills").table;
+  ASSERT_EQ(fills.num_rows(), 1u);
+  EXPECT_EQ(fills.strings("exec_id")[0], "E9");
+  EXPECT_EQ(library.read("orders").table.num_rows(), 1u);  // not written twice
+}
+
+TEST_P(AccountRecorderTest, ManyRowsFromOneThreadArriveInOrder) {
+  AccountRecorder recorder(store_->library("DU42"),
+                           RecorderOptions{std::chrono::milliseconds(1), 64});
+  for (int i = 0; i < 5000; ++i) {
+    recorder.record(make_order_event_row(i, sample_trade(i + 1, OrderStatus::kSubmitted), ""));
+  }
+  recorder.flush();
+  store::Table orders = store_->existing_library("DU42").read("orders").table;
+  ASSERT_EQ(orders.num_rows(), 5000u);
+  for (int i = 0; i < 5000; ++i) ASSERT_EQ(orders.int64s("order_id")[i], i + 1);
+}
+
+// Polls `condition` for up to 20 s.
+bool eventually(const std::function<bool()>& condition) {
+  for (int i = 0; i < 2000; ++i) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+TEST_P(AccountRecorderTest, WriterWakesOnItsOwnWhenEnoughRowsAreQueued) {
+  // An hour-long interval: only the row count can wake the writer.
+  AccountRecorder recorder(store_->library("DU42"), RecorderOptions{std::chrono::hours(1), 100});
+  for (int i = 0; i < 100; ++i) {
+    recorder.record(make_order_event_row(i, sample_trade(i + 1, OrderStatus::kSubmitted), ""));
+  }
+  EXPECT_TRUE(eventually([&] { return recorder.stats().rows_written == 100; }));
+  EXPECT_EQ(recorder.stats().appends, 1u);  // one group commit for the 100 rows
+}
+
+TEST_P(AccountRecorderTest, WriterFlushesOnItsIntervalWithoutBeingAsked) {
+  AccountRecorder recorder(store_->library("DU42"),
+                           RecorderOptions{std::chrono::milliseconds(20), 1'000'000});
+  recorder.record(make_order_event_row(1, sample_trade(1, OrderStatus::kSubmitted), ""));
+  EXPECT_TRUE(eventually([&] { return recorder.stats().rows_written == 1; }));
+}
+
+TEST_P(AccountRecorderTest, DestructorWritesWhatIsQueued) {
+  {
+    AccountRecorder recorder(store_->library("DU42"), RecorderOptions{std::chrono::hours(1), 1000});
+    recorder.record(make_order_event_row(1, sample_trade(1, OrderStatus::kSubmitted), ""));
+  }
+  EXPECT_EQ(store_->existing_library("DU42").read("orders").table.num_rows(), 1u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, AccountRecorderTest, ::testing::Values("mem", "lmdb"));
+
+}  // namespace
+}  // namespace tandem::broker
