@@ -25,5 +25,6 @@ struct CliContext {
 // Each command group registers its subcommands on the root app; the callbacks capture `ctx`,
 // which outlives parsing. Declared here, defined in <group>_commands.cc.
 void register_store_commands(CLI::App& app, CliContext& ctx);
+void register_report_commands(CLI::App& app, CliContext& ctx);
 
 }  // namespace tandem::cli
