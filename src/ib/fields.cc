@@ -1,5 +1,6 @@
 #include "ib/fields.h"
 
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -42,8 +43,88 @@ bool equals_ignore_case(std::string_view a, std::string_view b) {
 
 }  // namespace
 
+namespace {
+
+// Fast paths for the short plain numbers that make up nearly all IB traffic; anything else
+// (exponents, long mantissas, "Infinity", overflow) takes the general route below.
+
+// Up to 18 digits with an optional '-': cannot overflow int64.
+bool parse_small_int(std::string_view text, std::int64_t& out) {
+  std::size_t i = text.front() == '-' ? 1 : 0;
+  if (i == text.size() || text.size() - i > 18) return false;
+  std::int64_t value = 0;
+  for (; i < text.size(); ++i) {
+    unsigned digit = static_cast<unsigned>(text[i]) - '0';
+    if (digit > 9) return false;
+    value = value * 10 + digit;
+  }
+  out = text.front() == '-' ? -value : value;
+  return true;
+}
+
+// "[-]digits[.digits]" with at most 15 significant digits: the mantissa and the power of ten
+// are both exact doubles, so one IEEE division gives the correctly rounded result (Clinger).
+bool parse_simple_decimal(std::string_view text, double& out) {
+  static constexpr double kPow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                      1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  std::size_t i = text.front() == '-' ? 1 : 0;
+  std::uint64_t mantissa = 0;
+  int digits = 0;
+  int fraction_digits = 0;
+  bool seen_point = false;
+  bool any_digit = false;
+  for (; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '.') {
+      if (seen_point) return false;
+      seen_point = true;
+      continue;
+    }
+    unsigned digit = static_cast<unsigned>(c) - '0';
+    if (digit > 9) return false;
+    any_digit = true;
+    if (mantissa == 0 && digit == 0) {
+      if (seen_point) ++fraction_digits;  // leading zeros add no significant digits
+      continue;
+    }
+    if (++digits > 15) return false;
+    mantissa = mantissa * 10 + digit;
+    if (seen_point) ++fraction_digits;
+  }
+  if (!any_digit || fraction_digits > 15) return false;
+  double value = static_cast<double>(mantissa) / kPow10[fraction_digits];
+  out = text.front() == '-' ? -value : value;
+  return true;
+}
+
+// The first NUL in [begin, end), or end. Fields are short, so a call to memchr costs more than
+// the scan; eight bytes at a time with the classic "has a zero byte" word trick.
+const char* find_nul(const char* begin, const char* end) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
+  const char* p = begin;
+  while (end - p >= 8) {
+    std::uint64_t word;
+    std::memcpy(&word, p, 8);
+    // The lowest flagged byte is always the first zero byte (borrows only run upwards).
+    std::uint64_t zero_bytes = (word - kOnes) & ~word & kHighs;
+    if (zero_bytes != 0) {
+      if constexpr (std::endian::native == std::endian::little) {
+        return p + std::countr_zero(zero_bytes) / 8;
+      }
+      break;
+    }
+    p += 8;
+  }
+  while (p != end && *p != '\0') ++p;
+  return p;
+}
+
+}  // namespace
+
 bool parse_int64(std::string_view text, std::int64_t& out) {
   if (text.empty()) return false;
+  if (parse_small_int(text, out)) return true;
   std::string_view digits = text;
   if (digits.front() == '+') digits.remove_prefix(1);
   auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), out);
@@ -60,6 +141,7 @@ bool parse_int64(std::string_view text, std::int64_t& out) {
 
 bool parse_double(std::string_view text, double& out) {
   if (text.empty()) return false;
+  if (parse_simple_decimal(text, out)) return true;
   if (text.front() == '+') text.remove_prefix(1);
   if (text.empty() || text.front() == '+') return false;
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
@@ -131,11 +213,12 @@ std::string_view FieldReader::read_raw(const char* field) {
             field);
   }
   const char* begin = payload_.data() + pos_;
-  const void* nul = std::memchr(begin, '\0', payload_.size() - pos_);
-  if (nul == nullptr) {
+  const char* end = payload_.data() + payload_.size();
+  const char* nul = find_nul(begin, end);
+  if (nul == end) {
     fail_at("field is not NUL-terminated (truncated frame)", index_, field);
   }
-  std::size_t length = static_cast<const char*>(nul) - begin;
+  std::size_t length = static_cast<std::size_t>(nul - begin);
   pos_ += length + 1;
   ++index_;
   last_field_text_ = std::string_view(begin, length);
@@ -191,18 +274,18 @@ std::optional<double> FieldReader::read_decimal(const char* field) {
   std::string_view text = read_raw(field);
   if (text.empty()) return std::nullopt;
   double value = 0;
-  if (text.find(',') != std::string_view::npos) {
-    // Thousands separators ("1,000") appear in some TWS quantities; drop them.
+  if (!parse_double(text, value)) {
+    // Thousands separators ("1,000") appear in some TWS quantities; drop them and retry.
     char buf[64];
     std::size_t n = 0;
     for (char c : text) {
       if (c == ',') continue;
-      if (n == sizeof buf) fail("quantity too long", field);
+      if (n == sizeof buf) fail("not a quantity", field);
       buf[n++] = c;
     }
-    if (!parse_double(std::string_view(buf, n), value)) fail("not a quantity", field);
-  } else if (!parse_double(text, value)) {
-    fail("not a quantity", field);
+    if (n == text.size() || !parse_double(std::string_view(buf, n), value)) {
+      fail("not a quantity", field);
+    }
   }
   if (value == static_cast<double>(kUnsetInt) || value == static_cast<double>(kUnsetLong) ||
       value == kUnsetDouble || std::isinf(value)) {
