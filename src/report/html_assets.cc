@@ -97,8 +97,9 @@ document.querySelectorAll('table.sortable').forEach(function (table) {
     var body = table.tBodies[0];
     var rows = Array.prototype.map.call(body.rows, function (row) {
       var cell = row.cells[col];
-      var raw = cell.dataset.v !== undefined ? cell.dataset.v : cell.textContent;
-      return {row: row, key: numeric ? (raw === '' ? null : parseFloat(raw)) : raw};
+      var text = cell.textContent;
+      var key = numeric ? parseFloat(text.replace(/[,+%x]/g, '')) : text;
+      return {row: row, key: numeric && isNaN(key) ? null : key};
     });
     rows.sort(function (a, b) {
       if (a.key === null || b.key === null) return (a.key === null) - (b.key === null);

@@ -59,13 +59,11 @@ std::string_view sign_class(std::optional<double> value) {
   return "";
 }
 
-std::string numeric_cell(std::optional<double> value, const std::string& text,
-                         std::string_view css_class) {
-  std::string v = value && std::isfinite(*value) ? fmt::format("{:.10g}", *value) : "";
+std::string numeric_cell(const std::string& text, std::string_view css_class) {
   std::string css = "n";
   if (!css_class.empty()) css += " " + std::string(css_class);
   if (text == kNotAvailable) css += " na";
-  return fmt::format("<td class=\"{}\" data-v=\"{}\">{}</td>", css, v, html_escape(text));
+  return fmt::format("<td class=\"{}\">{}</td>", css, html_escape(text));
 }
 
 std::string kpi_cards(const AccountReport& r) {
@@ -206,25 +204,25 @@ std::string strategy_table(const AccountReport& r) {
     std::string s = fmt::format("<tr{}><td class=\"strategy\">{}</td><td>{}</td>",
                                 total ? " class=\"total\"" : "", html_escape(name),
                                 render_sparkline(equity, color));
-    s += numeric_cell(m.end_value, format_amount(m.end_value, 0));
-    s += numeric_cell(m.total_return, format_percent(m.total_return), sign_class(m.total_return));
-    s += numeric_cell(m.cagr, format_percent(m.cagr), sign_class(m.cagr));
-    s += numeric_cell(m.volatility, format_percent(m.volatility));
-    s += numeric_cell(m.sharpe, format_number(m.sharpe));
-    s += numeric_cell(m.sortino, format_number(m.sortino));
-    s += numeric_cell(m.calmar, format_number(m.calmar));
-    s += numeric_cell(m.drawdowns.max_drawdown, format_percent(m.drawdowns.max_drawdown),
+    s += numeric_cell(format_amount(m.end_value, 0));
+    s += numeric_cell(format_percent(m.total_return), sign_class(m.total_return));
+    s += numeric_cell(format_percent(m.cagr), sign_class(m.cagr));
+    s += numeric_cell(format_percent(m.volatility));
+    s += numeric_cell(format_number(m.sharpe));
+    s += numeric_cell(format_number(m.sortino));
+    s += numeric_cell(format_number(m.calmar));
+    s += numeric_cell(format_percent(m.drawdowns.max_drawdown),
                       sign_class(m.drawdowns.max_drawdown));
-    s += numeric_cell(longest, longest ? fmt::format("{:.0f} d", *longest) : "n/a");
-    s += numeric_cell(static_cast<double>(t.trades), format_count(t.trades));
-    s += numeric_cell(t.win_rate, format_percent(t.win_rate, 1));
-    s += numeric_cell(t.profit_factor, format_number(t.profit_factor));
-    s += numeric_cell(t.average_win, format_amount(t.average_win), "pos");
-    s += numeric_cell(t.average_loss, format_amount(t.average_loss), "neg");
-    s += numeric_cell(a.exposure, format_percent(a.exposure, 1));
-    s += numeric_cell(a.annual_turnover, format_percent(a.annual_turnover, 0));
-    s += numeric_cell(a.commissions, format_amount(a.commissions));
-    s += numeric_cell(b.beta, format_number(b.beta));
+    s += numeric_cell(longest ? fmt::format("{:.0f} d", *longest) : "n/a");
+    s += numeric_cell(format_count(t.trades));
+    s += numeric_cell(format_percent(t.win_rate, 1));
+    s += numeric_cell(format_number(t.profit_factor));
+    s += numeric_cell(format_amount(t.average_win), "pos");
+    s += numeric_cell(format_amount(t.average_loss), "neg");
+    s += numeric_cell(format_percent(a.exposure, 1));
+    s += numeric_cell(format_percent(a.annual_turnover, 0));
+    s += numeric_cell(format_amount(a.commissions));
+    s += numeric_cell(format_number(b.beta));
     return s + "</tr>";
   };
   for (std::size_t i = 0; i < r.strategies.size(); ++i) {

@@ -13,7 +13,8 @@ namespace tandem::report::html {
 
 std::string_view stylesheet();
 // Sorting for <table class="sortable">: click a header to sort by it (again to reverse);
-// numeric columns sort by each cell's data-v, and n/a always sorts last.
+// numeric columns (th class "n") sort by the number in each cell's text, and an empty or
+// n/a cell always sorts last.
 std::string_view script();
 
 // Sections (html_panels.cc).
@@ -32,9 +33,9 @@ std::string trades_table(const AccountData& data, const TradeStats& stats, std::
 std::string orders_table(const AccountData& data, std::size_t max_rows);
 std::string fills_table(const AccountData& data, std::size_t max_rows);
 
-// A <td> holding a number: the formatted text, and the raw value in data-v for sorting.
-std::string numeric_cell(std::optional<double> value, const std::string& text,
-                         std::string_view css_class = "");
+// A right-aligned <td> holding a formatted number. The sorting script reads the number back
+// from the text ("1,234.5", "12.3%", "0.5x", "694 d"), so no hidden copy doubles the page size.
+std::string numeric_cell(const std::string& text, std::string_view css_class = "");
 // CSS class "pos"/"neg" for coloring signed figures.
 std::string_view sign_class(std::optional<double> value);
 

@@ -33,8 +33,8 @@ std::string date_time_text(Timestamp t) {
 std::string text_cell(const std::string& text) { return "<td>" + html_escape(text) + "</td>"; }
 
 std::string opt_price_cell(std::optional<double> price) {
-  if (!price || !std::isfinite(*price)) return numeric_cell(std::nullopt, "");
-  return numeric_cell(price, price_text(*price));
+  if (!price || !std::isfinite(*price)) return numeric_cell("");
+  return numeric_cell(price_text(*price));
 }
 
 // The table's frame, and the note when rows were left out.
@@ -70,12 +70,11 @@ std::string positions_table(const RiskReport& risk, const std::string& currency)
       currency.empty() ? "" : " (" + html_escape(currency) + ")");
   for (const PositionExposure& p : risk.positions) {
     out += "<tr>" + text_cell(p.symbol);
-    out += numeric_cell(p.position, quantity_text(p.position));
-    out += numeric_cell(p.market_price, price_text(p.market_price));
-    out += numeric_cell(p.market_value, format_amount(p.market_value, 0));
-    out += numeric_cell(p.unrealized_pnl, format_amount(p.unrealized_pnl, 0),
-                        sign_class(p.unrealized_pnl));
-    out += numeric_cell(p.share_of_equity, format_percent(p.share_of_equity, 1));
+    out += numeric_cell(quantity_text(p.position));
+    out += numeric_cell(price_text(p.market_price));
+    out += numeric_cell(format_amount(p.market_value, 0));
+    out += numeric_cell(format_amount(p.unrealized_pnl, 0), sign_class(p.unrealized_pnl));
+    out += numeric_cell(format_percent(p.share_of_equity, 1));
     out += "</tr>";
   }
   return out + "</tbody></table></div>";
@@ -100,14 +99,14 @@ std::string trades_table(const AccountData& data, const TradeStats& stats, std::
     double held = static_cast<double>(calendar_days_between(t.entry_time, t.exit_time));
     body += "<tr>" + text_cell(date_time_text(t.exit_time)) + text_cell(t.strategy) +
             text_cell(t.symbol) + text_cell(t.quantity >= 0 ? "Long" : "Short");
-    body += numeric_cell(std::abs(t.quantity), quantity_text(std::abs(t.quantity)));
+    body += numeric_cell(quantity_text(std::abs(t.quantity)));
     body += text_cell(date_time_text(t.entry_time));
-    body += numeric_cell(t.entry_price, price_text(t.entry_price));
-    body += numeric_cell(t.exit_price, price_text(t.exit_price));
-    body += numeric_cell(held, fmt::format("{:.0f}", held));
-    body += numeric_cell(t.pnl, format_amount(t.pnl), sign_class(t.pnl));
-    body += numeric_cell(ret, format_percent(ret), sign_class(ret));
-    body += numeric_cell(t.commission, format_amount(t.commission));
+    body += numeric_cell(price_text(t.entry_price));
+    body += numeric_cell(price_text(t.exit_price));
+    body += numeric_cell(fmt::format("{:.0f}", held));
+    body += numeric_cell(format_amount(t.pnl), sign_class(t.pnl));
+    body += numeric_cell(format_percent(ret), sign_class(ret));
+    body += numeric_cell(format_amount(t.commission));
     body += "</tr>";
   }
   return summary +
@@ -127,13 +126,13 @@ std::string orders_table(const AccountData& data, std::size_t max_rows) {
   for (std::size_t n = 0; n < shown; ++n) {
     const OrderRow& o = data.orders[data.orders.size() - 1 - n];
     body += "<tr>" + text_cell(date_time_text(o.time));
-    body += numeric_cell(static_cast<double>(o.order_id), std::to_string(o.order_id));
+    body += numeric_cell(std::to_string(o.order_id));
     body += text_cell(o.strategy) + text_cell(o.symbol) + text_cell(o.action);
-    body += numeric_cell(o.quantity, quantity_text(o.quantity));
+    body += numeric_cell(quantity_text(o.quantity));
     body += text_cell(o.order_type) + opt_price_cell(o.limit_price) + opt_price_cell(o.stop_price);
     body += text_cell(o.tif) + text_cell(o.status);
-    body += numeric_cell(o.filled, quantity_text(o.filled));
-    body += numeric_cell(o.remaining, quantity_text(o.remaining));
+    body += numeric_cell(quantity_text(o.filled));
+    body += numeric_cell(quantity_text(o.remaining));
     body += opt_price_cell(o.avg_fill_price) + text_cell(o.message) + "</tr>";
   }
   return table_frame("orders",
@@ -154,13 +153,13 @@ std::string fills_table(const AccountData& data, std::size_t max_rows) {
     const FillRow& f = data.fills[data.fills.size() - 1 - n];
     double value = f.shares * f.price;
     body += "<tr>" + text_cell(date_time_text(f.time)) + text_cell(f.exec_id);
-    body += numeric_cell(static_cast<double>(f.order_id), std::to_string(f.order_id));
+    body += numeric_cell(std::to_string(f.order_id));
     body += text_cell(f.strategy) + text_cell(f.symbol) + text_cell(f.side);
-    body += numeric_cell(f.shares, quantity_text(f.shares));
-    body += numeric_cell(f.price, price_text(f.price));
-    body += numeric_cell(value, format_amount(value));
-    body += numeric_cell(f.commission, format_amount(f.commission));
-    body += numeric_cell(f.realized_pnl, f.realized_pnl ? format_amount(f.realized_pnl) : "",
+    body += numeric_cell(quantity_text(f.shares));
+    body += numeric_cell(price_text(f.price));
+    body += numeric_cell(format_amount(value));
+    body += numeric_cell(format_amount(f.commission));
+    body += numeric_cell(f.realized_pnl ? format_amount(f.realized_pnl) : "",
                          sign_class(f.realized_pnl));
     body += text_cell(f.exchange) + "</tr>";
   }

@@ -130,7 +130,7 @@ const checkSorting = `(() => {
   if (!table || table.tBodies[0].rows.length < 3) return { skipped: true };
   const headers = [...table.tHead.rows[0].cells];
   const col = headers.findIndex((h) => h.textContent.startsWith('Net PnL'));
-  const values = () => [...table.tBodies[0].rows].map((r) => parseFloat(r.cells[col].dataset.v));
+  const values = () => [...table.tBodies[0].rows].map((r) => parseFloat(r.cells[col].textContent.replace(/,/g, '')));
   const sorted = (xs, dir) => xs.every((x, i) => i === 0 || (dir > 0 ? xs[i - 1] <= x : xs[i - 1] >= x));
   headers[col].click();
   const first = values();
