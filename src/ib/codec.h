@@ -14,7 +14,9 @@
 //   id and the field — never a crash, a hang or an allocation beyond a small multiple of the
 //   payload's size.
 // - Decoding is strict: a message with fields left over, or missing, at the negotiated
-//   version is an error (a misaligned peer must not be believed).
+//   version is an error (a misaligned peer must not be believed). Frames are self-delimiting,
+//   so such an error concerns that one message: the stream stays in sync and the caller may
+//   report it and go on. Only a FrameDecoder error ends the stream.
 // - decode(encode(m)) == m for every message at every supported version, except where the
 //   protocol itself cannot say the difference (a server spells an unset value as a sentinel).
 // - The server version must be one the codec implements (kMinServerVersion..
