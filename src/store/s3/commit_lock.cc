@@ -225,12 +225,13 @@ CommitLock::Lease CommitLock::acquire() {
 }
 
 CommitLock::Lease::Lease(CommitLock& lock, std::string ticket, Clock::time_point start)
-    : lock_(&lock), ticket_(std::move(ticket)), start_(start) {}
+    : lock_(&lock), ticket_(std::move(ticket)), start_(start), acquired_(start) {}
 
 CommitLock::Lease::Lease(Lease&& other) noexcept
     : lock_(other.lock_),
       ticket_(std::move(other.ticket_)),
       start_(other.start_),
+      acquired_(other.acquired_),
       held_(other.held_) {
   other.held_ = false;
 }
@@ -254,7 +255,15 @@ bool CommitLock::Lease::fresh() const {
 }
 
 void CommitLock::Lease::record_intent(const std::string& intent) {
+  const Clock::time_point before = Clock::now();
   lock_->client_->put_object(ticket_, intent, request_timeout());
+  // The rewritten ticket's LastModified is at least `before`: the lease counts from there now.
+  start_ = before;
+}
+
+bool CommitLock::Lease::reusable(milliseconds max_hold) const {
+  const Clock::time_point now = Clock::now();
+  return held_ && now - acquired_ < max_hold && now - start_ < lock_->options_.lease / 4;
 }
 
 void CommitLock::Lease::release() {

@@ -59,7 +59,13 @@ class CommitLock {
     // False once lease/2 has passed: the holder must not start writing.
     bool fresh() const;
     // Writes the commit into the ticket (from now on a crash leaves it for the next holder).
+    // Rewriting the ticket also renews the lease. The intent stays after the commit is applied:
+    // re-applying the last applied commit changes nothing, and the next intent replaces it.
     void record_intent(const std::string& intent);
+    // May the holder commit again without taking the lock anew? Only while it has held it for
+    // less than max_hold (so waiting writers get their turn) and its ticket is younger than
+    // lease/4 (so it is still surely seen as live).
+    bool reusable(std::chrono::milliseconds max_hold) const;
     // Deletes the ticket.
     void release();
     // Leaves the ticket (and its intent) for the next holder to finish.
@@ -71,7 +77,8 @@ class CommitLock {
     Lease(CommitLock& lock, std::string ticket, std::chrono::steady_clock::time_point start);
     CommitLock* lock_;
     std::string ticket_;
-    std::chrono::steady_clock::time_point start_;
+    std::chrono::steady_clock::time_point start_;     // the ticket's last write
+    std::chrono::steady_clock::time_point acquired_;  // when the lock was taken
     bool held_ = true;
   };
 

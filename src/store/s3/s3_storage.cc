@@ -18,10 +18,19 @@ bool is_empty(const Mutation& mutation) {
 // Reads straight from the bucket. Lists come back in the keys' byte order (see list()).
 class S3Storage::View : public StorageView {
  public:
-  View(const S3Storage& storage, milliseconds timeout) : storage_(storage), timeout_(timeout) {}
+  // With a cache (commits, lock held): reads of cached keys cost nothing, and what is read is
+  // remembered.
+  View(const S3Storage& storage, milliseconds timeout, HolderCache* cache = nullptr)
+      : storage_(storage), timeout_(timeout), cache_(cache) {}
 
   std::optional<std::string> get(std::string_view key) const override {
-    return storage_.client_->get_object(storage_.names_.object(key), timeout_);
+    if (cache_ != nullptr) {
+      if (auto it = cache_->values.find(key); it != cache_->values.end()) return it->second;
+    }
+    std::optional<std::string> value =
+        storage_.client_->get_object(storage_.names_.object(key), timeout_);
+    if (cache_ != nullptr) cache_->remember(std::string(key), value);
+    return value;
   }
 
   bool visit(std::string_view key,
@@ -123,12 +132,29 @@ class S3Storage::View : public StorageView {
 
   const S3Storage& storage_;
   milliseconds timeout_;
+  HolderCache* cache_;
 };
 
-S3Storage::S3Storage(const S3Config& config)
+void S3Storage::HolderCache::remember(const std::string& key,
+                                      const std::optional<std::string>& value) {
+  constexpr std::size_t kMaxBytes = 64 << 20;
+  const std::size_t size = key.size() + (value ? value->size() : 0);
+  if (size > kMaxBytes / 4) {
+    values.erase(key);  // too big to keep; never serve a stale copy
+    return;
+  }
+  if (bytes + size > kMaxBytes) clear();
+  auto [it, fresh] = values.insert_or_assign(key, value);
+  (void)it;
+  (void)fresh;
+  bytes += size;
+}
+
+S3Storage::S3Storage(const S3Config& config, S3HoldOptions hold)
     : uri_(config.uri),
       client_(std::make_shared<S3Client>(config.endpoint, config.credentials, config.client)),
-      names_(config.path_prefix) {
+      names_(config.path_prefix),
+      hold_(hold) {
   bool exists = false;
   try {
     exists = client_->bucket_exists();
@@ -145,6 +171,60 @@ S3Storage::S3Storage(const S3Config& config)
   lock_ = std::make_unique<CommitLock>(
       client_, names_.lock_prefix(), uri_, CommitLockOptions{config.lock_lease, config.lock_wait},
       [this](const Mutation& mutation, milliseconds timeout) { apply(mutation, timeout); });
+  releaser_ = std::thread([this] { idle_releaser(); });
+}
+
+S3Storage::~S3Storage() {
+  {
+    std::lock_guard local(commit_mutex_);
+    stopping_ = true;
+    drop_lease();
+  }
+  wake_.notify_all();
+  releaser_.join();
+}
+
+void S3Storage::idle_releaser() {
+  std::unique_lock local(commit_mutex_);
+  while (!stopping_) {
+    if (!lease_) {
+      wake_.wait(local);
+      continue;
+    }
+    const auto idle_until = last_commit_ + hold_.idle_release;
+    if (std::chrono::steady_clock::now() >= idle_until) {
+      drop_lease();
+    } else {
+      wake_.wait_until(local, idle_until);
+    }
+  }
+}
+
+void S3Storage::drop_lease() {
+  cache_.clear();
+  if (!lease_) return;
+  try {
+    lease_->release();
+  } catch (const Error&) {
+    // The ticket expires after the lease.
+  }
+  lease_.reset();
+}
+
+CommitLock::Lease& S3Storage::take_lease() {
+  if (lease_ && lease_->reusable(hold_.max_hold)) return *lease_;
+  if (lease_) {
+    yielded_ = true;
+    drop_lease();
+  }
+  if (yielded_) {
+    // Writers waiting for the lock poll for it; give them a moment to take their turn.
+    std::this_thread::sleep_for(milliseconds(30));
+    yielded_ = false;
+  }
+  lease_.emplace(lock_->acquire());
+  cache_.clear();
+  return *lease_;
 }
 
 std::unique_ptr<StorageView> S3Storage::read_view() const {
@@ -162,15 +242,8 @@ void S3Storage::apply(const Mutation& mutation, milliseconds timeout) const {
   client_->delete_objects(removes, timeout);
 }
 
-void S3Storage::release_quietly(CommitLock::Lease& lease) {
-  try {
-    lease.release();
-  } catch (const Error&) {
-    // The ticket expires after the lease.
-  }
-}
-
 void S3Storage::delete_quietly(const std::vector<std::string>& objects) const {
+  if (objects.empty()) return;
   try {
     client_->delete_objects(objects);
   } catch (const Error&) {
@@ -190,48 +263,67 @@ void S3Storage::commit(std::vector<KeyValue> blobs,
   }
   client_->put_objects(blob_puts);
 
-  std::lock_guard local(commit_mutex_);
+  std::unique_lock local(commit_mutex_);
   for (;;) {
-    CommitLock::Lease lease = lock_->acquire();
+    CommitLock::Lease& lease = take_lease();
     Mutation mutation;
     try {
-      View view(*this, lease.request_timeout());
+      View view(*this, lease.request_timeout(), &cache_);
       mutation = decide(view);
       for (const KeyValue& put : mutation.puts) ObjectNames::validate_key(put.key);
       for (const std::string& key : mutation.removes) ObjectNames::validate_key(key);
     } catch (...) {
-      release_quietly(lease);
+      // decide wrote nothing: the lock (and what is cached) stays good for the next commit.
+      last_commit_ = std::chrono::steady_clock::now();
+      wake_.notify_all();
+      local.unlock();
       delete_quietly(blob_objects);
       throw;
     }
     if (is_empty(mutation)) {
-      lease.release();
+      last_commit_ = std::chrono::steady_clock::now();
+      wake_.notify_all();
+      local.unlock();
       delete_quietly(blob_objects);
       return;
     }
     if (!lease.fresh()) {
       // decide took so long that the lease could run out while writing: start over.
-      lease.release();
+      drop_lease();
       continue;
     }
-    const bool with_intent = mutation.puts.size() + mutation.removes.size() > 1;
-    if (with_intent) lease.record_intent(encode_intent(mutation));
+    // The ticket always holds the last commit decided under it, so a crash at any point leaves
+    // exactly what the next holder needs to re-apply (re-applying an applied one is harmless).
+    try {
+      lease.record_intent(encode_intent(mutation));
+    } catch (const Error& e) {
+      // Whether the rewrite landed or not, the ticket holds an intent that is either the old,
+      // applied one or this one: both are safe to re-apply. Leave it to expire and recover.
+      lease_->abandon();
+      lease_.reset();
+      cache_.clear();
+      throw Error("commit outcome unknown: " + e.message() +
+                      " (if its intent reached the lock ticket, the next commit to this store "
+                      "applies it once the lock's lease expires)",
+                  uri_);
+    }
     try {
       apply(mutation, lease.request_timeout());
     } catch (const Error& e) {
-      if (!with_intent) {
-        release_quietly(lease);
-        throw;
-      }
       // Some objects may be written: the intent stays in the ticket, and whoever takes the
       // lock next (this process included) finishes the commit before doing anything else.
-      lease.abandon();
+      lease_->abandon();
+      lease_.reset();
+      cache_.clear();
       throw Error("commit interrupted: " + e.message() +
                       " (it is finished by the next commit to this store once the lock's lease "
                       "expires)",
                   uri_);
     }
-    lease.release();
+    for (const KeyValue& put : mutation.puts) cache_.remember(put.key, put.value);
+    for (const std::string& key : mutation.removes) cache_.remember(key, std::nullopt);
+    last_commit_ = std::chrono::steady_clock::now();
+    wake_.notify_all();
     return;
   }
 }

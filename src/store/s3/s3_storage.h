@@ -7,12 +7,23 @@
 // Commits are serialized across processes by the commit lock (commit_lock.h): blobs (segments)
 // are PUT first, then, holding the lock, decide() runs on the current state and its mutation is
 // applied — all or nothing, through the intent kept in the lock ticket.
+//
+// A writer keeps the lock for a moment after a commit (until it has been idle for idle_release,
+// or has held it for max_hold): a burst of appends then costs no lock round trips, and while it
+// holds the lock nobody else can change the store, so the values it has read or written are
+// cached and decide() reads them without a request. One-row appends in a burst cost four
+// requests: the segment, the intent, the version record and the head.
 #pragma once
 
+#include <chrono>
+#include <condition_variable>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 
 #include "store/s3/commit_lock.h"
 #include "store/s3/object_names.h"
@@ -22,10 +33,17 @@
 
 namespace tandem::store::s3 {
 
+// How long a writer keeps the commit lock after a commit (see above).
+struct S3HoldOptions {
+  std::chrono::milliseconds idle_release{150};
+  std::chrono::milliseconds max_hold{500};
+};
+
 class S3Storage : public Storage {
  public:
   // Connects and checks that the bucket exists (a clear error naming it if not).
-  explicit S3Storage(const S3Config& config);
+  explicit S3Storage(const S3Config& config, S3HoldOptions hold = S3HoldOptions());
+  ~S3Storage() override;
 
   std::string describe() const override { return uri_; }
   std::unique_ptr<StorageView> read_view() const override;
@@ -38,15 +56,38 @@ class S3Storage : public Storage {
 
  private:
   class View;
+  // Values read or written while holding the lock (nullopt: absent). Valid only while the lock
+  // is held without a break; bounded in size.
+  struct HolderCache {
+    std::map<std::string, std::optional<std::string>, std::less<>> values;
+    std::size_t bytes = 0;
+    void remember(const std::string& key, const std::optional<std::string>& value);
+    void clear() {
+      values.clear();
+      bytes = 0;
+    }
+  };
+
   void apply(const Mutation& mutation, std::chrono::milliseconds timeout) const;
   void delete_quietly(const std::vector<std::string>& objects) const;
-  static void release_quietly(CommitLock::Lease& lease);
+  // With commit_mutex_ held: a lease to commit under (the held one if still reusable).
+  CommitLock::Lease& take_lease();
+  void drop_lease();  // with commit_mutex_ held: releases the lock (best effort)
+  void idle_releaser();
 
   std::string uri_;
   std::shared_ptr<S3Client> client_;
   ObjectNames names_;
+  S3HoldOptions hold_;
   std::unique_ptr<CommitLock> lock_;
   std::mutex commit_mutex_;  // threads of this process queue here, not on the bucket
+  std::optional<CommitLock::Lease> lease_;
+  HolderCache cache_;
+  std::chrono::steady_clock::time_point last_commit_;
+  bool yielded_ = false;  // the last lease ended at max_hold: let waiting writers in first
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread releaser_;
 };
 
 // Opens the backend of an s3:// or s3s:// URI (Store::open's entry point).
