@@ -1,0 +1,512 @@
+// Engine: orders — place, modify, cancel, fills from the SimulatedExchange, executions,
+// commission reports and the order queries.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "core/error.h"
+#include "gateway/engine.h"
+#include "ib/ib_time.h"
+
+namespace tandem::gateway {
+namespace {
+
+constexpr double kShareEpsilon = 1e-9;
+
+bool is_stop_type(OrderType type) {
+  return type == OrderType::kStop || type == OrderType::kStopLimit;
+}
+
+}  // namespace
+
+GatewayOrder* Engine::find_order(int client_id, int order_id) {
+  auto it = order_by_client_id_.find({client_id, order_id});
+  return it == order_by_client_id_.end() ? nullptr : &orders_[it->second];
+}
+
+GatewayOrder* Engine::find_order_by_perm(std::int64_t perm_id) {
+  auto it = order_by_perm_.find(perm_id);
+  return it == order_by_perm_.end() ? nullptr : &orders_[it->second];
+}
+
+std::string Engine::new_exec_id(const GatewayOrder& order) {
+  return fmt::format("{:08x}.{:08x}.{:02x}.01", instance_id_,
+                     static_cast<std::uint32_t>(order.perm_id), order.fill_count + 1);
+}
+
+ib::OrderStatus Engine::order_status_message(const GatewayOrder& order) const {
+  ib::OrderStatus m;
+  m.order_id = order.order_id;
+  m.status = order.status;
+  m.filled = order.filled;
+  m.remaining = order.done() ? 0 : order.remaining();
+  m.avg_fill_price = order.avg_fill_price;
+  m.perm_id = order.perm_id;
+  m.parent_id = 0;
+  m.last_fill_price = order.last_fill_price;
+  m.client_id = order.client_id;
+  return m;
+}
+
+ib::OpenOrder Engine::open_order_message(const GatewayOrder& order) const {
+  ib::OpenOrder m;
+  m.contract = wire_contract(order.symbol);
+  m.order = wire_order(order);
+  m.state.status = order.status;
+  return m;
+}
+
+ib::ExecutionData Engine::execution_message(const ExecutionRecord& e, int req_id) const {
+  ib::ExecutionData m;
+  m.req_id = req_id;
+  m.contract = wire_contract(e.symbol);
+  m.execution.order_id = e.order_id;
+  m.execution.exec_id = e.exec_id;
+  m.execution.time = format_time(e.time);
+  m.execution.acct_number = options_.account;
+  m.execution.exchange =
+      m.contract.primary_exchange.empty() ? "SMART" : m.contract.primary_exchange;
+  m.execution.side = e.side == Action::kBuy ? "BOT" : "SLD";
+  m.execution.shares = e.shares;
+  m.execution.price = e.price;
+  m.execution.perm_id = e.perm_id;
+  m.execution.client_id = e.client_id;
+  m.execution.cum_qty = e.cum_qty;
+  m.execution.avg_price = e.avg_price;
+  m.execution.order_ref = e.order_ref;
+  m.execution.last_liquidity = 2;  // removed liquidity: the paper exchange only takes
+  return m;
+}
+
+ib::CommissionReport Engine::commission_message(const ExecutionRecord& e) const {
+  ib::CommissionReport m;
+  m.report.exec_id = e.exec_id;
+  m.report.commission = e.commission;
+  m.report.currency = market_.find_symbol(e.symbol)
+                          ? market_.instrument(*market_.find_symbol(e.symbol)).contract.currency
+                          : "USD";
+  m.report.realized_pnl = e.realized_pnl;
+  return m;
+}
+
+void Engine::send_open_order(Session& s, const GatewayOrder& order) {
+  send(s, open_order_message(order));
+}
+
+void Engine::send_order_status(GatewayOrder& order) {
+  if (silent_orders_.contains(order.perm_id)) return;
+  Session* s = session_of_client(order.client_id);
+  if (s == nullptr) return;
+  const ib::OrderStatus message = order_status_message(order);
+  send(*s, message);
+  if (auto it = repeated_status_orders_.find(order.perm_id); it != repeated_status_orders_.end()) {
+    for (int i = 0; i < it->second; ++i) {
+      if (Session* again = session_of_client(order.client_id)) send(*again, message);
+    }
+  }
+}
+
+void Engine::change_status(GatewayOrder& order, const std::string& status,
+                           const std::string& message) {
+  order.status = status;
+  if (!message.empty()) order.message = message;
+  if (order.done()) {
+    order.completed_time = clock_->now();
+    silent_orders_.erase(order.perm_id);
+    repeated_status_orders_.erase(order.perm_id);
+  }
+  record_order(order);
+}
+
+void Engine::place_order(Session& s, const ib::PlaceOrder& request) {
+  const int client_id = *s.client_id;
+  const int order_id = request.order.order_id;
+  if (GatewayOrder* existing = find_order(client_id, order_id)) {
+    if (existing->done()) {
+      send_error(s, order_id, 103, "Duplicate order id");
+      return;
+    }
+    modify_order(s, *existing, request);
+    return;
+  }
+  if (order_id <= 0) {
+    send_error(s, order_id, 321, "Error validating request: the order id must be positive");
+    return;
+  }
+  auto instrument = market_.find(request.contract);
+  if (!instrument) {
+    send_error(s, order_id, 200, "No security definition has been found for the request");
+    return;
+  }
+  GatewayOrder order;
+  order.perm_id = next_perm_id_++;
+  order.client_id = client_id;
+  order.order_id = order_id;
+  order.instrument = *instrument;
+  order.symbol = market_.instrument(*instrument).symbol;
+  order.account = request.order.account.empty() ? options_.account : request.order.account;
+  order.order_ref = request.order.order_ref;
+  order.outside_rth = request.order.outside_rth;
+  order.placed_time = clock_->now();
+  order.quantity = request.order.total_quantity.value_or(0);
+  order.limit_price = request.order.lmt_price;
+  order.stop_price = request.order.aux_price;
+  next_valid_id_ = std::max(next_valid_id_, order_id + 1);
+
+  std::string refusal;
+  auto terms = read_order_terms(request.order);
+  if (auto* why = std::get_if<std::string>(&terms)) {
+    refusal = *why;
+  } else {
+    const OrderTerms& t = std::get<OrderTerms>(terms);
+    order.action = t.action;
+    order.type = t.type;
+    order.tif = t.tif;
+    order.quantity = t.quantity;
+    order.limit_price = t.limit_price;
+    order.stop_price = t.stop_price;
+    if (order.account != options_.account) {
+      refusal = fmt::format("account '{}' is not managed by this gateway ({})", order.account,
+                            options_.account);
+    } else if (!market_.instrument(order.instrument).has_price()) {
+      refusal = fmt::format("no price for {} yet: the replay has not reached its first bar",
+                            order.symbol);
+    } else if (auto fault = faults_.take(FaultKind::kReject, client_id)) {
+      refusal = fault->reason.empty() ? "rejected by fault injection" : fault->reason;
+    }
+  }
+  const std::size_t index = orders_.size();
+  orders_.push_back(std::move(order));
+  order_by_perm_[orders_[index].perm_id] = index;
+  order_by_client_id_[{client_id, order_id}] = index;
+  GatewayOrder& placed = orders_[index];
+  if (!refusal.empty()) {
+    reject(&s, placed, refusal);
+    return;
+  }
+  if (faults_.take(FaultKind::kFillWithoutStatus, client_id)) silent_orders_.insert(placed.perm_id);
+  if (auto fault = faults_.take(FaultKind::kRepeatStatus, client_id)) {
+    repeated_status_orders_[placed.perm_id] = static_cast<int>(fault->value);
+  }
+  placed.status = is_stop_type(placed.type) ? "PreSubmitted" : "Submitted";
+  record_order(placed);
+  send_open_order(s, placed);
+  send_order_status(placed);
+  submit_to_exchange(placed);
+}
+
+void Engine::reject(Session* s, GatewayOrder& order, const std::string& reason) {
+  host_.log(
+      fmt::format("order {} of client {} rejected: {}", order.order_id, order.client_id, reason));
+  change_status(order, "Inactive", reason);
+  if (s == nullptr) s = session_of_client(order.client_id);
+  if (s == nullptr) return;
+  send_error(*s, order.order_id, 201, "Order rejected - reason:" + reason);
+  send_order_status(order);
+}
+
+void Engine::submit_to_exchange(GatewayOrder& order) {
+  const Instrument& instrument = market_.instrument(order.instrument);
+  exchange_events_.clear();
+  exchange_->submit(order.instrument, order.exchange_order(), instrument.current_bar(),
+                    exchange_events_);
+  apply_exchange_events();
+}
+
+void Engine::rest_in_exchange(GatewayOrder& order) {
+  // SimulatedExchange::submit checks a new order against the current close in the close
+  // model. An order that already went through that check (a partly filled remainder, or an
+  // order restored after a restart) must only rest: it enters as a limit no close can reach and
+  // is then given its real terms where it rests.
+  backtest::ExchangeOrder placeholder = order.exchange_order();
+  placeholder.type = OrderType::kLimit;
+  placeholder.limit_price = order.action == Action::kBuy ? -std::numeric_limits<double>::infinity()
+                                                         : std::numeric_limits<double>::infinity();
+  placeholder.stop_price.reset();
+  std::vector<backtest::ExchangeEvent> none;
+  exchange_->submit(order.instrument, placeholder,
+                    market_.instrument(order.instrument).current_bar(), none);
+  if (backtest::ExchangeOrder* resting = exchange_->find(order.instrument, order.perm_id)) {
+    *resting = order.exchange_order();
+  }
+}
+
+void Engine::apply_exchange_events() {
+  std::vector<backtest::ExchangeEvent> events;
+  events.swap(exchange_events_);
+  for (const backtest::ExchangeEvent& event : events) {
+    GatewayOrder* order = find_order_by_perm(event.order_id);
+    if (order == nullptr || order->done()) continue;
+    if (event.kind == backtest::ExchangeEvent::Kind::kFill) {
+      fill(*order, event.price, event.time);
+    } else {
+      cancel(*order, "DAY order expired at the end of its session", false);
+    }
+  }
+}
+
+void Engine::fill(GatewayOrder& order, double price, Timestamp time) {
+  double shares = order.remaining();
+  bool partial = false;
+  if (auto fault = faults_.take(FaultKind::kPartialFill, order.client_id)) {
+    double part = shares * fault->value;
+    if (shares == std::floor(shares) && shares >= 2) part = std::max(1.0, std::floor(part));
+    if (part > kShareEpsilon && part < shares) {
+      shares = part;
+      partial = true;
+    }
+  }
+  if (auto refusal = ledger_->refuse(order.symbol, order.action, shares, price)) {
+    reject(nullptr, order, *refusal);
+    return;
+  }
+  ExecutionRecord e;
+  e.exec_id = new_exec_id(order);
+  e.perm_id = order.perm_id;
+  e.client_id = order.client_id;
+  e.order_id = order.order_id;
+  e.symbol = order.symbol;
+  e.side = order.action;
+  e.shares = shares;
+  e.price = price;
+  e.cum_qty = order.filled + shares;
+  e.avg_price = (order.avg_fill_price * order.filled + price * shares) / e.cum_qty;
+  e.order_ref = order.order_ref;
+  e.time = time;
+  e.commission = ledger_->commission_for(shares, price);
+  e.realized_pnl = ledger_->apply(e);
+  executions_.push_back(e);
+  journal_->record_execution(e);
+
+  order.filled = e.cum_qty;
+  order.avg_fill_price = e.avg_price;
+  order.last_fill_price = price;
+  ++order.fill_count;
+  const bool complete = order.remaining() <= kShareEpsilon;
+  if (complete) order.filled = order.quantity;
+  if (partial && !complete) {
+    // The remainder works on from the next bar (it was just matched against this one).
+    rest_in_exchange(order);
+  }
+  const std::size_t execution_index = executions_.size() - 1;
+  Session* owner = session_of_client(order.client_id);
+  if (owner != nullptr) send(*owner, execution_message(e, -1));
+  change_status(order, complete ? "Filled" : "Submitted", "");
+  send_order_status(order);
+  send_commission(order.client_id, executions_[execution_index]);
+  if (auto fault = faults_.take(FaultKind::kExecCorrection, order.client_id)) {
+    correct_execution(execution_index, fault->value);
+  }
+  publish_account_change(order.symbol);
+}
+
+void Engine::send_commission(int client_id, const ExecutionRecord& execution) {
+  if (auto fault = faults_.take(FaultKind::kDelayCommission, client_id)) {
+    const ib::CommissionReport report = commission_message(execution);
+    host_.schedule(std::chrono::milliseconds(static_cast<std::int64_t>(fault->value)),
+                   [this, client_id, report] {
+                     if (Session* s = session_of_client(client_id)) send(*s, report);
+                   });
+    return;
+  }
+  if (Session* s = session_of_client(client_id)) send(*s, commission_message(execution));
+}
+
+void Engine::correct_execution(std::size_t execution_index, double price_delta) {
+  ExecutionRecord corrected = executions_[execution_index];
+  const std::string key = corrected.exec_key();
+  int revision = 1;
+  for (const ExecutionRecord& e : executions_) {
+    if (e.exec_key() == key)
+      revision = std::max(revision, std::stoi(e.exec_id.substr(key.size() + 1)));
+  }
+  corrected.exec_id = fmt::format("{}.{:02d}", key, revision + 1);
+  corrected.price = std::max(0.0001, corrected.price + price_delta);
+  corrected.commission = ledger_->commission_for(corrected.shares, corrected.price);
+  executions_.push_back(corrected);
+  // The ledger books the effective executions: each key's latest revision, in original order.
+  std::map<std::string, std::size_t> latest;
+  for (std::size_t i = 0; i < executions_.size(); ++i) latest[executions_[i].exec_key()] = i;
+  std::vector<const ExecutionRecord*> effective;
+  std::set<std::string> seen;
+  for (const ExecutionRecord& e : executions_) {
+    if (seen.insert(e.exec_key()).second) effective.push_back(&executions_[latest[e.exec_key()]]);
+  }
+  // Realized PnL of the corrected execution: replay up to it to learn what it closed.
+  ledger_->rebuild({});
+  for (const ExecutionRecord* e : effective) {
+    auto pnl = ledger_->apply(*e);
+    if (e == &executions_.back()) executions_.back().realized_pnl = pnl;
+  }
+  GatewayOrder* order = find_order_by_perm(corrected.perm_id);
+  if (order != nullptr) recompute_order_fills(*order);
+  ExecutionRecord& stored = executions_.back();
+  if (order != nullptr) {
+    stored.cum_qty = order->filled;
+    stored.avg_price = order->avg_fill_price;
+  }
+  journal_->record_execution(stored);
+  host_.log(fmt::format("fault exec-correction: {} replaces {} at price {}", stored.exec_id,
+                        executions_[execution_index].exec_id, stored.price));
+  if (Session* s = session_of_client(stored.client_id)) {
+    send(*s, execution_message(stored, -1));
+    send(*s, commission_message(stored));
+  }
+  if (order != nullptr) {
+    record_order(*order);
+    send_order_status(*order);
+  }
+}
+
+void Engine::recompute_order_fills(GatewayOrder& order) {
+  std::map<std::string, const ExecutionRecord*> latest;
+  for (const ExecutionRecord& e : executions_) {
+    if (e.perm_id == order.perm_id) latest[e.exec_key()] = &e;
+  }
+  double shares = 0;
+  double value = 0;
+  for (const auto& [key, e] : latest) {
+    shares += e->shares;
+    value += e->shares * e->price;
+  }
+  order.filled = shares;
+  order.avg_fill_price = shares > 0 ? value / shares : 0;
+}
+
+void Engine::modify_order(Session& s, GatewayOrder& order, const ib::PlaceOrder& request) {
+  auto terms = read_order_terms(request.order);
+  if (auto* why = std::get_if<std::string>(&terms)) {
+    send_error(s, order.order_id, 201, "Order rejected - reason:" + *why);
+    return;
+  }
+  const OrderTerms& t = std::get<OrderTerms>(terms);
+  auto instrument = market_.find(request.contract);
+  if (!instrument || *instrument != order.instrument || t.action != order.action) {
+    send_error(s, order.order_id, 321,
+               fmt::format("Error validating request: order {} cannot change its contract or "
+                           "action; cancel it and place a new one",
+                           order.order_id));
+    return;
+  }
+  if (t.quantity + kShareEpsilon < order.filled) {
+    send_error(s, order.order_id, 321,
+               fmt::format("Error validating request: quantity {} is below the {} already filled",
+                           t.quantity, order.filled));
+    return;
+  }
+  order.type = t.type;
+  order.tif = t.tif;
+  order.quantity = t.quantity;
+  order.limit_price = t.limit_price;
+  order.stop_price = t.stop_price;
+  order.order_ref = request.order.order_ref;
+  order.outside_rth = request.order.outside_rth;
+  // As in the backtest, a resting order is changed where it rests; it is matched again from
+  // the next bar on.
+  if (backtest::ExchangeOrder* resting = exchange_->find(order.instrument, order.perm_id)) {
+    *resting = order.exchange_order();
+  }
+  if (order.remaining() <= kShareEpsilon) {
+    exchange_->cancel(order.instrument, order.perm_id);
+    change_status(order, "Filled", "quantity reduced to what was filled");
+  } else {
+    change_status(order, order.status, "modified");
+  }
+  send_open_order(s, order);
+  send_order_status(order);
+}
+
+void Engine::cancel(GatewayOrder& order, const std::string& reason, bool confirm_with_202) {
+  exchange_->cancel(order.instrument, order.perm_id);
+  change_status(order, "Cancelled", reason);
+  Session* s = session_of_client(order.client_id);
+  if (s != nullptr && confirm_with_202) {
+    send_error(*s, order.order_id, 202, "Order Canceled - reason:" + reason);
+  }
+  send_order_status(order);
+}
+
+void Engine::cancel_order(Session& s, int order_id) {
+  GatewayOrder* order = find_order(*s.client_id, order_id);
+  if (order == nullptr) {
+    send_error(s, order_id, 10147,
+               fmt::format("OrderId {} that needs to be cancelled is not found.", order_id));
+    return;
+  }
+  if (order->done()) {
+    send_error(s, order_id, 10148,
+               fmt::format("OrderId {} that needs to be cancelled cannot be cancelled, state: {}.",
+                           order_id, order->status));
+    return;
+  }
+  cancel(*order, "", true);
+}
+
+void Engine::cancel_all_orders() {
+  for (GatewayOrder& order : orders_) {
+    if (!order.done()) cancel(order, "global cancel", true);
+  }
+}
+
+void Engine::req_open_orders(Session& s, bool all_clients) {
+  for (const GatewayOrder& order : orders_) {
+    if (order.done() || (!all_clients && order.client_id != *s.client_id)) continue;
+    send_open_order(s, order);
+    send(s, order_status_message(order));
+  }
+  send(s, ib::OpenOrderEnd{});
+}
+
+void Engine::req_completed_orders(Session& s) {
+  for (const GatewayOrder& order : orders_) {
+    if (!order.done()) continue;
+    ib::CompletedOrder m;
+    m.contract = wire_contract(order.symbol);
+    m.order = wire_order(order);
+    m.state.status = order.status;
+    m.state.completed_time = format_time(order.completed_time);
+    m.state.completed_status = order.message.empty() ? order.status : order.message;
+    send(s, m);
+  }
+  send(s, ib::CompletedOrdersEnd{});
+}
+
+void Engine::req_executions(Session& s, const ib::ReqExecutions& request) {
+  const ib::ExecutionFilter& f = request.filter;
+  std::optional<Timestamp> since;
+  if (!f.time.empty()) {
+    try {
+      since = ib::parse_ib_time(f.time, options_.time_zone);
+    } catch (const Error& e) {
+      send_error(s, request.req_id, 321,
+                 fmt::format("Error validating request: execution filter time: {}", e.message()));
+      return;
+    }
+  }
+  const bool buy_only = f.side == "BUY" || f.side == "BOT";
+  const bool sell_only = f.side == "SELL" || f.side == "SLD";
+  for (const ExecutionRecord& e : executions_) {
+    if (f.client_id != 0 && e.client_id != f.client_id) continue;
+    if (!f.acct_code.empty() && f.acct_code != options_.account) continue;
+    if (since && e.time < *since) continue;
+    if (!f.symbol.empty() && f.symbol != e.symbol) continue;
+    if (!f.sec_type.empty() && f.sec_type != wire_contract(e.symbol).sec_type) continue;
+    if ((buy_only && e.side != Action::kBuy) || (sell_only && e.side != Action::kSell)) continue;
+    if (!f.exchange.empty() && f.exchange != "SMART" &&
+        f.exchange != execution_message(e, request.req_id).execution.exchange) {
+      continue;
+    }
+    send(s, execution_message(e, request.req_id));
+    send(s, commission_message(e));
+  }
+  if (faults_.take(FaultKind::kWithholdExecEnd, *s.client_id)) {
+    host_.log(
+        fmt::format("fault withhold-exec-end: no execDetailsEnd for request {}", request.req_id));
+    return;
+  }
+  send(s, ib::ExecutionDataEnd{.req_id = request.req_id});
+}
+
+}  // namespace tandem::gateway

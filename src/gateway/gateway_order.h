@@ -1,0 +1,65 @@
+// GatewayOrder: one order the gateway holds — what the client asked for (the fields the paper
+// exchange honours), who owns it, and how far it has got. It is also the row the state
+// journal stores, so a restarted gateway rebuilds its books from it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "backtest/simulated_exchange.h"
+#include "core/order.h"
+#include "core/time.h"
+#include "ib/types.h"
+
+namespace tandem::gateway {
+
+struct GatewayOrder {
+  std::int64_t perm_id = 0;  // account-wide key; also the SimulatedExchange order id
+  int client_id = 0;         // orders belong to the client id that placed them
+  int order_id = 0;
+  std::string symbol;
+  std::size_t instrument = 0;  // index in MarketData
+  Action action = Action::kBuy;
+  OrderType type = OrderType::kMarket;
+  TimeInForce tif = TimeInForce::kDay;
+  double quantity = 0;
+  std::optional<double> limit_price;
+  std::optional<double> stop_price;
+  std::string account;
+  std::string order_ref;
+  bool outside_rth = false;
+
+  std::string status = "PreSubmitted";  // IB's status text
+  double filled = 0;
+  double avg_fill_price = 0;
+  double last_fill_price = 0;
+  int fill_count = 0;  // executions so far (numbers the exec ids)
+  Timestamp placed_time = 0;
+  Timestamp completed_time = 0;  // when it became Filled / Cancelled / Inactive
+  std::string message;           // why it was cancelled or refused
+
+  double remaining() const { return quantity - filled; }
+  bool done() const {
+    return status == "Filled" || status == "Cancelled" || status == "ApiCancelled" ||
+           status == "Inactive";
+  }
+  backtest::ExchangeOrder exchange_order() const;
+};
+
+// The paper exchange's reading of a placeOrder, or why it refuses it (error 201's text).
+struct OrderTerms {
+  Action action = Action::kBuy;
+  OrderType type = OrderType::kMarket;
+  TimeInForce tif = TimeInForce::kDay;
+  double quantity = 0;
+  std::optional<double> limit_price;
+  std::optional<double> stop_price;
+};
+std::variant<OrderTerms, std::string> read_order_terms(const ib::Order& order);
+
+// The order as IB's wire struct, for openOrder / completedOrder.
+ib::Order wire_order(const GatewayOrder& order);
+
+}  // namespace tandem::gateway
