@@ -1,6 +1,7 @@
 // libFuzzer target for the CSV reader: any input either parses or throws tandem::Error (never
 // crashes, hangs or trips a sanitizer), and whatever parses survives write_csv → parse_csv with the
 // same column types unchanged.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -10,6 +11,8 @@
 
 #include "core/error.h"
 #include "csv/csv.h"
+#include "csv/field_values.h"
+#include "csv/timestamp_parser.h"
 
 namespace {
 
@@ -34,6 +37,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if ((data[0] & 2) != 0) options.index_aliases = {"date"};
   if ((data[0] & 4) != 0) options.delimiter = ';';
   const std::string_view text(reinterpret_cast<const char*>(data) + 1, size - 1);
+
+  // The reader's fast timestamp path must agree with the general parser on any text.
+  for (std::size_t length :
+       {text.size(), std::min<std::size_t>(text.size(), 10), std::min<std::size_t>(text.size(), 19),
+        std::min<std::size_t>(text.size(), 20)}) {
+    const std::string_view candidate = text.substr(0, length);
+    tandem::csv::TimestampParser parser;
+    tandem::Timestamp fast = 0, general = 0;
+    const bool fast_ok = parser.parse(candidate, fast);
+    const bool general_ok = tandem::csv::parse_timestamp_value(candidate, general);
+    if (fast_ok != general_ok || (fast_ok && fast != general)) {
+      std::fprintf(stderr, "timestamp parsers disagree on '%.*s'\n",
+                   static_cast<int>(candidate.size()), candidate.data());
+      std::abort();
+    }
+  }
 
   tandem::store::Table table;
   try {

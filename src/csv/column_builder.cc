@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "core/error.h"
+#include "csv/mapped_file.h"
 
 namespace tandem::csv {
 namespace {
@@ -184,7 +185,7 @@ bool ColumnBuilder::append_slow(const RawField& field) {
     }
     case ValueKind::kTimestamp: {
       Timestamp value = 0;
-      if (!parse_timestamp_value(text, value)) break;
+      if (!timestamps_.parse(text, value)) break;
       if (!validity_.empty()) validity_.push_back(1);
       int64s_.push_back(value);
       return true;
@@ -227,9 +228,11 @@ void ColumnBuilder::reserve(std::size_t rows) {
     case ValueKind::kInt64:
     case ValueKind::kTimestamp:
       int64s_.reserve(rows);
+      advise_huge_pages(int64s_.data(), int64s_.capacity() * sizeof(std::int64_t));
       break;
     case ValueKind::kFloat64:
       float64s_.reserve(rows);
+      advise_huge_pages(float64s_.data(), float64s_.capacity() * sizeof(double));
       break;
     case ValueKind::kString:
       strings_.reserve(rows);

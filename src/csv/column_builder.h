@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "csv/field_values.h"
+#include "csv/timestamp_parser.h"
 #include "csv/tokenizer.h"
 #include "store/table.h"
 
@@ -91,6 +92,7 @@ class ColumnBuilder {
   std::vector<std::uint8_t> bools_;
   std::vector<std::string> strings_;
   std::vector<std::uint8_t> validity_;  // empty until the first null of a typed column
+  TimestampParser timestamps_;
 };
 
 }  // namespace tandem::csv

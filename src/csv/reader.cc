@@ -9,6 +9,7 @@
 #include "csv/field_values.h"
 #include "csv/mapped_file.h"
 #include "csv/row_order.h"
+#include "csv/timestamp_parser.h"
 #include "csv/tokenizer.h"
 
 namespace tandem::csv {
@@ -163,7 +164,7 @@ class RowReader {
         parsed = true;
       }
     } else {
-      parsed = parse_timestamp_value(text, value);
+      parsed = index_timestamps_.parse(text, value);
     }
     if (!parsed) {
       throw Error("column '" + name + "': " + quote_for_error(text) +
@@ -186,6 +187,7 @@ class RowReader {
   std::string_view source_;
   const ReadOptions& options_;
   std::vector<RawField> fields_;
+  TimestampParser index_timestamps_;
 };
 
 // Rows to reserve for: the bytes left divided by the mean size of the first records.
@@ -202,7 +204,10 @@ std::size_t estimate_rows(Tokenizer& tokenizer, std::size_t total_bytes, std::si
   tokenizer.restore(start);
   if (sampled == 0 || sampled_bytes == 0) return 0;
   const std::size_t remaining = total_bytes - start.offset;
-  const std::size_t estimate = remaining / (sampled_bytes / sampled + 1) * 21 / 20 + sampled;
+  // Half again as many as the first records suggest: later rows are often longer (bigger
+  // prices, more digits), and capacity that is never written costs only address space, while
+  // outgrowing it copies every column.
+  const std::size_t estimate = remaining / (sampled_bytes / sampled + 1) * 3 / 2 + sampled;
   // Every record takes at least one byte per column (delimiters and a line ending).
   return std::min(estimate, remaining / std::max<std::size_t>(columns, 1) + 1);
 }
@@ -223,6 +228,7 @@ store::Table parse_csv(std::string_view text, std::string_view source, const Rea
 
   std::vector<Timestamp> index;
   index.reserve(rows);
+  advise_huge_pages(index.data(), index.capacity() * sizeof(Timestamp));
   for (ColumnBuilder& builder : header.builders) builder.reset(rows);
   RowReader reader(tokenizer, header, source, options);
   if (!reader.read_all(index)) {

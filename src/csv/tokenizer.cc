@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "core/error.h"
+#include "csv/field_values.h"
 
 namespace tandem::csv {
 
@@ -15,6 +16,10 @@ Tokenizer::Tokenizer(std::string_view data, std::string_view source, char delimi
       delimiter_(delimiter) {
   // A UTF-8 byte order mark (written by Excel) is not part of the first column's name.
   if (data.size() >= 3 && std::memcmp(data.data(), "\xEF\xBB\xBF", 3) == 0) cursor_ += 3;
+  for (unsigned char c : {static_cast<unsigned char>(delimiter), static_cast<unsigned char>('\n'),
+                          static_cast<unsigned char>('\r'), static_cast<unsigned char>('"')}) {
+    is_special_[c] = true;
+  }
 }
 
 void Tokenizer::restore(Position position) {
@@ -28,7 +33,6 @@ void Tokenizer::fail(std::size_t line, std::size_t column, const std::string& wh
 }
 
 bool Tokenizer::next_record(std::vector<RawField>& fields) {
-  fields.clear();
   scratch_.clear();
   scratch_fields_.clear();
   // Skip blank lines.
@@ -37,27 +41,32 @@ bool Tokenizer::next_record(std::vector<RawField>& fields) {
     ++cursor_;
     ++line_;
   }
-  if (cursor_ >= end_) return false;
+  if (cursor_ >= end_) {
+    fields.clear();
+    return false;
+  }
 
+  // Fields are stored by index into `fields`, which keeps the previous record's size: records
+  // usually have the same number of fields, so it only grows on the first record.
+  std::size_t count = 0;
+  auto emit = [&](RawField field) {
+    if (count == fields.size()) fields.resize(count * 2 + 8);
+    fields[count++] = field;
+  };
   const char delimiter = delimiter_;
   for (;;) {
     if (cursor_ < end_ && *cursor_ == '"') {
-      read_quoted(fields);
+      emit(read_quoted(count));
     } else {
       const char* start = cursor_;
       const char* p = cursor_;
-      while (p < end_) {
-        const char c = *p;
-        if (c == delimiter || c == '\n' || c == '\r' || c == '"') break;
-        ++p;
-      }
+      while (p < end_ && !is_special_[static_cast<unsigned char>(*p)]) ++p;
       if (p < end_ && *p == '"') {
-        fail(line_, fields.size() + 1,
+        fail(line_, count + 1,
              "quote character inside an unquoted field (a field containing quotes must be "
              "enclosed in quotes, with each inner quote doubled)");
       }
-      fields.push_back(
-          RawField{std::string_view(start, static_cast<std::size_t>(p - start)), false, line_});
+      emit(RawField{std::string_view(start, static_cast<std::size_t>(p - start)), false, line_});
       cursor_ = p;
     }
     // cursor_ is now at a delimiter, a line ending, or the end of the input.
@@ -66,7 +75,7 @@ bool Tokenizer::next_record(std::vector<RawField>& fields) {
     if (c == delimiter) {
       ++cursor_;
       if (cursor_ >= end_) {  // "a,b," at the very end: a last, empty field
-        fields.push_back(RawField{std::string_view(cursor_, 0), false, line_});
+        emit(RawField{std::string_view(cursor_, 0), false, line_});
         break;
       }
       continue;
@@ -77,19 +86,20 @@ bool Tokenizer::next_record(std::vector<RawField>& fields) {
     ++line_;
     break;
   }
+  fields.resize(count);
   for (const ScratchField& s : scratch_fields_) {
     fields[s.field_index].text = std::string_view(scratch_.data() + s.offset, s.size);
   }
   return true;
 }
 
-void Tokenizer::read_quoted(std::vector<RawField>& fields) {
+RawField Tokenizer::read_quoted(std::size_t field_index) {
   const std::size_t open_line = line_;
-  const std::size_t column = fields.size() + 1;
+  const std::size_t column = field_index + 1;
   const char* content = cursor_ + 1;
   const char* p = content;
   bool escaped = false;  // saw a doubled quote: the text must be copied without the doubling
-  std::size_t scratch_start = scratch_.size();
+  const std::size_t scratch_start = scratch_.size();
   for (;;) {
     const char* quote =
         static_cast<const char*>(std::memchr(p, '"', static_cast<std::size_t>(end_ - p)));
@@ -102,32 +112,29 @@ void Tokenizer::read_quoted(std::vector<RawField>& fields) {
       if (*q == '\r' && (q + 1 == quote || q[1] != '\n')) ++line_;
     }
     if (quote + 1 < end_ && quote[1] == '"') {  // "" inside quotes is one literal quote
-      if (!escaped) {
-        escaped = true;
-        scratch_.append(content, static_cast<std::size_t>(quote - content));
-      } else {
-        scratch_.append(p, static_cast<std::size_t>(quote - p));
-      }
+      // p == content until the first doubled quote, so this copies everything up to the quote.
+      scratch_.append(p, static_cast<std::size_t>(quote - p));
+      escaped = true;
       scratch_.push_back('"');
       p = quote + 2;
       continue;
     }
     // The closing quote.
+    RawField field{std::string_view(content, static_cast<std::size_t>(quote - content)), true,
+                   open_line};
     if (escaped) {
       scratch_.append(p, static_cast<std::size_t>(quote - p));
-      scratch_fields_.push_back({fields.size(), scratch_start, scratch_.size() - scratch_start});
-      fields.push_back(RawField{std::string_view(), true, open_line});
-    } else {
-      fields.push_back(RawField{
-          std::string_view(content, static_cast<std::size_t>(quote - content)), true, open_line});
+      // The view is set once the record is complete (scratch_ may still grow and move).
+      scratch_fields_.push_back({field_index, scratch_start, scratch_.size() - scratch_start});
+      field.text = std::string_view();
     }
     cursor_ = quote + 1;
     if (cursor_ < end_ && *cursor_ != delimiter_ && *cursor_ != '\n' && *cursor_ != '\r') {
-      std::string shown = std::string(1, *cursor_);
       fail(line_, column,
-           "unexpected character '" + shown + "' after the closing quote of a quoted field");
+           "unexpected character " + quote_for_error(std::string_view(cursor_, 1)) +
+               " after the closing quote of a quoted field");
     }
-    return;
+    return field;
   }
 }
 

@@ -38,8 +38,9 @@ class Tokenizer {
 
  private:
   [[noreturn]] void fail(std::size_t line, std::size_t column, const std::string& what) const;
-  // Reads a quoted field starting at the opening quote; leaves cursor_ after the closing quote.
-  void read_quoted(std::vector<RawField>& fields);
+  // Reads the quoted field (the record's field_index-th) starting at the opening quote; leaves
+  // cursor_ after the closing quote.
+  RawField read_quoted(std::size_t field_index);
 
   const char* begin_;
   const char* cursor_;
@@ -47,6 +48,7 @@ class Tokenizer {
   std::size_t line_ = 1;
   std::string_view source_;
   char delimiter_;
+  bool is_special_[256] = {};  // the delimiter, '"', CR and LF end an unquoted field
   std::string scratch_;  // unescaped text of fields with doubled quotes, for the current record
   struct ScratchField {
     std::size_t field_index;
