@@ -19,21 +19,15 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 
-function loadS3rver() {
-  const candidates = [
-    path.join(__dirname, '..', 'tests', 'e2e', 'node_modules', 's3rver'),
-    's3rver',
-  ];
-  for (const candidate of candidates) {
-    try {
-      return require(candidate);
-    } catch (err) {
-      if (err.code !== 'MODULE_NOT_FOUND') throw err;
-    }
+// s3rver as installed by `npm ci` in tests/e2e (the pinned version); returns its package folder.
+function s3rverDirectory() {
+  const dir = path.join(__dirname, '..', 'tests', 'e2e', 'node_modules', 's3rver');
+  if (!fs.existsSync(path.join(dir, 'package.json'))) {
+    process.stderr.write(
+        's3rver-start: the npm package s3rver is not installed; run `npm ci` in tests/e2e\n');
+    process.exit(2);
   }
-  process.stderr.write(
-      's3rver-start: the npm package s3rver is not installed; run `npm ci` in tests/e2e\n');
-  process.exit(2);
+  return dir;
 }
 
 function parseArgs(argv) {
@@ -65,9 +59,25 @@ function checkDesAvailable() {
   }
 }
 
+// s3rver's filesystem store removes a "directory" when its last object is deleted; a PUT into
+// that directory at the same moment (mkdirp done, file not yet opened) then fails with ENOENT
+// in an unhandled stream error and the whole server dies. Concurrent writers hit this all the
+// time (lock tickets come and go in one folder), so deletes here leave empty directories be.
+function keepDirectoriesOnDelete(s3rverDir) {
+  const FilesystemStore = require(path.join(s3rverDir, 'lib', 'stores', 'filesystem'));
+  FilesystemStore.prototype.deleteObject = async function deleteObject(bucket, key) {
+    await Promise.all(['object', 'object.md5', 'metadata.json'].map(
+        resource => fs.promises.unlink(this.getResourcePath(bucket, key, resource)).catch(err => {
+          if (err.code !== 'ENOENT') throw err;
+        })));
+  };
+}
+
 async function main() {
   checkDesAvailable();
-  const S3rver = loadS3rver();
+  const dir = s3rverDirectory();
+  const S3rver = require(dir);
+  keepDirectoriesOnDelete(dir);
   const args = parseArgs(process.argv.slice(2));
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-s3rver-'));
   const server = new S3rver({

@@ -268,6 +268,10 @@ Table LibraryEngine::read_segments(const StorageView& view, std::string_view sym
     out.mutable_columns().emplace_back(f.name, f.type);
     out.mutable_columns().back().reserve(total);
   }
+  std::vector<std::string> keys;
+  keys.reserve(segments.size());
+  for (const SegmentRef& ref : segments) keys.push_back(ref.key);
+  view.prefetch(keys);  // s3: fetches the segments in parallel instead of one round trip each
   std::size_t at = 0;
   for (const SegmentRef& ref : segments) {
     const bool found = view.visit(ref.key, [&](std::string_view bytes) {

@@ -41,6 +41,9 @@ class StorageView {
                      const std::function<void(std::string_view)>& use) const = 0;
   virtual std::vector<std::string> list(const ListRange& range) const = 0;
   virtual std::vector<KeyValue> scan(const ListRange& range) const = 0;
+  // A hint that these keys are about to be visited, in this order (a version's segments).
+  // Backends with slow round trips fetch them ahead, in parallel (s3); others ignore it.
+  virtual void prefetch(const std::vector<std::string>& keys) const { (void)keys; }
 };
 
 // What a commit writes besides its blobs: puts are applied first, then removes.

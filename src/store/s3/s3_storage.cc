@@ -35,10 +35,17 @@ class S3Storage::View : public StorageView {
 
   bool visit(std::string_view key,
              const std::function<void(std::string_view)>& use) const override {
-    std::optional<std::string> value = get(key);
+    std::optional<std::string> value;
+    if (!take_prefetched(key, value)) value = get(key);
     if (!value) return false;
     use(*value);
     return true;
+  }
+
+  void prefetch(const std::vector<std::string>& keys) const override {
+    ahead_ = keys;
+    ahead_next_ = 0;
+    fetched_.clear();
   }
 
   std::vector<std::string> list(const ListRange& range) const override {
@@ -130,9 +137,41 @@ class S3Storage::View : public StorageView {
     return out;
   }
 
+  // Serves `key` from the prefetched window, fetching the next window (in parallel) when the
+  // key is among the announced ones. Windows bound the memory held to kWindow values.
+  bool take_prefetched(std::string_view key, std::optional<std::string>& value) const {
+    constexpr std::size_t kWindow = 64;
+    auto found = fetched_.find(key);
+    if (found == fetched_.end()) {
+      auto position =
+          std::find(ahead_.begin() + static_cast<std::ptrdiff_t>(ahead_next_), ahead_.end(), key);
+      if (position == ahead_.end()) return false;
+      const std::size_t first = static_cast<std::size_t>(position - ahead_.begin());
+      const std::size_t last = std::min(ahead_.size(), first + kWindow);
+      std::vector<std::string> objects;
+      for (std::size_t i = first; i < last; ++i) {
+        objects.push_back(storage_.names_.object(ahead_[i]));
+      }
+      std::vector<std::optional<std::string>> values =
+          storage_.client_->get_objects(objects, timeout_);
+      fetched_.clear();
+      for (std::size_t i = first; i < last; ++i) {
+        fetched_.insert_or_assign(ahead_[i], std::move(values[i - first]));
+      }
+      ahead_next_ = last;
+      found = fetched_.find(key);
+    }
+    value = std::move(found->second);
+    fetched_.erase(found);
+    return true;
+  }
+
   const S3Storage& storage_;
   milliseconds timeout_;
   HolderCache* cache_;
+  mutable std::vector<std::string> ahead_;  // keys announced by prefetch(), in visiting order
+  mutable std::size_t ahead_next_ = 0;      // ahead_[ahead_next_..] are not fetched yet
+  mutable std::map<std::string, std::optional<std::string>, std::less<>> fetched_;
 };
 
 void S3Storage::HolderCache::remember(const std::string& key,
