@@ -320,10 +320,9 @@ void S3Storage::commit(std::vector<KeyValue> blobs,
       throw;
     }
     if (is_empty(mutation)) {
+      // The blobs stay, as on every backend: only a throwing decide undoes them.
       last_commit_ = std::chrono::steady_clock::now();
       wake_.notify_all();
-      local.unlock();
-      delete_quietly(blob_objects);
       return;
     }
     if (!lease.fresh()) {
