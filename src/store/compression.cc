@@ -3,6 +3,7 @@
 #include <lz4.h>
 #include <zstd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <limits>
 #include <memory>
@@ -14,6 +15,10 @@ namespace {
 
 // Below this many bytes a block is stored raw: compression would not pay for its own framing.
 constexpr std::size_t kMinCompressBytes = 64;
+// lz4 takes int sizes; larger blocks (never written by the store) are stored raw.
+constexpr std::size_t kMaxCompressBytes = std::size_t{1} << 30;
+// Size of the compressibility trial for large blocks.
+constexpr std::size_t kTrialBytes = std::size_t{64} << 10;
 
 struct CCtxDeleter {
   void operator()(ZSTD_CCtx* c) const { ZSTD_freeCCtx(c); }
@@ -36,40 +41,65 @@ ZSTD_DCtx* thread_dctx() {
 
 }  // namespace
 
-Compression compress_block(Compression codec, int zstd_level, std::string_view raw,
-                           std::string& out) {
-  const std::size_t at = out.size();
-  if (codec != Compression::kNone && raw.size() >= kMinCompressBytes &&
-      raw.size() <= static_cast<std::size_t>(std::numeric_limits<int>::max() / 2)) {
-    std::size_t written = 0;
-    if (codec == Compression::kZstd) {
-      out.resize(at + ZSTD_compressBound(raw.size()));
-      const std::size_t r = ZSTD_compressCCtx(thread_cctx(), out.data() + at, out.size() - at,
-                                              raw.data(), raw.size(), zstd_level);
-      if (ZSTD_isError(r)) {
-        out.resize(at);
-        throw Error(std::string("zstd compression failed: ") + ZSTD_getErrorName(r));
-      }
-      written = r;
-    } else {
-      const int bound = LZ4_compressBound(static_cast<int>(raw.size()));
-      out.resize(at + static_cast<std::size_t>(bound));
-      const int r =
-          LZ4_compress_default(raw.data(), out.data() + at, static_cast<int>(raw.size()), bound);
-      if (r <= 0) {
-        out.resize(at);
-        throw Error("lz4 compression failed");
-      }
-      written = static_cast<std::size_t>(r);
-    }
-    if (written < raw.size() - raw.size() / 8) {
-      out.resize(at + written);
-      return codec;
-    }
-    out.resize(at);
+char* ScratchBuffer::extend(std::size_t n) {
+  if (capacity_ - size_ < n) {
+    const std::size_t capacity = std::max(size_ + n, capacity_ * 2);
+    auto bigger = std::make_unique_for_overwrite<char[]>(capacity);
+    if (size_ > 0) std::memcpy(bigger.get(), buffer_.get(), size_);
+    buffer_ = std::move(bigger);
+    capacity_ = capacity;
   }
-  out.append(raw);
-  return Compression::kNone;
+  return buffer_.get() + size_;
+}
+
+std::size_t compress_bound(Compression codec, std::size_t raw_len) {
+  if (raw_len < kMinCompressBytes || raw_len > kMaxCompressBytes) return 0;
+  switch (codec) {
+    case Compression::kNone:
+      return 0;
+    case Compression::kZstd:
+      return ZSTD_compressBound(raw_len);
+    case Compression::kLz4:
+      return static_cast<std::size_t>(LZ4_compressBound(static_cast<int>(raw_len)));
+  }
+  return 0;
+}
+
+Compression compress_block(Compression codec, int zstd_level, std::string_view raw,
+                           ScratchBuffer& scratch) {
+  const std::size_t bound = compress_bound(codec, raw.size());
+  if (bound == 0) return Compression::kNone;
+  char* dst = scratch.extend(bound);
+  // Noisy data (prices, random ids) barely compresses; a trial on the first 64 KiB spares
+  // compressing megabytes only to store them raw.
+  if (raw.size() > 4 * kTrialBytes) {
+    std::size_t trial = 0;
+    if (codec == Compression::kZstd) {
+      trial = ZSTD_compressCCtx(thread_cctx(), dst, bound, raw.data(), kTrialBytes, zstd_level);
+      if (ZSTD_isError(trial)) trial = kTrialBytes;
+    } else {
+      const int r = LZ4_compress_default(raw.data(), dst, static_cast<int>(kTrialBytes),
+                                         static_cast<int>(bound));
+      trial = r > 0 ? static_cast<std::size_t>(r) : kTrialBytes;
+    }
+    if (trial >= kTrialBytes - kTrialBytes / 16) return Compression::kNone;
+  }
+  std::size_t written = 0;
+  if (codec == Compression::kZstd) {
+    const std::size_t r =
+        ZSTD_compressCCtx(thread_cctx(), dst, bound, raw.data(), raw.size(), zstd_level);
+    if (ZSTD_isError(r))
+      throw Error(std::string("zstd compression failed: ") + ZSTD_getErrorName(r));
+    written = r;
+  } else {
+    const int r = LZ4_compress_default(raw.data(), dst, static_cast<int>(raw.size()),
+                                       static_cast<int>(bound));
+    if (r <= 0) throw Error("lz4 compression failed");
+    written = static_cast<std::size_t>(r);
+  }
+  if (written >= raw.size() - raw.size() / 8) return Compression::kNone;
+  scratch.commit(written);
+  return codec;
 }
 
 void decompress_block(Compression codec, std::string_view stored, void* dst, std::size_t raw_len) {

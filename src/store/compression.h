@@ -4,17 +4,38 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <string>
+#include <memory>
 #include <string_view>
 
 #include "store/store.h"
 
 namespace tandem::store {
 
-// Appends `raw`, compressed with `codec`, to `out` and returns the codec used: kNone when the
-// block is tiny or compression saves less than an eighth.
+// A growable byte buffer that never zero-fills and keeps its memory between uses, so encoding
+// does not touch fresh pages for every segment.
+class ScratchBuffer {
+ public:
+  char* data() { return buffer_.get(); }
+  std::size_t size() const { return size_; }
+  void clear() { size_ = 0; }
+  // Makes room for `n` more bytes (keeping the content) and returns where they go.
+  char* extend(std::size_t n);
+  void commit(std::size_t n) { size_ += n; }
+
+ private:
+  std::unique_ptr<char[]> buffer_;
+  std::size_t size_ = 0;
+  std::size_t capacity_ = 0;
+};
+
+// The most bytes compress_block may append to the scratch buffer for `raw_len` input bytes.
+std::size_t compress_bound(Compression codec, std::size_t raw_len);
+
+// Compresses `raw` with `codec`, appending to `scratch`, and returns the codec used. Returns
+// kNone, appending nothing, when the block is tiny or compression saves less than an eighth:
+// the caller then stores `raw` itself.
 Compression compress_block(Compression codec, int zstd_level, std::string_view raw,
-                           std::string& out);
+                           ScratchBuffer& scratch);
 
 // Decompresses `stored` into exactly `raw_len` bytes at `dst`. Throws tandem::Error if the
 // stored bytes are not a valid block of that codec or do not expand to exactly raw_len bytes.

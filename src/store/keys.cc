@@ -1,8 +1,12 @@
 #include "store/keys.h"
 
+#include <sys/random.h>
+
+#include <cerrno>
 #include <charconv>
 #include <cstdio>
-#include <random>
+
+#include "core/error.h"
 
 namespace tandem::store::keys {
 
@@ -24,18 +28,25 @@ std::optional<std::uint64_t> version_of(std::string_view key) {
 }
 
 std::string new_segment(std::string_view lib, std::string_view sym) {
-  // std::random_device reads the kernel's generator: no state that a fork() could duplicate.
-  std::random_device rd;
+  // 128 bits from the kernel: no generator state that a fork() could duplicate, and much cheaper
+  // than constructing a std::random_device per key.
+  unsigned char bits[16];
+  std::size_t got = 0;
+  while (got < sizeof bits) {
+    const ssize_t n = getrandom(bits + got, sizeof bits - got, 0);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw Error("getrandom failed: errno " + std::to_string(errno));
+    }
+    got += static_cast<std::size_t>(n);
+  }
   static constexpr char kHex[] = "0123456789abcdef";
   std::string key = segments_prefix(lib, sym);
-  for (int i = 0; i < 4; ++i) {
-    std::uint32_t r = rd();
-    for (int j = 0; j < 8; ++j) {
-      key += kHex[r & 15];
-      r >>= 4;
-    }
+  key.reserve(key.size() + 32);
+  for (unsigned char b : bits) {
+    key += kHex[b >> 4];
+    key += kHex[b & 15];
   }
   return key;
 }
-
 }  // namespace tandem::store::keys

@@ -40,16 +40,22 @@ std::size_t fixed_width(ColumnType type) {
   return 0;
 }
 
+// One block on its way into a segment: where its raw bytes are, and after compression where its
+// stored bytes are (an offset into the scratch buffer, or the raw bytes themselves).
 struct PendingBlock {
   std::string_view name;
   ColumnType type;
-  Compression codec;
-  bool has_validity;
-  std::uint64_t raw_len;
-  std::size_t stored_begin, stored_len;
+  std::string_view raw;
+  std::string_view validity_raw;  // empty when the rows hold no null
+  Compression codec = Compression::kNone;
   Compression validity_codec = Compression::kNone;
-  std::size_t validity_len = 0;
+  std::size_t offset = 0, stored_len = 0;
+  std::size_t validity_offset = 0, validity_len = 0;
 };
+
+std::size_t directory_entry_bytes(const PendingBlock& b) {
+  return 4 + 2 + b.name.size() + 16 + (b.validity_raw.empty() ? 0 : 9);
+}
 
 }  // namespace
 
@@ -64,52 +70,35 @@ EncodedSegment encode_segment(const Table& table, std::size_t begin, std::size_t
   seg.index_min = table.index()[begin];
   seg.index_max = table.index()[end - 1];
 
-  std::string data;
+  // 1. Where every block's raw bytes are: fixed-width columns in place, strings serialized.
   std::vector<PendingBlock> blocks;
   blocks.reserve(table.num_columns() + 1);
-  std::string scratch;
-
-  auto add_block = [&](std::string_view name, ColumnType type, std::string_view raw,
-                       const std::vector<std::uint8_t>& validity) {
-    PendingBlock b{name, type, Compression::kNone, false, raw.size(), data.size(), 0};
-    b.codec = compress_block(codec, zstd_level, raw, data);
-    b.stored_len = data.size() - b.stored_begin;
-    seg.raw_bytes += raw.size();
-    bool any_null = false;
-    for (std::size_t r = begin; r < end && !validity.empty(); ++r) any_null |= validity[r] == 0;
-    if (any_null) {
-      b.has_validity = true;
-      const std::size_t at = data.size();
-      b.validity_codec =
-          compress_block(codec, zstd_level, as_bytes(validity.data() + begin, rows), data);
-      b.validity_len = data.size() - at;
-    }
-    blocks.push_back(b);
-  };
-
-  static const std::vector<std::uint8_t> kNoValidity;
-  add_block(kIndexColumnName, ColumnType::kTimestamp,
-            as_bytes(table.index().data() + begin, rows * 8), kNoValidity);
+  std::vector<std::string> string_raws;
+  string_raws.reserve(table.num_columns());
+  blocks.push_back({kIndexColumnName,
+                    ColumnType::kTimestamp,
+                    as_bytes(table.index().data() + begin, rows * 8),
+                    {}});
   for (const Column& c : table.columns()) {
+    PendingBlock b{c.name(), c.type(), {}, {}};
     switch (c.type()) {
       case ColumnType::kInt64:
       case ColumnType::kTimestamp:
-        add_block(c.name(), c.type(), as_bytes(c.int64s().data() + begin, rows * 8), c.validity());
+        b.raw = as_bytes(c.int64s().data() + begin, rows * 8);
         break;
       case ColumnType::kFloat64:
-        add_block(c.name(), c.type(), as_bytes(c.float64s().data() + begin, rows * 8),
-                  c.validity());
+        b.raw = as_bytes(c.float64s().data() + begin, rows * 8);
         break;
       case ColumnType::kBool:
-        add_block(c.name(), c.type(), as_bytes(c.bools().data() + begin, rows), c.validity());
+        b.raw = as_bytes(c.bools().data() + begin, rows);
         break;
       case ColumnType::kString: {
         const auto& values = c.strings();
-        scratch.clear();
+        std::string& raw = string_raws.emplace_back();
         std::size_t total = 0;
         for (std::size_t r = begin; r < end; ++r) total += values[r].size();
-        scratch.reserve(rows * 4 + total);
-        ByteWriter w(scratch);
+        raw.reserve(rows * 4 + total);
+        ByteWriter w(raw);
         for (std::size_t r = begin; r < end; ++r) {
           if (values[r].size() > kMaxStringBytes) {
             throw Error("string of " + std::to_string(values[r].size()) + " bytes is too long",
@@ -117,15 +106,46 @@ EncodedSegment encode_segment(const Table& table, std::size_t begin, std::size_t
           }
           w.fixed<std::uint32_t>(static_cast<std::uint32_t>(values[r].size()));
         }
-        for (std::size_t r = begin; r < end; ++r) scratch.append(values[r]);
-        add_block(c.name(), c.type(), scratch, c.validity());
+        for (std::size_t r = begin; r < end; ++r) raw.append(values[r]);
+        b.raw = raw;
         break;
       }
     }
+    const auto& validity = c.validity();
+    if (!validity.empty() && std::find(validity.begin() + static_cast<std::ptrdiff_t>(begin),
+                                       validity.begin() + static_cast<std::ptrdiff_t>(end),
+                                       0) != validity.begin() + static_cast<std::ptrdiff_t>(end)) {
+      b.validity_raw = as_bytes(validity.data() + begin, rows);
+    }
+    blocks.push_back(b);
   }
 
+  // 2. Compress every block into one reused scratch buffer, sized up front so it never moves.
+  thread_local ScratchBuffer scratch;
+  scratch.clear();
+  std::size_t bound = 0;
+  for (const auto& b : blocks) {
+    bound += compress_bound(codec, b.raw.size()) + compress_bound(codec, b.validity_raw.size());
+  }
+  scratch.extend(bound);
+  for (auto& b : blocks) {
+    seg.raw_bytes += b.raw.size();
+    b.offset = scratch.size();
+    b.codec = compress_block(codec, zstd_level, b.raw, scratch);
+    b.stored_len = b.codec == Compression::kNone ? b.raw.size() : scratch.size() - b.offset;
+    if (!b.validity_raw.empty()) {
+      b.validity_offset = scratch.size();
+      b.validity_codec = compress_block(codec, zstd_level, b.validity_raw, scratch);
+      b.validity_len = b.validity_codec == Compression::kNone ? b.validity_raw.size()
+                                                              : scratch.size() - b.validity_offset;
+    }
+  }
+
+  // 3. Assemble: header, directory, blocks, checksum — one copy of each block.
+  std::size_t total = kHeaderBytes + kChecksumBytes;
+  for (const auto& b : blocks) total += directory_entry_bytes(b) + b.stored_len + b.validity_len;
   std::string& out = seg.bytes;
-  out.reserve(kHeaderBytes + blocks.size() * 48 + data.size() + kChecksumBytes);
+  out.reserve(total);
   ByteWriter w(out);
   w.bytes(as_bytes(kMagic, 4));
   w.u8(kFormat);
@@ -139,18 +159,27 @@ EncodedSegment encode_segment(const Table& table, std::size_t begin, std::size_t
   for (const auto& b : blocks) {
     w.u8(static_cast<std::uint8_t>(b.type));
     w.u8(static_cast<std::uint8_t>(b.codec));
-    w.u8(b.has_validity ? kFlagValidity : 0);
+    w.u8(b.validity_raw.empty() ? 0 : kFlagValidity);
     w.u8(0);
     w.fixed<std::uint16_t>(static_cast<std::uint16_t>(b.name.size()));
     w.bytes(b.name);
-    w.fixed<std::uint64_t>(b.raw_len);
+    w.fixed<std::uint64_t>(b.raw.size());
     w.fixed<std::uint64_t>(b.stored_len);
-    if (b.has_validity) {
+    if (!b.validity_raw.empty()) {
       w.u8(static_cast<std::uint8_t>(b.validity_codec));
       w.fixed<std::uint64_t>(b.validity_len);
     }
   }
-  w.bytes(data);
+  for (const auto& b : blocks) {
+    w.bytes(b.codec == Compression::kNone
+                ? b.raw
+                : std::string_view(scratch.data() + b.offset, b.stored_len));
+    if (!b.validity_raw.empty()) {
+      w.bytes(b.validity_codec == Compression::kNone
+                  ? b.validity_raw
+                  : std::string_view(scratch.data() + b.validity_offset, b.validity_len));
+    }
+  }
   w.fixed<std::uint64_t>(XXH3_64bits(out.data(), out.size()));
   return seg;
 }
