@@ -25,6 +25,8 @@ struct CliContext {
 // Each command group registers its subcommands on the root app; the callbacks capture `ctx`,
 // which outlives parsing. Declared here, defined in <group>_commands.cc.
 void register_store_commands(CLI::App& app, CliContext& ctx);
+// `tandem store copy` (store_copy_command.cc), added to the "store" group made above.
+void register_store_copy_command(CLI::App& store_group, CliContext& ctx);
 void register_report_commands(CLI::App& app, CliContext& ctx);
 
 }  // namespace tandem::cli

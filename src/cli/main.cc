@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
                  "then lmdb://./tandem-data)");
 
   tandem::cli::register_store_commands(app, ctx);
+  tandem::cli::register_store_copy_command(*app.get_subcommand("store"), ctx);
   tandem::cli::register_report_commands(app, ctx);
 
   try {

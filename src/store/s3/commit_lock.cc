@@ -1,8 +1,10 @@
 #include "store/s3/commit_lock.h"
 
+#include <sys/random.h>
 #include <xxhash.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <thread>
 
@@ -112,11 +114,23 @@ CommitLock::CommitLock(std::shared_ptr<S3Client> client, std::string lock_prefix
       random_(std::random_device{}()) {}
 
 std::string CommitLock::new_ticket_name() {
+  // 128 bits from the kernel for every ticket: two writers must never share a name, and a
+  // generator's state could be duplicated by fork().
+  unsigned char bits[16];
+  std::size_t got = 0;
+  while (got < sizeof bits) {
+    const ssize_t n = getrandom(bits + got, sizeof bits - got, 0);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw Error("getrandom failed: errno " + std::to_string(errno), store_name_);
+    }
+    got += static_cast<std::size_t>(n);
+  }
   static constexpr char kHex[] = "0123456789abcdef";
   std::string name = prefix_;
-  for (int word = 0; word < 2; ++word) {
-    std::uint64_t bits = random_();
-    for (int i = 0; i < 16; ++i) name.push_back(kHex[(bits >> (4 * i)) & 0xF]);
+  for (unsigned char b : bits) {
+    name.push_back(kHex[b >> 4]);
+    name.push_back(kHex[b & 0xF]);
   }
   return name;
 }
