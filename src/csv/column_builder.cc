@@ -149,6 +149,7 @@ bool ColumnBuilder::widen_for(ValueKind value_kind) {
   }
   if (kind_ == ValueKind::kInt64 && widened == ValueKind::kFloat64 && exact_as_double_) {
     float64s_.reserve(int64s_.capacity());
+    advise_huge_pages(float64s_.data(), float64s_.capacity() * sizeof(double));
     for (std::int64_t value : int64s_) float64s_.push_back(static_cast<double>(value));
     std::vector<std::int64_t>().swap(int64s_);
     kind_ = ValueKind::kFloat64;
