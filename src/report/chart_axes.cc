@@ -30,6 +30,18 @@ date::year_month_day civil(Timestamp t) {
 const std::array<const char*, 12> kMonthNames = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
+// "2.0x" -> "2x", "1.50M" -> "1.5M": log ticks mix 1.5 and 2 on one axis.
+std::string trim_decimal_zeros(std::string label) {
+  std::size_t dot = label.find('.');
+  if (dot == std::string::npos) return label;
+  std::size_t end = dot + 1;
+  while (end < label.size() && label[end] >= '0' && label[end] <= '9') ++end;
+  std::size_t keep = end;
+  while (keep > dot + 1 && label[keep - 1] == '0') --keep;
+  if (keep == dot + 1) keep = dot;
+  return label.erase(keep, end - keep);
+}
+
 }  // namespace
 
 ValueScale::ValueScale(double lo, double hi, double pixel_lo, double pixel_hi, bool log)
@@ -69,27 +81,29 @@ std::string value_label(double value, YAxis kind, double step) {
 }
 
 std::vector<Tick> value_ticks(double lo, double hi, bool log, YAxis kind, int target) {
-  std::vector<Tick> ticks;
   if (log) {
-    // 1-2-5 per decade; only powers of ten when that gives too many.
-    for (const std::vector<double>& mantissas :
-         {std::vector<double>{1, 2, 5}, std::vector<double>{1}}) {
-      ticks.clear();
+    auto decade_ticks = [&](std::initializer_list<double> mantissas) {
+      std::vector<Tick> out;
       for (double decade = std::floor(std::log10(lo)); decade <= std::ceil(std::log10(hi));
            ++decade) {
         for (double m : mantissas) {
           double v = m * std::pow(10.0, decade);
           if (v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9)) {
-            ticks.push_back({v, value_label(v, kind, v)});
+            out.push_back({v, trim_decimal_zeros(value_label(v, kind, v / 10))});
           }
         }
       }
-      if (static_cast<int>(ticks.size()) <= target + 2) break;
-    }
-    if (ticks.size() >= 2) return ticks;
-    // Too narrow for decade ticks: fall through to linear ticks on the log axis.
-    ticks.clear();
+      return out;
+    };
+    // 1-2-5 per decade; only powers of ten over a very wide range; denser steps over a narrow
+    // one (0.5x to 4x would otherwise get three ticks); linear ticks if even those are too few.
+    std::vector<Tick> ticks = decade_ticks({1, 2, 5});
+    if (ticks.size() > 10) return decade_ticks({1});
+    if (ticks.size() >= 4) return ticks;
+    ticks = decade_ticks({1, 1.5, 2, 3, 4, 5, 7});
+    if (ticks.size() >= 3) return ticks;
   }
+  std::vector<Tick> ticks;
   double step = nice_step((hi - lo) / target);
   for (double v = std::ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) {
     ticks.push_back({v, value_label(v, kind, step)});

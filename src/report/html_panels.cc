@@ -185,25 +185,52 @@ std::string monthly_heatmap(const AccountReport& r) {
   return out + "</tbody></table></div>";
 }
 
+namespace {
+
+// One row per strategy plus the account's, in either of the two strategy tables.
+struct StrategyRowSource {
+  std::string name;
+  const Series* equity;
+  const ReturnMetrics* returns;
+  const TradeStats* trades;
+  const ActivityStats* activity;
+  const BenchmarkRelation* benchmark;
+  std::string color;
+  bool total;
+};
+
+std::vector<StrategyRowSource> strategy_rows(const AccountReport& r) {
+  std::vector<StrategyRowSource> rows;
+  for (std::size_t i = 0; i < r.strategies.size(); ++i) {
+    const StrategyReport& s = r.strategies[i];
+    rows.push_back({s.key, &s.equity, &s.returns, &s.trades, &s.activity, &s.benchmark,
+                    series_color(i), false});
+  }
+  rows.push_back({"Account", &r.equity, &r.returns, &r.trades, &r.activity, &r.risk.benchmark,
+                  "#0f172a", true});
+  return rows;
+}
+
+std::string row_start(const StrategyRowSource& src) {
+  return fmt::format("<tr{}><td class=\"strategy\">{}</td>", src.total ? " class=\"total\"" : "",
+                     html_escape(src.name));
+}
+
+}  // namespace
+
 std::string strategy_table(const AccountReport& r) {
   std::string out =
       "<div class=\"wide\"><table class=\"sortable compact\" id=\"strategy-table\"><thead><tr>"
       "<th>Strategy</th><th>Equity</th><th class=\"n\">Final equity</th><th class=\"n\">Return</th>"
-      "<th class=\"n\">CAGR</th><th class=\"n\">Vol</th><th class=\"n\">Sharpe</th>"
+      "<th class=\"n\">CAGR</th><th class=\"n\">Volatility</th><th class=\"n\">Sharpe</th>"
       "<th class=\"n\">Sortino</th><th class=\"n\">Calmar</th><th class=\"n\">Max DD</th>"
-      "<th class=\"n\">Longest DD</th><th class=\"n\">Trades</th><th class=\"n\">Win rate</th>"
-      "<th class=\"n\">Profit factor</th><th class=\"n\">Avg win</th><th class=\"n\">Avg loss</th>"
-      "<th class=\"n\">Exposure</th><th class=\"n\">Turnover/yr</th><th "
-      "class=\"n\">Commissions</th>"
-      "<th class=\"n\">Beta</th></tr></thead><tbody>";
-  auto row = [&](const std::string& name, const Series& equity, const ReturnMetrics& m,
-                 const TradeStats& t, const ActivityStats& a, const BenchmarkRelation& b,
-                 const std::string& color, bool total) {
+      "<th class=\"n\">Longest DD</th><th class=\"n\">Beta</th><th class=\"n\">Correlation</th>"
+      "</tr></thead><tbody>";
+  for (const StrategyRowSource& src : strategy_rows(r)) {
+    const ReturnMetrics& m = *src.returns;
     std::optional<double> longest;
     if (m.drawdowns.longest) longest = static_cast<double>(m.drawdowns.longest->calendar_days);
-    std::string s = fmt::format("<tr{}><td class=\"strategy\">{}</td><td>{}</td>",
-                                total ? " class=\"total\"" : "", html_escape(name),
-                                render_sparkline(equity, color));
+    std::string s = row_start(src) + "<td>" + render_sparkline(*src.equity, src.color) + "</td>";
     s += numeric_cell(format_amount(m.end_value, 0));
     s += numeric_cell(format_percent(m.total_return), sign_class(m.total_return));
     s += numeric_cell(format_percent(m.cagr), sign_class(m.cagr));
@@ -214,24 +241,38 @@ std::string strategy_table(const AccountReport& r) {
     s += numeric_cell(format_percent(m.drawdowns.max_drawdown),
                       sign_class(m.drawdowns.max_drawdown));
     s += numeric_cell(longest ? fmt::format("{:.0f} d", *longest) : "n/a");
+    s += numeric_cell(format_number(src.benchmark->beta));
+    s += numeric_cell(format_number(src.benchmark->correlation));
+    out += s + "</tr>";
+  }
+  return out + "</tbody></table></div>";
+}
+
+std::string strategy_trading_table(const AccountReport& r) {
+  std::string out =
+      "<div class=\"wide\"><table class=\"sortable compact\" id=\"strategy-trading\"><thead><tr>"
+      "<th>Strategy</th><th class=\"n\">Trades</th><th class=\"n\">Win rate</th>"
+      "<th class=\"n\">Profit factor</th><th class=\"n\">Avg win</th><th class=\"n\">Avg loss</th>"
+      "<th class=\"n\">Net PnL</th><th class=\"n\">Exposure</th><th class=\"n\">In market</th>"
+      "<th class=\"n\">Turnover / yr</th><th class=\"n\">Fills</th><th class=\"n\">Commissions</th>"
+      "</tr></thead><tbody>";
+  for (const StrategyRowSource& src : strategy_rows(r)) {
+    const TradeStats& t = *src.trades;
+    const ActivityStats& a = *src.activity;
+    std::string s = row_start(src);
     s += numeric_cell(format_count(t.trades));
     s += numeric_cell(format_percent(t.win_rate, 1));
     s += numeric_cell(format_number(t.profit_factor));
     s += numeric_cell(format_amount(t.average_win), "pos");
     s += numeric_cell(format_amount(t.average_loss), "neg");
+    s += numeric_cell(format_amount(t.net_pnl), sign_class(t.net_pnl));
     s += numeric_cell(format_percent(a.exposure, 1));
+    s += numeric_cell(format_percent(a.time_in_market, 1));
     s += numeric_cell(format_percent(a.annual_turnover, 0));
+    s += numeric_cell(format_count(a.fills));
     s += numeric_cell(format_amount(a.commissions));
-    s += numeric_cell(format_number(b.beta));
-    return s + "</tr>";
-  };
-  for (std::size_t i = 0; i < r.strategies.size(); ++i) {
-    const StrategyReport& s = r.strategies[i];
-    out +=
-        row(s.key, s.equity, s.returns, s.trades, s.activity, s.benchmark, series_color(i), false);
+    out += s + "</tr>";
   }
-  out +=
-      row("Account", r.equity, r.returns, r.trades, r.activity, r.risk.benchmark, "#0f172a", true);
   return out + "</tbody></table></div>";
 }
 

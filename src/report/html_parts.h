@@ -22,7 +22,8 @@ std::string kpi_cards(const AccountReport& report);
 std::string return_stats_table(const AccountReport& report);
 std::string drawdown_table(const ReturnMetrics& returns, std::size_t max_rows);
 std::string monthly_heatmap(const AccountReport& report);
-std::string strategy_table(const AccountReport& report);
+std::string strategy_table(const AccountReport& report);          // returns and risk
+std::string strategy_trading_table(const AccountReport& report);  // trades and activity
 std::string risk_panel(const AccountReport& report);
 std::string correlation_table(const CorrelationMatrix& matrix);
 

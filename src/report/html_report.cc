@@ -119,7 +119,8 @@ std::string strategies(const AccountReport& r) {
         "<div class=\"card\"><p class=\"note\">No strategy_{KEY}_performance rows in this "
         "account: only account-wide figures are available.</p></div>";
   }
-  out += card("Per-strategy performance", html::strategy_table(r));
+  out += card("Per-strategy returns and risk", html::strategy_table(r));
+  out += card("Per-strategy trading", html::strategy_trading_table(r));
   out += card("Strategy equity (growth of 1)", chart);
   out += card("Correlation of daily returns", html::correlation_table(r.risk.strategy_correlation));
   return out + "</section>";

@@ -14,7 +14,7 @@
 namespace tandem::report {
 namespace {
 
-constexpr double kMarginLeft = 64, kMarginRight = 16, kMarginTop = 14, kMarginBottom = 30;
+constexpr double kMarginLeft = 64, kMarginRight = 16, kMarginTop = 22, kMarginBottom = 30;
 
 struct Point {
   double x, y;
@@ -150,9 +150,10 @@ std::string render_line_chart(const std::vector<ChartLine>& lines, const ChartOp
   }
   fmt::format_to(it, "<line class=\"axis\" x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\"/>", left, right,
                  bottom, bottom);
-  if (log)
-    fmt::format_to(it, "<text class=\"scale-note\" x=\"{}\" y=\"{}\">log scale</text>", right - 4,
-                   top + 12);
+  if (log) {  // above the plot area, so no line runs through it
+    fmt::format_to(it, "<text class=\"scale-note\" x=\"{}\" y=\"{}\">log scale</text>", right,
+                   top - 8);
+  }
 
   for (const ChartLine& line : lines) {
     if (line.data == nullptr || line.data->empty() || !finite_series(*line.data)) continue;

@@ -13,7 +13,10 @@ import os from 'node:os';
 import path from 'node:path';
 
 const [resultPath, ...pages] = process.argv.slice(2);
-const deadline = setTimeout(() => fail('timed out after 150 s'), 150_000);
+// A loaded 2-core machine can take a minute just to start Chromium; TANDEM_BROWSER_TIMEOUT_S
+// raises the limit for big pages.
+const timeoutSeconds = Number(process.env.TANDEM_BROWSER_TIMEOUT_S || 150);
+const deadline = setTimeout(() => fail(`timed out after ${timeoutSeconds} s`), timeoutSeconds * 1000);
 const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-chromium-'));
 let chrome = null;
 
@@ -120,6 +123,7 @@ const inspectPage = `(() => {
     sparklines: document.querySelectorAll('svg.spark path').length,
     kpis: [...document.querySelectorAll('.kpi .value')].map((e) => e.textContent),
     text: document.body.innerText.length,
+    loadMs: performance.timing.loadEventEnd - performance.timing.navigationStart,
     nonFiniteText: /\\b(NaN|Infinity|undefined)\\b/.test(document.body.innerText),
   };
 })()`;
