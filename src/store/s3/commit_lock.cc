@@ -204,7 +204,17 @@ CommitLock::Lease CommitLock::acquire() {
     const milliseconds budget = options_.lease / 2;
     client_->put_object(ticket, "", budget);
     std::int64_t server_time = 0;
-    std::vector<ObjectInfo> present = tickets(&server_time);
+    std::vector<ObjectInfo> present;
+    try {
+      present = tickets(&server_time);
+    } catch (const Error&) {
+      // Do not leave a live ticket behind to block everyone for a lease.
+      try {
+        client_->delete_object(ticket);
+      } catch (const Error&) {
+      }
+      throw;
+    }
     bool mine_listed = false;
     bool contended = false;
     std::vector<ObjectInfo> stale;

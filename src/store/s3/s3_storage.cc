@@ -79,8 +79,18 @@ class S3Storage::View : public StorageView {
   std::optional<std::vector<std::string>> list_one_level(const ListRange& range) const {
     const ObjectNames& names = storage_.names_;
     const std::string prefix = names.object_prefix(range.prefix);
-    std::string after = range.start_after.empty() ? std::string() : names.object(range.start_after);
-    if (!after.empty() && after < prefix) after.clear();
+    std::string after;
+    if (!range.start_after.empty()) {
+      if (!range.start_after.starts_with(range.prefix)) return std::nullopt;
+      // A deeper key "P/a/x" sorts after "P/a.b" by bytes but before it by object name ('!'
+      // < '.'), so S3 would skip it if asked to start after "P/a.b". Start after "P/a" instead
+      // (cut before the first character below '/'): such keys then show up as a common prefix
+      // and send the caller to the exact listing; the rest is filtered below.
+      std::string_view start = range.start_after;
+      std::size_t cut = range.prefix.size();
+      while (cut < start.size() && start[cut] > '/') ++cut;
+      if (cut > range.prefix.size()) after = names.object(start.substr(0, cut));
+    }
     std::vector<std::string> out;
     for (;;) {
       S3Client::ListQuery query;
@@ -95,6 +105,7 @@ class S3Storage::View : public StorageView {
       for (const ObjectInfo& object : page.objects) {
         std::optional<std::string> key = names.key(object.key);
         if (!key || !key->starts_with(range.prefix)) continue;
+        if (!range.start_after.empty() && *key <= range.start_after) continue;
         out.push_back(std::move(*key));
         if (out.size() >= range.limit) return out;
       }
