@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "broker/order_sizing.h"
@@ -60,7 +61,8 @@ BacktestAccount::BacktestAccount(AccountSettings settings, const MarketState& ma
       exchange_(settings_.fill_model, settings_.slippage_bps, market.size()),
       cash_(settings_.initial_cash),
       account_position_(market.size(), 0.0),
-      traded_today_(market.size(), false) {
+      traded_today_(market.size(), false),
+      holders_(market.size()) {
   if (!(settings_.initial_cash > 0) || !std::isfinite(settings_.initial_cash)) {
     throw Error(fmt::format("initial cash must be positive, got {}", settings_.initial_cash),
                 "--cash");
@@ -78,6 +80,7 @@ std::size_t BacktestAccount::add_strategy(std::string key, broker::EquityAllocat
   StrategyAccount strategy;
   strategy.key = std::move(key);
   strategy.allocation = std::move(allocation);
+  strategy.recorder_slot = recorder_.strategy_slot(strategy.key);
   strategies_.push_back(std::move(strategy));
   return strategies_.size() - 1;
 }
@@ -147,8 +150,10 @@ broker::TradeHandle BacktestAccount::place(std::size_t strategy, const Contract&
   trade->order.order_ref = owner.key;
   trade->order.account = settings_.account_id;
   trade->state = OrderState{OrderStatus::kPendingSubmit, 0, trade->order.total_quantity, 0};
+  trade->log.reserve(4);  // PendingSubmit, Submitted, Filled: one allocation
   trade->log.push_back({market_.now(), OrderStatus::kPendingSubmit, ""});
-  recorder_.record(broker::make_order_event_row(market_.now(), *trade, ""));
+  rows_.orders.push_back(broker::make_order_event_row(market_.now(), *trade, ""));
+  row_buffered();
   orders_.push_back(OrderRecord{trade, strategy, symbol, false});
   owner.order_ids.push_back(trade->order.order_id);
   new_orders_.push_back(trade->order.order_id);
@@ -239,7 +244,7 @@ void BacktestAccount::process_new_orders() {
   ids.swap(new_orders_);
   for (std::int64_t id : ids) {
     OrderRecord& record = orders_[static_cast<std::size_t>(id - 1)];
-    if (record.trade->is_done()) continue;  // cancelled before it was submitted
+    if (!record.trade || record.trade->is_done()) continue;  // cancelled before submission
     record.submitted = true;
     change_status(record, OrderStatus::kSubmitted, market_.now(), "");
     exchange_events_.clear();
@@ -306,6 +311,10 @@ void BacktestAccount::apply_fill(OrderRecord& record, double price, Timestamp ti
     account_position_[record.symbol] = 0;
   }
   traded_today_[record.symbol] = true;
+  std::vector<std::size_t>& holders = holders_[record.symbol];
+  if (std::find(holders.begin(), holders.end(), record.strategy) == holders.end()) {
+    holders.push_back(record.strategy);
+  }
   owner.traded_value_today += value;
   ++fills_;
   commission_paid_ += commission;
@@ -334,16 +343,17 @@ void BacktestAccount::apply_fill(OrderRecord& record, double price, Timestamp ti
   trade.state.remaining = 0;
   trade.state.avg_fill_price = price;
 
-  recorder_.record(broker::make_fill_row(fill, owner.key));
+  rows_.fills.push_back(broker::make_fill_row(fill, owner.key));
   const broker::PositionBook::Holding* holding = owner.book.find(trade.contract.symbol);
   recorder_.record_position(
-      owner.key, broker::StrategyPositionRow{time, trade.contract.symbol, trade.contract.con_id,
-                                             holding->quantity, holding->avg_cost(),
-                                             holding->realized_pnl, fill.execution.exec_id});
+      owner.recorder_slot,
+      broker::StrategyPositionRow{time, trade.contract.symbol, trade.contract.con_id,
+                                  holding->quantity, holding->avg_cost(), holding->realized_pnl,
+                                  fill.execution.exec_id});
   for (broker::RoundTrip& trip : round_trip_buffer_) {
     ++owner.round_trips;
     ++round_trips_;
-    recorder_.record(broker::TradeRow{owner.key, std::move(trip)});
+    rows_.trades.push_back(broker::TradeRow{owner.key, std::move(trip)});
   }
   notices_.push_back(StrategyNotice{record.strategy, record.trade, trade.fills.size() - 1});
   change_status(record, OrderStatus::kFilled, time, "");
@@ -354,7 +364,8 @@ void BacktestAccount::change_status(OrderRecord& record, OrderStatus status, Tim
   Trade& trade = *record.trade;
   trade.state.status = status;
   trade.log.push_back({time, status, message});
-  recorder_.record(broker::make_order_event_row(time, trade, std::move(message)));
+  rows_.orders.push_back(broker::make_order_event_row(time, trade, std::move(message)));
+  row_buffered();
   notices_.push_back(StrategyNotice{record.strategy, record.trade, std::nullopt});
 }
 
@@ -397,14 +408,14 @@ std::vector<broker::TradeHandle> BacktestAccount::open_trades(std::size_t strate
   std::vector<broker::TradeHandle> result;
   for (std::int64_t id : strategies_[strategy].order_ids) {
     const OrderRecord& record = orders_[static_cast<std::size_t>(id - 1)];
-    if (!record.trade->is_done()) result.push_back(record.trade);
+    if (record.trade && !record.trade->is_done()) result.push_back(record.trade);
   }
   return result;
 }
 
 std::size_t BacktestAccount::open_order_count() const {
   std::size_t count = 0;
-  for (const OrderRecord& record : orders_) count += record.trade->is_done() ? 0 : 1;
+  for (const OrderRecord& record : orders_) count += record.trade && !record.trade->is_done();
   return count;
 }
 
@@ -455,8 +466,8 @@ void BacktestAccount::end_day(Timestamp time) {
     row.market_value = row.position * price * contract.multiplier;
     double cost_shares = 0;
     double cost = 0;
-    for (const StrategyAccount& strategy : strategies_) {
-      const broker::PositionBook::Holding* holding = strategy.book.find(contract.symbol);
+    for (std::size_t holder : holders_[symbol]) {
+      const broker::PositionBook::Holding* holding = strategies_[holder].book.find(contract.symbol);
       if (holding == nullptr) continue;
       row.unrealized_pnl += holding->unrealized_pnl(price);
       row.realized_pnl += holding->realized_pnl;
@@ -465,7 +476,7 @@ void BacktestAccount::end_day(Timestamp time) {
     }
     row.avg_cost = cost_shares > 0 ? cost / cost_shares : 0.0;
     gross += std::abs(row.market_value);
-    recorder_.record(std::move(row));
+    rows_.portfolio.push_back(std::move(row));
     traded_today_[symbol] = false;
   }
   for (std::size_t index = 0; index < strategies_.size(); ++index) {
@@ -489,7 +500,7 @@ void BacktestAccount::end_day(Timestamp time) {
     unrealized_total += row.unrealized_pnl;
     realized_total += row.realized_pnl;
     strategy.traded_value_today = 0;
-    recorder_.record_performance(strategy.key, row);
+    rows_.strategy(strategy.recorder_slot).performance.push_back(row);
   }
   broker::AccountSummaryRow summary;
   summary.time = time;
@@ -501,8 +512,33 @@ void BacktestAccount::end_day(Timestamp time) {
   summary.realized_pnl = realized_total;
   summary.commission = commission_paid_;
   summary.currency = settings_.currency;
-  recorder_.record(std::move(summary));
+  rows_.account_summary.push_back(std::move(summary));
+  hand_over_rows();
   daily_.push_back(DailyEquity{time, net_liquidation});
+  release_finished_trades();
+}
+
+void BacktestAccount::row_buffered() {
+  // A day's rows go to the recorder together; a busy intraday day goes in parts.
+  if (++buffered_rows_ >= kRowsPerHandOver) hand_over_rows();
+}
+
+void BacktestAccount::hand_over_rows() {
+  recorder_.record(rows_);
+  buffered_rows_ = 0;
+}
+
+void BacktestAccount::release_finished_trades() {
+  // A finished trade no strategy holds a handle to can never be asked about again: free it, so
+  // memory stays flat over millions of bars. Its rows are already with the recorder.
+  for (StrategyAccount& strategy : strategies_) {
+    std::erase_if(strategy.order_ids, [&](std::int64_t id) {
+      OrderRecord& record = orders_[static_cast<std::size_t>(id - 1)];
+      if (!record.trade->is_done()) return false;
+      if (record.trade.use_count() == 1) record.trade.reset();
+      return true;
+    });
+  }
 }
 
 }  // namespace tandem::backtest

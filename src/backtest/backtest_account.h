@@ -78,6 +78,9 @@ class BacktestAccount {
   // Moves the queued notices into `out` (cleared first), oldest first.
   void take_notices(std::vector<StrategyNotice>& out);
   void end_day(Timestamp time);
+  // Hands the rows buffered since the last hand-over to the recorder (end_day does it; the
+  // engine calls it when a run stops on an error).
+  void hand_over_rows();
 
   // --- strategy side (BacktestBroker) ---
   const std::string& key(std::size_t strategy) const { return strategies_[strategy].key; }
@@ -119,10 +122,11 @@ class BacktestAccount {
     broker::PositionBook book;
     double traded_value_today = 0;
     std::size_t round_trips = 0;
-    std::vector<std::int64_t> order_ids;
+    std::size_t recorder_slot = 0;
+    std::vector<std::int64_t> order_ids;  // not yet finished (pruned at each day's end)
   };
   struct OrderRecord {
-    std::shared_ptr<Trade> trade;
+    std::shared_ptr<Trade> trade;  // null once finished and released
     std::size_t strategy = 0;
     std::size_t symbol = 0;
     bool submitted = false;  // handed to the exchange
@@ -137,6 +141,8 @@ class BacktestAccount {
   // Sets the trade's status, logs it, records an orders row and queues a notice.
   void change_status(OrderRecord& record, OrderStatus status, Timestamp time, std::string message);
   double holding_price(const std::string& symbol) const;
+  void release_finished_trades();
+  void row_buffered();  // counts an order-event row; hands rows over every kRowsPerHandOver
 
   AccountSettings settings_;
   const MarketState& market_;
@@ -146,12 +152,17 @@ class BacktestAccount {
   std::vector<StrategyAccount> strategies_;
   std::vector<OrderRecord> orders_;  // orders_[order_id - 1]
   std::vector<std::int64_t> new_orders_;
-  std::vector<double> account_position_;  // per symbol, all strategies
-  std::vector<bool> traded_today_;        // per symbol
+  std::vector<double> account_position_;           // per symbol, all strategies
+  std::vector<bool> traded_today_;                 // per symbol
+  std::vector<std::vector<std::size_t>> holders_;  // per symbol: strategies that ever traded it
   std::vector<ExchangeEvent> exchange_events_;
   std::vector<broker::RoundTrip> round_trip_buffer_;
   std::vector<StrategyNotice> notices_;
   std::vector<DailyEquity> daily_;
+  // Rows for the recorder, handed over per day (one lock instead of one per row).
+  static constexpr std::size_t kRowsPerHandOver = 4096;
+  broker::AccountRecorder::Rows rows_;
+  std::size_t buffered_rows_ = 0;
   std::size_t fills_ = 0;
   std::size_t round_trips_ = 0;
   double commission_paid_ = 0;

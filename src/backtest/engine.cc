@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <queue>
@@ -148,6 +149,11 @@ BacktestResult Engine::run() {
     }
   }
 
+  using Clock = std::chrono::steady_clock;
+  auto seconds_since = [](Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+  };
+  const Clock::time_point load_start = Clock::now();
   // Bars first: nothing is created in the store if any are missing.
   MarketState market;
   for (auto& slot : slots_) {
@@ -161,6 +167,7 @@ BacktestResult Engine::run() {
     }
   }
 
+  const double load_seconds = seconds_since(load_start);
   const Timestamp started_at = config_.started_at.value_or(now_utc());
   const std::string account_id = create_backtest_library(store_, started_at);
   std::vector<broker::EquityAllocation> allocations;
@@ -249,6 +256,8 @@ BacktestResult Engine::run() {
   };
 
   BacktestResult result;
+  result.load_seconds = load_seconds;
+  const Clock::time_point replay_start = Clock::now();
   result.account_id = account_id;
   result.initial_cash = config_.initial_cash;
   result.bars = schedule.size();
@@ -295,10 +304,14 @@ BacktestResult Engine::run() {
     for (auto& slot : slots_) {
       slot->guarded("on_stop", market.now(), [&] { slot->strategy().on_stop(); });
     }
+    result.replay_seconds = seconds_since(replay_start);
+    const Clock::time_point flush_start = Clock::now();
     recorder.flush();
+    result.flush_seconds = seconds_since(flush_start);
   } catch (const std::exception& e) {
     std::string flush_problem;
     try {
+      account.hand_over_rows();
       recorder.flush();
     } catch (const std::exception& flush_error) {
       flush_problem = std::string("; recording also failed: ") + flush_error.what();

@@ -44,7 +44,8 @@ struct BacktestConfig {
   // Explicit equities (--equity KEY=AMOUNT), appended to strategy_{KEY}_equity of the run's own
   // library before the run, so the two-tier rule finds them there.
   std::map<std::string, double> explicit_equity;
-  broker::RecorderOptions recorder;
+  // Bounded queue: a fast replay waits for the store rather than holding every row in memory.
+  broker::RecorderOptions recorder{std::chrono::milliseconds(200), 50'000, 200'000};
   std::optional<Timestamp> started_at;  // names the account; wall clock when unset
   std::string command_line;             // recorded in run_info
 };
@@ -74,6 +75,11 @@ struct BacktestResult {
   std::vector<DailyEquity> daily;
   RunSummary summary;
   std::vector<StrategyResult> strategies;
+  // Wall-clock seconds: reading bars from the store; the replay; waiting at the end for the
+  // recorder to write what was still queued.
+  double load_seconds = 0;
+  double replay_seconds = 0;
+  double flush_seconds = 0;
 };
 
 class Engine {

@@ -13,7 +13,6 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
-#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -27,6 +26,10 @@ namespace tandem::broker {
 struct RecorderOptions {
   std::chrono::milliseconds flush_interval{200};
   std::size_t wake_rows = 50'000;  // wake the writer early once this many rows are queued
+  // 0: record() never waits (live trading: a callback must not block). Otherwise record() waits
+  // while this many rows are queued, bounding memory when rows come faster than the store takes
+  // them (a backtest recording millions of events).
+  std::size_t max_queued_rows = 0;
 };
 
 class AccountRecorder {
@@ -46,8 +49,40 @@ class AccountRecorder {
   void record(TradeRow row);
   void record(PortfolioRow row);
   void record(AccountSummaryRow row);
-  void record_position(const std::string& strategy_key, StrategyPositionRow row);
-  void record_performance(const std::string& strategy_key, PerformanceRow row);
+  // A strategy's own tables (strategy_{KEY}_positions, strategy_{KEY}_performance) are reached
+  // through a slot number: look it up once, record by number (no per-row key lookup).
+  std::size_t strategy_slot(const std::string& strategy_key);
+  void record_position(std::size_t slot, StrategyPositionRow row);
+  void record_performance(std::size_t slot, PerformanceRow row);
+  void record_position(const std::string& strategy_key, StrategyPositionRow row) {
+    record_position(strategy_slot(strategy_key), std::move(row));
+  }
+  void record_performance(const std::string& strategy_key, PerformanceRow row) {
+    record_performance(strategy_slot(strategy_key), std::move(row));
+  }
+
+  // Rows of every table, for handing many over at once (one lock instead of one per row).
+  struct Rows {
+    std::vector<OrderEventRow> orders;
+    std::vector<FillRow> fills;
+    std::vector<TradeRow> trades;
+    std::vector<PortfolioRow> portfolio;
+    std::vector<AccountSummaryRow> account_summary;
+    struct StrategyRows {
+      std::vector<StrategyPositionRow> positions;
+      std::vector<PerformanceRow> performance;
+    };
+    std::vector<StrategyRows> strategies;  // by slot
+    StrategyRows& strategy(std::size_t slot) {
+      if (slot >= strategies.size()) strategies.resize(slot + 1);
+      return strategies[slot];
+    }
+    bool empty() const;
+    std::size_t size() const;
+    void clear();  // keeps the vectors' capacity
+  };
+  // Moves every row of `rows` into the queue (leaving `rows` empty, capacity kept).
+  void record(Rows& rows);
 
   // Blocks until every row recorded before the call is in the store. Throws tandem::Error
   // (naming the library and symbol) if a write failed; the rows stay queued for a retry.
@@ -61,25 +96,16 @@ class AccountRecorder {
   Stats stats() const;
 
  private:
-  // Rows waiting to be written, one vector per table.
-  struct Batch {
-    std::vector<OrderEventRow> orders;
-    std::vector<FillRow> fills;
-    std::vector<TradeRow> trades;
-    std::vector<PortfolioRow> portfolio;
-    std::vector<AccountSummaryRow> account_summary;
-    std::map<std::string, std::vector<StrategyPositionRow>> positions;
-    std::map<std::string, std::vector<PerformanceRow>> performance;
-    bool empty() const;
-  };
-
-  void queued_row();  // under mutex_: count the row, wake the writer when enough are waiting
+  // Under `lock`: counts the rows, wakes the writer once enough are waiting, and waits while the
+  // queue is full (max_queued_rows).
+  void queued_rows(std::unique_lock<std::mutex>& lock, std::size_t count);
+  void check_slot(std::size_t slot) const;  // under mutex_
   void writer_loop();
   // Appends every table of `batch`; returns the rows that could not be written (and sets
   // `error`) so they can be queued again.
-  Batch write_batch(Batch& batch, std::string& error);
+  Rows write_batch(Rows& batch, const std::vector<std::string>& keys, std::string& error);
   // Puts `failed` rows back in front of what was queued meanwhile (keeping time order).
-  void requeue(Batch failed);
+  void requeue(Rows failed);
 
   store::Library library_;
   RecorderOptions options_;
@@ -87,7 +113,10 @@ class AccountRecorder {
   mutable std::mutex mutex_;
   std::condition_variable wake_writer_;
   std::condition_variable cycle_done_;
-  Batch pending_;
+  std::condition_variable queue_taken_;
+  Rows pending_;
+  Rows spare_;                              // an emptied batch whose capacity the next cycle reuses
+  std::vector<std::string> strategy_keys_;  // by slot
   std::size_t pending_rows_ = 0;
   bool flush_requested_ = false;
   bool stopping_ = false;

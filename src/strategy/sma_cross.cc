@@ -4,7 +4,8 @@
 // - On every bar, push the close into the fast and slow simple moving averages.
 // - A cross needs the averages on this bar and on the previous bar: no trade before both exist.
 // - Cross above: previous fast <= previous slow and fast > slow. If the strategy is flat and has
-//   no order working, buy `size` of its equity at market.
+//   no order working, buy `size` of its equity at market (skipped when that is less than one
+//   share at the close).
 // - Cross below: previous fast >= previous slow and fast < slow. If it holds shares and has no
 //   order working, sell the whole position at market.
 #include <string>
@@ -40,7 +41,9 @@ class SmaCross : public Strategy {
     double slow = slow_.value();
     if (has_previous_ && !order_working_) {
       if (previous_fast_ <= previous_slow_ && fast > slow) {
-        if (broker().position(event.contract) == 0) {
+        // A strategy whose equity no longer buys one share skips the signal (placing the order
+        // would be refused as a quantity of 0).
+        if (broker().position(event.contract) == 0 && size_ * broker().equity() >= event.bar.close) {
           broker().place_order(event.contract, market_order(Action::kBuy), size_);
           order_working_ = true;
         }
