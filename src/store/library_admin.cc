@@ -40,6 +40,57 @@ std::set<std::string, std::less<>> snapshot_segments(const std::vector<SnapshotR
   return keys;
 }
 
+// Removes the symbol's version records (all, or all but `keep_version`) and the segments they
+// reference that are not in `keep`. Only segments some removed record references are deleted:
+// on a backend where blobs become visible before their commit (S3), a segment that no record
+// references yet may belong to a commit in flight.
+// With `sweep_if_corrupt` (deleting the whole symbol), a record that does not decode is removed
+// too and every unkept segment under the symbol goes with it.
+void remove_versions(const StorageView& view, const std::string& library, std::string_view symbol,
+                     std::optional<std::uint64_t> keep_version,
+                     const std::set<std::string, std::less<>>& keep, bool sweep_if_corrupt,
+                     Mutation& m, PruneResult& counts) {
+  std::set<std::string, std::less<>> referenced;
+  bool sweep = false;
+  const std::string prefix = keys::versions_prefix(library, symbol);
+  std::string after;
+  for (;;) {
+    auto page = view.scan({prefix, after, kScanPage, false});
+    for (auto& kv : page) {
+      if (keep_version && keys::version_of(kv.key) == keep_version) continue;
+      VersionRecord rec;
+      try {
+        rec = decode_record(kv.value);
+      } catch (const Error& e) {
+        if (!sweep_if_corrupt) {
+          throw Error(e.message() + " (record " + kv.key +
+                          "; nothing was pruned — see verify, or delete the symbol)",
+                      "library " + library + ", symbol " + std::string(symbol));
+        }
+        sweep = true;
+      }
+      for (auto& seg : rec.segments) {
+        if (!keep.contains(seg.key)) referenced.insert(std::move(seg.key));
+      }
+      m.removes.push_back(kv.key);
+      ++counts.versions_removed;
+    }
+    if (page.size() < kScanPage) break;
+    after = page.back().key;
+  }
+  if (sweep) {
+    for (auto& key : view.list({keys::segments_prefix(library, symbol)})) {
+      if (!keep.contains(key)) referenced.insert(std::move(key));
+    }
+  }
+  for (const auto& key : referenced) {
+    if (view.visit(key, [](std::string_view) {})) {
+      m.removes.push_back(key);
+      ++counts.segments_removed;
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<std::string> LibraryEngine::list_symbols() const {
@@ -62,12 +113,8 @@ void LibraryEngine::delete_symbol(std::string_view symbol) {
     const auto keep = snapshot_segments(load_snapshots(view, library_, nullptr), symbol);
     Mutation m;
     m.removes.push_back(keys::head(library_, symbol));
-    for (auto& key : view.list({keys::versions_prefix(library_, symbol)})) {
-      m.removes.push_back(std::move(key));
-    }
-    for (auto& key : view.list({keys::segments_prefix(library_, symbol)})) {
-      if (!keep.contains(key)) m.removes.push_back(std::move(key));
-    }
+    PruneResult counts;
+    remove_versions(view, library_, symbol, std::nullopt, keep, true, m, counts);
     return m;
   });
 }
@@ -163,17 +210,30 @@ void LibraryEngine::delete_snapshot(std::string_view name) {
     if (!bytes) throw Error("no snapshot named " + std::string(name), "library " + library_);
     Mutation m;
     m.removes.push_back(key);
-    // Segments of symbols deleted since the snapshot were kept only for snapshots; once no
-    // remaining snapshot needs them they are garbage. (Segments of live symbols are collected
-    // by prune_previous_versions, which knows what their versions reference.)
+    // Segments are deleted when their last reference goes: those of this snapshot that no other
+    // snapshot and no remaining version record references are garbage now.
     const SnapshotRecord snap = decode_snapshot(*bytes);
     std::vector<SnapshotRecord> others;
     for (auto& kv : view.scan({keys::snapshots_prefix(library_)})) {
       if (kv.key != key) others.push_back(decode_snapshot(kv.value));
     }
     for (const auto& [symbol, record] : snap.symbols) {
-      if (view.get(keys::head(library_, symbol))) continue;
-      const auto keep = snapshot_segments(others, symbol);
+      auto keep = snapshot_segments(others, symbol);
+      const std::string prefix = keys::versions_prefix(library_, symbol);
+      std::string after;
+      for (;;) {
+        auto page = view.scan({prefix, after, kScanPage, false});
+        for (const auto& kv : page) {
+          try {
+            for (auto& seg : decode_record(kv.value).segments) keep.insert(std::move(seg.key));
+          } catch (const Error& e) {
+            throw Error(e.message() + " (record " + kv.key + "; the snapshot was not deleted)",
+                        where(symbol));
+          }
+        }
+        if (page.size() < kScanPage) break;
+        after = page.back().key;
+      }
       for (const auto& s : record.segments) {
         if (!keep.contains(s.key)) m.removes.push_back(s.key);
       }
@@ -195,16 +255,7 @@ PruneResult LibraryEngine::prune_previous_versions(std::string_view symbol) {
     auto keep = snapshot_segments(load_snapshots(view, library_, nullptr), symbol);
     for (const auto& s : head->segments) keep.insert(s.key);
     Mutation m;
-    for (auto& key : view.list({keys::versions_prefix(library_, symbol)})) {
-      if (keys::version_of(key) == head->version) continue;
-      m.removes.push_back(std::move(key));
-      ++result.versions_removed;
-    }
-    for (auto& key : view.list({keys::segments_prefix(library_, symbol)})) {
-      if (keep.contains(key)) continue;
-      m.removes.push_back(std::move(key));
-      ++result.segments_removed;
-    }
+    remove_versions(view, library_, symbol, head->version, keep, false, m, result);
     // The latest version loses its delta chain, so it is stored in full form from now on.
     head->full = true;
     head->base_version = head->version;

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -40,5 +41,8 @@ struct BackendFactory {
 };
 
 std::vector<BackendFactory> conformance_backends();
+
+// GoogleTest prints the parameter of a failed test with this.
+inline void PrintTo(const BackendFactory& backend, std::ostream* os) { *os << backend.name; }
 
 }  // namespace tandem::store::test
