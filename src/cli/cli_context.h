@@ -28,5 +28,9 @@ void register_store_commands(CLI::App& app, CliContext& ctx);
 // `tandem store copy` (store_copy_command.cc), added to the "store" group made above.
 void register_store_copy_command(CLI::App& store_group, CliContext& ctx);
 void register_report_commands(CLI::App& app, CliContext& ctx);
+void register_data_commands(CLI::App& app, CliContext& ctx);
+void register_alloc_commands(CLI::App& app, CliContext& ctx);
+void register_backtest_commands(CLI::App& app, CliContext& ctx);
+void register_gateway_commands(CLI::App& app, CliContext& ctx);
 
 }  // namespace tandem::cli

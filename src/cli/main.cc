@@ -16,6 +16,10 @@ int main(int argc, char** argv) {
   tandem::cli::register_store_commands(app, ctx);
   tandem::cli::register_store_copy_command(*app.get_subcommand("store"), ctx);
   tandem::cli::register_report_commands(app, ctx);
+  tandem::cli::register_data_commands(app, ctx);
+  tandem::cli::register_alloc_commands(app, ctx);
+  tandem::cli::register_backtest_commands(app, ctx);
+  tandem::cli::register_gateway_commands(app, ctx);
 
   try {
     app.parse(argc, argv);

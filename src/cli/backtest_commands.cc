@@ -1,0 +1,305 @@
+// tandem backtest --strategy SPEC... [--symbols A,B] [--bar 1d] [--start] [--end] [--cash]
+//                 [--fill close|next-open] [--commission none|ib|percent:P] [--slippage-bps N]
+//                 [--param [KEY.]k=v]... [--weight KEY=W]... [--equity KEY=AMOUNT]...
+//                 [--fractional]
+// SPEC is NAME (one instance per --symbols entry, keyed by its symbol), NAME:SYMBOL (keyed by
+// SYMBOL), or NAME:A+B@KEY (one instance over several symbols, with an explicit key); any form
+// takes @KEY. See docs/backtest.md.
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <charconv>
+#include <cmath>
+#include <iostream>
+#include <map>
+#include <memory>
+
+#include "backtest/engine.h"
+#include "cli/cli_context.h"
+#include "core/error.h"
+#include "store/store.h"
+#include "strategy/registry.h"
+
+namespace tandem::cli {
+namespace {
+
+struct BacktestArgs {
+  std::vector<std::string> strategies;
+  std::string symbols;
+  std::string bar_size = "1d";
+  std::string start;
+  std::string end;
+  double cash = 100'000;
+  std::string fill = "close";
+  std::string commission = "none";
+  double slippage_bps = 0;
+  std::vector<std::string> params;
+  std::vector<std::string> weights;
+  std::vector<std::string> equities;
+  bool fractional = false;
+};
+
+struct Instance {
+  std::string name;
+  std::string key;
+  std::vector<std::string> symbols;
+  strategy::RawParams params;
+};
+
+std::vector<std::string> split(const std::string& text, char separator) {
+  std::vector<std::string> items;
+  std::string current;
+  for (char c : text + separator) {
+    if (c == separator) {
+      if (!current.empty()) items.push_back(current);
+      current.clear();
+    } else if (c != ' ') {
+      current += c;
+    }
+  }
+  return items;
+}
+
+double parse_number(const std::string& text, const std::string& where) {
+  double value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || text.empty() ||
+      !std::isfinite(value)) {
+    throw Error("'" + text + "' is not a number", where);
+  }
+  return value;
+}
+
+// KEY=NUMBER entries of --weight / --equity.
+std::map<std::string, double> parse_key_values(const std::vector<std::string>& entries,
+                                               const std::string& option) {
+  std::map<std::string, double> values;
+  for (const std::string& entry : entries) {
+    auto equals = entry.find('=');
+    if (equals == std::string::npos || equals == 0) {
+      throw Error("expected KEY=NUMBER, got '" + entry + "'", option);
+    }
+    std::string key = entry.substr(0, equals);
+    if (values.count(key) != 0) throw Error("'" + key + "' given twice", option);
+    values[key] = parse_number(entry.substr(equals + 1), option + " " + entry);
+  }
+  return values;
+}
+
+std::vector<Instance> expand_strategies(const BacktestArgs& args) {
+  if (args.strategies.empty()) throw Error("give at least one --strategy", "backtest");
+  std::vector<std::string> listed = split(args.symbols, ',');
+  bool listed_used = false;
+  std::vector<Instance> instances;
+  for (const std::string& spec : args.strategies) {
+    std::string rest = spec;
+    std::string key;
+    if (auto at = rest.find('@'); at != std::string::npos) {
+      key = rest.substr(at + 1);
+      rest = rest.substr(0, at);
+      if (key.empty()) throw Error("empty key after '@' in '" + spec + "'", "--strategy");
+    }
+    std::string name = rest;
+    std::vector<std::string> symbols;
+    if (auto colon = rest.find(':'); colon != std::string::npos) {
+      name = rest.substr(0, colon);
+      symbols = split(rest.substr(colon + 1), '+');
+      if (symbols.empty()) throw Error("no symbol after ':' in '" + spec + "'", "--strategy");
+    }
+    if (symbols.empty()) {
+      if (listed.empty()) {
+        throw Error("'" + spec + "' names no symbol: give --symbols A,B or NAME:SYMBOL",
+                    "--strategy");
+      }
+      if (!key.empty() && listed.size() > 1) {
+        throw Error("'" + spec +
+                        "' would run once per --symbols entry, so one @KEY cannot name "
+                        "them all; use NAME:SYMBOL@KEY",
+                    "--strategy");
+      }
+      listed_used = true;
+      for (const std::string& symbol : listed) {
+        instances.push_back(Instance{name, key.empty() ? symbol : key, {symbol}, {}});
+      }
+    } else {
+      if (key.empty()) {
+        if (symbols.size() > 1) {
+          throw Error("'" + spec + "' trades several symbols: give it a key with @KEY",
+                      "--strategy");
+        }
+        key = symbols.front();
+      }
+      instances.push_back(Instance{name, key, symbols, {}});
+    }
+  }
+  if (!listed.empty() && !listed_used) {
+    throw Error("every --strategy names its own symbols, so --symbols would be ignored; drop one",
+                "--symbols");
+  }
+  return instances;
+}
+
+// --param k=v goes to every instance whose strategy declares k; --param KEY.k=v to one instance.
+void distribute_params(const BacktestArgs& args, const strategy::StrategyRegistry& registry,
+                       std::vector<Instance>& instances) {
+  for (const std::string& text : args.params) {
+    auto [name, value] = strategy::split_param_assignment(text);
+    if (auto dot = name.rfind('.'); dot != std::string::npos) {
+      std::string key = name.substr(0, dot);
+      std::string param = name.substr(dot + 1);
+      auto it = std::find_if(instances.begin(), instances.end(),
+                             [&](const Instance& i) { return i.key == key; });
+      if (it == instances.end()) {
+        throw Error("no strategy with key '" + key + "' in this run", "--param " + text);
+      }
+      it->params.emplace_back(param, value);
+      continue;
+    }
+    bool taken = false;
+    for (Instance& instance : instances) {
+      for (const strategy::ParamSpec& spec : registry.find(instance.name).params) {
+        if (spec.name == name) {
+          instance.params.emplace_back(name, value);
+          taken = true;
+        }
+      }
+    }
+    // Declared by none: hand it to the first strategy, whose check reports it with the list of
+    // parameters it does know.
+    if (!taken) instances.front().params.emplace_back(name, value);
+  }
+}
+
+std::optional<Timestamp> parse_bound(const std::string& text, const std::string& option,
+                                     bool end_of_day) {
+  if (text.empty()) return std::nullopt;
+  Timestamp t = parse_timestamp_or_throw(text, option);
+  // A bare date as --end means through the end of that day (intraday bars included).
+  bool date_only = text.size() == 10 && text[4] == '-' && text[7] == '-';
+  return end_of_day && date_only ? t + kNanosPerDay - 1 : t;
+}
+
+std::string percent(double fraction) {
+  return std::isfinite(fraction) ? fmt::format("{:.2f} %", fraction * 100.0) : "n/a";
+}
+
+std::string number(double value) {
+  return std::isfinite(value) ? fmt::format("{:.2f}", value) : "n/a";
+}
+
+std::string command_line(const BacktestArgs& args) {
+  std::string text = "tandem backtest";
+  for (const auto& s : args.strategies) text += " --strategy " + s;
+  if (!args.symbols.empty()) text += " --symbols " + args.symbols;
+  text += " --bar " + args.bar_size;
+  if (!args.start.empty()) text += " --start " + args.start;
+  if (!args.end.empty()) text += " --end " + args.end;
+  text += fmt::format(" --cash {} --fill {} --commission {} --slippage-bps {}", args.cash,
+                      args.fill, args.commission, args.slippage_bps);
+  for (const auto& p : args.params) text += " --param " + p;
+  for (const auto& w : args.weights) text += " --weight " + w;
+  for (const auto& e : args.equities) text += " --equity " + e;
+  if (args.fractional) text += " --fractional";
+  return text;
+}
+
+void print_result(const backtest::BacktestResult& result, const std::string& store_uri) {
+  const backtest::RunSummary& s = result.summary;
+  std::cout << fmt::format("account        {}\n", result.account_id);
+  std::cout << fmt::format("period         {} .. {} ({} bars, {} trading days)\n",
+                           format_timestamp(result.first_bar), format_timestamp(result.last_bar),
+                           result.bars, s.days);
+  std::cout << "strategies\n";
+  for (const backtest::StrategyResult& strategy : result.strategies) {
+    std::cout << fmt::format(
+        "  {:<12} {:<14} allocation from {}: {} -> {} ({}), {} trades\n", strategy.key,
+        strategy.name, strategy.allocation_origin, number(strategy.capital),
+        number(strategy.final_equity),
+        percent(strategy.capital > 0 ? strategy.final_equity / strategy.capital - 1.0 : NAN),
+        strategy.round_trips);
+  }
+  std::cout << fmt::format("final equity   {} (from {})\n", number(s.final_equity),
+                           number(s.initial_equity));
+  std::cout << fmt::format("total return   {}\n", percent(s.total_return));
+  std::cout << fmt::format("CAGR           {}\n", percent(s.cagr));
+  std::cout << fmt::format("max drawdown   {}{}\n", percent(-s.max_drawdown),
+                           s.max_drawdown > 0
+                               ? fmt::format(" ({} .. {})", format_date(s.max_drawdown_peak),
+                                             format_date(s.max_drawdown_trough))
+                               : "");
+  std::cout << fmt::format("Sharpe         {}\n", number(s.sharpe));
+  std::cout << fmt::format(
+      "trades         {} round trips ({} orders, {} fills{})\n", result.round_trips, result.orders,
+      result.fills,
+      result.open_orders > 0 ? fmt::format(", {} still open", result.open_orders) : "");
+  std::cout << fmt::format("commissions    {}\n", number(result.commission));
+  std::string store = store_uri == "lmdb://./tandem-data" ? "" : " --store " + store_uri;
+  std::cout << "\nread the results:\n";
+  for (const char* symbol : {"account_summary --tail 5", "trades", "fills", "orders", "run_info"}) {
+    std::cout << fmt::format("  tandem{} store read {} {}\n", store, result.account_id, symbol);
+  }
+  for (const backtest::StrategyResult& strategy : result.strategies) {
+    std::cout << fmt::format("  tandem{} store read {} strategy_{}_performance --tail 5\n", store,
+                             result.account_id, strategy.key);
+  }
+}
+
+void run_backtest(const CliContext& ctx, const BacktestArgs& args) {
+  strategy::StrategyRegistry registry = strategy::builtin_strategies();
+  std::vector<Instance> instances = expand_strategies(args);
+  for (const Instance& instance : instances) registry.find(instance.name);  // unknown → error
+  distribute_params(args, registry, instances);
+
+  backtest::BacktestConfig config;
+  config.bar_size = args.bar_size;
+  config.start = parse_bound(args.start, "--start", false);
+  config.end = parse_bound(args.end, "--end", true);
+  config.initial_cash = args.cash;
+  config.fill_model = backtest::parse_fill_model(args.fill);
+  config.commission = backtest::CommissionModel::parse(args.commission);
+  config.slippage_bps = args.slippage_bps;
+  config.fractional = args.fractional;
+  config.weights = parse_key_values(args.weights, "--weight");
+  config.explicit_equity = parse_key_values(args.equities, "--equity");
+  config.command_line = command_line(args);
+
+  auto store = ctx.open_store();
+  backtest::Engine engine(*store, config);
+  for (Instance& instance : instances) {
+    std::vector<Contract> contracts;
+    for (const std::string& symbol : instance.symbols) contracts.push_back(stock(symbol));
+    engine.add_strategy(registry.create(instance.name, instance.key, std::move(contracts),
+                                        args.bar_size, instance.params),
+                        instance.name);
+  }
+  print_result(engine.run(), ctx.store_uri());
+}
+
+}  // namespace
+
+void register_backtest_commands(CLI::App& app, CliContext& ctx) {
+  auto args = std::make_shared<BacktestArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "backtest", "run strategies over stored bars in a new BT_ account library");
+  cmd->add_option("--strategy", args->strategies,
+                  "NAME (once per --symbols entry), NAME:SYMBOL, or NAME:A+B@KEY; repeatable "
+                  "(sma_cross, buy_and_hold, broker_test)")
+      ->required();
+  cmd->add_option("--symbols", args->symbols, "A,B: symbols for each --strategy NAME");
+  cmd->add_option("--bar", args->bar_size, "bar size of market_data/SYMBOL.BAR (default 1d)");
+  cmd->add_option("--start", args->start, "first bar (ISO-8601 date or date-time)");
+  cmd->add_option("--end", args->end, "last bar (a bare date includes the whole day)");
+  cmd->add_option("--cash", args->cash, "starting cash (default 100000)");
+  cmd->add_option("--fill", args->fill, "close (default) or next-open");
+  cmd->add_option("--commission", args->commission, "none (default), ib or percent:P");
+  cmd->add_option("--slippage-bps", args->slippage_bps, "market fills this many bps worse");
+  cmd->add_option("--param", args->params, "k=v for every strategy declaring k, or KEY.k=v");
+  cmd->add_option("--weight", args->weights,
+                  "KEY=W: target weight for this run only (recorded in run_info)");
+  cmd->add_option("--equity", args->equities,
+                  "KEY=AMOUNT: explicit equity, written to the run's strategy_KEY_equity");
+  cmd->add_flag("--fractional", args->fractional, "allow fractional share quantities");
+  cmd->callback([&ctx, args] { run_backtest(ctx, *args); });
+}
+
+}  // namespace tandem::cli
