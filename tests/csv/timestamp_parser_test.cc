@@ -24,7 +24,7 @@ void expect_same(TimestampParser& parser, const std::string& text) {
 
 TEST(TimestampParser, AgreesOnEveryDayAndTimeFormOverCenturiesAndLeapYears) {
   TimestampParser parser;
-  char text[32];
+  char text[64];
   for (int year : {1678, 1699, 1700, 1900, 1969, 1970, 1999, 2000, 2023, 2024, 2100, 2261}) {
     for (int month = 0; month <= 13; ++month) {
       for (int day = 0; day <= 32; ++day) {
