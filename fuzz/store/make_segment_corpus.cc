@@ -45,7 +45,12 @@ int main(int argc, char** argv) {
       const EncodedSegment seg = encode_segment(t, 0, rows, c, 1);
       const std::string path = std::string(argv[1]) + "/seg-" + std::to_string(rows) + "-" +
                                std::string(compression_name(c));
-      std::ofstream(path, std::ios::binary) << seg.bytes;
+      std::ofstream out(path, std::ios::binary);
+      out << seg.bytes;
+      if (!out) {
+        std::cerr << "cannot write " << path << "\n";
+        return 1;
+      }
       ++written;
     }
   }

@@ -70,7 +70,7 @@ std::shared_ptr<Storage> open_lmdb(std::string_view rest, const std::string& uri
                         "\" is not a size of at least 4096 bytes (e.g. 65536, 64MiB, 1GiB)",
                     uri);
       }
-      lmdb.initial_map_size = *size;
+      lmdb.initial_map_size = (*size + 4095) / 4096 * 4096;  // LMDB wants whole pages
     } else if (key == "sync") {
       if (value != "0" && value != "1") throw Error("sync must be 0 or 1", uri);
       lmdb.sync = value == "1";

@@ -3,6 +3,7 @@
 #include <lmdb.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -32,7 +33,8 @@ class Environment {
       mdb_env_close(env_);
       throw Error("cannot set reader slots: " + lmdb_error(rc), directory_);
     }
-    if (int rc = mdb_env_set_mapsize(env_, options.initial_map_size); rc != 0) {
+    const std::size_t pages = (std::max<std::size_t>(options.initial_map_size, 4096) + 4095) / 4096;
+    if (int rc = mdb_env_set_mapsize(env_, pages * 4096); rc != 0) {
       mdb_env_close(env_);
       throw Error("cannot set map size: " + lmdb_error(rc), directory_);
     }
