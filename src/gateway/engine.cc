@@ -35,7 +35,13 @@ Engine::Engine(const GatewayOptions& options, store::Store& store, EngineHost& h
   schedule_replay();
 }
 
-Engine::~Engine() = default;
+Engine::~Engine() {
+  try {
+    flush();  // the replay position and anything still queued reach the store
+  } catch (const std::exception& e) {
+    host_.log(std::string("flushing the state journal failed: ") + e.what());
+  }
+}
 
 Engine::Session* Engine::session(SessionId id) {
   auto it = sessions_.find(id);
@@ -118,7 +124,7 @@ void Engine::on_request(SessionId id, const ib::Request& request) {
     } else {
       handle(*s, request);
     }
-  } catch (const Error& e) {
+  } catch (const std::exception& e) {
     // A failure of the gateway itself (e.g. the store): the request fails, the client stays.
     host_.log(fmt::format("{} failed: {}", ib::message_name(request), e.what()));
     if (Session* still = session(id)) {

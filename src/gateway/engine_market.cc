@@ -306,7 +306,13 @@ void Engine::schedule_replay() {
 }
 
 void Engine::on_replay_timer() {
-  step();
+  try {
+    step();
+  } catch (const std::exception& e) {
+    // The replay pauses rather than taking the gateway down; `status` and the log say why.
+    host_.log(std::string("replay step failed; pausing the replay: ") + e.what());
+    clock_->set_speed(ReplaySpeed{});
+  }
   schedule_replay();
 }
 

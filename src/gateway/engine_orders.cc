@@ -96,6 +96,18 @@ void Engine::send_open_order(Session& s, const GatewayOrder& order) {
 }
 
 void Engine::send_order_status(GatewayOrder& order) {
+  if (order.done()) {
+    // The last status of the order: faults taken for it end here.
+    const bool silent = silent_orders_.erase(order.perm_id) != 0;
+    auto repeat = repeated_status_orders_.find(order.perm_id);
+    const int copies = repeat == repeated_status_orders_.end() ? 0 : repeat->second;
+    if (repeat != repeated_status_orders_.end()) repeated_status_orders_.erase(repeat);
+    if (silent) return;
+    for (int i = 0; i <= copies; ++i) {
+      if (Session* s = session_of_client(order.client_id)) send(*s, order_status_message(order));
+    }
+    return;
+  }
   if (silent_orders_.contains(order.perm_id)) return;
   Session* s = session_of_client(order.client_id);
   if (s == nullptr) return;
@@ -112,11 +124,7 @@ void Engine::change_status(GatewayOrder& order, const std::string& status,
                            const std::string& message) {
   order.status = status;
   if (!message.empty()) order.message = message;
-  if (order.done()) {
-    order.completed_time = clock_->now();
-    silent_orders_.erase(order.perm_id);
-    repeated_status_orders_.erase(order.perm_id);
-  }
+  if (order.done()) order.completed_time = clock_->now();
   record_order(order);
 }
 

@@ -295,7 +295,7 @@ std::string Engine::control(std::string_view command) {
       host_.shutdown();
       return "ok shutting down";
     }
-  } catch (const Error& e) {
+  } catch (const std::exception& e) {
     return std::string("error ") + e.what();
   }
   return "error unknown command '" + verb + "'; try help";

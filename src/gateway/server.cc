@@ -161,14 +161,13 @@ std::string GatewayServer::control(std::string_view command) {
       reply->set_value(std::string("error ") + e.what());
     }
   });
-  {
-    std::unique_lock lock(state_mutex_);
-    if (finished_) return "error the gateway has stopped";
-  }
   // A gateway that stops before running the command must not leave the caller waiting.
-  while (result.wait_for(std::chrono::milliseconds(50)) != std::future_status::ready) {
+  while (result.wait_for(std::chrono::milliseconds(20)) != std::future_status::ready) {
     std::lock_guard lock(state_mutex_);
-    if (finished_) return "error the gateway has stopped";
+    if (finished_) {
+      if (result.wait_for(std::chrono::seconds(0)) == std::future_status::ready) break;
+      return "error the gateway has stopped";
+    }
   }
   return result.get();
 }
