@@ -53,8 +53,8 @@ std::string table_frame(std::string_view id, std::string_view head, const std::s
         "<code>tandem store read {} {}</code>. Figures above use every row.</p>",
         format_count(shown), format_count(total), what, html_escape(account), store_symbol);
   } else {
-    out += fmt::format("<p class=\"note\">{} {}, newest first. Click a column to sort.</p>",
-                       format_count(total), what);
+    out += fmt::format("<p class=\"note\">All {} ({}), newest first. Click a column to sort.</p>",
+                       what, format_count(total));
   }
   return out;
 }
@@ -64,7 +64,8 @@ std::string table_frame(std::string_view id, std::string_view head, const std::s
 std::string positions_table(const RiskReport& risk, const std::string& currency) {
   if (risk.positions.empty()) return "<p class=\"note\">No open position.</p>";
   std::string out = fmt::format(
-      "<div class=\"wide\"><table class=\"sortable\" id=\"positions\"><thead><tr><th>Symbol</th>"
+      "<div class=\"wide\"><table class=\"sortable compact\" "
+      "id=\"positions\"><thead><tr><th>Symbol</th>"
       "<th class=\"n\">Position</th><th class=\"n\">Price</th><th class=\"n\">Market value{}</th>"
       "<th class=\"n\">Unrealized</th><th class=\"n\">Share of equity</th></tr></thead><tbody>",
       currency.empty() ? "" : " (" + html_escape(currency) + ")");
@@ -82,7 +83,7 @@ std::string positions_table(const RiskReport& risk, const std::string& currency)
 
 std::string trades_table(const AccountData& data, const TradeStats& stats, std::size_t max_rows) {
   std::string summary = fmt::format(
-      "<p class=\"note\">{} round trips · {} won · {} lost · net {} · profit factor {} · average "
+      "<p class=\"note\">Round trips {} · won {} · lost {} · net {} · profit factor {} · average "
       "win {} · average loss {} · largest win {} · largest loss {}</p>",
       format_count(stats.trades), format_count(stats.wins), format_count(stats.losses),
       format_amount(stats.net_pnl), format_number(stats.profit_factor),

@@ -70,8 +70,8 @@ std::string render_text(const AccountReport& r) {
 
   const TradeStats& t = r.trades;
   out += fmt::format(
-      "\nTrades\n  {} round trips, win rate {}, profit factor {}, average win {}, average loss {}\n"
-      "  {} order events, {} fills, commissions {}, turnover {} a year, exposure {}\n",
+      "\nTrades\n  round trips {}, win rate {}, profit factor {}, average win {}, average loss {}\n"
+      "  order events {}, fills {}, commissions {}, turnover {} a year, exposure {}\n",
       format_count(t.trades), format_percent(t.win_rate, 1), format_number(t.profit_factor),
       format_amount(t.average_win), format_amount(t.average_loss), format_count(r.activity.orders),
       format_count(r.activity.fills), format_amount(r.activity.commissions),
