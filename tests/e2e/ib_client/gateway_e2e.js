@@ -19,8 +19,13 @@ const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 
+const stoqeyPath = path.join(__dirname, '..', 'node_modules', '@stoqey', 'ib');
+if (!fs.existsSync(stoqeyPath)) {
+  console.error(`FAIL: @stoqey/ib is not installed; run \`npm ci\` in ${path.dirname(__dirname)}`);
+  process.exit(1);
+}
 const { IBApi, EventName, SecType, OrderAction, OrderType, BarSizeSetting, WhatToShow } =
-  require(path.join(__dirname, '..', 'node_modules', '@stoqey', 'ib'));
+  require(stoqeyPath);
 
 const ACCOUNT = 'DU1234567';
 const CASH = 1000000;
