@@ -73,11 +73,70 @@ function keepDirectoriesOnDelete(s3rverDir) {
   };
 }
 
+// s3rver writes an object's bytes in place and its metadata (size, ETag) in a second file, so a
+// GET that overlaps a PUT of the same key can return a torn mix of old and new bytes. S3 itself
+// replaces objects atomically, and the store relies on that. Here every operation on one key runs
+// alone, and a GET reads the whole object before it answers.
+function serializePerKey(s3rverDir) {
+  const {Readable} = require('stream');
+  const FilesystemStore = require(path.join(s3rverDir, 'lib', 'stores', 'filesystem'));
+  const chains = new Map();
+  const exclusive = (bucket, key, operation) => {
+    const id = `${bucket}/${key}`;
+    const previous = chains.get(id) || Promise.resolve();
+    const run = previous.then(operation, operation);
+    const settled = run.then(() => {}, () => {});
+    chains.set(id, settled);
+    settled.then(() => {
+      if (chains.get(id) === settled) chains.delete(id);
+    });
+    return run;
+  };
+  const readAll = stream => new Promise((resolve, reject) => {
+    const chunks = [];
+    stream.on('data', chunk => chunks.push(chunk));
+    stream.on('error', reject);
+    stream.on('end', () => resolve(Buffer.concat(chunks)));
+  });
+  const {getObject, deleteObject} = FilesystemStore.prototype;
+  // s3rver's own putObject answers before the bytes are on disk (it resolves when the data was
+  // handed to the write stream), so a GET right after a PUT could read a short file. This one
+  // writes a temporary file, renames it over the object, then writes the metadata, and only
+  // then answers.
+  FilesystemStore.prototype.putObject = function(object) {
+    return exclusive(object.bucket, object.key, async () => {
+      const content = Buffer.isBuffer(object.content) ? object.content
+                                                       : await readAll(object.content);
+      const objectPath = this.getResourcePath(object.bucket, object.key, 'object');
+      await fs.promises.mkdir(path.dirname(objectPath), {recursive: true});
+      const temporary = `${objectPath}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+      await fs.promises.writeFile(temporary, content);
+      await fs.promises.rename(temporary, objectPath);
+      const md5 = require('crypto').createHash('md5').update(content).digest('hex');
+      await this.putMetadata(object.bucket, object.key, object.metadata, md5);
+      return {size: content.length, md5};
+    });
+  };
+  FilesystemStore.prototype.deleteObject = function(bucket, key) {
+    return exclusive(bucket, key, () => deleteObject.call(this, bucket, key));
+  };
+  FilesystemStore.prototype.getObject = function(bucket, key, options) {
+    return exclusive(bucket, key, async () => {
+      const object = await getObject.call(this, bucket, key, options);
+      if (object && object.content) {
+        object.content = Readable.from([await readAll(object.content)]);
+      }
+      return object;
+    });
+  };
+}
+
 async function main() {
   checkDesAvailable();
   const dir = s3rverDirectory();
   const S3rver = require(dir);
   keepDirectoriesOnDelete(dir);
+  serializePerKey(dir);
   const args = parseArgs(process.argv.slice(2));
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-s3rver-'));
   const server = new S3rver({
