@@ -4,7 +4,8 @@
 //   auto lib = store->library("market_data");                          // get or create
 //   lib.write("TQQQ.1d", table, R"({"source":"ib"})");
 //   lib.append("TQQQ.1d", more_rows);
-//   auto result = lib.read("TQQQ.1d", {.start = t0, .end = t1, .columns = {{"close"}}});
+//   auto result = lib.read("TQQQ.1d", {.start = t0, .end = t1,
+//                                      .columns = std::vector<std::string>{"close"}});
 //
 // A Store holds libraries; a library holds symbols; a symbol holds immutable, numbered versions
 // (0, 1, 2, ...) of a Table. Every mutation creates a new version and returns its number; older
@@ -50,7 +51,7 @@ struct StoreOptions {
   // symbol's last full version (write, update, delete_range or compaction). 0 disables it.
   std::size_t compaction_threshold = 64;
   // Wall clock used to stamp versions and snapshots (tests inject their own).
-  std::function<Timestamp()> clock;
+  std::function<Timestamp()> clock = {};
   // lmdb:// only: initial map size in bytes (the map grows on demand; URI ?map_size= overrides).
   std::size_t lmdb_map_size = std::size_t{1} << 30;
   // lmdb:// only: fsync each commit (true: a committed version survives power loss; false: it
@@ -90,10 +91,9 @@ struct ReadOptions {
   std::optional<Timestamp> end = std::nullopt;    // rows with timestamp <= end (inclusive)
   // Data columns to return (the index is always returned); nullopt = all. Unknown names throw.
   std::optional<std::vector<std::string>> columns = std::nullopt;
-  std::optional<std::size_t> head =
-      std::nullopt;  // first n rows (after the date range); excludes tail
-  std::optional<std::size_t> tail =
-      std::nullopt;  // last n rows (after the date range); excludes head
+  // The first / last n rows (after the date range); give at most one of them.
+  std::optional<std::size_t> head = std::nullopt;
+  std::optional<std::size_t> tail = std::nullopt;
 };
 
 struct ReadResult {
@@ -159,8 +159,8 @@ struct PruneResult {
 struct Corruption {
   std::string library = {};
   std::string symbol = {};
-  std::optional<std::uint64_t> version =
-      std::nullopt;      // a version that references the segment, if known
+  // The oldest version that references the corrupt segment or record, if known.
+  std::optional<std::uint64_t> version = std::nullopt;
   std::string key = {};  // storage key of the corrupt segment or record
   std::string problem = {};
 };
@@ -187,7 +187,7 @@ class Library {
   // symbol's last; a column whose type differs from the stored one is refused in any mode; new
   // columns read as null for earlier rows. Metadata nullopt keeps the previous version's. An
   // empty table writes nothing and returns the latest version (creating an empty symbol if
-  // missing).
+  // missing). Every compaction_threshold appends, an automatic compaction follows (StoreOptions).
   std::uint64_t append(std::string_view symbol, const Table& table,
                        AppendMode mode = AppendMode::kStrict,
                        std::optional<std::string> metadata = std::nullopt);
@@ -217,11 +217,12 @@ class Library {
   std::vector<std::pair<std::string, std::uint64_t>> snapshot_versions(std::string_view name) const;
   void delete_snapshot(std::string_view name);
 
-  // Deletes every version but the latest, and every segment that neither the latest version
-  // nor a snapshot references.
+  // Deletes every version but the latest, and the segments of those versions that neither the
+  // latest version nor a snapshot references. Safe while other processes append.
   PruneResult prune_previous_versions(std::string_view symbol);
-  // Rewrites the symbol's small or out-of-order segments into few large ones as a new version
-  // with the same rows; earlier versions stay readable.
+  // Rewrites every segment that is not full, and any that overlap (any-order appends), into
+  // full, ordered segments as a new version with the same rows in the same order; earlier
+  // versions stay readable. compacted = false when there is nothing to rewrite.
   CompactResult compact(std::string_view symbol);
 
   // Decodes every segment and record of the library (or of one symbol) and reports what is
@@ -241,7 +242,8 @@ class Store {
   // lmdb://PATH (a directory, created on first use; relative paths are relative to the working
   // directory; query options ?map_size=BYTES&sync=0|1), mem:// (a new private in-process store)
   // or mem://NAME (an in-process store shared by every open of that name for the process's
-  // lifetime). Throws tandem::Error naming the URI and what is wrong.
+  // lifetime), or s3:// / s3s:// (docs/s3.md). Throws tandem::Error naming the URI and what is
+  // wrong.
   static std::unique_ptr<Store> open(std::string_view uri, StoreOptions options = {});
 
   ~Store();
