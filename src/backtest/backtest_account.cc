@@ -363,6 +363,7 @@ void BacktestAccount::change_status(OrderRecord& record, OrderStatus status, Tim
                                     std::string message) {
   Trade& trade = *record.trade;
   trade.state.status = status;
+  if (is_done(status)) ++ended_[static_cast<std::size_t>(status)];
   trade.log.push_back({time, status, message});
   rows_.orders.push_back(broker::make_order_event_row(time, trade, std::move(message)));
   row_buffered();

@@ -18,6 +18,7 @@
 // nothing is filled.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -106,6 +107,10 @@ class BacktestAccount {
   std::size_t round_trips() const { return round_trips_; }
   double commission_paid() const { return commission_paid_; }
   std::size_t open_order_count() const;
+  // Orders that ended in `status` (Filled, Inactive, Cancelled).
+  std::size_t orders_ended(OrderStatus status) const {
+    return ended_[static_cast<std::size_t>(status)];
+  }
   const broker::PositionBook& book(std::size_t strategy) const {
     return strategies_[strategy].book;
   }
@@ -163,6 +168,7 @@ class BacktestAccount {
   static constexpr std::size_t kRowsPerHandOver = 4096;
   broker::AccountRecorder::Rows rows_;
   std::size_t buffered_rows_ = 0;
+  std::array<std::size_t, 16> ended_{};  // by OrderStatus, counted when an order is done
   std::size_t fills_ = 0;
   std::size_t round_trips_ = 0;
   double commission_paid_ = 0;

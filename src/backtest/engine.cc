@@ -325,6 +325,9 @@ BacktestResult Engine::run() {
   result.fills = account.fills();
   result.round_trips = account.round_trips();
   result.open_orders = account.open_order_count();
+  result.filled_orders = account.orders_ended(OrderStatus::kFilled);
+  result.rejected_orders = account.orders_ended(OrderStatus::kInactive);
+  result.cancelled_orders = account.orders_ended(OrderStatus::kCancelled);
   result.commission = account.commission_paid();
   result.daily = account.daily_equity();
   result.summary = summarize(result.daily, config_.initial_cash, result.first_bar);

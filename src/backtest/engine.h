@@ -70,7 +70,10 @@ struct BacktestResult {
   std::size_t orders = 0;
   std::size_t fills = 0;
   std::size_t round_trips = 0;
-  std::size_t open_orders = 0;  // still working at the end (left as they are)
+  std::size_t filled_orders = 0;
+  std::size_t rejected_orders = 0;   // Inactive (cash account)
+  std::size_t cancelled_orders = 0;  // by the strategy or DAY expiry
+  std::size_t open_orders = 0;       // still working at the end (left as they are)
   double commission = 0;
   std::vector<DailyEquity> daily;
   RunSummary summary;

@@ -203,7 +203,7 @@ std::string command_line(const BacktestArgs& args) {
   return text;
 }
 
-void print_result(const backtest::BacktestResult& result, const std::string& store_uri) {
+void print_result(const backtest::BacktestResult& result, const std::string& store_flag) {
   const backtest::RunSummary& s = result.summary;
   std::cout << fmt::format("account        {}\n", result.account_id);
   std::cout << fmt::format("period         {} .. {} ({} bars, {} trading days)\n",
@@ -228,12 +228,17 @@ void print_result(const backtest::BacktestResult& result, const std::string& sto
                                              format_date(s.max_drawdown_trough))
                                : "");
   std::cout << fmt::format("Sharpe         {}\n", number(s.sharpe));
+  std::cout << fmt::format("trades         {} round trips\n", result.round_trips);
   std::cout << fmt::format(
-      "trades         {} round trips ({} orders, {} fills{})\n", result.round_trips, result.orders,
-      result.fills,
-      result.open_orders > 0 ? fmt::format(", {} still open", result.open_orders) : "");
+      "orders         {} ({} filled, {} rejected, {} cancelled, {} still open)\n", result.orders,
+      result.filled_orders, result.rejected_orders, result.cancelled_orders, result.open_orders);
+  if (result.rejected_orders > 0) {
+    std::cout << "               rejected orders are Inactive in `orders`; its message column "
+                 "says why\n";
+  }
   std::cout << fmt::format("commissions    {}\n", number(result.commission));
-  std::string store = store_uri == "lmdb://./tandem-data" ? "" : " --store " + store_uri;
+  // The store as the user named it: --store must be repeated, $TANDEM_STORE is still set.
+  std::string store = store_flag.empty() ? "" : " --store " + store_flag;
   std::cout << "\nread the results:\n";
   for (const char* symbol : {"account_summary --tail 5", "trades", "fills", "orders", "run_info"}) {
     std::cout << fmt::format("  tandem{} store read {} {}\n", store, result.account_id, symbol);
@@ -272,7 +277,7 @@ void run_backtest(const CliContext& ctx, const BacktestArgs& args) {
                                         args.bar_size, instance.params),
                         instance.name);
   }
-  print_result(engine.run(), ctx.store_uri());
+  print_result(engine.run(), ctx.store_flag);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "strategy/examples.h"
+#include "strategy/sizing.h"
 
 namespace tandem::strategy {
 namespace {
@@ -21,10 +22,10 @@ class BuyAndHold : public Strategy {
   void on_bar(const BarEvent& event) override {
     if (attempted_[event.instrument]) return;
     attempted_[event.instrument] = true;
-    // One order per instrument, each for an equal share of `size`; a rejected order (e.g. not
-    // enough cash) is not retried, so the run shows the rejection instead of hiding it.
+    // One order per instrument, each for an equal share of `size` (capped at the available
+    // funds); a rejected order is not retried, so the run shows the rejection.
     double share = size_ / static_cast<double>(contracts().size());
-    broker().place_order(event.contract, market_order(Action::kBuy), share);
+    buy_capped(broker(), event.contract, share, event.bar.close);
   }
 
  private:

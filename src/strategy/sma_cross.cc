@@ -4,14 +4,15 @@
 // - On every bar, push the close into the fast and slow simple moving averages.
 // - A cross needs the averages on this bar and on the previous bar: no trade before both exist.
 // - Cross above: previous fast <= previous slow and fast > slow. If the strategy is flat and has
-//   no order working, buy `size` of its equity at market (skipped when that is less than one
-//   share at the close).
+//   no order working, buy `size` of its equity at market — capped at what 99 % of the account's
+//   available funds buy (strategy/sizing.h), and skipped when that is not even one share.
 // - Cross below: previous fast >= previous slow and fast < slow. If it holds shares and has no
 //   order working, sell the whole position at market.
 #include <string>
 
 #include "strategy/examples.h"
 #include "strategy/moving_average.h"
+#include "strategy/sizing.h"
 
 namespace tandem::strategy {
 namespace {
@@ -41,11 +42,8 @@ class SmaCross : public Strategy {
     double slow = slow_.value();
     if (has_previous_ && !order_working_) {
       if (previous_fast_ <= previous_slow_ && fast > slow) {
-        // A strategy whose equity no longer buys one share skips the signal (placing the order
-        // would be refused as a quantity of 0).
-        if (broker().position(event.contract) == 0 && size_ * broker().equity() >= event.bar.close) {
-          broker().place_order(event.contract, market_order(Action::kBuy), size_);
-          order_working_ = true;
+        if (broker().position(event.contract) == 0) {
+          order_working_ = buy_capped(broker(), event.contract, size_, event.bar.close) != nullptr;
         }
       } else if (previous_fast_ >= previous_slow_ && fast < slow) {
         double held = broker().position(event.contract);

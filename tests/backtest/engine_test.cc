@@ -130,10 +130,13 @@ TEST_F(EngineTest, SummaryFiguresFollowTheDailyEquity) {
   backtest::Engine engine(*store_, config);
   engine.add_strategy(make("buy_and_hold", "AAA", {"AAA"}, {{"size", "1"}}), "buy_and_hold");
   auto result = engine.run();
-  // 200 shares at 50; closes 50, 52, 53, 54 → equity 10,000, 10,400, 10,600, 10,800.
+  // size 1 of 10,000 would be 200 shares, but buy_and_hold keeps 1 % of the funds for costs:
+  // floor(9,900 / 50) = 198 shares, cash 100. Closes 50, 52, 53, 54 → equity 10,000, 10,396,
+  // 10,594, 10,792.
   ASSERT_EQ(result.daily.size(), 4u);
-  EXPECT_DOUBLE_EQ(result.daily[3].equity, 10'800);
-  EXPECT_NEAR(result.summary.total_return, 0.08, 1e-12);
+  EXPECT_DOUBLE_EQ(result.daily[1].equity, 10'396);
+  EXPECT_DOUBLE_EQ(result.daily[3].equity, 10'792);
+  EXPECT_NEAR(result.summary.total_return, 0.0792, 1e-12);
   EXPECT_DOUBLE_EQ(result.summary.max_drawdown, 0);
   EXPECT_EQ(result.round_trips, 0u);
 }
