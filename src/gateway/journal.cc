@@ -236,7 +236,6 @@ void StateJournal::record_state(const JournalState& state) {
     pending_states_.emplace_back(next_seq_++, state);
     ++recorded_;
   }
-  wake_.notify_one();
 }
 
 void StateJournal::record_order(const GatewayOrder& order) {
@@ -245,7 +244,6 @@ void StateJournal::record_order(const GatewayOrder& order) {
     pending_orders_.emplace_back(next_seq_++, order);
     ++recorded_;
   }
-  wake_.notify_one();
 }
 
 void StateJournal::record_execution(const ExecutionRecord& execution) {
@@ -254,13 +252,13 @@ void StateJournal::record_execution(const ExecutionRecord& execution) {
     pending_executions_.emplace_back(next_seq_++, execution);
     ++recorded_;
   }
-  wake_.notify_one();
 }
 
 void StateJournal::flush() {
   std::unique_lock lock(mutex_);
   const std::uint64_t target = recorded_;
   const std::string error_before = last_error_;
+  flush_requested_ = true;
   wake_.notify_one();
   flushed_.wait(lock, [&] {
     return written_ >= target || (!last_error_.empty() && last_error_ != error_before) ||
@@ -282,11 +280,12 @@ void StateJournal::run() {
   using namespace std::chrono_literals;
   std::unique_lock lock(mutex_);
   while (true) {
-    wake_.wait_for(lock, 20ms, [&] {
-      return stopping_ || !pending_states_.empty() || !pending_orders_.empty() ||
-             !pending_executions_.empty();
-    });
+    // Group commit: rows recorded within one interval share one append per symbol, and the
+    // event loop is never woken or slowed by a write; flush() and stopping cut the wait short.
+    wake_.wait_for(lock, 20ms, [&] { return stopping_ || flush_requested_; });
+    flush_requested_ = false;
     if (pending_states_.empty() && pending_orders_.empty() && pending_executions_.empty()) {
+      flushed_.notify_all();
       if (stopping_) return;
       continue;
     }
@@ -338,14 +337,26 @@ void StateJournal::write_batch(const Pending<JournalState>& states,
                                const Pending<GatewayOrder>& orders,
                                const Pending<ExecutionRecord>& executions) {
   const Timestamp wall = now_utc();
-  if (!states.empty()) {
-    TableBuilder<JournalState> b(states, wall);
-    b.add_int("instance_id",
-              [](auto, const JournalState& s) { return std::int64_t{s.instance_id}; });
-    b.add_double("initial_cash", [](const JournalState& s) { return s.initial_cash; });
-    b.add_time("replay_time", [](const JournalState& s) { return s.replay_time; });
-    b.add_int("next_perm_id", [](auto, const JournalState& s) { return s.next_perm_id; });
-    library_.append(kStateSymbol, b.take(), store::AppendMode::kAnyOrder);
+  // Executions first: after a crash between appends, an order row is repaired from its
+  // executions on load, never the other way round.
+  if (!executions.empty()) {
+    TableBuilder<ExecutionRecord> b(executions, wall);
+    b.add_string("exec_id", [](const ExecutionRecord& e) { return e.exec_id; });
+    b.add_int("perm_id", [](auto, const ExecutionRecord& e) { return e.perm_id; });
+    b.add_int("client_id",
+              [](auto, const ExecutionRecord& e) { return std::int64_t{e.client_id}; });
+    b.add_int("order_id", [](auto, const ExecutionRecord& e) { return std::int64_t{e.order_id}; });
+    b.add_string("symbol", [](const ExecutionRecord& e) { return e.symbol; });
+    b.add_string("side", [](const ExecutionRecord& e) { return std::string(action_name(e.side)); });
+    b.add_double("shares", [](const ExecutionRecord& e) { return e.shares; });
+    b.add_double("price", [](const ExecutionRecord& e) { return e.price; });
+    b.add_double("cum_qty", [](const ExecutionRecord& e) { return e.cum_qty; });
+    b.add_double("avg_price", [](const ExecutionRecord& e) { return e.avg_price; });
+    b.add_string("order_ref", [](const ExecutionRecord& e) { return e.order_ref; });
+    b.add_time("exec_time", [](const ExecutionRecord& e) { return e.time; });
+    b.add_double("commission", [](const ExecutionRecord& e) { return e.commission; });
+    b.add_optional_double("realized_pnl", [](const ExecutionRecord& e) { return e.realized_pnl; });
+    library_.append(kExecutionsSymbol, b.take(), store::AppendMode::kAnyOrder);
   }
   if (!orders.empty()) {
     TableBuilder<GatewayOrder> b(orders, wall);
@@ -376,24 +387,14 @@ void StateJournal::write_batch(const Pending<JournalState>& states,
     b.add_string("message", [](const GatewayOrder& o) { return o.message; });
     library_.append(kOrdersSymbol, b.take(), store::AppendMode::kAnyOrder);
   }
-  if (!executions.empty()) {
-    TableBuilder<ExecutionRecord> b(executions, wall);
-    b.add_string("exec_id", [](const ExecutionRecord& e) { return e.exec_id; });
-    b.add_int("perm_id", [](auto, const ExecutionRecord& e) { return e.perm_id; });
-    b.add_int("client_id",
-              [](auto, const ExecutionRecord& e) { return std::int64_t{e.client_id}; });
-    b.add_int("order_id", [](auto, const ExecutionRecord& e) { return std::int64_t{e.order_id}; });
-    b.add_string("symbol", [](const ExecutionRecord& e) { return e.symbol; });
-    b.add_string("side", [](const ExecutionRecord& e) { return std::string(action_name(e.side)); });
-    b.add_double("shares", [](const ExecutionRecord& e) { return e.shares; });
-    b.add_double("price", [](const ExecutionRecord& e) { return e.price; });
-    b.add_double("cum_qty", [](const ExecutionRecord& e) { return e.cum_qty; });
-    b.add_double("avg_price", [](const ExecutionRecord& e) { return e.avg_price; });
-    b.add_string("order_ref", [](const ExecutionRecord& e) { return e.order_ref; });
-    b.add_time("exec_time", [](const ExecutionRecord& e) { return e.time; });
-    b.add_double("commission", [](const ExecutionRecord& e) { return e.commission; });
-    b.add_optional_double("realized_pnl", [](const ExecutionRecord& e) { return e.realized_pnl; });
-    library_.append(kExecutionsSymbol, b.take(), store::AppendMode::kAnyOrder);
+  if (!states.empty()) {
+    TableBuilder<JournalState> b(states, wall);
+    b.add_int("instance_id",
+              [](auto, const JournalState& s) { return std::int64_t{s.instance_id}; });
+    b.add_double("initial_cash", [](const JournalState& s) { return s.initial_cash; });
+    b.add_time("replay_time", [](const JournalState& s) { return s.replay_time; });
+    b.add_int("next_perm_id", [](auto, const JournalState& s) { return s.next_perm_id; });
+    library_.append(kStateSymbol, b.take(), store::AppendMode::kAnyOrder);
   }
 }
 

@@ -78,6 +78,7 @@ class StateJournal {
   std::uint64_t recorded_ = 0;  // rows handed to record_*
   std::uint64_t written_ = 0;   // rows stored
   bool stopping_ = false;
+  bool flush_requested_ = false;
   std::string last_error_;
   std::thread worker_;
 };
