@@ -32,5 +32,6 @@ void register_data_commands(CLI::App& app, CliContext& ctx);
 void register_alloc_commands(CLI::App& app, CliContext& ctx);
 void register_backtest_commands(CLI::App& app, CliContext& ctx);
 void register_gateway_commands(CLI::App& app, CliContext& ctx);
+void register_live_commands(CLI::App& app, CliContext& ctx);
 
 }  // namespace tandem::cli

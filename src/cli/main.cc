@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   tandem::cli::register_alloc_commands(app, ctx);
   tandem::cli::register_backtest_commands(app, ctx);
   tandem::cli::register_gateway_commands(app, ctx);
+  tandem::cli::register_live_commands(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,470 @@
+// LiveAccount: strategies' side (place, cancel, modify, equity, positions) and order events.
+// Executions, commissions and the books are in live_account_fills.cc.
+#include "live/live_account.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "broker/order_sizing.h"
+#include "core/error.h"
+#include "ib/requests.h"
+#include "live/wire_mapping.h"
+
+namespace tandem::live {
+namespace {
+
+constexpr double kShareEpsilon = 1e-9;
+
+void check_order_prices(const Order& order, std::string_view where) {
+  const bool needs_limit =
+      order.order_type == OrderType::kLimit || order.order_type == OrderType::kStopLimit;
+  const bool needs_stop =
+      order.order_type == OrderType::kStop || order.order_type == OrderType::kStopLimit;
+  auto check = [&](const std::optional<double>& price, bool needed, std::string_view name) {
+    if (needed && !(price && *price > 0 && std::isfinite(*price))) {
+      throw Error(
+          fmt::format("{} order needs a positive {}", order_type_name(order.order_type), name),
+          std::string(where));
+    }
+    if (!needed && price) {
+      throw Error(
+          fmt::format("{} order cannot carry a {}", order_type_name(order.order_type), name),
+          std::string(where));
+    }
+  };
+  check(order.limit_price, needs_limit, "limit price");
+  check(order.stop_price, needs_stop, "stop price");
+}
+
+std::string describe_order(const Trade& trade) {
+  const Order& o = trade.order;
+  std::string text = fmt::format("{} {} {} {}", action_name(o.action), o.total_quantity,
+                                 trade.contract.symbol, order_type_name(o.order_type));
+  if (o.limit_price) text += fmt::format(" lmt {}", *o.limit_price);
+  if (o.stop_price) text += fmt::format(" stp {}", *o.stop_price);
+  return text + " " + std::string(time_in_force_name(o.tif));
+}
+
+}  // namespace
+
+LiveAccount::LiveAccount(LiveAccountSettings settings, broker::AccountRecorder& recorder,
+                         OrderChannel& channel)
+    : settings_(std::move(settings)), recorder_(recorder), channel_(channel) {
+  if (!settings_.clock) settings_.clock = now_utc;
+}
+
+void LiveAccount::log(std::string_view line) const {
+  if (settings_.log) settings_.log(line);
+}
+
+std::size_t LiveAccount::add_strategy(std::string key, broker::EquityAllocation allocation,
+                                      std::vector<Contract> contracts) {
+  broker::validate_strategy_key(key);
+  for (const StrategyAccount& s : strategies_) {
+    if (s.key == key) throw Error("strategy key '" + key + "' is used twice", "live");
+  }
+  StrategyAccount strategy;
+  strategy.recorder_slot = recorder_.strategy_slot(key);
+  strategy.key = std::move(key);
+  strategy.allocation = std::move(allocation);
+  strategy.contracts = std::move(contracts);
+  strategies_.push_back(std::move(strategy));
+  return strategies_.size() - 1;
+}
+
+std::optional<std::size_t> LiveAccount::strategy_of(const std::string& order_ref) const {
+  for (std::size_t i = 0; i < strategies_.size(); ++i) {
+    if (strategies_[i].key == order_ref) return i;
+  }
+  return std::nullopt;
+}
+
+void LiveAccount::start() {
+  const double net_liquidation = total_equity();
+  for (StrategyAccount& strategy : strategies_) {
+    strategy.capital = strategy.allocation.equity(net_liquidation);
+  }
+}
+
+double LiveAccount::total_equity() const {
+  auto it = account_values_.find("NetLiquidation");
+  if (it == account_values_.end()) {
+    throw Error("NetLiquidation of account " + settings_.account +
+                    " has not arrived from IB yet (reqAccountUpdates)",
+                "live total_equity");
+  }
+  return it->second;
+}
+
+double LiveAccount::strategy_equity(std::size_t strategy) const {
+  return strategies_[strategy].allocation.equity(total_equity());
+}
+
+const Contract& LiveAccount::contract_for(const StrategyAccount& strategy,
+                                          const std::string& symbol) const {
+  for (const Contract& contract : strategy.contracts) {
+    if (contract.symbol == symbol) return contract;
+  }
+  static const Contract kUnknown;
+  return kUnknown;
+}
+
+double LiveAccount::last_price(const Contract& contract, std::string_view where) const {
+  auto it = last_price_.find(contract.symbol);
+  if (it == last_price_.end()) {
+    throw Error("no price of " + contract.symbol + " has arrived yet", std::string(where));
+  }
+  return it->second;
+}
+
+broker::TradeHandle LiveAccount::place(std::size_t index, const Contract& contract, Order order,
+                                       std::optional<double> size) {
+  StrategyAccount& strategy = strategies_[index];
+  const std::string where = "place_order (strategy " + strategy.key + ")";
+  bool known = false;
+  for (const Contract& c : strategy.contracts) known = known || c.same_instrument(contract);
+  if (!known) {
+    throw Error(contract.symbol + " is not one of the strategy's instruments", where);
+  }
+  if (size) {
+    if (order.total_quantity != 0) {
+      throw Error("an order placed by size must not carry a quantity", where);
+    }
+    order.total_quantity = broker::quantity_for_size(
+        *size, strategy_equity(index), last_price(contract, where), settings_.fractional, where);
+  } else {
+    broker::check_explicit_quantity(order.total_quantity, settings_.fractional, where);
+  }
+  check_order_prices(order, where);
+  order.order_ref = strategy.key;
+  order.account = settings_.account;
+
+  auto trade = std::make_shared<Trade>();
+  trade->contract = contract;
+  trade->order = std::move(order);
+  trade->state.remaining = trade->order.total_quantity;
+  const std::int64_t key = next_held_id_--;
+  OrderRecord& record = orders_.emplace(key, OrderRecord{trade, index, true}).first->second;
+  ++orders_placed_;
+  if (settings_.dry_run) {
+    record.held = false;
+    change_status(record, OrderStatus::kApiCancelled, "dry run: not sent");
+    return trade;
+  }
+  if (!channel_.connected()) {
+    // Held, never dropped: sent once the connection is back and reconciled.
+    change_status(record, OrderStatus::kPendingSubmit, "held: not connected to IB");
+    return trade;
+  }
+  send_new_order(key);
+  return trade;
+}
+
+void LiveAccount::send_new_order(std::int64_t held_key) {
+  // The id is taken when the order is sent (an order held while disconnected gets one above
+  // whatever the reconnected server says), and the record is filed under it.
+  auto node = orders_.extract(held_key);
+  const int id = channel_.next_order_id();
+  node.key() = id;
+  OrderRecord& record = orders_.insert(std::move(node)).position->second;
+  record.held = false;
+  record.trade->order.order_id = id;
+  channel_.send(ib::PlaceOrder{to_wire(record.trade->contract), to_wire(record.trade->order)});
+  change_status(record, OrderStatus::kPendingSubmit, "sent");
+}
+
+void LiveAccount::send_held_orders() {
+  std::vector<std::int64_t> held;
+  for (const auto& [id, record] : orders_) {
+    if (record.held && !record.trade->is_done()) held.push_back(id);
+  }
+  for (std::int64_t id : held) {
+    log(fmt::format("sending order held while disconnected: {}",
+                    describe_order(*orders_[id].trade)));
+    send_new_order(id);
+  }
+}
+
+LiveAccount::OrderRecord* LiveAccount::find_order(std::int64_t order_id) {
+  auto it = orders_.find(order_id);
+  return it == orders_.end() ? nullptr : &it->second;
+}
+
+LiveAccount::OrderRecord& LiveAccount::owned_order(std::size_t strategy,
+                                                   const broker::TradeHandle& trade,
+                                                   std::string_view where) {
+  for (auto& [id, record] : orders_) {
+    if (record.trade == trade) {
+      if (record.strategy != strategy) {
+        throw Error("the order belongs to another strategy", std::string(where));
+      }
+      return record;
+    }
+  }
+  throw Error("unknown order (not placed through this broker)", std::string(where));
+}
+
+void LiveAccount::cancel(std::size_t strategy, const broker::TradeHandle& handle) {
+  const std::string where = "cancel_order (strategy " + strategies_[strategy].key + ")";
+  OrderRecord& record = owned_order(strategy, handle, where);
+  Trade& trade = *record.trade;
+  if (trade.is_done()) {
+    throw Error(fmt::format("order {} is {}; it can no longer be cancelled", trade.order.order_id,
+                            order_status_name(trade.state.status)),
+                where);
+  }
+  if (trade.state.status == OrderStatus::kPendingCancel) return;
+  if (record.held) {
+    record.held = false;
+    change_status(record, OrderStatus::kCancelled, "cancelled before it was sent");
+    return;
+  }
+  if (!channel_.connected()) {
+    throw Error(fmt::format("order {}: not connected to IB, the cancel cannot be sent now",
+                            trade.order.order_id),
+                where);
+  }
+  channel_.send(ib::CancelOrder{.order_id = static_cast<int>(trade.order.order_id),
+                                .manual_order_cancel_time = ""});
+  change_status(record, OrderStatus::kPendingCancel, "cancel requested");
+}
+
+void LiveAccount::modify(std::size_t strategy, const broker::TradeHandle& handle,
+                         const broker::OrderChanges& changes) {
+  const std::string where = "modify_order (strategy " + strategies_[strategy].key + ")";
+  OrderRecord& record = owned_order(strategy, handle, where);
+  Trade& trade = *record.trade;
+  if (trade.is_done() || trade.state.status == OrderStatus::kPendingCancel) {
+    throw Error(fmt::format("order {} is {}; it can no longer be modified", trade.order.order_id,
+                            order_status_name(trade.state.status)),
+                where);
+  }
+  Order changed = trade.order;
+  if (changes.total_quantity) {
+    broker::check_explicit_quantity(*changes.total_quantity, settings_.fractional, where);
+    changed.total_quantity = *changes.total_quantity;
+  }
+  if (changes.limit_price) changed.limit_price = changes.limit_price;
+  if (changes.stop_price) changed.stop_price = changes.stop_price;
+  if (changes.tif) changed.tif = *changes.tif;
+  check_order_prices(changed, where);
+  if (!record.held && !channel_.connected()) {
+    throw Error(fmt::format("order {}: not connected to IB, the change cannot be sent now",
+                            trade.order.order_id),
+                where);
+  }
+  trade.order = changed;
+  trade.state.remaining = std::max(0.0, changed.total_quantity - trade.state.filled);
+  if (!record.held) {
+    channel_.send(ib::PlaceOrder{to_wire(trade.contract), to_wire(trade.order)});
+  }
+  change_status(record, trade.state.status, "modified: " + describe_order(trade));
+}
+
+void LiveAccount::change_status(OrderRecord& record, OrderStatus status, std::string message) {
+  Trade& trade = *record.trade;
+  trade.state.status = status;
+  const Timestamp time = settings_.clock();
+  trade.log.push_back({time, status, message});
+  log(fmt::format("ORDER {} {} {} {}{}{}", trade.order.order_id, strategies_[record.strategy].key,
+                  describe_order(trade), order_status_name(status),
+                  trade.state.filled > 0 ? fmt::format(" filled {}", trade.state.filled) : "",
+                  message.empty() ? "" : " (" + message + ")"));
+  if (!settings_.dry_run) {
+    recorder_.record(broker::make_order_event_row(time, trade, std::move(message)));
+  }
+  notices_.push_back(AccountNotice{record.strategy, record.trade, std::nullopt});
+}
+
+LiveAccount::OrderRecord& LiveAccount::adopt_order(std::size_t strategy, const Contract& contract,
+                                                   const Order& order) {
+  auto trade = std::make_shared<Trade>();
+  trade->contract = contract;
+  trade->order = order;
+  trade->state.remaining = order.total_quantity;
+  if (order.perm_id != 0) order_by_perm_[order.perm_id] = order.order_id;
+  return orders_.emplace(order.order_id, OrderRecord{trade, strategy, false}).first->second;
+}
+
+void LiveAccount::on_open_order(const ib::OpenOrder& message) {
+  OrderRecord* record = find_order(message.order.order_id);
+  if (record == nullptr) {
+    auto strategy = strategy_of(message.order.order_ref);
+    if (!strategy) return;  // another program's order
+    Order order;
+    try {
+      order = from_wire(message.order);
+    } catch (const Error& e) {
+      log(std::string("ignoring an order tandem cannot trade: ") + e.what());
+      return;
+    }
+    record = &adopt_order(*strategy, from_wire(message.contract), order);
+    log(fmt::format("adopted open order {} of strategy {} from IB", order.order_id,
+                    strategies_[*strategy].key));
+  }
+  Trade& trade = *record->trade;
+  if (message.order.perm_id != 0) {
+    trade.order.perm_id = message.order.perm_id;
+    order_by_perm_[message.order.perm_id] = trade.order.order_id;
+  }
+  if (trade.contract.con_id == 0) trade.contract.con_id = message.contract.con_id;
+  auto status = parse_order_status(message.state.status);
+  if (status && !trade.is_done() && *status != trade.state.status && is_done(*status) &&
+      *status != OrderStatus::kFilled) {
+    change_status(*record, *status, "reported by openOrder");
+  }
+}
+
+void LiveAccount::on_order_status(const ib::OrderStatus& message) {
+  OrderRecord* record = find_order(message.order_id);
+  if (record == nullptr) return;  // an order of another program, or not yet adopted
+  Trade& trade = *record->trade;
+  if (message.perm_id != 0 && trade.order.perm_id == 0) {
+    trade.order.perm_id = message.perm_id;
+    order_by_perm_[message.perm_id] = trade.order.order_id;
+  }
+  auto status = parse_order_status(message.status);
+  if (!status) {
+    log(fmt::format("order {}: unknown status '{}' ignored", message.order_id, message.status));
+    return;
+  }
+  // A finished order never goes back; Filled comes from the executions (which may arrive
+  // after this status), so a Filled status only finishes the order once they are all in.
+  if (trade.is_done()) return;
+  if (*status == OrderStatus::kFilled) {
+    if (trade.state.filled + kShareEpsilon < trade.order.total_quantity) {
+      if (trade.state.status != OrderStatus::kSubmitted) {
+        change_status(*record, OrderStatus::kSubmitted,
+                      fmt::format("IB reports Filled; waiting for the executions ({} of {} in)",
+                                  trade.state.filled, trade.order.total_quantity));
+      }
+      return;
+    }
+  }
+  if (*status == trade.state.status) return;  // a repeat (IB sends them often)
+  if (*status == OrderStatus::kPendingSubmit && trade.state.status != OrderStatus::kApiPending) {
+    return;
+  }
+  change_status(*record, *status, "");
+}
+
+void LiveAccount::on_completed_order(const ib::CompletedOrder& message) {
+  auto it = order_by_perm_.find(message.order.perm_id);
+  if (it == order_by_perm_.end()) return;
+  OrderRecord* record = find_order(it->second);
+  if (record == nullptr || record->trade->is_done()) return;
+  auto status = parse_order_status(message.state.status);
+  if (!status || !is_done(*status)) return;
+  if (*status == OrderStatus::kFilled &&
+      record->trade->state.filled + kShareEpsilon < record->trade->order.total_quantity) {
+    return;  // its executions finish it
+  }
+  change_status(*record, *status,
+                message.state.completed_status.empty() ? "reported by completedOrder"
+                                                       : message.state.completed_status);
+}
+
+void LiveAccount::on_order_error(const ib::ErrMsg& error) {
+  OrderRecord* record = find_order(error.id);
+  if (record == nullptr) {
+    log(fmt::format("IB error {} for order {} (not one of this run's): {}", error.code, error.id,
+                    error.message));
+    return;
+  }
+  Trade& trade = *record->trade;
+  const std::string message = fmt::format("IB error {}: {}", error.code, error.message);
+  if (trade.is_done()) {
+    log(fmt::format("order {}: {}", error.id, message));
+    return;
+  }
+  switch (error.code) {
+    case 201:  // rejected
+    case 203:  // security not allowed for this account
+    case 103:  // duplicate order id
+    case 200:  // no security definition
+    case 321:  // request could not be validated
+      change_status(*record, OrderStatus::kInactive, message);
+      return;
+    case 202:  // cancelled (the normal confirmation too)
+      change_status(*record, OrderStatus::kCancelled, message);
+      return;
+    default:
+      trade.log.push_back({settings_.clock(), trade.state.status, message});
+      log(fmt::format("order {}: {}", error.id, message));
+  }
+}
+
+std::size_t LiveAccount::cancel_all_open() {
+  std::size_t count = 0;
+  for (auto& [id, record] : orders_) {
+    Trade& trade = *record.trade;
+    if (trade.is_done() || trade.state.status == OrderStatus::kPendingCancel) continue;
+    if (record.held) {
+      record.held = false;
+      change_status(record, OrderStatus::kCancelled, "cancelled at shutdown before it was sent");
+    } else if (channel_.connected()) {
+      channel_.send(ib::CancelOrder{.order_id = static_cast<int>(trade.order.order_id),
+                                    .manual_order_cancel_time = ""});
+      change_status(record, OrderStatus::kPendingCancel, "cancel on exit");
+    }
+    ++count;
+  }
+  return count;
+}
+
+std::vector<Position> LiveAccount::positions(std::size_t strategy) const {
+  std::vector<Position> result;
+  const StrategyAccount& s = strategies_[strategy];
+  for (const auto& [symbol, holding] : s.book.holdings()) {
+    if (holding.quantity == 0) continue;
+    Contract contract = contract_for(s, symbol);
+    if (contract.symbol.empty()) contract = stock(symbol);
+    result.push_back(Position{settings_.account, contract, holding.quantity, holding.avg_cost()});
+  }
+  return result;
+}
+
+double LiveAccount::position(std::size_t strategy, const Contract& contract) const {
+  return strategies_[strategy].book.quantity(contract.symbol);
+}
+
+std::vector<broker::TradeHandle> LiveAccount::open_trades(std::size_t strategy) const {
+  std::vector<broker::TradeHandle> result;
+  for (const auto& [id, record] : orders_) {
+    if (record.strategy == strategy && !record.trade->is_done()) result.push_back(record.trade);
+  }
+  return result;
+}
+
+std::vector<AccountValue> LiveAccount::account_values() const {
+  std::vector<AccountValue> result;
+  for (const auto& [tag, value] : account_values_) {
+    result.push_back(AccountValue{settings_.account, tag, value, "USD"});
+  }
+  return result;
+}
+
+void LiveAccount::on_account_value(const ib::AcctValue& message) {
+  if (!message.account.empty() && message.account != settings_.account) return;
+  if (message.currency == "BASE") return;  // per-currency ledger rows
+  char* end = nullptr;
+  double value = std::strtod(message.value.c_str(), &end);
+  if (end == message.value.c_str()) return;  // text values (AccountType, AccountReady...)
+  account_values_[message.key] = value;
+}
+
+void LiveAccount::on_portfolio(const ib::PortfolioValue& message) {
+  if (!message.account.empty() && message.account != settings_.account) return;
+  portfolio_[message.contract.symbol] = message;
+  if (message.market_price > 0)
+    last_price_.try_emplace(message.contract.symbol, message.market_price);
+}
+
+void LiveAccount::take_notices(std::vector<AccountNotice>& out) {
+  out.clear();
+  out.swap(notices_);
+}
+
+}  // namespace tandem::live

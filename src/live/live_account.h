@@ -1,0 +1,194 @@
+// Internal to src/live: LiveAccount, the state behind every LiveBroker of one `tandem live` run —
+// the account's values, each strategy's fills and positions (FIFO lots, attributed by
+// order_ref), the orders and their trades — and the source of everything the AccountRecorder
+// writes for the account.
+//
+// Fills are driven by executions, never by orderStatus: an execution is applied once per exec
+// id (duplicates from repeats and reconciliation are ignored), a correction (same exec id up
+// to the last '.', a higher revision) replaces what it corrects and the strategy's positions
+// are rebuilt from the corrected executions, and a fill is booked — position, `fills` row,
+// strategy_{KEY}_positions row, on_fill — once its commission report has joined it (or after
+// commission_wait without one; a later report is then logged). orderStatus only moves the
+// status (identical repeats are ignored, a finished order never goes back).
+//
+// Strategy callbacks are not made from here: they are queued as notices that the session
+// delivers once the current callback has returned, so no strategy is ever re-entered.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "broker/account_recorder.h"
+#include "broker/allocation.h"
+#include "broker/broker.h"
+#include "broker/position_book.h"
+#include "ib/requests.h"
+#include "ib/responses.h"
+#include "live/stored_state.h"
+
+namespace tandem::live {
+
+// How the account sends orders: the session's ib::Client (with the order-id reservation).
+class OrderChannel {
+ public:
+  virtual ~OrderChannel() = default;
+  virtual bool connected() const = 0;
+  // The next order id; never one used before (by this or an earlier run).
+  virtual int next_order_id() = 0;
+  virtual void send(const ib::Request& request) = 0;
+};
+
+struct AccountNotice {
+  std::size_t strategy = 0;
+  std::shared_ptr<const Trade> trade;
+  std::optional<std::size_t> fill_index;  // into trade->fills: an on_fill
+};
+
+struct LiveAccountSettings {
+  std::string account;
+  bool fractional = false;
+  bool dry_run = false;  // orders are logged, never sent
+  std::chrono::milliseconds commission_wait{5'000};
+  std::function<Timestamp()> clock;           // wall clock (tests may drive it)
+  std::function<void(std::string_view)> log;  // one line per order event and fill
+};
+
+class LiveAccount {
+ public:
+  LiveAccount(LiveAccountSettings settings, broker::AccountRecorder& recorder,
+              OrderChannel& channel);
+
+  std::size_t add_strategy(std::string key, broker::EquityAllocation allocation,
+                           std::vector<Contract> contracts);
+  // Rebuilds fills, positions and unfinished orders from what the store holds.
+  void load(const StoredState& stored);
+  // Fixes each strategy's capital (its allocation of NetLiquidation now).
+  void start();
+
+  // --- IB events (the session routes them here) ---
+  void on_order_status(const ib::OrderStatus& message);
+  void on_open_order(const ib::OpenOrder& message);
+  void on_completed_order(const ib::CompletedOrder& message);
+  void on_execution(const ib::ExecutionData& message);
+  void on_commission(const ib::CommissionReportData& report);
+  void on_order_error(const ib::ErrMsg& error);
+  void on_account_value(const ib::AcctValue& message);
+  void on_portfolio(const ib::PortfolioValue& message);
+  void on_price(const std::string& symbol, double price) { last_price_[symbol] = price; }
+  // Books fills whose commission did not come within commission_wait (all of them if `all`).
+  void book_overdue_fills(bool all);
+  std::size_t fills_awaiting_commission() const { return pending_.size(); }
+  // The connection is back (after reconciliation): orders held while disconnected are sent.
+  void send_held_orders();
+  // Sends cancelOrder for every working order of every strategy (shutdown with
+  // --cancel-on-exit); returns how many.
+  std::size_t cancel_all_open();
+  // The account's position per symbol from IB (reqPositions) vs the strategies' positions
+  // rebuilt from the store; every difference is logged and returned for recording.
+  std::vector<PositionMismatch> compare_positions(
+      const std::map<std::string, double>& ib_positions) const;
+
+  // End of a trading day (and shutdown): trades, performance, portfolio and account summary
+  // rows.
+  void end_day(Timestamp time);
+
+  bool has_notices() const { return !notices_.empty(); }
+  void take_notices(std::vector<AccountNotice>& out);
+
+  // --- strategy side (LiveBroker) ---
+  const std::string& account() const { return settings_.account; }
+  const std::string& key(std::size_t strategy) const { return strategies_[strategy].key; }
+  Timestamp now() const { return settings_.clock(); }
+  broker::TradeHandle place(std::size_t strategy, const Contract& contract, Order order,
+                            std::optional<double> size);
+  void cancel(std::size_t strategy, const broker::TradeHandle& trade);
+  void modify(std::size_t strategy, const broker::TradeHandle& trade,
+              const broker::OrderChanges& changes);
+  double strategy_equity(std::size_t strategy) const;
+  double total_equity() const;
+  double last_price(const Contract& contract, std::string_view where) const;
+  std::vector<Position> positions(std::size_t strategy) const;
+  double position(std::size_t strategy, const Contract& contract) const;
+  std::vector<broker::TradeHandle> open_trades(std::size_t strategy) const;
+  std::vector<AccountValue> account_values() const;
+
+  // --- figures ---
+  std::size_t fills_booked() const { return fills_booked_; }
+  std::size_t orders_placed() const { return orders_placed_; }
+  const broker::PositionBook& book(std::size_t strategy) const {
+    return strategies_[strategy].book;
+  }
+  std::size_t strategy_count() const { return strategies_.size(); }
+  // The latest execution time booked (stored or live); 0 if none.
+  Timestamp last_execution_time() const { return last_execution_time_; }
+
+ private:
+  struct StrategyAccount {
+    std::string key;
+    broker::EquityAllocation allocation;
+    std::vector<Contract> contracts;
+    double capital = 0;
+    std::size_t recorder_slot = 0;
+    std::vector<Fill> fills;                                   // effective fills, in booking order
+    std::unordered_map<std::string, std::size_t> fill_by_key;  // exec key → index in fills
+    broker::PositionBook book;
+    std::vector<broker::RoundTrip> round_trips;  // every trip of `book`
+    std::size_t trips_recorded = 0;
+    double traded_value_today = 0;
+  };
+  struct OrderRecord {
+    std::shared_ptr<Trade> trade;
+    std::size_t strategy = 0;
+    bool held = false;  // placed while disconnected; sent after reconnecting
+  };
+  struct PendingFill {
+    Fill fill;
+    std::size_t strategy = 0;
+    std::int64_t order_id = 0;
+    std::chrono::steady_clock::time_point deadline;
+  };
+
+  std::optional<std::size_t> strategy_of(const std::string& order_ref) const;
+  OrderRecord& owned_order(std::size_t strategy, const broker::TradeHandle& trade,
+                           std::string_view where);
+  OrderRecord* find_order(std::int64_t order_id);
+  OrderRecord& adopt_order(std::size_t strategy, const Contract& contract, const Order& order);
+  void send_new_order(std::int64_t held_key);
+  void change_status(OrderRecord& record, OrderStatus status, std::string message);
+  void book_fill(PendingFill pending);
+  void rebuild_book(StrategyAccount& strategy);
+  void apply_to_book(StrategyAccount& strategy, const Fill& fill);
+  void update_order_fills(OrderRecord& record);
+  const Contract& contract_for(const StrategyAccount& strategy, const std::string& symbol) const;
+  void log(std::string_view line) const;
+
+  LiveAccountSettings settings_;
+  broker::AccountRecorder& recorder_;
+  OrderChannel& channel_;
+  std::vector<StrategyAccount> strategies_;
+  std::map<std::int64_t, OrderRecord> orders_;  // by order id (held orders: negative ids)
+  std::map<std::int64_t, std::int64_t> order_by_perm_;
+  std::int64_t next_held_id_ = -1;
+  std::unordered_set<std::string> booked_exec_ids_;  // stored or booked this run
+  std::map<std::string, PendingFill> pending_;       // by exec id, awaiting commission
+  std::unordered_map<std::string, ib::CommissionReportData> early_commissions_;
+  std::map<std::string, double> account_values_;         // by tag (base currency)
+  std::map<std::string, ib::PortfolioValue> portfolio_;  // by symbol
+  std::unordered_map<std::string, double> last_price_;
+  std::vector<AccountNotice> notices_;
+  std::size_t fills_booked_ = 0;
+  std::size_t orders_placed_ = 0;
+  double commission_paid_ = 0;
+  Timestamp last_execution_time_ = 0;
+};
+
+}  // namespace tandem::live

@@ -1,0 +1,378 @@
+// LiveAccount: executions (exactly once per exec id, corrections win), commission reports
+// (joined by exec id, also late), the strategies' books, the state loaded from the store and
+// the daily rows.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/error.h"
+#include "ib/ib_time.h"
+#include "live/live_account.h"
+#include "live/wire_mapping.h"
+
+namespace tandem::live {
+namespace {
+
+constexpr double kShareEpsilon = 1e-9;
+
+int exec_revision(const std::string& exec_id) {
+  std::size_t dot = exec_id.rfind('.');
+  if (dot == std::string::npos) return 0;
+  return std::atoi(exec_id.c_str() + dot + 1);
+}
+
+}  // namespace
+
+void LiveAccount::load(const StoredState& stored) {
+  for (const broker::FillRow& row : stored.fills) {
+    auto index = strategy_of(row.strategy);
+    if (!index) continue;
+    StrategyAccount& strategy = strategies_[*index];
+    Fill fill;
+    fill.contract = contract_for(strategy, row.symbol);
+    if (fill.contract.symbol.empty()) fill.contract = stock(row.symbol);
+    fill.time = row.time;
+    fill.execution.exec_id = row.exec_id;
+    fill.execution.time = row.time;
+    fill.execution.account = settings_.account;
+    fill.execution.exchange = row.exchange;
+    fill.execution.side = row.side;
+    fill.execution.shares = row.shares;
+    fill.execution.price = row.price;
+    fill.execution.order_id = row.order_id;
+    fill.execution.perm_id = row.perm_id;
+    fill.execution.cum_qty = row.cum_qty;
+    fill.execution.avg_price = row.avg_price;
+    fill.execution.order_ref = row.strategy;
+    fill.commission_report.exec_id = row.exec_id;
+    fill.commission_report.commission = row.commission;
+    fill.commission_report.realized_pnl = row.realized_pnl;
+    booked_exec_ids_.insert(row.exec_id);
+    last_execution_time_ = std::max(last_execution_time_, row.time);
+    const std::string key = exec_key(row.exec_id);
+    auto it = strategy.fill_by_key.find(key);
+    if (it == strategy.fill_by_key.end()) {
+      strategy.fill_by_key.emplace(key, strategy.fills.size());
+      strategy.fills.push_back(std::move(fill));
+    } else if (exec_revision(row.exec_id) >
+               exec_revision(strategy.fills[it->second].execution.exec_id)) {
+      strategy.fills[it->second] = std::move(fill);  // the correction wins
+    }
+  }
+  for (StrategyAccount& strategy : strategies_) {
+    rebuild_book(strategy);
+    auto recorded = stored.trades_recorded.find(strategy.key);
+    strategy.trips_recorded = recorded == stored.trades_recorded.end() ? 0 : recorded->second;
+    // Trips the book yields beyond those in `trades` were closed by fills stored after the
+    // last trades hand-over (a kill before end of day): they are recorded at the next one.
+    strategy.trips_recorded = std::min(strategy.trips_recorded, strategy.round_trips.size());
+  }
+  // Unfinished orders come back as trades, so their events are followed (and reconciled).
+  for (const auto& [id, row] : stored.last_order_rows) {
+    if (is_done(row.status)) continue;
+    auto index = strategy_of(row.strategy);
+    if (!index) continue;
+    Contract contract = contract_for(strategies_[*index], row.symbol);
+    if (contract.symbol.empty()) contract = stock(row.symbol);
+    Order order;
+    order.order_id = row.order_id;
+    order.perm_id = row.perm_id;
+    order.action = row.action;
+    order.total_quantity = row.quantity;
+    order.order_type = row.order_type;
+    order.limit_price = row.limit_price;
+    order.stop_price = row.stop_price;
+    order.tif = row.tif;
+    order.order_ref = row.strategy;
+    order.account = settings_.account;
+    OrderRecord& record = adopt_order(*index, contract, order);
+    record.trade->state.status = row.status;
+    record.trade->state.filled = row.filled;
+    record.trade->state.remaining = row.remaining;
+    record.trade->state.avg_fill_price = row.avg_fill_price;
+    for (const Fill& fill : strategies_[*index].fills) {
+      if (fill.execution.order_id == id) record.trade->fills.push_back(fill);
+    }
+  }
+}
+
+void LiveAccount::on_execution(const ib::ExecutionData& message) {
+  const ib::Execution& e = message.execution;
+  if (booked_exec_ids_.count(e.exec_id) != 0 || pending_.count(e.exec_id) != 0) return;
+  auto index = strategy_of(e.order_ref);
+  if (!index) {
+    OrderRecord* record = find_order(e.order_id);
+    if (record == nullptr) return;  // another program's execution: not this run's to record
+    index = record->strategy;
+  }
+  auto side = parse_execution_side(e.side);
+  if (!side) {
+    log(fmt::format("execution {}: unknown side '{}' ignored", e.exec_id, e.side));
+    return;
+  }
+  PendingFill pending;
+  pending.strategy = *index;
+  pending.order_id = e.order_id;
+  Fill& fill = pending.fill;
+  fill.contract = contract_for(strategies_[*index], message.contract.symbol);
+  if (fill.contract.symbol.empty()) fill.contract = from_wire(message.contract);
+  if (fill.contract.con_id == 0) fill.contract.con_id = message.contract.con_id;
+  try {
+    // IB's forms: "yyyymmdd hh:mm:ss <zone>", "yyyymmdd  hh:mm:ss" (TWS's zone, taken as UTC
+    // here: tandem asks TWS for UTC), "yyyymmdd-hh:mm:ss" UTC, epoch seconds.
+    fill.time = ib::parse_ib_time(e.time, "UTC");
+  } catch (const Error& error) {
+    log(fmt::format("execution {}: {}; using the time it arrived", e.exec_id, error.what()));
+    fill.time = settings_.clock();
+  }
+  fill.execution.exec_id = e.exec_id;
+  fill.execution.time = fill.time;
+  fill.execution.account = e.acct_number;
+  fill.execution.exchange = e.exchange;
+  fill.execution.side = *side;
+  fill.execution.shares = e.shares;
+  fill.execution.price = e.price;
+  fill.execution.order_id = e.order_id;
+  fill.execution.perm_id = e.perm_id;
+  fill.execution.cum_qty = e.cum_qty;
+  fill.execution.avg_price = e.avg_price;
+  fill.execution.order_ref = strategies_[*index].key;
+  fill.commission_report.exec_id = e.exec_id;
+  pending.deadline = std::chrono::steady_clock::now() + settings_.commission_wait;
+  // An order of an earlier run (or placed before a restart) is adopted from the execution.
+  if (find_order(e.order_id) == nullptr && e.order_id > 0) {
+    Order order;
+    order.order_id = e.order_id;
+    order.perm_id = e.perm_id;
+    order.action = *side;
+    order.total_quantity = e.cum_qty;
+    order.order_ref = strategies_[*index].key;
+    order.account = settings_.account;
+    adopt_order(*index, fill.contract, order);
+  }
+  auto early = early_commissions_.find(e.exec_id);
+  if (early != early_commissions_.end()) {
+    fill.commission_report.commission = early->second.commission;
+    fill.commission_report.currency = early->second.currency;
+    fill.commission_report.realized_pnl = early->second.realized_pnl;
+    early_commissions_.erase(early);
+    return book_fill(std::move(pending));
+  }
+  pending_.emplace(e.exec_id, std::move(pending));
+}
+
+void LiveAccount::on_commission(const ib::CommissionReportData& report) {
+  auto it = pending_.find(report.exec_id);
+  if (it == pending_.end()) {
+    if (booked_exec_ids_.count(report.exec_id) != 0) {
+      return;  // a repeat (reconciliation sends them again) or one that came too late
+    }
+    early_commissions_[report.exec_id] = report;  // the execution may still come
+    return;
+  }
+  PendingFill pending = std::move(it->second);
+  pending_.erase(it);
+  pending.fill.commission_report.commission = report.commission;
+  if (!report.currency.empty()) pending.fill.commission_report.currency = report.currency;
+  pending.fill.commission_report.realized_pnl = report.realized_pnl;
+  book_fill(std::move(pending));
+}
+
+void LiveAccount::book_overdue_fills(bool all) {
+  const auto now = std::chrono::steady_clock::now();
+  std::vector<std::string> overdue;
+  for (const auto& [exec_id, pending] : pending_) {
+    if (all || pending.deadline <= now) overdue.push_back(exec_id);
+  }
+  // In execution order, as they happened.
+  std::sort(overdue.begin(), overdue.end(), [&](const std::string& a, const std::string& b) {
+    return pending_[a].fill.time < pending_[b].fill.time;
+  });
+  for (const std::string& exec_id : overdue) {
+    PendingFill pending = std::move(pending_[exec_id]);
+    pending_.erase(exec_id);
+    log(fmt::format("execution {}: no commission report within {} ms; booked without one", exec_id,
+                    settings_.commission_wait.count()));
+    book_fill(std::move(pending));
+  }
+}
+
+void LiveAccount::apply_to_book(StrategyAccount& strategy, const Fill& fill) {
+  const double multiplier = fill.contract.multiplier > 0 ? fill.contract.multiplier : 1.0;
+  strategy.book.apply_fill(fill.contract.symbol, fill.execution.side, fill.execution.shares,
+                           fill.execution.price, fill.commission_report.commission, multiplier,
+                           fill.time, strategy.round_trips);
+}
+
+void LiveAccount::rebuild_book(StrategyAccount& strategy) {
+  strategy.book = broker::PositionBook{};
+  strategy.round_trips.clear();
+  for (const Fill& fill : strategy.fills) apply_to_book(strategy, fill);
+}
+
+void LiveAccount::book_fill(PendingFill pending) {
+  StrategyAccount& strategy = strategies_[pending.strategy];
+  Fill& fill = pending.fill;
+  const std::string key = exec_key(fill.execution.exec_id);
+  booked_exec_ids_.insert(fill.execution.exec_id);
+  last_execution_time_ = std::max(last_execution_time_, fill.time);
+  auto existing = strategy.fill_by_key.find(key);
+  bool correction = false;
+  if (existing == strategy.fill_by_key.end()) {
+    strategy.fill_by_key.emplace(key, strategy.fills.size());
+    strategy.fills.push_back(fill);
+    apply_to_book(strategy, fill);
+  } else {
+    const Fill& before = strategy.fills[existing->second];
+    if (exec_revision(fill.execution.exec_id) < exec_revision(before.execution.exec_id)) {
+      // An older revision arriving after its correction: recorded, never applied.
+      recorder_.record(broker::make_fill_row(fill, strategy.key));
+      return;
+    }
+    correction = true;
+    log(fmt::format("CORRECTION {} replaces {}: {} {} {} at {} (was {} at {})",
+                    fill.execution.exec_id, before.execution.exec_id, strategy.key,
+                    action_name(fill.execution.side), fill.contract.symbol, fill.execution.price,
+                    before.execution.shares, before.execution.price));
+    strategy.fills[existing->second] = fill;
+    const std::size_t trips_before = strategy.round_trips.size();
+    rebuild_book(strategy);
+    if (strategy.trips_recorded > 0 && trips_before >= strategy.trips_recorded) {
+      log(fmt::format("correction {}: round trips recorded before it keep their figures",
+                      fill.execution.exec_id));
+    }
+  }
+  ++fills_booked_;
+  commission_paid_ += fill.commission_report.commission;
+  strategy.traded_value_today +=
+      std::abs(fill.execution.shares * fill.execution.price * fill.contract.multiplier);
+  recorder_.record(broker::make_fill_row(fill, strategy.key));
+  const broker::PositionBook::Holding* holding = strategy.book.find(fill.contract.symbol);
+  recorder_.record_position(
+      strategy.recorder_slot,
+      broker::StrategyPositionRow{fill.time, fill.contract.symbol, fill.contract.con_id,
+                                  holding ? holding->quantity : 0.0,
+                                  holding ? holding->avg_cost() : 0.0,
+                                  holding ? holding->realized_pnl : 0.0, fill.execution.exec_id});
+  log(fmt::format("FILL {} {} {} {} {} at {} (order {}, exec {}, commission {:.2f}) position {}",
+                  correction ? "corrected" : "new", strategy.key, action_name(fill.execution.side),
+                  fill.execution.shares, fill.contract.symbol, fill.execution.price,
+                  fill.execution.order_id, fill.execution.exec_id,
+                  fill.commission_report.commission, holding ? holding->quantity : 0.0));
+
+  OrderRecord* record = find_order(fill.execution.order_id);
+  if (record == nullptr) return;
+  Trade& trade = *record->trade;
+  auto same = std::find_if(trade.fills.begin(), trade.fills.end(),
+                           [&](const Fill& f) { return exec_key(f.execution.exec_id) == key; });
+  std::size_t fill_index;
+  if (same == trade.fills.end()) {
+    trade.fills.push_back(fill);
+    fill_index = trade.fills.size() - 1;
+  } else {
+    *same = fill;
+    fill_index = static_cast<std::size_t>(same - trade.fills.begin());
+  }
+  update_order_fills(*record);
+  notices_.push_back(AccountNotice{record->strategy, record->trade, fill_index});
+  if (!trade.is_done() && trade.state.filled + kShareEpsilon >= trade.order.total_quantity) {
+    change_status(*record, OrderStatus::kFilled, "");
+  }
+}
+
+void LiveAccount::update_order_fills(OrderRecord& record) {
+  Trade& trade = *record.trade;
+  double shares = 0;
+  double value = 0;
+  for (const Fill& fill : trade.fills) {
+    shares += fill.execution.shares;
+    value += fill.execution.shares * fill.execution.price;
+  }
+  // Fills of an earlier run may not all be in trade.fills: keep what IB said if it is more.
+  if (shares + kShareEpsilon >= trade.state.filled) {
+    trade.state.filled = shares;
+    trade.state.avg_fill_price = shares > 0 ? value / shares : 0.0;
+  }
+  trade.state.remaining = std::max(0.0, trade.order.total_quantity - trade.state.filled);
+}
+
+std::vector<PositionMismatch> LiveAccount::compare_positions(
+    const std::map<std::string, double>& ib_positions) const {
+  std::map<std::string, double> ours;
+  for (const StrategyAccount& strategy : strategies_) {
+    for (const auto& [symbol, holding] : strategy.book.holdings()) ours[symbol] += holding.quantity;
+    for (const Contract& contract : strategy.contracts) ours.try_emplace(contract.symbol, 0.0);
+  }
+  std::vector<PositionMismatch> mismatches;
+  for (const auto& [symbol, quantity] : ours) {
+    auto it = ib_positions.find(symbol);
+    const double ib = it == ib_positions.end() ? 0.0 : it->second;
+    if (std::abs(ib - quantity) > kShareEpsilon) {
+      mismatches.push_back(PositionMismatch{symbol, ib, quantity});
+    }
+  }
+  return mismatches;
+}
+
+void LiveAccount::end_day(Timestamp time) {
+  double net_liquidation = 0;
+  auto nlv = account_values_.find("NetLiquidation");
+  if (nlv != account_values_.end()) net_liquidation = nlv->second;
+  for (StrategyAccount& strategy : strategies_) {
+    for (std::size_t i = strategy.trips_recorded; i < strategy.round_trips.size(); ++i) {
+      recorder_.record(broker::TradeRow{strategy.key, strategy.round_trips[i]});
+    }
+    strategy.trips_recorded = strategy.round_trips.size();
+    broker::PerformanceRow row;
+    row.time = time;
+    for (const auto& [symbol, holding] : strategy.book.holdings()) {
+      if (holding.quantity == 0) continue;
+      auto price = last_price_.find(symbol);
+      const double mark = price == last_price_.end() ? holding.avg_cost() : price->second;
+      row.position_value += holding.market_value(mark);
+      row.unrealized_pnl += holding.unrealized_pnl(mark);
+    }
+    row.realized_pnl = strategy.book.realized_pnl();
+    row.commission = strategy.book.commission();
+    row.equity = strategy.capital + row.realized_pnl + row.unrealized_pnl;
+    row.allocation = strategy.allocation.equity(net_liquidation);
+    row.allocated_cash = row.equity - row.position_value;
+    row.exposure = row.equity > 0 ? row.position_value / row.equity : 0.0;
+    row.turnover = row.equity > 0 ? strategy.traded_value_today / row.equity : 0.0;
+    row.trades = static_cast<std::int64_t>(strategy.round_trips.size());
+    strategy.traded_value_today = 0;
+    recorder_.record_performance(strategy.recorder_slot, row);
+  }
+  for (const auto& [symbol, p] : portfolio_) {
+    broker::PortfolioRow row;
+    row.time = time;
+    row.symbol = symbol;
+    row.con_id = p.contract.con_id;
+    row.position = p.position;
+    row.avg_cost = p.average_cost;
+    row.market_price = p.market_price;
+    row.market_value = p.market_value;
+    row.unrealized_pnl = p.unrealized_pnl;
+    row.realized_pnl = p.realized_pnl;
+    recorder_.record(row);
+  }
+  if (nlv != account_values_.end()) {
+    auto value = [&](const char* tag) {
+      auto it = account_values_.find(tag);
+      return it == account_values_.end() ? 0.0 : it->second;
+    };
+    broker::AccountSummaryRow summary;
+    summary.time = time;
+    summary.net_liquidation = net_liquidation;
+    summary.total_cash = value("TotalCashValue");
+    summary.buying_power = value("BuyingPower");
+    summary.gross_position_value = value("GrossPositionValue");
+    summary.unrealized_pnl = value("UnrealizedPnL");
+    summary.realized_pnl = value("RealizedPnL");
+    summary.commission = commission_paid_;
+    recorder_.record(summary);
+  }
+}
+
+}  // namespace tandem::live

@@ -1,0 +1,337 @@
+// LiveSession's event loop: routing IB messages to the account, bars to strategies, strategy
+// callbacks (one at a time, never re-entered), the periodic tick and the clean shutdown.
+#include <fmt/format.h>
+
+#include <csignal>
+
+#include "core/error.h"
+#include "live/session_impl.h"
+#include "live/wire_mapping.h"
+
+namespace tandem::live {
+
+LiveSession::Impl::Impl(store::Store& store, LiveOptions options)
+    : store_(store),
+      options_(std::move(options)),
+      bar_length_(parse_bar_length(options_.bar_size, "--bar-size")),
+      realtime_length_(parse_bar_length(options_.realtime_bar_size, "--realtime-bar-size")),
+      tick_timer_(io_) {
+  if (!options_.clock) options_.clock = now_utc;
+  if (options_.reconcile_attempts < 1) {
+    throw Error("reconcile attempts must be at least 1", "live options");
+  }
+}
+
+void LiveSession::Impl::log(std::string_view line) const {
+  if (options_.log) options_.log(line);
+}
+
+void LiveSession::Impl::add_strategy(std::unique_ptr<strategy::Strategy> strategy,
+                                     std::string name) {
+  if (client_) throw Error("strategies must be added before run()", "live");
+  if (strategy->contracts().empty()) {
+    throw Error("strategy " + strategy->key() + " trades no instrument", "live");
+  }
+  const std::size_t slot = slots_.size();
+  for (std::size_t i = 0; i < strategy->contracts().size(); ++i) {
+    const Contract& contract = strategy->contracts()[i];
+    auto [it, added] = instrument_by_symbol_.try_emplace(contract.symbol, instruments_.size());
+    if (added) {
+      instruments_.push_back(Instrument{
+          contract, BarFeed{}, BarBuilder(bar_length_.length, realtime_length_.length), 0, {}});
+    }
+    instruments_[it->second].subscribers.emplace_back(slot, i);
+  }
+  slots_.push_back(std::make_unique<Slot>(std::move(strategy), std::move(name)));
+}
+
+bool LiveSession::Impl::connected() const { return client_ && client_->ready() && reconciled_; }
+
+int LiveSession::Impl::next_order_id() {
+  const int id = client_->next_order_id();
+  reservation_->cover(id);  // durable before the id is used
+  return id;
+}
+
+void LiveSession::Impl::send(const ib::Request& request) { client_->send(request); }
+
+template <class Call>
+void LiveSession::Impl::guarded(Slot& slot, const char* callback, Call&& call) {
+  if (!fatal_.empty()) return;
+  try {
+    call();
+  } catch (const std::exception& e) {
+    fail(fmt::format("strategy {} ({}) failed in {}: {}", slot.strategy().key(), slot.name(),
+                     callback, e.what()));
+  }
+}
+
+void LiveSession::Impl::fail(const std::string& message) {
+  if (fatal_.empty()) fatal_ = message;
+  log("ERROR " + message);
+  begin_shutdown();
+}
+
+void LiveSession::Impl::on_message(const ib::Response& message) {
+  if (!account_) return;  // before the account is set up nothing is ours yet
+  std::visit(
+      [&](const auto& m) {
+        using M = std::decay_t<decltype(m)>;
+        if constexpr (std::is_same_v<M, ib::OrderStatus>) {
+          account_->on_order_status(m);
+        } else if constexpr (std::is_same_v<M, ib::OpenOrder>) {
+          account_->on_open_order(m);
+        } else if constexpr (std::is_same_v<M, ib::OpenOrderEnd>) {
+          open_orders_done_ = true;
+        } else if constexpr (std::is_same_v<M, ib::CompletedOrder>) {
+          account_->on_completed_order(m);
+        } else if constexpr (std::is_same_v<M, ib::CompletedOrdersEnd>) {
+          completed_orders_done_ = true;
+        } else if constexpr (std::is_same_v<M, ib::ExecutionData>) {
+          account_->on_execution(m);
+        } else if constexpr (std::is_same_v<M, ib::CommissionReport>) {
+          account_->on_commission(m.report);
+        } else if constexpr (std::is_same_v<M, ib::AcctValue>) {
+          account_->on_account_value(m);
+        } else if constexpr (std::is_same_v<M, ib::PortfolioValue>) {
+          account_->on_portfolio(m);
+        } else if constexpr (std::is_same_v<M, ib::AcctDownloadEnd>) {
+          account_download_done_ = true;
+        } else if constexpr (std::is_same_v<M, ib::PositionData>) {
+          if (m.account == account_->account()) ib_positions_[m.contract.symbol] = m.position;
+        } else if constexpr (std::is_same_v<M, ib::PositionEnd>) {
+          positions_done_ = true;
+        }
+      },
+      message);
+  if (!reconciled_) check_reconciled();
+  deliver_notices();
+}
+
+void LiveSession::Impl::on_disconnected(const std::string& reason, bool gave_up) {
+  reconciled_ = false;
+  for (Instrument& instrument : instruments_) instrument.realtime_req_id = 0;
+  log("DISCONNECTED " + reason + (gave_up ? " (giving up)" : " (reconnecting)"));
+  if (stopping_) return;
+  if (gave_up) fail("lost the connection to IB and gave up reconnecting: " + reason);
+}
+
+void LiveSession::Impl::on_realtime_bar(std::size_t index, const ib::RealTimeBars& message) {
+  Bar source{message.time * kNanosPerSecond, message.open, message.high, message.low, message.close,
+             std::max(0.0, message.volume)};
+  for (const Bar& bar : instruments_[index].builder.add(source)) deliver_bar(index, bar);
+}
+
+void LiveSession::Impl::deliver_bar(std::size_t index, const Bar& bar) {
+  Instrument& instrument = instruments_[index];
+  if (!instrument.feed.add(bar)) return;
+  account_->on_price(instrument.contract.symbol, bar.close);
+  if (!started_ || stopping_) return;
+  const BarHistory history = instrument.feed.history();
+  for (const auto& [slot_index, instrument_index] : instrument.subscribers) {
+    Slot& slot = *slots_[slot_index];
+    const Bar current = history.back();
+    strategy::BarEvent event{instrument_index, slot.strategy().contracts()[instrument_index],
+                             current, history};
+    ++result_.bars;
+    guarded(slot, "on_bar", [&] { slot.strategy().on_bar(event); });
+    deliver_notices();
+  }
+}
+
+void LiveSession::Impl::deliver_notices() {
+  if (!started_ || !account_) return;
+  while (account_->has_notices() && fatal_.empty()) {
+    account_->take_notices(notices_);
+    for (const AccountNotice& notice : notices_) {
+      Slot& slot = *slots_[notice.strategy];
+      if (notice.fill_index) {
+        guarded(slot, "on_fill", [&] {
+          slot.strategy().on_fill(*notice.trade, notice.trade->fills[*notice.fill_index]);
+        });
+      } else {
+        guarded(slot, "on_order_status", [&] { slot.strategy().on_order_status(*notice.trade); });
+      }
+    }
+  }
+}
+
+void LiveSession::Impl::start_strategies() {
+  started_ = true;
+  for (auto& slot : slots_) {
+    log(fmt::format("strategy {} ({}) starts: equity {:.2f}", slot->strategy().key(), slot->name(),
+                    slot->broker().equity()));
+    guarded(*slot, "on_start", [&] { slot->strategy().on_start(); });
+  }
+  deliver_notices();  // fills reconciled before the start
+}
+
+void LiveSession::Impl::subscribe_realtime_bars() {
+  for (std::size_t i = 0; i < instruments_.size(); ++i) {
+    ib::ReqRealTimeBars request;
+    request.contract = to_wire(instruments_[i].contract);
+    request.bar_size = 5;
+    request.what_to_show = "TRADES";
+    request.use_rth = false;
+    instruments_[i].realtime_req_id = client_->subscribe_realtime_bars(
+        request, [this, i](const ib::RealTimeBars& bar) { on_realtime_bar(i, bar); },
+        [this, i](const ib::RequestFailure& failure) {
+          if (failure.kind == ib::RequestFailure::Kind::kIbError) {
+            log(fmt::format("real-time bars of {} refused: {}", instruments_[i].contract.symbol,
+                            failure.describe()));
+          }
+        });
+  }
+}
+
+void LiveSession::Impl::arm_tick() {
+  tick_timer_.expires_after(std::chrono::milliseconds(100));
+  tick_timer_.async_wait([this](asio::error_code ec) {
+    if (ec || stopping_) return;
+    if (account_) {
+      account_->book_overdue_fills(false);
+      const Timestamp today = day_start(options_.clock());
+      if (current_day_ != 0 && today != current_day_ && started_) {
+        account_->end_day(today - 1);  // the last nanosecond of the day that ended
+      }
+      current_day_ = today;
+      deliver_notices();
+    }
+    arm_tick();
+  });
+}
+
+void LiveSession::Impl::wait_until(std::function<bool()> done, std::chrono::milliseconds timeout,
+                                   std::function<void()> then) {
+  auto timer = std::make_shared<asio::steady_timer>(io_);
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  auto poll = std::make_shared<std::function<void()>>();
+  *poll = [this, timer, deadline, done, then, poll] {
+    if (done() || std::chrono::steady_clock::now() >= deadline) {
+      *poll = nullptr;  // break the cycle
+      then();
+      return;
+    }
+    timer->expires_after(std::chrono::milliseconds(10));
+    timer->async_wait([poll](asio::error_code) {
+      if (*poll) (*poll)();
+    });
+  };
+  (*poll)();
+}
+
+void LiveSession::Impl::request_stop() {
+  asio::post(io_, [this] { begin_shutdown(); });
+}
+
+void LiveSession::Impl::drop_connection() {
+  asio::post(io_, [this] {
+    if (client_) client_->drop_connection("dropped on request (test hook)");
+  });
+}
+
+void LiveSession::Impl::begin_shutdown() {
+  if (stopping_) return;
+  stopping_ = true;
+  log("shutting down");
+  if (account_ && options_.cancel_on_exit && fatal_.empty()) {
+    result_.cancelled_on_exit = account_->cancel_all_open();
+    bool any_open = result_.cancelled_on_exit > 0;
+    if (any_open) {
+      wait_until(
+          [this] {
+            for (std::size_t i = 0; i < account_->strategy_count(); ++i) {
+              if (!account_->open_trades(i).empty()) return false;
+            }
+            return true;
+          },
+          std::chrono::milliseconds(3'000), [this] { finish_shutdown(); });
+      return;
+    }
+  }
+  finish_shutdown();
+}
+
+void LiveSession::Impl::finish_shutdown() {
+  if (started_ && fatal_.empty()) {
+    deliver_notices();
+    for (auto& slot : slots_) {
+      guarded(*slot, "on_stop", [&] { slot->strategy().on_stop(); });
+    }
+  }
+  auto finish = [this] {
+    if (account_) {
+      account_->book_overdue_fills(true);
+      account_->end_day(options_.clock());
+      result_.fills = account_->fills_booked();
+      result_.orders = account_->orders_placed();
+    }
+    tick_timer_.cancel();
+    if (client_) client_->stop();
+    io_.stop();
+  };
+  if (account_ && account_->fills_awaiting_commission() > 0) {
+    // Give commission reports in flight a moment to join their executions.
+    wait_until([this] { return account_->fills_awaiting_commission() == 0; },
+               std::chrono::milliseconds(1'000), finish);
+  } else {
+    finish();
+  }
+}
+
+LiveResult LiveSession::Impl::run() {
+  if (client_) throw Error("run() may be called once", "live");
+  if (slots_.empty()) throw Error("no strategy to run", "live");
+  ib::ClientEvents events;
+  events.on_ready = [this](const ib::SessionInfo& s) { on_ready(s); };
+  events.on_disconnected = [this](const std::string& r, bool g) { on_disconnected(r, g); };
+  events.on_message = [this](const ib::Response& m) { on_message(m); };
+  events.on_order_error = [this](const ib::ErrMsg& e) {
+    if (account_) account_->on_order_error(e);
+    deliver_notices();
+  };
+  events.on_error = [this](const ib::ErrMsg& e) {
+    log(fmt::format("IB error {} (id {}): {}", e.code, e.id, e.message));
+  };
+  events.log = [this](std::string_view line) { log(line); };
+  client_ = std::make_unique<ib::Client>(io_, options_.client, events);
+
+  std::optional<asio::signal_set> signals;
+  if (options_.handle_signals) {
+    signals.emplace(io_, SIGINT, SIGTERM);
+    signals->async_wait([this](asio::error_code ec, int signal) {
+      if (ec) return;
+      log(fmt::format("signal {} received", signal));
+      begin_shutdown();
+    });
+  }
+  log(fmt::format("connecting to {}:{} as client {}", options_.client.host, options_.client.port,
+                  options_.client.client_id));
+  client_->start();
+  arm_tick();
+  try {
+    io_.run();
+  } catch (const std::exception& e) {
+    // Not a strategy's error (those are caught where they are called): a bug or a store error
+    // on the loop. What was recorded is still flushed below.
+    if (fatal_.empty()) fatal_ = std::string("live session failed: ") + e.what();
+  }
+  if (signals) signals->cancel();
+  if (client_) client_->stop();
+  if (recorder_) recorder_->flush();  // throws if the store refused rows
+  if (!fatal_.empty()) throw Error(fatal_, "tandem live");
+  result_.sessions = static_cast<std::size_t>(client_->session().session_number);
+  return result_;
+}
+
+LiveSession::LiveSession(store::Store& store, LiveOptions options)
+    : impl_(std::make_unique<Impl>(store, std::move(options))) {}
+LiveSession::~LiveSession() = default;
+void LiveSession::add_strategy(std::unique_ptr<strategy::Strategy> strategy, std::string name) {
+  impl_->add_strategy(std::move(strategy), std::move(name));
+}
+LiveResult LiveSession::run() { return impl_->run(); }
+void LiveSession::stop() { impl_->request_stop(); }
+void LiveSession::drop_connection_for_test() { impl_->drop_connection(); }
+
+}  // namespace tandem::live

@@ -1,0 +1,140 @@
+// Internal to src/live: the state behind LiveSession. session.cc runs the event loop (routing,
+// bars, strategy callbacks, shutdown); session_reconcile.cc sets the account up on the first
+// connection and reconciles on every connection.
+#pragma once
+
+#include <fmt/format.h>
+
+#include <asio.hpp>
+#include <exception>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "broker/account_recorder.h"
+#include "core/error.h"
+#include "live/bar_feed.h"
+#include "live/live.h"
+#include "live/live_account.h"
+#include "live/live_broker.h"
+#include "live/stored_state.h"
+
+namespace tandem::live {
+
+class LiveSession::Impl : public OrderChannel {
+ public:
+  Impl(store::Store& store, LiveOptions options);
+
+  void add_strategy(std::unique_ptr<strategy::Strategy> strategy, std::string name);
+  LiveResult run();
+  void request_stop();
+  void drop_connection();
+
+  // OrderChannel
+  bool connected() const override;
+  int next_order_id() override;
+  void send(const ib::Request& request) override;
+
+ private:
+  struct Instrument {
+    Contract contract;
+    BarFeed feed;
+    BarBuilder builder;
+    int realtime_req_id = 0;
+    std::vector<std::pair<std::size_t, std::size_t>> subscribers;  // (slot, instrument index)
+  };
+  class Slot;
+
+  // session.cc
+  void log(std::string_view line) const;
+  void on_message(const ib::Response& message);
+  void on_disconnected(const std::string& reason, bool gave_up);
+  void on_realtime_bar(std::size_t instrument, const ib::RealTimeBars& bar);
+  void deliver_bar(std::size_t instrument, const Bar& bar);
+  void deliver_notices();
+  template <class Call>
+  void guarded(Slot& slot, const char* callback, Call&& call);
+  void fail(const std::string& message);
+  void subscribe_realtime_bars();
+  void start_strategies();
+  void arm_tick();
+  void begin_shutdown();
+  void finish_shutdown();
+  void wait_until(std::function<bool()> done, std::chrono::milliseconds timeout,
+                  std::function<void()> then);
+
+  // session_reconcile.cc
+  void on_ready(const ib::SessionInfo& session);
+  void set_up_account(const ib::SessionInfo& session);
+  void start_reconcile();
+  void request_executions(int attempt);
+  void check_reconciled();
+  void request_warmup();
+
+  store::Store& store_;
+  LiveOptions options_;
+  BarLength bar_length_;
+  BarLength realtime_length_;
+  asio::io_context io_;
+  std::unique_ptr<ib::Client> client_;
+  std::vector<std::unique_ptr<Slot>> slots_;
+  std::vector<Instrument> instruments_;
+  std::map<std::string, std::size_t> instrument_by_symbol_;
+
+  std::optional<store::Library> library_;
+  std::unique_ptr<broker::AccountRecorder> recorder_;
+  std::unique_ptr<LiveAccount> account_;
+  std::unique_ptr<OrderIdReservation> reservation_;
+
+  // Reconciliation of the current session.
+  bool reconciled_ = false;
+  bool open_orders_done_ = false;
+  bool completed_orders_done_ = false;
+  bool executions_done_ = false;
+  bool positions_done_ = false;
+  bool account_download_done_ = false;
+  std::map<std::string, double> ib_positions_;
+  std::size_t warmups_pending_ = 0;
+
+  bool started_ = false;   // strategies' on_start done
+  bool stopping_ = false;  // shutdown begun
+  std::string fatal_;      // the error that ends the run, if any
+  asio::steady_timer tick_timer_;
+  Timestamp current_day_ = 0;
+  std::vector<AccountNotice> notices_;
+  LiveResult result_;
+};
+
+// A strategy bound to its broker and its instruments' bars.
+class LiveSession::Impl::Slot : public strategy::StrategyHost {
+ public:
+  Slot(std::unique_ptr<strategy::Strategy> strategy, std::string name)
+      : strategy_(std::move(strategy)), name_(std::move(name)) {}
+
+  strategy::Strategy& strategy() { return *strategy_; }
+  const std::string& name() const { return name_; }
+  void bind(LiveAccount& account, std::size_t index, std::vector<const BarFeed*> feeds) {
+    broker_ = std::make_unique<LiveBroker>(account, index);
+    feeds_ = std::move(feeds);
+    strategy_->attach(*this);
+  }
+  broker::Broker& broker() override { return *broker_; }
+  BarHistory history(std::size_t instrument) const override {
+    if (instrument >= feeds_.size()) {
+      throw Error(
+          fmt::format("instrument {} requested; the strategy has {}", instrument, feeds_.size()),
+          "history (strategy " + strategy_->key() + ")");
+    }
+    return feeds_[instrument]->history();
+  }
+
+ private:
+  std::unique_ptr<strategy::Strategy> strategy_;
+  std::string name_;
+  std::unique_ptr<LiveBroker> broker_;
+  std::vector<const BarFeed*> feeds_;
+};
+
+}  // namespace tandem::live

@@ -1,0 +1,225 @@
+// LiveSession: the account set-up on the first connection (account choice, allocations, what
+// the store holds, order-id floor) and the reconciliation every connection runs before
+// trading: open and completed orders, executions since the last one stored (with a timeout and
+// retries), positions compared with the store, then (first time) the bar warm-up and the
+// strategies' start, or (reconnect) the held orders.
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <set>
+
+#include "broker/allocation.h"
+#include "core/error.h"
+#include "ib/ib_time.h"
+#include "live/session_impl.h"
+#include "live/wire_mapping.h"
+
+namespace tandem::live {
+
+void LiveSession::Impl::on_ready(const ib::SessionInfo& session) {
+  if (stopping_) return;
+  if (!account_) {
+    try {
+      set_up_account(session);
+    } catch (const std::exception& e) {
+      return fail(e.what());
+    }
+  }
+  client_->ensure_order_ids_above(static_cast<int>(reservation_->reserved_through()));
+  log(fmt::format("session {} ready: account {}, nextValidId {}, next order id above {}",
+                  session.session_number, account_->account(), session.next_valid_id,
+                  reservation_->reserved_through()));
+  start_reconcile();
+}
+
+void LiveSession::Impl::set_up_account(const ib::SessionInfo& session) {
+  std::string account = options_.account;
+  const std::string available = fmt::format("{}", fmt::join(session.accounts, ", "));
+  if (session.accounts.empty()) {
+    throw Error("IB named no account (managedAccounts was empty)", "tandem live");
+  }
+  if (account.empty()) {
+    if (session.accounts.size() > 1) {
+      throw Error("IB manages several accounts (" + available + "); choose one with --account",
+                  "tandem live");
+    }
+    account = session.accounts.front();
+  } else if (std::find(session.accounts.begin(), session.accounts.end(), account) ==
+             session.accounts.end()) {
+    throw Error("account " + account + " is not managed by this IB login; available: " + available,
+                "tandem live --account");
+  }
+  library_ = store_.library(account);
+  result_.account = account;
+  std::set<std::string> keys;
+  for (auto& slot : slots_) keys.insert(slot->strategy().key());
+  // Allocations first: a missing one must stop the run before anything is recorded or sent.
+  std::vector<broker::EquityAllocation> allocations;
+  for (auto& slot : slots_) {
+    allocations.push_back(broker::resolve_equity_allocation(store_, account, slot->strategy().key(),
+                                                            options_.weights));
+  }
+  StoredState stored = load_stored_state(*library_, keys, options_.client.client_id);
+  recorder_ = std::make_unique<broker::AccountRecorder>(*library_, options_.recorder);
+  LiveAccountSettings settings;
+  settings.account = account;
+  settings.fractional = options_.fractional;
+  settings.dry_run = options_.dry_run;
+  settings.commission_wait = options_.commission_wait;
+  settings.clock = options_.clock;
+  settings.log = options_.log;
+  account_ = std::make_unique<LiveAccount>(settings, *recorder_, *this);
+  for (std::size_t i = 0; i < slots_.size(); ++i) {
+    Slot& slot = *slots_[i];
+    std::size_t index =
+        account_->add_strategy(slot.strategy().key(), allocations[i], slot.strategy().contracts());
+    std::vector<const BarFeed*> feeds;
+    for (const Contract& contract : slot.strategy().contracts()) {
+      feeds.push_back(&instruments_[instrument_by_symbol_.at(contract.symbol)].feed);
+    }
+    slot.bind(*account_, index, std::move(feeds));
+  }
+  account_->load(stored);
+  reservation_ = std::make_unique<OrderIdReservation>(*library_, options_.client.client_id,
+                                                      stored.highest_order_id);
+  log(
+      fmt::format("account {}: {} stored fills of this run's strategies, highest order id used "
+                  "{}",
+                  account, stored.fills.size(), stored.highest_order_id));
+}
+
+void LiveSession::Impl::start_reconcile() {
+  reconciled_ = false;
+  open_orders_done_ = completed_orders_done_ = executions_done_ = false;
+  positions_done_ = account_download_done_ = false;
+  ib_positions_.clear();
+  client_->send(ib::ReqAccountUpdates{.subscribe = true, .acct_code = account_->account()});
+  client_->send(ib::ReqOpenOrders{});
+  client_->send(ib::ReqCompletedOrders{.api_only = true});
+  client_->send(ib::ReqPositions{});
+  request_executions(1);
+}
+
+void LiveSession::Impl::request_executions(int attempt) {
+  ib::ExecutionFilter filter;
+  filter.acct_code = account_->account();
+  // Executions at or after the last one stored: everything missed, nothing older (what is
+  // sent twice is recognised by its exec id).
+  if (account_->last_execution_time() > 0) {
+    filter.time = ib::format_ib_utc(account_->last_execution_time());
+  }
+  client_->request_executions(
+      filter,
+      [this, attempt](ib::ExecutionsResult result) {
+        if (stopping_) return;
+        if (!result.ok()) {
+          if (result.failure->kind == ib::RequestFailure::Kind::kDisconnected) return;
+          const bool retry = attempt < options_.reconcile_attempts;
+          log(fmt::format("reconcile: reqExecutions failed (attempt {} of {}): {}; {}", attempt,
+                          options_.reconcile_attempts, result.failure->describe(),
+                          retry ? "retrying" : "resetting the connection"));
+          // What arrived is real: book it (exec ids make a repeat harmless).
+          for (const ib::ExecutionData& e : result.executions) account_->on_execution(e);
+          if (retry) return request_executions(attempt + 1);
+          client_->drop_connection("reconcile: no complete reqExecutions answer");
+          return;
+        }
+        std::size_t before = account_->fills_booked();
+        for (const ib::ExecutionData& e : result.executions) account_->on_execution(e);
+        log(fmt::format("reconcile: {} executions reported since the last stored, {} new so far",
+                        result.executions.size(), account_->fills_booked() - before));
+        executions_done_ = true;
+        check_reconciled();
+        deliver_notices();
+      },
+      options_.reconcile_timeout);
+}
+
+void LiveSession::Impl::check_reconciled() {
+  if (reconciled_ || !open_orders_done_ || !completed_orders_done_ || !executions_done_ ||
+      !positions_done_ || !account_download_done_) {
+    return;
+  }
+  reconciled_ = true;
+  std::vector<PositionMismatch> mismatches = account_->compare_positions(ib_positions_);
+  if (!mismatches.empty()) {
+    for (const PositionMismatch& m : mismatches) {
+      log(
+          fmt::format("POSITION MISMATCH {}: IB reports {}, this run's strategies hold {} "
+                      "(recorded in {}/reconciliation)",
+                      m.symbol, m.ib_position, m.store_position, account_->account()));
+    }
+    result_.mismatches += mismatches.size();
+    try {
+      record_position_mismatches(*library_, options_.clock(), mismatches,
+                                 fmt::format("session {}", client_->session().session_number));
+    } catch (const std::exception& e) {
+      log(std::string("cannot record the position mismatch: ") + e.what());
+    }
+  }
+  log(fmt::format("reconciled session {}", client_->session().session_number));
+  if (!started_) {
+    try {
+      account_->start();
+    } catch (const std::exception& e) {
+      return fail(e.what());
+    }
+    request_warmup();
+    return;
+  }
+  subscribe_realtime_bars();
+  account_->send_held_orders();
+  deliver_notices();
+}
+
+void LiveSession::Impl::request_warmup() {
+  warmups_pending_ = instruments_.size();
+  for (std::size_t i = 0; i < instruments_.size(); ++i) {
+    ib::ReqHistoricalData request;
+    request.contract = to_wire(instruments_[i].contract);
+    request.end_date_time = "";
+    request.bar_size_setting = bar_length_.ib_setting;
+    request.duration_str = warmup_duration(bar_length_, options_.warmup_bars);
+    request.use_rth = 1;
+    request.what_to_show = "TRADES";
+    request.format_date = 1;  // exchange-local text, as TWS shows it (converted to UTC here)
+    client_->request_historical_data(
+        request,
+        [this, i](ib::HistoricalDataResult result) {
+          if (stopping_) return;
+          Instrument& instrument = instruments_[i];
+          if (!result.ok()) {
+            // No warm-up is not fatal (a new listing has none); the strategy starts with an
+            // empty history. Anything else is logged the same way, never hidden.
+            log(fmt::format("warm-up bars of {}: {}", instrument.contract.symbol,
+                            result.failure->describe()));
+          } else {
+            std::vector<Bar> bars;
+            try {
+              for (const ib::BarData& bar : result.bars) {
+                bars.push_back(from_wire(bar, options_.exchange_time_zone));
+              }
+            } catch (const std::exception& e) {
+              return fail(
+                  fmt::format("warm-up bars of {}: {}", instrument.contract.symbol, e.what()));
+            }
+            if (static_cast<int>(bars.size()) > options_.warmup_bars) {
+              bars.erase(bars.begin(), bars.end() - options_.warmup_bars);
+            }
+            instrument.feed.set_history(std::move(bars));
+            if (auto last = instrument.feed.last()) {
+              account_->on_price(instrument.contract.symbol, last->close);
+            }
+            log(fmt::format("warm-up: {} bars of {}", instrument.feed.size(),
+                            instrument.contract.symbol));
+          }
+          if (--warmups_pending_ == 0) {
+            start_strategies();
+            subscribe_realtime_bars();
+          }
+        },
+        {}, std::chrono::milliseconds(30'000));
+  }
+}
+
+}  // namespace tandem::live

@@ -1,0 +1,91 @@
+#include "live/wire_mapping.h"
+
+#include <cstdlib>
+
+#include "core/error.h"
+
+namespace tandem::live {
+
+ib::Contract to_wire(const Contract& contract) {
+  ib::Contract wire;
+  wire.con_id = static_cast<int>(contract.con_id);
+  wire.symbol = contract.symbol;
+  wire.sec_type = contract.sec_type;
+  wire.exchange = contract.exchange;
+  wire.primary_exchange = contract.primary_exchange;
+  wire.currency = contract.currency;
+  if (contract.multiplier != 1.0) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%g", contract.multiplier);
+    wire.multiplier = buffer;
+  }
+  return wire;
+}
+
+Contract from_wire(const ib::Contract& wire) {
+  Contract contract;
+  contract.symbol = wire.symbol;
+  if (!wire.sec_type.empty()) contract.sec_type = wire.sec_type;
+  if (!wire.exchange.empty()) contract.exchange = wire.exchange;
+  contract.primary_exchange = wire.primary_exchange;
+  if (!wire.currency.empty()) contract.currency = wire.currency;
+  contract.con_id = wire.con_id;
+  if (!wire.multiplier.empty()) {
+    double multiplier = std::strtod(wire.multiplier.c_str(), nullptr);
+    if (multiplier > 0) contract.multiplier = multiplier;
+  }
+  return contract;
+}
+
+ib::Order to_wire(const Order& order) {
+  ib::Order wire;
+  wire.order_id = static_cast<int>(order.order_id);
+  wire.action = std::string(action_name(order.action));
+  wire.total_quantity = order.total_quantity;
+  wire.order_type = std::string(order_type_name(order.order_type));
+  wire.lmt_price = order.limit_price;
+  wire.aux_price = order.stop_price;
+  wire.tif = std::string(time_in_force_name(order.tif));
+  wire.account = order.account;
+  wire.order_ref = order.order_ref;
+  wire.transmit = true;
+  wire.outside_rth = order.outside_rth;
+  return wire;
+}
+
+Order from_wire(const ib::Order& wire) {
+  Order order;
+  auto action = parse_action(wire.action);
+  auto type = parse_order_type(wire.order_type);
+  auto tif = parse_time_in_force(wire.tif.empty() ? "DAY" : wire.tif);
+  if (!action || !type || !tif) {
+    throw Error("order " + std::to_string(wire.order_id) + " is " + wire.action + " " +
+                    wire.order_type + " " + wire.tif + ", which tandem does not trade",
+                "IB order");
+  }
+  order.order_id = wire.order_id;
+  order.perm_id = wire.perm_id;
+  order.action = *action;
+  order.total_quantity = wire.total_quantity.value_or(0);
+  order.order_type = *type;
+  order.limit_price = wire.lmt_price;
+  order.stop_price = wire.aux_price;
+  order.tif = *tif;
+  order.order_ref = wire.order_ref;
+  order.account = wire.account;
+  order.outside_rth = wire.outside_rth;
+  return order;
+}
+
+std::optional<Action> parse_execution_side(const std::string& side) {
+  if (side == "BOT" || side == "BUY") return Action::kBuy;
+  if (side == "SLD" || side == "SELL" || side == "SSHORT") return Action::kSell;
+  return std::nullopt;
+}
+
+std::string exec_key(const std::string& exec_id) {
+  std::size_t dot = exec_id.rfind('.');
+  return dot == std::string::npos ? exec_id : exec_id.substr(0, dot);
+}
+
+}  // namespace tandem::live
