@@ -1,6 +1,9 @@
-// tandem data import FILE.csv --symbol SYM [--bar 1d]   bars from CSV into market_data/SYM.BAR
+// tandem data import FILE|GLOB... --symbol SYM [--bar 1d] [--tz ZONE] [--replace]
+//                                                       bars from CSV into market_data/SYM.BAR
 // tandem data sample [--symbols A,B] [--start DATE] [--years N]   synthetic daily bars
 // tandem data list                                      what market_data holds
+// tandem data show SYM.BAR [--tail N | --head N]        the bars themselves
+// tandem data download ...                              data_download_command.cc
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -13,16 +16,26 @@
 #include "backtest/bar_loader.h"
 #include "backtest/synthetic_bars.h"
 #include "cli/cli_context.h"
+#include "cli/data_download_command.h"
 #include "core/error.h"
+#include "market_data/market_data.h"
 #include "store/store.h"
 
 namespace tandem::cli {
 namespace {
 
 struct ImportArgs {
-  std::string file;
+  std::vector<std::string> files;
   std::string symbol;
   std::string bar_size = "1d";
+  std::string time_zone = "UTC";
+  bool replace = false;
+};
+
+struct ShowArgs {
+  std::string symbol;
+  std::size_t tail = 0;
+  std::size_t head = 0;
 };
 
 struct SampleArgs {
@@ -31,30 +44,34 @@ struct SampleArgs {
   int years = 10;
 };
 
-void validate_symbol_parts(const std::string& symbol, const std::string& bar_size) {
-  store::validate_name("symbol", backtest::market_data_symbol(symbol, bar_size));
-  if (symbol.empty() || symbol.find('.') != std::string::npos) {
-    throw Error(
-        "'" + symbol + "' must be a plain ticker without '.' (the bar size follows the dot)",
-        "--symbol");
-  }
-}
-
 void run_import(const CliContext& ctx, const ImportArgs& args) {
-  validate_symbol_parts(args.symbol, args.bar_size);
-  backtest::BarCsv parsed = backtest::read_bar_csv(args.file);
-  if (parsed.bars.num_rows() == 0) throw Error("the file holds no bars", args.file);
-  nlohmann::json metadata{{"source", "csv"}, {"file", args.file}, {"bar_size", args.bar_size}};
+  const auto files = market_data::expand_file_patterns(args.files);
   auto store = ctx.open_store();
-  std::string name = backtest::market_data_symbol(args.symbol, args.bar_size);
-  std::uint64_t version =
-      store->library(backtest::kMarketDataLibrary).write(name, parsed.bars, metadata.dump());
-  const auto& index = parsed.bars.index();
-  std::cout << fmt::format("wrote {} bars ({} .. {}) to {}/{} version {}\n", index.size(),
-                           format_timestamp(index.front()), format_timestamp(index.back()),
-                           backtest::kMarketDataLibrary, name, version);
-  if (!parsed.ignored_columns.empty()) {
-    std::cout << fmt::format("ignored columns: {}\n", fmt::join(parsed.ignored_columns, ", "));
+  const market_data::ImportResult result = market_data::import_csv(*store, files,
+                                                                   {.symbol = args.symbol,
+                                                                    .bar_size = args.bar_size,
+                                                                    .time_zone = args.time_zone,
+                                                                    .replace = args.replace});
+  const std::string name = backtest::market_data_symbol(args.symbol, args.bar_size);
+  if (result.action == "nothing new") {
+    std::cout << fmt::format(
+        "{}/{}: nothing new — all {} bars of {} file(s) are at or before the last stored bar "
+        "(--replace updates them)\n",
+        backtest::kMarketDataLibrary, name, result.rows_read, result.files);
+    return;
+  }
+  std::cout << fmt::format("{} {} bars ({} .. {}) from {} file(s) {} {}/{} version {}\n",
+                           result.action == "replaced" ? "replaced with" : "wrote",
+                           result.rows_written, format_timestamp(*result.first),
+                           format_timestamp(*result.last), result.files,
+                           result.action == "appended" ? "appended to" : "into",
+                           backtest::kMarketDataLibrary, name, result.version);
+  if (!result.ignored_columns.empty()) {
+    std::cout << fmt::format("ignored columns: {}\n", fmt::join(result.ignored_columns, ", "));
+  }
+  if (result.rows_skipped > 0) {
+    std::cout << fmt::format("skipped {} bars at or before the last stored one\n",
+                             result.rows_skipped);
   }
 }
 
@@ -123,41 +140,99 @@ void run_sample(const CliContext& ctx, const SampleArgs& args) {
 void run_list(const CliContext& ctx) {
   auto store = ctx.open_store();
   if (!store->has_library(backtest::kMarketDataLibrary)) {
-    std::cout << "no market data yet: `tandem data import` or `tandem data sample`\n";
+    std::cout << "no market data yet: `tandem data import`, `download` or `sample`\n";
     return;
   }
   store::Library library = store->existing_library(backtest::kMarketDataLibrary);
-  std::cout << fmt::format("{:<16} {:>8}  {:<20}  {:<20}\n", "symbol", "bars", "first", "last");
-  for (const std::string& symbol : library.list_symbols()) {
+  std::cout << fmt::format("{:<16} {:<5} {:>9}  {:<20}  {:<20}  {}\n", "symbol", "bar", "rows",
+                           "first", "last", "source");
+  for (const std::string& name : library.list_symbols()) {
+    const auto dot = name.rfind('.');
+    const std::string bar = dot == std::string::npos ? "-" : name.substr(dot + 1);
     store::ReadOptions first;
     first.head = 1;
     first.columns = std::vector<std::string>{};
     store::ReadOptions last;
     last.tail = 1;
     last.columns = std::vector<std::string>{};
-    store::Table head = library.read(symbol, first).table;
-    store::Table tail = library.read(symbol, last).table;
-    std::uint64_t rows = library.stats(symbol).rows;
-    std::cout << fmt::format("{:<16} {:>8}  {:<20}  {:<20}\n", symbol, rows,
+    store::Table head = library.read(name, first).table;
+    store::ReadResult tail = library.read(name, last);
+    std::uint64_t rows = library.stats(name).rows;
+    std::string source = "-";
+    if (!tail.metadata.empty()) {
+      auto metadata = nlohmann::json::parse(tail.metadata, nullptr, false);
+      if (metadata.is_object() && metadata.contains("source")) {
+        source = metadata["source"].is_string() ? metadata["source"].get<std::string>() : "-";
+        if (metadata.contains("what_to_show")) {
+          source += " " + metadata["what_to_show"].get<std::string>();
+        }
+      }
+    }
+    std::cout << fmt::format("{:<16} {:<5} {:>9}  {:<20}  {:<20}  {}\n", name, bar, rows,
                              head.num_rows() ? format_timestamp(head.index()[0]) : "-",
-                             tail.num_rows() ? format_timestamp(tail.index()[0]) : "-");
+                             tail.table.num_rows() ? format_timestamp(tail.table.index()[0]) : "-",
+                             source);
   }
+}
+
+void run_show(const CliContext& ctx, const ShowArgs& args) {
+  if (args.head > 0 && args.tail > 0) throw Error("give --head or --tail, not both", "--tail");
+  store::validate_name("symbol", args.symbol);
+  auto store = ctx.open_store();
+  store::Library library = store->existing_library(backtest::kMarketDataLibrary);
+  if (!library.has_symbol(args.symbol)) {
+    throw Error("no such symbol (see `tandem data list`; names are SYMBOL.BAR, e.g. SPY.1d)",
+                std::string(backtest::kMarketDataLibrary) + "/" + args.symbol);
+  }
+  store::ReadOptions options;
+  if (args.head > 0) options.head = args.head;
+  if (args.tail > 0 || args.head == 0) options.tail = args.tail > 0 ? args.tail : 20;
+  const store::Table table = library.read(args.symbol, options).table;
+  std::cout << fmt::format("{:<20}", "timestamp");
+  for (const store::Column& column : table.columns())
+    std::cout << fmt::format(" {:>12}", column.name());
+  std::cout << "\n";
+  for (std::size_t row = 0; row < table.num_rows(); ++row) {
+    std::cout << fmt::format("{:<20}", format_timestamp(table.index()[row]));
+    for (const store::Column& column : table.columns()) {
+      if (column.is_null(row)) {
+        std::cout << fmt::format(" {:>12}", "null");
+      } else if (column.type() == store::ColumnType::kFloat64) {
+        std::cout << fmt::format(" {:>12.6g}", column.float64s()[row]);
+      } else if (column.type() == store::ColumnType::kInt64) {
+        std::cout << fmt::format(" {:>12}", column.int64s()[row]);
+      } else {
+        std::cout << fmt::format(" {:>12}", "?");
+      }
+    }
+    std::cout << "\n";
+  }
+  std::cout << fmt::format("{} of {} rows\n", table.num_rows(), library.stats(args.symbol).rows);
 }
 
 }  // namespace
 
 void register_data_commands(CLI::App& app, CliContext& ctx) {
-  CLI::App* data = app.add_subcommand("data", "market data: import CSV bars, sample bars, list");
+  CLI::App* data =
+      app.add_subcommand("data", "market data: download from IB, import CSV, sample, list, show");
   data->require_subcommand(1);
   {
     auto args = std::make_shared<ImportArgs>();
     CLI::App* cmd = data->add_subcommand(
-        "import", "import OHLCV bars from a CSV file into market_data/SYMBOL.BAR (a new version)");
-    cmd->add_option("FILE", args->file,
-                    "CSV with timestamp or date, open, high, low, close, volume")
+        "import",
+        "import OHLCV bars from CSV files into market_data/SYMBOL.BAR (appends bars after the "
+        "last stored one; --replace updates the files' range)");
+    cmd->add_option("FILE", args->files,
+                    "CSV files or patterns (quoted: 'spy-*.csv') with timestamp or date, open, "
+                    "high, low, close, volume")
         ->required();
     cmd->add_option("--symbol", args->symbol, "ticker, e.g. TQQQ")->required();
     cmd->add_option("--bar", args->bar_size, "bar size: 1d (default), 1h, 5min, 1min, ...");
+    cmd->add_option("--tz", args->time_zone,
+                    "zone of intraday times written without an offset (default UTC), e.g. "
+                    "America/New_York");
+    cmd->add_flag("--replace", args->replace,
+                  "replace the stored bars in the files' time range instead of skipping them");
     cmd->callback([&ctx, args] { run_import(ctx, *args); });
   }
   {
@@ -171,6 +246,15 @@ void register_data_commands(CLI::App& app, CliContext& ctx) {
   }
   data->add_subcommand("list", "list market_data symbols with their bar counts and ranges")
       ->callback([&ctx] { run_list(ctx); });
+  {
+    auto args = std::make_shared<ShowArgs>();
+    CLI::App* cmd = data->add_subcommand("show", "print bars of one market_data symbol");
+    cmd->add_option("SYMBOL", args->symbol, "SYMBOL.BAR, e.g. SPY.1d")->required();
+    cmd->add_option("--tail", args->tail, "the last N bars (default 20)");
+    cmd->add_option("--head", args->head, "the first N bars");
+    cmd->callback([&ctx, args] { run_show(ctx, *args); });
+  }
+  register_data_download_command(*data, ctx);
 }
 
 }  // namespace tandem::cli
