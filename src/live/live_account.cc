@@ -146,7 +146,7 @@ broker::TradeHandle LiveAccount::place(std::size_t index, const Contract& contra
   trade->order = std::move(order);
   trade->state.remaining = trade->order.total_quantity;
   const std::int64_t key = next_held_id_--;
-  OrderRecord& record = orders_.emplace(key, OrderRecord{trade, index, true}).first->second;
+  OrderRecord& record = orders_.emplace(key, OrderRecord{trade, index, true, true}).first->second;
   ++orders_placed_;
   if (settings_.dry_run) {
     record.held = false;
@@ -162,7 +162,7 @@ broker::TradeHandle LiveAccount::place(std::size_t index, const Contract& contra
   return trade;
 }
 
-void LiveAccount::send_new_order(std::int64_t held_key) {
+void LiveAccount::send_new_order(std::int64_t held_key, std::string message) {
   // The id is taken when the order is sent (an order held while disconnected gets one above
   // whatever the reconnected server says), and the record is filed under it.
   auto node = orders_.extract(held_key);
@@ -172,7 +172,33 @@ void LiveAccount::send_new_order(std::int64_t held_key) {
   record.held = false;
   record.trade->order.order_id = id;
   channel_.send(ib::PlaceOrder{to_wire(record.trade->contract), to_wire(record.trade->order)});
-  change_status(record, OrderStatus::kPendingSubmit, "sent");
+  change_status(record, OrderStatus::kPendingSubmit, std::move(message));
+}
+
+std::size_t LiveAccount::resend_lost_orders() {
+  std::vector<std::int64_t> lost;
+  for (const auto& [id, record] : orders_) {
+    if (id > 0 && !record.held && !record.trade->is_done() && reported_.count(id) == 0) {
+      lost.push_back(id);
+    }
+  }
+  for (std::int64_t id : lost) {
+    OrderRecord& record = orders_[id];
+    if (!record.placed_this_run) {
+      change_status(record, OrderStatus::kInactive,
+                    "IB does not know this order: it was lost before it reached IB");
+      continue;
+    }
+    auto node = orders_.extract(id);
+    const std::int64_t key = next_held_id_--;
+    node.key() = key;
+    orders_.insert(std::move(node));
+    send_new_order(key, fmt::format("sent again: order {} never reached IB, it was lost with the "
+                                    "connection",
+                                    id));
+  }
+  send_held_orders();
+  return lost.size();
 }
 
 void LiveAccount::send_held_orders() {
@@ -285,7 +311,7 @@ LiveAccount::OrderRecord& LiveAccount::adopt_order(std::size_t strategy, const C
   trade->order = order;
   trade->state.remaining = order.total_quantity;
   if (order.perm_id != 0) order_by_perm_[order.perm_id] = order.order_id;
-  return orders_.emplace(order.order_id, OrderRecord{trade, strategy, false}).first->second;
+  return orders_.emplace(order.order_id, OrderRecord{trade, strategy, false, false}).first->second;
 }
 
 void LiveAccount::on_open_order(const ib::OpenOrder& message) {
@@ -304,6 +330,7 @@ void LiveAccount::on_open_order(const ib::OpenOrder& message) {
     log(fmt::format("adopted open order {} of strategy {} from IB", order.order_id,
                     strategies_[*strategy].key));
   }
+  reported_.insert(record->trade->order.order_id);
   Trade& trade = *record->trade;
   if (message.order.perm_id != 0) {
     trade.order.perm_id = message.order.perm_id;
@@ -320,6 +347,7 @@ void LiveAccount::on_open_order(const ib::OpenOrder& message) {
 void LiveAccount::on_order_status(const ib::OrderStatus& message) {
   OrderRecord* record = find_order(message.order_id);
   if (record == nullptr) return;  // an order of another program, or not yet adopted
+  reported_.insert(message.order_id);
   Trade& trade = *record->trade;
   if (message.perm_id != 0 && trade.order.perm_id == 0) {
     trade.order.perm_id = message.perm_id;
@@ -351,10 +379,28 @@ void LiveAccount::on_order_status(const ib::OrderStatus& message) {
 }
 
 void LiveAccount::on_completed_order(const ib::CompletedOrder& message) {
+  OrderRecord* record = nullptr;
   auto it = order_by_perm_.find(message.order.perm_id);
-  if (it == order_by_perm_.end()) return;
-  OrderRecord* record = find_order(it->second);
-  if (record == nullptr || record->trade->is_done()) return;
+  if (it != order_by_perm_.end()) {
+    record = find_order(it->second);
+  } else {
+    // completedOrder carries no order id: an order whose permId never reached us (the
+    // connection dropped first) is recognised by its terms.
+    for (auto& [id, candidate] : orders_) {
+      const Trade& t = *candidate.trade;
+      if (id > 0 && t.order.perm_id == 0 && !t.is_done() &&
+          t.order.order_ref == message.order.order_ref &&
+          t.contract.symbol == message.contract.symbol &&
+          action_name(t.order.action) == message.order.action &&
+          message.order.total_quantity == t.order.total_quantity) {
+        record = &candidate;
+        break;
+      }
+    }
+  }
+  if (record == nullptr) return;
+  reported_.insert(record->trade->order.order_id);
+  if (record->trade->is_done()) return;
   auto status = parse_order_status(message.state.status);
   if (!status || !is_done(*status)) return;
   if (*status == OrderStatus::kFilled &&

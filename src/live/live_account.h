@@ -87,6 +87,14 @@ class LiveAccount {
   // Books fills whose commission did not come within commission_wait (all of them if `all`).
   void book_overdue_fills(bool all);
   std::size_t fills_awaiting_commission() const { return pending_.size(); }
+  // A reconciliation starts: from now on every order IB reports is marked as known to it.
+  void begin_reconcile() { reported_.clear(); }
+  // The reconciliation is complete: an order this run sent that IB reported nothing about
+  // (no openOrder, orderStatus, execution or completedOrder) never reached it — it was lost
+  // with the connection — and is sent again under a new id; one from an earlier
+  // run is marked Inactive (the strategy that placed it is gone). Then every held order is
+  // sent. Returns how many orders were found lost.
+  std::size_t resend_lost_orders();
   // The connection is back (after reconciliation): orders held while disconnected are sent.
   void send_held_orders();
   // Sends cancelOrder for every working order of every strategy (shutdown with
@@ -148,7 +156,8 @@ class LiveAccount {
   struct OrderRecord {
     std::shared_ptr<Trade> trade;
     std::size_t strategy = 0;
-    bool held = false;  // placed while disconnected; sent after reconnecting
+    bool held = false;             // placed while disconnected; sent after reconnecting
+    bool placed_this_run = false;  // false for orders adopted from the store or from IB
   };
   struct PendingFill {
     Fill fill;
@@ -162,7 +171,7 @@ class LiveAccount {
                            std::string_view where);
   OrderRecord* find_order(std::int64_t order_id);
   OrderRecord& adopt_order(std::size_t strategy, const Contract& contract, const Order& order);
-  void send_new_order(std::int64_t held_key);
+  void send_new_order(std::int64_t held_key, std::string message = "sent");
   void change_status(OrderRecord& record, OrderStatus status, std::string message);
   void book_fill(PendingFill pending);
   void rebuild_book(StrategyAccount& strategy);
@@ -178,6 +187,7 @@ class LiveAccount {
   std::map<std::int64_t, OrderRecord> orders_;  // by order id (held orders: negative ids)
   std::map<std::int64_t, std::int64_t> order_by_perm_;
   std::int64_t next_held_id_ = -1;
+  std::set<std::int64_t> reported_;  // order ids IB reported during the current reconciliation
   std::unordered_set<std::string> booked_exec_ids_;  // stored or booked this run
   std::map<std::string, PendingFill> pending_;       // by exec id, awaiting commission
   std::unordered_map<std::string, ib::CommissionReportData> early_commissions_;

@@ -101,6 +101,11 @@ void LiveSession::Impl::on_message(const ib::Response& message) {
           if (m.account == account_->account()) ib_positions_[m.contract.symbol] = m.position;
         } else if constexpr (std::is_same_v<M, ib::PositionEnd>) {
           positions_done_ = true;
+        } else if constexpr (std::is_same_v<M, ib::NextValidId>) {
+          if (subscriptions_unconfirmed_) {
+            subscriptions_unconfirmed_ = false;
+            log(fmt::format("real-time bars streaming for {} instruments", instruments_.size()));
+          }
         }
       },
       message);
@@ -137,6 +142,9 @@ void LiveSession::Impl::deliver_bar(std::size_t index, const Bar& bar) {
     guarded(slot, "on_bar", [&] { slot.strategy().on_bar(event); });
     deliver_notices();
   }
+  // After the strategies: the orders they placed are logged above this line.
+  log(fmt::format("BAR {} {} o {} h {} l {} c {} v {}", instrument.contract.symbol,
+                  format_timestamp(bar.time), bar.open, bar.high, bar.low, bar.close, bar.volume));
 }
 
 void LiveSession::Impl::deliver_notices() {
@@ -181,6 +189,12 @@ void LiveSession::Impl::subscribe_realtime_bars() {
                             failure.describe()));
           }
         });
+  }
+  // The server answers requests in order: the answer to reqIds says the subscriptions are in
+  // place (the log line tells operators, and tests, that bars will now arrive).
+  if (client_->ready()) {
+    subscriptions_unconfirmed_ = true;
+    client_->send(ib::ReqIds{});
   }
 }
 

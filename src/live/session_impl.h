@@ -97,6 +97,7 @@ class LiveSession::Impl : public OrderChannel {
   bool account_download_done_ = false;
   std::map<std::string, double> ib_positions_;
   std::size_t warmups_pending_ = 0;
+  bool subscriptions_unconfirmed_ = false;
 
   bool started_ = false;   // strategies' on_start done
   bool stopping_ = false;  // shutdown begun

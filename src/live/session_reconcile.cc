@@ -93,6 +93,7 @@ void LiveSession::Impl::start_reconcile() {
   open_orders_done_ = completed_orders_done_ = executions_done_ = false;
   positions_done_ = account_download_done_ = false;
   ib_positions_.clear();
+  account_->begin_reconcile();
   client_->send(ib::ReqAccountUpdates{.subscribe = true, .acct_code = account_->account()});
   client_->send(ib::ReqOpenOrders{});
   client_->send(ib::ReqCompletedOrders{.api_only = true});
@@ -164,11 +165,12 @@ void LiveSession::Impl::check_reconciled() {
     } catch (const std::exception& e) {
       return fail(e.what());
     }
+    account_->resend_lost_orders();  // orders of an earlier run IB never got
     request_warmup();
     return;
   }
   subscribe_realtime_bars();
-  account_->send_held_orders();
+  account_->resend_lost_orders();
   deliver_notices();
 }
 

@@ -1,0 +1,266 @@
+// LiveAccount without a socket: IB messages in, orders out through a fake channel, rows in a
+// mem:// store. Exactly-once fills, corrections, late commissions, held orders, restart from
+// the store, and the time forms executions and bars come in.
+#include "live/live_account.h"
+
+#include <gtest/gtest.h>
+
+#include "broker/account_recorder.h"
+#include "ib/ib_time.h"
+#include "live/bar_feed.h"
+#include "live/stored_state.h"
+#include "store/store.h"
+
+namespace tandem::live {
+namespace {
+
+class FakeChannel : public OrderChannel {
+ public:
+  bool connected() const override { return connected_; }
+  int next_order_id() override { return next_id_++; }
+  void send(const ib::Request& request) override { sent.push_back(request); }
+
+  bool connected_ = true;
+  int next_id_ = 100;
+  std::vector<ib::Request> sent;
+};
+
+ib::OrderStatus submitted(int order_id) {
+  ib::OrderStatus status;
+  status.order_id = order_id;
+  status.status = "Submitted";
+  return status;
+}
+
+class LiveAccountTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = store::Store::open("mem://");
+    library_ = store_->library("DU1");
+    open();
+  }
+  void open(const StoredState& stored = {}) {
+    account_.reset();
+    recorder_ = std::make_unique<broker::AccountRecorder>(*library_);
+    LiveAccountSettings settings;
+    settings.account = "DU1";
+    settings.clock = [] { return Timestamp{1'700'000'000} * kNanosPerSecond; };
+    settings.commission_wait = std::chrono::milliseconds(0);
+    account_ = std::make_unique<LiveAccount>(settings, *recorder_, channel_);
+    broker::EquityAllocation allocation;
+    allocation.source = broker::EquityAllocation::Source::kExplicitEquity;
+    allocation.explicit_equity = 10'000;
+    account_->add_strategy("TQQQ", allocation, {stock("TQQQ")});
+    account_->load(stored);
+    account_->on_account_value({"NetLiquidation", "100000", "USD", "DU1"});
+    account_->on_price("TQQQ", 50);
+    account_->start();
+  }
+  store::Table read(std::string_view symbol) {
+    recorder_->flush();
+    return library_->read(symbol).table;
+  }
+
+  static ib::ExecutionData execution(int order_id, std::string exec_id, double shares, double price,
+                                     std::string time = "20240131 09:30:00 US/Eastern") {
+    ib::ExecutionData e;
+    e.contract.symbol = "TQQQ";
+    e.contract.sec_type = "STK";
+    e.contract.currency = "USD";
+    e.execution.order_id = order_id;
+    e.execution.exec_id = std::move(exec_id);
+    e.execution.time = std::move(time);
+    e.execution.side = "BOT";
+    e.execution.shares = shares;
+    e.execution.price = price;
+    e.execution.cum_qty = shares;
+    e.execution.avg_price = price;
+    e.execution.order_ref = "TQQQ";
+    e.execution.acct_number = "DU1";
+    return e;
+  }
+  static ib::CommissionReportData commission(std::string exec_id, double amount) {
+    ib::CommissionReportData c;
+    c.exec_id = std::move(exec_id);
+    c.commission = amount;
+    c.currency = "USD";
+    return c;
+  }
+
+  std::unique_ptr<store::Store> store_;
+  std::optional<store::Library> library_;
+  std::unique_ptr<broker::AccountRecorder> recorder_;
+  FakeChannel channel_;
+  std::unique_ptr<LiveAccount> account_;
+};
+
+TEST_F(LiveAccountTest, SizedOrderCarriesTheStrategyKeyAndQuantityFromEquity) {
+  auto trade = account_->place(0, stock("TQQQ"), market_order(Action::kBuy), 0.5);
+  ASSERT_EQ(channel_.sent.size(), 1u);
+  const auto& place = std::get<ib::PlaceOrder>(channel_.sent[0]);
+  EXPECT_EQ(place.order.order_ref, "TQQQ");
+  EXPECT_EQ(place.order.account, "DU1");
+  EXPECT_EQ(place.order.total_quantity, 100.0);  // floor(0.5 × 10000 / 50)
+  EXPECT_EQ(trade->order.order_id, 100);
+  EXPECT_THROW(account_->place(0, stock("SPY"), market_order(Action::kBuy), 0.5), Error);
+  EXPECT_THROW(account_->place(0, stock("TQQQ"), market_order(Action::kBuy), 1.5), Error);
+}
+
+TEST_F(LiveAccountTest, EveryExecutionIsBookedOnceAndDrivesFilledWithoutAnyStatus) {
+  auto trade = account_->place(0, stock("TQQQ"), market_order(Action::kBuy, 10), std::nullopt);
+  auto e = execution(100, "0001.0002.01.01", 10, 50.5);
+  account_->on_execution(e);
+  account_->on_execution(e);  // repeated (reconciliation)
+  account_->on_commission(commission("0001.0002.01.01", 1.25));
+  account_->on_commission(commission("0001.0002.01.01", 1.25));
+  account_->on_execution(e);
+  EXPECT_EQ(trade->state.status, OrderStatus::kFilled);
+  EXPECT_EQ(trade->fills.size(), 1u);
+  EXPECT_EQ(account_->position(0, stock("TQQQ")), 10);
+  store::Table fills = read("fills");
+  ASSERT_EQ(fills.num_rows(), 1u);
+  EXPECT_EQ(fills.float64s("commission")[0], 1.25);
+  // "yyyymmdd hh:mm:ss US/Eastern" stored as UTC ns (14:30 UTC in January).
+  EXPECT_EQ(fills.index()[0], ib::parse_ib_time("20240131-14:30:00"));
+  store::Table positions = read("strategy_TQQQ_positions");
+  ASSERT_EQ(positions.num_rows(), 1u);
+  EXPECT_EQ(positions.float64s("position")[0], 10);
+}
+
+TEST_F(LiveAccountTest, ACorrectionReplacesThePriceInPositionsAndIsRecordedAsItsOwnRow) {
+  account_->place(0, stock("TQQQ"), market_order(Action::kBuy, 10), std::nullopt);
+  account_->on_execution(execution(100, "0001.0002.01.01", 10, 50.0));
+  account_->on_commission(commission("0001.0002.01.01", 1.0));
+  account_->on_execution(execution(100, "0001.0002.01.02", 10, 50.10));
+  account_->on_commission(commission("0001.0002.01.02", 1.0));
+  EXPECT_EQ(account_->position(0, stock("TQQQ")), 10);  // not 20
+  const auto* holding = account_->book(0).find("TQQQ");
+  ASSERT_NE(holding, nullptr);
+  EXPECT_NEAR(holding->avg_cost(), 50.10 + 0.1, 1e-9);  // corrected price + commission/share
+  store::Table fills = read("fills");
+  ASSERT_EQ(fills.num_rows(), 2u);
+  EXPECT_EQ(fills.strings("exec_id")[1], "0001.0002.01.02");
+}
+
+TEST_F(LiveAccountTest, ACommissionThatComesLateIsJoinedToItsExecution) {
+  account_->place(0, stock("TQQQ"), market_order(Action::kBuy, 10), std::nullopt);
+  account_->on_commission(commission("0001.0009.01.01", 2.5));  // before its execution
+  account_->on_execution(execution(100, "0001.0009.01.01", 10, 50.0));
+  store::Table fills = read("fills");
+  ASSERT_EQ(fills.num_rows(), 1u);
+  EXPECT_EQ(fills.float64s("commission")[0], 2.5);
+  // Without any report, the fill is booked once commission_wait is over (0 here).
+  account_->place(0, stock("TQQQ"), market_order(Action::kBuy, 5), std::nullopt);
+  account_->on_execution(execution(101, "0001.000a.01.01", 5, 51.0));
+  EXPECT_EQ(account_->fills_awaiting_commission(), 1u);
+  account_->book_overdue_fills(false);
+  EXPECT_EQ(account_->fills_awaiting_commission(), 0u);
+  EXPECT_EQ(read("fills").num_rows(), 2u);
+}
+
+TEST_F(LiveAccountTest, AnOrderPlacedWhileDisconnectedIsHeldAndSentAfterwards) {
+  channel_.connected_ = false;
+  auto trade = account_->place(0, stock("TQQQ"), market_order(Action::kBuy, 3), std::nullopt);
+  EXPECT_TRUE(channel_.sent.empty());
+  EXPECT_EQ(trade->state.status, OrderStatus::kPendingSubmit);
+  ASSERT_FALSE(trade->log.empty());
+  EXPECT_NE(trade->log.back().message.find("held"), std::string::npos);
+  std::vector<AccountNotice> notices;
+  account_->take_notices(notices);
+  EXPECT_EQ(notices.size(), 1u);  // the strategy is told
+  channel_.connected_ = true;
+  account_->send_held_orders();
+  ASSERT_EQ(channel_.sent.size(), 1u);
+  EXPECT_EQ(std::get<ib::PlaceOrder>(channel_.sent[0]).order.order_id, 100);
+  EXPECT_EQ(trade->order.order_id, 100);
+  account_->on_order_status(submitted(100));
+  EXPECT_EQ(trade->state.status, OrderStatus::kSubmitted);
+}
+
+TEST_F(LiveAccountTest, RepeatedStatusesMakeOneRowAndAFinishedOrderNeverGoesBack) {
+  auto trade = account_->place(0, stock("TQQQ"), market_order(Action::kBuy, 10), std::nullopt);
+  for (int i = 0; i < 3; ++i) {
+    account_->on_order_status(submitted(100));
+  }
+  account_->on_execution(execution(100, "0001.0003.01.01", 10, 50.0));
+  account_->on_commission(commission("0001.0003.01.01", 1.0));
+  account_->on_order_status(submitted(100));
+  EXPECT_EQ(trade->state.status, OrderStatus::kFilled);
+  store::Table orders = read("orders");
+  std::vector<std::string> statuses(orders.strings("status").begin(),
+                                    orders.strings("status").end());
+  EXPECT_EQ(statuses, (std::vector<std::string>{"PendingSubmit", "Submitted", "Filled"}));
+}
+
+TEST_F(LiveAccountTest, ARestartRebuildsPositionsFromTheStoreAndIgnoresRepeats) {
+  account_->place(0, stock("TQQQ"), market_order(Action::kBuy, 10), std::nullopt);
+  account_->on_execution(execution(100, "0001.0004.01.01", 10, 50.0));
+  account_->on_commission(commission("0001.0004.01.01", 1.0));
+  recorder_->flush();
+  StoredState stored = load_stored_state(*library_, {"TQQQ"}, 0);
+  EXPECT_EQ(stored.fills.size(), 1u);
+  EXPECT_EQ(stored.highest_order_id, 100);
+  open(stored);
+  EXPECT_EQ(account_->position(0, stock("TQQQ")), 10);
+  account_->on_execution(execution(100, "0001.0004.01.01", 10, 50.0));  // reconciled again
+  account_->on_commission(commission("0001.0004.01.01", 1.0));
+  EXPECT_EQ(account_->position(0, stock("TQQQ")), 10);
+  EXPECT_EQ(read("fills").num_rows(), 1u);
+  // A position IB reports differently is found.
+  auto mismatches = account_->compare_positions({{"TQQQ", 12}});
+  ASSERT_EQ(mismatches.size(), 1u);
+  EXPECT_EQ(mismatches[0].ib_position, 12);
+  EXPECT_EQ(mismatches[0].store_position, 10);
+}
+
+TEST(OrderIdReservationTest, IdsAreReservedDurablyInBlocksAndSurviveARestart) {
+  auto store = store::Store::open("mem://");
+  store::Library library = store->library("DU1");
+  OrderIdReservation first(library, 7, 0, 10);
+  first.cover(1);
+  first.cover(5);
+  EXPECT_EQ(first.reserved_through(), 10);
+  first.cover(11);
+  EXPECT_EQ(first.reserved_through(), 20);
+  StoredState stored = load_stored_state(library, {"X"}, 7);
+  EXPECT_EQ(stored.highest_order_id, 20);
+  EXPECT_EQ(load_stored_state(library, {"X"}, 8).highest_order_id, 0);  // per client id
+}
+
+TEST(LiveTimeTest, EveryFormIbUsesIsStoredAsUtcNanoseconds) {
+  const Timestamp utc_1430 = Timestamp{1'706'711'400} * kNanosPerSecond;  // 2024-01-31 14:30 UTC
+  // Exchange-local historical bar with its zone, and without one (the exchange's zone).
+  EXPECT_EQ(ib_bar_time("20240131 09:30:00 US/Eastern", "UTC"), utc_1430);
+  EXPECT_EQ(ib_bar_time("20240131  09:30:00", "US/Eastern"), utc_1430);
+  // UTC dash form and epoch seconds (real-time bars, formatDate 2).
+  EXPECT_EQ(ib_bar_time("20240131-14:30:00", "US/Eastern"), utc_1430);
+  EXPECT_EQ(ib_bar_time("1706711400", "US/Eastern"), utc_1430);
+  // Daily bars: midnight UTC of the trading date.
+  EXPECT_EQ(ib_bar_time("20240131", "US/Eastern"), Timestamp{1'706'659'200} * kNanosPerSecond);
+  EXPECT_THROW(ib_bar_time("31/01/2024", "US/Eastern"), Error);
+}
+
+TEST(BarBuilderTest, RealTimeBarsAggregateIntoTheStrategysBarSize) {
+  const Timestamp s = kNanosPerSecond;
+  BarBuilder builder(60 * s, 5 * s);
+  std::vector<Bar> done;
+  for (int i = 0; i < 12; ++i) {
+    auto bars = builder.add(Bar{i * 5 * s, 10.0 + i, 20.0 + i, 5.0 - i, 11.0 + i, 1});
+    done.insert(done.end(), bars.begin(), bars.end());
+  }
+  ASSERT_EQ(done.size(), 1u);  // the twelfth 5 s bar ends the minute
+  EXPECT_EQ(done[0].time, 0);
+  EXPECT_EQ(done[0].open, 10.0);
+  EXPECT_EQ(done[0].high, 31.0);
+  EXPECT_EQ(done[0].low, -6.0);
+  EXPECT_EQ(done[0].close, 22.0);
+  EXPECT_EQ(done[0].volume, 12.0);
+  // A source bar as long as the strategy's bar completes one each time.
+  BarBuilder daily(kNanosPerDay, kNanosPerDay);
+  EXPECT_EQ(daily.add(Bar{kNanosPerDay, 1, 1, 1, 1, 1}).size(), 1u);
+  EXPECT_THROW(parse_bar_length("7 fortnights", "--bar"), Error);
+  EXPECT_EQ(parse_bar_length("5min", "--bar").ib_setting, "5 mins");
+}
+
+}  // namespace
+}  // namespace tandem::live

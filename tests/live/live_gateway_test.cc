@@ -1,0 +1,233 @@
+// LiveSession against the paper gateway over loopback: the broker_test integration test, each
+// gateway fault, a restart with a lower nextValidId, a position mismatch, and backtest-vs-live
+// parity on the same bars. After each: every fill exactly once and positions equal the
+// gateway's.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "backtest/engine.h"
+#include "live/wire_mapping.h"
+#include "live_harness.h"
+
+namespace tandem::live::testing {
+namespace {
+
+double gateway_position(LiveHarness& h, const std::string& symbol) {
+  std::string status = h.gateway_status();
+  EXPECT_EQ(status.substr(0, 3), "ok ");
+  nlohmann::json j = nlohmann::json::parse(status.substr(3));
+  return j["positions"].contains(symbol) ? j["positions"][symbol].get<double>() : 0.0;
+}
+
+// The fills table's effective executions (each exec key's latest revision), checking on the
+// way that no exec id is stored twice.
+std::map<std::string, std::pair<double, double>> effective_fills(const store::Table& fills) {
+  std::set<std::string> ids;
+  std::map<std::string, std::pair<double, double>> by_key;  // key → (signed shares, price)
+  for (std::size_t i = 0; i < fills.num_rows(); ++i) {
+    const std::string& id = fills.strings("exec_id")[i];
+    EXPECT_TRUE(ids.insert(id).second) << "exec id stored twice: " << id;
+    double sign = fills.strings("side")[i] == "BUY" ? 1.0 : -1.0;
+    by_key[exec_key(id)] = {sign * fills.float64s("shares")[i], fills.float64s("price")[i]};
+  }
+  return by_key;
+}
+
+double stored_position(LiveHarness& h) {
+  store::Table positions = h.read("strategy_TQQQ_positions");
+  if (positions.num_rows() == 0) return 0;
+  return positions.float64s("position")[positions.num_rows() - 1];
+}
+
+// Every fill exactly once, the strategy's stored position = its fills = the gateway's.
+void expect_books_agree(LiveHarness& h, std::size_t expected_fills) {
+  auto fills = effective_fills(h.read("fills"));
+  EXPECT_EQ(fills.size(), expected_fills) << h.log_text();
+  double total = 0;
+  for (const auto& [key, fill] : fills) total += fill.first;
+  EXPECT_EQ(stored_position(h), total);
+  EXPECT_EQ(gateway_position(h, "TQQQ"), total);
+}
+
+void run_broker_test(LiveHarness& h, LiveOptions options, const std::string& fault = "") {
+  const std::size_t sessions_before = h.count_lines("streaming");
+  h.start_session("broker_test", {}, options);
+  ASSERT_TRUE(h.wait_for_lines("streaming", sessions_before + 1)) << h.log_text();
+  if (!fault.empty()) {
+    ASSERT_EQ(h.gateway().control("fault " + fault).substr(0, 2), "ok");
+  }
+  h.step_and_settle();
+  EXPECT_EQ(h.stop_session(), "") << h.log_text();
+}
+
+TEST(LiveGatewayTest, BrokerTestPlacesTwoOrdersAndBothFillsArePersisted) {
+  LiveHarness h;
+  run_broker_test(h, h.options());
+  expect_books_agree(h, 2);
+  store::Table orders = h.read("orders");
+  std::map<std::int64_t, std::vector<std::string>> statuses;
+  for (std::size_t i = 0; i < orders.num_rows(); ++i) {
+    statuses[orders.int64s("order_id")[i]].push_back(orders.strings("status")[i]);
+  }
+  ASSERT_EQ(statuses.size(), 2u);
+  for (const auto& [id, list] : statuses) {
+    EXPECT_EQ(list, (std::vector<std::string>{"PendingSubmit", "Submitted", "Filled"})) << id;
+  }
+  EXPECT_EQ(h.read("strategy_TQQQ_performance").num_rows(), 1u);  // the shutdown row
+  EXPECT_EQ(h.read("account_summary").num_rows(), 1u);
+  EXPECT_GE(h.read("portfolio").num_rows(), 1u);
+  EXPECT_EQ(h.result().fills, 2u);
+  EXPECT_EQ(h.result().account, kAccount);
+}
+
+struct FaultCase {
+  std::string fault;
+  std::size_t fill_rows;  // rows in `fills` (a correction is a row of its own)
+  std::string log_mark;   // a line proving the fault happened
+};
+
+class LiveFaultTest : public ::testing::TestWithParam<FaultCase> {};
+
+TEST_P(LiveFaultTest, EveryFillExactlyOnceAndPositionsEqualTheGateways) {
+  const FaultCase& c = GetParam();
+  LiveHarness h;
+  run_broker_test(h, h.options(), c.fault + " client=5");
+  expect_books_agree(h, 2);
+  EXPECT_EQ(h.read("fills").num_rows(), c.fill_rows) << h.log_text();
+  EXPECT_GE(h.count_lines(c.log_mark), 1u) << h.log_text();
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Faults, LiveFaultTest,
+    ::testing::Values(
+        // openOrder + orderStatus of the first order arrive, then the connection drops: the
+        // fills come from the reconciliation after the reconnect.
+        FaultCase{"drop-after 2", 2, "reconciled session 2"},
+        FaultCase{"repeat-status 3", 2, "FILL new"}, FaultCase{"fill-without-status", 2, "Filled"},
+        FaultCase{"exec-correction 0.05", 3, "CORRECTION"},
+        FaultCase{"delay-commission 400", 2, "FILL new"}),
+    [](const ::testing::TestParamInfo<FaultCase>& info) {
+      std::string name = info.param.fault.substr(0, info.param.fault.find(' '));
+      std::erase(name, '-');
+      return name;
+    });
+
+TEST(LiveGatewayTest, RepeatedStatusesLeaveOneRowPerStatusChange) {
+  LiveHarness h;
+  run_broker_test(h, h.options(), "repeat-status 3 client=5");
+  store::Table orders = h.read("orders");
+  EXPECT_EQ(orders.num_rows(), 6u);  // 2 orders × PendingSubmit, Submitted, Filled
+}
+
+TEST(LiveGatewayTest, CommissionDelayedPastItsExecutionIsStoredWithIt) {
+  LiveHarness h;
+  run_broker_test(h, h.options(), "delay-commission 400 client=5");
+  store::Table fills = h.read("fills");
+  ASSERT_EQ(fills.num_rows(), 2u);
+  for (double commission : fills.float64s("commission")) EXPECT_GT(commission, 0.0);
+}
+
+TEST(LiveGatewayTest, AMissingExecDetailsEndIsReportedAndRetriedInsteadOfHanging) {
+  LiveHarness h(60, 20, {"withhold-exec-end"});
+  LiveOptions options = h.options();
+  options.reconcile_timeout = std::chrono::milliseconds(300);
+  run_broker_test(h, options);
+  EXPECT_EQ(h.count_lines("reqExecutions failed (attempt 1 of 3)"), 1u) << h.log_text();
+  expect_books_agree(h, 2);
+}
+
+TEST(LiveGatewayTest, AGatewayRestartWithALowerNextValidIdNeverMakesAnIdBeUsedTwice) {
+  LiveHarness h;
+  run_broker_test(h, h.options());
+  ASSERT_EQ(h.gateway().control("restart next-valid-id=1").substr(0, 2), "ok");
+  run_broker_test(h, h.options());
+  store::Table orders = h.read("orders");
+  std::set<std::int64_t> sent;
+  for (std::size_t i = 0; i < orders.num_rows(); ++i) {
+    if (orders.strings("message")[i] == "sent") {
+      EXPECT_TRUE(sent.insert(orders.int64s("order_id")[i]).second)
+          << "order id used twice: " << orders.int64s("order_id")[i];
+    }
+  }
+  EXPECT_EQ(sent.size(), 4u);
+  EXPECT_EQ(h.count_lines("IB error 103"), 0u) << h.log_text();
+  expect_books_agree(h, 4);
+  EXPECT_EQ(h.result().mismatches, 0u);
+}
+
+TEST(LiveGatewayTest, APositionTheStoreAndIbDisagreeOnIsRecordedAndReported) {
+  LiveHarness h;
+  // A fill the gateway never made: the store says 7 shares, IB says none.
+  broker::FillRow row;
+  row.time = h.bars()[10].time;
+  row.exec_id = "feedface.00000001.01.01";
+  row.order_id = 1;
+  row.strategy = "TQQQ";
+  row.symbol = "TQQQ";
+  row.shares = 7;
+  row.price = 40;
+  row.cum_qty = 7;
+  row.avg_price = 40;
+  h.store().library(kAccount).append("fills", broker::to_table(std::vector<broker::FillRow>{row}),
+                                     store::AppendMode::kAnyOrder);
+  h.start_session("broker_test", {}, h.options());
+  ASSERT_TRUE(h.wait_for_lines("streaming")) << h.log_text();
+  EXPECT_EQ(h.count_lines("POSITION MISMATCH TQQQ: IB reports 0, this run's strategies hold 7"), 1u)
+      << h.log_text();
+  h.step_and_settle();
+  h.stop_session();
+  store::Table mismatches = h.read("reconciliation");
+  ASSERT_EQ(mismatches.num_rows(), 1u);
+  EXPECT_EQ(mismatches.float64s("ib_position")[0], 0);
+  EXPECT_EQ(mismatches.float64s("store_position")[0], 7);
+  EXPECT_EQ(h.result().mismatches, 1u);
+}
+
+// One strategy on the same bars: a backtest, and live against the gateway replaying them with
+// the same fill model and commissions → the same fills and the same final position.
+TEST(LiveGatewayTest, LiveAndBacktestOnTheSameBarsMakeTheSameFills) {
+  LiveHarness h(160,
+                20);  // the seeded closes are a sine: a buy near the trough, a sell after the peak
+  const strategy::RawParams params = {{"fast", "2"}, {"slow", "3"}};
+  LiveOptions options = h.options();
+  options.warmup_bars = 1;  // sma_cross keeps its own averages from on_bar, as in the backtest
+  h.start_session("sma_cross", params, options);
+  ASSERT_TRUE(h.wait_for_lines("streaming")) << h.log_text();
+  for (std::size_t bar = 21; bar < h.bars().size(); ++bar) h.step_and_settle();
+  ASSERT_EQ(h.stop_session(), "") << h.log_text();
+
+  backtest::BacktestConfig config;
+  config.start = h.bars()[21].time;
+  config.initial_cash = 1'000'000;  // the gateway's account
+  config.commission = backtest::CommissionModel::parse("ib");
+  config.explicit_equity = {{"TQQQ", 100'000}};
+  config.started_at = Timestamp{1'800'000'000} * kNanosPerSecond;
+  backtest::Engine engine(h.store(), config);
+  strategy::StrategyRegistry registry = strategy::builtin_strategies();
+  engine.add_strategy(registry.create("sma_cross", "TQQQ", {stock("TQQQ")}, "1d", params),
+                      "sma_cross");
+  backtest::BacktestResult backtest = engine.run();
+  ASSERT_GE(backtest.fills, 2u) << "the bars should make sma_cross trade\n" << h.log_text();
+
+  store::Table live_fills = h.read("fills");
+  store::Table bt_fills = h.store().library(backtest.account_id).read("fills").table;
+  ASSERT_GE(bt_fills.num_rows(), 2u) << "the bars should make sma_cross trade";
+  ASSERT_EQ(live_fills.num_rows(), bt_fills.num_rows()) << h.log_text();
+  for (std::size_t i = 0; i < bt_fills.num_rows(); ++i) {
+    EXPECT_EQ(live_fills.strings("symbol")[i], bt_fills.strings("symbol")[i]);
+    EXPECT_EQ(live_fills.strings("side")[i], bt_fills.strings("side")[i]) << i;
+    EXPECT_EQ(live_fills.float64s("shares")[i], bt_fills.float64s("shares")[i]) << i;
+    EXPECT_EQ(live_fills.float64s("price")[i], bt_fills.float64s("price")[i]) << i;
+    EXPECT_EQ(live_fills.index()[i], bt_fills.index()[i]) << i;
+  }
+  store::Table bt_positions =
+      h.store().library(backtest.account_id).read("strategy_TQQQ_positions").table;
+  EXPECT_EQ(stored_position(h), bt_positions.float64s("position")[bt_positions.num_rows() - 1]);
+  expect_books_agree(h, live_fills.num_rows());
+}
+
+}  // namespace
+}  // namespace tandem::live::testing
