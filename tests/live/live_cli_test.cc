@@ -1,0 +1,217 @@
+// `tandem live` as a user runs it, against a `tandem gateway` process on a free loopback port,
+// both over one LMDB store: kill -9 between an execution and its booking, then a restart, leaves
+// the fill recorded exactly once and the positions equal to the gateway's; SIGINT stops cleanly;
+// bad choices are clear errors.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "broker/allocation.h"
+#include "gateway/seed_bars.h"
+#include "store/store.h"
+
+namespace tandem::live::testing {
+namespace {
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// A child process running tandem with stdout and stderr in `output`.
+class Process {
+ public:
+  Process(const std::vector<std::string>& args, fs::path output) : output_(std::move(output)) {
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      int fd = ::open(output_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      ::dup2(fd, 1);
+      ::dup2(fd, 2);
+      std::vector<char*> argv;
+      std::string exe = TANDEM_EXE;
+      argv.push_back(exe.data());
+      std::vector<std::string> copy = args;
+      for (std::string& a : copy) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      ::execv(exe.c_str(), argv.data());
+      ::_exit(127);
+    }
+  }
+  ~Process() {
+    if (pid_ > 0 && !exited_) {
+      ::kill(pid_, SIGKILL);
+      wait();
+    }
+  }
+  std::string output() const { return read_file(output_); }
+  bool wait_for(const std::string& text, std::size_t count = 1,
+                std::chrono::milliseconds timeout = 15s) const {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      std::string out = output();
+      std::size_t found = 0;
+      for (std::size_t at = out.find(text); at != std::string::npos; at = out.find(text, at + 1)) {
+        ++found;
+      }
+      if (found >= count) return true;
+      std::this_thread::sleep_for(20ms);
+    }
+    return false;
+  }
+  void signal(int sig) const { ::kill(pid_, sig); }
+  int wait() {
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    exited_ = true;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+
+ private:
+  fs::path output_;
+  pid_t pid_ = -1;
+  bool exited_ = false;
+};
+
+class LiveCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("tandem-live-cli-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
+    fs::create_directories(dir_);
+    store_uri_ = "lmdb://" + (dir_ / "store").string();
+    {
+      auto store = store::Store::open(store_uri_);
+      bars_ = gateway::testing::synthetic_daily_bars(60, 40);
+      gateway::testing::write_daily_bars(*store, "TQQQ", bars_);
+      broker::set_explicit_equity(*store, "DU1234567", "TQQQ", 100'000, now_utc());
+    }
+    gateway_ = std::make_unique<Process>(
+        std::vector<std::string>{"--store", store_uri_, "gateway", "--port", "0", "--speed",
+                                 "paused", "--start", format_timestamp(bars_[20].time)},
+        dir_ / "gateway.out");
+    ASSERT_TRUE(gateway_->wait_for("listening on 127.0.0.1:")) << gateway_->output();
+    std::string out = gateway_->output();
+    auto at = out.find("127.0.0.1:") + 10;
+    port_ = out.substr(at, out.find_first_not_of("0123456789", at) - at);
+  }
+  void TearDown() override {
+    if (gateway_) {
+      control({"shutdown"});
+      gateway_->wait();
+    }
+    fs::remove_all(dir_);
+  }
+
+  std::string control(const std::vector<std::string>& command) {
+    std::vector<std::string> args = {"gateway-ctl", "--port", port_};
+    args.insert(args.end(), command.begin(), command.end());
+    Process ctl(args, dir_ / "ctl.out");
+    ctl.wait();
+    return ctl.output();
+  }
+  std::unique_ptr<Process> start_live(const std::string& name,
+                                      std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {
+        "--store", store_uri_, "live",        "--strategy", "buy_and_hold",   "--symbols", "TQQQ",
+        "--port",  port_,      "--client-id", "9",          "--realtime-bar", "1d"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return std::make_unique<Process>(args, dir_ / name);
+  }
+
+  static inline int counter_ = 0;
+  fs::path dir_;
+  std::string store_uri_;
+  std::vector<Bar> bars_;
+  std::unique_ptr<Process> gateway_;
+  std::string port_;
+};
+
+TEST_F(LiveCliTest, KillNineBetweenAnExecutionAndItsBookingThenRestartRecordsItOnce) {
+  auto first = start_live("live1.out");
+  ASSERT_TRUE(first->wait_for("streaming")) << first->output();
+  // The commission report comes 3 s after the execution: a fill waits for it before it is
+  // booked, so the kill lands after IB executed the order and before tandem stored it.
+  ASSERT_NE(control({"fault", "delay-commission", "3000", "client=9"}).find("ok"),
+            std::string::npos);
+  ASSERT_NE(control({"step", "1"}).find("ok"), std::string::npos);
+  ASSERT_TRUE(first->wait_for("Submitted")) << first->output();
+  std::this_thread::sleep_for(500ms);  // the execution is in; its commission is not
+  first->signal(SIGKILL);
+  EXPECT_EQ(first->wait(), 128 + SIGKILL);
+  EXPECT_EQ(first->output().find("FILL new"), std::string::npos) << first->output();
+
+  auto second = start_live("live2.out");
+  ASSERT_TRUE(second->wait_for("streaming")) << second->output();
+  EXPECT_NE(second->output().find("reconcile: 1 executions reported since the last stored, 1 new"),
+            std::string::npos)
+      << second->output();
+  second->signal(SIGINT);
+  EXPECT_EQ(second->wait(), 0) << second->output();
+  EXPECT_NE(second->output().find("tandem live stopped"), std::string::npos);
+
+  // A third start finds everything stored: nothing new, no mismatch.
+  auto third = start_live("live3.out");
+  ASSERT_TRUE(third->wait_for("streaming")) << third->output();
+  third->signal(SIGTERM);
+  EXPECT_EQ(third->wait(), 0) << third->output();
+  EXPECT_NE(third->output().find("0 new"), std::string::npos) << third->output();
+  EXPECT_EQ(third->output().find("POSITION MISMATCH"), std::string::npos) << third->output();
+
+  std::string status = control({"status"});
+  nlohmann::json j = nlohmann::json::parse(status.substr(status.find('{')));
+  const double gateway_position = j["positions"]["TQQQ"].get<double>();
+  auto store = store::Store::open(store_uri_);
+  store::Table fills = store->library("DU1234567").read("fills").table;
+  ASSERT_EQ(fills.num_rows(), 1u);
+  EXPECT_GT(fills.float64s("commission")[0], 0.0);  // joined after the restart
+  EXPECT_EQ(fills.float64s("shares")[0], gateway_position);
+  store::Table positions = store->library("DU1234567").read("strategy_TQQQ_positions").table;
+  EXPECT_EQ(positions.float64s("position")[positions.num_rows() - 1], gateway_position);
+}
+
+TEST_F(LiveCliTest, AnAccountTheLoginDoesNotManageIsAnErrorListingTheAvailableOnes) {
+  auto live = start_live("live.out", {"--account", "DU999"});
+  EXPECT_EQ(live->wait(), 1);
+  EXPECT_NE(live->output().find("account DU999 is not managed by this IB login; available: "
+                                "DU1234567"),
+            std::string::npos)
+      << live->output();
+}
+
+TEST_F(LiveCliTest, AStrategyWithoutAllocationIsAnErrorNamingBothPlaces) {
+  std::vector<std::string> args = {
+      "--store", store_uri_, "live",        "--strategy", "buy_and_hold",   "--symbols", "SPY",
+      "--port",  port_,      "--client-id", "4",          "--realtime-bar", "1d"};
+  Process live(args, dir_ / "live.out");
+  EXPECT_EQ(live.wait(), 1);
+  EXPECT_NE(live.output().find("strategy_SPY_equity"), std::string::npos) << live.output();
+  EXPECT_NE(live.output().find("general/strategies"), std::string::npos) << live.output();
+}
+
+TEST_F(LiveCliTest, AServerThatIsNotThereIsAClearErrorAfterTheRetries) {
+  std::vector<std::string> args = {
+      "--store",   store_uri_, "live",   "--strategy", "buy_and_hold",
+      "--symbols", "TQQQ",     "--port", "1",          "--reconnect-attempts",
+      "1"};
+  Process live(args, dir_ / "live.out");
+  EXPECT_EQ(live.wait(), 1);
+  EXPECT_NE(live.output().find("gave up reconnecting"), std::string::npos) << live.output();
+}
+
+}  // namespace
+}  // namespace tandem::live::testing
