@@ -62,8 +62,10 @@ struct LiveOptions {
   std::string bar_size = "1d";
   std::string realtime_bar_size = "5s";
   int warmup_bars = 100;
-  std::string exchange_time_zone = "US/Eastern";  // for bar times IB sends without a zone
-  std::map<std::string, double> weights;          // target weights for this run (--weight)
+  // Times IB sends without a zone are in TWS's login zone, read from the server's connection
+  // time; this zone is used only when that one is not recognised.
+  std::string exchange_time_zone = "US/Eastern";
+  std::map<std::string, double> weights;  // target weights for this run (--weight)
   bool fractional = false;
   bool dry_run = false;         // run on live data, never send an order
   bool cancel_on_exit = false;  // cancel this run's working orders at shutdown

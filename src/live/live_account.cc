@@ -294,10 +294,12 @@ void LiveAccount::change_status(OrderRecord& record, OrderStatus status, std::st
   trade.state.status = status;
   const Timestamp time = settings_.clock();
   trade.log.push_back({time, status, message});
-  log(fmt::format("ORDER {} {} {} {}{}{}", trade.order.order_id, strategies_[record.strategy].key,
-                  describe_order(trade), order_status_name(status),
-                  trade.state.filled > 0 ? fmt::format(" filled {}", trade.state.filled) : "",
-                  message.empty() ? "" : " (" + message + ")"));
+  if (settings_.log) {
+    log(fmt::format("ORDER {} {} {} {}{}{}", trade.order.order_id, strategies_[record.strategy].key,
+                    describe_order(trade), order_status_name(status),
+                    trade.state.filled > 0 ? fmt::format(" filled {}", trade.state.filled) : "",
+                    message.empty() ? "" : " (" + message + ")"));
+  }
   if (!settings_.dry_run) {
     recorder_.record(broker::make_order_event_row(time, trade, std::move(message)));
   }

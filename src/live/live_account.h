@@ -84,6 +84,8 @@ class LiveAccount {
   void on_account_value(const ib::AcctValue& message);
   void on_portfolio(const ib::PortfolioValue& message);
   void on_price(const std::string& symbol, double price) { last_price_[symbol] = price; }
+  // The zone of execution times IB sends without one (TWS's login zone).
+  void set_default_time_zone(std::string zone) { default_zone_ = std::move(zone); }
   // Books fills whose commission did not come within commission_wait (all of them if `all`).
   void book_overdue_fills(bool all);
   std::size_t fills_awaiting_commission() const { return pending_.size(); }
@@ -199,6 +201,7 @@ class LiveAccount {
   std::size_t orders_placed_ = 0;
   double commission_paid_ = 0;
   Timestamp last_execution_time_ = 0;
+  std::string default_zone_ = "UTC";
 };
 
 }  // namespace tandem::live

@@ -120,9 +120,9 @@ void LiveAccount::on_execution(const ib::ExecutionData& message) {
   if (fill.contract.symbol.empty()) fill.contract = from_wire(message.contract);
   if (fill.contract.con_id == 0) fill.contract.con_id = message.contract.con_id;
   try {
-    // IB's forms: "yyyymmdd hh:mm:ss <zone>", "yyyymmdd  hh:mm:ss" (TWS's zone, taken as UTC
-    // here: tandem asks TWS for UTC), "yyyymmdd-hh:mm:ss" UTC, epoch seconds.
-    fill.time = ib::parse_ib_time(e.time, "UTC");
+    // IB's forms: "yyyymmdd hh:mm:ss <zone>", "yyyymmdd  hh:mm:ss" (TWS's login zone, taken
+    // from the server's connection time), "yyyymmdd-hh:mm:ss" UTC, epoch seconds.
+    fill.time = ib::parse_ib_time(e.time, default_zone_);
   } catch (const Error& error) {
     log(fmt::format("execution {}: {}; using the time it arrived", e.exec_id, error.what()));
     fill.time = settings_.clock();
@@ -256,11 +256,13 @@ void LiveAccount::book_fill(PendingFill pending) {
                                   holding ? holding->quantity : 0.0,
                                   holding ? holding->avg_cost() : 0.0,
                                   holding ? holding->realized_pnl : 0.0, fill.execution.exec_id});
-  log(fmt::format("FILL {} {} {} {} {} at {} (order {}, exec {}, commission {:.2f}) position {}",
-                  correction ? "corrected" : "new", strategy.key, action_name(fill.execution.side),
-                  fill.execution.shares, fill.contract.symbol, fill.execution.price,
-                  fill.execution.order_id, fill.execution.exec_id,
-                  fill.commission_report.commission, holding ? holding->quantity : 0.0));
+  if (settings_.log) {
+    log(fmt::format("FILL {} {} {} {} {} at {} (order {}, exec {}, commission {:.2f}) position {}",
+                    correction ? "corrected" : "new", strategy.key,
+                    action_name(fill.execution.side), fill.execution.shares, fill.contract.symbol,
+                    fill.execution.price, fill.execution.order_id, fill.execution.exec_id,
+                    fill.commission_report.commission, holding ? holding->quantity : 0.0));
+  }
 
   OrderRecord* record = find_order(fill.execution.order_id);
   if (record == nullptr) return;

@@ -98,6 +98,7 @@ class LiveSession::Impl : public OrderChannel {
   std::map<std::string, double> ib_positions_;
   std::size_t warmups_pending_ = 0;
   bool subscriptions_unconfirmed_ = false;
+  std::string tws_zone_;  // TWS's login zone, from the connection time
 
   bool started_ = false;   // strategies' on_start done
   bool stopping_ = false;  // shutdown begun

@@ -25,6 +25,22 @@ void LiveSession::Impl::on_ready(const ib::SessionInfo& session) {
       return fail(e.what());
     }
   }
+  // TWS writes times without a zone in its login zone, which ends its connection time
+  // ("20240131 09:30:00 US/Eastern"): everything after the second space.
+  std::size_t space = session.connection_time.find(' ');
+  if (space != std::string::npos) space = session.connection_time.find(' ', space + 1);
+  const std::string zone =
+      space == std::string::npos ? std::string() : session.connection_time.substr(space + 1);
+  if (!zone.empty() && ib::is_known_ib_zone(zone)) {
+    tws_zone_ = zone;
+  } else {
+    tws_zone_ = options_.exchange_time_zone;
+    log(
+        fmt::format("TWS time zone '{}' is not one tandem knows; times without a zone are read "
+                    "as {}",
+                    zone, tws_zone_));
+  }
+  account_->set_default_time_zone(tws_zone_);
   client_->ensure_order_ids_above(static_cast<int>(reservation_->reserved_through()));
   log(fmt::format("session {} ready: account {}, nextValidId {}, next order id above {}",
                   session.session_number, account_->account(), session.next_valid_id,
@@ -199,7 +215,7 @@ void LiveSession::Impl::request_warmup() {
             std::vector<Bar> bars;
             try {
               for (const ib::BarData& bar : result.bars) {
-                bars.push_back(from_wire(bar, options_.exchange_time_zone));
+                bars.push_back(from_wire(bar, tws_zone_));
               }
             } catch (const std::exception& e) {
               return fail(
