@@ -6,6 +6,7 @@
 //       BM_ReportFromLmdb     Store::open + load_account + analyze + render_html (the work of
 //                             `tandem report`, minus process start and writing the file)
 //       BM_Load / BM_Analyze / BM_RenderHtml / BM_RenderJson   the parts on their own
+//       BM_LoadEveryRow       loading all 200,000 order events and 100,000 fills as rows
 //   Counter html_bytes: the page's size.
 //
 //   report_bench --write-store DIR   writes the account into lmdb://DIR and exits, for timing
@@ -62,7 +63,9 @@ const LmdbAccount& lmdb_account() {
   return account;
 }
 
-const LoadOptions kLoad{.benchmark = "SPY.1d"};
+// As `tandem report` loads for a page: order and fill rows only for the latest 2,000 of each.
+const LoadOptions kLoad{.benchmark = "SPY.1d", .latest_orders = 2000, .latest_fills = 2000};
+const LoadOptions kLoadEverything{.benchmark = "SPY.1d"};
 
 void BM_ReportFromLmdb(benchmark::State& state) {
   const std::string uri = lmdb_account().uri();
@@ -88,6 +91,16 @@ void BM_Load(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_Load)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_LoadEveryRow(benchmark::State& state) {
+  const std::string uri = lmdb_account().uri();
+  auto store = store::Store::open(uri);
+  for (auto _ : state) {
+    AccountData data = load_account(*store, large_account().account_id, kLoadEverything);
+    benchmark::DoNotOptimize(data.fills.data());
+  }
+}
+BENCHMARK(BM_LoadEveryRow)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_Analyze(benchmark::State& state) {
   const AccountData& data = large_account();

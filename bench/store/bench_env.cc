@@ -128,6 +128,8 @@ void BenchEnv::ensure_versions() {
   notes["many.build_appends_per_second"] =
       static_cast<double>(config_.versions) / seconds_since(start);
   for (std::size_t i = 0; i < 10; ++i) versions_library().append("few", rows.slice(i, i + 1));
+  notes["many.segments"] = static_cast<double>(versions_library().stats("many").segments);
+  notes["few.segments"] = static_cast<double>(versions_library().stats("few").segments);
   versions_written_ = true;
 }
 

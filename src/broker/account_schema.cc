@@ -91,6 +91,16 @@ std::string strategy_positions_symbol(std::string_view key) {
 std::string strategy_performance_symbol(std::string_view key) {
   return "strategy_" + std::string(key) + "_performance";
 }
+std::optional<std::string> performance_symbol_key(std::string_view symbol) {
+  constexpr std::string_view kPrefix = "strategy_";
+  constexpr std::string_view kSuffix = "_performance";
+  if (symbol.size() <= kPrefix.size() + kSuffix.size() || !symbol.starts_with(kPrefix) ||
+      !symbol.ends_with(kSuffix)) {
+    return std::nullopt;
+  }
+  return std::string(
+      symbol.substr(kPrefix.size(), symbol.size() - kPrefix.size() - kSuffix.size()));
+}
 
 OrderEventRow make_order_event_row(Timestamp time, const Trade& trade, std::string message) {
   OrderEventRow row;

@@ -38,6 +38,8 @@ void validate_strategy_key(std::string_view key);
 std::string strategy_equity_symbol(std::string_view key);       // strategy_{KEY}_equity
 std::string strategy_positions_symbol(std::string_view key);    // strategy_{KEY}_positions
 std::string strategy_performance_symbol(std::string_view key);  // strategy_{KEY}_performance
+// The KEY of a strategy_{KEY}_performance symbol name; nullopt for any other name.
+std::optional<std::string> performance_symbol_key(std::string_view symbol);
 
 struct OrderEventRow {
   Timestamp time = 0;

@@ -69,6 +69,12 @@ void run_report(const ReportArgs& args, const CliContext& ctx) {
   std::unique_ptr<store::Store> store = ctx.open_store();
   report::LoadOptions load;
   if (!args.benchmark.empty()) load.benchmark = args.benchmark;
+  // Order and fill rows only for what the page shows (JSON and text show none); the figures
+  // still cover every event.
+  const report::HtmlOptions html;
+  bool page = args.format == "html";
+  load.latest_orders = page ? html.max_order_rows : 0;
+  load.latest_fills = page ? html.max_fill_rows : 0;
   report::AccountData data = report::load_account(*store, args.account, load);
   report::AccountReport r = report::analyze(data, {.risk_free_rate = args.risk_free});
 
@@ -78,7 +84,7 @@ void run_report(const ReportArgs& args, const CliContext& ctx) {
   } else if (args.format == "text") {
     content = report::render_text(r);
   } else {
-    content = report::render_html(data, r);
+    content = report::render_html(data, r, html);
   }
   bool to_stdout = args.out == "-" || (args.out.empty() && args.format != "html");
   if (to_stdout) {

@@ -4,10 +4,12 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "broker/account_schema.h"
 #include "core/time.h"
 #include "report/metrics.h"
 
@@ -41,18 +43,8 @@ struct StrategyHistory {
   std::vector<StrategyDay> days;
 };
 
-// portfolio: account-wide position snapshots.
-struct PortfolioRow {
-  Timestamp time = 0;
-  std::string symbol;
-  std::int64_t con_id = 0;
-  double position = 0;
-  double avg_cost = 0;
-  double market_price = 0;
-  double market_value = 0;
-  double unrealized_pnl = 0;
-  double realized_pnl = 0;
-};
+// portfolio: account-wide position snapshots, exactly as the recorder writes them.
+using PortfolioRow = broker::PortfolioRow;
 
 // orders: one row per order event.
 struct OrderRow {
@@ -96,6 +88,23 @@ struct TradeRow {
   double commission = 0;  // both legs
 };
 
+// Figures over every order event and fill, account-wide and per strategy key (fills and orders
+// without a strategy count in `all` and under the key "").
+struct EventTotals {
+  std::size_t orders = 0;   // order events
+  std::size_t fills = 0;    // executions
+  double commissions = 0;   // sum of fill commissions
+  double traded_value = 0;  // sum of |shares x price| over fills
+};
+
+struct EventSummary {
+  EventTotals all;
+  std::map<std::string, EventTotals> by_strategy;
+};
+
+EventSummary summarize_events(const std::vector<OrderRow>& orders,
+                              const std::vector<FillRow>& fills);
+
 struct Benchmark {
   std::string symbol;  // e.g. "SPY.1d"
   Series close;        // daily closes, time-ordered
@@ -107,8 +116,12 @@ struct AccountData {
   std::vector<AccountDay> summary;
   std::vector<StrategyHistory> strategies;
   std::vector<PortfolioRow> portfolio;
+  // Order events and fills as rows, in time order. When `event_summary` is set they are only the
+  // latest rows (for display) and the summary covers the whole log; otherwise they are the
+  // whole log and the figures are computed from them.
   std::vector<OrderRow> orders;
   std::vector<FillRow> fills;
+  std::optional<EventSummary> event_summary;
   std::vector<TradeRow> trades;
   std::optional<Benchmark> benchmark;
   // What the loader left out or could not use (null values, unknown columns); the report

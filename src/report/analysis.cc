@@ -45,13 +45,11 @@ std::vector<std::size_t> last_rows_per_day(const std::vector<Row>& rows) {
 }
 
 void fill_activity(ActivityStats& a, const Series& equity, const ReturnMetrics& returns,
-                   const std::vector<const FillRow*>& fills, std::size_t orders) {
-  a.orders = orders;
-  a.fills = fills.size();
-  for (const FillRow* f : fills) {
-    a.commissions += f->commission;
-    a.traded_value += std::abs(f->shares * f->price);
-  }
+                   const EventTotals& events) {
+  a.orders = events.orders;
+  a.fills = events.fills;
+  a.commissions = events.commissions;
+  a.traded_value = events.traded_value;
   auto mean_equity = mean(equity.value);
   if (mean_equity && *mean_equity > 0) {
     a.turnover = a.traded_value / *mean_equity;
@@ -224,6 +222,24 @@ std::optional<double> mean_exposure(const std::vector<StrategyDay>& days,
 
 }  // namespace
 
+EventSummary summarize_events(const std::vector<OrderRow>& orders,
+                              const std::vector<FillRow>& fills) {
+  EventSummary out;
+  for (const OrderRow& o : orders) {
+    ++out.all.orders;
+    ++out.by_strategy[o.strategy].orders;
+  }
+  for (const FillRow& f : fills) {
+    double value = std::abs(f.shares * f.price);
+    for (EventTotals* t : {&out.all, &out.by_strategy[f.strategy]}) {
+      ++t->fills;
+      t->commissions += f.commission;
+      t->traded_value += value;
+    }
+  }
+  return out;
+}
+
 AccountReport analyze(const AccountData& data, const ReportOptions& options) {
   AccountReport r;
   r.account_id = data.account_id;
@@ -252,16 +268,9 @@ AccountReport analyze(const AccountData& data, const ReportOptions& options) {
   }
   r.trades = compute_trade_stats(net_pnls);
 
-  std::vector<const FillRow*> all_fills;
-  std::unordered_map<std::string, std::vector<const FillRow*>> fills_by_strategy;
-  for (const FillRow& f : data.fills) {
-    all_fills.push_back(&f);
-    fills_by_strategy[f.strategy].push_back(&f);
-  }
-  std::unordered_map<std::string, std::size_t> orders_by_strategy;
-  for (const OrderRow& o : data.orders) ++orders_by_strategy[o.strategy];
-
-  fill_activity(r.activity, r.equity, r.returns, all_fills, data.orders.size());
+  const EventSummary events =
+      data.event_summary ? *data.event_summary : summarize_events(data.orders, data.fills);
+  fill_activity(r.activity, r.equity, r.returns, events.all);
   {
     std::vector<double> exposure;
     std::size_t invested = 0;
@@ -286,8 +295,9 @@ AccountReport analyze(const AccountData& data, const ReportOptions& options) {
     s.equity = daily_series(history.days, [](const StrategyDay& d) { return d.equity; });
     s.returns = compute_return_metrics(s.equity, options.risk_free_rate);
     s.trades = compute_trade_stats(pnls_by_strategy[history.key]);
-    fill_activity(s.activity, s.equity, s.returns, fills_by_strategy[history.key],
-                  orders_by_strategy[history.key]);
+    auto totals = events.by_strategy.find(history.key);
+    fill_activity(s.activity, s.equity, s.returns,
+                  totals == events.by_strategy.end() ? EventTotals{} : totals->second);
     s.activity.exposure = mean_exposure(history.days, s.activity.time_in_market);
     s.benchmark = relate(s.equity, r.benchmark);
     if (!history.days.empty()) s.final_position_value = history.days.back().position_value;

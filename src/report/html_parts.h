@@ -31,8 +31,9 @@ std::string correlation_table(const CorrelationMatrix& matrix);
 // how many were left out and how to read them all.
 std::string positions_table(const RiskReport& risk, const std::string& currency);
 std::string trades_table(const AccountData& data, const TradeStats& stats, std::size_t max_rows);
-std::string orders_table(const AccountData& data, std::size_t max_rows);
-std::string fills_table(const AccountData& data, std::size_t max_rows);
+// `total`: events in the whole log (data may hold only the latest rows).
+std::string orders_table(const AccountData& data, std::size_t total, std::size_t max_rows);
+std::string fills_table(const AccountData& data, std::size_t total, std::size_t max_rows);
 
 // A right-aligned <td> holding a formatted number. The sorting script reads the number back
 // from the text ("1,234.5", "12.3%", "0.5x", "694 d"), so no hidden copy doubles the page size.

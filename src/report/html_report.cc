@@ -172,9 +172,9 @@ std::string render_html(const AccountData& data, const AccountReport& r,
   page += "<section id=\"trades-section\"><h2>Trades</h2><div class=\"card\">" +
           html::trades_table(data, r.trades, options.max_trade_rows) + "</div></section>";
   page += "<section id=\"orders-section\"><h2>Orders</h2><div class=\"card\">" +
-          html::orders_table(data, options.max_order_rows) + "</div></section>";
+          html::orders_table(data, r.activity.orders, options.max_order_rows) + "</div></section>";
   page += "<section id=\"fills-section\"><h2>Fills</h2><div class=\"card\">" +
-          html::fills_table(data, options.max_fill_rows) + "</div></section>";
+          html::fills_table(data, r.activity.fills, options.max_fill_rows) + "</div></section>";
   page += notes(r);
   page += "</main><footer>tandem · " + html_escape(r.account_id) + "</footer><script>";
   page += html::script();

@@ -120,7 +120,7 @@ std::string trades_table(const AccountData& data, const TradeStats& stats, std::
                      body, shown, data.trades.size(), "trades", data.account_id, "trades");
 }
 
-std::string orders_table(const AccountData& data, std::size_t max_rows) {
+std::string orders_table(const AccountData& data, std::size_t total, std::size_t max_rows) {
   std::size_t shown = std::min(max_rows, data.orders.size());
   std::string body;
   body.reserve(shown * 480);
@@ -143,10 +143,11 @@ std::string orders_table(const AccountData& data, std::size_t max_rows) {
                      "<th>TIF</th><th>Status</th><th class=\"n\">Filled</th>"
                      "<th class=\"n\">Remaining</th><th class=\"n\">Avg fill</th>"
                      "<th>Message</th>",
-                     body, shown, data.orders.size(), "order events", data.account_id, "orders");
+                     body, shown, std::max(total, data.orders.size()), "order events",
+                     data.account_id, "orders");
 }
 
-std::string fills_table(const AccountData& data, std::size_t max_rows) {
+std::string fills_table(const AccountData& data, std::size_t total, std::size_t max_rows) {
   std::size_t shown = std::min(max_rows, data.fills.size());
   std::string body;
   body.reserve(shown * 460);
@@ -170,7 +171,8 @@ std::string fills_table(const AccountData& data, std::size_t max_rows) {
                      "<th class=\"n\">Shares</th><th class=\"n\">Price</th>"
                      "<th class=\"n\">Value</th><th class=\"n\">Commission</th>"
                      "<th class=\"n\">Realized PnL</th><th>Exchange</th>",
-                     body, shown, data.fills.size(), "fills", data.account_id, "fills");
+                     body, shown, std::max(total, data.fills.size()), "fills", data.account_id,
+                     "fills");
 }
 
 }  // namespace tandem::report::html

@@ -6,8 +6,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <string>
 
+#include "broker/account_schema.h"
+#include "broker/allocation.h"
 #include "core/error.h"
 #include "report/report.h"
 #include "store/store.h"
@@ -15,10 +18,8 @@
 namespace tandem::report {
 namespace {
 
-constexpr std::string_view kGeneralLibrary = "general";
+using broker::kGeneralLibrary;
 constexpr std::string_view kMarketDataLibrary = "market_data";
-constexpr std::string_view kPerformancePrefix = "strategy_";
-constexpr std::string_view kPerformanceSuffix = "_performance";
 
 std::string join(const std::vector<std::string>& items) {
   std::string out;
@@ -94,13 +95,14 @@ class Rows {
   std::string where_;
 };
 
-std::optional<Rows> read_symbol(const store::Library& lib, std::string_view symbol) {
+std::optional<Rows> read_symbol(const store::Library& lib, std::string_view symbol,
+                                const store::ReadOptions& options = {}) {
   if (!lib.has_symbol(symbol)) return std::nullopt;
-  return Rows(lib.read(symbol).table, lib.name() + "/" + std::string(symbol));
+  return Rows(lib.read(symbol, options).table, lib.name() + "/" + std::string(symbol));
 }
 
 void load_summary(const store::Library& lib, AccountData& d) {
-  auto rows = read_symbol(lib, "account_summary");
+  auto rows = read_symbol(lib, broker::kAccountSummarySymbol);
   if (!rows) return;
   const store::Column* nlv = rows->numeric("net_liquidation", true);
   const store::Column* cash = rows->numeric("total_cash", false);
@@ -169,7 +171,7 @@ StrategyHistory load_performance(const store::Library& lib, const std::string& s
 }
 
 void load_portfolio(const store::Library& lib, AccountData& d) {
-  auto rows = read_symbol(lib, "portfolio");
+  auto rows = read_symbol(lib, broker::kPortfolioSymbol);
   if (!rows) return;
   const store::Column* symbol = rows->text("symbol", true);
   const store::Column* con_id = rows->numeric("con_id", false);
@@ -195,8 +197,7 @@ void load_portfolio(const store::Library& lib, AccountData& d) {
   }
 }
 
-void load_orders(const store::Library& lib, AccountData& d) {
-  auto rows = read_symbol(lib, "orders");
+void convert_orders(const std::optional<Rows>& rows, AccountData& d) {
   if (!rows) return;
   const store::Column* order_id = rows->numeric("order_id", false);
   const store::Column* perm_id = rows->numeric("perm_id", false);
@@ -237,8 +238,7 @@ void load_orders(const store::Library& lib, AccountData& d) {
   }
 }
 
-void load_fills(const store::Library& lib, AccountData& d) {
-  auto rows = read_symbol(lib, "fills");
+void convert_fills(const std::optional<Rows>& rows, AccountData& d) {
   if (!rows) return;
   const store::Column* exec_id = rows->text("exec_id", false);
   const store::Column* order_id = rows->numeric("order_id", false);
@@ -275,7 +275,7 @@ void load_fills(const store::Library& lib, AccountData& d) {
 }
 
 void load_trades(const store::Library& lib, AccountData& d) {
-  auto rows = read_symbol(lib, "trades");
+  auto rows = read_symbol(lib, broker::kTradesSymbol);
   if (!rows) return;
   const store::Column* strategy = rows->text("strategy", false);
   const store::Column* symbol = rows->text("symbol", false);
@@ -311,6 +311,58 @@ void load_trades(const store::Library& lib, AccountData& d) {
   }
   if (skipped > 0) {
     d.load_notes.push_back(fmt::format("{} trade row(s) without a pnl were left out", skipped));
+  }
+}
+
+// Reads `symbol` at one version: the columns the figures need over every row, then the latest
+// `latest` rows in full (as of the same version, so a concurrent append cannot skew the two).
+struct EventLog {
+  std::optional<Rows> figures;  // every row, `figure_columns` only (those present)
+  std::optional<Rows> latest;   // the last rows, every column
+};
+
+EventLog read_event_log(const store::Library& lib, std::string_view symbol,
+                        const std::vector<std::string>& figure_columns, std::size_t latest) {
+  EventLog log;
+  if (!lib.has_symbol(symbol)) return log;
+  std::vector<std::string> present;
+  for (const auto& [name, type] : lib.stats(symbol).columns) {
+    if (std::find(figure_columns.begin(), figure_columns.end(), name) != figure_columns.end()) {
+      present.push_back(name);
+    }
+  }
+  std::string where = lib.name() + "/" + std::string(symbol);
+  store::ReadResult all = lib.read(symbol, {.columns = present});
+  store::ReadOptions tail{.as_of = store::AsOf::version(all.version)};
+  if (latest != std::numeric_limits<std::size_t>::max()) tail.tail = latest;
+  log.latest = Rows(lib.read(symbol, tail).table, where);
+  log.figures = Rows(std::move(all.table), where);
+  return log;
+}
+
+void summarize_orders(const std::optional<Rows>& rows, EventSummary& summary) {
+  if (!rows) return;
+  const store::Column* strategy = rows->text("strategy", false);
+  for (std::size_t i = 0; i < rows->size(); ++i) {
+    ++summary.all.orders;
+    ++summary.by_strategy[Rows::string_or(strategy, i)].orders;
+  }
+}
+
+void summarize_fills(const std::optional<Rows>& rows, EventSummary& summary) {
+  if (!rows) return;
+  const store::Column* strategy = rows->text("strategy", false);
+  const store::Column* shares = rows->numeric("shares", true);
+  const store::Column* price = rows->numeric("price", true);
+  const store::Column* commission = rows->numeric("commission", false);
+  for (std::size_t i = 0; i < rows->size(); ++i) {
+    double value = std::abs(Rows::number_or(shares, i, 0) * Rows::number_or(price, i, 0));
+    double fee = Rows::number_or(commission, i, 0);
+    for (EventTotals* t : {&summary.all, &summary.by_strategy[Rows::string_or(strategy, i)]}) {
+      ++t->fills;
+      t->commissions += fee;
+      t->traded_value += value;
+    }
   }
 }
 
@@ -368,18 +420,29 @@ AccountData load_account(store::Store& store, std::string_view account_id,
   d.account_id = id;
   load_summary(lib, d);
   for (const std::string& symbol : lib.list_symbols()) {
-    bool is_performance = symbol.size() > kPerformancePrefix.size() + kPerformanceSuffix.size() &&
-                          symbol.starts_with(kPerformancePrefix) &&
-                          symbol.ends_with(kPerformanceSuffix);
-    if (!is_performance) continue;
-    std::string key =
-        symbol.substr(kPerformancePrefix.size(),
-                      symbol.size() - kPerformancePrefix.size() - kPerformanceSuffix.size());
-    d.strategies.push_back(load_performance(lib, symbol, std::move(key), d.load_notes));
+    std::optional<std::string> key = broker::performance_symbol_key(symbol);
+    if (!key) continue;
+    d.strategies.push_back(load_performance(lib, symbol, std::move(*key), d.load_notes));
   }
   load_portfolio(lib, d);
-  load_orders(lib, d);
-  load_fills(lib, d);
+  if (!options.latest_orders && !options.latest_fills) {
+    convert_orders(read_symbol(lib, broker::kOrdersSymbol), d);
+    convert_fills(read_symbol(lib, broker::kFillsSymbol), d);
+  } else {
+    // Figures from the columns they need over the whole log; rows only for the latest events.
+    EventSummary summary;
+    constexpr std::size_t kAll = std::numeric_limits<std::size_t>::max();
+    EventLog orders = read_event_log(lib, broker::kOrdersSymbol, {"strategy"},
+                                     options.latest_orders.value_or(kAll));
+    summarize_orders(orders.figures, summary);
+    convert_orders(orders.latest, d);
+    EventLog fills =
+        read_event_log(lib, broker::kFillsSymbol, {"strategy", "shares", "price", "commission"},
+                       options.latest_fills.value_or(kAll));
+    summarize_fills(fills.figures, summary);
+    convert_fills(fills.latest, d);
+    d.event_summary = std::move(summary);
+  }
   load_trades(lib, d);
   if (options.benchmark) d.benchmark = load_benchmark(store, *options.benchmark);
   return d;

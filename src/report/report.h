@@ -128,7 +128,11 @@ std::string render_json(const AccountReport& report);
 std::string render_text(const AccountReport& report);
 
 struct LoadOptions {
-  std::optional<std::string> benchmark;  // market_data symbol, e.g. "SPY.1d"
+  std::optional<std::string> benchmark = std::nullopt;  // market_data symbol, e.g. "SPY.1d"
+  // Keep only the latest this many order events / fills as rows (what a page shows); the
+  // figures still cover the whole log (AccountData::event_summary). nullopt: every row.
+  std::optional<std::size_t> latest_orders = std::nullopt;
+  std::optional<std::size_t> latest_fills = std::nullopt;
 };
 
 // Reads the account library `account_id` (and the benchmark from `market_data`). An unknown

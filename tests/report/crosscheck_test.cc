@@ -2,6 +2,7 @@
 // written to CSV, analyzed here, and recomputed by tests/report/crosscheck.py with Debian's
 // numpy (/usr/bin/python3: the python3 on PATH may be another interpreter without numpy).
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <cstdio>
@@ -60,8 +61,9 @@ AccountData gappy_account() {
 }
 
 fs::path write_inputs(const AccountData& d) {
+  // A scratch folder of the test's own (never the source tree, whatever the working directory).
   fs::path dir =
-      fs::path(std::getenv("TANDEM_BIN") ? std::getenv("TANDEM_BIN") : ".") / "crosscheck";
+      fs::path(::testing::TempDir()) / ("tandem_crosscheck_" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
   std::vector<Timestamp> t;

@@ -215,7 +215,23 @@ TEST(LoadAccount, SyntheticAccountRoundTripsThroughLmdb) {
   }
   auto s = store::Store::open("lmdb://" + dir.string());
   AccountData loaded = load_account(*s, original.account_id, {.benchmark = "SPY.1d"});
+  // What `tandem report` loads for a page: only the latest 100 order events and 50 fills as
+  // rows, the figures over all of them.
+  AccountData latest = load_account(
+      *s, original.account_id, {.benchmark = "SPY.1d", .latest_orders = 100, .latest_fills = 50});
   std::filesystem::remove_all(dir);
+
+  ASSERT_EQ(latest.orders.size(), 100u);
+  ASSERT_EQ(latest.fills.size(), 50u);
+  ASSERT_TRUE(latest.event_summary);
+  EXPECT_EQ(latest.event_summary->all.fills, 3000u);
+  EXPECT_EQ(latest.event_summary->all.orders, 6000u);
+  EXPECT_EQ(latest.fills.back().exec_id, loaded.fills.back().exec_id);
+  EXPECT_EQ(latest.fills.front().exec_id, loaded.fills[loaded.fills.size() - 50].exec_id);
+  AccountReport from_latest = analyze(latest, {.risk_free_rate = 0.01});
+  std::string page = render_html(latest, from_latest);
+  EXPECT_NE(page.find("Showing the latest 50 of 3,000 fills"), std::string::npos);
+  EXPECT_NE(page.find("Showing the latest 100 of 6,000 order events"), std::string::npos);
 
   EXPECT_EQ(loaded.summary.size(), original.summary.size());
   EXPECT_EQ(loaded.fills.size(), original.fills.size());
@@ -230,7 +246,14 @@ TEST(LoadAccount, SyntheticAccountRoundTripsThroughLmdb) {
   EXPECT_EQ(a.trades.profit_factor, b.trades.profit_factor);
   EXPECT_NEAR(a.activity.commissions, b.activity.commissions, 1e-6);
   EXPECT_EQ(a.risk.benchmark.beta, b.risk.benchmark.beta);
+  EXPECT_EQ(from_latest.activity.fills, 3000u);
+  EXPECT_EQ(from_latest.activity.orders, 6000u);
+  EXPECT_NEAR(from_latest.activity.commissions, a.activity.commissions, 1e-6);
+  EXPECT_NEAR(from_latest.activity.traded_value, a.activity.traded_value, 1e-3);
   for (std::size_t i = 0; i < 4; ++i) {
+    EXPECT_EQ(from_latest.strategies[i].activity.fills, a.strategies[i].activity.fills);
+    EXPECT_NEAR(*from_latest.strategies[i].activity.turnover, *a.strategies[i].activity.turnover,
+                1e-9);
     EXPECT_EQ(a.strategies[i].key, b.strategies[i].key);
     EXPECT_EQ(a.strategies[i].returns.sortino, b.strategies[i].returns.sortino);
     EXPECT_EQ(a.strategies[i].trades.trades, b.strategies[i].trades.trades);
