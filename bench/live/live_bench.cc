@@ -104,10 +104,13 @@ std::string commission_payload(int n) {
   return framed.substr(4);
 }
 
+// As the session does: decode, hand to the account, take the strategy notices it queued.
 void dispatch(live::LiveAccount& account, std::string_view payload) {
+  static std::vector<live::AccountNotice> notices;
   ib::Response message = ib::decode_response(payload, ib::kMaxServerVersion);
   if (auto* e = std::get_if<ib::ExecutionData>(&message)) account.on_execution(*e);
   if (auto* c = std::get_if<ib::CommissionReport>(&message)) account.on_commission(c->report);
+  account.take_notices(notices);
 }
 
 // bar → order bytes: p50 and p99 in µs over `count` bars.

@@ -197,6 +197,7 @@ std::size_t LiveAccount::resend_lost_orders() {
                                     "connection",
                                     id));
   }
+  reconciling_ = false;
   send_held_orders();
   return lost.size();
 }
@@ -332,7 +333,7 @@ void LiveAccount::on_open_order(const ib::OpenOrder& message) {
     log(fmt::format("adopted open order {} of strategy {} from IB", order.order_id,
                     strategies_[*strategy].key));
   }
-  reported_.insert(record->trade->order.order_id);
+  mark_reported(record->trade->order.order_id);
   Trade& trade = *record->trade;
   if (message.order.perm_id != 0) {
     trade.order.perm_id = message.order.perm_id;
@@ -349,7 +350,7 @@ void LiveAccount::on_open_order(const ib::OpenOrder& message) {
 void LiveAccount::on_order_status(const ib::OrderStatus& message) {
   OrderRecord* record = find_order(message.order_id);
   if (record == nullptr) return;  // an order of another program, or not yet adopted
-  reported_.insert(message.order_id);
+  mark_reported(message.order_id);
   Trade& trade = *record->trade;
   if (message.perm_id != 0 && trade.order.perm_id == 0) {
     trade.order.perm_id = message.perm_id;
@@ -401,7 +402,7 @@ void LiveAccount::on_completed_order(const ib::CompletedOrder& message) {
     }
   }
   if (record == nullptr) return;
-  reported_.insert(record->trade->order.order_id);
+  mark_reported(record->trade->order.order_id);
   if (record->trade->is_done()) return;
   auto status = parse_order_status(message.state.status);
   if (!status || !is_done(*status)) return;

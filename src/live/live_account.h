@@ -17,6 +17,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -81,6 +82,9 @@ class LiveAccount {
   void on_execution(const ib::ExecutionData& message);
   void on_commission(const ib::CommissionReportData& report);
   void on_order_error(const ib::ErrMsg& error);
+  void mark_reported(std::int64_t order_id) {
+    if (reconciling_) reported_.insert(order_id);
+  }
   void on_account_value(const ib::AcctValue& message);
   void on_portfolio(const ib::PortfolioValue& message);
   void on_price(const std::string& symbol, double price) { last_price_[symbol] = price; }
@@ -90,7 +94,10 @@ class LiveAccount {
   void book_overdue_fills(bool all);
   std::size_t fills_awaiting_commission() const { return pending_.size(); }
   // A reconciliation starts: from now on every order IB reports is marked as known to it.
-  void begin_reconcile() { reported_.clear(); }
+  void begin_reconcile() {
+    reported_.clear();
+    reconciling_ = true;
+  }
   // The reconciliation is complete: an order this run sent that IB reported nothing about
   // (no openOrder, orderStatus, execution or completedOrder) never reached it — it was lost
   // with the connection — and is sent again under a new id; one from an earlier
@@ -148,7 +155,8 @@ class LiveAccount {
     std::vector<Contract> contracts;
     double capital = 0;
     std::size_t recorder_slot = 0;
-    std::vector<Fill> fills;                                   // effective fills, in booking order
+    // Effective fills in booking order; a deque, so a long session never copies them to grow.
+    std::deque<Fill> fills;
     std::unordered_map<std::string, std::size_t> fill_by_key;  // exec key → index in fills
     broker::PositionBook book;
     std::vector<broker::RoundTrip> round_trips;  // every trip of `book`
@@ -190,8 +198,9 @@ class LiveAccount {
   std::map<std::int64_t, std::int64_t> order_by_perm_;
   std::int64_t next_held_id_ = -1;
   std::set<std::int64_t> reported_;  // order ids IB reported during the current reconciliation
-  std::unordered_set<std::string> booked_exec_ids_;  // stored or booked this run
-  std::map<std::string, PendingFill> pending_;       // by exec id, awaiting commission
+  bool reconciling_ = false;
+  std::unordered_set<std::string> booked_exec_ids_;       // stored or booked this run
+  std::unordered_map<std::string, PendingFill> pending_;  // by exec id, awaiting commission
   std::unordered_map<std::string, ib::CommissionReportData> early_commissions_;
   std::map<std::string, double> account_values_;         // by tag (base currency)
   std::map<std::string, ib::PortfolioValue> portfolio_;  // by symbol

@@ -99,7 +99,7 @@ void LiveAccount::load(const StoredState& stored) {
 
 void LiveAccount::on_execution(const ib::ExecutionData& message) {
   const ib::Execution& e = message.execution;
-  reported_.insert(e.order_id);
+  mark_reported(e.order_id);
   if (booked_exec_ids_.count(e.exec_id) != 0 || pending_.count(e.exec_id) != 0) return;
   auto index = strategy_of(e.order_ref);
   if (!index) {
