@@ -19,5 +19,10 @@ if(NOT TANDEM_FUZZ)
 endif()
 # Standalone Asio is header-only (libasio-dev).
 add_library(tandem_asio INTERFACE)
-target_compile_definitions(tandem_asio INTERFACE ASIO_STANDALONE ASIO_NO_DEPRECATED)
+# ASIO_DISABLE_STD_ALIGNED_ALLOC: Asio picks aligned_alloc/free or operator new/delete by whether
+# libstdc++'s config was seen before <asio.hpp>, so a file that includes <asio.hpp> first made
+# a different choice than the others — an ODR clash ASan reports as alloc-dealloc-mismatch when
+# one file's inline allocate and another's deallocate are linked together. One choice for all.
+target_compile_definitions(tandem_asio INTERFACE ASIO_STANDALONE ASIO_NO_DEPRECATED
+                                                 ASIO_DISABLE_STD_ALIGNED_ALLOC)
 target_link_libraries(tandem_asio INTERFACE Threads::Threads)
