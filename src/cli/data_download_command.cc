@@ -48,11 +48,12 @@ std::optional<Timestamp> parse_bound(const std::string& text, const char* keywor
   return t;
 }
 
+// "2024-01-31" for midnight, else "2024-01-31 14:30" (UTC).
 std::string date_text(std::optional<Timestamp> t) {
   if (!t) return "-";
-  std::string text = format_timestamp(*t);
-  if (text.size() >= 20 && text.substr(10, 10) == "T00:00:00Z") return text.substr(0, 10);
-  return text;
+  const std::string text = format_timestamp(*t);
+  if (*t == day_start(*t)) return text.substr(0, 10);
+  return text.substr(0, 10) + " " + text.substr(11, 5);
 }
 
 std::string clock_text(double seconds) {
@@ -88,6 +89,8 @@ class ProgressPrinter {
     }
     std::string line = fmt::format("{}  page {}  bars {}  reached {}  {:.0f}%", p.symbol, p.pages,
                                    p.bars, date_text(p.reached), p.fraction * 100);
+    // Short waits are not worth a redraw.
+    if (p.kind == Kind::kWaiting && p.wait < std::chrono::milliseconds(200)) return;
     if (p.kind == Kind::kWaiting) {
       line += fmt::format("  waiting {:.1f} s ({})", p.wait.count() / 1000.0, p.message);
     }

@@ -111,7 +111,8 @@ void HistoryPager::received(const std::vector<Timestamp>& times) {
   }
   reached_ = std::min(reached_, next);
   next_end_ = next;
-  if (next <= after_) done_ = true;
+  // Done when no bar time is left in (after, next): times are whole nanoseconds.
+  if (next <= after_ + 1) done_ = true;
 }
 
 double HistoryPager::fraction_done() const {

@@ -131,6 +131,9 @@ class Scheduler {
         } catch (const Error& e) {
           job.fail(fmt::format("head timestamp '{}': {}", head.head_timestamp, e.what()));
         }
+      } else if (is_no_data(*head.failure)) {
+        job.fail(fmt::format("IB has no {} data for {}", options_.what_to_show,
+                             job.head_request().contract.symbol));
       } else {
         failure = head.failure;
       }

@@ -95,8 +95,9 @@ void DownloadJob::load_stored() {
 
 void DownloadJob::plan_newest() {
   Range range;
-  range.until = options_.to.value_or(wall_now_);
-  range.ends_now = !options_.to.has_value();
+  // A --to in the future is "now": IB refuses end times it has not reached.
+  range.ends_now = !options_.to || *options_.to >= wall_now_;
+  range.until = range.ends_now ? wall_now_ : *options_.to;
   if (stored_last_) {
     range.after = *stored_last_;
     if (options_.from && stored_first_ && *options_.from < *stored_first_) {

@@ -82,8 +82,10 @@ class IbHistorySource final : public HistorySource {
   Timestamp wall_clock() override { return now_utc(); }
 
  private:
+  // Runs at most one handler, or waits for one at most `at_most` (so a completion is seen at
+  // once, not at the end of a time slice).
   void run_once(Clock::duration at_most) {
-    io_.run_for(std::min<Clock::duration>(at_most, 50ms));
+    io_.run_one_for(std::min<Clock::duration>(at_most, 50ms));
     if (io_.stopped()) io_.restart();
   }
 

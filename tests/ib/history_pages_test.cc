@@ -86,6 +86,14 @@ TEST(HistoryPager, APageWithOnlyItsBoundaryBarStillMovesBack) {
   EXPECT_EQ(pager.next().end, end - kDay);
 }
 
+TEST(HistoryPager, APageReachingTheFirstWantedBarEndsThePaging) {
+  const auto size = *find_history_bar_size("1d");
+  const Timestamp head = at("2015-01-02");
+  HistoryPager pager(size, std::nullopt, head - 1, at("2016-06-01"));
+  pager.received({head, at("2015-12-31")});
+  EXPECT_TRUE(pager.done());  // no bar can lie between head - 1 ns and head
+}
+
 TEST(HistoryPager, NothingToDoWhenTheEndIsNotAfterTheStart) {
   const auto size = *find_history_bar_size("1min");
   const Timestamp end = at("2024-03-08T14:30:00Z");
