@@ -249,19 +249,26 @@ TEST_F(ClientTest, AConnectionRefusedIsRetriedWithBackoffUntilTheServerIsBack) {
   EXPECT_EQ(failures, 4);  // the first attempt + 3 retries
 }
 
-// A server that completes the handshake and then never answers anything: only the heartbeat
-// can tell the connection is dead.
-TEST(ClientHeartbeatTest, ASilentServerIsDetectedAndReconnected) {
-  asio::io_context server_io;
-  asio::ip::tcp::acceptor acceptor(server_io, {asio::ip::make_address("127.0.0.1"), 0});
-  const std::uint16_t port = acceptor.local_endpoint().port();
-  std::atomic<int> accepted{0};
-  std::atomic<bool> finished{false};
-  std::thread server([&] {
+// A scripted server: completes the handshake of two connections, sends each `after_start`
+// (encoded responses), then keeps the socket open and says nothing more.
+class ScriptedServer {
+ public:
+  explicit ScriptedServer(std::string after_start)
+      : acceptor_(io_, {asio::ip::make_address("127.0.0.1"), 0}),
+        after_start_(std::move(after_start)),
+        thread_([this] { serve(); }) {}
+  ~ScriptedServer() {
+    finished_ = true;
+    thread_.join();
+  }
+  std::uint16_t port() const { return acceptor_.local_endpoint().port(); }
+
+ private:
+  void serve() {
     std::vector<asio::ip::tcp::socket> sockets;
     for (int i = 0; i < 2; ++i) {
-      asio::ip::tcp::socket socket(server_io);
-      acceptor.accept(socket);
+      asio::ip::tcp::socket socket(io_);
+      acceptor_.accept(socket);
       std::array<char, 4096> buffer{};
       socket.read_some(asio::buffer(buffer));  // "API\0" + versions
       std::string reply = encode_server_hello({178, "20240131 09:30:00 UTC"});
@@ -270,15 +277,26 @@ TEST(ClientHeartbeatTest, ASilentServerIsDetectedAndReconnected) {
       std::string out;
       encode_response(ManagedAccts{.accounts_list = "DU1"}, 178, out);
       encode_response(NextValidId{.order_id = 1}, 178, out);
+      out += after_start_;
       asio::write(socket, asio::buffer(out));
-      ++accepted;
-      sockets.push_back(std::move(socket));  // kept open, silent
+      sockets.push_back(std::move(socket));
     }
-    while (!finished) std::this_thread::sleep_for(10ms);
-  });
+    while (!finished_) std::this_thread::sleep_for(10ms);
+  }
+
+  asio::io_context io_;
+  asio::ip::tcp::acceptor acceptor_;
+  std::string after_start_;
+  std::atomic<bool> finished_{false};
+  std::thread thread_;
+};
+
+// Runs a client against `server` until it has been ready twice; returns the disconnect reasons.
+std::vector<std::string> reasons_until_second_session(const ScriptedServer& server,
+                                                      std::vector<ErrMsg>* errors = nullptr) {
   asio::io_context io;
   ClientOptions options;
-  options.port = port;
+  options.port = server.port();
   options.heartbeat_interval = 100ms;
   options.heartbeat_timeout = 100ms;
   options.reconnect_initial_delay = 20ms;
@@ -287,16 +305,42 @@ TEST(ClientHeartbeatTest, ASilentServerIsDetectedAndReconnected) {
   std::vector<std::string> reasons;
   events.on_ready = [&](const SessionInfo&) { ++ready; };
   events.on_disconnected = [&](const std::string& r, bool) { reasons.push_back(r); };
+  events.on_error = [&](const ErrMsg& e) {
+    if (errors != nullptr) errors->push_back(e);
+  };
   Client client(io, options, events);
   client.start();
   auto deadline = std::chrono::steady_clock::now() + 10s;
   while (ready < 2 && std::chrono::steady_clock::now() < deadline) io.run_for(10ms);
   EXPECT_EQ(ready, 2);
-  ASSERT_EQ(reasons.size(), 1u);
-  EXPECT_NE(reasons[0].find("heartbeat"), std::string::npos) << reasons[0];
   client.stop();
-  finished = true;
-  server.join();
+  return reasons;
+}
+
+// Only the heartbeat can tell that a server which never answers is gone.
+TEST(ClientHeartbeatTest, ASilentServerIsDetectedAndReconnected) {
+  ScriptedServer server("");
+  std::vector<std::string> reasons = reasons_until_second_session(server);
+  ASSERT_GE(reasons.size(), 1u);
+  EXPECT_NE(reasons[0].find("heartbeat"), std::string::npos) << reasons[0];
+}
+
+TEST(ClientErrorRoutingTest, Error1100IsALostConnectionAndNoticesAreNotErrors) {
+  std::string script;
+  encode_response(
+      ErrMsg{.id = -1, .code = 2104, .message = "farm OK", .advanced_order_reject_json = ""}, 178,
+      script);
+  encode_response(ErrMsg{.id = -1,
+                         .code = 1100,
+                         .message = "Connectivity between IB and TWS has been lost",
+                         .advanced_order_reject_json = ""},
+                  178, script);
+  ScriptedServer server(script);
+  std::vector<ErrMsg> errors;
+  std::vector<std::string> reasons = reasons_until_second_session(server, &errors);
+  ASSERT_GE(reasons.size(), 1u);
+  EXPECT_NE(reasons[0].find("1100"), std::string::npos) << reasons[0];
+  EXPECT_TRUE(errors.empty());  // 2104 was logged only; 1100 was handled as a lost connection
 }
 
 }  // namespace
