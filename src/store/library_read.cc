@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include "core/error.h"
+#include "store/huge_pages.h"
 #include "store/keys.h"
 #include "store/library_engine.h"
 #include "store/segment.h"
@@ -263,6 +264,8 @@ Table LibraryEngine::read_segments(const StorageView& view, std::string_view sym
   std::uint64_t total = 0;
   for (const auto& s : segments) total += s.rows;
   Table out(std::vector<Timestamp>{});
+  out.mutable_index().reserve(total);
+  advise_huge_pages(out.mutable_index().data(), total * sizeof(Timestamp));
   out.mutable_index().resize(total);
   for (const auto& f : schema) {
     out.mutable_columns().emplace_back(f.name, f.type);

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "core/error.h"
+#include "store/huge_pages.h"
 
 namespace tandem::store {
 namespace {
@@ -225,7 +226,17 @@ Column Column::slice(std::size_t begin, std::size_t end) const {
 }
 
 void Column::reserve(std::size_t rows) {
-  std::visit([&](auto& values) { values.reserve(rows); }, values_);
+  std::visit(
+      [&](auto& values) {
+        values.reserve(rows);
+        using T = typename std::decay_t<decltype(values)>::value_type;
+        // The untouched capacity of a large buffer about to be filled (see huge_pages.h).
+        if constexpr (std::is_trivially_copyable_v<T>) {
+          advise_huge_pages(values.data() + values.size(),
+                            (values.capacity() - values.size()) * sizeof(T));
+        }
+      },
+      values_);
 }
 
 bool Column::operator==(const Column& other) const {
