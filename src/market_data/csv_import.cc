@@ -164,7 +164,7 @@ ImportResult import_csv(store::Store& store, const std::vector<fs::path>& files,
         result.ignored_columns.push_back(column);
       }
     }
-    part_file.insert(part_file.end(), parsed.bars.num_rows(), f);
+    if (files.size() > 1) part_file.insert(part_file.end(), parsed.bars.num_rows(), f);
     parts.push_back(std::move(parsed.bars));
   }
   store::Table all = parts.size() == 1 ? std::move(parts.front()) : store::Table::concat(parts);
