@@ -155,7 +155,8 @@ broker::TradeHandle LiveAccount::place(std::size_t index, const Contract& contra
   }
   if (!channel_.connected()) {
     // Held, never dropped: sent once the connection is back and reconciled.
-    change_status(record, OrderStatus::kPendingSubmit, "held: not connected to IB");
+    change_status(record, OrderStatus::kPendingSubmit,
+                  "held: not connected to IB (or reconciling after a reconnect)");
     return trade;
   }
   send_new_order(key);

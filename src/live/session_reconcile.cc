@@ -157,6 +157,10 @@ void LiveSession::Impl::check_reconciled() {
       !positions_done_ || !account_download_done_) {
     return;
   }
+  // Missed fills go to the strategies first, in order; orders they place on them are held
+  // and sent below, once the reconciliation is complete.
+  deliver_notices();
+  if (stopping_) return;
   reconciled_ = true;
   std::vector<PositionMismatch> mismatches = account_->compare_positions(ib_positions_);
   if (!mismatches.empty()) {

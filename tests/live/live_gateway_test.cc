@@ -186,6 +186,51 @@ TEST(LiveGatewayTest, APositionTheStoreAndIbDisagreeOnIsRecordedAndReported) {
   EXPECT_EQ(h.result().mismatches, 1u);
 }
 
+// Buys 10 shares on its first bar, and 5 more when that first order fills.
+class BuyOnFill : public strategy::Strategy {
+ public:
+  using Strategy::Strategy;
+  void on_bar(const strategy::BarEvent& event) override {
+    if (first_) return;
+    first_ = broker().place_order(event.contract, market_order(Action::kBuy, 10));
+  }
+  void on_fill(const Trade& trade, const Fill&) override {
+    if (trade.order.order_id == first_->order.order_id && !second_) {
+      second_ = broker().place_order(trade.contract, market_order(Action::kBuy, 5));
+    }
+  }
+  void on_stop() override {
+    if (!second_ || second_->state.status != OrderStatus::kFilled) {
+      throw Error("the order placed on the fill did not fill", "BuyOnFill");
+    }
+  }
+
+ private:
+  broker::TradeHandle first_;
+  broker::TradeHandle second_;
+};
+
+// The connection drops after the first order's execution, before its commission: the fill is
+// booked during the reconnect's reconciliation, the strategy places an order on it while the
+// session is not yet trading again, and that order is held and sent afterwards — not dropped.
+TEST(LiveGatewayTest, AnOrderPlacedWhileNotConnectedIsHeldAndSentAfterTheReconnect) {
+  LiveHarness h;
+  strategy::StrategyConfig config;
+  config.key = "TQQQ";
+  config.contracts = {stock("TQQQ")};
+  h.start_session(std::make_unique<BuyOnFill>(config), "buy_on_fill", h.options());
+  ASSERT_TRUE(h.wait_for_lines("streaming")) << h.log_text();
+  // openOrder, orderStatus Submitted, execDetails — then the connection is closed.
+  ASSERT_EQ(h.gateway().control("fault drop-after 3 client=5").substr(0, 2), "ok");
+  ASSERT_EQ(h.gateway().control("step 1").substr(0, 2), "ok");
+  ASSERT_TRUE(h.wait_for_lines("sending order held while disconnected")) << h.log_text();
+  ASSERT_TRUE(h.wait_for_lines("Filled", 2)) << h.log_text();
+  EXPECT_EQ(h.stop_session(), "") << h.log_text();
+  EXPECT_EQ(h.count_lines("held: not connected to IB"), 1u) << h.log_text();
+  expect_books_agree(h, 2);
+  EXPECT_EQ(stored_position(h), 15);
+}
+
 // One strategy on the same bars: a backtest, and live against the gateway replaying them with
 // the same fill model and commissions → the same fills and the same final position.
 TEST(LiveGatewayTest, LiveAndBacktestOnTheSameBarsMakeTheSameFills) {

@@ -65,14 +65,20 @@ class LiveHarness {
 
   // Starts a session running `name` on TQQQ (key TQQQ) on its own thread.
   void start_session(const std::string& name, strategy::RawParams params, LiveOptions options) {
+    strategy::StrategyRegistry registry = strategy::builtin_strategies();
+    start_session(registry.create(name, "TQQQ", {stock("TQQQ")}, "1d", params), name,
+                  std::move(options));
+  }
+  // Starts a session running `strategy` on its own thread.
+  void start_session(std::unique_ptr<strategy::Strategy> strategy, const std::string& name,
+                     LiveOptions options) {
     options.log = [this](std::string_view line) {
       std::lock_guard lock(mutex_);
       lines_.emplace_back(line);
       changed_.notify_all();
     };
     session_ = std::make_unique<LiveSession>(*store_, options);
-    strategy::StrategyRegistry registry = strategy::builtin_strategies();
-    session_->add_strategy(registry.create(name, "TQQQ", {stock("TQQQ")}, "1d", params), name);
+    session_->add_strategy(std::move(strategy), name);
     error_.clear();
     thread_ = std::thread([this] {
       try {
