@@ -231,6 +231,67 @@ TEST(LiveGatewayTest, AnOrderPlacedWhileNotConnectedIsHeldAndSentAfterTheReconne
   EXPECT_EQ(stored_position(h), 15);
 }
 
+// Places one limit buy far below the market on its first bar: it stays working.
+class RestingBuy : public strategy::Strategy {
+ public:
+  using Strategy::Strategy;
+  void on_bar(const strategy::BarEvent& event) override {
+    if (trade_) return;
+    trade_ =
+        broker().place_order(event.contract, limit_order(Action::kBuy, event.bar.close / 2, 10));
+  }
+
+ private:
+  broker::TradeHandle trade_;
+};
+
+std::unique_ptr<strategy::Strategy> resting_buy() {
+  strategy::StrategyConfig config;
+  config.key = "TQQQ";
+  config.contracts = {stock("TQQQ")};
+  return std::make_unique<RestingBuy>(config);
+}
+
+std::vector<std::string> order_statuses(LiveHarness& h) {
+  store::Table orders = h.read("orders");
+  return {orders.strings("status").begin(), orders.strings("status").end()};
+}
+
+TEST(LiveGatewayTest, WorkingOrdersAreLeftAloneAtShutdownUnlessCancelOnExit) {
+  LiveHarness h;
+  h.start_session(resting_buy(), "resting_buy", h.options());
+  ASSERT_TRUE(h.wait_for_lines("streaming")) << h.log_text();
+  ASSERT_EQ(h.gateway().control("step 1").substr(0, 2), "ok");
+  ASSERT_TRUE(h.wait_for_lines("Submitted")) << h.log_text();
+  EXPECT_EQ(h.stop_session(), "");
+  EXPECT_EQ(order_statuses(h), (std::vector<std::string>{"PendingSubmit", "Submitted"}));
+  EXPECT_NE(h.gateway_status().find("\"open_orders\":1"), std::string::npos) << h.gateway_status();
+
+  LiveOptions options = h.options();
+  options.cancel_on_exit = true;
+  const std::size_t sessions_before = h.count_lines("streaming");
+  h.start_session(resting_buy(), "resting_buy", options);  // adopts the working order
+  ASSERT_TRUE(h.wait_for_lines("streaming", sessions_before + 1)) << h.log_text();
+  EXPECT_EQ(h.stop_session(), "");
+  EXPECT_EQ(h.result().cancelled_on_exit, 1u);
+  EXPECT_EQ(order_statuses(h).back(), "Cancelled") << h.log_text();
+  EXPECT_NE(h.gateway_status().find("\"open_orders\":0"), std::string::npos) << h.gateway_status();
+}
+
+TEST(LiveGatewayTest, DryRunSendsAndRecordsNoOrder) {
+  LiveHarness h;
+  LiveOptions options = h.options();
+  options.dry_run = true;
+  h.start_session("buy_and_hold", {}, options);
+  ASSERT_TRUE(h.wait_for_lines("streaming")) << h.log_text();
+  ASSERT_EQ(h.gateway().control("step 1").substr(0, 2), "ok");
+  ASSERT_TRUE(h.wait_for_lines("dry run: not sent")) << h.log_text();
+  EXPECT_EQ(h.stop_session(), "");
+  EXPECT_EQ(h.read("orders").num_rows(), 0u);
+  EXPECT_EQ(gateway_position(h, "TQQQ"), 0.0);
+  EXPECT_NE(h.gateway_status().find("\"orders\":0"), std::string::npos) << h.gateway_status();
+}
+
 // One strategy on the same bars: a backtest, and live against the gateway replaying them with
 // the same fill model and commissions → the same fills and the same final position.
 TEST(LiveGatewayTest, LiveAndBacktestOnTheSameBarsMakeTheSameFills) {
