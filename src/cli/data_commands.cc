@@ -137,10 +137,21 @@ void run_sample(const CliContext& ctx, const SampleArgs& args) {
   std::cout << "These are generated prices (a seeded random walk), not market data.\n";
 }
 
+// Pages of a download that was interrupted wait in the staging library (market_data.h).
+void print_interrupted_downloads(store::Store& store) {
+  if (!store.has_library(market_data::kStagingLibrary)) return;
+  const auto staged = store.existing_library(market_data::kStagingLibrary).list_symbols();
+  if (staged.empty()) return;
+  std::cout << fmt::format(
+      "interrupted downloads: {} (run the same `tandem data download` again to finish)\n",
+      fmt::join(staged, ", "));
+}
+
 void run_list(const CliContext& ctx) {
   auto store = ctx.open_store();
   if (!store->has_library(backtest::kMarketDataLibrary)) {
     std::cout << "no market data yet: `tandem data import`, `download` or `sample`\n";
+    print_interrupted_downloads(*store);
     return;
   }
   store::Library library = store->existing_library(backtest::kMarketDataLibrary);
@@ -173,6 +184,7 @@ void run_list(const CliContext& ctx) {
                              tail.table.num_rows() ? format_timestamp(tail.table.index()[0]) : "-",
                              source);
   }
+  print_interrupted_downloads(*store);
 }
 
 void run_show(const CliContext& ctx, const ShowArgs& args) {

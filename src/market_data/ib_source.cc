@@ -46,10 +46,12 @@ class IbHistorySource final : public HistorySource {
   ib::HistoricalDataResult historical_data(const ib::ReqHistoricalData& request) override {
     std::optional<ib::HistoricalDataResult> result;
     if (wait_ready(connection_.connect_timeout)) {
-      client_->request_historical_data(
+      const int req_id = client_->request_historical_data(
           request, [&](ib::HistoricalDataResult r) { result = std::move(r); }, {},
           connection_.request_timeout);
       run_until([&] { return result.has_value(); });
+      // The callback refers to this frame: it must never run after we return.
+      if (!result) client_->forget_request(req_id, ib::CancelHistoricalData{.req_id = req_id});
     }
     if (!result) {
       result.emplace();
@@ -61,10 +63,11 @@ class IbHistorySource final : public HistorySource {
   ib::HeadTimestampResult head_timestamp(const ib::ReqHeadTimestamp& request) override {
     std::optional<ib::HeadTimestampResult> result;
     if (wait_ready(connection_.connect_timeout)) {
-      client_->request_head_timestamp(
+      const int req_id = client_->request_head_timestamp(
           request, [&](ib::HeadTimestampResult r) { result = std::move(r); },
           connection_.request_timeout);
       run_until([&] { return result.has_value(); });
+      if (!result) client_->forget_request(req_id, ib::CancelHeadTimestamp{.req_id = req_id});
     }
     if (!result) {
       result.emplace();

@@ -122,6 +122,7 @@ TEST_F(DataCliTest, DownloadKilledMidWayAndRunAgainIsCompleteWithoutDuplicates) 
   ASSERT_EQ(pages, 5);
   ASSERT_TRUE(WIFSIGNALED(status));
   EXPECT_TRUE(stored("QQQ.1min").empty());
+  EXPECT_THAT(ok({"data", "list"}), HasSubstr("interrupted downloads: QQQ.1min"));
 
   const std::string again =
       ok({"data", "download", "QQQ", "--bar", "1min", "--port", port, "--pacing", "off"});
@@ -135,6 +136,7 @@ TEST_F(DataCliTest, DownloadKilledMidWayAndRunAgainIsCompleteWithoutDuplicates) 
   }
   // Off a terminal the summary is one line per symbol.
   EXPECT_EQ(std::count(again.begin(), again.end(), '\n'), 1) << again;
+  EXPECT_THAT(ok({"data", "list"}), ::testing::Not(HasSubstr("interrupted")));
   gateway->stop();
 }
 
