@@ -51,9 +51,9 @@ DownloadJob::DownloadJob(store::Library market, store::Library staging, std::str
       Range range;
       range.after = job["after"].get<Timestamp>();
       range.until = job["until"].get<Timestamp>();
+      range.before_stored = job.value("before_stored", false);
       if (staged.table.num_rows() > 0) range.resume_below = staged.table.index().front();
       result_.resumed = true;
-      resuming_ = true;
       result_.note = "resumed an interrupted download";
       start(range);
       return;
@@ -61,7 +61,7 @@ DownloadJob::DownloadJob(store::Library market, store::Library staging, std::str
     staging_.delete_symbol(name_);
     result_.note = "discarded an interrupted download made with other settings";
   }
-  plan_newest();
+  plan_next();
 }
 
 void DownloadJob::load_stored() {
@@ -93,31 +93,49 @@ void DownloadJob::load_stored() {
   }
 }
 
-void DownloadJob::plan_newest() {
+// The ranges, in order: bars newer than the stored ones (or everything, for a new symbol), then
+// bars older than the first stored one when --from (or IB's head timestamp) reaches further back.
+// Each is planned once per run, so a range that brings nothing is not asked again.
+void DownloadJob::plan_next() {
   Range range;
   // A --to in the future is "now": IB refuses end times it has not reached.
   range.ends_now = !options_.to || *options_.to >= wall_now_;
   range.until = range.ends_now ? wall_now_ : *options_.to;
-  if (stored_last_) {
-    range.after = *stored_last_;
-    if (options_.from && stored_first_ && *options_.from < *stored_first_) {
-      result_.note = fmt::format(
-          "bars before {} are not fetched: they would have to be inserted before stored ones",
-          format_timestamp(*stored_first_));
+  if (!newest_planned_) {
+    newest_planned_ = true;
+    if (!stored_last_) older_planned_ = true;  // a new symbol's range reaches --from itself
+    if (stored_last_) {
+      range.after = *stored_last_;
+    } else if (options_.from) {
+      range.after = *options_.from - 1;
+    } else {
+      range_ = range;
+      state_ = State::kNeedHead;
+      return;
     }
-  } else if (options_.from) {
+    if (range.until > range.after) {
+      start(range);
+      return;
+    }
+  }
+  if (!older_planned_ && stored_first_) {
+    older_planned_ = true;
+    range.ends_now = false;
+    range.until = std::min(range.until, *stored_first_ - 1);
+    range.before_stored = true;
+    if (!options_.from) {
+      range_ = range;
+      state_ = State::kNeedHead;
+      return;
+    }
     range.after = *options_.from - 1;
-  } else {
-    range_ = range;
-    state_ = State::kNeedHead;
-    return;
+    if (range.until > range.after) {
+      start(range);
+      return;
+    }
   }
-  if (range.until <= range.after) {
-    if (result_.note.empty()) result_.note = "already up to date";
-    state_ = State::kDone;
-    return;
-  }
-  start(range);
+  if (result_.note.empty() && result_.bars_added == 0) result_.note = "already up to date";
+  state_ = State::kDone;
 }
 
 void DownloadJob::start(const Range& range) {
@@ -151,8 +169,8 @@ void DownloadJob::head_received(Timestamp head) {
   Range range = range_;
   range.after = head - 1;
   if (range.until <= range.after) {
-    result_.note = "IB has no bars in the range asked for";
-    state_ = State::kDone;
+    if (!range.before_stored) result_.note = "IB has no bars in the range asked for";
+    plan_next();
     return;
   }
   start(range);
@@ -199,16 +217,28 @@ void DownloadJob::commit() {
   store::Table rows;
   if (staging_.has_symbol(name_)) rows = sorted_unique(staging_.read(name_).table);
   load_stored();
-  const Timestamp after = std::max(range_.after, stored_last_.value_or(range_.after));
-  rows = rows_between(rows, after, range_.until);
+  Timestamp after = range_.after;
+  Timestamp until = range_.until;
+  if (range_.before_stored && stored_first_) {
+    until = std::min(until, *stored_first_ - 1);  // strictly before the stored bars
+  } else if (stored_last_) {
+    after = std::max(after, *stored_last_);  // strictly after them
+  }
+  rows = rows_between(rows, after, until);
   // A bar still in progress (today's daily bar during the session) would be frozen half-made:
   // it is left for the next run.
   const Timestamp length = static_cast<Timestamp>(size_.length.count()) * kNanosPerSecond;
   std::size_t complete = rows.num_rows();
   while (complete > 0 && rows.index()[complete - 1] + length > wall_now_) --complete;
   rows = rows.slice(0, complete);
-  if (rows.num_rows() > 0) {
+  if (rows.num_rows() > 0 && range_.before_stored && stored_first_) {
+    // Older history: a range update before the first stored bar writes only new segments; the
+    // stored ones are referenced by the new version unchanged.
+    market_.update(name_, rows, stored_metadata());
+  } else if (rows.num_rows() > 0) {
     market_.append(name_, rows, store::AppendMode::kStrict, stored_metadata());
+  }
+  if (rows.num_rows() > 0) {
     result_.bars_added += rows.num_rows();
     if (!result_.first_added) result_.first_added = rows.index().front();
     result_.first_added = std::min(*result_.first_added, rows.index().front());
@@ -219,12 +249,7 @@ void DownloadJob::commit() {
   load_stored();
   result_.stored_first = stored_first_;
   result_.stored_last = stored_last_;
-  state_ = State::kDone;
-  if (resuming_) {
-    // The interrupted range is in; now whatever is newer than it.
-    resuming_ = false;
-    plan_newest();
-  }
+  plan_next();
 }
 
 void DownloadJob::fail(std::string error) {
@@ -243,7 +268,8 @@ std::string DownloadJob::job_metadata() const {
                         {"regular_hours", options_.regular_hours},
                         {"bar_size", size_.ib_setting},
                         {"after", range_.after},
-                        {"until", range_.until}}
+                        {"until", range_.until},
+                        {"before_stored", range_.before_stored}}
       .dump();
 }
 

@@ -50,9 +50,10 @@ class DownloadJob {
     Timestamp until = 0;                    // ... and <= until
     bool ends_now = false;                  // the first page asks for "now"
     std::optional<Timestamp> resume_below;  // staged bars reach down to here
+    bool before_stored = false;             // older history, inserted before the stored bars
   };
   void load_stored();
-  void plan_newest();
+  void plan_next();
   void start(const Range& range);
   void commit();
   std::string job_metadata() const;
@@ -70,7 +71,8 @@ class DownloadJob {
   std::optional<Timestamp> stored_last_;
   State state_ = State::kPaging;
   Range range_;
-  bool resuming_ = false;  // range_ is an interrupted download's
+  bool newest_planned_ = false;
+  bool older_planned_ = false;
   std::optional<ib::HistoryPager> pager_;
   SymbolResult result_;
 };

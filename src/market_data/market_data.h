@@ -1,16 +1,20 @@
 // Market data in the store: downloading IB history into `market_data` (docs/data.md) and
-// importing CSV files, both under one rule — a symbol SYMBOL.BAR only grows by appends of bars
-// later than its last one (existing segments are never rewritten); only an explicit replace
-// changes stored bars.
+// importing CSV files, both under one rule — stored bars and their segments are never
+// rewritten: a symbol SYMBOL.BAR grows by appends of bars later than its last one, and a
+// download reaching further back inserts the older bars as new segments before the stored ones
+// (a range update that references the stored segments unchanged); only an explicit import
+// --replace changes stored bars.
 //
-// download(): for each ticker, the bars missing from market_data/TICKER.BAR are fetched from a
-// HistorySource page by page, newest first (ib/history_pages.h), paced by one
-// ib::HistoricalPacer that every ticker of the call shares. Pages are staged as they arrive in
-// the library `market_data_download` (symbol TICKER.BAR, with the job in its metadata); when
-// the range is complete the staged bars are sorted, de-duplicated by timestamp and appended to
-// market_data in one append, and the staging symbol is deleted. A run that is killed leaves the
-// staging symbol behind; the next run for that ticker and bar size continues from the earliest
-// staged bar instead of starting again.
+// download(): for each ticker, the bars missing from market_data/TICKER.BAR — newer than the
+// last stored one, then older than the first when --from (or IB's head timestamp) reaches
+// further back — are fetched from a HistorySource page by page, newest first
+// (ib/history_pages.h), paced by one ib::HistoricalPacer that every ticker of the call shares.
+// Pages are staged as they arrive in the library `market_data_download` (symbol TICKER.BAR,
+// with the range in its metadata); when the range is complete the staged bars are sorted,
+// de-duplicated by timestamp and written to market_data in one append (or one update before
+// the stored bars), and the staging symbol is deleted. A run that is killed leaves the staging
+// symbol behind; the next run for that ticker and bar size continues from the earliest staged
+// bar instead of starting again.
 #pragma once
 
 #include <chrono>

@@ -315,6 +315,61 @@ TEST_F(DownloadTest, ADailyRunAppendsOnlyTheNewBarsAndNeverRewritesOldSegments) 
   EXPECT_EQ(market.stats("SPY.1d").version, after.version);
 }
 
+TEST_F(DownloadTest, OlderHistoryIsInsertedBeforeTheStoredBarsWithoutTouchingThem) {
+  const auto bars = weekday_daily_bars(at("2020-01-06"), 600);
+  source_.bars["SPY"] = bars;
+  source_.data_now = bars.back().time;
+  DownloadOptions options;
+  options.pacing = ib::PacingPolicy::parse("off");
+  options.from = at("2021-01-01");
+  ASSERT_TRUE(download(*store_, source_, {"SPY"}, options).ok());
+  store::Library market = store_->library(kLibrary);
+  const store::SymbolStats before = market.stats("SPY.1d");
+  const store::Table newer_rows = market.read("SPY.1d").table;
+  ASSERT_EQ(format_date(newer_rows.index().front()), "2021-01-01");
+
+  options.from.reset();  // earliest: IB has bars from 2020-01-06
+  const DownloadSummary summary = download(*store_, source_, {"SPY"}, options);
+  ASSERT_TRUE(summary.ok()) << summary.symbols[0].error;
+  EXPECT_EQ(format_date(*summary.symbols[0].first_added), "2020-01-06");
+  EXPECT_EQ(format_date(*summary.symbols[0].last_added), "2020-12-31");
+  expect_same_bars(read_bars(*store_, "SPY.1d"), bars);
+  const store::SymbolStats after = market.stats("SPY.1d");
+  EXPECT_EQ(after.segments, before.segments + 1);  // the older bars' segment, the rest kept
+  EXPECT_EQ(market.list_versions("SPY.1d", 1).front().kind, store::VersionKind::kUpdate);
+  store::ReadOptions newer;
+  newer.start = newer_rows.index().front();
+  EXPECT_EQ(market.read("SPY.1d", newer).table, newer_rows);
+
+  // Everything is there now: another run adds nothing and writes no version.
+  const DownloadSummary again = download(*store_, source_, {"SPY"}, options);
+  EXPECT_EQ(again.bars_added, 0u);
+  EXPECT_EQ(again.symbols[0].note, "already up to date");
+  EXPECT_EQ(market.stats("SPY.1d").version, after.version);
+}
+
+TEST_F(DownloadTest, AnInterruptedBackfillResumesAsAnInsertBeforeTheStoredBars) {
+  const auto bars = weekday_daily_bars(at("2015-01-05"), 2000);
+  source_.bars["SPY"] = bars;
+  source_.data_now = bars.back().time;
+  source_.enforce_pacing = false;
+  DownloadOptions options;
+  options.pacing = ib::PacingPolicy::parse("off");
+  options.from = at("2021-01-01");
+  ASSERT_TRUE(download(*store_, source_, {"SPY"}, options).ok());
+  options.from.reset();
+  source_.requests.clear();
+  source_.fail_pages_from = 3;  // killed during the older pages (1: the newest, 2..: older)
+  EXPECT_THROW(download(*store_, source_, {"SPY"}, options), std::runtime_error);
+  source_.fail_pages_from = -1;
+  const DownloadSummary summary = download(*store_, source_, {"SPY"}, options);
+  ASSERT_TRUE(summary.ok()) << summary.symbols[0].error;
+  EXPECT_TRUE(summary.symbols[0].resumed);
+  expect_same_bars(read_bars(*store_, "SPY.1d"), bars);
+  EXPECT_EQ(store_->library(kLibrary).list_versions("SPY.1d", 1).front().kind,
+            store::VersionKind::kUpdate);
+}
+
 TEST_F(DownloadTest, ExplicitRangeFetchesOnlyThatRange) {
   const auto bars = weekday_daily_bars(at("2020-01-06"), 1000);
   source_.bars["SPY"] = bars;
