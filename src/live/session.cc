@@ -219,16 +219,20 @@ void LiveSession::Impl::wait_until(std::function<bool()> done, std::chrono::mill
                                    std::function<void()> then) {
   auto timer = std::make_shared<asio::steady_timer>(io_);
   auto deadline = std::chrono::steady_clock::now() + timeout;
+  // The pending timer handler owns the poll function (the function itself only refers to it
+  // weakly), so nothing outlives the wait and nothing is freed while it runs.
   auto poll = std::make_shared<std::function<void()>>();
-  *poll = [this, timer, deadline, done, then, poll] {
+  std::weak_ptr<std::function<void()>> weak = poll;
+  *poll = [timer, deadline, done, then, weak] {
     if (done() || std::chrono::steady_clock::now() >= deadline) {
-      *poll = nullptr;  // break the cycle
-      then();
+      auto finish = then;  // this lambda is destroyed on the next line
+      if (auto self = weak.lock()) *self = nullptr;
+      finish();
       return;
     }
     timer->expires_after(std::chrono::milliseconds(10));
-    timer->async_wait([poll](asio::error_code) {
-      if (*poll) (*poll)();
+    timer->async_wait([self = weak.lock()](asio::error_code) {
+      if (self && *self) (*self)();
     });
   };
   (*poll)();
