@@ -210,7 +210,7 @@ void run_show(const CliContext& ctx, const ShowArgs& args) {
       if (column.is_null(row)) {
         std::cout << fmt::format(" {:>12}", "null");
       } else if (column.type() == store::ColumnType::kFloat64) {
-        std::cout << fmt::format(" {:>12.6g}", column.float64s()[row]);
+        std::cout << fmt::format(" {:>12}", column.float64s()[row]);
       } else if (column.type() == store::ColumnType::kInt64) {
         std::cout << fmt::format(" {:>12}", column.int64s()[row]);
       } else {
