@@ -199,8 +199,9 @@ class LiveAccount {
   std::int64_t next_held_id_ = -1;
   std::set<std::int64_t> reported_;  // order ids IB reported during the current reconciliation
   bool reconciling_ = false;
-  std::unordered_set<std::string> booked_exec_ids_;       // stored or booked this run
-  std::unordered_map<std::string, PendingFill> pending_;  // by exec id, awaiting commission
+  std::unordered_set<std::string> booked_exec_ids_;            // stored or booked this run
+  std::unordered_set<std::string> booked_without_commission_;  // overdue, booked this run
+  std::unordered_map<std::string, PendingFill> pending_;       // by exec id, awaiting commission
   std::unordered_map<std::string, ib::CommissionReportData> early_commissions_;
   std::map<std::string, double> account_values_;         // by tag (base currency)
   std::map<std::string, ib::PortfolioValue> portfolio_;  // by symbol

@@ -167,7 +167,13 @@ void LiveAccount::on_commission(const ib::CommissionReportData& report) {
   auto it = pending_.find(report.exec_id);
   if (it == pending_.end()) {
     if (booked_exec_ids_.count(report.exec_id) != 0) {
-      return;  // a repeat (reconciliation sends them again) or one that came too late
+      if (booked_without_commission_.erase(report.exec_id) != 0) {
+        log(
+            fmt::format("execution {}: its commission report ({:.2f} {}) came after the fill was "
+                        "booked without one; the fills row keeps commission 0",
+                        report.exec_id, report.commission, report.currency));
+      }
+      return;  // otherwise a repeat (reconciliation sends them again)
     }
     early_commissions_[report.exec_id] = report;  // the execution may still come
     return;
@@ -193,6 +199,7 @@ void LiveAccount::book_overdue_fills(bool all) {
   for (const std::string& exec_id : overdue) {
     PendingFill pending = std::move(pending_[exec_id]);
     pending_.erase(exec_id);
+    booked_without_commission_.insert(exec_id);
     log(fmt::format("execution {}: no commission report within {} ms; booked without one", exec_id,
                     settings_.commission_wait.count()));
     book_fill(std::move(pending));

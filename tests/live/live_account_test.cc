@@ -46,6 +46,7 @@ class LiveAccountTest : public ::testing::Test {
     settings.account = "DU1";
     settings.clock = [] { return Timestamp{1'700'000'000} * kNanosPerSecond; };
     settings.commission_wait = std::chrono::milliseconds(0);
+    settings.log = [this](std::string_view line) { log_ += std::string(line) + "\n"; };
     account_ = std::make_unique<LiveAccount>(settings, *recorder_, channel_);
     broker::EquityAllocation allocation;
     allocation.source = broker::EquityAllocation::Source::kExplicitEquity;
@@ -92,6 +93,7 @@ class LiveAccountTest : public ::testing::Test {
   std::unique_ptr<broker::AccountRecorder> recorder_;
   FakeChannel channel_;
   std::unique_ptr<LiveAccount> account_;
+  std::string log_;
 };
 
 TEST_F(LiveAccountTest, SizedOrderCarriesTheStrategyKeyAndQuantityFromEquity) {
@@ -155,7 +157,10 @@ TEST_F(LiveAccountTest, ACommissionThatComesLateIsJoinedToItsExecution) {
   EXPECT_EQ(account_->fills_awaiting_commission(), 1u);
   account_->book_overdue_fills(false);
   EXPECT_EQ(account_->fills_awaiting_commission(), 0u);
+  account_->on_commission(commission("0001.000a.01.01", 1.5));  // too late: logged only
   EXPECT_EQ(read("fills").num_rows(), 2u);
+  EXPECT_EQ(read("fills").float64s("commission")[1], 0.0);
+  EXPECT_NE(log_.find("came after the fill was booked without one"), std::string::npos) << log_;
 }
 
 TEST_F(LiveAccountTest, AnOrderPlacedWhileDisconnectedIsHeldAndSentAfterwards) {
