@@ -1,7 +1,8 @@
 // Axis ticks and SVG output of the report's charts.
 #include <gtest/gtest.h>
 
-#include <regex>
+#include <algorithm>
+#include <string>
 
 #include "report/chart_axes.h"
 #include "report/svg_chart.h"
@@ -65,15 +66,21 @@ TEST(SvgChart, KeepsEverySpikeWhenReducingPoints) {
     s.value.push_back(i == 1234 ? 200 : (i == 3210 ? 50 : 100));
   }
   std::string svg = render_line_chart({{"x", "#000", &s}}, {.id = "c", .title = "t"});
-  std::smatch m;
-  ASSERT_TRUE(std::regex_search(svg, m, std::regex("class=\"series\"[^>]*d=\"([^\"]+)\"")));
-  std::string d = m[1];
-  std::regex point("[ML]([0-9.]+),([0-9.]+)");
+  // Parsed by hand rather than with std::regex: libstdc++'s regex recurses once per character,
+  // and on this ~30 kB path that overflows the stack under AddressSanitizer.
+  std::size_t series = svg.find("class=\"series\"");
+  ASSERT_NE(series, std::string::npos);
+  std::size_t d_at = svg.find(" d=\"", series);
+  ASSERT_NE(d_at, std::string::npos);
+  d_at += 4;
+  std::string d = svg.substr(d_at, svg.find('"', d_at) - d_at);
   double min_y = 1e9, max_y = -1e9;
   std::size_t points = 0;
-  for (auto it = std::sregex_iterator(d.begin(), d.end(), point); it != std::sregex_iterator();
-       ++it) {
-    double y = std::stod((*it)[2]);
+  for (std::size_t i = 0; i < d.size(); ++i) {
+    if (d[i] != 'M' && d[i] != 'L') continue;
+    std::size_t comma = d.find(',', i);
+    ASSERT_NE(comma, std::string::npos) << "point without a y at offset " << i;
+    double y = std::stod(d.substr(comma + 1));
     min_y = std::min(min_y, y);
     max_y = std::max(max_y, y);
     ++points;
