@@ -4,7 +4,7 @@
 #include <limits>
 
 #include "core/error.h"
-#include "csv/mapped_file.h"
+#include "store/huge_pages.h"
 
 namespace tandem::csv {
 namespace {
@@ -149,7 +149,7 @@ bool ColumnBuilder::widen_for(ValueKind value_kind) {
   }
   if (kind_ == ValueKind::kInt64 && widened == ValueKind::kFloat64 && exact_as_double_) {
     float64s_.reserve(int64s_.capacity());
-    advise_huge_pages(float64s_.data(), float64s_.capacity() * sizeof(double));
+    store::advise_huge_pages(float64s_.data(), float64s_.capacity() * sizeof(double));
     for (std::int64_t value : int64s_) float64s_.push_back(static_cast<double>(value));
     std::vector<std::int64_t>().swap(int64s_);
     kind_ = ValueKind::kFloat64;
@@ -229,11 +229,11 @@ void ColumnBuilder::reserve(std::size_t rows) {
     case ValueKind::kInt64:
     case ValueKind::kTimestamp:
       int64s_.reserve(rows);
-      advise_huge_pages(int64s_.data(), int64s_.capacity() * sizeof(std::int64_t));
+      store::advise_huge_pages(int64s_.data(), int64s_.capacity() * sizeof(std::int64_t));
       break;
     case ValueKind::kFloat64:
       float64s_.reserve(rows);
-      advise_huge_pages(float64s_.data(), float64s_.capacity() * sizeof(double));
+      store::advise_huge_pages(float64s_.data(), float64s_.capacity() * sizeof(double));
       break;
     case ValueKind::kString:
       strings_.reserve(rows);

@@ -70,16 +70,6 @@ MappedFile::MappedFile(const std::filesystem::path& path) {
   size_ = fallback_.size();
 }
 
-void advise_huge_pages(void* data, std::size_t bytes) {
-  constexpr std::uintptr_t kHugePage = std::uintptr_t{2} << 20;
-  if (data == nullptr || bytes < 2 * kHugePage) return;
-  const auto begin = reinterpret_cast<std::uintptr_t>(data);
-  const std::uintptr_t aligned_begin = (begin + kHugePage - 1) & ~(kHugePage - 1);
-  const std::uintptr_t aligned_end = (begin + bytes) & ~(kHugePage - 1);
-  if (aligned_end <= aligned_begin) return;
-  ::madvise(reinterpret_cast<void*>(aligned_begin), aligned_end - aligned_begin, MADV_HUGEPAGE);
-}
-
 MappedFile::~MappedFile() {
   if (mapping_ != nullptr) ::munmap(mapping_, size_);
 }

@@ -26,9 +26,4 @@ class MappedFile {
   std::string fallback_;     // holds the bytes of files that cannot be mapped (pipes, /dev/stdin)
 };
 
-// Asks the kernel to back [data, data + bytes) with huge pages where it can (Linux
-// transparent huge pages in "madvise" mode): filling a column of millions of values then takes
-// one page fault per 2 MiB instead of one per 4 KiB. Only a hint; small ranges are left alone.
-void advise_huge_pages(void* data, std::size_t bytes);
-
 }  // namespace tandem::csv

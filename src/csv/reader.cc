@@ -11,6 +11,7 @@
 #include "csv/row_order.h"
 #include "csv/timestamp_parser.h"
 #include "csv/tokenizer.h"
+#include "store/huge_pages.h"
 
 namespace tandem::csv {
 namespace {
@@ -228,7 +229,7 @@ store::Table parse_csv(std::string_view text, std::string_view source, const Rea
 
   std::vector<Timestamp> index;
   index.reserve(rows);
-  advise_huge_pages(index.data(), index.capacity() * sizeof(Timestamp));
+  store::advise_huge_pages(index.data(), index.capacity() * sizeof(Timestamp));
   for (ColumnBuilder& builder : header.builders) builder.reset(rows);
   RowReader reader(tokenizer, header, source, options);
   if (!reader.read_all(index)) {
