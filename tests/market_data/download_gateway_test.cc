@@ -15,24 +15,12 @@ namespace tandem::market_data {
 namespace {
 
 using namespace std::chrono_literals;
+using testing::at;
+using testing::expect_same_bars;
 using testing::read_bars;
 using testing::weekday_daily_bars;
 using testing::weekday_minute_bars;
 using testing::write_bars;
-
-Timestamp at(const char* text) { return parse_timestamp_or_throw(text, "test"); }
-
-void expect_same_bars(const std::vector<Bar>& got, const std::vector<Bar>& want) {
-  ASSERT_EQ(got.size(), want.size());
-  for (std::size_t i = 0; i < got.size(); ++i) {
-    ASSERT_EQ(got[i].time, want[i].time) << i;
-    ASSERT_EQ(got[i].open, want[i].open) << i;
-    ASSERT_EQ(got[i].high, want[i].high) << i;
-    ASSERT_EQ(got[i].low, want[i].low) << i;
-    ASSERT_EQ(got[i].close, want[i].close) << i;
-    ASSERT_EQ(got[i].volume, want[i].volume) << i;
-  }
-}
 
 // A gateway replaying market_data/<symbol>.<bar> from its own mem:// store.
 class SourceGateway {

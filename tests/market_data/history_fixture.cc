@@ -1,6 +1,10 @@
 #include "history_fixture.h"
 
+#include <gtest/gtest.h>
+
 #include <cmath>
+
+#include "core/time.h"
 
 namespace tandem::market_data::testing {
 namespace {
@@ -92,6 +96,20 @@ std::vector<Bar> read_bars(store::Store& store, const std::string& name) {
     bars.push_back(bar);
   }
   return bars;
+}
+
+Timestamp at(const char* text) { return parse_timestamp_or_throw(text, "test"); }
+
+void expect_same_bars(const std::vector<Bar>& got, const std::vector<Bar>& want) {
+  ASSERT_EQ(got.size(), want.size());
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    ASSERT_EQ(got[i].time, want[i].time) << i;
+    ASSERT_EQ(got[i].open, want[i].open) << i;
+    ASSERT_EQ(got[i].high, want[i].high) << i;
+    ASSERT_EQ(got[i].low, want[i].low) << i;
+    ASSERT_EQ(got[i].close, want[i].close) << i;
+    ASSERT_EQ(got[i].volume, want[i].volume) << i;
+  }
 }
 
 }  // namespace tandem::market_data::testing

@@ -23,4 +23,10 @@ void write_bars(store::Store& store, const std::string& symbol, const std::strin
 // market_data/<name> read back as bars (empty if missing).
 std::vector<Bar> read_bars(store::Store& store, const std::string& name);
 
+// A UTC time from text in any form parse_timestamp accepts; throws on bad text.
+Timestamp at(const char* text);
+
+// Asserts (gtest) that two bar lists are equal field by field, naming the first differing bar.
+void expect_same_bars(const std::vector<Bar>& got, const std::vector<Bar>& want);
+
 }  // namespace tandem::market_data::testing
