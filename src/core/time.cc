@@ -3,6 +3,7 @@
 #include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <limits>
 
 #include <date/date.h>
 
@@ -58,9 +59,19 @@ std::optional<Timestamp> parse_timestamp(std::string_view s) {
   date::year_month_day ymd{date::year{year}, date::month{static_cast<unsigned>(month)},
                            date::day{static_cast<unsigned>(day)}};
   if (!ymd.ok()) return std::nullopt;
-  Timestamp result =
-      static_cast<Timestamp>(date::sys_days{ymd}.time_since_epoch().count()) * kNanosPerDay;
-  if (pos == s.size()) return result;
+  // int64 nanoseconds span only 1677-09-21T00:12:43.145224192 .. 2262-04-11T23:47:16.854775807,
+  // and the first day of that span does not itself start inside it: the sum is taken in 128 bits
+  // and refused if it leaves int64, instead of wrapping.
+  __int128 total = static_cast<__int128>(date::sys_days{ymd}.time_since_epoch().count()) *
+                   kNanosPerDay;
+  const auto checked = [&total]() -> std::optional<Timestamp> {
+    if (total < std::numeric_limits<Timestamp>::min() ||
+        total > std::numeric_limits<Timestamp>::max()) {
+      return std::nullopt;
+    }
+    return static_cast<Timestamp>(total);
+  };
+  if (pos == s.size()) return checked();
   if (s[pos] != 'T' && s[pos] != ' ') return std::nullopt;
   ++pos;
   int hour = read_digits(s, pos, 2);
@@ -86,11 +97,11 @@ std::optional<Timestamp> parse_timestamp(std::string_view s) {
     }
     if (digits == 0) return std::nullopt;
   }
-  result += (hour * 3600 + minute * 60 + second) * kNanosPerSecond + fraction_ns;
-  if (pos == s.size()) return result;
+  total += (hour * 3600 + minute * 60 + second) * kNanosPerSecond + fraction_ns;
+  if (pos == s.size()) return checked();
   // Zone: Z, +hh, +hh:mm, +hhmm (an optional space before it is tolerated).
   if (s[pos] == ' ') ++pos;
-  if (pos < s.size() && (s[pos] == 'Z' || s[pos] == 'z') && pos + 1 == s.size()) return result;
+  if (pos < s.size() && (s[pos] == 'Z' || s[pos] == 'z') && pos + 1 == s.size()) return checked();
   if (pos >= s.size() || (s[pos] != '+' && s[pos] != '-')) return std::nullopt;
   int sign = s[pos++] == '+' ? 1 : -1;
   int off_h = read_digits(s, pos, 2);
@@ -103,7 +114,8 @@ std::optional<Timestamp> parse_timestamp(std::string_view s) {
   }
   if (pos != s.size()) return std::nullopt;
   // Local time = UTC + offset, so UTC = local - offset.
-  return result - sign * (off_h * 3600 + off_m * 60) * kNanosPerSecond;
+  total -= sign * (off_h * 3600 + off_m * 60) * kNanosPerSecond;
+  return checked();
 }
 
 Timestamp parse_timestamp_or_throw(std::string_view text, std::string_view where) {

@@ -22,6 +22,8 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 // True when the text starts like an ISO date "YYYY-"; the year is returned.
 bool leading_iso_year(std::string_view text, int& year) {
+  // parse_timestamp skips leading blanks, so the year is looked for after them too.
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
   if (text.size() < 10 || text[4] != '-') return false;
   year = 0;
   for (int i = 0; i < 4; ++i) {

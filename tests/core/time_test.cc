@@ -1,5 +1,8 @@
 #include "core/time.h"
 
+#include <cstdint>
+#include <optional>
+
 #include <gtest/gtest.h>
 
 #include "core/error.h"
@@ -38,6 +41,21 @@ TEST(ParseTimestamp, FractionalSeconds) {
 TEST(ParseTimestamp, IntegerNanoseconds) {
   EXPECT_EQ(parse_timestamp("1706659200000000000"), 1706659200000000000LL);
   EXPECT_EQ(parse_timestamp("-5"), -5);
+}
+
+TEST(ParseTimestamp, DatesOutsideTheInt64NanosecondSpanAreRefusedNotWrapped) {
+  // int64 nanoseconds end at 2262-04-11T23:47:16.854775807Z and begin at
+  // 1677-09-21T00:12:43.145224192Z; the fuzzer found year 4667 wrapping silently.
+  EXPECT_EQ(parse_timestamp("2262-04-11T23:47:16.854775807Z"), INT64_MAX);
+  EXPECT_EQ(parse_timestamp("2262-04-11T23:47:16.854775808Z"), std::nullopt);
+  EXPECT_EQ(parse_timestamp("2262-04-12"), std::nullopt);
+  EXPECT_EQ(parse_timestamp("  4667-08-03"), std::nullopt);
+  EXPECT_EQ(parse_timestamp("9999-12-31T23:59:59"), std::nullopt);
+  EXPECT_EQ(parse_timestamp("1677-09-21T00:12:43.145224192Z"), INT64_MIN);
+  EXPECT_EQ(parse_timestamp("1677-09-21T00:12:43.145224191Z"), std::nullopt);
+  EXPECT_EQ(parse_timestamp("0000-01-01"), std::nullopt);
+  // The zone offset is the last step that can cross the edge.
+  EXPECT_EQ(parse_timestamp("2262-04-11T23:00:00-01:00"), std::nullopt);
 }
 
 TEST(ParseTimestamp, RejectsGarbage) {
