@@ -1,11 +1,11 @@
 #include "core/time.h"
 
+#include <date/date.h>
+
 #include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <limits>
-
-#include <date/date.h>
 
 #include "core/error.h"
 
@@ -36,7 +36,8 @@ std::optional<Timestamp> parse_integer_ns(std::string_view s) {
 
 std::optional<Timestamp> parse_timestamp(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   if (s.empty()) return std::nullopt;
   // A plain integer (optionally negative) that is not a date: nanoseconds since the epoch.
   if (s.size() != 10 || s[4] != '-') {
@@ -62,8 +63,8 @@ std::optional<Timestamp> parse_timestamp(std::string_view s) {
   // int64 nanoseconds span only 1677-09-21T00:12:43.145224192 .. 2262-04-11T23:47:16.854775807,
   // and the first day of that span does not itself start inside it: the sum is taken in 128 bits
   // and refused if it leaves int64, instead of wrapping.
-  __int128 total = static_cast<__int128>(date::sys_days{ymd}.time_since_epoch().count()) *
-                   kNanosPerDay;
+  __int128 total =
+      static_cast<__int128>(date::sys_days{ymd}.time_since_epoch().count()) * kNanosPerDay;
   const auto checked = [&total]() -> std::optional<Timestamp> {
     if (total < std::numeric_limits<Timestamp>::min() ||
         total > std::numeric_limits<Timestamp>::max()) {

@@ -1,9 +1,9 @@
 #include "core/time.h"
 
+#include <gtest/gtest.h>
+
 #include <cstdint>
 #include <optional>
-
-#include <gtest/gtest.h>
 
 #include "core/error.h"
 
