@@ -5,6 +5,7 @@
 //   compaction.cc      compaction policy and compact()
 #pragma once
 
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -67,10 +68,15 @@ class LibraryEngine {
   // Version `v` resolved to full form (walks the delta chain back to its full record).
   VersionRecord resolve_version(const StorageView& view, std::string_view symbol,
                                 std::uint64_t v) const;
-  // Decodes the rows of `segments` (all columns of `schema`), merged into index order.
+  // Decodes the rows of `segments` (all columns of `schema`) whose timestamps lie in [lo, hi],
+  // merged into index order. Segments wholly inside the range decode straight into the output;
+  // a segment straddling an end decodes into per-thread scratch and only its rows in range are
+  // copied, so a narrow date range costs about the rows it returns, not whole segments twice.
   Table read_segments(const StorageView& view, std::string_view symbol, std::uint64_t version,
                       const std::vector<SchemaField>& schema,
-                      const std::vector<SegmentRef>& segments) const;
+                      const std::vector<SegmentRef>& segments,
+                      Timestamp lo = std::numeric_limits<Timestamp>::min(),
+                      Timestamp hi = std::numeric_limits<Timestamp>::max()) const;
   // Encodes `table` into segments of at most options().segment_rows rows.
   void encode_segments(std::string_view symbol, const Table& table, std::vector<KeyValue>& blobs,
                        std::vector<SegmentRef>& refs) const;

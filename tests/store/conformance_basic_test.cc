@@ -1,4 +1,5 @@
 // Conformance: libraries, names, URIs, write/append/update/delete_range, reads.
+#include <algorithm>
 #include <limits>
 
 #include "conformance.h"
@@ -235,6 +236,42 @@ TEST_P(StoreConformance, ReadSelectsDateRangeColumnsHeadAndTail) {
   expect_error([&] { lib.read("S", {.head = 1, .tail = 1}); }, {"head or tail, not both"});
   expect_error([&] { lib.read("S", {.start = minute(5), .end = minute(1)}); }, {"after its end"});
   expect_error([&] { lib.read("NOPE"); }, {"library lib, symbol NOPE", "no such symbol"});
+}
+
+// Rows of `full` with timestamps in [lo, hi]: what a date-range read must return.
+Table rows_between(const Table& full, Timestamp lo, Timestamp hi) {
+  const auto& idx = full.index();
+  const auto begin = std::lower_bound(idx.begin(), idx.end(), lo) - idx.begin();
+  const auto end = std::upper_bound(idx.begin(), idx.end(), hi) - idx.begin();
+  return full.slice(static_cast<std::size_t>(begin),
+                    static_cast<std::size_t>(std::max(begin, end)));
+}
+
+TEST_P(StoreConformance, DateRangesCuttingSegmentsReturnExactlyTheRowsInRange) {
+  // Segments of 3 rows; repeated timestamps straddle segment edges; every column type, nulls,
+  // and columns that the first appends lack (they read null). Every range, including ones that
+  // start or end inside a run of equal timestamps, must equal the matching rows of a full read.
+  segment_rows_ = 3;
+  store_ = reopen();
+  auto lib = store_->library("lib");
+  lib.write("S", all_types());  // minute 0, 1, 1, 3
+  Table later(std::vector<Timestamp>{minute(3), minute(3), minute(4), minute(6), minute(6)});
+  later.add_column(Column::of_int64("i", {5, 6, 7, 8, 9}));
+  later.add_column(Column::of_string("extra", {"p", "q", "r", "s", "t"}));
+  lib.append("S", later);
+  lib.append("S", bars(7, 4));  // minute 7..10, columns close and volume only
+  const Table full = lib.read("S").table;
+  ASSERT_EQ(full.num_rows(), 13u);
+  for (std::int64_t a = -1; a <= 11; ++a) {
+    for (std::int64_t b = a; b <= 11; ++b) {
+      const Table got = lib.read("S", {.start = minute(a), .end = minute(b)}).table;
+      EXPECT_EQ(got, rows_between(full, minute(a), minute(b))) << "range " << a << ".." << b;
+    }
+  }
+  // Open-ended ranges and a range between rows.
+  EXPECT_EQ(lib.read("S", {.start = minute(4)}).table, rows_between(full, minute(4), minute(99)));
+  EXPECT_EQ(lib.read("S", {.end = minute(1)}).table, rows_between(full, minute(-9), minute(1)));
+  EXPECT_EQ(lib.read("S", {.start = minute(5), .end = minute(5) + 1}).table.num_rows(), 0u);
 }
 
 TEST_P(StoreConformance, MetadataIsPerVersionAndAppendsKeepIt) {
