@@ -37,8 +37,12 @@ void LiveSession::Impl::add_strategy(std::unique_ptr<strategy::Strategy> strateg
     const Contract& contract = strategy->contracts()[i];
     auto [it, added] = instrument_by_symbol_.try_emplace(contract.symbol, instruments_.size());
     if (added) {
-      instruments_.push_back(Instrument{
-          contract, BarFeed{}, BarBuilder(bar_length_.length, realtime_length_.length), 0, {}});
+      instruments_.push_back(Instrument{contract,
+                                        BarFeed{},
+                                        BarBuilder(bar_length_.length, realtime_length_.length),
+                                        0,
+                                        {},
+                                        std::nullopt});
     }
     instruments_[it->second].subscribers.emplace_back(slot, i);
   }
@@ -132,6 +136,7 @@ void LiveSession::Impl::deliver_bar(std::size_t index, const Bar& bar) {
   if (!instrument.feed.add(bar)) return;
   account_->on_price(instrument.contract.symbol, bar.close);
   if (!started_ || stopping_) return;
+  instrument.delivered_through = bar.time;
   const BarHistory history = instrument.feed.history();
   for (const auto& [slot_index, instrument_index] : instrument.subscribers) {
     Slot& slot = *slots_[slot_index];

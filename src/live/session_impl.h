@@ -44,6 +44,9 @@ class LiveSession::Impl : public OrderChannel {
     BarBuilder builder;
     int realtime_req_id = 0;
     std::vector<std::pair<std::size_t, std::size_t>> subscribers;  // (slot, instrument index)
+    // The latest bar the strategies were given (or the last complete warm-up bar): after a
+    // reconnect, every completed bar after it is fetched as history and delivered.
+    std::optional<Timestamp> delivered_through;
   };
   class Slot;
 
@@ -72,6 +75,7 @@ class LiveSession::Impl : public OrderChannel {
   void request_executions(int attempt);
   void check_reconciled();
   void request_warmup();
+  void request_backfill();
 
   store::Store& store_;
   LiveOptions options_;
@@ -97,6 +101,7 @@ class LiveSession::Impl : public OrderChannel {
   bool account_download_done_ = false;
   std::map<std::string, double> ib_positions_;
   std::size_t warmups_pending_ = 0;
+  std::size_t backfills_pending_ = 0;
   bool subscriptions_unconfirmed_ = false;
   std::string tws_zone_;  // TWS's login zone, from the connection time
 

@@ -189,9 +189,9 @@ void LiveSession::Impl::check_reconciled() {
     request_warmup();
     return;
   }
-  subscribe_realtime_bars();
   account_->resend_lost_orders();
   deliver_notices();
+  request_backfill();  // then the real-time bars again
 }
 
 void LiveSession::Impl::request_warmup() {
@@ -228,6 +228,15 @@ void LiveSession::Impl::request_warmup() {
             if (static_cast<int>(bars.size()) > options_.warmup_bars) {
               bars.erase(bars.begin(), bars.end() - options_.warmup_bars);
             }
+            // The newest complete warm-up bar is where a back-fill after a reconnect starts;
+            // a bar still in progress is completed by the real-time stream.
+            const Timestamp now = options_.clock();
+            for (auto bar = bars.rbegin(); bar != bars.rend(); ++bar) {
+              if (bar->time + bar_length_.length <= now) {
+                instrument.delivered_through = bar->time;
+                break;
+              }
+            }
             instrument.feed.set_history(std::move(bars));
             if (auto last = instrument.feed.last()) {
               account_->on_price(instrument.contract.symbol, last->close);
@@ -242,6 +251,69 @@ void LiveSession::Impl::request_warmup() {
         },
         {}, std::chrono::milliseconds(30'000));
   }
+}
+
+void LiveSession::Impl::request_backfill() {
+  // Bars that completed while the connection was down are fetched as history and delivered in
+  // order before the real-time stream resumes, so a strategy sees every bar once, as it would
+  // have connected. The real-time aggregation restarts: its bucket from before the drop is stale.
+  const Timestamp now = options_.clock();
+  const int session = client_->session().session_number;
+  backfills_pending_ = 0;
+  for (std::size_t i = 0; i < instruments_.size(); ++i) {
+    Instrument& instrument = instruments_[i];
+    instrument.builder = BarBuilder(bar_length_.length, realtime_length_.length);
+    if (!instrument.delivered_through) continue;  // nothing seen yet: nothing can be missing
+    const Timestamp from = *instrument.delivered_through;
+    const Timestamp missed = (now - from) / bar_length_.length;  // bars that may have completed
+    if (missed < 1) continue;
+    ++backfills_pending_;
+    ib::ReqHistoricalData request;
+    request.contract = to_wire(instrument.contract);
+    request.end_date_time = "";
+    request.bar_size_setting = bar_length_.ib_setting;
+    request.duration_str =
+        warmup_duration(bar_length_, static_cast<int>(std::min<Timestamp>(missed + 1, 1'000'000)));
+    request.use_rth = 1;
+    request.what_to_show = "TRADES";
+    request.format_date = 1;
+    client_->request_historical_data(
+        request,
+        [this, i, now, session](ib::HistoricalDataResult result) {
+          // A later connection runs its own back-fill; this one's answer is stale.
+          if (stopping_ || client_->session().session_number != session) return;
+          Instrument& instrument = instruments_[i];
+          if (!result.ok()) {
+            log(fmt::format("back-fill of {}: {} (bars missed while disconnected are skipped)",
+                            instrument.contract.symbol, result.failure->describe()));
+          } else {
+            std::vector<Bar> bars;
+            try {
+              for (const ib::BarData& bar : result.bars) bars.push_back(from_wire(bar, tws_zone_));
+            } catch (const std::exception& e) {
+              return fail(fmt::format("back-fill of {}: {}", instrument.contract.symbol, e.what()));
+            }
+            std::sort(bars.begin(), bars.end(),
+                      [](const Bar& a, const Bar& b) { return a.time < b.time; });
+            std::size_t delivered = 0;
+            for (const Bar& bar : bars) {
+              // Only complete bars the strategies have not had; the one in progress comes from
+              // the real-time stream.
+              if (bar.time <= instrument.delivered_through.value_or(bar.time) ||
+                  bar.time + bar_length_.length > now) {
+                continue;
+              }
+              deliver_bar(i, bar);
+              ++delivered;
+            }
+            log(fmt::format("back-filled {} bars of {} missed while disconnected", delivered,
+                            instrument.contract.symbol));
+          }
+          if (--backfills_pending_ == 0 && client_->ready()) subscribe_realtime_bars();
+        },
+        {}, std::chrono::milliseconds(30'000));
+  }
+  if (backfills_pending_ == 0) subscribe_realtime_bars();
 }
 
 }  // namespace tandem::live

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -229,6 +230,41 @@ TEST(LiveGatewayTest, AnOrderPlacedWhileNotConnectedIsHeldAndSentAfterTheReconne
   EXPECT_EQ(h.count_lines("held: not connected to IB"), 1u) << h.log_text();
   expect_books_agree(h, 2);
   EXPECT_EQ(stored_position(h), 15);
+}
+
+// Records the time of every bar it is given.
+class BarRecorder : public strategy::Strategy {
+ public:
+  BarRecorder(strategy::StrategyConfig config, std::shared_ptr<std::vector<Timestamp>> seen)
+      : Strategy(std::move(config)), seen_(std::move(seen)) {}
+  void on_bar(const strategy::BarEvent& event) override { seen_->push_back(event.bar.time); }
+
+ private:
+  std::shared_ptr<std::vector<Timestamp>> seen_;  // read by the test after the session ended
+};
+
+TEST(LiveGatewayTest, BarsMissedWhileDisconnectedAreBackFilledInOrderOnce) {
+  LiveHarness h;
+  strategy::StrategyConfig config;
+  config.key = "TQQQ";
+  config.contracts = {stock("TQQQ")};
+  auto seen = std::make_shared<std::vector<Timestamp>>();
+  LiveOptions options = h.options();
+  // Long enough that the bars below are replayed before the client is back.
+  options.client.reconnect_initial_delay = std::chrono::milliseconds(800);
+  h.start_session(std::make_unique<BarRecorder>(config, seen), "bar_recorder", options);
+  ASSERT_TRUE(h.wait_for_lines("streaming")) << h.log_text();
+  for (int i = 0; i < 3; ++i) h.step_and_settle();  // bars 21..23, streamed
+  ASSERT_EQ(h.gateway().control("drop").substr(0, 2), "ok");
+  ASSERT_TRUE(h.wait_for_lines("DISCONNECTED")) << h.log_text();
+  ASSERT_EQ(h.gateway().control("step 3").substr(0, 2), "ok");  // bars 24..26, missed
+  ASSERT_TRUE(h.wait_for_lines("back-filled 3 bars of TQQQ")) << h.log_text();
+  ASSERT_TRUE(h.wait_for_lines("streaming", 2)) << h.log_text();
+  for (int i = 0; i < 2; ++i) h.step_and_settle();  // bars 27..28, streamed again
+  ASSERT_EQ(h.stop_session(), "") << h.log_text();
+  std::vector<Timestamp> expected;
+  for (std::size_t bar = 21; bar <= 28; ++bar) expected.push_back(h.bars()[bar].time);
+  EXPECT_EQ(*seen, expected) << h.log_text();
 }
 
 // Places one limit buy far below the market on its first bar: it stays working.
