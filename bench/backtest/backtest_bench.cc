@@ -4,6 +4,7 @@
 //
 //   build-release/bench/backtest/backtest_bench [--scenario single|multi|all] [--runs 5]
 //                                               [--dir /tmp] [--fill close|next-open]
+//                                               [--digest on|off]
 //
 // Scenarios (issue 4's targets, one thread for the replay; the recorder's writer is a second):
 //   single  1 symbol × 1,000,000 one-minute bars   target ≥ 5,000,000 bars/s
@@ -13,7 +14,9 @@
 //
 // The bars are written once per scenario by a child process; then each run is a fresh child
 // process that opens the store and times Engine::run() (load + replay + recording + flush); the
-// parent reads the child's peak RSS from wait4(). Prints every run and the medians.
+// parent reads the child's peak RSS from wait4(). Prints every run and the medians. With
+// --digest on, the account is named from a fixed start time and every recorded table is hashed
+// after the timed run (outside it), so two builds can be checked for bit-identical results.
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/resource.h>
@@ -59,6 +62,10 @@ struct RunReport {
   double load = 0;
   double replay = 0;
   double flush = 0;
+  double final_cash = 0;
+  double final_equity = 0;
+  std::size_t round_trips = 0;
+  std::uint64_t digest = 0;  // --digest: hash of every table recorded in the run's library
 };
 
 double cpu_seconds(int who) {
@@ -66,6 +73,58 @@ double cpu_seconds(int who) {
   getrusage(who, &usage);
   auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
   return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+// FNV-1a over bytes: a digest of the recorded tables, to check that a change to the engine or
+// the recorder leaves every recorded value bit-identical.
+struct Digest {
+  std::uint64_t value = 1469598103934665603ULL;
+  void bytes(const void* data, std::size_t size) {
+    const auto* p = static_cast<const unsigned char*>(data);
+    for (std::size_t i = 0; i < size; ++i) value = (value ^ p[i]) * 1099511628211ULL;
+  }
+  template <typename T>
+  void values(const std::vector<T>& v) {
+    std::uint64_t n = v.size();
+    bytes(&n, sizeof n);
+    if (!v.empty()) bytes(v.data(), v.size() * sizeof(T));
+  }
+  void text(std::string_view s) {
+    std::uint64_t n = s.size();
+    bytes(&n, sizeof n);
+    bytes(s.data(), s.size());
+  }
+};
+
+// Hashes every symbol of the run's library except run_info (which records the command line).
+std::uint64_t library_digest(const store::Library& library) {
+  Digest digest;
+  for (const std::string& symbol : library.list_symbols()) {
+    if (symbol == "run_info") continue;
+    store::Table table = library.read(symbol).table;
+    digest.text(symbol);
+    digest.values(table.index());
+    for (const store::Column& column : table.columns()) {
+      digest.text(column.name());
+      digest.values(column.validity());
+      switch (column.type()) {
+        case store::ColumnType::kInt64:
+        case store::ColumnType::kTimestamp:
+          digest.values(column.int64s());
+          break;
+        case store::ColumnType::kFloat64:
+          digest.values(column.float64s());
+          break;
+        case store::ColumnType::kBool:
+          digest.values(column.bools());
+          break;
+        case store::ColumnType::kString:
+          for (const std::string& s : column.strings()) digest.text(s);
+          break;
+      }
+    }
+  }
+  return digest.value;
 }
 
 std::string symbol_name(const Scenario& scenario, std::size_t i) {
@@ -92,13 +151,16 @@ void prepare(const Scenario& scenario, const std::string& uri) {
   }
 }
 
-RunReport run_once(const Scenario& scenario, const std::string& uri, backtest::FillModel fill) {
+RunReport run_once(const Scenario& scenario, const std::string& uri, backtest::FillModel fill,
+                   bool digest) {
   auto store = store::Store::open(uri);
   strategy::StrategyRegistry registry = strategy::builtin_strategies();
   backtest::BacktestConfig config;
   config.bar_size = scenario.bar_size;
   config.initial_cash = 1'000'000;
   config.fill_model = fill;
+  // A fixed start time names the account the same way in every run, so digests compare.
+  if (digest) config.started_at = 20000LL * kNanosPerDay;
   for (std::size_t i = 0; i < scenario.symbols; ++i) {
     config.weights[symbol_name(scenario, i)] = 1.0 / static_cast<double>(scenario.symbols);
   }
@@ -121,9 +183,13 @@ RunReport run_once(const Scenario& scenario, const std::string& uri, backtest::F
   report.orders = result.orders;
   report.fills = result.fills;
   report.days = result.summary.days;
+  report.final_cash = result.final_cash;
+  report.final_equity = result.daily.empty() ? 0.0 : result.daily.back().equity;
+  report.round_trips = result.round_trips;
   report.load = result.load_seconds;
   report.replay = result.replay_seconds;
   report.flush = result.flush_seconds;
+  if (digest) report.digest = library_digest(store->existing_library(result.account_id));
   store->delete_library(result.account_id);  // keep the store the same size for the next run
   return report;
 }
@@ -175,6 +241,7 @@ int main(int argc, char** argv) {
   int runs = 5;
   std::string dir = "/tmp";
   std::string fill_text = "close";
+  bool digest = false;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
     if (flag == "--scenario")
@@ -185,9 +252,11 @@ int main(int argc, char** argv) {
       dir = argv[i + 1];
     else if (flag == "--fill")
       fill_text = argv[i + 1];
+    else if (flag == "--digest")
+      digest = std::string(argv[i + 1]) == "on";
     else {
       std::cerr << "usage: backtest_bench [--scenario single|multi|all] [--runs N] [--dir DIR] "
-                   "[--fill close|next-open]\n";
+                   "[--fill close|next-open] [--digest on|off]\n";
       return 2;
     }
   }
@@ -217,7 +286,7 @@ int main(int argc, char** argv) {
                              scenario.bar_size, fill_text);
     for (int r = 0; r < runs; ++r) {
       RunReport report;
-      long peak = in_child([&] { return run_once(scenario, uri, fill); }, &report);
+      long peak = in_child([&] { return run_once(scenario, uri, fill, digest); }, &report);
       double rate = static_cast<double>(report.bars) / report.seconds;
       double cpu_rate = static_cast<double>(report.bars) / report.thread_cpu;
       rates.push_back(rate);
@@ -231,6 +300,11 @@ int main(int argc, char** argv) {
           r + 1, report.seconds, rate / 1e6, report.thread_cpu, cpu_rate / 1e6, report.process_cpu,
           report.load, report.replay, report.flush, report.orders, report.fills, report.days,
           static_cast<double>(peak) / 1048576.0);
+      if (digest) {
+        std::cout << fmt::format(
+            "    digest {:016x}; final cash {:.17g}, final equity {:.17g}, {} round trips\n",
+            report.digest, report.final_cash, report.final_equity, report.round_trips);
+      }
     }
     double rate = median(rates);
     double cpu_rate = median(cpu_rates);
