@@ -9,7 +9,8 @@
 //                       once and handed to the exchange by process_new_orders();
 //   process_new_orders()  after every strategy saw the bars of the current time: Submitted, then
 //                       (close fill model) filled at the current close;
-//   end_day()           after the last bar of a UTC day: the daily rows.
+//   end_day()           after the last bar of a UTC day: the daily rows;
+//   hand_over_rows()    at the end of the run: the rows still buffered go to the recorder.
 // Strategy callbacks are not called from inside these: they are queued as notices that the
 // engine delivers once the current callback has returned, so no strategy is ever re-entered.
 //
@@ -79,8 +80,9 @@ class BacktestAccount {
   // Moves the queued notices into `out` (cleared first), oldest first.
   void take_notices(std::vector<StrategyNotice>& out);
   void end_day(Timestamp time);
-  // Hands the rows buffered since the last hand-over to the recorder (end_day does it; the
-  // engine calls it when a run stops on an error).
+  // Hands the rows buffered since the last hand-over to the recorder. Rows are handed over in
+  // batches of about kRowsPerHandOver; the engine calls this at the end of a run (and when it
+  // stops on an error) for the rest, before flushing the recorder.
   void hand_over_rows();
 
   // --- strategy side (BacktestBroker) ---
@@ -164,7 +166,8 @@ class BacktestAccount {
   std::vector<broker::RoundTrip> round_trip_buffer_;
   std::vector<StrategyNotice> notices_;
   std::vector<DailyEquity> daily_;
-  // Rows for the recorder, handed over per day (one lock instead of one per row).
+  // Rows for the recorder, handed over in batches (one lock and a few recycled vectors per
+  // batch instead of per row or per day).
   static constexpr std::size_t kRowsPerHandOver = 4096;
   broker::AccountRecorder::Rows rows_;
   std::size_t buffered_rows_ = 0;

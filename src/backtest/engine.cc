@@ -300,6 +300,7 @@ BacktestResult Engine::run() {
       last_time = time;
     }
     account.end_day(last_time);
+    account.hand_over_rows();
     result.last_bar = last_time;
     for (auto& slot : slots_) {
       slot->guarded("on_stop", market.now(), [&] { slot->strategy().on_stop(); });

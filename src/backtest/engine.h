@@ -45,7 +45,7 @@ struct BacktestConfig {
   // library before the run, so the two-tier rule finds them there.
   std::map<std::string, double> explicit_equity;
   // Bounded queue: a fast replay waits for the store rather than holding every row in memory.
-  broker::RecorderOptions recorder{std::chrono::milliseconds(200), 50'000, 200'000};
+  broker::RecorderOptions recorder{std::chrono::milliseconds(200), 16'384, 65'536};
   std::optional<Timestamp> started_at;  // names the account; wall clock when unset
   std::string command_line;             // recorded in run_info
 };

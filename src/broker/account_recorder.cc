@@ -1,21 +1,11 @@
 #include "broker/account_recorder.h"
 
+#include <algorithm>
 #include <iostream>
 
 #include "core/error.h"
 
 namespace tandem::broker {
-namespace {
-
-template <typename Row>
-void prepend(std::vector<Row>& rows, std::vector<Row>& earlier) {
-  if (earlier.empty()) return;
-  earlier.insert(earlier.end(), std::make_move_iterator(rows.begin()),
-                 std::make_move_iterator(rows.end()));
-  rows = std::move(earlier);
-}
-
-}  // namespace
 
 void AccountRecorder::Rows::clear() {
   orders.clear();
@@ -67,31 +57,31 @@ void AccountRecorder::queued_rows(std::unique_lock<std::mutex>& lock, std::size_
 
 void AccountRecorder::record(OrderEventRow row) {
   std::unique_lock lock(mutex_);
-  pending_.orders.push_back(std::move(row));
+  newest_batch().orders.push_back(std::move(row));
   queued_rows(lock, 1);
 }
 
 void AccountRecorder::record(FillRow row) {
   std::unique_lock lock(mutex_);
-  pending_.fills.push_back(std::move(row));
+  newest_batch().fills.push_back(std::move(row));
   queued_rows(lock, 1);
 }
 
 void AccountRecorder::record(TradeRow row) {
   std::unique_lock lock(mutex_);
-  pending_.trades.push_back(std::move(row));
+  newest_batch().trades.push_back(std::move(row));
   queued_rows(lock, 1);
 }
 
 void AccountRecorder::record(PortfolioRow row) {
   std::unique_lock lock(mutex_);
-  pending_.portfolio.push_back(std::move(row));
+  newest_batch().portfolio.push_back(std::move(row));
   queued_rows(lock, 1);
 }
 
 void AccountRecorder::record(AccountSummaryRow row) {
   std::unique_lock lock(mutex_);
-  pending_.account_summary.push_back(std::move(row));
+  newest_batch().account_summary.push_back(std::move(row));
   queued_rows(lock, 1);
 }
 
@@ -105,8 +95,7 @@ std::size_t AccountRecorder::Rows::size() const {
 
 namespace {
 
-// Appends `from` to `to` and empties `from`. Both keep their capacity (the queue's vectors are
-// recycled between writer cycles), so steady recording allocates nothing.
+// Appends `from` to `to` and empties `from` (keeping its capacity).
 template <typename Row>
 void move_rows(std::vector<Row>& from, std::vector<Row>& to) {
   if (from.empty()) return;
@@ -114,7 +103,44 @@ void move_rows(std::vector<Row>& from, std::vector<Row>& to) {
   from.clear();
 }
 
+// One table's rows from all queued batches, oldest first. A table found in one batch only (the
+// common case for a short cycle) is taken whole; otherwise the rows are moved into one vector —
+// on the writer's thread, never the recording one.
+template <typename Row, typename Get>
+std::vector<Row> gather(std::vector<AccountRecorder::Rows>& batches, Get table_of) {
+  std::size_t total = 0;
+  std::size_t holding = 0;
+  std::vector<Row>* only = nullptr;
+  for (AccountRecorder::Rows& batch : batches) {
+    std::vector<Row>* rows = table_of(batch);
+    if (rows == nullptr || rows->empty()) continue;
+    total += rows->size();
+    ++holding;
+    only = rows;
+  }
+  if (holding == 0) return {};
+  if (holding == 1) return std::move(*only);
+  std::vector<Row> merged;
+  merged.reserve(total);
+  for (AccountRecorder::Rows& batch : batches) {
+    if (std::vector<Row>* rows = table_of(batch)) move_rows(*rows, merged);
+  }
+  return merged;
+}
+
 }  // namespace
+
+AccountRecorder::Rows& AccountRecorder::newest_batch() {
+  if (pending_.empty()) {
+    if (spare_.empty()) {
+      pending_.emplace_back();
+    } else {
+      pending_.push_back(std::move(spare_.back()));
+      spare_.pop_back();
+    }
+  }
+  return pending_.back();
+}
 
 void AccountRecorder::record(Rows& rows) {
   std::size_t count = rows.size();
@@ -125,14 +151,12 @@ void AccountRecorder::record(Rows& rows) {
       check_slot(slot);
     }
   }
-  move_rows(rows.orders, pending_.orders);
-  move_rows(rows.fills, pending_.fills);
-  move_rows(rows.trades, pending_.trades);
-  move_rows(rows.portfolio, pending_.portfolio);
-  move_rows(rows.account_summary, pending_.account_summary);
-  for (std::size_t slot = 0; slot < rows.strategies.size(); ++slot) {
-    move_rows(rows.strategies[slot].positions, pending_.strategy(slot).positions);
-    move_rows(rows.strategies[slot].performance, pending_.strategy(slot).performance);
+  pending_.push_back(std::move(rows));
+  if (spare_.empty()) {
+    rows = Rows{};
+  } else {
+    rows = std::move(spare_.back());
+    spare_.pop_back();
   }
   queued_rows(lock, count);
 }
@@ -157,14 +181,14 @@ void AccountRecorder::check_slot(std::size_t slot) const {
 void AccountRecorder::record_position(std::size_t slot, StrategyPositionRow row) {
   std::unique_lock lock(mutex_);
   check_slot(slot);
-  pending_.strategy(slot).positions.push_back(std::move(row));
+  newest_batch().strategy(slot).positions.push_back(std::move(row));
   queued_rows(lock, 1);
 }
 
 void AccountRecorder::record_performance(std::size_t slot, PerformanceRow row) {
   std::unique_lock lock(mutex_);
   check_slot(slot);
-  pending_.strategy(slot).performance.push_back(std::move(row));
+  newest_batch().strategy(slot).performance.push_back(std::move(row));
   queued_rows(lock, 1);
 }
 
@@ -184,17 +208,15 @@ AccountRecorder::Stats AccountRecorder::stats() const {
 }
 
 void AccountRecorder::writer_loop() {
+  std::vector<Rows> batches;  // the cycle's batches; its capacity is kept between cycles
+  std::vector<std::size_t> batch_rows;
   std::unique_lock lock(mutex_);
   while (true) {
     wake_writer_.wait_for(lock, options_.flush_interval, [&] {
       return stopping_ || flush_requested_ || pending_rows_ >= options_.wake_rows;
     });
     bool last_round = stopping_;
-    Rows batch = std::move(pending_);
-    // The previous batch's vectors, emptied but with their capacity: steady recording does not
-    // reallocate (and copy) the queue over and over.
-    pending_ = std::move(spare_);
-    spare_ = Rows{};
+    batches.swap(pending_);
     pending_rows_ = 0;
     flush_requested_ = false;
     ++cycles_started_;
@@ -202,19 +224,35 @@ void AccountRecorder::writer_loop() {
     const std::vector<std::string> keys = strategy_keys_;
     lock.unlock();
 
+    batch_rows.clear();
+    for (const Rows& batch : batches) batch_rows.push_back(batch.size());
     std::string error;
     Rows failed;
-    if (!batch.empty()) failed = write_batch(batch, keys, error);
+    if (!batches.empty()) failed = write_batches(batches, keys, error);
+    // Emptied batches keep their capacity for record(Rows&) to hand back; a batch that held
+    // unusually many rows is freed rather than kept, so a burst does not pin its memory.
+    for (std::size_t i = 0; i < batches.size(); ++i) {
+      if (batch_rows[i] > kMaxSpareBatchRows) {
+        batches[i] = Rows{};
+      } else {
+        batches[i].clear();
+      }
+    }
 
-    batch.clear();
     lock.lock();
-    spare_ = std::move(batch);
+    for (Rows& batch : batches) {
+      if (spare_.size() >= kMaxSpareBatches) break;
+      spare_.push_back(std::move(batch));
+    }
+    batches.clear();
     if (!failed.empty()) requeue(std::move(failed));
     last_cycle_error_ = error;
     ++cycles_finished_;
     cycle_done_.notify_all();
     if (last_round) {
-      if (!pending_.empty()) {
+      bool left = std::any_of(pending_.begin(), pending_.end(),
+                              [](const Rows& batch) { return !batch.empty(); });
+      if (left) {
         std::cerr << "tandem: warning: " << library_.name()
                   << ": account rows could not be written at shutdown: " << error << "\n";
       }
@@ -223,13 +261,12 @@ void AccountRecorder::writer_loop() {
   }
 }
 
-AccountRecorder::Rows AccountRecorder::write_batch(Rows& batch,
-                                                   const std::vector<std::string>& keys,
-                                                   std::string& error) {
+AccountRecorder::Rows AccountRecorder::write_batches(std::vector<Rows>& batches,
+                                                     const std::vector<std::string>& keys,
+                                                     std::string& error) {
   Rows failed;
   // Appends one table's rows; on failure keeps them in `failed_rows` and remembers the error.
-  auto append = [&](std::string_view symbol, auto& rows, auto& failed_rows,
-                    store::AppendMode mode) {
+  auto append = [&](std::string_view symbol, auto rows, auto& failed_rows, store::AppendMode mode) {
     if (rows.empty()) return;
     try {
       library_.append(symbol, to_table(rows), mode);
@@ -246,18 +283,31 @@ AccountRecorder::Rows AccountRecorder::write_batch(Rows& batch,
     }
   };
   using store::AppendMode;
-  append(kOrdersSymbol, batch.orders, failed.orders, AppendMode::kAnyOrder);
-  append(kFillsSymbol, batch.fills, failed.fills, AppendMode::kAnyOrder);
-  append(kTradesSymbol, batch.trades, failed.trades, AppendMode::kAnyOrder);
-  append(kPortfolioSymbol, batch.portfolio, failed.portfolio, AppendMode::kStrict);
-  append(kAccountSummarySymbol, batch.account_summary, failed.account_summary, AppendMode::kStrict);
-  for (std::size_t slot = 0; slot < batch.strategies.size(); ++slot) {
-    Rows::StrategyRows& rows = batch.strategies[slot];
-    if (rows.positions.empty() && rows.performance.empty()) continue;
+  append(kOrdersSymbol, gather<OrderEventRow>(batches, [](Rows& b) { return &b.orders; }),
+         failed.orders, AppendMode::kAnyOrder);
+  append(kFillsSymbol, gather<FillRow>(batches, [](Rows& b) { return &b.fills; }), failed.fills,
+         AppendMode::kAnyOrder);
+  append(kTradesSymbol, gather<TradeRow>(batches, [](Rows& b) { return &b.trades; }), failed.trades,
+         AppendMode::kAnyOrder);
+  append(kPortfolioSymbol, gather<PortfolioRow>(batches, [](Rows& b) { return &b.portfolio; }),
+         failed.portfolio, AppendMode::kStrict);
+  append(kAccountSummarySymbol,
+         gather<AccountSummaryRow>(batches, [](Rows& b) { return &b.account_summary; }),
+         failed.account_summary, AppendMode::kStrict);
+  std::size_t slots = 0;
+  for (const Rows& batch : batches) slots = std::max(slots, batch.strategies.size());
+  for (std::size_t slot = 0; slot < slots; ++slot) {
+    auto positions = gather<StrategyPositionRow>(batches, [slot](Rows& b) {
+      return slot < b.strategies.size() ? &b.strategies[slot].positions : nullptr;
+    });
+    auto performance = gather<PerformanceRow>(batches, [slot](Rows& b) {
+      return slot < b.strategies.size() ? &b.strategies[slot].performance : nullptr;
+    });
+    if (positions.empty() && performance.empty()) continue;
     Rows::StrategyRows& failed_rows = failed.strategy(slot);
-    append(strategy_positions_symbol(keys[slot]), rows.positions, failed_rows.positions,
+    append(strategy_positions_symbol(keys[slot]), std::move(positions), failed_rows.positions,
            AppendMode::kStrict);
-    append(strategy_performance_symbol(keys[slot]), rows.performance, failed_rows.performance,
+    append(strategy_performance_symbol(keys[slot]), std::move(performance), failed_rows.performance,
            AppendMode::kStrict);
   }
   return failed;
@@ -265,16 +315,8 @@ AccountRecorder::Rows AccountRecorder::write_batch(Rows& batch,
 
 void AccountRecorder::requeue(Rows failed) {
   // Requeued rows do not count towards wake_rows: a failing store is retried once per
-  // flush_interval, not in a tight loop.
-  prepend(pending_.orders, failed.orders);
-  prepend(pending_.fills, failed.fills);
-  prepend(pending_.trades, failed.trades);
-  prepend(pending_.portfolio, failed.portfolio);
-  prepend(pending_.account_summary, failed.account_summary);
-  for (std::size_t slot = 0; slot < failed.strategies.size(); ++slot) {
-    prepend(pending_.strategy(slot).positions, failed.strategies[slot].positions);
-    prepend(pending_.strategy(slot).performance, failed.strategies[slot].performance);
-  }
+  // flush_interval, not in a tight loop. They are older than anything queued meanwhile.
+  pending_.insert(pending_.begin(), std::move(failed));
 }
 
 }  // namespace tandem::broker

@@ -2,12 +2,14 @@
 // the strategy's path.
 //
 // record(...) only queues the row (a mutex-protected push, never disk I/O), so strategy
-// callbacks and the live event loop never wait on the store. A writer thread takes everything
-// queued every `flush_interval` (sooner when `wake_rows` rows are waiting) and appends each
-// table's rows in one store append — a group commit. `orders`, `fills` and `trades` use the
-// store's any-order append, so several processes may record into one account. Rows whose append
-// fails stay queued and are retried; flush() reports the failure. The same recorder serves
-// backtests (many rows at once) and live trading (events one at a time).
+// callbacks and the live event loop never wait on the store. record(Rows&) queues a whole batch
+// by moving its vectors (no row is copied or moved on the caller's thread) and hands back an
+// emptied batch whose capacity is reused. A writer thread takes everything queued every
+// `flush_interval` (sooner when `wake_rows` rows are waiting), gathers each table's rows from
+// the queued batches and appends them in one store append — a group commit. `orders`, `fills` and
+// `trades` use the store's any-order append, so several processes may record into one account. Rows
+// whose append fails stay queued and are retried; flush() reports the failure. The same recorder
+// serves backtests (many rows at once) and live trading (events one at a time).
 #pragma once
 
 #include <chrono>
@@ -81,7 +83,8 @@ class AccountRecorder {
     std::size_t size() const;
     void clear();  // keeps the vectors' capacity
   };
-  // Moves every row of `rows` into the queue (leaving `rows` empty, capacity kept).
+  // Queues every row of `rows` by taking its vectors, and leaves `rows` empty (holding the
+  // capacity of a batch the writer has finished with, when there is one). O(1) in the rows.
   void record(Rows& rows);
 
   // Blocks until every row recorded before the call is in the store. Throws tandem::Error
@@ -101,9 +104,12 @@ class AccountRecorder {
   void queued_rows(std::unique_lock<std::mutex>& lock, std::size_t count);
   void check_slot(std::size_t slot) const;  // under mutex_
   void writer_loop();
-  // Appends every table of `batch`; returns the rows that could not be written (and sets
-  // `error`) so they can be queued again.
-  Rows write_batch(Rows& batch, const std::vector<std::string>& keys, std::string& error);
+  // The batch that single-row record() calls append to (the newest queued one). Under mutex_.
+  Rows& newest_batch();
+  // Appends every table of the queued `batches` (oldest first); returns the rows that could not
+  // be written (and sets `error`) so they can be queued again.
+  Rows write_batches(std::vector<Rows>& batches, const std::vector<std::string>& keys,
+                     std::string& error);
   // Puts `failed` rows back in front of what was queued meanwhile (keeping time order).
   void requeue(Rows failed);
 
@@ -114,8 +120,12 @@ class AccountRecorder {
   std::condition_variable wake_writer_;
   std::condition_variable cycle_done_;
   std::condition_variable queue_taken_;
-  Rows pending_;
-  Rows spare_;                              // an emptied batch whose capacity the next cycle reuses
+  std::vector<Rows> pending_;  // queued batches, oldest first
+  // Emptied batches whose capacity record(Rows&) hands back, so steady recording allocates
+  // nothing; at most kMaxSpareBatches are kept.
+  std::vector<Rows> spare_;
+  static constexpr std::size_t kMaxSpareBatches = 256;
+  static constexpr std::size_t kMaxSpareBatchRows = 8192;
   std::vector<std::string> strategy_keys_;  // by slot
   std::size_t pending_rows_ = 0;
   bool flush_requested_ = false;
