@@ -47,6 +47,8 @@ class BacktestBroker : public broker::Broker {
     return account_.open_trades(strategy_);
   }
   std::vector<AccountValue> account_values() const override { return account_.account_values(); }
+  // The cash account's AvailableFunds (= cash, as in account_values()) without building them all.
+  std::optional<double> available_funds() const override { return account_.cash(); }
 
  private:
   BacktestAccount& account_;

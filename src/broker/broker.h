@@ -74,6 +74,17 @@ class Broker {
   virtual std::vector<TradeHandle> open_trades() const = 0;
   // Account-wide figures (NetLiquidation, TotalCashValue, GrossPositionValue, ...).
   virtual std::vector<AccountValue> account_values() const = 0;
+  // The account's AvailableFunds (else TotalCashValue) from account_values(); nullopt when it
+  // reports neither (e.g. before the first account update live). A broker that knows the figure
+  // directly overrides this to skip building every account value (a backtest asks on each buy).
+  virtual std::optional<double> available_funds() const {
+    std::optional<double> cash;
+    for (const AccountValue& value : account_values()) {
+      if (value.tag == "AvailableFunds") return value.value;
+      if (value.tag == "TotalCashValue") cash = value.value;
+    }
+    return cash;
+  }
 };
 
 }  // namespace tandem::broker

@@ -15,15 +15,10 @@ namespace tandem::strategy {
 // The part of available funds a capped order may spend: the rest pays commissions and slippage.
 inline constexpr double kSpendableFundsFraction = 0.99;
 
-// AvailableFunds (else TotalCashValue) from the account's values; nullopt when the broker
-// reports neither (e.g. before the first account update live).
+// AvailableFunds (else TotalCashValue) of the account; nullopt when the broker reports neither
+// (e.g. before the first account update live).
 inline std::optional<double> available_funds(const broker::Broker& broker) {
-  std::optional<double> cash;
-  for (const AccountValue& value : broker.account_values()) {
-    if (value.tag == "AvailableFunds") return value.value;
-    if (value.tag == "TotalCashValue") cash = value.value;
-  }
-  return cash;
+  return broker.available_funds();
 }
 
 // Places a market buy of `size` of the strategy's equity at the current price `price`; when
