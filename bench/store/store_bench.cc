@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "store/bench_env.h"
+#include "store/segment.h"
 #include "store/synthetic_ohlcv.h"
 
 namespace tandem::bench {
@@ -86,6 +87,64 @@ void register_benchmarks(BenchEnv& env) {
                                })
       ->Unit(benchmark::kMillisecond)
       ->Iterations(2);
+
+  // The codec's own ceilings, measured on the same rows in the same run: encoding the table into
+  // segments (zstd level 1, the default) with no storage, and decoding those segments into
+  // buffers that are already mapped (no allocation, no page faults, no storage). A store write
+  // or read cannot be faster than these; the summary puts them beside write and full read.
+  benchmark::RegisterBenchmark(
+      "codec_encode_only",
+      [&env](benchmark::State& state) {
+        const store::Table& table = env.base();
+        const store::StoreOptions defaults;
+        timed(state, env, "codec_encode_only", [&] {
+          std::uint64_t stored = 0;
+          for (std::size_t begin = 0; begin < table.num_rows(); begin += defaults.segment_rows) {
+            const std::size_t end = std::min(table.num_rows(), begin + defaults.segment_rows);
+            stored +=
+                store::encode_segment(table, begin, end, defaults.compression, defaults.zstd_level)
+                    .bytes.size();
+          }
+          benchmark::DoNotOptimize(stored);
+          return env.base_bytes();
+        });
+      })
+      ->Unit(benchmark::kMillisecond)
+      ->Iterations(2);
+
+  benchmark::RegisterBenchmark(
+      "codec_decode_only",
+      [&env](benchmark::State& state) {
+        const store::Table& table = env.base();
+        const store::StoreOptions defaults;
+        std::vector<std::string> segments;
+        for (std::size_t begin = 0; begin < table.num_rows(); begin += defaults.segment_rows) {
+          const std::size_t end = std::min(table.num_rows(), begin + defaults.segment_rows);
+          segments.push_back(
+              store::encode_segment(table, begin, end, defaults.compression, defaults.zstd_level)
+                  .bytes);
+        }
+        std::vector<Timestamp> index;
+        std::vector<store::Column> columns;
+        for (const store::Column& c : table.columns()) columns.emplace_back(c.name(), c.type());
+        auto decode_all = [&] {
+          for (const std::string& bytes : segments) {
+            store::SegmentReader reader(bytes);
+            index.resize(reader.rows());
+            reader.decode_index(index.data());
+            for (std::size_t i = 0; i < columns.size(); ++i) {
+              std::visit([](auto& values) { values.clear(); }, columns[i].mutable_values());
+              reader.decode_column(i, columns[i]);
+            }
+          }
+          benchmark::DoNotOptimize(index.data());
+          return env.base_bytes();
+        };
+        decode_all();  // maps the buffers, so the timed runs measure the codec alone
+        timed(state, env, "codec_decode_only", decode_all);
+      })
+      ->Unit(benchmark::kMillisecond)
+      ->Iterations(3);
 
   benchmark::RegisterBenchmark("read_full",
                                [&env](benchmark::State& state) {
@@ -284,7 +343,11 @@ void print_summary(BenchEnv& env) {
   const auto read_mbs = rate("read_full", bytes);
   show("memcpy bandwidth (bytes copied)", memcpy_mbs, "MB/s", "(reference)", nullptr);
   show("write", rate("write", bytes), "MB/s", ">= 300 MB/s", [](double v) { return v >= 300; });
+  show("  codec alone: encode into segments (ceiling)", rate("codec_encode_only", bytes), "MB/s",
+       "", nullptr);
   show("full read", read_mbs, "MB/s", ">= 1000 MB/s", [](double v) { return v >= 1000; });
+  show("  codec alone: decode into mapped buffers (ceiling)", rate("codec_decode_only", bytes),
+       "MB/s", "", nullptr);
   show("full read / memcpy",
        {read_mbs.first / memcpy_mbs.first * 100, read_mbs.second / memcpy_mbs.second * 100}, "%",
        ">= 25 %", [](double v) { return v >= 25; });
