@@ -103,24 +103,17 @@ void move_rows(std::vector<Row>& from, std::vector<Row>& to) {
   from.clear();
 }
 
-// One table's rows from all queued batches, oldest first. A table found in one batch only (the
-// common case for a short cycle) is taken whole; otherwise the rows are moved into one vector —
-// on the writer's thread, never the recording one.
+// One table's rows from all queued batches, oldest first, moved into `merged` (the writer's own
+// vector, emptied after each append, so its capacity is reused). Moving rather than taking a
+// batch's vector whole leaves every batch its capacity for record(Rows&) to hand back.
 template <typename Row, typename Get>
-std::vector<Row> gather(std::vector<AccountRecorder::Rows>& batches, Get table_of) {
+std::vector<Row>& gather(std::vector<AccountRecorder::Rows>& batches, Get table_of,
+                         std::vector<Row>& merged) {
+  merged.clear();
   std::size_t total = 0;
-  std::size_t holding = 0;
-  std::vector<Row>* only = nullptr;
   for (AccountRecorder::Rows& batch : batches) {
-    std::vector<Row>* rows = table_of(batch);
-    if (rows == nullptr || rows->empty()) continue;
-    total += rows->size();
-    ++holding;
-    only = rows;
+    if (std::vector<Row>* rows = table_of(batch)) total += rows->size();
   }
-  if (holding == 0) return {};
-  if (holding == 1) return std::move(*only);
-  std::vector<Row> merged;
   merged.reserve(total);
   for (AccountRecorder::Rows& batch : batches) {
     if (std::vector<Row>* rows = table_of(batch)) move_rows(*rows, merged);
@@ -266,7 +259,8 @@ AccountRecorder::Rows AccountRecorder::write_batches(std::vector<Rows>& batches,
                                                      std::string& error) {
   Rows failed;
   // Appends one table's rows; on failure keeps them in `failed_rows` and remembers the error.
-  auto append = [&](std::string_view symbol, auto rows, auto& failed_rows, store::AppendMode mode) {
+  auto append = [&](std::string_view symbol, auto& rows, auto& failed_rows,
+                    store::AppendMode mode) {
     if (rows.empty()) return;
     try {
       library_.append(symbol, to_table(rows), mode);
@@ -281,33 +275,51 @@ AccountRecorder::Rows AccountRecorder::write_batches(std::vector<Rows>& batches,
       }
       failed_rows = std::move(rows);
     }
+    rows.clear();
   };
   using store::AppendMode;
-  append(kOrdersSymbol, gather<OrderEventRow>(batches, [](Rows& b) { return &b.orders; }),
+  Rows& merged = merged_;
+  append(kOrdersSymbol,
+         gather(
+             batches, [](Rows& b) { return &b.orders; }, merged.orders),
          failed.orders, AppendMode::kAnyOrder);
-  append(kFillsSymbol, gather<FillRow>(batches, [](Rows& b) { return &b.fills; }), failed.fills,
-         AppendMode::kAnyOrder);
-  append(kTradesSymbol, gather<TradeRow>(batches, [](Rows& b) { return &b.trades; }), failed.trades,
-         AppendMode::kAnyOrder);
-  append(kPortfolioSymbol, gather<PortfolioRow>(batches, [](Rows& b) { return &b.portfolio; }),
+  append(kFillsSymbol,
+         gather(
+             batches, [](Rows& b) { return &b.fills; }, merged.fills),
+         failed.fills, AppendMode::kAnyOrder);
+  append(kTradesSymbol,
+         gather(
+             batches, [](Rows& b) { return &b.trades; }, merged.trades),
+         failed.trades, AppendMode::kAnyOrder);
+  append(kPortfolioSymbol,
+         gather(
+             batches, [](Rows& b) { return &b.portfolio; }, merged.portfolio),
          failed.portfolio, AppendMode::kStrict);
   append(kAccountSummarySymbol,
-         gather<AccountSummaryRow>(batches, [](Rows& b) { return &b.account_summary; }),
+         gather(
+             batches, [](Rows& b) { return &b.account_summary; }, merged.account_summary),
          failed.account_summary, AppendMode::kStrict);
   std::size_t slots = 0;
   for (const Rows& batch : batches) slots = std::max(slots, batch.strategies.size());
   for (std::size_t slot = 0; slot < slots; ++slot) {
-    auto positions = gather<StrategyPositionRow>(batches, [slot](Rows& b) {
-      return slot < b.strategies.size() ? &b.strategies[slot].positions : nullptr;
-    });
-    auto performance = gather<PerformanceRow>(batches, [slot](Rows& b) {
-      return slot < b.strategies.size() ? &b.strategies[slot].performance : nullptr;
-    });
+    Rows::StrategyRows& merged_slot = merged.strategy(slot);
+    auto& positions = gather(
+        batches,
+        [slot](Rows& b) {
+          return slot < b.strategies.size() ? &b.strategies[slot].positions : nullptr;
+        },
+        merged_slot.positions);
+    auto& performance = gather(
+        batches,
+        [slot](Rows& b) {
+          return slot < b.strategies.size() ? &b.strategies[slot].performance : nullptr;
+        },
+        merged_slot.performance);
     if (positions.empty() && performance.empty()) continue;
     Rows::StrategyRows& failed_rows = failed.strategy(slot);
-    append(strategy_positions_symbol(keys[slot]), std::move(positions), failed_rows.positions,
+    append(strategy_positions_symbol(keys[slot]), positions, failed_rows.positions,
            AppendMode::kStrict);
-    append(strategy_performance_symbol(keys[slot]), std::move(performance), failed_rows.performance,
+    append(strategy_performance_symbol(keys[slot]), performance, failed_rows.performance,
            AppendMode::kStrict);
   }
   return failed;

@@ -126,6 +126,7 @@ class AccountRecorder {
   std::vector<Rows> spare_;
   static constexpr std::size_t kMaxSpareBatches = 256;
   static constexpr std::size_t kMaxSpareBatchRows = 8192;
+  Rows merged_;  // the writer's: one table's rows gathered from the batches of a cycle
   std::vector<std::string> strategy_keys_;  // by slot
   std::size_t pending_rows_ = 0;
   bool flush_requested_ = false;
