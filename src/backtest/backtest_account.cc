@@ -79,6 +79,8 @@ std::size_t BacktestAccount::add_strategy(std::string key, broker::EquityAllocat
   }
   StrategyAccount strategy;
   strategy.key = std::move(key);
+  strategy.place_where = "place_order (strategy " + strategy.key + ")";
+  strategy.position_where = "position (strategy " + strategy.key + ")";
   strategy.allocation = std::move(allocation);
   strategy.recorder_slot = recorder_.strategy_slot(strategy.key);
   strategies_.push_back(std::move(strategy));
@@ -129,7 +131,7 @@ double BacktestAccount::strategy_equity(std::size_t strategy) const {
 broker::TradeHandle BacktestAccount::place(std::size_t strategy, const Contract& contract,
                                            Order order, std::optional<double> size) {
   StrategyAccount& owner = strategies_[strategy];
-  std::string where = "place_order (strategy " + owner.key + ")";
+  const std::string& where = owner.place_where;
   std::size_t symbol = symbol_index(contract, where);
   double price = last_price(contract, where);
   check_order_prices(order, where);
@@ -338,11 +340,6 @@ void BacktestAccount::apply_fill(OrderRecord& record, double price, Timestamp ti
   fill.commission_report.commission = commission;
   fill.commission_report.currency = settings_.currency;
   if (effect.closed_any) fill.commission_report.realized_pnl = effect.realized_pnl;
-  trade.fills.push_back(fill);
-  trade.state.filled = shares;
-  trade.state.remaining = 0;
-  trade.state.avg_fill_price = price;
-
   rows_.fills.push_back(broker::make_fill_row(fill, owner.key));
   const broker::PositionBook::Holding* holding = owner.book.find(trade.contract.symbol);
   rows_.strategy(owner.recorder_slot)
@@ -350,6 +347,10 @@ void BacktestAccount::apply_fill(OrderRecord& record, double price, Timestamp ti
           time, trade.contract.symbol, trade.contract.con_id, holding->quantity,
           holding->avg_cost(), holding->realized_pnl, fill.execution.exec_id});
   row_buffered();
+  trade.fills.push_back(std::move(fill));  // after its rows are made from it
+  trade.state.filled = shares;
+  trade.state.remaining = 0;
+  trade.state.avg_fill_price = price;
   for (broker::RoundTrip& trip : round_trip_buffer_) {
     ++owner.round_trips;
     ++round_trips_;
@@ -401,7 +402,7 @@ std::vector<Position> BacktestAccount::positions(std::size_t strategy) const {
 }
 
 double BacktestAccount::position(std::size_t strategy, const Contract& contract) const {
-  symbol_index(contract, "position (strategy " + strategies_[strategy].key + ")");
+  symbol_index(contract, strategies_[strategy].position_where);
   return strategies_[strategy].book.quantity(contract.symbol);
 }
 

@@ -131,6 +131,9 @@ class BacktestAccount {
     std::size_t round_trips = 0;
     std::size_t recorder_slot = 0;
     std::vector<std::int64_t> order_ids;  // not yet finished (pruned at each day's end)
+    // Where errors of place_order / position happened, made once rather than on every call.
+    std::string place_where;
+    std::string position_where;
   };
   struct OrderRecord {
     std::shared_ptr<Trade> trade;  // null once finished and released
