@@ -68,6 +68,50 @@ void BM_PlaceToFilledRoundTrip(benchmark::State& state) {
 }
 BENCHMARK(BM_PlaceToFilledRoundTrip)->UseManualTime()->Unit(benchmark::kMicrosecond);
 
+// A simulated restart (`restart` control command: connections closed, journal flushed, all
+// state reloaded from the store) after N filled market orders: how the reload scales with the
+// journal's length.
+void BM_RestartAfterOrders(benchmark::State& state) {
+  static int run = 0;
+  const std::string uri = "mem://gateway-restart-bench-" + std::to_string(run++);
+  auto store = store::Store::open(uri);
+  testing::write_daily_bars(*store, "TQQQ", testing::synthetic_daily_bars(300, 40));
+  GatewayOptions options;
+  options.port = 0;
+  options.store_uri = uri;
+  options.cash = 1e12;
+  auto gateway = Gateway::start(options);
+  {
+    testing::RawClient client(gateway->port());
+    int order_id = client.start(1);
+    ib::PlaceOrder place;
+    place.contract.symbol = "TQQQ";
+    place.contract.sec_type = "STK";
+    place.contract.exchange = "SMART";
+    place.contract.currency = "USD";
+    place.order.total_quantity = 10;
+    place.order.order_type = "MKT";
+    place.order.tif = "DAY";
+    for (std::int64_t i = 0; i < state.range(0); ++i) {
+      place.order.order_id = order_id++;
+      place.order.action = i % 2 == 0 ? "BUY" : "SELL";
+      client.write_raw(ib::encode_request(place, client.version()));
+      client.receive_until<ib::CommissionReport>();
+    }
+  }
+  for (auto _ : state) {
+    const std::string reply = gateway->control("restart");
+    if (reply.rfind("ok", 0) != 0) state.SkipWithError(reply.c_str());
+  }
+  gateway->stop();
+}
+BENCHMARK(BM_RestartAfterOrders)
+    ->Arg(1'000)
+    ->Arg(4'000)
+    ->Arg(16'000)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3);
+
 }  // namespace
 }  // namespace tandem::gateway
 

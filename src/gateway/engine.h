@@ -124,6 +124,10 @@ class Engine {
   void fill(GatewayOrder& order, double price, Timestamp time);
   void correct_execution(std::size_t execution_index, double price_delta);
   void recompute_order_fills(GatewayOrder& order);
+  // Sets filled and avg_fill_price from `executions` (this order's, in recorded order; the
+  // latest revision of each exec key counts).
+  static void apply_order_executions(GatewayOrder& order,
+                                     const std::vector<const ExecutionRecord*>& executions);
   void send_order_status(GatewayOrder& order);
   void send_open_order(Session& session, const GatewayOrder& order);
   ib::OrderStatus order_status_message(const GatewayOrder& order) const;

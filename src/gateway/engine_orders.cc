@@ -369,10 +369,17 @@ void Engine::correct_execution(std::size_t execution_index, double price_delta) 
 }
 
 void Engine::recompute_order_fills(GatewayOrder& order) {
-  std::map<std::string, const ExecutionRecord*> latest;
+  std::vector<const ExecutionRecord*> mine;
   for (const ExecutionRecord& e : executions_) {
-    if (e.perm_id == order.perm_id) latest[e.exec_key()] = &e;
+    if (e.perm_id == order.perm_id) mine.push_back(&e);
   }
+  apply_order_executions(order, mine);
+}
+
+void Engine::apply_order_executions(GatewayOrder& order,
+                                    const std::vector<const ExecutionRecord*>& executions) {
+  std::map<std::string, const ExecutionRecord*> latest;
+  for (const ExecutionRecord* e : executions) latest[e->exec_key()] = e;
   double shares = 0;
   double value = 0;
   for (const auto& [key, e] : latest) {
