@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,7 +32,7 @@ class MarketState {
   const BarSeries& series(std::size_t i) const { return series_[i]; }
   // The instrument index of `symbol`, if it is part of the backtest.
   std::optional<std::size_t> find(std::string_view symbol) const {
-    auto it = index_by_symbol_.find(std::string(symbol));
+    auto it = index_by_symbol_.find(symbol);
     if (it == index_by_symbol_.end()) return std::nullopt;
     return it->second;
   }
@@ -53,7 +54,15 @@ class MarketState {
   std::vector<Contract> contracts_;
   std::vector<BarSeries> series_;
   std::vector<std::size_t> delivered_;
-  std::unordered_map<std::string, std::size_t> index_by_symbol_;
+  // Transparent hashing: find(string_view) looks up without building a std::string (the
+  // account asks for every held symbol's price at each day's end).
+  struct SymbolHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view symbol) const {
+      return std::hash<std::string_view>{}(symbol);
+    }
+  };
+  std::unordered_map<std::string, std::size_t, SymbolHash, std::equal_to<>> index_by_symbol_;
   Timestamp now_ = 0;
 };
 
