@@ -144,6 +144,46 @@ TEST_P(AccountRecorderTest, ManyRowsFromOneThreadArriveInOrder) {
   for (int i = 0; i < 5000; ++i) ASSERT_EQ(orders.int64s("order_id")[i], i + 1);
 }
 
+TEST_P(AccountRecorderTest, BatchesAndSingleRowsArriveInOrderAcrossCycles) {
+  // Batches (record(Rows&), as the backtest hands rows over) and single rows (as live trading
+  // records them) interleaved over many short writer cycles: every row arrives once, in order,
+  // and each hand-over leaves the caller's batch empty for refilling.
+  AccountRecorder recorder(store_->library("DU42"),
+                           RecorderOptions{std::chrono::milliseconds(1), 64});
+  std::size_t slot = recorder.strategy_slot("TQQQ");
+  AccountRecorder::Rows rows;
+  std::int64_t next_id = 1;
+  Timestamp next_day = 1;
+  for (int round = 0; round < 200; ++round) {
+    for (int i = 0; i < 7; ++i, ++next_id) {
+      rows.orders.push_back(
+          make_order_event_row(next_id, sample_trade(next_id, OrderStatus::kSubmitted), ""));
+    }
+    PerformanceRow performance;
+    performance.time = next_day++;
+    performance.equity = 1000.0 + round;
+    rows.strategy(slot).performance.push_back(performance);
+    recorder.record(rows);
+    ASSERT_TRUE(rows.empty());
+    recorder.record(
+        make_order_event_row(next_id, sample_trade(next_id, OrderStatus::kSubmitted), ""));
+    ++next_id;
+  }
+  recorder.flush();
+  store::Library library = store_->existing_library("DU42");
+  store::Table orders = library.read("orders").table;
+  ASSERT_EQ(orders.num_rows(), static_cast<std::size_t>(next_id - 1));
+  for (std::size_t i = 0; i < orders.num_rows(); ++i) {
+    ASSERT_EQ(orders.int64s("order_id")[i], static_cast<std::int64_t>(i + 1));
+  }
+  store::Table performance = library.read(strategy_performance_symbol("TQQQ")).table;
+  ASSERT_EQ(performance.num_rows(), 200u);
+  for (std::size_t i = 0; i < 200; ++i) {
+    ASSERT_EQ(performance.index()[i], static_cast<Timestamp>(i + 1));
+    ASSERT_EQ(performance.float64s("equity")[i], 1000.0 + static_cast<double>(i));
+  }
+}
+
 // Polls `condition` for up to 20 s.
 bool eventually(const std::function<bool()>& condition) {
   for (int i = 0; i < 2000; ++i) {
