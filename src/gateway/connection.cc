@@ -169,7 +169,15 @@ void Connection::flush_pending() {
                             pending_.size()));
     return close_now();
   }
-  if (!write_in_flight_ && !pending_.empty()) start_write();
+  if (write_in_flight_ || write_posted_ || pending_.empty()) return;
+  // The write starts once the handler that queued this message returns, so everything the
+  // engine sends for one event (a fill's statuses, execution and commission report) leaves in
+  // one write and reaches the client in one read, not the first message alone and then the rest.
+  write_posted_ = true;
+  asio::post(socket_.get_executor(), [self = shared_from_this()] {
+    self->write_posted_ = false;
+    if (!self->closed_ && !self->write_in_flight_ && !self->pending_.empty()) self->start_write();
+  });
 }
 
 void Connection::start_write() {

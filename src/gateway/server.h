@@ -64,6 +64,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::string pending_;       // encoded, not yet handed to the socket
   std::string writing_;       // being written
   bool write_in_flight_ = false;
+  bool write_posted_ = false;  // a start of the write is queued behind the current handler
   bool close_requested_ = false;
   bool closed_ = false;
 };
