@@ -10,6 +10,7 @@ namespace tandem::broker {
 void AccountRecorder::Rows::clear() {
   orders.clear();
   fills.clear();
+  late_commissions.clear();
   trades.clear();
   portfolio.clear();
   account_summary.clear();
@@ -20,8 +21,8 @@ void AccountRecorder::Rows::clear() {
 }
 
 bool AccountRecorder::Rows::empty() const {
-  if (!orders.empty() || !fills.empty() || !trades.empty() || !portfolio.empty() ||
-      !account_summary.empty()) {
+  if (!orders.empty() || !fills.empty() || !late_commissions.empty() || !trades.empty() ||
+      !portfolio.empty() || !account_summary.empty()) {
     return false;
   }
   for (const StrategyRows& rows : strategies) {
@@ -67,6 +68,12 @@ void AccountRecorder::record(FillRow row) {
   queued_rows(lock, 1);
 }
 
+void AccountRecorder::record(LateCommissionRow row) {
+  std::unique_lock lock(mutex_);
+  newest_batch().late_commissions.push_back(std::move(row));
+  queued_rows(lock, 1);
+}
+
 void AccountRecorder::record(TradeRow row) {
   std::unique_lock lock(mutex_);
   newest_batch().trades.push_back(std::move(row));
@@ -86,8 +93,8 @@ void AccountRecorder::record(AccountSummaryRow row) {
 }
 
 std::size_t AccountRecorder::Rows::size() const {
-  std::size_t count =
-      orders.size() + fills.size() + trades.size() + portfolio.size() + account_summary.size();
+  std::size_t count = orders.size() + fills.size() + late_commissions.size() + trades.size() +
+                      portfolio.size() + account_summary.size();
   for (const StrategyRows& rows : strategies)
     count += rows.positions.size() + rows.performance.size();
   return count;
@@ -287,6 +294,10 @@ AccountRecorder::Rows AccountRecorder::write_batches(std::vector<Rows>& batches,
          gather(
              batches, [](Rows& b) { return &b.fills; }, merged.fills),
          failed.fills, AppendMode::kAnyOrder);
+  append(kLateCommissionsSymbol,
+         gather(
+             batches, [](Rows& b) { return &b.late_commissions; }, merged.late_commissions),
+         failed.late_commissions, AppendMode::kAnyOrder);
   append(kTradesSymbol,
          gather(
              batches, [](Rows& b) { return &b.trades; }, merged.trades),

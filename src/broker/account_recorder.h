@@ -48,6 +48,7 @@ class AccountRecorder {
 
   void record(OrderEventRow row);
   void record(FillRow row);
+  void record(LateCommissionRow row);
   void record(TradeRow row);
   void record(PortfolioRow row);
   void record(AccountSummaryRow row);
@@ -67,6 +68,7 @@ class AccountRecorder {
   struct Rows {
     std::vector<OrderEventRow> orders;
     std::vector<FillRow> fills;
+    std::vector<LateCommissionRow> late_commissions;
     std::vector<TradeRow> trades;
     std::vector<PortfolioRow> portfolio;
     std::vector<AccountSummaryRow> account_summary;

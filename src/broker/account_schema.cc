@@ -183,6 +183,18 @@ Table to_table(const std::vector<FillRow>& rows) {
   return table;
 }
 
+Table to_table(const std::vector<LateCommissionRow>& rows) {
+  using R = LateCommissionRow;
+  Table table = indexed_by(rows, [](const R& r) { return r.time; });
+  table.with(string_column(rows, "exec_id", [](const R& r) { return r.exec_id; }))
+      .with(string_column(rows, "strategy", [](const R& r) { return r.strategy; }))
+      .with(string_column(rows, "symbol", [](const R& r) { return r.symbol; }))
+      .with(float_column(rows, "commission", [](const R& r) { return r.commission; }))
+      .with(string_column(rows, "currency", [](const R& r) { return r.currency; }))
+      .with(optional_float_column(rows, "realized_pnl", [](const R& r) { return r.realized_pnl; }));
+  return table;
+}
+
 Table to_table(const std::vector<TradeRow>& rows) {
   using R = TradeRow;
   Table table = indexed_by(rows, [](const R& r) { return r.trip.exit_time; });

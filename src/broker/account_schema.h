@@ -4,6 +4,7 @@
 //
 //   orders                  a row per order status event
 //   fills                   a row per execution (exec_id unique)
+//   late_commissions        a commission report that came after its fill was booked without one
 //   trades                  a row per completed FIFO round trip (index = exit time)
 //   portfolio               end-of-day position snapshots, account-wide
 //   account_summary         a row per trading day
@@ -27,6 +28,7 @@ namespace tandem::broker {
 
 inline constexpr std::string_view kOrdersSymbol = "orders";
 inline constexpr std::string_view kFillsSymbol = "fills";
+inline constexpr std::string_view kLateCommissionsSymbol = "late_commissions";
 inline constexpr std::string_view kTradesSymbol = "trades";
 inline constexpr std::string_view kPortfolioSymbol = "portfolio";
 inline constexpr std::string_view kAccountSummarySymbol = "account_summary";
@@ -79,6 +81,20 @@ struct FillRow {
   std::optional<double> realized_pnl;  // null when the fill only opened a position
 };
 FillRow make_fill_row(const Fill& fill, std::string strategy);
+
+// A commission report that arrived after its execution had been booked without one (live: after
+// commission_wait). `fills` is append-only, so its row keeps commission 0 and realized_pnl null;
+// readers take the commission and realized PnL of the fill with this exec_id from here.
+// Index = when the report arrived.
+struct LateCommissionRow {
+  Timestamp time = 0;
+  std::string exec_id;
+  std::string strategy;
+  std::string symbol;
+  double commission = 0;
+  std::string currency;
+  std::optional<double> realized_pnl;
+};
 
 struct TradeRow {
   std::string strategy;
@@ -139,6 +155,7 @@ struct PerformanceRow {
 
 store::Table to_table(const std::vector<OrderEventRow>& rows);
 store::Table to_table(const std::vector<FillRow>& rows);
+store::Table to_table(const std::vector<LateCommissionRow>& rows);
 store::Table to_table(const std::vector<TradeRow>& rows);
 store::Table to_table(const std::vector<PortfolioRow>& rows);
 store::Table to_table(const std::vector<AccountSummaryRow>& rows);

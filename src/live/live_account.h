@@ -184,6 +184,9 @@ class LiveAccount {
   void send_new_order(std::int64_t held_key, std::string message = "sent");
   void change_status(OrderRecord& record, OrderStatus status, std::string message);
   void book_fill(PendingFill pending);
+  // A report for a fill booked without one: stored in late_commissions and applied to the
+  // fill, its trade and the strategy's book.
+  void apply_late_commission(const ib::CommissionReportData& report);
   void rebuild_book(StrategyAccount& strategy);
   void apply_to_book(StrategyAccount& strategy, const Fill& fill);
   void update_order_fills(OrderRecord& record);
@@ -199,9 +202,10 @@ class LiveAccount {
   std::int64_t next_held_id_ = -1;
   std::set<std::int64_t> reported_;  // order ids IB reported during the current reconciliation
   bool reconciling_ = false;
-  std::unordered_set<std::string> booked_exec_ids_;            // stored or booked this run
-  std::unordered_set<std::string> booked_without_commission_;  // overdue, booked this run
-  std::unordered_map<std::string, PendingFill> pending_;       // by exec id, awaiting commission
+  std::unordered_set<std::string> booked_exec_ids_;  // stored or booked this run
+  // Booked without a commission report (overdue this run, or stored with 0 and no late one).
+  std::unordered_set<std::string> booked_without_commission_;
+  std::unordered_map<std::string, PendingFill> pending_;  // by exec id, awaiting commission
   std::unordered_map<std::string, ib::CommissionReportData> early_commissions_;
   std::map<std::string, double> account_values_;         // by tag (base currency)
   std::map<std::string, ib::PortfolioValue> portfolio_;  // by symbol

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <unordered_set>
 
 #include "core/error.h"
 #include "ib/ib_time.h"
@@ -58,6 +59,26 @@ void LiveAccount::load(const StoredState& stored) {
     } else if (exec_revision(row.exec_id) >
                exec_revision(strategy.fills[it->second].execution.exec_id)) {
       strategy.fills[it->second] = std::move(fill);  // the correction wins
+    }
+  }
+  // Commissions that came late in an earlier run replace the 0 their fills rows hold; a fill
+  // still at 0 without one may get its report when reconciliation sends the executions again.
+  std::unordered_set<std::string> late;
+  for (const broker::LateCommissionRow& row : stored.late_commissions) {
+    late.insert(row.exec_id);
+    auto index = strategy_of(row.strategy);
+    if (!index) continue;
+    StrategyAccount& strategy = strategies_[*index];
+    auto it = strategy.fill_by_key.find(exec_key(row.exec_id));
+    if (it == strategy.fill_by_key.end()) continue;
+    Fill& fill = strategy.fills[it->second];
+    if (fill.execution.exec_id != row.exec_id) continue;  // a replaced revision's
+    fill.commission_report.commission = row.commission;
+    fill.commission_report.realized_pnl = row.realized_pnl;
+  }
+  for (const broker::FillRow& row : stored.fills) {
+    if (row.commission == 0 && late.count(row.exec_id) == 0 && strategy_of(row.strategy)) {
+      booked_without_commission_.insert(row.exec_id);
     }
   }
   for (StrategyAccount& strategy : strategies_) {
@@ -167,12 +188,7 @@ void LiveAccount::on_commission(const ib::CommissionReportData& report) {
   auto it = pending_.find(report.exec_id);
   if (it == pending_.end()) {
     if (booked_exec_ids_.count(report.exec_id) != 0) {
-      if (booked_without_commission_.erase(report.exec_id) != 0) {
-        log(
-            fmt::format("execution {}: its commission report ({:.2f} {}) came after the fill was "
-                        "booked without one; the fills row keeps commission 0",
-                        report.exec_id, report.commission, report.currency));
-      }
+      if (booked_without_commission_.erase(report.exec_id) != 0) apply_late_commission(report);
       return;  // otherwise a repeat (reconciliation sends them again)
     }
     early_commissions_[report.exec_id] = report;  // the execution may still come
@@ -184,6 +200,56 @@ void LiveAccount::on_commission(const ib::CommissionReportData& report) {
   if (!report.currency.empty()) pending.fill.commission_report.currency = report.currency;
   pending.fill.commission_report.realized_pnl = report.realized_pnl;
   book_fill(std::move(pending));
+}
+
+void LiveAccount::apply_late_commission(const ib::CommissionReportData& report) {
+  const std::string key = exec_key(report.exec_id);
+  for (StrategyAccount& strategy : strategies_) {
+    auto found = strategy.fill_by_key.find(key);
+    if (found == strategy.fill_by_key.end()) continue;
+    Fill& fill = strategy.fills[found->second];
+    broker::LateCommissionRow row;
+    row.time = settings_.clock();
+    row.exec_id = report.exec_id;
+    row.strategy = strategy.key;
+    row.symbol = fill.contract.symbol;
+    row.commission = report.commission;
+    row.currency = report.currency;
+    row.realized_pnl = report.realized_pnl;
+    recorder_.record(row);
+    if (fill.execution.exec_id != report.exec_id) {
+      // A revision a correction has replaced since: kept for the record, the correction's own
+      // report is the one that counts.
+      log(
+          fmt::format("execution {}: late commission report ({:.2f} {}) for a replaced revision; "
+                      "stored in late_commissions, not applied",
+                      report.exec_id, report.commission, report.currency));
+      return;
+    }
+    fill.commission_report.commission = report.commission;
+    if (!report.currency.empty()) fill.commission_report.currency = report.currency;
+    fill.commission_report.realized_pnl = report.realized_pnl;
+    commission_paid_ += report.commission;
+    // The quantity is unchanged, so no strategy_{KEY}_positions row is written here (that table
+    // is in time order, and the report's arrival time may precede a later fill's row); the
+    // next row there, like every reader, includes this commission.
+    rebuild_book(strategy);
+    if (OrderRecord* record = find_order(fill.execution.order_id)) {
+      for (Fill& traded : record->trade->fills) {
+        if (traded.execution.exec_id == report.exec_id)
+          traded.commission_report = fill.commission_report;
+      }
+    }
+    log(
+        fmt::format("execution {}: commission report ({:.2f} {}) came after the fill was booked "
+                    "without one; stored in late_commissions and applied to the strategy's book",
+                    report.exec_id, report.commission, report.currency));
+    return;
+  }
+  log(
+      fmt::format("execution {}: late commission report ({:.2f} {}) for an execution no strategy "
+                  "holds; ignored",
+                  report.exec_id, report.commission, report.currency));
 }
 
 void LiveAccount::book_overdue_fills(bool all) {

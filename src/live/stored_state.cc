@@ -54,6 +54,30 @@ void load_fills(const store::Library& account, const std::set<std::string>& keys
   }
 }
 
+void load_late_commissions(const store::Library& account, const std::set<std::string>& keys,
+                           StoredState& state) {
+  if (!account.has_symbol(broker::kLateCommissionsSymbol)) return;
+  store::Table table = account.read(broker::kLateCommissionsSymbol).table;
+  if (table.num_rows() == 0) return;
+  auto exec_id = table.strings("exec_id");
+  auto strategy = table.strings("strategy");
+  auto symbol = table.strings("symbol");
+  auto commission = table.float64s("commission");
+  auto currency = table.strings("currency");
+  for (std::size_t i = 0; i < table.num_rows(); ++i) {
+    if (keys.count(strategy[i]) == 0) continue;
+    broker::LateCommissionRow row;
+    row.time = table.index()[i];
+    row.exec_id = exec_id[i];
+    row.strategy = strategy[i];
+    row.symbol = symbol[i];
+    row.commission = commission[i];
+    row.currency = currency[i];
+    row.realized_pnl = optional_float(table, "realized_pnl", i);
+    state.late_commissions.push_back(std::move(row));
+  }
+}
+
 void load_orders(const store::Library& account, const std::set<std::string>& keys,
                  StoredState& state) {
   if (!account.has_symbol(broker::kOrdersSymbol)) return;
@@ -104,6 +128,7 @@ StoredState load_stored_state(const store::Library& account,
   StoredState state;
   try {
     load_fills(account, strategy_keys, state);
+    load_late_commissions(account, strategy_keys, state);
     load_orders(account, strategy_keys, state);
     if (account.has_symbol(broker::kTradesSymbol)) {
       store::Table trades = account.read(broker::kTradesSymbol).table;

@@ -21,6 +21,9 @@ struct StoredState {
   // Fills of the given strategies, in the store's index (execution time) order; corrections
   // are separate rows (exec id revision .02 after .01).
   std::vector<broker::FillRow> fills;
+  // Commission reports that came after their fill was booked without one (late_commissions),
+  // of the given strategies, in arrival order.
+  std::vector<broker::LateCommissionRow> late_commissions;
   // The latest `orders` row of every order of the given strategies, by order id.
   std::map<std::int64_t, broker::OrderEventRow> last_order_rows;
   // Rows in `trades` per strategy (round trips already recorded).
@@ -29,8 +32,8 @@ struct StoredState {
   std::int64_t highest_order_id = 0;
 };
 
-// Reads fills, orders, trades and order_ids of `account` for `strategy_keys`. Missing tables
-// are empty; a table whose columns are not the schema's is an error naming it.
+// Reads fills, late_commissions, orders, trades and order_ids of `account` for `strategy_keys`.
+// Missing tables are empty; a table whose columns are not the schema's is an error naming it.
 StoredState load_stored_state(const store::Library& account,
                               const std::set<std::string>& strategy_keys, int client_id);
 

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <string>
 
 #include "broker/account_schema.h"
@@ -274,6 +275,43 @@ void convert_fills(const std::optional<Rows>& rows, AccountData& d) {
   }
 }
 
+// Commission reports that came after their fills were booked without one (live trading): the
+// fills rows hold 0, these hold the amounts (broker/account_schema.h).
+struct LateCommission {
+  std::string exec_id;
+  std::string strategy;
+  double commission = 0;
+  std::optional<double> realized_pnl;
+};
+
+std::vector<LateCommission> load_late_commissions(const store::Library& lib) {
+  std::vector<LateCommission> late;
+  auto rows = read_symbol(lib, broker::kLateCommissionsSymbol);
+  if (!rows) return late;
+  const store::Column* exec_id = rows->text("exec_id", true);
+  const store::Column* strategy = rows->text("strategy", false);
+  const store::Column* commission = rows->numeric("commission", true);
+  const store::Column* realized = rows->numeric("realized_pnl", false);
+  for (std::size_t i = 0; i < rows->size(); ++i) {
+    late.push_back({Rows::string_or(exec_id, i), Rows::string_or(strategy, i),
+                    Rows::number_or(commission, i, 0), Rows::number(realized, i)});
+  }
+  return late;
+}
+
+// The fill rows with a late report's exec_id take its commission and realized PnL.
+void apply_late_commissions(const std::vector<LateCommission>& late, std::vector<FillRow>& fills) {
+  if (late.empty()) return;
+  std::map<std::string_view, const LateCommission*> by_exec_id;
+  for (const LateCommission& l : late) by_exec_id[l.exec_id] = &l;
+  for (FillRow& f : fills) {
+    auto it = by_exec_id.find(f.exec_id);
+    if (it == by_exec_id.end()) continue;
+    f.commission = it->second->commission;
+    f.realized_pnl = it->second->realized_pnl;
+  }
+}
+
 void load_trades(const store::Library& lib, AccountData& d) {
   auto rows = read_symbol(lib, broker::kTradesSymbol);
   if (!rows) return;
@@ -428,6 +466,7 @@ AccountData load_account(store::Store& store, std::string_view account_id,
   if (!options.latest_orders && !options.latest_fills) {
     convert_orders(read_symbol(lib, broker::kOrdersSymbol), d);
     convert_fills(read_symbol(lib, broker::kFillsSymbol), d);
+    apply_late_commissions(load_late_commissions(lib), d.fills);
   } else {
     // Figures from the columns they need over the whole log; rows only for the latest events.
     EventSummary summary;
@@ -441,6 +480,12 @@ AccountData load_account(store::Store& store, std::string_view account_id,
                        options.latest_fills.value_or(kAll));
     summarize_fills(fills.figures, summary);
     convert_fills(fills.latest, d);
+    const std::vector<LateCommission> late = load_late_commissions(lib);
+    for (const LateCommission& l : late) {
+      summary.all.commissions += l.commission;
+      summary.by_strategy[l.strategy].commissions += l.commission;
+    }
+    apply_late_commissions(late, d.fills);
     d.event_summary = std::move(summary);
   }
   load_trades(lib, d);

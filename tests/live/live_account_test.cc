@@ -157,10 +157,58 @@ TEST_F(LiveAccountTest, ACommissionThatComesLateIsJoinedToItsExecution) {
   EXPECT_EQ(account_->fills_awaiting_commission(), 1u);
   account_->book_overdue_fills(false);
   EXPECT_EQ(account_->fills_awaiting_commission(), 0u);
-  account_->on_commission(commission("0001.000a.01.01", 1.5));  // too late: logged only
+  account_->on_commission(commission("0001.000a.01.01", 1.5));  // after the fill was booked
+  // fills is append-only: its row keeps 0, and the report is stored beside it and applied.
   EXPECT_EQ(read("fills").num_rows(), 2u);
   EXPECT_EQ(read("fills").float64s("commission")[1], 0.0);
   EXPECT_NE(log_.find("came after the fill was booked without one"), std::string::npos) << log_;
+  store::Table late = read("late_commissions");
+  ASSERT_EQ(late.num_rows(), 1u);
+  EXPECT_EQ(late.strings("exec_id")[0], "0001.000a.01.01");
+  EXPECT_EQ(late.strings("strategy")[0], "TQQQ");
+  EXPECT_EQ(late.float64s("commission")[0], 1.5);
+  // The book includes it: after 10 at 50 + 2.5, 5 at 51 + 1.5 and 5 at 52 + 0.5, the 20 shares
+  // cost 502.5 + 256.5 + 260.5 = 1019.5 (1018 had the late 1.5 been dropped).
+  account_->place(0, stock("TQQQ"), market_order(Action::kBuy, 5), std::nullopt);
+  account_->on_commission(commission("0001.000b.01.01", 0.5));
+  account_->on_execution(execution(102, "0001.000b.01.01", 5, 52.0));
+  store::Table positions = read("strategy_TQQQ_positions");
+  const std::size_t last = positions.num_rows() - 1;
+  EXPECT_EQ(positions.strings("exec_id")[last], "0001.000b.01.01");
+  EXPECT_DOUBLE_EQ(positions.float64s("avg_cost")[last], 1019.5 / 20);
+  // A repeat of the report (reconciliation sends them again) stores nothing more.
+  account_->on_commission(commission("0001.000a.01.01", 1.5));
+  EXPECT_EQ(read("late_commissions").num_rows(), 1u);
+}
+
+TEST_F(LiveAccountTest, ACommissionLateAcrossARestartIsStoredOnceAndApplied) {
+  account_->place(0, stock("TQQQ"), market_order(Action::kBuy, 10), std::nullopt);
+  account_->on_execution(execution(100, "0001.0005.01.01", 10, 50.0));
+  account_->book_overdue_fills(false);  // no report yet: booked with 0
+  account_->place(0, stock("TQQQ"), market_order(Action::kBuy, 10), std::nullopt);
+  account_->on_execution(execution(101, "0001.0006.01.01", 10, 50.0));
+  account_->book_overdue_fills(false);
+  account_->on_commission(commission("0001.0006.01.01", 3.0));  // late, in this run
+  recorder_->flush();
+  // Restart: the first fill's report comes only now, with the reconciled executions; the
+  // second's comes again and must not be stored twice.
+  open(load_stored_state(*library_, {"TQQQ"}, 0));
+  account_->on_execution(execution(100, "0001.0005.01.01", 10, 50.0));
+  account_->on_commission(commission("0001.0005.01.01", 1.0));
+  account_->on_execution(execution(101, "0001.0006.01.01", 10, 50.0));
+  account_->on_commission(commission("0001.0006.01.01", 3.0));
+  store::Table late = read("late_commissions");
+  ASSERT_EQ(late.num_rows(), 2u);
+  EXPECT_EQ(late.strings("exec_id")[0], "0001.0006.01.01");
+  EXPECT_EQ(late.strings("exec_id")[1], "0001.0005.01.01");
+  EXPECT_EQ(read("fills").num_rows(), 2u);
+  // 20 shares that cost 1000 + 1 + 3, then 10 more at 50 + 1.
+  account_->place(0, stock("TQQQ"), market_order(Action::kBuy, 10), std::nullopt);
+  account_->on_commission(commission("0001.0007.01.01", 1.0));
+  account_->on_execution(execution(102, "0001.0007.01.01", 10, 50.0));
+  store::Table positions = read("strategy_TQQQ_positions");
+  EXPECT_DOUBLE_EQ(positions.float64s("avg_cost")[positions.num_rows() - 1], 1505.0 / 30);
+  EXPECT_EQ(account_->position(0, stock("TQQQ")), 30);
 }
 
 TEST_F(LiveAccountTest, AnOrderPlacedWhileDisconnectedIsHeldAndSentAfterwards) {

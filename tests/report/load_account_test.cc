@@ -139,6 +139,46 @@ TEST(LoadAccount, ReadsEveryTableOfTheSchema) {
   EXPECT_EQ(r.risk.largest_position, "TQQQ");
 }
 
+TEST(LoadAccount, LateCommissionsReplaceTheZeroTheirFillsHold) {
+  auto s = filled_store();
+  store::Library acct = s->existing_library("BT_20240102_000000");
+  // A third fill booked without its commission report; the report came later.
+  acct.append("fills", Table({kJan1 + kDay + 200})
+                           .with(Column::of_string("exec_id", {"e3"}))
+                           .with(Column::of_int64("order_id", {3}))
+                           .with(Column::of_int64("perm_id", {13}))
+                           .with(Column::of_string("strategy", {"TQQQ"}))
+                           .with(Column::of_string("symbol", {"TQQQ"}))
+                           .with(Column::of_string("side", {"BUY"}))
+                           .with(Column::of_float64("shares", {5}))
+                           .with(Column::of_float64("price", {106}))
+                           .with(Column::of_float64("cum_qty", {5}))
+                           .with(Column::of_float64("avg_price", {106}))
+                           .with(Column::of_string("exchange", {"SIM"}))
+                           .with(Column::of_float64("commission", {0})));
+  Column realized = Column::of_float64("realized_pnl", {0});
+  realized.set_validity({0});
+  acct.write("late_commissions", Table({kJan1 + kDay + 9000})
+                                     .with(Column::of_string("exec_id", {"e3"}))
+                                     .with(Column::of_string("strategy", {"TQQQ"}))
+                                     .with(Column::of_string("symbol", {"TQQQ"}))
+                                     .with(Column::of_float64("commission", {1.25}))
+                                     .with(Column::of_string("currency", {"USD"}))
+                                     .with(std::move(realized)));
+  // Whole log as rows.
+  AccountData all = load_account(*s, "BT_20240102_000000", {});
+  ASSERT_EQ(all.fills.size(), 3u);
+  EXPECT_EQ(all.fills[2].commission, 1.25);
+  EXPECT_EQ(all.fills[0].commission, 1);
+  // Latest rows only, figures over the whole log.
+  AccountData latest = load_account(*s, "BT_20240102_000000", {.latest_fills = 1});
+  ASSERT_EQ(latest.fills.size(), 1u);
+  EXPECT_EQ(latest.fills[0].commission, 1.25);
+  ASSERT_TRUE(latest.event_summary);
+  EXPECT_DOUBLE_EQ(latest.event_summary->all.commissions, 1 + 1 + 1.25);
+  EXPECT_DOUBLE_EQ(latest.event_summary->by_strategy.at("TQQQ").commissions, 3.25);
+}
+
 TEST(LoadAccount, UnknownAccountListsTheAccountsPresent) {
   auto s = filled_store();
   std::string e = error_of([&] { load_account(*s, "BT_19990101_000000"); });
