@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <memory>
+#include <string>
 #include <vector>
 
 #include "gateway/gateway.h"
@@ -18,17 +20,20 @@
 namespace tandem::gateway {
 namespace {
 
-void BM_PlaceToFilledRoundTrip(benchmark::State& state) {
-  auto store = store::Store::open("mem://gateway-bench");
+// A gateway over the mem:// store `uri` seeded with 300 daily TQQQ bars, with cash enough for
+// any number of orders.
+std::unique_ptr<Gateway> start_gateway(const std::string& uri) {
+  auto store = store::Store::open(uri);
   testing::write_daily_bars(*store, "TQQQ", testing::synthetic_daily_bars(300, 40));
   GatewayOptions options;
   options.port = 0;
-  options.store_uri = "mem://gateway-bench";
+  options.store_uri = uri;
   options.cash = 1e12;
-  auto gateway = Gateway::start(options);
-  testing::RawClient client(gateway->port());
-  int order_id = client.start(1);
+  return Gateway::start(options);
+}
 
+// A DAY market order for 10 TQQQ (order id and action set per order).
+ib::PlaceOrder market_order() {
   ib::PlaceOrder place;
   place.contract.symbol = "TQQQ";
   place.contract.sec_type = "STK";
@@ -37,6 +42,14 @@ void BM_PlaceToFilledRoundTrip(benchmark::State& state) {
   place.order.total_quantity = 10;
   place.order.order_type = "MKT";
   place.order.tif = "DAY";
+  return place;
+}
+
+void BM_PlaceToFilledRoundTrip(benchmark::State& state) {
+  auto gateway = start_gateway("mem://gateway-bench");
+  testing::RawClient client(gateway->port());
+  int order_id = client.start(1);
+  ib::PlaceOrder place = market_order();
   std::vector<double> micros;
   micros.reserve(1 << 20);
   bool buy = true;
@@ -73,25 +86,11 @@ BENCHMARK(BM_PlaceToFilledRoundTrip)->UseManualTime()->Unit(benchmark::kMicrosec
 // journal's length.
 void BM_RestartAfterOrders(benchmark::State& state) {
   static int run = 0;
-  const std::string uri = "mem://gateway-restart-bench-" + std::to_string(run++);
-  auto store = store::Store::open(uri);
-  testing::write_daily_bars(*store, "TQQQ", testing::synthetic_daily_bars(300, 40));
-  GatewayOptions options;
-  options.port = 0;
-  options.store_uri = uri;
-  options.cash = 1e12;
-  auto gateway = Gateway::start(options);
+  auto gateway = start_gateway("mem://gateway-restart-bench-" + std::to_string(run++));
   {
     testing::RawClient client(gateway->port());
     int order_id = client.start(1);
-    ib::PlaceOrder place;
-    place.contract.symbol = "TQQQ";
-    place.contract.sec_type = "STK";
-    place.contract.exchange = "SMART";
-    place.contract.currency = "USD";
-    place.order.total_quantity = 10;
-    place.order.order_type = "MKT";
-    place.order.tif = "DAY";
+    ib::PlaceOrder place = market_order();
     for (std::int64_t i = 0; i < state.range(0); ++i) {
       place.order.order_id = order_id++;
       place.order.action = i % 2 == 0 ? "BUY" : "SELL";
