@@ -92,6 +92,7 @@ void LiveSession::Impl::on_message(const ib::Response& message) {
         } else if constexpr (std::is_same_v<M, ib::CompletedOrdersEnd>) {
           completed_orders_done_ = true;
         } else if constexpr (std::is_same_v<M, ib::ExecutionData>) {
+          if (reconciled_) traded_today_ = true;  // not the replay of a reconciliation
           account_->on_execution(m);
         } else if constexpr (std::is_same_v<M, ib::CommissionReport>) {
           account_->on_commission(m.report);
@@ -126,6 +127,7 @@ void LiveSession::Impl::on_disconnected(const std::string& reason, bool gave_up)
 }
 
 void LiveSession::Impl::on_realtime_bar(std::size_t index, const ib::RealTimeBars& message) {
+  traded_today_ = true;
   Bar source{message.time * kNanosPerSecond, message.open, message.high, message.low, message.close,
              std::max(0.0, message.volume)};
   for (const Bar& bar : instruments_[index].builder.add(source)) deliver_bar(index, bar);
@@ -210,8 +212,11 @@ void LiveSession::Impl::arm_tick() {
     if (account_) {
       account_->book_overdue_fills(false);
       const Timestamp today = day_start(options_.clock());
-      if (current_day_ != 0 && today != current_day_ && started_) {
-        account_->end_day(today - 1);  // the last nanosecond of the day that ended
+      if (current_day_ != 0 && today != current_day_) {
+        if (started_ && traded_today_) {
+          account_->end_day(today - 1);  // the last nanosecond of the day that ended
+        }
+        traded_today_ = false;
       }
       current_day_ = today;
       deliver_notices();

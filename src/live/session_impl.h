@@ -110,6 +110,9 @@ class LiveSession::Impl : public OrderChannel {
   std::string fatal_;      // the error that ends the run, if any
   asio::steady_timer tick_timer_;
   Timestamp current_day_ = 0;
+  // Market data or an execution arrived during current_day_: it was a trading day, so it gets
+  // its daily rows (a weekend or holiday, with neither, gets none).
+  bool traded_today_ = false;
   std::vector<AccountNotice> notices_;
   LiveResult result_;
 };

@@ -85,6 +85,8 @@ void LiveSession::Impl::set_up_account(const ib::SessionInfo& session) {
   settings.clock = options_.clock;
   settings.log = options_.log;
   account_ = std::make_unique<LiveAccount>(settings, *recorder_, *this);
+  // The day the session's daily rows start from (the 100 ms tick may first run after midnight).
+  current_day_ = day_start(options_.clock());
   for (std::size_t i = 0; i < slots_.size(); ++i) {
     Slot& slot = *slots_[i];
     std::size_t index =

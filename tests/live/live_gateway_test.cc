@@ -4,10 +4,12 @@
 // gateway's.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <thread>
 
 #include "backtest/engine.h"
 #include "live/wire_mapping.h"
@@ -265,6 +267,30 @@ TEST(LiveGatewayTest, BarsMissedWhileDisconnectedAreBackFilledInOrderOnce) {
   std::vector<Timestamp> expected;
   for (std::size_t bar = 21; bar <= 28; ++bar) expected.push_back(h.bars()[bar].time);
   EXPECT_EQ(*seen, expected) << h.log_text();
+}
+
+TEST(LiveGatewayTest, DailyRowsAreWrittenForTradingDaysOnlyAndAtShutdown) {
+  LiveHarness h;
+  // The session's clock, moved by the test: noon UTC of a Friday, then the weekend.
+  auto now = std::make_shared<std::atomic<Timestamp>>(*parse_timestamp("2024-02-02T12:00:00Z"));
+  LiveOptions options = h.options();
+  options.clock = [now] { return now->load(); };
+  h.start_session("buy_and_hold", {}, options);
+  ASSERT_TRUE(h.wait_for_lines("streaming")) << h.log_text();
+  h.step_and_settle();  // market data on Friday
+  auto pass_midnight_and_wait = [&](const char* when) {
+    now->store(*parse_timestamp(when));
+    std::this_thread::sleep_for(std::chrono::milliseconds(700));  // the session ticks every 100 ms
+  };
+  pass_midnight_and_wait("2024-02-03T12:00:00Z");   // Friday ended: a trading day
+  pass_midnight_and_wait("2024-02-04T12:00:00Z");   // Saturday ended without data: no rows
+  pass_midnight_and_wait("2024-02-05T12:00:00Z");   // Sunday too
+  ASSERT_EQ(h.stop_session(), "") << h.log_text();  // and one at shutdown, Monday
+  store::Table summary = h.read("account_summary");
+  ASSERT_EQ(summary.num_rows(), 2u) << h.log_text();
+  EXPECT_EQ(summary.index()[0], *parse_timestamp("2024-02-03") - 1);
+  EXPECT_EQ(summary.index()[1], *parse_timestamp("2024-02-05T12:00:00Z"));
+  EXPECT_EQ(h.read("strategy_TQQQ_performance").num_rows(), 2u);
 }
 
 // Places one limit buy far below the market on its first bar: it stays working.
