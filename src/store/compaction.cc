@@ -108,10 +108,7 @@ CompactResult LibraryEngine::compact(std::string_view symbol, bool aggressive) {
             head->segments.begin() + static_cast<std::ptrdiff_t>(planned.segments.size()),
             head->segments.end());
         result = CompactResult{true, rec.version, head->segments.size(), rec.segments.size()};
-        Mutation m;
-        m.puts.push_back({keys::version(library_, symbol, rec.version), encode_record(rec)});
-        m.puts.push_back({keys::head(library_, symbol), encode_record(rec)});
-        return m;
+        return put_version(*this, symbol, rec, rec);
       });
       return result;
     } catch (const HeadMoved&) {

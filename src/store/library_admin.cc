@@ -123,8 +123,12 @@ std::vector<VersionInfo> LibraryEngine::list_versions(std::string_view symbol, s
                                                       std::optional<std::uint64_t> before) const {
   validate_name("symbol", symbol);
   const auto view = storage_->read_view();
-  if (!view->get(keys::head(library_, symbol))) throw Error("no such symbol", where(symbol));
-  const std::string start_after = before ? keys::version(library_, symbol, *before) : "";
+  const auto head = load_head(*view, symbol);
+  if (!head) throw Error("no such symbol", where(symbol));
+  // Newest first, from the head's version down: a record above it was never committed (its
+  // writer died before writing the head; see Mutation::prefix_invisible).
+  const std::uint64_t below = before ? std::min(*before, head->version + 1) : head->version + 1;
+  const std::string start_after = keys::version(library_, symbol, below);
   std::vector<VersionInfo> out;
   for (const auto& kv :
        view->scan({keys::versions_prefix(library_, symbol), start_after, limit, true})) {

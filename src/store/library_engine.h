@@ -65,9 +65,10 @@ class LibraryEngine {
   std::optional<VersionRecord> load_head(const StorageView& view, std::string_view symbol) const;
   // The version `as_of` selects, resolved to full form. Throws if there is none.
   VersionRecord resolve(const StorageView& view, std::string_view symbol, const AsOf& as_of) const;
-  // Version `v` resolved to full form (walks the delta chain back to its full record).
-  VersionRecord resolve_version(const StorageView& view, std::string_view symbol,
-                                std::uint64_t v) const;
+  // Version `v` (older than the head, whose version is `newest`) resolved to full form (walks
+  // the delta chain back to its full record).
+  VersionRecord resolve_version(const StorageView& view, std::string_view symbol, std::uint64_t v,
+                                std::uint64_t newest) const;
   // Decodes the rows of `segments` (all columns of `schema`) whose timestamps lie in [lo, hi],
   // merged into index order. Segments wholly inside the range decode straight into the output;
   // a segment straddling an end decodes into per-thread scratch and only its rows in range are
@@ -94,5 +95,9 @@ class LibraryEngine {
 // Raised inside a commit's decide when the head moved since the operation was planned; the
 // operation re-plans and retries.
 struct HeadMoved {};
+
+// The commit of a new version: `record` under its version number, then `head` (library_write.cc).
+Mutation put_version(const LibraryEngine& engine, std::string_view symbol,
+                     const VersionRecord& record, const VersionRecord& head);
 
 }  // namespace tandem::store

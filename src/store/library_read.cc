@@ -211,8 +211,23 @@ std::optional<VersionRecord> LibraryEngine::load_head(const StorageView& view,
   }
 }
 
+// "No version v", with the range that is stored: the oldest record up to the head's version.
+// A record above the head's version may exist — a commit that wrote its version record and
+// died before its head (possible on backends without transactions, see Mutation) — but it was
+// never committed, so it is neither read nor named.
+static Error no_such_version(const LibraryEngine& engine, const StorageView& view,
+                             std::string_view symbol, std::uint64_t v, std::uint64_t newest) {
+  const auto first = view.list({keys::versions_prefix(engine.name(), symbol), {}, 1, false});
+  const std::uint64_t oldest =
+      first.empty() ? newest : std::min(newest, keys::version_of(first[0]).value_or(newest));
+  return Error("no version " + std::to_string(v) + " (stored versions: " + std::to_string(oldest) +
+                   ".." + std::to_string(newest) + ")",
+               engine.where(symbol));
+}
+
 VersionRecord LibraryEngine::resolve_version(const StorageView& view, std::string_view symbol,
-                                             std::uint64_t v) const {
+                                             std::uint64_t v, std::uint64_t newest) const {
+  if (v > newest) throw no_such_version(*this, view, symbol, v, newest);
   const std::string key = keys::version(library_, symbol, v);
   auto decode = [&](std::string_view bytes, const std::string& k, std::uint64_t version) {
     try {
@@ -222,15 +237,7 @@ VersionRecord LibraryEngine::resolve_version(const StorageView& view, std::strin
     }
   };
   auto bytes = view.get(key);
-  if (!bytes) {
-    const auto first = view.list({keys::versions_prefix(library_, symbol), {}, 1, false});
-    const auto last = view.list({keys::versions_prefix(library_, symbol), {}, 1, true});
-    if (first.empty()) throw Error("no such symbol", where(symbol));
-    throw Error("no version " + std::to_string(v) +
-                    " (stored versions: " + std::to_string(keys::version_of(first[0]).value_or(0)) +
-                    ".." + std::to_string(keys::version_of(last[0]).value_or(0)) + ")",
-                where(symbol));
-  }
+  if (!bytes) throw no_such_version(*this, view, symbol, v, newest);
   VersionRecord rec = decode(*bytes, key, v);
   if (rec.full) return rec;
   // A delta: its chain base_version .. v is contiguous (prune keeps only whole chains).
@@ -279,8 +286,9 @@ VersionRecord LibraryEngine::resolve(const StorageView& view, std::string_view s
     }
     case AsOf::Kind::kVersion: {
       auto head = load_head(view, symbol);
-      if (head && head->version == as_of.version_number()) return *head;
-      return resolve_version(view, symbol, as_of.version_number());
+      if (!head) throw Error("no such symbol", where(symbol));
+      if (head->version == as_of.version_number()) return *head;
+      return resolve_version(view, symbol, as_of.version_number(), head->version);
     }
     case AsOf::Kind::kSnapshot: {
       validate_name("snapshot", as_of.text());
@@ -323,7 +331,7 @@ VersionRecord LibraryEngine::resolve(const StorageView& view, std::string_view s
         const std::uint64_t mid = lo + (hi - lo) / 2;
         (written_at(mid) <= as_of.time_point() ? lo : hi) = mid;
       }
-      return resolve_version(view, symbol, lo);
+      return resolve_version(view, symbol, lo, head->version);
     }
     case AsOf::Kind::kText: {
       const std::string& text = as_of.text();

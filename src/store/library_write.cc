@@ -40,15 +40,22 @@ std::vector<SchemaField> merge_schema(const std::vector<SchemaField>& base, cons
   return merged;
 }
 
+}  // namespace
+
+// Version record N, then the head that makes it visible: until the head lands, readers see
+// version N - 1 (they never trust a record above the head's version), and the next commit
+// decides on N - 1 and overwrites record N. So the puts may be applied in this order without
+// any atomicity mechanism (Mutation::prefix_invisible).
 Mutation put_version(const LibraryEngine& engine, std::string_view symbol,
                      const VersionRecord& record, const VersionRecord& head) {
   Mutation m;
   m.puts.push_back({keys::version(engine.name(), symbol, record.version), encode_record(record)});
   m.puts.push_back({keys::head(engine.name(), symbol), encode_record(head)});
+  m.prefix_invisible = true;
   return m;
 }
 
-}  // namespace
+namespace {}  // namespace
 
 LibraryEngine::LibraryEngine(std::shared_ptr<Storage> storage, std::string library,
                              StoreOptions options)

@@ -50,6 +50,15 @@ class StorageView {
 struct Mutation {
   std::vector<KeyValue> puts;
   std::vector<std::string> removes;
+  // Set by the store engine (never guessed by a backend from key names) when the commit is
+  // safe to apply one put at a time, in the listed order, without any atomicity mechanism: it
+  // has no removes, and until its last put lands, every prefix of its puts is invisible —
+  // readers see the state before the commit, and the next commit, deciding on that state,
+  // overwrites what the prefix wrote. The engine sets it for a new version: the version record
+  // N, then the head that makes it visible (readers never trust a record above the head's
+  // version; see library_read.cc). mem and lmdb apply every commit atomically anyway and ignore
+  // it; s3 applies such a commit in order instead of first writing its intent (docs/s3.md).
+  bool prefix_invisible = false;
 };
 
 class Storage {
@@ -68,10 +77,14 @@ class Storage {
   // are serialized: each decide sees every earlier commit. If decide throws, nothing is written
   // and the exception propagates. decide may be called more than once (after a transparent
   // retry, e.g. LMDB map growth), so it must depend only on the view.
+  // Every backend makes a commit all or nothing: a writer that dies or fails part-way never
+  // leaves part of a Mutation visible.
   //   mem:  one exclusive lock.  lmdb: one write transaction (serialized across processes by
   //   LMDB's lock file; all of it lands or none of it does).
-  //   s3 (future): blobs are put as objects first; records are named uniquely per writer and
-  //   ordered when read, since S3 has no transactions (see docs/store.md).
+  //   s3:   blobs are PUT as objects first; a commit lock built from PUT/LIST/DELETE serializes
+  //   writers; a Mutation is made atomic by its intent, written into the lock ticket before it
+  //   is applied and re-applied by the next writer if its writer died — or, when it is
+  //   prefix_invisible, simply by applying its puts in order (docs/s3.md).
   virtual void commit(std::vector<KeyValue> blobs,
                       const std::function<Mutation(const StorageView& view)>& decide) = 0;
 

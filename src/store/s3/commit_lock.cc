@@ -105,15 +105,19 @@ Mutation decode_intent(std::string_view bytes, const std::string& where) {
 }
 
 CommitLock::CommitLock(std::shared_ptr<S3Client> client, std::string lock_prefix,
-                       std::string store_name, CommitLockOptions options, Apply apply)
+                       std::string waiting_prefix, std::string store_name,
+                       CommitLockOptions options, Apply apply)
     : client_(std::move(client)),
       prefix_(std::move(lock_prefix)),
+      waiting_prefix_(std::move(waiting_prefix)),
       store_name_(std::move(store_name)),
       options_(options),
       apply_(std::move(apply)),
       random_(std::random_device{}()) {}
 
-std::string CommitLock::new_ticket_name() {
+std::string CommitLock::new_ticket_name() { return new_name(prefix_); }
+
+std::string CommitLock::new_name(const std::string& prefix) {
   // 128 bits from the kernel for every ticket: two writers must never share a name, and a
   // generator's state could be duplicated by fork().
   unsigned char bits[16];
@@ -127,7 +131,7 @@ std::string CommitLock::new_ticket_name() {
     got += static_cast<std::size_t>(n);
   }
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string name = prefix_;
+  std::string name = prefix;
   for (unsigned char b : bits) {
     name.push_back(kHex[b >> 4]);
     name.push_back(kHex[b & 0xF]);
@@ -141,12 +145,33 @@ void CommitLock::pause(milliseconds longest) {
 }
 
 std::vector<ObjectInfo> CommitLock::tickets(std::int64_t* server_time) {
+  return list_all(prefix_, server_time, {});
+}
+
+bool CommitLock::others_waiting(milliseconds timeout) {
+  std::int64_t server_time = 0;
+  bool waiting = false;
+  std::vector<std::string> dead;
+  for (const ObjectInfo& mark : list_all(waiting_prefix_, &server_time, timeout)) {
+    if (is_stale(mark, server_time)) {
+      dead.push_back(mark.key);
+    } else {
+      waiting = true;
+    }
+  }
+  if (!dead.empty()) client_->delete_objects(dead, timeout);
+  return waiting;
+}
+
+std::vector<ObjectInfo> CommitLock::list_all(const std::string& prefix, std::int64_t* server_time,
+                                             milliseconds timeout) {
   std::vector<ObjectInfo> all;
   std::string after;
   for (;;) {
     S3Client::ListQuery query;
-    query.prefix = prefix_;
+    query.prefix = prefix;
     query.start_after = after;
+    query.timeout = timeout;
     ListPage page = client_->list_objects(query);
     if (server_time != nullptr) *server_time = page.server_time;
     for (ObjectInfo& ticket : page.objects) all.push_back(std::move(ticket));
@@ -177,9 +202,33 @@ void CommitLock::recover(const ObjectInfo& ticket, milliseconds timeout) {
 }
 
 CommitLock::Lease CommitLock::acquire() {
+  // The mark that tells a holder keeping the lock through a burst that someone waits: written
+  // on the first contention, rewritten before it could look stale, deleted when done.
+  std::string mark;
+  Clock::time_point mark_written;
+  auto mark_waiting = [&] {
+    if (!mark.empty() && Clock::now() - mark_written < options_.lease / 4) return;
+    if (mark.empty()) mark = new_name(waiting_prefix_);
+    mark_written = Clock::now();
+    client_->put_object(mark, "", options_.lease / 4);
+  };
+  struct Unmark {
+    S3Client& client;
+    const std::string& mark;
+    ~Unmark() {
+      if (mark.empty()) return;
+      try {
+        client.delete_object(mark);
+      } catch (const Error&) {
+        // A mark left behind is removed once it is older than the lease.
+      }
+    }
+  } unmark{*client_, mark};
+
   const Clock::time_point deadline = Clock::now() + options_.max_wait;
   for (int attempt = 0;; ++attempt) {
     if (attempt > 0) {
+      mark_waiting();
       // Wait until no live ticket is left, so writers rarely collide twice in a row.
       for (;;) {
         std::int64_t server_time = 0;
@@ -197,6 +246,7 @@ CommitLock::Lease CommitLock::acquire() {
                       store_name_);
         }
         pause(milliseconds(20));
+        mark_waiting();
       }
     }
     const std::string ticket = new_ticket_name();
@@ -256,7 +306,8 @@ CommitLock::Lease::Lease(Lease&& other) noexcept
       ticket_(std::move(other.ticket_)),
       start_(other.start_),
       acquired_(other.acquired_),
-      held_(other.held_) {
+      held_(other.held_),
+      holds_intent_(other.holds_intent_) {
   other.held_ = false;
 }
 
@@ -280,14 +331,26 @@ bool CommitLock::Lease::fresh() const {
 
 void CommitLock::Lease::record_intent(const std::string& intent) {
   const Clock::time_point before = Clock::now();
+  // From here on the ticket may hold an intent (if the PUT landed, whatever it returns).
+  holds_intent_ = holds_intent_ || !intent.empty();
   lock_->client_->put_object(ticket_, intent, request_timeout());
   // The rewritten ticket's LastModified is at least `before`: the lease counts from there now.
   start_ = before;
+  holds_intent_ = !intent.empty();
 }
 
-bool CommitLock::Lease::reusable(milliseconds max_hold) const {
-  const Clock::time_point now = Clock::now();
-  return held_ && now - acquired_ < max_hold && now - start_ < lock_->options_.lease / 4;
+void CommitLock::Lease::clear_intent() {
+  if (holds_intent_) record_intent(std::string());
+}
+
+bool CommitLock::Lease::renew_if_old() {
+  if (!held_ || !fresh()) return false;
+  if (Clock::now() - start_ >= lock_->options_.lease / 4) record_intent(std::string());
+  return true;
+}
+
+bool CommitLock::Lease::hold_expired(milliseconds max_hold) const {
+  return Clock::now() - acquired_ >= max_hold;
 }
 
 void CommitLock::Lease::release() {

@@ -9,12 +9,20 @@
 // tickets, the one written second was written before its writer listed, and that listing also
 // shows the first ticket — unless the first was already deleted.
 //
+// A holder may keep the lock for a burst of commits. So that it knows when to let others in, a
+// writer that finds the lock taken PUTs a uniquely named waiting mark under PREFIX~waiting/ (and
+// deletes it once it holds the lock or gives up); a holder that has held the lock for a while
+// LISTs the marks and lets go only if there is one. Marks do not take part in the exclusion:
+// a mark the holder misses (written just after its LIST) only delays the waiter by one hold.
+//
 // A ticket whose LastModified is more than the lease older than the server's clock (the Date of
 // the LIST reply) belongs to a writer that died; it is ignored, and the next holder removes it.
 // Before applying a commit of more than one object the holder writes the commit (its intent) into
 // its ticket, so that if it dies half-way the next holder re-applies the intent first: a commit is
-// then all or nothing. A holder never sends a request after lease/2 has passed since its ticket
-// (each request's deadline is cut to fit), so a live holder is never mistaken for a dead one.
+// then all or nothing. (Commits whose every prefix is invisible need no intent; the ticket is
+// then kept empty, see S3Storage::commit.) A holder never sends a request after lease/2 has passed
+// since its ticket (each request's deadline is cut to fit), so a live holder is never mistaken for
+// a dead one.
 #pragma once
 
 #include <chrono>
@@ -45,8 +53,9 @@ class CommitLock {
   // `apply` writes a (recovered) intent's objects: all puts, then all removes.
   using Apply = std::function<void(const Mutation& mutation, std::chrono::milliseconds timeout)>;
 
-  CommitLock(std::shared_ptr<S3Client> client, std::string lock_prefix, std::string store_name,
-             CommitLockOptions options, Apply apply);
+  // Tickets live under lock_prefix, waiting writers' marks under waiting_prefix.
+  CommitLock(std::shared_ptr<S3Client> client, std::string lock_prefix, std::string waiting_prefix,
+             std::string store_name, CommitLockOptions options, Apply apply);
 
   class Lease {
    public:
@@ -62,10 +71,18 @@ class CommitLock {
     // Rewriting the ticket also renews the lease. The intent stays after the commit is applied:
     // re-applying the last applied commit changes nothing, and the next intent replaces it.
     void record_intent(const std::string& intent);
-    // May the holder commit again without taking the lock anew? Only while it has held it for
-    // less than max_hold (so waiting writers get their turn) and its ticket is younger than
-    // lease/4 (so it is still surely seen as live).
-    bool reusable(std::chrono::milliseconds max_hold) const;
+    // Before a commit applied without an intent: empties the ticket if it holds one (an
+    // applied commit that a later holder must not re-apply on top of this one). No request if
+    // the ticket is empty already, as it is after acquire().
+    void clear_intent();
+    // Between commits: rewrites the ticket, empty, when it is older than lease/4, so that it
+    // is surely still seen as live (an applied intent is not needed any more). False if the
+    // lease is too old to renew (the holder must take the lock anew).
+    bool renew_if_old();
+    // Has the holder held the lock for max_hold (since taking it or the last extend())?
+    bool hold_expired(std::chrono::milliseconds max_hold) const;
+    // Holds on for another max_hold (after the holder saw that nobody waits).
+    void extend() { acquired_ = std::chrono::steady_clock::now(); }
     // Deletes the ticket.
     void release();
     // Leaves the ticket (and its intent) for the next holder to finish.
@@ -78,8 +95,9 @@ class CommitLock {
     CommitLock* lock_;
     std::string ticket_;
     std::chrono::steady_clock::time_point start_;     // the ticket's last write
-    std::chrono::steady_clock::time_point acquired_;  // when the lock was taken
+    std::chrono::steady_clock::time_point acquired_;  // when the lock was taken (or extended)
     bool held_ = true;
+    bool holds_intent_ = false;  // the ticket is not empty
   };
 
   // Blocks until this writer holds the lock; finishes a dead holder's pending intent first.
@@ -89,14 +107,23 @@ class CommitLock {
   // Every lock ticket there is now, for messages and tests.
   std::vector<ObjectInfo> tickets(std::int64_t* server_time = nullptr);
 
+  // Does another writer wait for the lock? One LIST of the waiting marks (see acquire()); a
+  // mark older than the lease belongs to a writer that died and is removed.
+  bool others_waiting(std::chrono::milliseconds timeout);
+
  private:
   bool is_stale(const ObjectInfo& ticket, std::int64_t server_time) const;
   void recover(const ObjectInfo& ticket, std::chrono::milliseconds timeout);
   std::string new_ticket_name();
   void pause(std::chrono::milliseconds longest);
 
+  std::vector<ObjectInfo> list_all(const std::string& prefix, std::int64_t* server_time,
+                                   std::chrono::milliseconds timeout);
+  std::string new_name(const std::string& prefix);
+
   std::shared_ptr<S3Client> client_;
   std::string prefix_;
+  std::string waiting_prefix_;
   std::string store_name_;
   CommitLockOptions options_;
   Apply apply_;

@@ -31,6 +31,8 @@ class ObjectNames {
   std::optional<std::string> key(std::string_view object) const;
   // Where the commit lock's tickets live ("PREFIX~commit/").
   std::string lock_prefix() const { return prefix_ + "~commit/"; }
+  // Where writers waiting for the commit lock leave their marks ("PREFIX~waiting/").
+  std::string waiting_prefix() const { return prefix_ + "~waiting/"; }
 
   static void validate_key(std::string_view key);
 

@@ -13,6 +13,13 @@ bool is_empty(const Mutation& mutation) {
   return mutation.puts.empty() && mutation.removes.empty();
 }
 
+// Commits that are all or nothing without an intent: one object (a single PUT or DELETE is
+// atomic on S3), or puts the engine marked safe to apply in order (Mutation::prefix_invisible).
+bool atomic_in_order(const Mutation& mutation) {
+  if (mutation.puts.size() + mutation.removes.size() == 1) return true;
+  return mutation.prefix_invisible && mutation.removes.empty();
+}
+
 }  // namespace
 
 // Reads straight from the bucket. Lists come back in the keys' byte order (see list()).
@@ -219,7 +226,8 @@ S3Storage::S3Storage(const S3Config& config, S3HoldOptions hold)
                 uri_);
   }
   lock_ = std::make_unique<CommitLock>(
-      client_, names_.lock_prefix(), uri_, CommitLockOptions{config.lock_lease, config.lock_wait},
+      client_, names_.lock_prefix(), names_.waiting_prefix(), uri_,
+      CommitLockOptions{config.lock_lease, config.lock_wait},
       [this](const Mutation& mutation, milliseconds timeout) { apply(mutation, timeout); });
   releaser_ = std::thread([this] { idle_releaser(); });
 }
@@ -262,8 +270,19 @@ void S3Storage::drop_lease() {
 }
 
 CommitLock::Lease& S3Storage::take_lease() {
-  if (lease_ && lease_->reusable(hold_.max_hold)) return *lease_;
   if (lease_) {
+    try {
+      // After max_hold, one LIST tells whether anyone waits; if not, the burst goes on with the
+      // lock and the cache (taking the lock anew would cost five requests and the cache), and
+      // the next look comes after twice as long, up to max_check.
+      if (lease_->hold_expired(check_after_) && !lock_->others_waiting(lease_->request_timeout())) {
+        lease_->extend();
+        check_after_ = std::min(check_after_ * 2, std::max(hold_.max_hold, hold_.max_check));
+      }
+      if (!lease_->hold_expired(check_after_) && lease_->renew_if_old()) return *lease_;
+    } catch (const Error&) {
+      // The check or the renewal failed: take the lock anew below.
+    }
     yielded_ = true;
     drop_lease();
   }
@@ -273,6 +292,7 @@ CommitLock::Lease& S3Storage::take_lease() {
     yielded_ = false;
   }
   lease_.emplace(lock_->acquire());
+  check_after_ = hold_.max_hold;
   cache_.clear();
   return *lease_;
 }
@@ -290,6 +310,22 @@ void S3Storage::apply(const Mutation& mutation, milliseconds timeout) const {
   removes.reserve(mutation.removes.size());
   for (const std::string& key : mutation.removes) removes.push_back(names_.object(key));
   client_->delete_objects(removes, timeout);
+}
+
+void S3Storage::apply_in_order(const Mutation& mutation, milliseconds timeout) const {
+  for (std::size_t i = 0; i < mutation.puts.size(); ++i) {
+    if (fail_after_puts_ && i == *fail_after_puts_) {
+      fail_after_puts_.reset();
+      throw Error("injected failure after " + std::to_string(i) + " of the commit's puts",
+                  "s3 testing");
+    }
+    // Each put only once the one before it has landed: that is what keeps every prefix of
+    // the commit invisible.
+    client_->put_object(names_.object(mutation.puts[i].key), mutation.puts[i].value, timeout);
+  }
+  for (const std::string& key : mutation.removes) {
+    client_->delete_object(names_.object(key), timeout);
+  }
 }
 
 void S3Storage::delete_quietly(const std::vector<std::string>& objects) const {
@@ -341,6 +377,35 @@ void S3Storage::commit(std::vector<KeyValue> blobs,
       drop_lease();
       continue;
     }
+    if (atomic_in_order(mutation)) {
+      // No intent: a crash after any prefix of the puts leaves nothing visible and nothing the
+      // next holder must finish. The ticket must then not hold an older, applied intent, which
+      // the next holder would re-apply on top of this commit.
+      try {
+        lease.clear_intent();
+      } catch (const Error& e) {
+        // The ticket holds the old, applied intent or nothing: both are safe to leave.
+        lease_->abandon();
+        lease_.reset();
+        cache_.clear();
+        throw Error("commit failed before any of its records was written: " + e.message(), uri_);
+      }
+      try {
+        apply_in_order(mutation, lease.request_timeout());
+      } catch (const Error& e) {
+        // The ticket (empty) stays until its lease expires, so that no request of this commit
+        // still on its way can land after another writer's commit.
+        lease_->abandon();
+        lease_.reset();
+        cache_.clear();
+        throw Error("commit outcome unknown: " + e.message() +
+                        " (it is committed if its last object was written; otherwise what it "
+                        "wrote is invisible and the next commit replaces it)",
+                    uri_);
+      }
+      remember_applied(mutation);
+      return;
+    }
     // The ticket always holds the last commit decided under it, so a crash at any point leaves
     // exactly what the next holder needs to re-apply (re-applying an applied one is harmless).
     try {
@@ -369,12 +434,16 @@ void S3Storage::commit(std::vector<KeyValue> blobs,
                       "expires)",
                   uri_);
     }
-    for (const KeyValue& put : mutation.puts) cache_.remember(put.key, put.value);
-    for (const std::string& key : mutation.removes) cache_.remember(key, std::nullopt);
-    last_commit_ = std::chrono::steady_clock::now();
-    wake_.notify_all();
+    remember_applied(mutation);
     return;
   }
+}
+
+void S3Storage::remember_applied(const Mutation& mutation) {
+  for (const KeyValue& put : mutation.puts) cache_.remember(put.key, put.value);
+  for (const std::string& key : mutation.removes) cache_.remember(key, std::nullopt);
+  last_commit_ = std::chrono::steady_clock::now();
+  wake_.notify_all();
 }
 
 std::shared_ptr<Storage> open_s3_storage(std::string_view uri) {

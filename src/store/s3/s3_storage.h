@@ -8,11 +8,17 @@
 // are PUT first, then, holding the lock, decide() runs on the current state and its mutation is
 // applied — all or nothing, through the intent kept in the lock ticket.
 //
-// A writer keeps the lock for a moment after a commit (until it has been idle for idle_release,
-// or has held it for max_hold): a burst of appends then costs no lock round trips, and while it
-// holds the lock nobody else can change the store, so the values it has read or written are
-// cached and decide() reads them without a request. One-row appends in a burst cost four
-// requests: the segment, the intent, the version record and the head.
+// Commits of one object, and commits the engine marks prefix_invisible (a new version: record,
+// then head), are applied object by object in order, without an intent: a crash after any
+// prefix leaves nothing visible (see storage.h).
+//
+// A writer keeps the lock while it keeps committing (until it has been idle for idle_release;
+// after max_hold it LISTs the waiting marks and lets go only if someone waits, then looks again
+// after 2 x, 4 x max_hold..., at most every max_check): a burst of appends then costs no lock
+// round trips, and while it holds the lock nobody else can change the store, so the values it
+// has read or written are cached and decide() reads them without a request. One-row appends in
+// a burst cost three requests: the segment, the version record and the head (plus one LIST per
+// look for waiting writers).
 #pragma once
 
 #include <chrono>
@@ -36,7 +42,10 @@ namespace tandem::store::s3 {
 // How long a writer keeps the commit lock after a commit (see above).
 struct S3HoldOptions {
   std::chrono::milliseconds idle_release{150};
+  // Held this long, the writer looks for waiting writers and lets go if there is one; while
+  // there is none it looks again after twice as long each time, up to max_check.
   std::chrono::milliseconds max_hold{500};
+  std::chrono::milliseconds max_check{2000};
 };
 
 class S3Storage : public Storage {
@@ -54,6 +63,10 @@ class S3Storage : public Storage {
   S3Client& client() const { return *client_; }
   const ObjectNames& names() const { return names_; }
 
+  // Testing: the next commit applied in order (see commit()) fails, as if the connection broke,
+  // after `puts` of its puts were written — what a writer that dies there leaves behind.
+  void fail_next_in_order_commit_after(std::size_t puts) { fail_after_puts_ = puts; }
+
  private:
   class View;
   // Values read or written while holding the lock (nullopt: absent). Valid only while the lock
@@ -69,6 +82,10 @@ class S3Storage : public Storage {
   };
 
   void apply(const Mutation& mutation, std::chrono::milliseconds timeout) const;
+  // One object after the other (commits that need no intent).
+  void apply_in_order(const Mutation& mutation, std::chrono::milliseconds timeout) const;
+  // With commit_mutex_ held, after a commit was applied.
+  void remember_applied(const Mutation& mutation);
   void delete_quietly(const std::vector<std::string>& objects) const;
   // With commit_mutex_ held: a lease to commit under (the held one if still reusable).
   CommitLock::Lease& take_lease();
@@ -84,7 +101,9 @@ class S3Storage : public Storage {
   std::optional<CommitLock::Lease> lease_;
   HolderCache cache_;
   std::chrono::steady_clock::time_point last_commit_;
+  std::chrono::milliseconds check_after_{0};  // look for waiting writers once held this long
   bool yielded_ = false;  // the last lease ended at max_hold: let waiting writers in first
+  mutable std::optional<std::size_t> fail_after_puts_;  // testing only
   std::condition_variable wake_;
   bool stopping_ = false;
   std::thread releaser_;
