@@ -134,8 +134,8 @@ void register_benchmarks(BenchEnv& env) {
         auto decode_all = [&] {
           for (const std::string& bytes : segments) {
             store::SegmentReader reader(bytes);
-            index.resize(reader.rows());
-            reader.decode_index(index.data());
+            index.clear();
+            reader.decode_index(index);
             for (std::size_t i = 0; i < columns.size(); ++i) {
               std::visit([](auto& values) { values.clear(); }, columns[i].mutable_values());
               reader.decode_column(i, columns[i]);
