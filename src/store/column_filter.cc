@@ -76,8 +76,9 @@ void shuffle_words(Words words, std::size_t rows, char* out) {
 template <typename Words>
 ColumnFilter shuffle_with_best_delta(Words words, std::size_t rows, ColumnFilter filter,
                                      char* out) {
-  // Delta pays when the differences need fewer bits than the values themselves.
-  std::uint64_t or_values = 0, or_deltas = 0, previous = 0;
+  // Delta pays when the differences need fewer bits than the values themselves (the first row's
+  // "difference" is its value, so it does not count).
+  std::uint64_t or_values = 0, or_deltas = 0, previous = rows > 0 ? words(0) : 0;
   for (std::size_t i = 0; i < rows; ++i) {
     const std::uint64_t w = words(i);
     or_values |= w;

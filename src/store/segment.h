@@ -69,6 +69,7 @@ class SegmentReader {
   // Data columns (the index excluded).
   std::size_t num_columns() const { return blocks_.size() - 1; }
   const Block& column_block(std::size_t i) const { return blocks_[i + 1]; }
+  const Block& index_block() const { return blocks_[0]; }
   // Position of a data column by name, or -1.
   std::ptrdiff_t find_column(std::string_view name) const;
 
