@@ -15,8 +15,8 @@
 namespace tandem::store {
 namespace {
 
-// fuzz/store/corpus/seg-40-zstd as the format-1 writer (before the filters) wrote it: 40 rows of
-// the corpus table below, its 8-byte columns zstd-compressed without any filter.
+// fuzz/store/corpus/seg-40-zstd-format1 as the format-1 writer (before the filters) wrote it: 40
+// rows of the corpus table below, its 8-byte columns zstd-compressed without any filter.
 const char kFormat1Segment[] =
     "54445347010000002800000000000000000065011710a6170088b06e2011a6170600000004010000090074696d6573"
     "74"
@@ -72,7 +72,8 @@ std::string unhex(const char* hex) {
   return out;
 }
 
-// The table fuzz/store/make_segment_corpus.cc encodes.
+// The table fuzz/store/make_segment_corpus.cc encoded for its format-1 seeds (today it adds a
+// "cents" column).
 Table corpus_table(std::size_t n) {
   std::vector<Timestamp> ts(n);
   std::vector<double> px(n);
