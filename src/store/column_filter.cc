@@ -3,6 +3,7 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <vector>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -34,31 +35,40 @@ double decimal_value(std::int64_t q, double scale) {
   return (std::bit_cast<double>(static_cast<std::uint64_t>(q) + kMagicBits) - kMagic) / scale;
 }
 
+// v * 10^e rounded to the nearest integer (ties to even), for |v * 10^e| < 2^51: adding 1.5 * 2^52
+// rounds away the fraction and leaves the integer in the low bits (no libm call).
+std::int64_t scaled_integer(double v, double scale) {
+  return static_cast<std::int64_t>(std::bit_cast<std::uint64_t>(v * scale + kMagic) - kMagicBits);
+}
+
 // q with decimal_value(q, 10^e) bit-identical to v, if there is one.
 bool decimal_at(double v, int e, std::int64_t& q) {
-  const double scaled = std::nearbyint(v * kPow10[e]);
-  if (!(std::fabs(scaled) < kMaxDecimalInt)) return false;  // also NaN and infinities
-  q = static_cast<std::int64_t>(scaled);
+  if (!(std::fabs(v * kPow10[e]) < kMaxDecimalInt)) return false;  // also NaN and infinities
+  q = scaled_integer(v, kPow10[e]);
   return std::bit_cast<std::uint64_t>(decimal_value(q, kPow10[e])) ==
          std::bit_cast<std::uint64_t>(v);
 }
 
 // The smallest exponent at which every value is decimal, or -1. Raising the exponent for a late
 // value can break an earlier one (rounding), so the values before the last raise are re-checked.
-int find_decimal_exponent(const void* values, std::size_t rows) {
+// Writes the integers to `integers`, each one verified to decode to its value bit for bit.
+int find_decimal_exponent(const void* values, std::size_t rows, std::uint64_t* integers) {
   int e = 0;
   std::size_t checked_from = 0;  // values from here on are known to be decimal at e
   std::int64_t q;
   for (std::size_t i = 0; i < rows; ++i) {
     const double v = std::bit_cast<double>(load_word(values, i));
-    if (decimal_at(v, e, q)) continue;
-    do {
-      if (++e > kMaxDecimalExponent) return -1;
-    } while (!decimal_at(v, e, q));
-    checked_from = i;
+    if (!decimal_at(v, e, q)) {
+      do {
+        if (++e > kMaxDecimalExponent) return -1;
+      } while (!decimal_at(v, e, q));
+      checked_from = i;
+    }
+    integers[i] = static_cast<std::uint64_t>(q);
   }
   for (std::size_t i = 0; i < checked_from; ++i) {
     if (!decimal_at(std::bit_cast<double>(load_word(values, i)), e, q)) return -1;
+    integers[i] = static_cast<std::uint64_t>(q);
   }
   return e;
 }
@@ -162,19 +172,26 @@ void decimals_to_doubles(unsigned char* words, std::size_t count, double scale) 
 ColumnFilter filter_column(ColumnType type, const void* values, std::size_t rows, char* out) {
   const auto word = [values](std::size_t i) { return load_word(values, i); };
   if (type == ColumnType::kFloat64) {
-    const int e = find_decimal_exponent(values, rows);
+    // The integers once, into a per-thread buffer: the filters read each of them twice.
+    thread_local std::vector<std::uint64_t> integers;
+    if (integers.size() < rows) integers.resize(rows);
+    const int e = find_decimal_exponent(values, rows, integers.data());
+    const auto give_back_if_large = [&] {
+      if (integers.size() > (std::size_t{8} << 20))
+        integers = {};  // after an unusually large block
+    };
     if (e < 0) {
+      give_back_if_large();
       // Noise-like doubles: the shuffle alone still groups the sign/exponent bytes.
       shuffle_words(word, rows, out);
       return {kFilterShuffle, 0};
     }
-    const double scale = kPow10[e];
-    const auto decimal = [values, scale](std::size_t i) {
-      return static_cast<std::uint64_t>(static_cast<std::int64_t>(
-          std::nearbyint(std::bit_cast<double>(load_word(values, i)) * scale)));
-    };
-    return shuffle_with_best_delta(decimal, rows, {kFilterDecimal, static_cast<std::uint8_t>(e)},
-                                   out);
+    const std::uint64_t* q = integers.data();
+    const ColumnFilter filter =
+        shuffle_with_best_delta([q](std::size_t i) { return q[i]; }, rows,
+                                {kFilterDecimal, static_cast<std::uint8_t>(e)}, out);
+    give_back_if_large();
+    return filter;
   }
   return shuffle_with_best_delta(word, rows, {}, out);
 }
