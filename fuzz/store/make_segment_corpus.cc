@@ -1,4 +1,5 @@
-// Writes the seed corpus for fuzz_segment: valid segments of every column type and codec.
+// Writes the seed corpus for fuzz_segment: valid segments of every column type, codec and column
+// filter. (The seeds named *-format1 were written before the filters, by the format-1 writer.)
 //   make_segment_corpus DIR
 #include <cmath>
 #include <fstream>
@@ -36,11 +37,17 @@ int main(int argc, char** argv) {
     s.set_validity(valid);
     t.add_column(std::move(s));
     t.add_column(Column::of_timestamp("when", std::vector<tandem::Timestamp>(t.index())));
+    // Prices in cents: the decimal filter's path.
+    std::vector<double> cents(n);
+    for (std::size_t i = 0; i < n; ++i) cents[i] = 50.0 + static_cast<double>(i % 17) / 100;
+    t.add_column(Column::of_float64("cents", std::move(cents)));
     return t;
   };
   int written = 0;
-  for (std::size_t rows : {1u, 3u, 40u, 300u}) {
+  // 2100 rows: more than one decoder chunk (2048 rows).
+  for (std::size_t rows : {1u, 3u, 40u, 300u, 2100u}) {
     for (Compression c : {Compression::kNone, Compression::kZstd, Compression::kLz4}) {
+      if (rows > 300 && c == Compression::kNone) continue;
       const Table t = table(rows);
       const EncodedSegment seg = encode_segment(t, 0, rows, c, 1);
       const std::string path = std::string(argv[1]) + "/seg-" + std::to_string(rows) + "-" +

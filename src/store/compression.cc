@@ -66,13 +66,13 @@ std::size_t compress_bound(Compression codec, std::size_t raw_len) {
 }
 
 Compression compress_block(Compression codec, int zstd_level, std::string_view raw,
-                           ScratchBuffer& scratch) {
+                           ScratchBuffer& scratch, bool trial) {
   const std::size_t bound = compress_bound(codec, raw.size());
   if (bound == 0) return Compression::kNone;
   char* dst = scratch.extend(bound);
   // Noisy data (prices, random ids) barely compresses; a trial on the first 64 KiB spares
   // compressing megabytes only to store them raw.
-  if (raw.size() > 4 * kTrialBytes) {
+  if (trial && raw.size() > 4 * kTrialBytes) {
     std::size_t trial = 0;
     if (codec == Compression::kZstd) {
       trial = ZSTD_compressCCtx(thread_cctx(), dst, bound, raw.data(), kTrialBytes, zstd_level);

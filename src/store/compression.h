@@ -21,6 +21,12 @@ class ScratchBuffer {
   // Makes room for `n` more bytes (keeping the content) and returns where they go.
   char* extend(std::size_t n);
   void commit(std::size_t n) { size_ += n; }
+  std::size_t capacity() const { return capacity_; }
+  // Gives the memory back (after an unusually large block).
+  void release() {
+    buffer_.reset();
+    size_ = capacity_ = 0;
+  }
 
  private:
   std::unique_ptr<char[]> buffer_;
@@ -33,9 +39,11 @@ std::size_t compress_bound(Compression codec, std::size_t raw_len);
 
 // Compresses `raw` with `codec`, appending to `scratch`, and returns the codec used. Returns
 // kNone, appending nothing, when the block is tiny or compression saves less than an eighth:
-// the caller then stores `raw` itself.
+// the caller then stores `raw` itself. With `trial`, a large block whose first 64 KiB do not
+// compress is stored raw without compressing the rest (not for byte-shuffled blocks, whose first
+// bytes are the noisiest plane).
 Compression compress_block(Compression codec, int zstd_level, std::string_view raw,
-                           ScratchBuffer& scratch);
+                           ScratchBuffer& scratch, bool trial = true);
 
 // Decompresses `stored` into exactly `raw_len` bytes at `dst`. Throws tandem::Error if the
 // stored bytes are not a valid block of that codec or do not expand to exactly raw_len bytes.

@@ -117,10 +117,7 @@ std::vector<SchemaField> project(const std::vector<SchemaField>& schema,
 
 // Appends every row of the segment to `out`, decoding straight into its columns.
 void decode_whole_segment(const SegmentReader& reader, Table& out) {
-  std::vector<Timestamp>& index = out.mutable_index();
-  const std::size_t at = index.size();
-  index.resize(at + reader.rows());
-  reader.decode_index(index.data() + at);
+  reader.decode_index(out.mutable_index());
   for (Column& c : out.mutable_columns()) {
     const auto i = reader.find_column(c.name());
     if (i < 0) {
@@ -175,8 +172,8 @@ class EdgeScratch {
 void decode_rows_in_range(const SegmentReader& reader, Timestamp lo, Timestamp hi, Table& out) {
   thread_local EdgeScratch scratch;
   std::vector<Timestamp>& segment_index = scratch.index();
-  segment_index.resize(reader.rows());
-  reader.decode_index(segment_index.data());
+  segment_index.clear();
+  reader.decode_index(segment_index);
   const auto first = std::lower_bound(segment_index.begin(), segment_index.end(), lo);
   const auto last = std::upper_bound(first, segment_index.end(), hi);
   if (first == last) return;

@@ -16,7 +16,8 @@ namespace tandem::store {
 namespace {
 
 constexpr char kMagic[4] = {'T', 'D', 'S', 'G'};
-constexpr std::uint8_t kFormat = 1;
+constexpr std::uint8_t kFormat = 2;
+constexpr std::uint8_t kFormatBeforeFilters = 1;
 constexpr std::size_t kHeaderBytes = 4 + 4 + 8 + 8 + 8 + 4;
 constexpr std::size_t kChecksumBytes = 8;
 constexpr std::uint8_t kFlagValidity = 1;
@@ -48,13 +49,15 @@ struct PendingBlock {
   std::string_view raw;
   std::string_view validity_raw;  // empty when the rows hold no null
   Compression codec = Compression::kNone;
+  ColumnFilter filter{};
   Compression validity_codec = Compression::kNone;
   std::size_t offset = 0, stored_len = 0;
   std::size_t validity_offset = 0, validity_len = 0;
 };
 
 std::size_t directory_entry_bytes(const PendingBlock& b) {
-  return 4 + 2 + b.name.size() + 16 + (b.validity_raw.empty() ? 0 : 9);
+  return 4 + ((b.filter.bits & kFilterDecimal) != 0 ? 1 : 0) + 2 + b.name.size() + 16 +
+         (b.validity_raw.empty() ? 0 : 9);
 }
 
 }  // namespace
@@ -120,7 +123,24 @@ EncodedSegment encode_segment(const Table& table, std::size_t begin, std::size_t
     blocks.push_back(b);
   }
 
-  // 2. Compress every block into one reused scratch buffer, sized up front so it never moves.
+  // 2. Filter the 8-byte columns (unless stored uncompressed: the filters exist to help the
+  // codecs), into per-thread buffers that keep their pages between segments.
+  thread_local std::vector<ScratchBuffer> filtered;
+  if (codec != Compression::kNone) {
+    if (filtered.size() < blocks.size()) filtered.resize(blocks.size());
+    for (std::size_t i = 0; i < blocks.size(); ++i) {
+      PendingBlock& b = blocks[i];
+      if (fixed_width(b.type) != 8) continue;
+      ScratchBuffer& buffer = filtered[i];
+      buffer.clear();
+      char* out = buffer.extend(b.raw.size());
+      b.filter = filter_column(b.type, b.raw.data(), rows, out);
+      buffer.commit(b.raw.size());
+      b.raw = std::string_view(out, b.raw.size());
+    }
+  }
+
+  // 3. Compress every block into one reused scratch buffer, sized up front so it never moves.
   thread_local ScratchBuffer scratch;
   scratch.clear();
   std::size_t bound = 0;
@@ -131,7 +151,7 @@ EncodedSegment encode_segment(const Table& table, std::size_t begin, std::size_t
   for (auto& b : blocks) {
     seg.raw_bytes += b.raw.size();
     b.offset = scratch.size();
-    b.codec = compress_block(codec, zstd_level, b.raw, scratch);
+    b.codec = compress_block(codec, zstd_level, b.raw, scratch, b.filter.bits == 0);
     b.stored_len = b.codec == Compression::kNone ? b.raw.size() : scratch.size() - b.offset;
     if (!b.validity_raw.empty()) {
       b.validity_offset = scratch.size();
@@ -141,7 +161,7 @@ EncodedSegment encode_segment(const Table& table, std::size_t begin, std::size_t
     }
   }
 
-  // 3. Assemble: header, directory, blocks, checksum — one copy of each block.
+  // 4. Assemble: header, directory, blocks, checksum — one copy of each block.
   std::size_t total = kHeaderBytes + kChecksumBytes;
   for (const auto& b : blocks) total += directory_entry_bytes(b) + b.stored_len + b.validity_len;
   std::string& out = seg.bytes;
@@ -160,7 +180,8 @@ EncodedSegment encode_segment(const Table& table, std::size_t begin, std::size_t
     w.u8(static_cast<std::uint8_t>(b.type));
     w.u8(static_cast<std::uint8_t>(b.codec));
     w.u8(b.validity_raw.empty() ? 0 : kFlagValidity);
-    w.u8(0);
+    w.u8(b.filter.bits);
+    if ((b.filter.bits & kFilterDecimal) != 0) w.u8(b.filter.decimal_exponent);
     w.fixed<std::uint16_t>(static_cast<std::uint16_t>(b.name.size()));
     w.bytes(b.name);
     w.fixed<std::uint64_t>(b.raw.size());
@@ -198,7 +219,8 @@ SegmentReader::SegmentReader(std::string_view bytes, bool verify_checksum) {
   }
   ByteReader r(body, "segment");
   if (r.bytes(4) != as_bytes(kMagic, 4)) r.fail("bad magic");
-  if (const auto format = r.u8(); format != kFormat) {
+  const auto format = r.u8();
+  if (format != kFormat && format != kFormatBeforeFilters) {
     r.fail("unknown format version " + std::to_string(format));
   }
   r.bytes(3);
@@ -223,7 +245,11 @@ SegmentReader::SegmentReader(std::string_view bytes, bool verify_checksum) {
     const auto type = r.u8();
     const auto codec = r.u8();
     const auto flags = r.u8();
-    r.u8();
+    b.filter.bits = r.u8();
+    if (format == kFormatBeforeFilters && b.filter.bits != 0) {
+      r.fail("filter byte " + std::to_string(b.filter.bits) + " in a format 1 segment");
+    }
+    if ((b.filter.bits & kFilterDecimal) != 0) b.filter.decimal_exponent = r.u8();
     if (type > static_cast<std::uint8_t>(ColumnType::kTimestamp)) {
       r.fail("unknown column type " + std::to_string(type));
     }
@@ -235,6 +261,9 @@ SegmentReader::SegmentReader(std::string_view bytes, bool verify_checksum) {
     b.codec = static_cast<Compression>(codec);
     b.has_validity = (flags & kFlagValidity) != 0;
     b.name = std::string(r.bytes(r.fixed<std::uint16_t>()));
+    if (const std::string problem = filter_problem(b.type, b.filter); !problem.empty()) {
+      r.fail("column \"" + b.name + "\": " + problem);
+    }
     b.raw_len = r.fixed<std::uint64_t>();
     lengths[i].stored = r.fixed<std::uint64_t>();
     if (b.has_validity) {
@@ -319,15 +348,54 @@ void SegmentReader::decode_validity(const Block& block, std::vector<std::uint8_t
   }
 }
 
-void SegmentReader::decode_index(Timestamp* out) const {
-  decode_fixed(blocks_[0], out);
-  if (out[0] != index_min_ || out[rows_ - 1] != index_max_) {
-    throw Error("corrupt segment: index does not match its recorded min/max");
-  }
-  for (std::uint64_t i = 1; i < rows_; ++i) {
-    if (out[i] < out[i - 1]) {
-      throw Error("corrupt segment: index out of order at row " + std::to_string(i));
+template <typename T, typename Check>
+void SegmentReader::decode_words(const Block& block, std::vector<T>& out, Check check) const {
+  static_assert(sizeof(T) == 8 && std::is_trivially_copyable_v<T>);
+  // Stored blocks are filtered bytes as they are; compressed ones are expanded into a per-thread
+  // buffer that stays mapped (a segment's column fits the L2 cache), then unfiltered a chunk at
+  // a time into an L1-sized buffer and appended: the output is written once, never zero-filled.
+  thread_local ScratchBuffer expanded;
+  const unsigned char* filtered = nullptr;
+  if (block.codec == Compression::kNone) {
+    if (block.stored.size() != block.raw_len) {
+      throw Error("corrupt segment: column \"" + block.name + "\": raw block holds " +
+                  std::to_string(block.stored.size()) + " bytes, expected " +
+                  std::to_string(block.raw_len));
     }
+    filtered = reinterpret_cast<const unsigned char*>(block.stored.data());
+  } else {
+    expanded.clear();
+    char* dst = expanded.extend(block.raw_len);
+    decode_fixed(block, dst);
+    filtered = reinterpret_cast<const unsigned char*>(dst);
+  }
+  constexpr std::size_t kChunkRows = 2048;
+  alignas(16) T chunk[kChunkRows];
+  std::uint64_t carry = 0;
+  for (std::size_t begin = 0; begin < rows_; begin += kChunkRows) {
+    const std::size_t n = std::min<std::size_t>(kChunkRows, rows_ - begin);
+    unfilter_rows(block.filter, filtered, rows_, begin, n, carry, chunk);
+    check(chunk, n, begin);
+    out.insert(out.end(), chunk, chunk + n);
+  }
+  if (expanded.capacity() > (std::size_t{64} << 20)) expanded.release();
+}
+
+void SegmentReader::decode_index(std::vector<Timestamp>& out) const {
+  Timestamp previous = index_min_;
+  decode_words(blocks_[0], out, [&](const Timestamp* ts, std::size_t n, std::size_t first_row) {
+    if (first_row == 0 && ts[0] != index_min_) {
+      throw Error("corrupt segment: index does not match its recorded min/max");
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      if (ts[i] < previous) {
+        throw Error("corrupt segment: index out of order at row " + std::to_string(first_row + i));
+      }
+      previous = ts[i];
+    }
+  });
+  if (previous != index_max_) {
+    throw Error("corrupt segment: index does not match its recorded min/max");
   }
 }
 
@@ -340,18 +408,12 @@ void SegmentReader::decode_column(std::size_t i, Column& out) const {
   const std::size_t before = out.size();
   switch (b.type) {
     case ColumnType::kInt64:
-    case ColumnType::kTimestamp: {
-      auto& v = out.mutable_int64s();
-      v.resize(before + rows_);
-      decode_fixed(b, v.data() + before);
+    case ColumnType::kTimestamp:
+      decode_words(b, out.mutable_int64s(), [](const auto*, std::size_t, std::size_t) {});
       break;
-    }
-    case ColumnType::kFloat64: {
-      auto& v = out.mutable_float64s();
-      v.resize(before + rows_);
-      decode_fixed(b, v.data() + before);
+    case ColumnType::kFloat64:
+      decode_words(b, out.mutable_float64s(), [](const auto*, std::size_t, std::size_t) {});
       break;
-    }
     case ColumnType::kBool: {
       auto& v = out.mutable_bools();
       v.resize(before + rows_);
@@ -420,8 +482,9 @@ Column SegmentReader::decode_column(std::size_t i) const {
 
 Table decode_segment(std::string_view bytes, bool verify_checksum) {
   SegmentReader reader(bytes, verify_checksum);
-  std::vector<Timestamp> index(reader.rows());
-  reader.decode_index(index.data());
+  std::vector<Timestamp> index;
+  index.reserve(reader.rows());
+  reader.decode_index(index);
   Table table(std::move(index));
   for (std::size_t i = 0; i < reader.num_columns(); ++i) {
     table.add_column(reader.decode_column(i));

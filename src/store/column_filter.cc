@@ -1,0 +1,245 @@
+#include "store/column_filter.h"
+
+#include <bit>
+#include <cmath>
+#include <cstring>
+#include <vector>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+namespace tandem::store {
+namespace {
+
+constexpr double kPow10[kMaxDecimalExponent + 1] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,
+                                                    1e7,  1e8,  1e9,  1e10, 1e11, 1e12, 1e13,
+                                                    1e14, 1e15, 1e16, 1e17, 1e18};
+// Decimal integers stay below 2^51 so that the decoder can turn them into doubles with one
+// addition and one subtraction (the "magic number" conversion), which SSE2 does two at a time.
+constexpr double kMaxDecimalInt = 2251799813685248.0;        // 2^51
+constexpr std::uint64_t kMagicBits = 0x4338000000000000ULL;  // the double 1.5 * 2^52
+constexpr double kMagic = 6755399441055744.0;                // 1.5 * 2^52
+
+std::uint64_t load_word(const void* base, std::size_t i) {
+  std::uint64_t w;
+  std::memcpy(&w, static_cast<const char*>(base) + i * 8, 8);
+  return w;
+}
+
+std::uint64_t zigzag(std::uint64_t d) { return (d << 1) ^ (0 - (d >> 63)); }
+std::uint64_t unzigzag(std::uint64_t z) { return (z >> 1) ^ (0 - (z & 1)); }
+
+// The decoder's conversion, exact for |q| < 2^51.
+double decimal_value(std::int64_t q, double scale) {
+  return (std::bit_cast<double>(static_cast<std::uint64_t>(q) + kMagicBits) - kMagic) / scale;
+}
+
+// v * 10^e rounded to the nearest integer (ties to even), for |v * 10^e| < 2^51: adding 1.5 * 2^52
+// rounds away the fraction and leaves the integer in the low bits (no libm call).
+std::int64_t scaled_integer(double v, double scale) {
+  return static_cast<std::int64_t>(std::bit_cast<std::uint64_t>(v * scale + kMagic) - kMagicBits);
+}
+
+// q with decimal_value(q, 10^e) bit-identical to v, if there is one.
+bool decimal_at(double v, int e, std::int64_t& q) {
+  if (!(std::fabs(v * kPow10[e]) < kMaxDecimalInt)) return false;  // also NaN and infinities
+  q = scaled_integer(v, kPow10[e]);
+  return std::bit_cast<std::uint64_t>(decimal_value(q, kPow10[e])) ==
+         std::bit_cast<std::uint64_t>(v);
+}
+
+// The smallest exponent at which every value is decimal, or -1. Raising the exponent for a late
+// value can break an earlier one (rounding), so the values before the last raise are re-checked.
+// Writes the integers to `integers`, each one verified to decode to its value bit for bit.
+int find_decimal_exponent(const void* values, std::size_t rows, std::uint64_t* integers) {
+  int e = 0;
+  std::size_t checked_from = 0;  // values from here on are known to be decimal at e
+  std::int64_t q;
+  for (std::size_t i = 0; i < rows; ++i) {
+    const double v = std::bit_cast<double>(load_word(values, i));
+    if (!decimal_at(v, e, q)) {
+      do {
+        if (++e > kMaxDecimalExponent) return -1;
+      } while (!decimal_at(v, e, q));
+      checked_from = i;
+    }
+    integers[i] = static_cast<std::uint64_t>(q);
+  }
+  for (std::size_t i = 0; i < checked_from; ++i) {
+    if (!decimal_at(std::bit_cast<double>(load_word(values, i)), e, q)) return -1;
+    integers[i] = static_cast<std::uint64_t>(q);
+  }
+  return e;
+}
+
+// Writes the 8 byte planes of words(0 .. rows-1) to out.
+template <typename Words>
+void shuffle_words(Words words, std::size_t rows, char* out) {
+  auto* o = reinterpret_cast<unsigned char*>(out);
+  for (std::size_t i = 0; i < rows; ++i) {
+    const std::uint64_t w = words(i);
+    for (std::size_t b = 0; b < 8; ++b) o[b * rows + i] = static_cast<unsigned char>(w >> (8 * b));
+  }
+}
+
+template <typename Words>
+ColumnFilter shuffle_with_best_delta(Words words, std::size_t rows, ColumnFilter filter,
+                                     char* out) {
+  // Delta pays when the differences need fewer bits than the values themselves (the first row's
+  // "difference" is its value, so it does not count).
+  std::uint64_t or_values = 0, or_deltas = 0, previous = rows > 0 ? words(0) : 0;
+  for (std::size_t i = 0; i < rows; ++i) {
+    const std::uint64_t w = words(i);
+    or_values |= w;
+    or_deltas |= zigzag(w - previous);
+    previous = w;
+  }
+  filter.bits |= kFilterShuffle;
+  if (std::bit_width(or_deltas) < std::bit_width(or_values)) {
+    filter.bits |= kFilterDelta;
+    shuffle_words([&](std::size_t i) { return zigzag(words(i) - (i == 0 ? 0 : words(i - 1))); },
+                  rows, out);
+  } else {
+    shuffle_words(words, rows, out);
+  }
+  return filter;
+}
+
+void unshuffle_scalar(const unsigned char* planes, std::size_t count, std::size_t stride,
+                      unsigned char* out) {
+  for (std::size_t i = 0; i < count; ++i) {
+    std::uint64_t w = 0;
+    for (std::size_t b = 0; b < 8; ++b) w |= std::uint64_t{planes[b * stride + i]} << (8 * b);
+    std::memcpy(out + i * 8, &w, 8);
+  }
+}
+
+// Gathers `count` words from 8 planes `stride` bytes apart.
+void unshuffle(const unsigned char* planes, std::size_t count, std::size_t stride,
+               unsigned char* out) {
+  std::size_t i = 0;
+#if defined(__SSE2__)
+  // 16 words at a time: three rounds of interleaving turn 8 plane vectors into 8 word pairs.
+  for (; i + 16 <= count; i += 16) {
+    __m128i p[8];
+    for (std::size_t b = 0; b < 8; ++b) {
+      p[b] = _mm_loadu_si128(reinterpret_cast<const __m128i*>(planes + b * stride + i));
+    }
+    const __m128i a0 = _mm_unpacklo_epi8(p[0], p[1]), a1 = _mm_unpackhi_epi8(p[0], p[1]);
+    const __m128i a2 = _mm_unpacklo_epi8(p[2], p[3]), a3 = _mm_unpackhi_epi8(p[2], p[3]);
+    const __m128i a4 = _mm_unpacklo_epi8(p[4], p[5]), a5 = _mm_unpackhi_epi8(p[4], p[5]);
+    const __m128i a6 = _mm_unpacklo_epi8(p[6], p[7]), a7 = _mm_unpackhi_epi8(p[6], p[7]);
+    const __m128i b0 = _mm_unpacklo_epi16(a0, a2), b1 = _mm_unpackhi_epi16(a0, a2);
+    const __m128i b2 = _mm_unpacklo_epi16(a1, a3), b3 = _mm_unpackhi_epi16(a1, a3);
+    const __m128i b4 = _mm_unpacklo_epi16(a4, a6), b5 = _mm_unpackhi_epi16(a4, a6);
+    const __m128i b6 = _mm_unpacklo_epi16(a5, a7), b7 = _mm_unpackhi_epi16(a5, a7);
+    auto* o = reinterpret_cast<__m128i*>(out + i * 8);
+    _mm_storeu_si128(o + 0, _mm_unpacklo_epi32(b0, b4));
+    _mm_storeu_si128(o + 1, _mm_unpackhi_epi32(b0, b4));
+    _mm_storeu_si128(o + 2, _mm_unpacklo_epi32(b1, b5));
+    _mm_storeu_si128(o + 3, _mm_unpackhi_epi32(b1, b5));
+    _mm_storeu_si128(o + 4, _mm_unpacklo_epi32(b2, b6));
+    _mm_storeu_si128(o + 5, _mm_unpackhi_epi32(b2, b6));
+    _mm_storeu_si128(o + 6, _mm_unpacklo_epi32(b3, b7));
+    _mm_storeu_si128(o + 7, _mm_unpackhi_epi32(b3, b7));
+  }
+#endif
+  unshuffle_scalar(planes + i, count - i, stride, out + i * 8);
+}
+
+void decimals_to_doubles(unsigned char* words, std::size_t count, double scale) {
+  std::size_t i = 0;
+#if defined(__SSE2__)
+  const __m128i magic_bits = _mm_set1_epi64x(static_cast<long long>(kMagicBits));
+  const __m128d magic = _mm_set1_pd(kMagic);
+  const __m128d divisor = _mm_set1_pd(scale);
+  for (; i + 2 <= count; i += 2) {
+    auto* p = reinterpret_cast<__m128i*>(words + i * 8);
+    const __m128i q = _mm_loadu_si128(p);
+    const __m128d d = _mm_sub_pd(_mm_castsi128_pd(_mm_add_epi64(q, magic_bits)), magic);
+    _mm_storeu_pd(reinterpret_cast<double*>(p), _mm_div_pd(d, divisor));
+  }
+#endif
+  for (; i < count; ++i) {
+    const double d = decimal_value(static_cast<std::int64_t>(load_word(words, i)), scale);
+    std::memcpy(words + i * 8, &d, 8);
+  }
+}
+
+}  // namespace
+
+ColumnFilter filter_column(ColumnType type, const void* values, std::size_t rows, char* out) {
+  const auto word = [values](std::size_t i) { return load_word(values, i); };
+  if (type == ColumnType::kFloat64) {
+    // The integers once, into a per-thread buffer: the filters read each of them twice.
+    thread_local std::vector<std::uint64_t> integers;
+    if (integers.size() < rows) integers.resize(rows);
+    const int e = find_decimal_exponent(values, rows, integers.data());
+    const auto give_back_if_large = [&] {
+      if (integers.size() > (std::size_t{8} << 20))
+        integers = {};  // after an unusually large block
+    };
+    if (e < 0) {
+      give_back_if_large();
+      // Noise-like doubles: the shuffle alone still groups the sign/exponent bytes.
+      shuffle_words(word, rows, out);
+      return {kFilterShuffle, 0};
+    }
+    const std::uint64_t* q = integers.data();
+    const ColumnFilter filter =
+        shuffle_with_best_delta([q](std::size_t i) { return q[i]; }, rows,
+                                {kFilterDecimal, static_cast<std::uint8_t>(e)}, out);
+    give_back_if_large();
+    return filter;
+  }
+  return shuffle_with_best_delta(word, rows, {}, out);
+}
+
+std::string filter_problem(ColumnType type, ColumnFilter filter) {
+  if (filter.bits == 0) return {};
+  if ((filter.bits & ~(kFilterShuffle | kFilterDelta | kFilterDecimal)) != 0) {
+    return "unknown filter bits " + std::to_string(filter.bits);
+  }
+  if (type != ColumnType::kInt64 && type != ColumnType::kFloat64 &&
+      type != ColumnType::kTimestamp) {
+    return "filter on a " + std::string(column_type_name(type)) + " column";
+  }
+  if ((filter.bits & kFilterShuffle) == 0) return "filter without the byte shuffle";
+  if ((filter.bits & kFilterDecimal) != 0) {
+    if (type != ColumnType::kFloat64) return "decimal filter on a non-float64 column";
+    if (filter.decimal_exponent > kMaxDecimalExponent) {
+      return "decimal exponent " + std::to_string(filter.decimal_exponent);
+    }
+  } else if (filter.decimal_exponent != 0) {
+    return "decimal exponent without the decimal filter";
+  }
+  if (type == ColumnType::kFloat64 && (filter.bits & kFilterDelta) != 0 &&
+      (filter.bits & kFilterDecimal) == 0) {
+    return "delta filter on float64 bits";
+  }
+  return {};
+}
+
+void unfilter_rows(ColumnFilter filter, const unsigned char* filtered, std::size_t rows,
+                   std::size_t begin, std::size_t count, std::uint64_t& carry, void* out) {
+  auto* o = static_cast<unsigned char*>(out);
+  if ((filter.bits & kFilterShuffle) != 0) {
+    unshuffle(filtered + begin, count, rows, o);
+  } else if (count > 0) {
+    std::memcpy(o, filtered + begin * 8, count * 8);
+  }
+  if ((filter.bits & kFilterDelta) != 0) {
+    std::uint64_t w = carry;
+    for (std::size_t i = 0; i < count; ++i) {
+      w += unzigzag(load_word(o, i));
+      std::memcpy(o + i * 8, &w, 8);
+    }
+    carry = w;
+  }
+  if ((filter.bits & kFilterDecimal) != 0) {
+    decimals_to_doubles(o, count, kPow10[filter.decimal_exponent]);
+  }
+}
+
+}  // namespace tandem::store
