@@ -5,6 +5,8 @@
 //   build-release/bench/backtest/backtest_bench [--scenario single|multi|all] [--runs 5]
 //                                               [--dir /tmp] [--fill close|next-open]
 //                                               [--digest on|off]
+//                                               [--min-append-rows N] [--max-held-rows N]
+//                                               [--wake-rows N] [--max-queued-rows N]
 //
 // Scenarios (issue 4's targets, one thread for the replay; the recorder's writer is a second):
 //   single  1 symbol × 1,000,000 one-minute bars   target ≥ 5,000,000 bars/s
@@ -152,13 +154,14 @@ void prepare(const Scenario& scenario, const std::string& uri) {
 }
 
 RunReport run_once(const Scenario& scenario, const std::string& uri, backtest::FillModel fill,
-                   bool digest) {
+                   bool digest, const broker::RecorderOptions& recorder) {
   auto store = store::Store::open(uri);
   strategy::StrategyRegistry registry = strategy::builtin_strategies();
   backtest::BacktestConfig config;
   config.bar_size = scenario.bar_size;
   config.initial_cash = 1'000'000;
   config.fill_model = fill;
+  config.recorder = recorder;
   // A fixed start time names the account the same way in every run, so digests compare.
   if (digest) config.started_at = 20000LL * kNanosPerDay;
   for (std::size_t i = 0; i < scenario.symbols; ++i) {
@@ -242,6 +245,7 @@ int main(int argc, char** argv) {
   std::string dir = "/tmp";
   std::string fill_text = "close";
   bool digest = false;
+  broker::RecorderOptions recorder = backtest::BacktestConfig{}.recorder;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
     if (flag == "--scenario")
@@ -254,9 +258,18 @@ int main(int argc, char** argv) {
       fill_text = argv[i + 1];
     else if (flag == "--digest")
       digest = std::string(argv[i + 1]) == "on";
+    else if (flag == "--min-append-rows")
+      recorder.min_append_rows = std::strtoull(argv[i + 1], nullptr, 10);
+    else if (flag == "--max-held-rows")
+      recorder.max_held_rows = std::strtoull(argv[i + 1], nullptr, 10);
+    else if (flag == "--wake-rows")
+      recorder.wake_rows = std::strtoull(argv[i + 1], nullptr, 10);
+    else if (flag == "--max-queued-rows")
+      recorder.max_queued_rows = std::strtoull(argv[i + 1], nullptr, 10);
     else {
       std::cerr << "usage: backtest_bench [--scenario single|multi|all] [--runs N] [--dir DIR] "
-                   "[--fill close|next-open] [--digest on|off]\n";
+                   "[--fill close|next-open] [--digest on|off] [--min-append-rows N] "
+                   "[--max-held-rows N] [--wake-rows N] [--max-queued-rows N]\n";
       return 2;
     }
   }
@@ -286,7 +299,8 @@ int main(int argc, char** argv) {
                              scenario.bar_size, fill_text);
     for (int r = 0; r < runs; ++r) {
       RunReport report;
-      long peak = in_child([&] { return run_once(scenario, uri, fill, digest); }, &report);
+      long peak =
+          in_child([&] { return run_once(scenario, uri, fill, digest, recorder); }, &report);
       double rate = static_cast<double>(report.bars) / report.seconds;
       double cpu_rate = static_cast<double>(report.bars) / report.thread_cpu;
       rates.push_back(rate);

@@ -5,13 +5,13 @@
 #include <chrono>
 #include <cmath>
 #include <nlohmann/json.hpp>
-#include <queue>
 #include <set>
 
 #include "backtest/account_id.h"
 #include "backtest/backtest_broker.h"
 #include "backtest/bar_loader.h"
 #include "backtest/market_state.h"
+#include "backtest/replay_schedule.h"
 #include "backtest/run_info.h"
 #include "broker/account_schema.h"
 #include "broker/allocation.h"
@@ -65,32 +65,7 @@ class Engine::StrategySlot : public strategy::StrategyHost {
   const MarketState* market_ = nullptr;
 };
 
-namespace {
-
-// The replay order: instrument indices of all bars sorted by (time, instrument). Empty for a
-// single instrument, whose bars are replayed in their own order (no 4 bytes per bar to hold).
-std::vector<std::uint32_t> merge_schedule(const MarketState& market) {
-  std::vector<std::uint32_t> schedule;
-  if (market.size() == 1) return schedule;
-  std::size_t total = 0;
-  for (std::size_t i = 0; i < market.size(); ++i) total += market.series(i).size();
-  schedule.reserve(total);
-  using Head = std::pair<Timestamp, std::uint32_t>;
-  std::priority_queue<Head, std::vector<Head>, std::greater<>> heads;
-  std::vector<std::size_t> next(market.size(), 0);
-  for (std::uint32_t i = 0; i < market.size(); ++i) heads.emplace(market.series(i).time[0], i);
-  while (!heads.empty()) {
-    auto [time, instrument] = heads.top();
-    heads.pop();
-    schedule.push_back(instrument);
-    const BarSeries& series = market.series(instrument);
-    if (++next[instrument] < series.size())
-      heads.emplace(series.time[next[instrument]], instrument);
-  }
-  return schedule;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 Engine::Engine(store::Store& store, BacktestConfig config)
     : store_(store), config_(std::move(config)) {}

@@ -48,7 +48,10 @@ struct BacktestConfig {
   // Small cycles keep the rows in flight (and so peak memory and fresh pages touched) low: at
   // 8k/32k the 100-symbol benchmark stays under its RSS limit and its replay thread does less
   // work than at 16k/64k or 50k/200k, at the same wall time (the writer is the slower side).
-  broker::RecorderOptions recorder{std::chrono::milliseconds(200), 8'192, 32'768};
+  // The writer holds a table's rows until 1,024 (or 65,536 in all): with 100 strategies the
+  // per-day tables would otherwise be compressed as ~180-row segments, several times dearer per
+  // row; 2,048/131,072 saves a little more but crosses the 100-symbol RSS limit.
+  broker::RecorderOptions recorder{std::chrono::milliseconds(200), 8'192, 32'768, 1'024, 65'536};
   std::optional<Timestamp> started_at;  // names the account; wall clock when unset
   std::string command_line;             // recorded in run_info
 };

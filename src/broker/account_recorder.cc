@@ -110,14 +110,14 @@ void move_rows(std::vector<Row>& from, std::vector<Row>& to) {
   from.clear();
 }
 
-// One table's rows from all queued batches, oldest first, moved into `merged` (the writer's own
-// vector, emptied after each append, so its capacity is reused). Moving rather than taking a
-// batch's vector whole leaves every batch its capacity for record(Rows&) to hand back.
+// One table's rows from all queued batches, oldest first, moved behind the rows `merged` holds
+// (the writer's own vector, emptied after each append, so its capacity is reused). Moving rather
+// than taking a batch's vector whole leaves every batch its capacity for record(Rows&) to hand
+// back.
 template <typename Row, typename Get>
 std::vector<Row>& gather(std::vector<AccountRecorder::Rows>& batches, Get table_of,
                          std::vector<Row>& merged) {
-  merged.clear();
-  std::size_t total = 0;
+  std::size_t total = merged.size();
   for (AccountRecorder::Rows& batch : batches) {
     if (std::vector<Row>* rows = table_of(batch)) total += rows->size();
   }
@@ -216,6 +216,8 @@ void AccountRecorder::writer_loop() {
       return stopping_ || flush_requested_ || pending_rows_ >= options_.wake_rows;
     });
     bool last_round = stopping_;
+    // A flush (or the end) writes every held row too; live trading holds none.
+    bool write_all = stopping_ || flush_requested_ || options_.min_append_rows == 0;
     batches.swap(pending_);
     pending_rows_ = 0;
     flush_requested_ = false;
@@ -228,7 +230,9 @@ void AccountRecorder::writer_loop() {
     for (const Rows& batch : batches) batch_rows.push_back(batch.size());
     std::string error;
     Rows failed;
-    if (!batches.empty()) failed = write_batches(batches, keys, error);
+    if (!batches.empty() || (write_all && held_rows_ > 0)) {
+      failed = write_batches(batches, keys, write_all, error);
+    }
     // Emptied batches keep their capacity for record(Rows&) to hand back; a batch that held
     // unusually many rows is freed rather than kept, so a burst does not pin its memory.
     for (std::size_t i = 0; i < batches.size(); ++i) {
@@ -263,12 +267,23 @@ void AccountRecorder::writer_loop() {
 
 AccountRecorder::Rows AccountRecorder::write_batches(std::vector<Rows>& batches,
                                                      const std::vector<std::string>& keys,
-                                                     std::string& error) {
+                                                     bool write_all, std::string& error) {
   Rows failed;
-  // Appends one table's rows; on failure keeps them in `failed_rows` and remembers the error.
+  if (!write_all && options_.max_held_rows != 0) {
+    std::size_t queued = held_rows_;
+    for (const Rows& batch : batches) queued += batch.size();
+    write_all = queued >= options_.max_held_rows;
+  }
+  held_rows_ = 0;
+  // Appends one table's rows, unless they are held for a larger append later; on failure keeps
+  // them in `failed_rows` and remembers the error.
   auto append = [&](std::string_view symbol, auto& rows, auto& failed_rows,
                     store::AppendMode mode) {
     if (rows.empty()) return;
+    if (!write_all && rows.size() < options_.min_append_rows) {
+      held_rows_ += rows.size();
+      return;
+    }
     try {
       library_.append(symbol, to_table(rows), mode);
       std::lock_guard lock(mutex_);
@@ -310,7 +325,7 @@ AccountRecorder::Rows AccountRecorder::write_batches(std::vector<Rows>& batches,
          gather(
              batches, [](Rows& b) { return &b.account_summary; }, merged.account_summary),
          failed.account_summary, AppendMode::kStrict);
-  std::size_t slots = 0;
+  std::size_t slots = merged.strategies.size();  // slots with held rows
   for (const Rows& batch : batches) slots = std::max(slots, batch.strategies.size());
   for (std::size_t slot = 0; slot < slots; ++slot) {
     Rows::StrategyRows& merged_slot = merged.strategy(slot);

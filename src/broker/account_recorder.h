@@ -9,7 +9,8 @@
 // the queued batches and appends them in one store append — a group commit. `orders`, `fills` and
 // `trades` use the store's any-order append, so several processes may record into one account. Rows
 // whose append fails stay queued and are retried; flush() reports the failure. The same recorder
-// serves backtests (many rows at once) and live trading (events one at a time).
+// serves backtests (many rows at once; RecorderOptions::min_append_rows lets the writer gather
+// larger appends across cycles) and live trading (events one at a time, appended every cycle).
 #pragma once
 
 #include <chrono>
@@ -32,6 +33,16 @@ struct RecorderOptions {
   // while this many rows are queued, bounding memory when rows come faster than the store takes
   // them (a backtest recording millions of events).
   std::size_t max_queued_rows = 0;
+  // 0 (live trading): every writer cycle appends everything it took, so rows reach the store
+  // within flush_interval. Otherwise (backtests): the writer holds a table's rows across cycles
+  // until it has this many, or until flush(), the destructor or max_held_rows asks for
+  // everything. A backtest's per-day tables get a few rows per cycle each; compressing and
+  // committing them as many tiny segments costs several times more per row than fewer, larger
+  // ones (and reads of the account come back faster too).
+  std::size_t min_append_rows = 0;
+  // With min_append_rows: once the writer holds this many rows in all, it appends every table
+  // (bounds the memory of held rows; 0 = no bound).
+  std::size_t max_held_rows = 0;
 };
 
 class AccountRecorder {
@@ -108,10 +119,11 @@ class AccountRecorder {
   void writer_loop();
   // The batch that single-row record() calls append to (the newest queued one). Under mutex_.
   Rows& newest_batch();
-  // Appends every table of the queued `batches` (oldest first); returns the rows that could not
-  // be written (and sets `error`) so they can be queued again.
+  // Gathers every table of the queued `batches` (oldest first) behind the rows held from earlier
+  // cycles and appends those tables that are due (all of them when `write_all`); returns the
+  // rows that could not be written (and sets `error`) so they can be queued again.
   Rows write_batches(std::vector<Rows>& batches, const std::vector<std::string>& keys,
-                     std::string& error);
+                     bool write_all, std::string& error);
   // Puts `failed` rows back in front of what was queued meanwhile (keeping time order).
   void requeue(Rows failed);
 
@@ -128,7 +140,10 @@ class AccountRecorder {
   std::vector<Rows> spare_;
   static constexpr std::size_t kMaxSpareBatches = 256;
   static constexpr std::size_t kMaxSpareBatchRows = 8192;
-  Rows merged_;  // the writer's: one table's rows gathered from the batches of a cycle
+  // The writer's: each table's rows gathered from the batches of a cycle; with min_append_rows,
+  // also the rows held from earlier cycles (held_rows_ of them).
+  Rows merged_;
+  std::size_t held_rows_ = 0;
   std::vector<std::string> strategy_keys_;  // by slot
   std::size_t pending_rows_ = 0;
   bool flush_requested_ = false;

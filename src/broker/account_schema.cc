@@ -8,12 +8,19 @@ namespace {
 using store::Column;
 using store::Table;
 
+// One value per row, written by index into a sized vector: a loop of push_back calls that the
+// compiler keeps out of line costs several times more per value (the recorder's writer converts
+// every row of a backtest).
+template <typename Value, typename Row, typename Get>
+std::vector<Value> values_of(const std::vector<Row>& rows, Get get) {
+  std::vector<Value> values(rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) values[i] = get(rows[i]);
+  return values;
+}
+
 template <typename Row, typename Get>
 Column float_column(const std::vector<Row>& rows, std::string name, Get get) {
-  std::vector<double> values;
-  values.reserve(rows.size());
-  for (const Row& row : rows) values.push_back(get(row));
-  return Column::of_float64(std::move(name), std::move(values));
+  return Column::of_float64(std::move(name), values_of<double>(rows, get));
 }
 
 // Nullable float: rows where get() is nullopt are null.
@@ -37,18 +44,12 @@ Column optional_float_column(const std::vector<Row>& rows, std::string name, Get
 
 template <typename Row, typename Get>
 Column int_column(const std::vector<Row>& rows, std::string name, Get get) {
-  std::vector<std::int64_t> values;
-  values.reserve(rows.size());
-  for (const Row& row : rows) values.push_back(get(row));
-  return Column::of_int64(std::move(name), std::move(values));
+  return Column::of_int64(std::move(name), values_of<std::int64_t>(rows, get));
 }
 
 template <typename Row, typename Get>
 Column timestamp_column(const std::vector<Row>& rows, std::string name, Get get) {
-  std::vector<Timestamp> values;
-  values.reserve(rows.size());
-  for (const Row& row : rows) values.push_back(get(row));
-  return Column::of_timestamp(std::move(name), std::move(values));
+  return Column::of_timestamp(std::move(name), values_of<Timestamp>(rows, get));
 }
 
 template <typename Row, typename Get>
@@ -61,10 +62,7 @@ Column string_column(const std::vector<Row>& rows, std::string name, Get get) {
 
 template <typename Row, typename Get>
 Table indexed_by(const std::vector<Row>& rows, Get get_time) {
-  std::vector<Timestamp> index;
-  index.reserve(rows.size());
-  for (const Row& row : rows) index.push_back(get_time(row));
-  return Table(std::move(index));
+  return Table(values_of<Timestamp>(rows, get_time));
 }
 
 }  // namespace

@@ -218,6 +218,90 @@ TEST_P(AccountRecorderTest, DestructorWritesWhatIsQueued) {
   EXPECT_EQ(store_->existing_library("DU42").read("orders").table.num_rows(), 1u);
 }
 
+TEST_P(AccountRecorderTest, HoldsSmallTablesAcrossCyclesUntilTheyAreLargeOrFlushed) {
+  // The backtest setting: a table is appended once it has min_append_rows rows; smaller ones
+  // wait (over many 1 ms cycles) for more rows or for flush().
+  RecorderOptions options{std::chrono::milliseconds(1), 1'000'000, 0, 100, 0};
+  AccountRecorder recorder(store_->library("DU42"), options);
+  std::size_t slot = recorder.strategy_slot("TQQQ");
+  AccountRecorder::Rows rows;
+  for (int i = 0; i < 150; ++i) {
+    rows.orders.push_back(
+        make_order_event_row(i, sample_trade(i + 1, OrderStatus::kSubmitted), ""));
+  }
+  for (int day = 1; day <= 10; ++day) {
+    PerformanceRow performance;
+    performance.time = day;
+    performance.equity = 1000.0 + day;
+    rows.strategy(slot).performance.push_back(performance);
+  }
+  recorder.record(rows);
+  EXPECT_TRUE(eventually([&] { return recorder.stats().rows_written == 150; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));  // many more writer cycles
+  store::Library library = store_->existing_library("DU42");
+  EXPECT_EQ(library.read("orders").table.num_rows(), 150u);
+  EXPECT_FALSE(library.has_symbol(strategy_performance_symbol("TQQQ")));  // still held
+  EXPECT_EQ(recorder.stats().appends, 1u);
+  recorder.flush();
+  store::Table performance = library.read(strategy_performance_symbol("TQQQ")).table;
+  ASSERT_EQ(performance.num_rows(), 10u);
+  for (std::size_t i = 0; i < 10; ++i) {
+    EXPECT_EQ(performance.index()[i], static_cast<Timestamp>(i + 1));
+    EXPECT_EQ(performance.float64s("equity")[i], 1001.0 + static_cast<double>(i));
+  }
+  EXPECT_EQ(recorder.stats().rows_written, 160u);
+}
+
+TEST_P(AccountRecorderTest, HeldRowsAreWrittenOnceTheirBoundIsReached) {
+  // Two strategies' small tables: neither reaches min_append_rows, but together they reach
+  // max_held_rows, so the writer appends both without being asked.
+  RecorderOptions options{std::chrono::milliseconds(1), 1'000'000, 0, 1000, 50};
+  AccountRecorder recorder(store_->library("DU42"), options);
+  std::size_t first = recorder.strategy_slot("A");
+  std::size_t second = recorder.strategy_slot("B");
+  for (int day = 1; day <= 30; ++day) {
+    PerformanceRow performance;
+    performance.time = day;
+    recorder.record_performance(first, performance);
+    recorder.record_performance(second, performance);
+  }
+  EXPECT_TRUE(eventually([&] { return recorder.stats().rows_written == 60; }));
+  store::Library library = store_->existing_library("DU42");
+  EXPECT_EQ(library.read(strategy_performance_symbol("A")).table.num_rows(), 30u);
+  EXPECT_EQ(library.read(strategy_performance_symbol("B")).table.num_rows(), 30u);
+}
+
+TEST_P(AccountRecorderTest, HeldAndLaterRowsArriveOnceInOrder) {
+  // Rows held across cycles come before the rows recorded after them, whichever cycle appends.
+  RecorderOptions options{std::chrono::milliseconds(1), 64, 0, 40, 300};
+  AccountRecorder recorder(store_->library("DU42"), options);
+  std::size_t slot = recorder.strategy_slot("TQQQ");
+  std::int64_t next_id = 1;
+  for (int day = 1; day <= 500; ++day) {
+    PerformanceRow performance;
+    performance.time = day;
+    performance.trades = day;
+    recorder.record_performance(slot, performance);
+    if (day % 3 == 0) {
+      recorder.record(
+          make_order_event_row(day, sample_trade(next_id, OrderStatus::kSubmitted), ""));
+      ++next_id;
+    }
+  }
+  recorder.flush();
+  store::Library library = store_->existing_library("DU42");
+  store::Table performance = library.read(strategy_performance_symbol("TQQQ")).table;
+  ASSERT_EQ(performance.num_rows(), 500u);
+  for (std::size_t i = 0; i < 500; ++i) {
+    ASSERT_EQ(performance.int64s("trades")[i], static_cast<std::int64_t>(i + 1));
+  }
+  store::Table orders = library.read("orders").table;
+  ASSERT_EQ(orders.num_rows(), static_cast<std::size_t>(next_id - 1));
+  for (std::size_t i = 0; i < orders.num_rows(); ++i) {
+    ASSERT_EQ(orders.int64s("order_id")[i], static_cast<std::int64_t>(i + 1));
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, AccountRecorderTest, ::testing::Values("mem", "lmdb"));
 
 }  // namespace
