@@ -1,5 +1,7 @@
 #include "store/testing.h"
 
+#include <cmath>
+
 #include "core/error.h"
 #include "store/keys.h"
 #include "store/record.h"
@@ -34,6 +36,32 @@ void corrupt_value(Store& store, const std::string& key, std::size_t offset) {
   if (!value || value->empty()) throw Error("nothing stored to corrupt", key);
   (*value)[offset % value->size()] ^= static_cast<char>(0xff);
   store.storage().put(key, std::move(*value));
+}
+
+Table segment_seed_table(std::size_t n) {
+  std::vector<Timestamp> ts(n);
+  std::vector<double> px(n);
+  std::vector<std::int64_t> qty(n);
+  std::vector<std::uint8_t> flag(n);
+  std::vector<std::string> text(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    ts[i] = 1'704'067'200'000'000'000 + static_cast<Timestamp>(i / 2) * 60'000'000'000;
+    px[i] = 100.0 + std::sin(static_cast<double>(i));
+    qty[i] = static_cast<std::int64_t>(i % 7) - 3;
+    flag[i] = i % 3 == 0;
+    text[i] = std::string(i % 5, static_cast<char>('a' + i % 26));
+  }
+  Table t(std::move(ts));
+  t.add_column(Column::of_float64("price", std::move(px)));
+  t.add_column(Column::of_int64("qty", std::move(qty)));
+  t.add_column(Column::of_bool("flag", std::move(flag)));
+  Column s = Column::of_string("text", std::move(text));
+  std::vector<std::uint8_t> valid(n, 1);
+  if (n > 1) valid[1] = 0;
+  s.set_validity(valid);
+  t.add_column(std::move(s));
+  t.add_column(Column::of_timestamp("when", std::vector<Timestamp>(t.index())));
+  return t;
 }
 
 }  // namespace tandem::store::testing

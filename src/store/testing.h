@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "store/store.h"
+#include "store/table.h"
 
 namespace tandem::store::testing {
 
@@ -21,5 +22,10 @@ std::optional<std::string> raw_get(Store& store, const std::string& key);
 void raw_put(Store& store, const std::string& key, std::string value);
 // Inverts the byte at `offset` (modulo the value's size) of the value stored under `key`.
 void corrupt_value(Store& store, const std::string& key, std::size_t offset);
+
+// The table of `rows` rows the segment fuzzer's seeds encode (fuzz/store/make_segment_corpus,
+// which adds a "cents" column): every column type, repeated timestamps, a null string. The
+// segment format tests decode the committed format-1 seeds back into it.
+Table segment_seed_table(std::size_t rows);
 
 }  // namespace tandem::store::testing

@@ -11,6 +11,7 @@
 
 #include "core/error.h"
 #include "store/segment.h"
+#include "store/testing.h"
 
 namespace tandem::store {
 namespace {
@@ -72,33 +73,7 @@ std::string unhex(const char* hex) {
   return out;
 }
 
-// The table fuzz/store/make_segment_corpus.cc encoded for its format-1 seeds (today it adds a
-// "cents" column).
-Table corpus_table(std::size_t n) {
-  std::vector<Timestamp> ts(n);
-  std::vector<double> px(n);
-  std::vector<std::int64_t> qty(n);
-  std::vector<std::uint8_t> flag(n);
-  std::vector<std::string> text(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    ts[i] = 1'704'067'200'000'000'000 + static_cast<Timestamp>(i / 2) * 60'000'000'000;
-    px[i] = 100.0 + std::sin(static_cast<double>(i));
-    qty[i] = static_cast<std::int64_t>(i % 7) - 3;
-    flag[i] = i % 3 == 0;
-    text[i] = std::string(i % 5, static_cast<char>('a' + i % 26));
-  }
-  Table t(std::move(ts));
-  t.add_column(Column::of_float64("price", std::move(px)));
-  t.add_column(Column::of_int64("qty", std::move(qty)));
-  t.add_column(Column::of_bool("flag", std::move(flag)));
-  Column s = Column::of_string("text", std::move(text));
-  std::vector<std::uint8_t> valid(n, 1);
-  if (n > 1) valid[1] = 0;
-  s.set_validity(valid);
-  t.add_column(std::move(s));
-  t.add_column(Column::of_timestamp("when", std::vector<Timestamp>(t.index())));
-  return t;
-}
+Table corpus_table(std::size_t n) { return store::testing::segment_seed_table(n); }
 
 void reseal(std::string& bytes) {
   const std::uint64_t sum = XXH3_64bits(bytes.data(), bytes.size() - 8);

@@ -337,6 +337,12 @@ void S3Storage::delete_quietly(const std::vector<std::string>& objects) const {
   }
 }
 
+void S3Storage::abandon_lease() {
+  lease_->abandon();
+  lease_.reset();
+  cache_.clear();
+}
+
 void S3Storage::commit(std::vector<KeyValue> blobs,
                        const std::function<Mutation(const StorageView& view)>& decide) {
   // Blobs are new, uniquely named objects no record references yet: written before the lock,
@@ -385,9 +391,7 @@ void S3Storage::commit(std::vector<KeyValue> blobs,
         lease.clear_intent();
       } catch (const Error& e) {
         // The ticket holds the old, applied intent or nothing: both are safe to leave.
-        lease_->abandon();
-        lease_.reset();
-        cache_.clear();
+        abandon_lease();
         throw Error("commit failed before any of its records was written: " + e.message(), uri_);
       }
       try {
@@ -395,9 +399,7 @@ void S3Storage::commit(std::vector<KeyValue> blobs,
       } catch (const Error& e) {
         // The ticket (empty) stays until its lease expires, so that no request of this commit
         // still on its way can land after another writer's commit.
-        lease_->abandon();
-        lease_.reset();
-        cache_.clear();
+        abandon_lease();
         throw Error("commit outcome unknown: " + e.message() +
                         " (it is committed if its last object was written; otherwise what it "
                         "wrote is invisible and the next commit replaces it)",
@@ -413,9 +415,7 @@ void S3Storage::commit(std::vector<KeyValue> blobs,
     } catch (const Error& e) {
       // Whether the rewrite landed or not, the ticket holds an intent that is either the old,
       // applied one or this one: both are safe to re-apply. Leave it to expire and recover.
-      lease_->abandon();
-      lease_.reset();
-      cache_.clear();
+      abandon_lease();
       throw Error("commit outcome unknown: " + e.message() +
                       " (if its intent reached the lock ticket, the next commit to this store "
                       "applies it once the lock's lease expires)",
@@ -426,9 +426,7 @@ void S3Storage::commit(std::vector<KeyValue> blobs,
     } catch (const Error& e) {
       // Some objects may be written: the intent stays in the ticket, and whoever takes the
       // lock next (this process included) finishes the commit before doing anything else.
-      lease_->abandon();
-      lease_.reset();
-      cache_.clear();
+      abandon_lease();
       throw Error("commit interrupted: " + e.message() +
                       " (it is finished by the next commit to this store once the lock's lease "
                       "expires)",

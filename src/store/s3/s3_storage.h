@@ -90,6 +90,9 @@ class S3Storage : public Storage {
   // With commit_mutex_ held: a lease to commit under (the held one if still reusable).
   CommitLock::Lease& take_lease();
   void drop_lease();  // with commit_mutex_ held: releases the lock (best effort)
+  // With commit_mutex_ held, after a failed commit: leaves the ticket to expire (it may hold
+  // an intent the next holder must finish) and forgets what was cached under the lock.
+  void abandon_lease();
   void idle_releaser();
 
   std::string uri_;
