@@ -55,8 +55,6 @@ Mutation put_version(const LibraryEngine& engine, std::string_view symbol,
   return m;
 }
 
-namespace {}  // namespace
-
 LibraryEngine::LibraryEngine(std::shared_ptr<Storage> storage, std::string library,
                              StoreOptions options)
     : storage_(std::move(storage)), library_(std::move(library)), options_(std::move(options)) {}
