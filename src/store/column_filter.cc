@@ -5,9 +5,7 @@
 #include <cstring>
 #include <vector>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
+#include "store/unfilter_kernels.h"
 
 namespace tandem::store {
 namespace {
@@ -17,9 +15,10 @@ constexpr double kPow10[kMaxDecimalExponent + 1] = {1e0,  1e1,  1e2,  1e3,  1e4,
                                                     1e14, 1e15, 1e16, 1e17, 1e18};
 // Decimal integers stay below 2^51 so that the decoder can turn them into doubles with one
 // addition and one subtraction (the "magic number" conversion), which SSE2 does two at a time.
-constexpr double kMaxDecimalInt = 2251799813685248.0;        // 2^51
-constexpr std::uint64_t kMagicBits = 0x4338000000000000ULL;  // the double 1.5 * 2^52
-constexpr double kMagic = 6755399441055744.0;                // 1.5 * 2^52
+constexpr double kMaxDecimalInt = 2251799813685248.0;  // 2^51
+using unfilter::decimal_value;
+using unfilter::kMagic;
+using unfilter::kMagicBits;
 
 std::uint64_t load_word(const void* base, std::size_t i) {
   std::uint64_t w;
@@ -28,12 +27,6 @@ std::uint64_t load_word(const void* base, std::size_t i) {
 }
 
 std::uint64_t zigzag(std::uint64_t d) { return (d << 1) ^ (0 - (d >> 63)); }
-std::uint64_t unzigzag(std::uint64_t z) { return (z >> 1) ^ (0 - (z & 1)); }
-
-// The decoder's conversion, exact for |q| < 2^51.
-double decimal_value(std::int64_t q, double scale) {
-  return (std::bit_cast<double>(static_cast<std::uint64_t>(q) + kMagicBits) - kMagic) / scale;
-}
 
 // v * 10^e rounded to the nearest integer (ties to even), for |v * 10^e| < 2^51: adding 1.5 * 2^52
 // rounds away the fraction and leaves the integer in the low bits (no libm call).
@@ -106,67 +99,6 @@ ColumnFilter shuffle_with_best_delta(Words words, std::size_t rows, ColumnFilter
   return filter;
 }
 
-void unshuffle_scalar(const unsigned char* planes, std::size_t count, std::size_t stride,
-                      unsigned char* out) {
-  for (std::size_t i = 0; i < count; ++i) {
-    std::uint64_t w = 0;
-    for (std::size_t b = 0; b < 8; ++b) w |= std::uint64_t{planes[b * stride + i]} << (8 * b);
-    std::memcpy(out + i * 8, &w, 8);
-  }
-}
-
-// Gathers `count` words from 8 planes `stride` bytes apart.
-void unshuffle(const unsigned char* planes, std::size_t count, std::size_t stride,
-               unsigned char* out) {
-  std::size_t i = 0;
-#if defined(__SSE2__)
-  // 16 words at a time: three rounds of interleaving turn 8 plane vectors into 8 word pairs.
-  for (; i + 16 <= count; i += 16) {
-    __m128i p[8];
-    for (std::size_t b = 0; b < 8; ++b) {
-      p[b] = _mm_loadu_si128(reinterpret_cast<const __m128i*>(planes + b * stride + i));
-    }
-    const __m128i a0 = _mm_unpacklo_epi8(p[0], p[1]), a1 = _mm_unpackhi_epi8(p[0], p[1]);
-    const __m128i a2 = _mm_unpacklo_epi8(p[2], p[3]), a3 = _mm_unpackhi_epi8(p[2], p[3]);
-    const __m128i a4 = _mm_unpacklo_epi8(p[4], p[5]), a5 = _mm_unpackhi_epi8(p[4], p[5]);
-    const __m128i a6 = _mm_unpacklo_epi8(p[6], p[7]), a7 = _mm_unpackhi_epi8(p[6], p[7]);
-    const __m128i b0 = _mm_unpacklo_epi16(a0, a2), b1 = _mm_unpackhi_epi16(a0, a2);
-    const __m128i b2 = _mm_unpacklo_epi16(a1, a3), b3 = _mm_unpackhi_epi16(a1, a3);
-    const __m128i b4 = _mm_unpacklo_epi16(a4, a6), b5 = _mm_unpackhi_epi16(a4, a6);
-    const __m128i b6 = _mm_unpacklo_epi16(a5, a7), b7 = _mm_unpackhi_epi16(a5, a7);
-    auto* o = reinterpret_cast<__m128i*>(out + i * 8);
-    _mm_storeu_si128(o + 0, _mm_unpacklo_epi32(b0, b4));
-    _mm_storeu_si128(o + 1, _mm_unpackhi_epi32(b0, b4));
-    _mm_storeu_si128(o + 2, _mm_unpacklo_epi32(b1, b5));
-    _mm_storeu_si128(o + 3, _mm_unpackhi_epi32(b1, b5));
-    _mm_storeu_si128(o + 4, _mm_unpacklo_epi32(b2, b6));
-    _mm_storeu_si128(o + 5, _mm_unpackhi_epi32(b2, b6));
-    _mm_storeu_si128(o + 6, _mm_unpacklo_epi32(b3, b7));
-    _mm_storeu_si128(o + 7, _mm_unpackhi_epi32(b3, b7));
-  }
-#endif
-  unshuffle_scalar(planes + i, count - i, stride, out + i * 8);
-}
-
-void decimals_to_doubles(unsigned char* words, std::size_t count, double scale) {
-  std::size_t i = 0;
-#if defined(__SSE2__)
-  const __m128i magic_bits = _mm_set1_epi64x(static_cast<long long>(kMagicBits));
-  const __m128d magic = _mm_set1_pd(kMagic);
-  const __m128d divisor = _mm_set1_pd(scale);
-  for (; i + 2 <= count; i += 2) {
-    auto* p = reinterpret_cast<__m128i*>(words + i * 8);
-    const __m128i q = _mm_loadu_si128(p);
-    const __m128d d = _mm_sub_pd(_mm_castsi128_pd(_mm_add_epi64(q, magic_bits)), magic);
-    _mm_storeu_pd(reinterpret_cast<double*>(p), _mm_div_pd(d, divisor));
-  }
-#endif
-  for (; i < count; ++i) {
-    const double d = decimal_value(static_cast<std::int64_t>(load_word(words, i)), scale);
-    std::memcpy(words + i * 8, &d, 8);
-  }
-}
-
 }  // namespace
 
 ColumnFilter filter_column(ColumnType type, const void* values, std::size_t rows, char* out) {
@@ -224,21 +156,15 @@ std::string filter_problem(ColumnType type, ColumnFilter filter) {
 void unfilter_rows(ColumnFilter filter, const unsigned char* filtered, std::size_t rows,
                    std::size_t begin, std::size_t count, std::uint64_t& carry, void* out) {
   auto* o = static_cast<unsigned char*>(out);
+  static const unfilter::Isa isa = unfilter::best_isa();
   if ((filter.bits & kFilterShuffle) != 0) {
-    unshuffle(filtered + begin, count, rows, o);
+    unfilter::unshuffle(isa, filtered + begin, count, rows, o);
   } else if (count > 0) {
     std::memcpy(o, filtered + begin * 8, count * 8);
   }
-  if ((filter.bits & kFilterDelta) != 0) {
-    std::uint64_t w = carry;
-    for (std::size_t i = 0; i < count; ++i) {
-      w += unzigzag(load_word(o, i));
-      std::memcpy(o + i * 8, &w, 8);
-    }
-    carry = w;
-  }
+  if ((filter.bits & kFilterDelta) != 0) unfilter::undelta(isa, o, count, carry);
   if ((filter.bits & kFilterDecimal) != 0) {
-    decimals_to_doubles(o, count, kPow10[filter.decimal_exponent]);
+    unfilter::decimals_to_doubles(isa, o, count, kPow10[filter.decimal_exponent]);
   }
 }
 
