@@ -23,7 +23,12 @@ std::uint64_t Library::delete_range(std::string_view symbol, Timestamp start, Ti
   return engine_->delete_range(symbol, start, end, std::move(metadata));
 }
 ReadResult Library::read(std::string_view symbol, const ReadOptions& options) const {
-  return engine_->read(symbol, options);
+  return engine_->read(symbol, options, Table{});
+}
+
+ReadResult Library::read(std::string_view symbol, const ReadOptions& options,
+                         Table recycled) const {
+  return engine_->read(symbol, options, std::move(recycled));
 }
 std::vector<std::string> Library::list_symbols() const { return engine_->list_symbols(); }
 bool Library::has_symbol(std::string_view symbol) const { return engine_->has_symbol(symbol); }

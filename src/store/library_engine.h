@@ -32,7 +32,7 @@ class LibraryEngine {
   std::uint64_t delete_range(std::string_view symbol, Timestamp start, Timestamp end,
                              std::optional<std::string> metadata);
 
-  ReadResult read(std::string_view symbol, const ReadOptions& options) const;
+  ReadResult read(std::string_view symbol, const ReadOptions& options, Table recycled) const;
 
   std::vector<std::string> list_symbols() const;
   bool has_symbol(std::string_view symbol) const;
@@ -73,11 +73,13 @@ class LibraryEngine {
   // merged into index order. Segments wholly inside the range decode straight into the output;
   // a segment straddling an end decodes into per-thread scratch and only its rows in range are
   // copied, so a narrow date range costs about the rows it returns, not whole segments twice.
+  // The output is built in `recycled`'s buffers where their types fit (see Library::read).
   Table read_segments(const StorageView& view, std::string_view symbol, std::uint64_t version,
                       const std::vector<SchemaField>& schema,
                       const std::vector<SegmentRef>& segments,
                       Timestamp lo = std::numeric_limits<Timestamp>::min(),
-                      Timestamp hi = std::numeric_limits<Timestamp>::max()) const;
+                      Timestamp hi = std::numeric_limits<Timestamp>::max(),
+                      Table recycled = {}) const;
   // Encodes `table` into segments of at most options().segment_rows rows.
   void encode_segments(std::string_view symbol, const Table& table, std::vector<KeyValue>& blobs,
                        std::vector<SegmentRef>& refs) const;

@@ -116,6 +116,44 @@ std::vector<SchemaField> project(const std::vector<SchemaField>& schema,
 }
 
 // Appends every row of the segment to `out`, decoding straight into its columns.
+// The buffers of a table handed back for reuse (Library::read with `recycled`), given out to the
+// columns of the next result: emptied, capacity kept, so refilling them touches mapped pages.
+class RecycledBuffers {
+ public:
+  explicit RecycledBuffers(Table table)
+      : index_(std::move(table.mutable_index())), columns_(std::move(table.mutable_columns())) {}
+
+  std::vector<Timestamp> take_index() {
+    index_.clear();
+    return std::move(index_);
+  }
+
+  // An empty column `name` of `type`, in the largest spare buffer holding its value type.
+  Column take_column(const std::string& name, ColumnType type) {
+    Column column(name, type);
+    Column* best = nullptr;
+    for (Column& spare : columns_) {
+      if (spare.mutable_values().index() != column.mutable_values().index()) continue;
+      if (best == nullptr || capacity(spare) > capacity(*best)) best = &spare;
+    }
+    if (best != nullptr) {
+      std::visit([](auto& values) { values.clear(); }, best->mutable_values());
+      best->mutable_validity().clear();
+      std::swap(column.mutable_values(), best->mutable_values());
+      std::swap(column.mutable_validity(), best->mutable_validity());
+    }
+    return column;
+  }
+
+ private:
+  static std::size_t capacity(Column& c) {
+    return std::visit([](auto& values) { return values.capacity(); }, c.mutable_values());
+  }
+
+  std::vector<Timestamp> index_;
+  std::vector<Column> columns_;
+};
+
 void decode_whole_segment(const SegmentReader& reader, Table& out) {
   reader.decode_index(out.mutable_index());
   for (Column& c : out.mutable_columns()) {
@@ -348,16 +386,19 @@ VersionRecord LibraryEngine::resolve(const StorageView& view, std::string_view s
 Table LibraryEngine::read_segments(const StorageView& view, std::string_view symbol,
                                    std::uint64_t version, const std::vector<SchemaField>& schema,
                                    const std::vector<SegmentRef>& segments, Timestamp lo,
-                                   Timestamp hi) const {
+                                   Timestamp hi, Table recycled) const {
   // An upper bound when the range cuts segments: reserving does not touch (fault in) the pages.
   std::uint64_t total = 0;
   for (const auto& s : segments) total += s.rows;
-  Table out(std::vector<Timestamp>{});
+  RecycledBuffers buffers(std::move(recycled));
+  Table out(buffers.take_index());
   std::vector<Timestamp>& index = out.mutable_index();
-  index.reserve(total);
-  advise_huge_pages(index.data(), total * sizeof(Timestamp));
+  if (index.capacity() < total) {
+    index.reserve(total);
+    advise_huge_pages(index.data(), total * sizeof(Timestamp));
+  }
   for (const auto& f : schema) {
-    out.mutable_columns().emplace_back(f.name, f.type);
+    out.mutable_columns().push_back(buffers.take_column(f.name, f.type));
     out.mutable_columns().back().reserve(total);
   }
   std::vector<std::string> keys;
@@ -390,7 +431,8 @@ Table LibraryEngine::read_segments(const StorageView& view, std::string_view sym
   return out;
 }
 
-ReadResult LibraryEngine::read(std::string_view symbol, const ReadOptions& options) const {
+ReadResult LibraryEngine::read(std::string_view symbol, const ReadOptions& options,
+                               Table recycled) const {
   validate_name("symbol", symbol);
   const std::string w = where(symbol);
   if (options.head && options.tail) throw Error("read: give head or tail, not both", w);
@@ -408,7 +450,8 @@ ReadResult LibraryEngine::read(std::string_view symbol, const ReadOptions& optio
   }
   Table rows = read_segments(*view, symbol, version.version, schema, chosen,
                              options.start.value_or(std::numeric_limits<Timestamp>::min()),
-                             options.end.value_or(std::numeric_limits<Timestamp>::max()));
+                             options.end.value_or(std::numeric_limits<Timestamp>::max()),
+                             std::move(recycled));
   // read_segments kept only rows in the date range; head/tail trim further (the bounds below
   // are then the whole table unless head or tail cut it).
   const auto& idx = rows.index();
