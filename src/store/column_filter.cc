@@ -157,15 +157,17 @@ void unfilter_rows(ColumnFilter filter, const unsigned char* filtered, std::size
                    std::size_t begin, std::size_t count, std::uint64_t& carry, void* out) {
   auto* o = static_cast<unsigned char*>(out);
   static const unfilter::Isa isa = unfilter::best_isa();
+  const bool delta = (filter.bits & kFilterDelta) != 0;
+  const double scale = (filter.bits & kFilterDecimal) != 0 ? kPow10[filter.decimal_exponent] : 0.0;
   if ((filter.bits & kFilterShuffle) != 0) {
-    unfilter::unshuffle(isa, filtered + begin, count, rows, o);
-  } else if (count > 0) {
-    std::memcpy(o, filtered + begin * 8, count * 8);
+    unfilter::unshuffle_undelta_decimals(isa, filtered + begin, count, rows, delta, carry, scale,
+                                         o);
+    return;
   }
-  if ((filter.bits & kFilterDelta) != 0) unfilter::undelta(isa, o, count, carry);
-  if ((filter.bits & kFilterDecimal) != 0) {
-    unfilter::decimals_to_doubles(isa, o, count, kPow10[filter.decimal_exponent]);
-  }
+  // Unshuffled blocks only come from format-1 segments, which have no other filter either.
+  if (count > 0) std::memcpy(o, filtered + begin * 8, count * 8);
+  if (delta) unfilter::undelta(isa, o, count, carry);
+  if (scale > 0) unfilter::decimals_to_doubles(isa, o, count, scale);
 }
 
 }  // namespace tandem::store

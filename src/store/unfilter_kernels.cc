@@ -100,7 +100,6 @@ __attribute__((target("avx2"))) void unshuffle_avx2(const unsigned char* planes,
   }
   unshuffle_sse2(planes + i, count - i, stride, out + i * 8);
 }
-#undef TANDEM_INTERLEAVE
 
 __attribute__((target("sse2"))) void decimals_sse2(unsigned char* words, std::size_t count,
                                                    double scale) {
@@ -167,6 +166,55 @@ __attribute__((target("avx2"))) void decimals_avx2(unsigned char* words, std::si
   }
   decimals_sse2(words + i * 8, count - i, scale);
 }
+
+__attribute__((target("avx2"))) __m256i decimals4_avx2(__m256i q, __m256d divisor) {
+  const __m256d d = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_add_epi64(
+                                      q, _mm256_set1_epi64x(static_cast<long long>(kMagicBits)))),
+                                  _mm256_set1_pd(kMagic));
+  return _mm256_castpd_si256(_mm256_div_pd(d, divisor));
+}
+
+__attribute__((target("avx2"))) void fused_avx2(const unsigned char* planes, std::size_t count,
+                                                std::size_t stride, bool delta,
+                                                std::uint64_t& carry, double scale,
+                                                unsigned char* out) {
+  const __m256d divisor = _mm256_set1_pd(scale);
+  __m256i running = _mm256_set1_epi64x(static_cast<long long>(carry));
+  std::size_t i = 0;
+  for (; i + 32 <= count; i += 32) {
+    __m256i p[8], o[8], w[8];
+    for (std::size_t b = 0; b < 8; ++b) {
+      p[b] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(planes + b * stride + i));
+    }
+    TANDEM_INTERLEAVE(p, _mm256_unpacklo_epi8, _mm256_unpackhi_epi8, _mm256_unpacklo_epi16,
+                      _mm256_unpackhi_epi16, _mm256_unpacklo_epi32, _mm256_unpackhi_epi32, o);
+    for (std::size_t k = 0; k < 4; ++k) {  // words in order, 4 per vector (see unshuffle_avx2)
+      w[k] = _mm256_permute2x128_si256(o[2 * k], o[2 * k + 1], 0x20);
+      w[4 + k] = _mm256_permute2x128_si256(o[2 * k], o[2 * k + 1], 0x31);
+    }
+    if (delta) {
+      for (std::size_t k = 0; k < 8; k += 2) {  // as undelta_avx2, two vectors per step
+        const __m256i a = prefix_sum4(unzigzag_avx2(w[k]));
+        const __m256i b = prefix_sum4(unzigzag_avx2(w[k + 1]));
+        const __m256i a_total = _mm256_permute4x64_epi64(a, _MM_SHUFFLE(3, 3, 3, 3));
+        const __m256i b_total = _mm256_permute4x64_epi64(b, _MM_SHUFFLE(3, 3, 3, 3));
+        w[k] = _mm256_add_epi64(a, running);
+        w[k + 1] = _mm256_add_epi64(b, _mm256_add_epi64(running, a_total));
+        running = _mm256_add_epi64(running, _mm256_add_epi64(a_total, b_total));
+      }
+    }
+    auto* dst = reinterpret_cast<__m256i*>(out + i * 8);
+    for (std::size_t k = 0; k < 8; ++k) {
+      _mm256_storeu_si256(dst + k, scale > 0 ? decimals4_avx2(w[k], divisor) : w[k]);
+    }
+  }
+  if (delta) carry = static_cast<std::uint64_t>(_mm256_extract_epi64(running, 0));
+  // The last count % 32 words, step by step.
+  unshuffle_sse2(planes + i, count - i, stride, out + i * 8);
+  if (delta) undelta_portable(out + i * 8, count - i, carry);
+  if (scale > 0) decimals_sse2(out + i * 8, count - i, scale);
+}
+#undef TANDEM_INTERLEAVE
 #endif
 
 }  // namespace
@@ -206,6 +254,17 @@ void undelta(Isa isa, unsigned char* words, std::size_t count, std::uint64_t& ca
 #endif
   (void)isa;  // SSE2 has no 64-bit lane shuffles that beat the scalar chain
   undelta_portable(words, count, carry);
+}
+
+void unshuffle_undelta_decimals(Isa isa, const unsigned char* planes, std::size_t count,
+                                std::size_t stride, bool delta, std::uint64_t& carry, double scale,
+                                unsigned char* out) {
+#if TANDEM_UNFILTER_X86
+  if (isa == Isa::kAvx2) return fused_avx2(planes, count, stride, delta, carry, scale, out);
+#endif
+  unshuffle(isa, planes, count, stride, out);
+  if (delta) undelta(isa, out, count, carry);
+  if (scale > 0) decimals_to_doubles(isa, out, count, scale);
 }
 
 void decimals_to_doubles(Isa isa, unsigned char* words, std::size_t count, double scale) {

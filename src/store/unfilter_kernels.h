@@ -29,6 +29,15 @@ void undelta(Isa isa, unsigned char* words, std::size_t count, std::uint64_t& ca
 // q / scale, computed as (bits(q + bits(1.5 * 2^52)) - 1.5 * 2^52) / scale: exact for |q| < 2^51.
 void decimals_to_doubles(Isa isa, unsigned char* words, std::size_t count, double scale);
 
+// All the steps for a shuffled block in one pass: gathers `count` words from the planes as
+// unshuffle() does, then, when asked, undoes the delta (carry as in undelta()) and converts
+// decimals (scale > 0; 0 = not decimal), writing the finished words to `out` once. Same bytes
+// as calling the three functions in turn; the AVX2 version keeps each 32-word group in
+// registers between the steps instead of storing and reloading it.
+void unshuffle_undelta_decimals(Isa isa, const unsigned char* planes, std::size_t count,
+                                std::size_t stride, bool delta, std::uint64_t& carry, double scale,
+                                unsigned char* out);
+
 // The scalar conversion above for one value; the encoder uses it to verify a block.
 double decimal_value(std::int64_t q, double scale);
 

@@ -138,6 +138,47 @@ TEST(UnfilterKernels, DecimalsConvertBitForBitAtEveryExponent) {
   }
 }
 
+TEST(UnfilterKernels, TheOnePassVersionEqualsTheStepsInTurn) {
+  std::mt19937_64 rng(4);
+  for (std::size_t count : kCounts) {
+    const std::size_t stride = count + 3;
+    // Planes of small zig-zagged steps or of random bytes; the high planes of the small ones
+    // are zero, so decimal integers stay below 2^51 whether or not the delta is undone.
+    for (bool small : {false, true}) {
+      std::vector<unsigned char> planes(8 * stride);
+      for (std::size_t b = 0; b < 8; ++b) {
+        for (std::size_t i = 0; i < stride; ++i) {
+          planes[b * stride + i] = small ? (b == 0 ? static_cast<unsigned char>(rng() % 32) : 0)
+                                         : static_cast<unsigned char>(rng());
+        }
+      }
+      for (bool delta : {false, true}) {
+        for (double scale : {0.0, 1.0, 100.0, 1e18}) {
+          const std::uint64_t start = small ? 12345 : rng();
+          std::vector<unsigned char> want(count * 8);
+          std::uint64_t want_carry = start;
+          unshuffle(Isa::kPortable, planes.data(), count, stride, want.data());
+          if (delta) undelta(Isa::kPortable, want.data(), count, want_carry);
+          if (scale > 0) decimals_to_doubles(Isa::kPortable, want.data(), count, scale);
+          for (Isa isa : isas_this_cpu_runs()) {
+            std::vector<unsigned char> got(count * 8 + 1, 0xCD);
+            std::uint64_t carry = start;
+            unshuffle_undelta_decimals(isa, planes.data(), count, stride, delta, carry, scale,
+                                       got.data());
+            const std::string what = std::string(name(isa)) + " count " + std::to_string(count) +
+                                     (delta ? " delta" : "") + " scale " + std::to_string(scale);
+            EXPECT_EQ(std::vector<unsigned char>(got.begin(), got.end() - 1), want) << what;
+            EXPECT_EQ(got.back(), 0xCD) << what << ": wrote past the end";
+            if (delta) {
+              EXPECT_EQ(carry, want_carry) << what;
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
 TEST(UnfilterKernels, TheBestVersionIsOneThisCpuRuns) {
 #if defined(__x86_64__)
   EXPECT_EQ(best_isa() == Isa::kAvx2, __builtin_cpu_supports("avx2") != 0);
