@@ -81,26 +81,6 @@ __attribute__((target("sse2"))) void unshuffle_sse2(const unsigned char* planes,
   unshuffle_portable(planes + i, count - i, stride, out + i * 8);
 }
 
-__attribute__((target("avx2"))) void unshuffle_avx2(const unsigned char* planes, std::size_t count,
-                                                    std::size_t stride, unsigned char* out) {
-  std::size_t i = 0;
-  for (; i + 32 <= count; i += 32) {
-    __m256i p[8], o[8];
-    for (std::size_t b = 0; b < 8; ++b) {
-      p[b] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(planes + b * stride + i));
-    }
-    TANDEM_INTERLEAVE(p, _mm256_unpacklo_epi8, _mm256_unpackhi_epi8, _mm256_unpacklo_epi16,
-                      _mm256_unpackhi_epi16, _mm256_unpacklo_epi32, _mm256_unpackhi_epi32, o);
-    // Low lanes hold words i .. i+15, high lanes words i+16 .. i+31.
-    auto* dst = reinterpret_cast<__m256i*>(out + i * 8);
-    for (std::size_t k = 0; k < 4; ++k) {
-      _mm256_storeu_si256(dst + k, _mm256_permute2x128_si256(o[2 * k], o[2 * k + 1], 0x20));
-      _mm256_storeu_si256(dst + 4 + k, _mm256_permute2x128_si256(o[2 * k], o[2 * k + 1], 0x31));
-    }
-  }
-  unshuffle_sse2(planes + i, count - i, stride, out + i * 8);
-}
-
 __attribute__((target("sse2"))) void decimals_sse2(unsigned char* words, std::size_t count,
                                                    double scale) {
   const __m128i magic_bits = _mm_set1_epi64x(static_cast<long long>(kMagicBits));
@@ -188,7 +168,8 @@ __attribute__((target("avx2"))) void fused_avx2(const unsigned char* planes, std
     }
     TANDEM_INTERLEAVE(p, _mm256_unpacklo_epi8, _mm256_unpackhi_epi8, _mm256_unpacklo_epi16,
                       _mm256_unpackhi_epi16, _mm256_unpacklo_epi32, _mm256_unpackhi_epi32, o);
-    for (std::size_t k = 0; k < 4; ++k) {  // words in order, 4 per vector (see unshuffle_avx2)
+    // Low lanes hold words i .. i+15, high lanes words i+16 .. i+31: w[] gets them in order.
+    for (std::size_t k = 0; k < 4; ++k) {
       w[k] = _mm256_permute2x128_si256(o[2 * k], o[2 * k + 1], 0x20);
       w[4 + k] = _mm256_permute2x128_si256(o[2 * k], o[2 * k + 1], 0x31);
     }
@@ -213,6 +194,12 @@ __attribute__((target("avx2"))) void fused_avx2(const unsigned char* planes, std
   unshuffle_sse2(planes + i, count - i, stride, out + i * 8);
   if (delta) undelta_portable(out + i * 8, count - i, carry);
   if (scale > 0) decimals_sse2(out + i * 8, count - i, scale);
+}
+
+__attribute__((target("avx2"))) void unshuffle_avx2(const unsigned char* planes, std::size_t count,
+                                                    std::size_t stride, unsigned char* out) {
+  std::uint64_t no_carry = 0;
+  fused_avx2(planes, count, stride, /*delta=*/false, no_carry, /*scale=*/0.0, out);
 }
 #undef TANDEM_INTERLEAVE
 #endif
