@@ -7,6 +7,7 @@
 //                                               [--digest on|off]
 //                                               [--min-append-rows N] [--max-held-rows N]
 //                                               [--wake-rows N] [--max-queued-rows N]
+//                                               [--account-zstd-level N]
 //
 // Scenarios (issue 4's targets, one thread for the replay; the recorder's writer is a second):
 //   single  1 symbol × 1,000,000 one-minute bars   target ≥ 5,000,000 bars/s
@@ -154,7 +155,7 @@ void prepare(const Scenario& scenario, const std::string& uri) {
 }
 
 RunReport run_once(const Scenario& scenario, const std::string& uri, backtest::FillModel fill,
-                   bool digest, const broker::RecorderOptions& recorder) {
+                   bool digest, const broker::RecorderOptions& recorder, int account_zstd_level) {
   auto store = store::Store::open(uri);
   strategy::StrategyRegistry registry = strategy::builtin_strategies();
   backtest::BacktestConfig config;
@@ -162,6 +163,7 @@ RunReport run_once(const Scenario& scenario, const std::string& uri, backtest::F
   config.initial_cash = 1'000'000;
   config.fill_model = fill;
   config.recorder = recorder;
+  config.account_zstd_level = account_zstd_level;
   // A fixed start time names the account the same way in every run, so digests compare.
   if (digest) config.started_at = 20000LL * kNanosPerDay;
   for (std::size_t i = 0; i < scenario.symbols; ++i) {
@@ -246,6 +248,7 @@ int main(int argc, char** argv) {
   std::string fill_text = "close";
   bool digest = false;
   broker::RecorderOptions recorder = backtest::BacktestConfig{}.recorder;
+  int account_zstd_level = backtest::BacktestConfig{}.account_zstd_level;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
     if (flag == "--scenario")
@@ -266,10 +269,13 @@ int main(int argc, char** argv) {
       recorder.wake_rows = std::strtoull(argv[i + 1], nullptr, 10);
     else if (flag == "--max-queued-rows")
       recorder.max_queued_rows = std::strtoull(argv[i + 1], nullptr, 10);
+    else if (flag == "--account-zstd-level")
+      account_zstd_level = std::atoi(argv[i + 1]);
     else {
       std::cerr << "usage: backtest_bench [--scenario single|multi|all] [--runs N] [--dir DIR] "
                    "[--fill close|next-open] [--digest on|off] [--min-append-rows N] "
-                   "[--max-held-rows N] [--wake-rows N] [--max-queued-rows N]\n";
+                   "[--max-held-rows N] [--wake-rows N] [--max-queued-rows N] "
+                   "[--account-zstd-level N]\n";
       return 2;
     }
   }
@@ -299,8 +305,9 @@ int main(int argc, char** argv) {
                              scenario.bar_size, fill_text);
     for (int r = 0; r < runs; ++r) {
       RunReport report;
-      long peak =
-          in_child([&] { return run_once(scenario, uri, fill, digest, recorder); }, &report);
+      long peak = in_child(
+          [&] { return run_once(scenario, uri, fill, digest, recorder, account_zstd_level); },
+          &report);
       double rate = static_cast<double>(report.bars) / report.seconds;
       double cpu_rate = static_cast<double>(report.bars) / report.thread_cpu;
       rates.push_back(rate);

@@ -313,9 +313,17 @@ void BacktestAccount::apply_fill(OrderRecord& record, double price, Timestamp ti
     account_position_[record.symbol] = 0;
   }
   traded_today_[record.symbol] = true;
-  std::vector<std::size_t>& holders = holders_[record.symbol];
-  if (std::find(holders.begin(), holders.end(), record.strategy) == holders.end()) {
-    holders.push_back(record.strategy);
+  const broker::PositionBook::Holding* holding = owner.book.find(trade.contract.symbol);
+  std::vector<Holder>& holders = holders_[record.symbol];
+  if (std::none_of(holders.begin(), holders.end(),
+                   [&](const Holder& h) { return h.strategy == record.strategy; })) {
+    holders.push_back(Holder{record.strategy, holding});
+    // Kept in the book's order, so that sums over it add up exactly as over book.holdings().
+    auto at = std::lower_bound(owner.held.begin(), owner.held.end(), trade.contract.symbol,
+                               [this](const HeldSymbol& h, const std::string& symbol) {
+                                 return market_.contract(h.symbol).symbol < symbol;
+                               });
+    owner.held.insert(at, HeldSymbol{record.symbol, holding});
   }
   owner.traded_value_today += value;
   ++fills_;
@@ -341,7 +349,6 @@ void BacktestAccount::apply_fill(OrderRecord& record, double price, Timestamp ti
   fill.commission_report.currency = settings_.currency;
   if (effect.closed_any) fill.commission_report.realized_pnl = effect.realized_pnl;
   rows_.fills.push_back(broker::make_fill_row(fill, owner.key));
-  const broker::PositionBook::Holding* holding = owner.book.find(trade.contract.symbol);
   rows_.strategy(owner.recorder_slot)
       .positions.push_back(broker::StrategyPositionRow{
           time, trade.contract.symbol, trade.contract.con_id, holding->quantity,
@@ -468,9 +475,8 @@ void BacktestAccount::end_day(Timestamp time) {
     row.market_value = row.position * price * contract.multiplier;
     double cost_shares = 0;
     double cost = 0;
-    for (std::size_t holder : holders_[symbol]) {
-      const broker::PositionBook::Holding* holding = strategies_[holder].book.find(contract.symbol);
-      if (holding == nullptr) continue;
+    for (const Holder& holder : holders_[symbol]) {
+      const broker::PositionBook::Holding* holding = holder.holding;
       row.unrealized_pnl += holding->unrealized_pnl(price);
       row.realized_pnl += holding->realized_pnl;
       cost_shares += std::abs(holding->quantity);
@@ -486,9 +492,11 @@ void BacktestAccount::end_day(Timestamp time) {
     StrategyAccount& strategy = strategies_[index];
     broker::PerformanceRow row;
     row.time = time;
-    for (const auto& [symbol, holding] : strategy.book.holdings()) {
+    for (const HeldSymbol& held : strategy.held) {
+      const broker::PositionBook::Holding& holding = *held.holding;
       if (holding.quantity == 0) continue;
-      double price = holding_price(symbol);
+      // What holding_price() gives, without looking the symbol up by name.
+      double price = market_.has_price(held.symbol) ? market_.last_close(held.symbol) : 0.0;
       row.position_value += holding.market_value(price);
       row.unrealized_pnl += holding.unrealized_pnl(price);
     }

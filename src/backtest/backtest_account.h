@@ -122,6 +122,10 @@ class BacktestAccount {
   double performance_equity(std::size_t strategy) const;
 
  private:
+  struct HeldSymbol {
+    std::size_t symbol = 0;  // market index
+    const broker::PositionBook::Holding* holding = nullptr;
+  };
   struct StrategyAccount {
     std::string key;
     broker::EquityAllocation allocation;
@@ -131,6 +135,9 @@ class BacktestAccount {
     std::size_t round_trips = 0;
     std::size_t recorder_slot = 0;
     std::vector<std::int64_t> order_ids;  // not yet finished (pruned at each day's end)
+    // Every symbol it ever traded, in the book's (symbol name) order, with its market index and
+    // its holding (map nodes never move): each day's end marks them without a symbol lookup.
+    std::vector<HeldSymbol> held;
     // Where errors of place_order / position happened, made once rather than on every call.
     std::string place_where;
     std::string position_where;
@@ -162,9 +169,14 @@ class BacktestAccount {
   std::vector<StrategyAccount> strategies_;
   std::vector<OrderRecord> orders_;  // orders_[order_id - 1]
   std::vector<std::int64_t> new_orders_;
-  std::vector<double> account_position_;           // per symbol, all strategies
-  std::vector<bool> traded_today_;                 // per symbol
-  std::vector<std::vector<std::size_t>> holders_;  // per symbol: strategies that ever traded it
+  std::vector<double> account_position_;  // per symbol, all strategies
+  std::vector<bool> traded_today_;        // per symbol
+  // Per symbol: the strategies that ever traded it (first trade first) and their holdings.
+  struct Holder {
+    std::size_t strategy = 0;
+    const broker::PositionBook::Holding* holding = nullptr;
+  };
+  std::vector<std::vector<Holder>> holders_;
   std::vector<ExchangeEvent> exchange_events_;
   std::vector<broker::RoundTrip> round_trip_buffer_;
   std::vector<StrategyNotice> notices_;

@@ -183,7 +183,12 @@ BacktestResult Engine::run() {
     throw;
   }
 
-  broker::AccountRecorder recorder(store_.existing_library(account_id), config_.recorder);
+  store::Library account_library = store_.existing_library(account_id);
+  if (store_.options().compression == store::Compression::kZstd) {
+    account_library =
+        account_library.with_compression(store::Compression::kZstd, config_.account_zstd_level);
+  }
+  broker::AccountRecorder recorder(std::move(account_library), config_.recorder);
   AccountSettings settings;
   settings.account_id = account_id;
   settings.initial_cash = config_.initial_cash;

@@ -52,6 +52,12 @@ struct BacktestConfig {
   // per-day tables would otherwise be compressed as ~180-row segments, several times dearer per
   // row; 2,048/131,072 saves a little more but crosses the 100-symbol RSS limit.
   broker::RecorderOptions recorder{std::chrono::milliseconds(200), 8'192, 32'768, 1'024, 65'536};
+  // The account library's segments are compressed with zstd at this level when the store uses
+  // zstd (its default, level 1; a store opened with lz4 or none keeps its codec). A backtest
+  // writes tens of MB of account columns and the recorder's writer spends most of its time in
+  // zstd: at level -3 it encodes several times faster for somewhat larger segments, which reads
+  // do not care about (docs/backtest.md, "Recording").
+  int account_zstd_level = -3;
   std::optional<Timestamp> started_at;  // names the account; wall clock when unset
   std::string command_line;             // recorded in run_info
 };

@@ -70,7 +70,35 @@ int find_decimal_exponent(const void* values, std::size_t rows, std::uint64_t* i
 template <typename Words>
 void shuffle_words(Words words, std::size_t rows, char* out) {
   auto* o = reinterpret_cast<unsigned char*>(out);
-  for (std::size_t i = 0; i < rows; ++i) {
+  std::size_t i = 0;
+#if defined(__SSE2__)
+  // 16 words at a time, transposed in registers (the byte-at-a-time scatter below was most of an
+  // encode's filtering time). Take the 128 bytes as 8 vectors of 16: a byte's 7-bit position is
+  // vector (3 bits) then byte (4 bits), and word w's byte b starts at w * 8 + b. Each round
+  // interleaves vector j with vector j + 4 (unpacklo into 2j, unpackhi into 2j + 1), which
+  // rotates every position left by one bit; four rounds move byte b of word w to b * 16 + w:
+  // vector b holds plane b of the 16 words.
+  for (; i + 16 <= rows; i += 16) {
+    alignas(16) std::uint64_t block[16];
+    for (std::size_t j = 0; j < 16; ++j) block[j] = words(i + j);
+    __m128i v[8];
+    for (std::size_t j = 0; j < 8; ++j) {
+      v[j] = _mm_load_si128(reinterpret_cast<const __m128i*>(block) + j);
+    }
+    for (int round = 0; round < 4; ++round) {
+      __m128i next[8];
+      for (std::size_t j = 0; j < 4; ++j) {
+        next[2 * j] = _mm_unpacklo_epi8(v[j], v[j + 4]);
+        next[2 * j + 1] = _mm_unpackhi_epi8(v[j], v[j + 4]);
+      }
+      for (std::size_t j = 0; j < 8; ++j) v[j] = next[j];
+    }
+    for (std::size_t b = 0; b < 8; ++b) {
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(o + b * rows + i), v[b]);
+    }
+  }
+#endif
+  for (; i < rows; ++i) {
     const std::uint64_t w = words(i);
     for (std::size_t b = 0; b < 8; ++b) o[b * rows + i] = static_cast<unsigned char>(w >> (8 * b));
   }

@@ -1,4 +1,7 @@
 // Library: the public handle; every call goes to the LibraryEngine.
+#include <string>
+
+#include "core/error.h"
 #include "store/library_engine.h"
 #include "store/store.h"
 
@@ -21,6 +24,17 @@ std::uint64_t Library::update(std::string_view symbol, const Table& table,
 std::uint64_t Library::delete_range(std::string_view symbol, Timestamp start, Timestamp end,
                                     std::optional<std::string> metadata) {
   return engine_->delete_range(symbol, start, end, std::move(metadata));
+}
+Library Library::with_compression(Compression codec, int zstd_level) const {
+  StoreOptions options = engine_->options();
+  options.compression = codec;
+  options.zstd_level = zstd_level;
+  if (codec == Compression::kZstd && (zstd_level < -7 || zstd_level > 22)) {
+    throw Error("zstd level " + std::to_string(zstd_level) + " is outside -7..22",
+                "library " + engine_->name());
+  }
+  return Library(
+      std::make_shared<LibraryEngine>(engine_->shared_storage(), engine_->name(), options));
 }
 ReadResult Library::read(std::string_view symbol, const ReadOptions& options) const {
   return engine_->read(symbol, options, Table{});

@@ -55,6 +55,7 @@ class LibraryEngine {
 
   // --- shared by the parts (not part of the Library contract) ---
   Storage& storage() const { return *storage_; }
+  const std::shared_ptr<Storage>& shared_storage() const { return storage_; }
   const StoreOptions& options() const { return options_; }
   // "library L, symbol S[, version V]" for error locations.
   std::string where(std::string_view symbol) const;

@@ -207,6 +207,13 @@ class Library {
   // no column needs is freed. The result equals read(symbol, options) in every respect.
   ReadResult read(std::string_view symbol, const ReadOptions& options, Table recycled) const;
 
+  // A handle on the same library whose writes (write, append, update, delete_range and the
+  // compactions they set off) encode new segments with `codec` (at `zstd_level` for zstd)
+  // instead of the store's StoreOptions choice. Reading needs no such option: each block records
+  // its own codec, so the data read back is the same whatever wrote it. Throws for a zstd level
+  // outside -7..22.
+  Library with_compression(Compression codec, int zstd_level) const;
+
   std::vector<std::string> list_symbols() const;  // sorted
   bool has_symbol(std::string_view symbol) const;
   // Removes the symbol and all its versions; snapshots that hold it stay readable.

@@ -89,6 +89,32 @@ TEST(ColumnFilter, LengthsThatAreNoMultipleOfTheVectorOrChunkWidthRoundTrip) {
   }
 }
 
+TEST(ColumnFilter, TheShuffledBlockHoldsBytePlaneBOfWordIAtBTimesRowsPlusI) {
+  // The stored layout (segment format 2), whether a row falls in the encoder's 16-word vector
+  // groups or in the scalar tail; the words shuffled are the values, or their zig-zagged
+  // differences when the delta filter was chosen.
+  for (std::size_t n : {1u, 2u, 15u, 16u, 17u, 33u, 100u}) {
+    std::mt19937_64 rng(n);
+    std::vector<std::int64_t> ints(n);
+    for (auto& v : ints) v = static_cast<std::int64_t>(rng());
+    const Filtered f = store::apply(ColumnType::kInt64, ints);  // not std::apply (ADL)
+    ASSERT_NE(f.filter.bits & kFilterShuffle, 0) << n << " rows";
+    const bool delta = (f.filter.bits & kFilterDelta) != 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      std::uint64_t word = static_cast<std::uint64_t>(ints[i]);
+      if (delta) {
+        const std::uint64_t d = word - (i == 0 ? 0 : static_cast<std::uint64_t>(ints[i - 1]));
+        word = (d << 1) ^ (0 - (d >> 63));
+      }
+      for (std::size_t b = 0; b < 8; ++b) {
+        ASSERT_EQ(static_cast<unsigned char>(f.bytes[b * n + i]),
+                  static_cast<unsigned char>(word >> (8 * b)))
+            << "row " << i << " byte " << b << " of " << n << " rows";
+      }
+    }
+  }
+}
+
 TEST(ColumnFilter, PricesInCentsAreStoredAsDecimalDeltas) {
   const ColumnFilter f = expect_round_trip(ColumnType::kFloat64, cents(5000, 1));
   EXPECT_EQ(f.bits, kFilterShuffle | kFilterDelta | kFilterDecimal);
