@@ -188,18 +188,16 @@ std::string filter_problem(ColumnType type, ColumnFilter filter) {
 void unfilter_rows(ColumnFilter filter, const unsigned char* filtered, std::size_t rows,
                    std::size_t begin, std::size_t count, std::uint64_t& carry, void* out) {
   auto* o = static_cast<unsigned char*>(out);
-  static const unfilter::Isa isa = unfilter::best_isa();
-  const bool delta = (filter.bits & kFilterDelta) != 0;
-  const double scale = (filter.bits & kFilterDecimal) != 0 ? kPow10[filter.decimal_exponent] : 0.0;
-  if ((filter.bits & kFilterShuffle) != 0) {
-    unfilter::unshuffle_undelta_decimals(isa, filtered + begin, count, rows, delta, carry, scale,
-                                         o);
+  if ((filter.bits & kFilterShuffle) == 0) {
+    // No filter at all (filter_problem refuses any other filter without the shuffle): the
+    // block's bytes are the values.
+    if (count > 0) std::memcpy(o, filtered + begin * 8, count * 8);
     return;
   }
-  // Unshuffled blocks only come from format-1 segments, which have no other filter either.
-  if (count > 0) std::memcpy(o, filtered + begin * 8, count * 8);
-  if (delta) unfilter::undelta(isa, o, count, carry);
-  if (scale > 0) unfilter::decimals_to_doubles(isa, o, count, scale);
+  const bool delta = (filter.bits & kFilterDelta) != 0;
+  const double scale = (filter.bits & kFilterDecimal) != 0 ? kPow10[filter.decimal_exponent] : 0.0;
+  unfilter::unshuffle_undelta_decimals(unfilter::best_isa(), filtered + begin, count, rows, delta,
+                                       carry, scale, o);
 }
 
 }  // namespace tandem::store
