@@ -7,6 +7,7 @@
 #include "store/keys.h"
 #include "store/library_engine.h"
 #include "store/segment.h"
+#include "store/segment_source.h"
 
 namespace tandem::store {
 namespace {
@@ -40,10 +41,21 @@ std::set<std::string, std::less<>> snapshot_segments(const std::vector<SnapshotR
   return keys;
 }
 
+// Stores the inline segments of `record` that `keep` holds as objects of their own.
+void keep_inline_segments(VersionRecord& record, const std::set<std::string, std::less<>>& keep,
+                          Mutation& m) {
+  for (auto& held : record.inline_segments) {
+    if (keep.contains(held.key)) m.puts.push_back({std::move(held.key), std::move(held.bytes)});
+  }
+}
+
 // Removes the symbol's version records (all, or all but `keep_version`) and the segments they
 // reference that are not in `keep`. Only segments some removed record references are deleted:
 // on a backend where blobs become visible before their commit (S3), a segment that no record
 // references yet may belong to a commit in flight.
+// An inline segment lives and dies with its record: one in `keep` (the latest version's or a
+// snapshot's) is first stored as the object under its key — where readers look once its record
+// is gone — in the same commit, so no reference is ever left without its bytes.
 // With `sweep_if_corrupt` (deleting the whole symbol), a record that does not decode is removed
 // too and every unkept segment under the symbol goes with it.
 void remove_versions(const StorageView& view, const std::string& library, std::string_view symbol,
@@ -70,8 +82,14 @@ void remove_versions(const StorageView& view, const std::string& library, std::s
         sweep = true;
       }
       for (auto& seg : rec.segments) {
-        if (!keep.contains(seg.key)) referenced.insert(std::move(seg.key));
+        if (keep.contains(seg.key)) continue;
+        if (seg.inline_in == rec.version) {
+          ++counts.segments_removed;  // its bytes go with this record
+        } else {
+          referenced.insert(std::move(seg.key));
+        }
       }
+      keep_inline_segments(rec, keep, m);
       m.removes.push_back(kv.key);
       ++counts.versions_removed;
     }
@@ -260,6 +278,19 @@ PruneResult LibraryEngine::prune_previous_versions(std::string_view symbol) {
     for (const auto& s : head->segments) keep.insert(s.key);
     Mutation m;
     remove_versions(view, library_, symbol, head->version, keep, false, m, result);
+    // The latest version's own record is rewritten below: its inline segments become objects
+    // too, and the rewritten version references every segment as an object.
+    const std::string own_key = keys::version(library_, symbol, head->version);
+    if (auto own = view.get(own_key)) {
+      VersionRecord rec;
+      try {
+        rec = decode_record(*own);
+      } catch (const Error& e) {
+        throw Error(e.message() + " (record " + own_key + "; nothing was pruned)", where(symbol));
+      }
+      keep_inline_segments(rec, keep, m);
+    }
+    for (auto& s : head->segments) s.inline_in.reset();
     // The latest version loses its delta chain, so it is stored in full form from now on.
     head->full = true;
     head->base_version = head->version;
@@ -286,6 +317,7 @@ SymbolStats LibraryEngine::stats(std::string_view symbol) const {
   s.segments = head->segments.size();
   s.rows = head->rows;
   for (const auto& seg : head->segments) {
+    if (seg.inline_in) ++s.inline_segments;
     s.compressed_bytes += seg.stored_bytes;
     s.raw_bytes += seg.raw_bytes;
   }
@@ -358,23 +390,25 @@ VerifyReport LibraryEngine::verify(std::optional<std::string_view> only) const {
         if (name == symbol) note(record);
       }
     }
+    const SegmentSource source(*view, library_, symbol);
     for (const auto& entry : referenced) {
       // Plain references: clang 14 cannot capture structured bindings in the lambda below.
       const std::string& key = entry.first;
       const std::optional<std::uint64_t>& version = entry.second.first;
       const SegmentRef& ref = entry.second.second;
       ++report.segments_checked;
-      const bool found = view->visit(key, [&](std::string_view bytes) {
-        try {
+      bool found = true;
+      try {
+        found = source.visit(ref, [&](std::string_view bytes) {
           const Table t = decode_segment(bytes);
           if (t.num_rows() != ref.rows || t.index().front() != ref.index_min ||
               t.index().back() != ref.index_max) {
             corrupt(version, key, "segment header does not match the version's reference");
           }
-        } catch (const Error& e) {
-          corrupt(version, key, e.message());
-        }
-      });
+        });
+      } catch (const Error& e) {
+        corrupt(version, key, e.message());
+      }
       if (!found) corrupt(version, key, "segment is missing");
     }
   }

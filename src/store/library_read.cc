@@ -11,6 +11,7 @@
 #include "store/keys.h"
 #include "store/library_engine.h"
 #include "store/segment.h"
+#include "store/segment_source.h"
 
 namespace tandem::store {
 namespace {
@@ -274,6 +275,8 @@ VersionRecord LibraryEngine::resolve_version(const StorageView& view, std::strin
   auto bytes = view.get(key);
   if (!bytes) throw no_such_version(*this, view, symbol, v, newest);
   VersionRecord rec = decode(*bytes, key, v);
+  // The resolved form references inline segments; their bytes stay in the records.
+  rec.inline_segments.clear();
   if (rec.full) return rec;
   // A delta: its chain base_version .. v is contiguous (prune keeps only whole chains).
   const auto chain =
@@ -301,6 +304,7 @@ VersionRecord LibraryEngine::resolve_version(const StorageView& view, std::strin
     if (delta.metadata_given) metadata = delta.metadata;
     if (*n == v) {
       delta.segments = std::move(out.segments);
+      delta.inline_segments.clear();
       delta.metadata = metadata;
       delta.full = true;
       return delta;
@@ -401,14 +405,13 @@ Table LibraryEngine::read_segments(const StorageView& view, std::string_view sym
     out.mutable_columns().push_back(buffers.take_column(f.name, f.type));
     out.mutable_columns().back().reserve(total);
   }
-  std::vector<std::string> keys;
-  keys.reserve(segments.size());
-  for (const SegmentRef& ref : segments) keys.push_back(ref.key);
-  view.prefetch(keys);  // s3: fetches the segments in parallel instead of one round trip each
+  const SegmentSource source(view, library_, symbol);
+  source.prefetch(segments);  // s3: fetches them in parallel instead of one round trip each
   for (const SegmentRef& ref : segments) {
     const bool whole = ref.index_min >= lo && ref.index_max <= hi;
-    const bool found = view.visit(ref.key, [&](std::string_view bytes) {
-      try {
+    bool found = false;
+    try {
+      found = source.visit(ref, [&](std::string_view bytes) {
         SegmentReader reader(bytes);
         if (reader.rows() != ref.rows || reader.index_min() != ref.index_min ||
             reader.index_max() != ref.index_max) {
@@ -419,10 +422,10 @@ Table LibraryEngine::read_segments(const StorageView& view, std::string_view sym
         } else {
           decode_rows_in_range(reader, lo, hi, out);
         }
-      } catch (const Error& e) {
-        throw Error(e.message(), where(symbol, version) + ", segment " + ref.key);
-      }
-    });
+      });
+    } catch (const Error& e) {
+      throw Error(e.message(), where(symbol, version) + ", segment " + ref.key);
+    }
     if (!found) {
       throw Error("segment is missing", where(symbol, version) + ", segment " + ref.key);
     }

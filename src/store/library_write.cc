@@ -7,6 +7,7 @@
 #include "core/error.h"
 #include "store/keys.h"
 #include "store/library_engine.h"
+#include "store/record.h"
 #include "store/segment.h"
 
 namespace tandem::store {
@@ -50,7 +51,14 @@ Mutation put_version(const LibraryEngine& engine, std::string_view symbol,
                      const VersionRecord& record, const VersionRecord& head) {
   Mutation m;
   m.puts.push_back({keys::version(engine.name(), symbol, record.version), encode_record(record)});
-  m.puts.push_back({keys::head(engine.name(), symbol), encode_record(head)});
+  if (head.inline_segments.empty()) {
+    m.puts.push_back({keys::head(engine.name(), symbol), encode_record(head)});
+  } else {
+    // Inline bytes live in the version record only; the head just references them.
+    VersionRecord bare = head;
+    bare.inline_segments.clear();
+    m.puts.push_back({keys::head(engine.name(), symbol), encode_record(bare)});
+  }
   m.prefix_invisible = true;
   return m;
 }
@@ -144,6 +152,21 @@ std::uint64_t LibraryEngine::append(std::string_view symbol, const Table& table,
   std::vector<KeyValue> blobs;
   std::vector<SegmentRef> refs;
   encode_segments(symbol, table, blobs, refs);
+  // Small segments travel inside the version record instead of as objects of their own.
+  std::vector<InlineSegment> inlined;
+  std::vector<bool> is_inline(refs.size(), false);
+  {
+    std::vector<KeyValue> objects;
+    for (std::size_t i = 0; i < blobs.size(); ++i) {
+      if (blobs[i].value.size() <= options_.inline_segment_bytes) {
+        inlined.push_back({std::move(blobs[i].key), std::move(blobs[i].value)});
+        is_inline[i] = true;
+      } else {
+        objects.push_back(std::move(blobs[i]));
+      }
+    }
+    blobs = std::move(objects);
+  }
   const Timestamp t = now();
   std::uint64_t version = 0;
   std::uint64_t appends_since_full = 0;
@@ -168,14 +191,18 @@ std::uint64_t LibraryEngine::append(std::string_view symbol, const Table& table,
     }
     VersionRecord rec;
     rec.kind = VersionKind::kAppend;
+    rec.version = head ? head->version + 1 : 0;
     rec.rows_added = table.num_rows();
     rec.metadata_given = metadata.has_value();
     rec.metadata = metadata.value_or("");
     rec.schema = schema;
     rec.segments = refs;
+    for (std::size_t i = 0; i < refs.size(); ++i) {
+      if (is_inline[i]) rec.segments[i].inline_in = rec.version;
+    }
+    rec.inline_segments = inlined;
     VersionRecord new_head;
     if (!head) {
-      rec.version = 0;
       rec.written_at = t;
       rec.full = true;
       rec.base_version = 0;
@@ -186,7 +213,6 @@ std::uint64_t LibraryEngine::append(std::string_view symbol, const Table& table,
       }
       new_head = rec;
     } else {
-      rec.version = head->version + 1;
       rec.written_at = std::max(t, head->written_at);
       rec.full = false;
       rec.base_version = head->base_version;
@@ -200,8 +226,9 @@ std::uint64_t LibraryEngine::append(std::string_view symbol, const Table& table,
       new_head.full = true;
       new_head.metadata = metadata.value_or(head->metadata);
       new_head.segments = head->segments;
-      new_head.segments.insert(new_head.segments.end(), refs.begin(), refs.end());
+      new_head.segments.insert(new_head.segments.end(), rec.segments.begin(), rec.segments.end());
     }
+    new_head.inline_segments.clear();
     version = rec.version;
     appends_since_full = rec.appends_since_full;
     wrote = true;

@@ -1,5 +1,7 @@
 #include "store/record.h"
 
+#include <algorithm>
+
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
@@ -11,8 +13,12 @@ namespace {
 
 constexpr std::string_view kRecordMagic = "TDVR";
 constexpr std::string_view kSnapshotMagic = "TDSN";
-constexpr std::uint8_t kFormat = 1;
+// Format 2 added inline segments (SegmentRef::inline_in, VersionRecord::inline_segments);
+// format 1 records and snapshots, written before, are read as having none.
+constexpr std::uint8_t kFormat = 2;
+constexpr std::uint8_t kFormatBeforeInline = 1;
 constexpr std::size_t kMaxKeyBytes = 512;
+constexpr std::size_t kMaxInlineBytes = std::size_t{64} << 20;
 constexpr std::size_t kMaxMetadataBytes = std::size_t{64} << 20;
 
 void seal(std::string& out) {
@@ -61,10 +67,24 @@ void write_record_body(ByteWriter& w, const VersionRecord& r) {
     w.svarint(s.index_max);
     w.varint(s.stored_bytes);
     w.varint(s.raw_bytes);
+    w.varint(s.inline_in ? *s.inline_in + 1 : 0);
+  }
+  w.varint(r.inline_segments.size());
+  for (const auto& s : r.inline_segments) {
+    w.str(s.key);
+    w.str(s.bytes);
   }
 }
 
-VersionRecord read_record_body(ByteReader& r, bool header_only) {
+std::uint8_t read_format(ByteReader& r) {
+  const std::uint8_t format = r.u8();
+  if (format != kFormat && format != kFormatBeforeInline) {
+    r.fail("unknown format " + std::to_string(format));
+  }
+  return format;
+}
+
+VersionRecord read_record_body(ByteReader& r, std::uint8_t format, bool header_only) {
   VersionRecord rec;
   rec.version = r.varint();
   const auto kind = r.u8();
@@ -114,8 +134,42 @@ VersionRecord read_record_body(ByteReader& r, bool header_only) {
     s.stored_bytes = r.varint();
     s.raw_bytes = r.varint();
     if (s.rows == 0 || s.index_min > s.index_max) r.fail("bad segment reference " + s.key);
+    if (format >= kFormat) {
+      if (const std::uint64_t in = r.varint(); in > 0) {
+        if (in - 1 > rec.version) {
+          r.fail("segment " + s.key + " is inline in version " + std::to_string(in - 1) +
+                 ", after this version");
+        }
+        s.inline_in = in - 1;
+      }
+    }
     rows += s.rows;
     rec.segments.push_back(std::move(s));
+  }
+  if (format >= kFormat) {
+    const auto inlined = r.count(2);
+    rec.inline_segments.reserve(inlined);
+    for (std::uint64_t i = 0; i < inlined; ++i) {
+      InlineSegment s;
+      s.key = std::string(r.str(kMaxKeyBytes));
+      s.bytes = std::string(r.str(kMaxInlineBytes));
+      // Each one belongs to a reference of this record that says it is inline here, with its
+      // length; so a reader that finds the bytes can trust they are the ones referenced.
+      const auto ref = std::find_if(rec.segments.begin(), rec.segments.end(),
+                                    [&](const SegmentRef& x) { return x.key == s.key; });
+      if (ref == rec.segments.end() || ref->inline_in != rec.version) {
+        r.fail("inline segment " + s.key + " is not referenced as inline in this version");
+      }
+      if (ref->stored_bytes != s.bytes.size()) {
+        r.fail("inline segment " + s.key + " holds " + std::to_string(s.bytes.size()) +
+               " bytes, its reference says " + std::to_string(ref->stored_bytes));
+      }
+      if (std::any_of(rec.inline_segments.begin(), rec.inline_segments.end(),
+                      [&](const InlineSegment& x) { return x.key == s.key; })) {
+        r.fail("inline segment " + s.key + " is held twice");
+      }
+      rec.inline_segments.push_back(std::move(s));
+    }
   }
   if (rec.full && rows != rec.rows) {
     r.fail("segments hold " + std::to_string(rows) + " rows, record says " +
@@ -139,8 +193,8 @@ std::string encode_record(const VersionRecord& record) {
 VersionRecord decode_record(std::string_view bytes, bool header_only) {
   ByteReader r(unseal(bytes, "version record"), "version record");
   if (r.bytes(4) != kRecordMagic) r.fail("bad magic");
-  if (r.u8() != kFormat) r.fail("unknown format");
-  VersionRecord rec = read_record_body(r, header_only);
+  const std::uint8_t format = read_format(r);
+  VersionRecord rec = read_record_body(r, format, header_only);
   if (!header_only && !r.at_end()) r.fail("trailing bytes");
   return rec;
 }
@@ -164,7 +218,7 @@ std::string encode_snapshot(const SnapshotRecord& snapshot) {
 SnapshotRecord decode_snapshot(std::string_view bytes) {
   ByteReader r(unseal(bytes, "snapshot record"), "snapshot record");
   if (r.bytes(4) != kSnapshotMagic) r.fail("bad magic");
-  if (r.u8() != kFormat) r.fail("unknown format");
+  const std::uint8_t format = read_format(r);
   SnapshotRecord snap;
   snap.created_at = r.svarint();
   snap.metadata = std::string(r.str(kMaxMetadataBytes));
@@ -172,7 +226,9 @@ SnapshotRecord decode_snapshot(std::string_view bytes) {
   snap.symbols.reserve(n);
   for (std::uint64_t i = 0; i < n; ++i) {
     std::string symbol(r.str(100));
-    snap.symbols.emplace_back(std::move(symbol), read_record_body(r, false));
+    VersionRecord record = read_record_body(r, format, false);
+    if (!record.inline_segments.empty()) r.fail("snapshot of " + symbol + " holds segment bytes");
+    snap.symbols.emplace_back(std::move(symbol), std::move(record));
   }
   if (!r.at_end()) r.fail("trailing bytes");
   return snap;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,6 +12,11 @@
 
 namespace tandem::store {
 
+// A segment of a version. Its bytes are the object under `key` or, when `inline_in` is set,
+// held inside version record `*inline_in` of the same symbol (a small append's segment travels
+// in its delta record: one object less to write and to read). `key` is unique either way and
+// names the segment; an inline segment whose record was pruned or rewritten lives on as the
+// object under `key` (prune writes it there first), so readers fall back to that object.
 struct SegmentRef {
   std::string key;
   std::uint64_t rows = 0;
@@ -18,7 +24,15 @@ struct SegmentRef {
   Timestamp index_max = 0;
   std::uint64_t stored_bytes = 0;
   std::uint64_t raw_bytes = 0;
+  std::optional<std::uint64_t> inline_in = std::nullopt;
   bool operator==(const SegmentRef&) const = default;
+};
+
+// The encoded bytes of a segment held inside a version record (see SegmentRef::inline_in).
+struct InlineSegment {
+  std::string key;
+  std::string bytes;
+  bool operator==(const InlineSegment&) const = default;
 };
 
 struct SchemaField {
@@ -48,11 +62,15 @@ struct VersionRecord {
   std::string metadata;         // full/head: the version's metadata; delta: only if given
   std::vector<SchemaField> schema;
   std::vector<SegmentRef> segments;
+  // Stored V/ records only (never heads or snapshots): the bytes of the segments this version
+  // added inline, one per reference whose inline_in is this version.
+  std::vector<InlineSegment> inline_segments;
 };
 
 std::string encode_record(const VersionRecord& record);
 // Throws tandem::Error ("corrupt version record: ...") on any inconsistency. With
-// header_only, schema and segments are skipped (list_versions).
+// header_only, schema and segments are skipped (list_versions). Reads format 1 (before inline
+// segments) and format 2; writes format 2.
 VersionRecord decode_record(std::string_view bytes, bool header_only = false);
 
 struct SnapshotRecord {

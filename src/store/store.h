@@ -50,6 +50,11 @@ struct StoreOptions {
   // Automatic compaction runs after an append once this many appends have accumulated since the
   // symbol's last full version (write, update, delete_range or compaction). 0 disables it.
   std::size_t compaction_threshold = 64;
+  // An append's segment of at most this many encoded bytes is stored inside the append's
+  // version record instead of as an object of its own: a one-row append then writes two
+  // objects (record, head) instead of three, on every backend. 0 stores every segment as its
+  // own object. Compaction rewrites inline segments into ordinary ones (docs/store.md).
+  std::size_t inline_segment_bytes = 16 * 1024;
   // Wall clock used to stamp versions and snapshots (tests inject their own).
   std::function<Timestamp()> clock = {};
   // lmdb:// only: initial map size in bytes (the map grows on demand; URI ?map_size= overrides).
@@ -138,6 +143,7 @@ struct SymbolStats {
   std::uint64_t version = 0;           // latest
   std::uint64_t versions = 0;          // stored version records
   std::uint64_t segments = 0;          // segments of the latest version
+  std::uint64_t inline_segments = 0;   // of those, held inside a version record
   std::uint64_t rows = 0;              // rows of the latest version
   std::uint64_t compressed_bytes = 0;  // stored segment bytes of the latest version
   std::uint64_t raw_bytes = 0;         // decoded column bytes of the latest version

@@ -23,6 +23,21 @@ std::vector<std::string> stored_segment_keys(Store& store, std::string_view libr
   return store.storage().list({keys::segments_prefix(library, symbol)});
 }
 
+std::map<std::string, std::string> stored_segment_bytes(Store& store, std::string_view library,
+                                                        std::string_view symbol) {
+  const auto view = store.storage().read_view();
+  std::map<std::string, std::string> out;
+  for (auto& kv : view->scan({keys::segments_prefix(library, symbol)})) {
+    out.emplace(std::move(kv.key), std::move(kv.value));
+  }
+  for (const auto& kv : view->scan({keys::versions_prefix(library, symbol)})) {
+    for (auto& held : decode_record(kv.value).inline_segments) {
+      out.emplace(std::move(held.key), std::move(held.bytes));
+    }
+  }
+  return out;
+}
+
 std::optional<std::string> raw_get(Store& store, const std::string& key) {
   return store.storage().get(key);
 }

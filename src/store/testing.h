@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,8 +17,14 @@ namespace tandem::store::testing {
 std::vector<std::string> latest_segment_keys(Store& store, std::string_view library,
                                              std::string_view symbol);
 // Every stored segment key of the symbol (referenced by any version, snapshot, or none).
+// Every stored segment key of the symbol (referenced by any version, snapshot, or none): the
+// segments stored as objects. Inline segments (inside version records) are not among them.
 std::vector<std::string> stored_segment_keys(Store& store, std::string_view library,
                                              std::string_view symbol);
+// Every segment of the symbol with its stored bytes, wherever it is: the objects and the inline
+// segments held in version records.
+std::map<std::string, std::string> stored_segment_bytes(Store& store, std::string_view library,
+                                                        std::string_view symbol);
 std::optional<std::string> raw_get(Store& store, const std::string& key);
 void raw_put(Store& store, const std::string& key, std::string value);
 // Inverts the byte at `offset` (modulo the value's size) of the value stored under `key`.

@@ -47,6 +47,7 @@ StoreOptions StoreConformance::options() {
   o.segment_rows = segment_rows_;
   o.compaction_threshold = compaction_threshold_;
   o.compression = compression_;
+  o.inline_segment_bytes = inline_segment_bytes_;
   auto clock = clock_;
   o.clock = [clock] { return *clock += kNanosPerSecond; };
   return o;

@@ -43,6 +43,7 @@ class StoreConformance : public ::testing::TestWithParam<BackendFactory> {
   std::size_t segment_rows_ = 100'000;
   std::size_t compaction_threshold_ = 64;
   Compression compression_ = Compression::kZstd;
+  std::size_t inline_segment_bytes_ = StoreOptions{}.inline_segment_bytes;
 };
 
 }  // namespace tandem::store::test
