@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "store/bench_env.h"
+#include "store/buffer_cache.h"
 #include "store/huge_pages.h"
 #include "store/segment.h"
 #include "store/synthetic_ohlcv.h"
@@ -53,6 +54,23 @@ void timed(benchmark::State& state, BenchEnv& env, const std::string& name, Body
   state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
   if (bytes > 0) state.counters["MB/s"] = static_cast<double>(bytes) / iterations / seconds / kMB;
 }
+
+// Turns the store's buffer cache off for a scope, so that what runs in it gets new memory the
+// way every read did before the cache (and any read does the first time in a process).
+class BufferCacheOff {
+ public:
+  BufferCacheOff() : saved_(store::buffer_cache::limits()) {
+    store::buffer_cache::Limits off = saved_;
+    off.max_bytes = 0;
+    store::buffer_cache::set_limits(off);
+  }
+  ~BufferCacheOff() { store::buffer_cache::set_limits(saved_); }
+  BufferCacheOff(const BufferCacheOff&) = delete;
+  BufferCacheOff& operator=(const BufferCacheOff&) = delete;
+
+ private:
+  store::buffer_cache::Limits saved_;
+};
 
 std::uint64_t read_bytes(store::Library& library, std::string_view symbol,
                          const store::ReadOptions& options = {}) {
@@ -167,6 +185,7 @@ void register_benchmarks(BenchEnv& env) {
                           source.begin() + static_cast<std::ptrdiff_t>(end));
           }
         };
+        const BufferCacheOff new_memory;
         timed(state, env, "fresh_columns_fill", [&] {
           store::Table out(std::vector<Timestamp>{});
           std::vector<Timestamp>& index = out.mutable_index();
@@ -189,7 +208,7 @@ void register_benchmarks(BenchEnv& env) {
       ->Unit(benchmark::kMillisecond)
       ->Iterations(3);
 
-  // Both full reads start with one untimed read, as memcpy fills its buffers before timing: on
+  // The full reads start with one untimed read, as memcpy fills its buffers before timing: on
   // a virtual machine the first touch of guest memory the host has not backed yet costs a host
   // fault per page (seen here: a first read of 1.0-1.6 s, then ~160 ms each).
   benchmark::RegisterBenchmark("read_full",
@@ -197,6 +216,19 @@ void register_benchmarks(BenchEnv& env) {
                                  env.ensure_base();
                                  read_bytes(env.main_library(), "base");
                                  timed(state, env, "read_full",
+                                       [&] { return read_bytes(env.main_library(), "base"); });
+                               })
+      ->Unit(benchmark::kMillisecond)
+      ->Iterations(3);
+
+  // The same read with the buffer cache off: every result goes into new memory, which the
+  // kernel must fault in and zero first (the cost the cache avoids; see buffer_cache.h).
+  benchmark::RegisterBenchmark("read_full_new_memory",
+                               [&env](benchmark::State& state) {
+                                 env.ensure_base();
+                                 const BufferCacheOff new_memory;
+                                 read_bytes(env.main_library(), "base");
+                                 timed(state, env, "read_full_new_memory",
                                        [&] { return read_bytes(env.main_library(), "base"); });
                                })
       ->Unit(benchmark::kMillisecond)
@@ -405,6 +437,7 @@ void print_summary(BenchEnv& env) {
   const auto memcpy_mbs = rate("memcpy", bytes);
   const auto read_mbs = rate("read_full", bytes);
   const auto recycled_mbs = rate("read_full_recycled", bytes);
+  const auto new_memory_mbs = rate("read_full_new_memory", bytes);
   show("memcpy bandwidth (bytes copied)", memcpy_mbs, "MB/s", "(reference)", nullptr);
   show("write", rate("write", bytes), "MB/s", ">= 300 MB/s", [](double v) { return v >= 300; });
   show("  codec alone: encode into segments (ceiling)", rate("codec_encode_only", bytes), "MB/s",
@@ -414,11 +447,17 @@ void print_summary(BenchEnv& env) {
        "MB/s", "", nullptr);
   show("  fresh output memory alone: fill new columns (floor)", rate("fresh_columns_fill", bytes),
        "MB/s", "", nullptr);
+  show("full read, buffer cache off (new memory each time)", new_memory_mbs, "MB/s", ">= 1000 MB/s",
+       [](double v) { return v >= 1000; });
   show("full read into a recycled table (output memory mapped)", recycled_mbs, "MB/s",
        ">= 1000 MB/s", [](double v) { return v >= 1000; });
   show("full read / memcpy",
        {read_mbs.first / memcpy_mbs.first * 100, read_mbs.second / memcpy_mbs.second * 100}, "%",
        ">= 25 %", [](double v) { return v >= 25; });
+  show("full read, buffer cache off / memcpy",
+       {new_memory_mbs.first / memcpy_mbs.first * 100,
+        new_memory_mbs.second / memcpy_mbs.second * 100},
+       "%", "", nullptr);
   show("full read into a recycled table / memcpy",
        {recycled_mbs.first / memcpy_mbs.first * 100, recycled_mbs.second / memcpy_mbs.second * 100},
        "%", ">= 25 %", [](double v) { return v >= 25; });

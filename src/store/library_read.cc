@@ -7,7 +7,7 @@
 #include <numeric>
 
 #include "core/error.h"
-#include "store/huge_pages.h"
+#include "store/buffer_cache.h"
 #include "store/keys.h"
 #include "store/library_engine.h"
 #include "store/segment.h"
@@ -397,10 +397,7 @@ Table LibraryEngine::read_segments(const StorageView& view, std::string_view sym
   RecycledBuffers buffers(std::move(recycled));
   Table out(buffers.take_index());
   std::vector<Timestamp>& index = out.mutable_index();
-  if (index.capacity() < total) {
-    index.reserve(total);
-    advise_huge_pages(index.data(), total * sizeof(Timestamp));
-  }
+  buffer_cache::reserve(index, total);  // a recycled or parked buffer, or new memory
   for (const auto& f : schema) {
     out.mutable_columns().push_back(buffers.take_column(f.name, f.type));
     out.mutable_columns().back().reserve(total);

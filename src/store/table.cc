@@ -6,7 +6,7 @@
 #include <utility>
 
 #include "core/error.h"
-#include "store/huge_pages.h"
+#include "store/buffer_cache.h"
 
 namespace tandem::store {
 namespace {
@@ -228,16 +228,27 @@ Column Column::slice(std::size_t begin, std::size_t end) const {
 void Column::reserve(std::size_t rows) {
   std::visit(
       [&](auto& values) {
-        values.reserve(rows);
         using T = typename std::decay_t<decltype(values)>::value_type;
-        // The untouched capacity of a large buffer about to be filled (see huge_pages.h).
         if constexpr (std::is_trivially_copyable_v<T>) {
-          advise_huge_pages(values.data() + values.size(),
-                            (values.capacity() - values.size()) * sizeof(T));
+          buffer_cache::reserve(values, rows);  // a parked buffer, or new memory
+        } else {
+          values.reserve(rows);
         }
       },
       values_);
 }
+
+Column::~Column() {
+  std::visit(
+      [](auto& values) {
+        using T = typename std::decay_t<decltype(values)>::value_type;
+        if constexpr (std::is_trivially_copyable_v<T>) buffer_cache::donate(values);
+      },
+      values_);
+  buffer_cache::donate(validity_);
+}
+
+Table::~Table() { buffer_cache::donate(index_); }
 
 bool Column::operator==(const Column& other) const {
   if (name_ != other.name_ || type_ != other.type_ || size() != other.size()) return false;

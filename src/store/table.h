@@ -44,6 +44,12 @@ class Column {
                               std::vector<std::uint8_t>, std::vector<std::string>>;
 
   Column(std::string name, ColumnType type);  // empty column
+  // Large value and validity buffers go to the buffer cache for the next read (buffer_cache.h).
+  ~Column();
+  Column(const Column&) = default;
+  Column(Column&&) noexcept = default;
+  Column& operator=(const Column&) = default;
+  Column& operator=(Column&&) noexcept = default;
 
   static Column of_int64(std::string name, std::vector<std::int64_t> values);
   static Column of_float64(std::string name, std::vector<double> values);
@@ -103,6 +109,13 @@ class Table {
  public:
   Table() = default;
   explicit Table(std::vector<Timestamp> index) : index_(std::move(index)) {}
+  // A large index buffer goes to the buffer cache for the next read (buffer_cache.h); so do
+  // the columns' buffers.
+  ~Table();
+  Table(const Table&) = default;
+  Table(Table&&) noexcept = default;
+  Table& operator=(const Table&) = default;
+  Table& operator=(Table&&) noexcept = default;
 
   std::size_t num_rows() const { return index_.size(); }
   std::size_t num_columns() const { return columns_.size(); }  // data columns, not the index
