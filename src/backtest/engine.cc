@@ -184,9 +184,9 @@ BacktestResult Engine::run() {
   }
 
   store::Library account_library = store_.existing_library(account_id);
-  if (store_.options().compression == store::Compression::kZstd) {
+  if (store_.options().compression != store::Compression::kNone) {
     account_library =
-        account_library.with_compression(store::Compression::kZstd, config_.account_zstd_level);
+        account_library.with_compression(config_.account_codec, config_.account_zstd_level);
   }
   broker::AccountRecorder recorder(std::move(account_library), config_.recorder);
   AccountSettings settings;
