@@ -70,6 +70,8 @@ struct RunReport {
   double final_equity = 0;
   std::size_t round_trips = 0;
   std::uint64_t digest = 0;  // --digest: hash of every table recorded in the run's library
+  std::uint64_t account_stored_bytes = 0;  // --digest: the account library's segments, stored
+  std::uint64_t account_raw_bytes = 0;     // and decoded
 };
 
 double cpu_seconds(int who) {
@@ -197,7 +199,15 @@ RunReport run_once(const Scenario& scenario, const std::string& uri, backtest::F
   report.load = result.load_seconds;
   report.replay = result.replay_seconds;
   report.flush = result.flush_seconds;
-  if (digest) report.digest = library_digest(store->existing_library(result.account_id));
+  if (digest) {
+    store::Library account = store->existing_library(result.account_id);
+    report.digest = library_digest(account);
+    for (const std::string& symbol : account.list_symbols()) {
+      const store::SymbolStats stats = account.stats(symbol);
+      report.account_stored_bytes += stats.compressed_bytes;
+      report.account_raw_bytes += stats.raw_bytes;
+    }
+  }
   store->delete_library(result.account_id);  // keep the store the same size for the next run
   return report;
 }
@@ -335,8 +345,11 @@ int main(int argc, char** argv) {
           static_cast<double>(peak) / 1048576.0);
       if (digest) {
         std::cout << fmt::format(
-            "    digest {:016x}; final cash {:.17g}, final equity {:.17g}, {} round trips\n",
-            report.digest, report.final_cash, report.final_equity, report.round_trips);
+            "    digest {:016x}; final cash {:.17g}, final equity {:.17g}, {} round trips; account "
+            "library {:.1f} MB stored of {:.1f} MB raw\n",
+            report.digest, report.final_cash, report.final_equity, report.round_trips,
+            static_cast<double>(report.account_stored_bytes) / 1e6,
+            static_cast<double>(report.account_raw_bytes) / 1e6);
       }
     }
     double rate = median(rates);

@@ -109,21 +109,38 @@ void move_rows(std::vector<Row>& from, std::vector<Row>& to) {
   to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
   from.clear();
 }
+void move_rows(PerformanceColumns& from, PerformanceColumns& to) { to.take_rows(from); }
+void move_rows(PortfolioColumns& from, PortfolioColumns& to) { to.take_rows(from); }
+
+// One store append of a table's rows: row vectors are converted to columns; the per-day tables
+// already are columns and are lent to the store as they are.
+template <typename Row>
+void append_to(store::Library& library, std::string_view symbol, const std::vector<Row>& rows,
+               store::AppendMode mode) {
+  library.append(symbol, to_table(rows), mode);
+}
+void append_to(store::Library& library, std::string_view symbol, PerformanceColumns& columns,
+               store::AppendMode mode) {
+  columns.with_table([&](const store::Table& table) { library.append(symbol, table, mode); });
+}
+void append_to(store::Library& library, std::string_view symbol, PortfolioColumns& columns,
+               store::AppendMode mode) {
+  columns.with_table([&](const store::Table& table) { library.append(symbol, table, mode); });
+}
 
 // One table's rows from all queued batches, oldest first, moved behind the rows `merged` holds
 // (the writer's own vector, emptied after each append, so its capacity is reused). Moving rather
 // than taking a batch's vector whole leaves every batch its capacity for record(Rows&) to hand
 // back.
-template <typename Row, typename Get>
-std::vector<Row>& gather(std::vector<AccountRecorder::Rows>& batches, Get table_of,
-                         std::vector<Row>& merged) {
+template <typename Container, typename Get>
+Container& gather(std::vector<AccountRecorder::Rows>& batches, Get table_of, Container& merged) {
   std::size_t total = merged.size();
   for (AccountRecorder::Rows& batch : batches) {
-    if (std::vector<Row>* rows = table_of(batch)) total += rows->size();
+    if (Container* rows = table_of(batch)) total += rows->size();
   }
   merged.reserve(total);
   for (AccountRecorder::Rows& batch : batches) {
-    if (std::vector<Row>* rows = table_of(batch)) move_rows(*rows, merged);
+    if (Container* rows = table_of(batch)) move_rows(*rows, merged);
   }
   return merged;
 }
@@ -285,7 +302,7 @@ AccountRecorder::Rows AccountRecorder::write_batches(std::vector<Rows>& batches,
       return;
     }
     try {
-      library_.append(symbol, to_table(rows), mode);
+      append_to(library_, symbol, rows, mode);
       std::lock_guard lock(mutex_);
       stats_.rows_written += rows.size();
       ++stats_.appends;

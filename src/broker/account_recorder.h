@@ -21,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "broker/account_columns.h"
 #include "broker/account_schema.h"
 #include "store/store.h"
 
@@ -81,11 +82,11 @@ class AccountRecorder {
     std::vector<FillRow> fills;
     std::vector<LateCommissionRow> late_commissions;
     std::vector<TradeRow> trades;
-    std::vector<PortfolioRow> portfolio;
+    PortfolioColumns portfolio;  // the per-day tables are held as columns (account_columns.h)
     std::vector<AccountSummaryRow> account_summary;
     struct StrategyRows {
       std::vector<StrategyPositionRow> positions;
-      std::vector<PerformanceRow> performance;
+      PerformanceColumns performance;
     };
     std::vector<StrategyRows> strategies;  // by slot
     StrategyRows& strategy(std::size_t slot) {
