@@ -18,7 +18,7 @@ constexpr std::string_view kPerformanceFloats[PerformanceColumns::kFloatColumns]
 constexpr std::string_view kPortfolioFloats[PortfolioColumns::kFloatColumns] = {
     "position", "avg_cost", "market_price", "market_value", "unrealized_pnl", "realized_pnl"};
 
-constexpr std::size_t kFirstCapacity = 64;
+constexpr std::size_t kFirstCapacity = 32;
 
 template <typename Value>
 void move_behind(std::vector<Value>& from, std::vector<Value>& to) {
