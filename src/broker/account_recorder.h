@@ -11,6 +11,8 @@
 // whose append fails stay queued and are retried; flush() reports the failure. The same recorder
 // serves backtests (many rows at once; RecorderOptions::min_append_rows lets the writer gather
 // larger appends across cycles) and live trading (events one at a time, appended every cycle).
+// A thread that has to wait for the writer (record() on a full queue, flush()) runs some of the
+// writer's current appends meanwhile (AppendJob).
 #pragma once
 
 #include <chrono>
