@@ -7,6 +7,7 @@
 //                                               [--digest on|off]
 //                                               [--min-append-rows N] [--max-held-rows N]
 //                                               [--wake-rows N] [--max-queued-rows N]
+//                                               [--account-codec lz4|zstd]
 //                                               [--account-zstd-level N]
 //
 // Scenarios (issue 4's targets, one thread for the replay; the recorder's writer is a second):
@@ -69,6 +70,8 @@ struct RunReport {
   double final_equity = 0;
   std::size_t round_trips = 0;
   std::uint64_t digest = 0;  // --digest: hash of every table recorded in the run's library
+  std::uint64_t account_stored_bytes = 0;  // --digest: the account library's segments, stored
+  std::uint64_t account_raw_bytes = 0;     // and decoded
 };
 
 double cpu_seconds(int who) {
@@ -155,7 +158,8 @@ void prepare(const Scenario& scenario, const std::string& uri) {
 }
 
 RunReport run_once(const Scenario& scenario, const std::string& uri, backtest::FillModel fill,
-                   bool digest, const broker::RecorderOptions& recorder, int account_zstd_level) {
+                   bool digest, const broker::RecorderOptions& recorder,
+                   store::Compression account_codec, int account_zstd_level) {
   auto store = store::Store::open(uri);
   strategy::StrategyRegistry registry = strategy::builtin_strategies();
   backtest::BacktestConfig config;
@@ -163,6 +167,7 @@ RunReport run_once(const Scenario& scenario, const std::string& uri, backtest::F
   config.initial_cash = 1'000'000;
   config.fill_model = fill;
   config.recorder = recorder;
+  config.account_codec = account_codec;
   config.account_zstd_level = account_zstd_level;
   // A fixed start time names the account the same way in every run, so digests compare.
   if (digest) config.started_at = 20000LL * kNanosPerDay;
@@ -194,7 +199,15 @@ RunReport run_once(const Scenario& scenario, const std::string& uri, backtest::F
   report.load = result.load_seconds;
   report.replay = result.replay_seconds;
   report.flush = result.flush_seconds;
-  if (digest) report.digest = library_digest(store->existing_library(result.account_id));
+  if (digest) {
+    store::Library account = store->existing_library(result.account_id);
+    report.digest = library_digest(account);
+    for (const std::string& symbol : account.list_symbols()) {
+      const store::SymbolStats stats = account.stats(symbol);
+      report.account_stored_bytes += stats.compressed_bytes;
+      report.account_raw_bytes += stats.raw_bytes;
+    }
+  }
   store->delete_library(result.account_id);  // keep the store the same size for the next run
   return report;
 }
@@ -248,7 +261,9 @@ int main(int argc, char** argv) {
   std::string fill_text = "close";
   bool digest = false;
   broker::RecorderOptions recorder = backtest::BacktestConfig{}.recorder;
+  store::Compression account_codec = backtest::BacktestConfig{}.account_codec;
   int account_zstd_level = backtest::BacktestConfig{}.account_zstd_level;
+  bool usage_error = false;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
     if (flag == "--scenario")
@@ -271,11 +286,15 @@ int main(int argc, char** argv) {
       recorder.max_queued_rows = std::strtoull(argv[i + 1], nullptr, 10);
     else if (flag == "--account-zstd-level")
       account_zstd_level = std::atoi(argv[i + 1]);
-    else {
+    else if (flag == "--account-codec" && store::parse_compression(argv[i + 1]))
+      account_codec = *store::parse_compression(argv[i + 1]);
+    else
+      usage_error = true;
+    if (usage_error) {
       std::cerr << "usage: backtest_bench [--scenario single|multi|all] [--runs N] [--dir DIR] "
                    "[--fill close|next-open] [--digest on|off] [--min-append-rows N] "
                    "[--max-held-rows N] [--wake-rows N] [--max-queued-rows N] "
-                   "[--account-zstd-level N]\n";
+                   "[--account-codec lz4|zstd] [--account-zstd-level N]\n";
       return 2;
     }
   }
@@ -306,7 +325,10 @@ int main(int argc, char** argv) {
     for (int r = 0; r < runs; ++r) {
       RunReport report;
       long peak = in_child(
-          [&] { return run_once(scenario, uri, fill, digest, recorder, account_zstd_level); },
+          [&] {
+            return run_once(scenario, uri, fill, digest, recorder, account_codec,
+                            account_zstd_level);
+          },
           &report);
       double rate = static_cast<double>(report.bars) / report.seconds;
       double cpu_rate = static_cast<double>(report.bars) / report.thread_cpu;
@@ -323,8 +345,11 @@ int main(int argc, char** argv) {
           static_cast<double>(peak) / 1048576.0);
       if (digest) {
         std::cout << fmt::format(
-            "    digest {:016x}; final cash {:.17g}, final equity {:.17g}, {} round trips\n",
-            report.digest, report.final_cash, report.final_equity, report.round_trips);
+            "    digest {:016x}; final cash {:.17g}, final equity {:.17g}, {} round trips; account "
+            "library {:.1f} MB stored of {:.1f} MB raw\n",
+            report.digest, report.final_cash, report.final_equity, report.round_trips,
+            static_cast<double>(report.account_stored_bytes) / 1e6,
+            static_cast<double>(report.account_raw_bytes) / 1e6);
       }
     }
     double rate = median(rates);

@@ -2,6 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <thread>
+
 #include "core/error.h"
 
 namespace tandem::backtest {
@@ -66,6 +71,33 @@ BarSeries load_bars(const store::Store& store, std::string_view symbol, std::str
     if (bars.time[i] == bars.time[i - 1]) {
       throw Error("two bars at " + format_timestamp(bars.time[i]), where);
     }
+  }
+  return bars;
+}
+
+std::vector<BarSeries> load_bars_of(const store::Store& store,
+                                    const std::vector<std::string>& symbols,
+                                    std::string_view bar_size, std::optional<Timestamp> start,
+                                    std::optional<Timestamp> end, std::size_t threads) {
+  std::vector<BarSeries> bars(symbols.size());
+  std::vector<std::exception_ptr> errors(symbols.size());
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t i = next++; i < symbols.size(); i = next++) {
+      try {
+        bars[i] = load_bars(store, symbols[i], bar_size, start, end);
+      } catch (...) {
+        errors[i] = std::current_exception();
+      }
+    }
+  };
+  std::vector<std::thread> helpers;
+  const std::size_t workers = std::min(std::max<std::size_t>(threads, 1), symbols.size());
+  for (std::size_t t = 1; t < workers; ++t) helpers.emplace_back(work);
+  work();
+  for (std::thread& helper : helpers) helper.join();
+  for (const std::exception_ptr& error : errors) {
+    if (error) std::rethrow_exception(error);
   }
   return bars;
 }

@@ -129,14 +129,26 @@ BacktestResult Engine::run() {
   const Clock::time_point load_start = Clock::now();
   // Bars first: nothing is created in the store if any are missing.
   MarketState market;
-  for (auto& slot : slots_) {
-    for (const Contract& contract : slot->strategy().contracts()) {
-      std::optional<std::size_t> index = market.find(contract.symbol);
-      if (!index) {
-        index = market.add(contract, load_bars(store_, contract.symbol, config_.bar_size,
-                                               config_.start, config_.end));
+  {
+    // Every instrument once, in the order first named, read on two threads.
+    std::vector<Contract> contracts;
+    std::vector<std::string> symbols;
+    std::set<std::string> seen;
+    for (auto& slot : slots_) {
+      for (const Contract& contract : slot->strategy().contracts()) {
+        if (seen.insert(contract.symbol).second) {
+          contracts.push_back(contract);
+          symbols.push_back(contract.symbol);
+        }
       }
-      slot->symbols().push_back(*index);
+    }
+    std::vector<BarSeries> bars =
+        load_bars_of(store_, symbols, config_.bar_size, config_.start, config_.end, 2);
+    for (std::size_t i = 0; i < contracts.size(); ++i) market.add(contracts[i], std::move(bars[i]));
+    for (auto& slot : slots_) {
+      for (const Contract& contract : slot->strategy().contracts()) {
+        slot->symbols().push_back(*market.find(contract.symbol));
+      }
     }
   }
 
@@ -184,9 +196,9 @@ BacktestResult Engine::run() {
   }
 
   store::Library account_library = store_.existing_library(account_id);
-  if (store_.options().compression == store::Compression::kZstd) {
+  if (store_.options().compression != store::Compression::kNone) {
     account_library =
-        account_library.with_compression(store::Compression::kZstd, config_.account_zstd_level);
+        account_library.with_compression(config_.account_codec, config_.account_zstd_level);
   }
   broker::AccountRecorder recorder(std::move(account_library), config_.recorder);
   AccountSettings settings;

@@ -52,11 +52,13 @@ struct BacktestConfig {
   // per-day tables would otherwise be compressed as ~180-row segments, several times dearer per
   // row; 2,048/131,072 saves a little more but crosses the 100-symbol RSS limit.
   broker::RecorderOptions recorder{std::chrono::milliseconds(200), 8'192, 32'768, 1'024, 65'536};
-  // The account library's segments are compressed with zstd at this level when the store uses
-  // zstd (its default, level 1; a store opened with lz4 or none keeps its codec). A backtest
-  // writes tens of MB of account columns and the recorder's writer spends most of its time in
-  // zstd: at level -3 it encodes several times faster for somewhat larger segments, which reads
-  // do not care about (docs/backtest.md, "Recording").
+  // The account library's codec when the store compresses (a store opened with none keeps
+  // none). A backtest writes tens of MB of account columns and the recorder's writer spent most
+  // of its time compressing them: zstd at level 1 (the store's default) and then at -3 was the
+  // slower side of the 100-symbol benchmark; lz4 encodes its small per-table segments faster
+  // still, for somewhat larger segments that also decode faster (docs/backtest.md, "The
+  // account library"). account_zstd_level applies when account_codec is zstd.
+  store::Compression account_codec = store::Compression::kLz4;
   int account_zstd_level = -3;
   std::optional<Timestamp> started_at;  // names the account; wall clock when unset
   std::string command_line;             // recorded in run_info

@@ -52,7 +52,14 @@ void AccountRecorder::queued_rows(std::unique_lock<std::mutex>& lock, std::size_
   if (was_below && pending_rows_ >= options_.wake_rows) wake_writer_.notify_one();
   if (options_.max_queued_rows != 0 && pending_rows_ >= options_.max_queued_rows) {
     // Bounded memory was asked for: wait until the writer has taken the queue.
-    queue_taken_.wait(lock, [&] { return pending_rows_ < options_.max_queued_rows || stopping_; });
+    // Waits for the writer to take the queue, meanwhile helping it with its appends.
+    while (pending_rows_ >= options_.max_queued_rows && !stopping_) {
+      if (jobs_ != nullptr && next_job_ < jobs_->size()) {
+        help_with_jobs(lock);
+      } else {
+        queue_taken_.wait(lock);
+      }
+    }
   }
 }
 
@@ -109,21 +116,38 @@ void move_rows(std::vector<Row>& from, std::vector<Row>& to) {
   to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
   from.clear();
 }
+void move_rows(PerformanceColumns& from, PerformanceColumns& to) { to.take_rows(from); }
+void move_rows(PortfolioColumns& from, PortfolioColumns& to) { to.take_rows(from); }
+
+// One store append of a table's rows: row vectors are converted to columns; the per-day tables
+// already are columns and are lent to the store as they are.
+template <typename Row>
+void append_to(store::Library& library, std::string_view symbol, const std::vector<Row>& rows,
+               store::AppendMode mode) {
+  library.append(symbol, to_table(rows), mode);
+}
+void append_to(store::Library& library, std::string_view symbol, PerformanceColumns& columns,
+               store::AppendMode mode) {
+  columns.with_table([&](const store::Table& table) { library.append(symbol, table, mode); });
+}
+void append_to(store::Library& library, std::string_view symbol, PortfolioColumns& columns,
+               store::AppendMode mode) {
+  columns.with_table([&](const store::Table& table) { library.append(symbol, table, mode); });
+}
 
 // One table's rows from all queued batches, oldest first, moved behind the rows `merged` holds
 // (the writer's own vector, emptied after each append, so its capacity is reused). Moving rather
 // than taking a batch's vector whole leaves every batch its capacity for record(Rows&) to hand
 // back.
-template <typename Row, typename Get>
-std::vector<Row>& gather(std::vector<AccountRecorder::Rows>& batches, Get table_of,
-                         std::vector<Row>& merged) {
+template <typename Container, typename Get>
+Container& gather(std::vector<AccountRecorder::Rows>& batches, Get table_of, Container& merged) {
   std::size_t total = merged.size();
   for (AccountRecorder::Rows& batch : batches) {
-    if (std::vector<Row>* rows = table_of(batch)) total += rows->size();
+    if (Container* rows = table_of(batch)) total += rows->size();
   }
   merged.reserve(total);
   for (AccountRecorder::Rows& batch : batches) {
-    if (std::vector<Row>* rows = table_of(batch)) move_rows(*rows, merged);
+    if (Container* rows = table_of(batch)) move_rows(*rows, merged);
   }
   return merged;
 }
@@ -198,7 +222,13 @@ void AccountRecorder::flush() {
   std::uint64_t target = cycles_started_ + 1;
   flush_requested_ = true;
   wake_writer_.notify_one();
-  cycle_done_.wait(lock, [&] { return cycles_finished_ >= target; });
+  while (cycles_finished_ < target) {
+    if (jobs_ != nullptr && next_job_ < jobs_->size()) {
+      help_with_jobs(lock);
+    } else {
+      cycle_done_.wait(lock);
+    }
+  }
   if (!last_cycle_error_.empty()) throw Error(last_cycle_error_, library_.name());
 }
 
@@ -275,58 +305,65 @@ AccountRecorder::Rows AccountRecorder::write_batches(std::vector<Rows>& batches,
     write_all = queued >= options_.max_held_rows;
   }
   held_rows_ = 0;
-  // Appends one table's rows, unless they are held for a larger append later; on failure keeps
-  // them in `failed_rows` and remembers the error.
-  auto append = [&](std::string_view symbol, auto& rows, auto& failed_rows,
-                    store::AppendMode mode) {
+  // Makes the job that appends one table's rows, unless they are held for a larger append
+  // later; on failure the job keeps them in `failed_rows` and reports the error.
+  std::vector<AppendJob> jobs;
+  auto append = [&](std::string symbol, auto& rows, auto& failed_rows, store::AppendMode mode) {
     if (rows.empty()) return;
     if (!write_all && rows.size() < options_.min_append_rows) {
       held_rows_ += rows.size();
       return;
     }
-    try {
-      library_.append(symbol, to_table(rows), mode);
-      std::lock_guard lock(mutex_);
-      stats_.rows_written += rows.size();
-      ++stats_.appends;
-    } catch (const std::exception& e) {
-      if (error.empty()) error = std::string(symbol) + ": " + e.what();
-      {
-        std::lock_guard lock(mutex_);
-        ++stats_.failed_appends;
-      }
-      failed_rows = std::move(rows);
-    }
-    rows.clear();
+    jobs.push_back(
+        {[this, symbol = std::move(symbol), &rows, &failed_rows, mode](std::string& job_error) {
+           try {
+             append_to(library_, symbol, rows, mode);
+             std::lock_guard lock(mutex_);
+             stats_.rows_written += rows.size();
+             ++stats_.appends;
+           } catch (const std::exception& e) {
+             job_error = symbol + ": " + e.what();
+             {
+               std::lock_guard lock(mutex_);
+               ++stats_.failed_appends;
+             }
+             failed_rows = std::move(rows);
+           }
+           rows.clear();
+         },
+         {}});
   };
   using store::AppendMode;
   Rows& merged = merged_;
-  append(kOrdersSymbol,
+  append(std::string(kOrdersSymbol),
          gather(
              batches, [](Rows& b) { return &b.orders; }, merged.orders),
          failed.orders, AppendMode::kAnyOrder);
-  append(kFillsSymbol,
+  append(std::string(kFillsSymbol),
          gather(
              batches, [](Rows& b) { return &b.fills; }, merged.fills),
          failed.fills, AppendMode::kAnyOrder);
-  append(kLateCommissionsSymbol,
+  append(std::string(kLateCommissionsSymbol),
          gather(
              batches, [](Rows& b) { return &b.late_commissions; }, merged.late_commissions),
          failed.late_commissions, AppendMode::kAnyOrder);
-  append(kTradesSymbol,
+  append(std::string(kTradesSymbol),
          gather(
              batches, [](Rows& b) { return &b.trades; }, merged.trades),
          failed.trades, AppendMode::kAnyOrder);
-  append(kPortfolioSymbol,
+  append(std::string(kPortfolioSymbol),
          gather(
              batches, [](Rows& b) { return &b.portfolio; }, merged.portfolio),
          failed.portfolio, AppendMode::kStrict);
-  append(kAccountSummarySymbol,
+  append(std::string(kAccountSummarySymbol),
          gather(
              batches, [](Rows& b) { return &b.account_summary; }, merged.account_summary),
          failed.account_summary, AppendMode::kStrict);
   std::size_t slots = merged.strategies.size();  // slots with held rows
   for (const Rows& batch : batches) slots = std::max(slots, batch.strategies.size());
+  // Sized once: the jobs hold references into these vectors.
+  if (merged.strategies.size() < slots) merged.strategies.resize(slots);
+  failed.strategies.resize(slots);
   for (std::size_t slot = 0; slot < slots; ++slot) {
     Rows::StrategyRows& merged_slot = merged.strategy(slot);
     auto& positions = gather(
@@ -348,7 +385,37 @@ AccountRecorder::Rows AccountRecorder::write_batches(std::vector<Rows>& batches,
     append(strategy_performance_symbol(keys[slot]), performance, failed_rows.performance,
            AppendMode::kStrict);
   }
+  run_cycle_jobs(jobs);
+  for (const AppendJob& job : jobs) {
+    if (!job.error.empty()) {
+      error = job.error;  // the first failure, in the order the tables were taken
+      break;
+    }
+  }
   return failed;
+}
+
+void AccountRecorder::run_cycle_jobs(std::vector<AppendJob>& jobs) {
+  if (jobs.empty()) return;
+  std::unique_lock lock(mutex_);
+  jobs_ = &jobs;
+  next_job_ = 0;
+  jobs_left_ = jobs.size();
+  queue_taken_.notify_all();  // a record() waiting on a full queue may help
+  cycle_done_.notify_all();   // and so may flush()
+  help_with_jobs(lock);
+  jobs_done_.wait(lock, [&] { return jobs_left_ == 0; });
+  jobs_ = nullptr;
+}
+
+void AccountRecorder::help_with_jobs(std::unique_lock<std::mutex>& lock) {
+  while (jobs_ != nullptr && next_job_ < jobs_->size()) {
+    AppendJob& job = (*jobs_)[next_job_++];
+    lock.unlock();
+    job.run(job.error);
+    lock.lock();
+    if (--jobs_left_ == 0) jobs_done_.notify_all();
+  }
 }
 
 void AccountRecorder::requeue(Rows failed) {

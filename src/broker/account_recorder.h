@@ -11,16 +11,20 @@
 // whose append fails stay queued and are retried; flush() reports the failure. The same recorder
 // serves backtests (many rows at once; RecorderOptions::min_append_rows lets the writer gather
 // larger appends across cycles) and live trading (events one at a time, appended every cycle).
+// A thread that has to wait for the writer (record() on a full queue, flush()) runs some of the
+// writer's current appends meanwhile (AppendJob).
 #pragma once
 
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "broker/account_columns.h"
 #include "broker/account_schema.h"
 #include "store/store.h"
 
@@ -81,11 +85,11 @@ class AccountRecorder {
     std::vector<FillRow> fills;
     std::vector<LateCommissionRow> late_commissions;
     std::vector<TradeRow> trades;
-    std::vector<PortfolioRow> portfolio;
+    PortfolioColumns portfolio;  // the per-day tables are held as columns (account_columns.h)
     std::vector<AccountSummaryRow> account_summary;
     struct StrategyRows {
       std::vector<StrategyPositionRow> positions;
-      std::vector<PerformanceRow> performance;
+      PerformanceColumns performance;
     };
     std::vector<StrategyRows> strategies;  // by slot
     StrategyRows& strategy(std::size_t slot) {
@@ -127,13 +131,31 @@ class AccountRecorder {
   // Puts `failed` rows back in front of what was queued meanwhile (keeping time order).
   void requeue(Rows failed);
 
+  // One store append of a cycle: a due table's rows. The appends of a cycle are to distinct
+  // symbols, so any thread may run any of them (the store serializes the commits): a thread
+  // that would only wait for the writer — record() on a full queue, flush() — runs some of them
+  // instead, so a backtest's replay thread and the writer share the encoding (segment filters
+  // and compression, the writer's main cost) rather than take turns.
+  struct AppendJob {
+    std::function<void(std::string& error)> run;  // on failure: keeps the rows, sets `error`
+    std::string error;
+  };
+  // Posts `jobs` and runs them with any helpers; returns once every one has run. Writer only.
+  void run_cycle_jobs(std::vector<AppendJob>& jobs);
+  // Under `lock`: runs posted jobs until none is left to start.
+  void help_with_jobs(std::unique_lock<std::mutex>& lock);
+
   store::Library library_;
   RecorderOptions options_;
 
   mutable std::mutex mutex_;
   std::condition_variable wake_writer_;
   std::condition_variable cycle_done_;
-  std::condition_variable queue_taken_;
+  std::condition_variable queue_taken_;  // also: jobs were posted (helpers wait on it)
+  std::condition_variable jobs_done_;
+  std::vector<AppendJob>* jobs_ = nullptr;  // the writer's current jobs, while posted
+  std::size_t next_job_ = 0;
+  std::size_t jobs_left_ = 0;  // posted jobs not yet finished
   std::vector<Rows> pending_;  // queued batches, oldest first
   // Emptied batches whose capacity record(Rows&) hands back, so steady recording allocates
   // nothing; at most kMaxSpareBatches are kept.

@@ -24,6 +24,34 @@ class EngineTest : public BacktestTest {
   }
 };
 
+TEST_F(EngineTest, BarsOfManySymbolsLoadInOrderOnSeveralThreads) {
+  std::vector<std::string> symbols;
+  for (int i = 0; i < 9; ++i) {
+    symbols.push_back("S" + std::to_string(i));
+    write_bars(*store_, symbols.back(), daily_bars({{10.0 + i, 11.0 + i}, {12.0 + i, 13.0 + i}}));
+  }
+  for (std::size_t threads : {1, 2, 4}) {
+    std::vector<BarSeries> bars =
+        backtest::load_bars_of(*store_, symbols, "1d", std::nullopt, std::nullopt, threads);
+    ASSERT_EQ(bars.size(), symbols.size());
+    for (std::size_t i = 0; i < bars.size(); ++i) {
+      ASSERT_EQ(bars[i].size(), 2u);
+      EXPECT_EQ(bars[i].close[1], 13.0 + static_cast<double>(i)) << threads << " threads";
+    }
+  }
+  // The error is the first failing symbol's, in order, however the reads were shared out.
+  std::vector<std::string> with_missing = symbols;
+  with_missing.insert(with_missing.begin() + 3, "MISSING_A");
+  with_missing.push_back("MISSING_B");
+  try {
+    backtest::load_bars_of(*store_, with_missing, "1d", std::nullopt, std::nullopt, 2);
+    FAIL() << "missing symbols were loaded";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("market_data/MISSING_A.1d"), std::string::npos)
+        << e.what();
+  }
+}
+
 TEST_F(EngineTest, TwoBacktestsMakeTwoSeparateLibraries) {
   Timestamp second = *parse_timestamp("2024-03-05T09:08:07Z");
   auto first = run_broker_test(second);

@@ -1,5 +1,6 @@
 #include "broker/account_recorder.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
@@ -300,6 +301,70 @@ TEST_P(AccountRecorderTest, HeldAndLaterRowsArriveOnceInOrder) {
   for (std::size_t i = 0; i < orders.num_rows(); ++i) {
     ASSERT_EQ(orders.int64s("order_id")[i], static_cast<std::int64_t>(i + 1));
   }
+}
+
+TEST_P(AccountRecorderTest, BoundedQueueWithManyTablesLosesNothing) {
+  // A full queue makes record() run some of the writer's appends itself (as a backtest's replay
+  // thread does), and so does flush(): whichever thread appends a table, every row arrives once
+  // and in order, and a failing table does not hold the others back.
+  store::Library library = store_->library("DU42");
+  library.write("fills", store::Table({1}).with(store::Column::of_string("shares", {"x"})));
+  RecorderOptions options{std::chrono::milliseconds(1), 16, 48, 0, 0};
+  AccountRecorder recorder(library, options);
+  constexpr int kStrategies = 8;
+  constexpr int kDays = 40;
+  std::vector<std::size_t> slots;
+  for (int s = 0; s < kStrategies; ++s)
+    slots.push_back(recorder.strategy_slot(fmt::format("S{}", s)));
+  AccountRecorder::Rows rows;
+  std::int64_t next_id = 1;
+  for (int day = 1; day <= kDays; ++day) {
+    for (int s = 0; s < kStrategies; ++s) {
+      PerformanceRow performance;
+      performance.time = day;
+      performance.equity = 1000.0 * s + day;
+      rows.strategy(slots[static_cast<std::size_t>(s)]).performance.push_back(performance);
+    }
+    PortfolioRow holding;
+    holding.time = day;
+    holding.symbol = "TQQQ";
+    holding.position = day;
+    rows.portfolio.push_back(holding);
+    rows.orders.push_back(
+        make_order_event_row(day, sample_trade(next_id, OrderStatus::kSubmitted), ""));
+    ++next_id;
+    Fill fill;
+    fill.contract = stock("TQQQ");
+    fill.time = day;
+    fill.execution.exec_id = fmt::format("E{}", day);
+    rows.fills.push_back(make_fill_row(fill, "S0"));
+    recorder.record(rows);
+  }
+  EXPECT_THROW(recorder.flush(), Error);  // the fills
+  for (int s = 0; s < kStrategies; ++s) {
+    store::Table performance =
+        library.read(strategy_performance_symbol(fmt::format("S{}", s))).table;
+    ASSERT_EQ(performance.num_rows(), static_cast<std::size_t>(kDays));
+    for (int day = 1; day <= kDays; ++day) {
+      ASSERT_EQ(performance.float64s("equity")[static_cast<std::size_t>(day - 1)],
+                1000.0 * s + day);
+    }
+  }
+  store::Table portfolio = library.read("portfolio").table;
+  ASSERT_EQ(portfolio.num_rows(), static_cast<std::size_t>(kDays));
+  for (int day = 1; day <= kDays; ++day) {
+    ASSERT_EQ(portfolio.float64s("position")[static_cast<std::size_t>(day - 1)], day);
+  }
+  store::Table orders = library.read("orders").table;
+  ASSERT_EQ(orders.num_rows(), static_cast<std::size_t>(kDays));
+  for (std::size_t i = 0; i < orders.num_rows(); ++i) {
+    ASSERT_EQ(orders.int64s("order_id")[i], static_cast<std::int64_t>(i + 1));
+  }
+  // The kept fills are written once the cause is gone.
+  library.delete_symbol("fills");
+  recorder.flush();
+  EXPECT_EQ(library.read("fills").table.num_rows(), static_cast<std::size_t>(kDays));
+  EXPECT_EQ(recorder.stats().rows_written, static_cast<std::uint64_t>(kDays) * (kStrategies + 3));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, AccountRecorderTest, ::testing::Values("mem", "lmdb"));
