@@ -1,11 +1,15 @@
 #include "store/buffer_cache.h"
 
 #include <atomic>
+#include <charconv>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <deque>
+#include <limits>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "store/huge_pages.h"
@@ -28,14 +32,25 @@ struct Evicted {
   std::vector<std::vector<std::uint8_t>> bytes;
 };
 
+// TANDEM_BUFFER_CACHE_MB, whole MiB. Anything else is reported once on stderr, naming the
+// variable and its value, and the default stands: the cache is first reached from destructors
+// (Column, Table), where an exception would terminate the process.
 Limits limits_from_environment() {
   Limits limits;
-  if (const char* text = std::getenv("TANDEM_BUFFER_CACHE_MB"); text != nullptr && *text != '\0') {
-    char* end = nullptr;
-    const unsigned long long mb = std::strtoull(text, &end, 10);
-    // A malformed value keeps the default rather than failing every read of the process.
-    if (end != nullptr && *end == '\0') limits.max_bytes = static_cast<std::size_t>(mb) << 20;
+  const char* text = std::getenv("TANDEM_BUFFER_CACHE_MB");
+  if (text == nullptr || *text == '\0') return limits;
+  const std::string_view value(text);
+  std::size_t mb = 0;
+  const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), mb);
+  if (ec != std::errc() || end != value.data() + value.size() ||
+      mb > (std::numeric_limits<std::size_t>::max() >> 20)) {
+    std::fprintf(stderr,
+                 "tandem: TANDEM_BUFFER_CACHE_MB=\"%s\" is not a whole number of MiB (0 turns the "
+                 "buffer cache off); keeping the default of %zu MiB\n",
+                 text, limits.max_bytes >> 20);
+    return limits;
   }
+  limits.max_bytes = mb << 20;
   return limits;
 }
 
