@@ -5,7 +5,8 @@
 //  - Batches (put_objects, get_objects, delete_objects) run up to options.max_parallel requests
 //    at once on one curl multi handle; connections are kept alive and reused across calls.
 //  - A request that fails with HTTP 5xx, 429 or 408, a timeout, a stalled transfer or a broken
-//    connection is retried with exponential backoff and jitter, up to options.max_attempts.
+//    connection is retried with exponential backoff and jitter, up to options.max_attempts and
+//    within the call's deadline when it has one.
 //  - Every failure is a tandem::Error whose where() names the bucket and key ("s3://BUCKET/KEY")
 //    and whose message names the operation, the HTTP status and the S3 error code, e.g.
 //    "GetObject failed: HTTP 403 AccessDenied: Access Denied (1 attempt)".
@@ -66,7 +67,8 @@ class S3Client {
 
   const S3Endpoint& endpoint() const { return endpoint_; }
 
-  // `timeout` bounds each attempt of each request (0: no bound beyond the stall limit).
+  // `timeout` is a deadline for the whole call, retries included (0: no bound beyond the stall
+  // limit): no attempt runs past it and no request is started after it.
   void put_object(std::string_view key, std::string_view bytes, Timeout timeout = {});
   void put_objects(std::span<const ObjectPut> objects, Timeout timeout = {});
   // nullopt when the key does not exist (404 NoSuchKey); a missing bucket is an error.

@@ -94,6 +94,7 @@ struct S3Session::Exchange {
   CURL* handle = nullptr;
   char error[CURL_ERROR_SIZE] = {};
   Clock::time_point not_before{};
+  Clock::time_point deadline = Clock::time_point::max();  // from request.timeout
   enum class State { kWaiting, kRunning, kDone } state = State::kWaiting;
 };
 
@@ -165,8 +166,11 @@ void S3Session::start(Exchange& exchange) {
   set(handle, CURLOPT_WRITEDATA, static_cast<void*>(&exchange.response.body));
   set(handle, CURLOPT_HEADERFUNCTION, &read_header);
   set(handle, CURLOPT_HEADERDATA, static_cast<void*>(&exchange.response.server_time));
-  if (request.timeout.count() > 0) {
-    set(handle, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
+  if (exchange.deadline != Clock::time_point::max()) {
+    // What is left of the request's deadline, not a fresh allowance per attempt.
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(exchange.deadline - Clock::now());
+    set(handle, CURLOPT_TIMEOUT_MS, std::max(1L, static_cast<long>(left.count())));
   }
   set(handle, CURLOPT_AWS_SIGV4, client_.sigv4_parameter_.c_str());
   set(handle, CURLOPT_USERNAME, client_.credentials_.access_key.c_str());
@@ -222,6 +226,7 @@ std::vector<HttpResponse> S3Session::perform(std::span<const HttpRequest> reques
     Exchange& exchange = exchanges[i];
     const HttpRequest& request = requests[i];
     exchange.request = &request;
+    if (request.timeout.count() > 0) exchange.deadline = Clock::now() + request.timeout;
     // Always sent and signed: S3 requires it, and libcurl 7.88 signs the value given here.
     append_header(exchange.headers, "x-amz-content-sha256: " + sha256_hex(request.body));
     if (!client_.credentials_.session_token.empty()) {
@@ -259,7 +264,18 @@ std::vector<HttpResponse> S3Session::perform(std::span<const HttpRequest> reques
       }
     }
     while (running < options.max_parallel && next_fresh < exchanges.size()) {
-      start(exchanges[next_fresh++]);
+      Exchange& fresh = exchanges[next_fresh++];
+      if (now >= fresh.deadline) {
+        // Queued behind the parallelism bound until its deadline passed: sending it now could
+        // land it after the deadline (for a lock holder: after its lease).
+        fresh.response.transport_error = "not sent: its " +
+                                         std::to_string(fresh.request->timeout.count()) +
+                                         " ms deadline passed while earlier requests ran";
+        fresh.state = Exchange::State::kDone;
+        ++done;
+        continue;
+      }
+      start(fresh);
       ++running;
     }
 
@@ -290,9 +306,14 @@ std::vector<HttpResponse> S3Session::perform(std::span<const HttpRequest> reques
       client_.counters_.bytes_received += exchange.response.body.size();
       bool retry =
           result == CURLE_OK ? is_retryable_status(status) : is_retryable_transport(result);
-      if (retry && exchange.response.attempts < options.max_attempts) {
+      const Clock::time_point not_before = Clock::now() + backoff(exchange.response.attempts);
+      // A retry needs time to be worth sending before the deadline (see HttpRequest::timeout).
+      constexpr auto kShortestAttempt = std::chrono::milliseconds(100);
+      const bool time_left = exchange.deadline == Clock::time_point::max() ||
+                             not_before + kShortestAttempt <= exchange.deadline;
+      if (retry && exchange.response.attempts < options.max_attempts && time_left) {
         exchange.state = Exchange::State::kWaiting;
-        exchange.not_before = Clock::now() + backoff(exchange.response.attempts);
+        exchange.not_before = not_before;
         client_.counters_.retries++;
       } else {
         exchange.state = Exchange::State::kDone;

@@ -26,8 +26,11 @@ struct HttpRequest {
   const char* operation = "";  // "GetObject", ... for messages
   std::string target;          // "s3://BUCKET/KEY", for messages
   bool is_list = false;        // counted as a ListObjectsV2 request rather than a GET
-  // Whole-request deadline per attempt (0: none, only the stall limit). Used while holding the
-  // commit lock, so no request of the holder can land after its lease ran out.
+  // Deadline for the whole request, every retry included, counted from the start of perform()
+  // (0: none, only the stall limit). Each attempt is cut off at the deadline, no retry starts
+  // after it, and a request still queued behind the parallelism bound when it passes is never
+  // sent. Used while holding the commit lock, so that no request of the holder can land after
+  // its lease ran out.
   std::chrono::milliseconds timeout{0};
 };
 
@@ -52,8 +55,8 @@ class S3Session {
 
   // Runs every request (at most the client's max_parallel at a time) and returns their final
   // responses in order. Retryable failures (5xx, 429, 408, timeouts, connection errors) are
-  // retried with backoff; what still fails after the last attempt is returned as is, for the
-  // caller to judge.
+  // retried with backoff while attempts and the request's deadline allow; what still fails is
+  // returned as is, for the caller to judge.
   std::vector<HttpResponse> perform(std::span<const HttpRequest> requests);
 
  private:

@@ -130,6 +130,44 @@ TEST(S3ClientFailures, RetriesDroppedConnectionsAndStalledTransfers) {
   EXPECT_EQ(client.counts().retries, 2u);
 }
 
+// The commit lock's holder gives each call a deadline (what is left of half its lease); no
+// request may run, or be retried, past it, or it could land after another writer's commit.
+TEST(S3ClientFailures, RetriesStopAtTheCallsDeadline) {
+  FakeHttpServer server([](const RecordedRequest&) {
+    CannedResponse late{200, ""};
+    late.delay = std::chrono::milliseconds(1500);
+    return late;
+  });
+  S3ClientOptions options = fast_retries(6);
+  options.stall_timeout = std::chrono::milliseconds(10'000);
+  S3Client client(local(server.port()), kCredentials, options);
+  Error e = error_from([&] { client.put_object("k", "v", std::chrono::milliseconds(300)); });
+  EXPECT_NE(e.message().find("PutObject failed: no HTTP response: "), std::string::npos)
+      << e.message();
+  // The first attempt used the whole deadline: no retry (there were 6 attempts per call before).
+  EXPECT_NE(e.message().find("(1 attempt)"), std::string::npos) << e.message();
+  EXPECT_EQ(client.counts().put, 1u);
+  EXPECT_EQ(client.counts().retries, 0u);
+}
+
+TEST(S3ClientFailures, ARequestQueuedPastTheDeadlineIsNeverSent) {
+  FakeHttpServer server([](const RecordedRequest&) {
+    CannedResponse late{200, ""};
+    late.delay = std::chrono::milliseconds(1500);
+    return late;
+  });
+  S3ClientOptions options = fast_retries(3);
+  options.max_parallel = 1;
+  options.stall_timeout = std::chrono::milliseconds(10'000);
+  S3Client client(local(server.port()), kCredentials, options);
+  const std::vector<ObjectPut> puts = {{"first", "1"}, {"second", "2"}};
+  Error e = error_from([&] { client.put_objects(puts, std::chrono::milliseconds(300)); });
+  EXPECT_EQ(e.where(), "s3://test-bucket/first");
+  EXPECT_EQ(client.counts().put, 1u) << "the second PUT was sent after the deadline";
+  // The fake server saw only the first request.
+  EXPECT_EQ(server.requests().size(), 1u);
+}
+
 TEST(S3ClientFailures, UnreachableServerIsReportedAfterRetries) {
   int closed_port;
   {
