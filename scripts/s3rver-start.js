@@ -92,11 +92,27 @@ function serializePerKey(s3rverDir) {
     });
     return run;
   };
+  // Settles however the stream ends. A client killed in the middle of a PUT leaves a request
+  // that s3rver may only hand over once it is already destroyed (its 'error' and 'close' have
+  // fired): waiting for 'end' would then hang that key's chain, and every later operation on the
+  // key, for good.
   const readAll = stream => new Promise((resolve, reject) => {
+    const aborted = () => new Error('the request body ended before it was complete');
+    if (stream.destroyed && !stream.readableEnded) {
+      reject(stream.errored || aborted());
+      return;
+    }
     const chunks = [];
+    let ended = false;
     stream.on('data', chunk => chunks.push(chunk));
     stream.on('error', reject);
-    stream.on('end', () => resolve(Buffer.concat(chunks)));
+    stream.on('end', () => {
+      ended = true;
+      resolve(Buffer.concat(chunks));
+    });
+    stream.on('close', () => {
+      if (!ended) reject(aborted());
+    });
   });
   const {getObject, deleteObject} = FilesystemStore.prototype;
   // s3rver's own putObject answers before the bytes are on disk (it resolves when the data was
@@ -129,6 +145,28 @@ function serializePerKey(s3rverDir) {
       return object;
     });
   };
+}
+
+// With TANDEM_S3RVER_TRACE=FILE, one line per request goes to FILE.PID: the time it came (ms
+// since the epoch), how long it took to answer, when its body had been read (-1: never), how it
+// ended (finish, or close: the client hung up first), status, method and path. This is how a
+// request waiting on another one shows up, e.g. a body nobody reads.
+function traceRequests(httpServer, file) {
+  if (!file) return;
+  const out = fs.openSync(`${file}.${process.pid}`, 'w');
+  httpServer.on('request', (req, res) => {
+    const start = Date.now();
+    let bodyRead = -1;
+    req.on('end', () => {
+      bodyRead = Date.now() - start;
+    });
+    const log = how => fs.writeSync(out, `${start} ${Date.now() - start} ${bodyRead} ${how} ` +
+                                             `${res.statusCode} ${req.method} ${req.url}\n`);
+    res.on('finish', () => log('finish'));
+    res.on('close', () => {
+      if (!res.writableFinished) log('close');
+    });
+  });
 }
 
 async function main() {
@@ -166,6 +204,7 @@ async function main() {
   process.stdin.resume();
 
   const address = await server.run();
+  traceRequests(server.httpServer, process.env.TANDEM_S3RVER_TRACE);
   process.stdout.write(`${address.port}\n`);
 }
 

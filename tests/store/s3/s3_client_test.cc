@@ -2,9 +2,14 @@
 // server (s3rver).
 #include "store/s3/s3_client.h"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <ctime>
 #include <set>
 
 #include "core/error.h"
@@ -223,6 +228,49 @@ class S3ClientOnS3rver : public ::testing::Test {
   std::string bucket_;
   std::unique_ptr<S3Client> client_;
 };
+
+// What a writer killed right after sending a PUT's headers leaves behind: a connection that
+// closes before the body came. (The test server serializes the operations on each key; it used
+// to wait forever for such a body, so every later request on that key timed out: a killed
+// holder's half-sent version record then failed the next writer's commit of the same version.)
+void send_headers_of_a_put_and_hang_up(int port, const std::string& path) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<std::uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
+  char date[17];
+  char stamp[9];
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  std::strftime(date, sizeof(date), "%Y%m%dT%H%M%SZ", &utc);
+  std::strftime(stamp, sizeof(stamp), "%Y%m%d", &utc);
+  // s3rver checks the form of the signature, not its value.
+  const std::string request =
+      "PUT " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
+      "\r\nAuthorization: AWS4-HMAC-SHA256 Credential=S3RVER/" + stamp +
+      "/us-east-1/s3/aws4_request, SignedHeaders=host;x-amz-content-sha256;x-amz-date, "
+      "Signature=" +
+      std::string(64, '0') + "\r\nx-amz-date: " + date +
+      "\r\nx-amz-content-sha256: UNSIGNED-PAYLOAD\r\nContent-Length: 1000\r\n\r\n";
+  ASSERT_EQ(::send(fd, request.data(), request.size(), 0), static_cast<ssize_t>(request.size()));
+  ::close(fd);
+}
+
+TEST_F(S3ClientOnS3rver, APutCutOffBeforeItsBodyDoesNotBlockItsKey) {
+  client_->put_object("k/before", "0");
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_NO_FATAL_FAILURE(send_headers_of_a_put_and_hang_up(
+        testing::S3rverProcess::shared().port(), "/" + bucket_ + "/k/stuck"));
+  }
+  // Deadline rather than the default retries: a blocked key would hang every attempt.
+  client_->put_object("k/stuck", "after", std::chrono::milliseconds(5000));
+  EXPECT_EQ(client_->get_object("k/stuck", std::chrono::milliseconds(5000)), "after");
+  EXPECT_EQ(client_->get_object("k/before"), "0");
+}
 
 TEST_F(S3ClientOnS3rver, PutGetDeleteRoundTripsAnyBytes) {
   std::string every_byte;
