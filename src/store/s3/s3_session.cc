@@ -222,11 +222,12 @@ void S3Session::finish(Exchange& exchange) {
 std::vector<HttpResponse> S3Session::perform(std::span<const HttpRequest> requests) {
   const S3ClientOptions& options = client_.options_;
   std::vector<Exchange> exchanges(requests.size());
+  const Clock::time_point began = Clock::now();
   for (std::size_t i = 0; i < requests.size(); ++i) {
     Exchange& exchange = exchanges[i];
     const HttpRequest& request = requests[i];
     exchange.request = &request;
-    if (request.timeout.count() > 0) exchange.deadline = Clock::now() + request.timeout;
+    if (request.timeout.count() > 0) exchange.deadline = began + request.timeout;
     // Always sent and signed: S3 requires it, and libcurl 7.88 signs the value given here.
     append_header(exchange.headers, "x-amz-content-sha256: " + sha256_hex(request.body));
     if (!client_.credentials_.session_token.empty()) {
@@ -305,15 +306,16 @@ std::vector<HttpResponse> S3Session::perform(std::span<const HttpRequest> reques
       }
       client_.counters_.bytes_received += exchange.response.body.size();
       bool retry =
-          result == CURLE_OK ? is_retryable_status(status) : is_retryable_transport(result);
-      const Clock::time_point not_before = Clock::now() + backoff(exchange.response.attempts);
-      // A retry needs time to be worth sending before the deadline (see HttpRequest::timeout).
-      constexpr auto kShortestAttempt = std::chrono::milliseconds(100);
-      const bool time_left = exchange.deadline == Clock::time_point::max() ||
-                             not_before + kShortestAttempt <= exchange.deadline;
-      if (retry && exchange.response.attempts < options.max_attempts && time_left) {
+          (result == CURLE_OK ? is_retryable_status(status) : is_retryable_transport(result)) &&
+          exchange.response.attempts < options.max_attempts;
+      if (retry) {
+        exchange.not_before = Clock::now() + backoff(exchange.response.attempts);
+        // A retry needs time to be worth sending before the deadline (see HttpRequest::timeout).
+        constexpr auto kShortestAttempt = std::chrono::milliseconds(100);
+        retry = exchange.not_before + kShortestAttempt <= exchange.deadline;
+      }
+      if (retry) {
         exchange.state = Exchange::State::kWaiting;
-        exchange.not_before = not_before;
         client_.counters_.retries++;
       } else {
         exchange.state = Exchange::State::kDone;

@@ -137,15 +137,23 @@ TEST(S3ClientFailures, RetriesDroppedConnectionsAndStalledTransfers) {
 
 // The commit lock's holder gives each call a deadline (what is left of half its lease); no
 // request may run, or be retried, past it, or it could land after another writer's commit.
-TEST(S3ClientFailures, RetriesStopAtTheCallsDeadline) {
-  FakeHttpServer server([](const RecordedRequest&) {
-    CannedResponse late{200, ""};
-    late.delay = std::chrono::milliseconds(1500);
-    return late;
-  });
-  S3ClientOptions options = fast_retries(6);
+// These tests' server answers every request after 1.5 s, well past their 300 ms deadlines; the
+// client's stall limit is longer, so only the deadline can cut a request off.
+CannedResponse answer_late(const RecordedRequest&) {
+  CannedResponse late{200, ""};
+  late.delay = std::chrono::milliseconds(1500);
+  return late;
+}
+
+S3ClientOptions patient_retries(int attempts) {
+  S3ClientOptions options = fast_retries(attempts);
   options.stall_timeout = std::chrono::milliseconds(10'000);
-  S3Client client(local(server.port()), kCredentials, options);
+  return options;
+}
+
+TEST(S3ClientFailures, RetriesStopAtTheCallsDeadline) {
+  FakeHttpServer server(answer_late);
+  S3Client client(local(server.port()), kCredentials, patient_retries(6));
   Error e = error_from([&] { client.put_object("k", "v", std::chrono::milliseconds(300)); });
   EXPECT_NE(e.message().find("PutObject failed: no HTTP response: "), std::string::npos)
       << e.message();
@@ -156,14 +164,9 @@ TEST(S3ClientFailures, RetriesStopAtTheCallsDeadline) {
 }
 
 TEST(S3ClientFailures, ARequestQueuedPastTheDeadlineIsNeverSent) {
-  FakeHttpServer server([](const RecordedRequest&) {
-    CannedResponse late{200, ""};
-    late.delay = std::chrono::milliseconds(1500);
-    return late;
-  });
-  S3ClientOptions options = fast_retries(3);
+  FakeHttpServer server(answer_late);
+  S3ClientOptions options = patient_retries(3);
   options.max_parallel = 1;
-  options.stall_timeout = std::chrono::milliseconds(10'000);
   S3Client client(local(server.port()), kCredentials, options);
   const std::vector<ObjectPut> puts = {{"first", "1"}, {"second", "2"}};
   Error e = error_from([&] { client.put_objects(puts, std::chrono::milliseconds(300)); });
