@@ -1,11 +1,79 @@
 #include "broker/account_recorder.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <iostream>
 
 #include "core/error.h"
 
 namespace tandem::broker {
+
+namespace {
+
+// Appends `from` to `to` and empties `from` (keeping its capacity).
+template <typename Row>
+void move_rows(std::vector<Row>& from, std::vector<Row>& to) {
+  if (from.empty()) return;
+  to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
+  from.clear();
+}
+void move_rows(PerformanceColumns& from, PerformanceColumns& to) { to.take_rows(from); }
+void move_rows(PortfolioColumns& from, PortfolioColumns& to) { to.take_rows(from); }
+
+Timestamp row_time(const TradeRow& row) { return row.trip.exit_time; }
+template <typename Row>
+Timestamp row_time(const Row& row) {
+  return row.time;
+}
+
+// One append must itself be in index order (the store refuses it otherwise, whole), but rows
+// are queued in the order events were booked: a live session books executions of several
+// strategies as they arrive, reconciliation delivers missed ones late. A stable sort keeps the
+// booking order of rows with equal times.
+template <typename Row>
+void sort_by_time(std::vector<Row>& rows) {
+  auto earlier = [](const Row& a, const Row& b) { return row_time(a) < row_time(b); };
+  if (!std::is_sorted(rows.begin(), rows.end(), earlier)) {
+    std::stable_sort(rows.begin(), rows.end(), earlier);
+  }
+}
+
+// One store append of a table's rows: row vectors are converted to columns; the per-day tables
+// already are columns and are lent to the store as they are.
+template <typename Row>
+void append_to(store::Library& library, std::string_view symbol, std::vector<Row>& rows,
+               store::AppendMode mode) {
+  sort_by_time(rows);
+  library.append(symbol, to_table(rows), mode);
+}
+void append_to(store::Library& library, std::string_view symbol, PerformanceColumns& columns,
+               store::AppendMode mode) {
+  columns.with_table([&](const store::Table& table) { library.append(symbol, table, mode); });
+}
+void append_to(store::Library& library, std::string_view symbol, PortfolioColumns& columns,
+               store::AppendMode mode) {
+  columns.with_table([&](const store::Table& table) { library.append(symbol, table, mode); });
+}
+
+// One table's rows from all queued batches, oldest first, moved behind the rows `merged` holds
+// (the writer's own vector, emptied after each append, so its capacity is reused). Moving rather
+// than taking a batch's vector whole leaves every batch its capacity for record(Rows&) to hand
+// back.
+template <typename Container, typename Get>
+Container& gather(std::vector<AccountRecorder::Rows>& batches, Get table_of, Container& merged) {
+  std::size_t total = merged.size();
+  for (AccountRecorder::Rows& batch : batches) {
+    if (Container* rows = table_of(batch)) total += rows->size();
+  }
+  merged.reserve(total);
+  for (AccountRecorder::Rows& batch : batches) {
+    if (Container* rows = table_of(batch)) move_rows(*rows, merged);
+  }
+  return merged;
+}
+
+}  // namespace
 
 void AccountRecorder::Rows::clear() {
   orders.clear();
@@ -31,18 +99,72 @@ bool AccountRecorder::Rows::empty() const {
   return true;
 }
 
-AccountRecorder::AccountRecorder(store::Library account_library, RecorderOptions options)
-    : library_(std::move(account_library)), options_(options) {
+AccountRecorder::AccountRecorder(store::Library account_library, RecorderOptions options, Log log)
+    : library_(std::move(account_library)), options_(options), log_(std::move(log)) {
   writer_ = std::thread([this] { writer_loop(); });
 }
 
-AccountRecorder::~AccountRecorder() {
+AccountRecorder::~AccountRecorder() { stop_writer(); }
+
+void AccountRecorder::stop_writer() {
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
   }
   wake_writer_.notify_all();
-  writer_.join();
+  if (writer_.joinable()) writer_.join();
+}
+
+AccountRecorder::Unwritten AccountRecorder::stop_and_take_unwritten() {
+  stop_writer();  // its last round tries every queued row once more
+  std::lock_guard lock(mutex_);
+  Unwritten out;
+  out.keys = strategy_keys_;
+  std::vector<Rows> batches;
+  batches.swap(pending_);
+  batches.insert(batches.begin(), std::move(merged_));  // held rows are the oldest
+  merged_ = Rows{};
+  for (Rows& batch : batches) {
+    move_rows(batch.orders, out.rows.orders);
+    move_rows(batch.fills, out.rows.fills);
+    move_rows(batch.late_commissions, out.rows.late_commissions);
+    move_rows(batch.trades, out.rows.trades);
+    move_rows(batch.portfolio, out.rows.portfolio);
+    move_rows(batch.account_summary, out.rows.account_summary);
+    for (std::size_t slot = 0; slot < batch.strategies.size(); ++slot) {
+      move_rows(batch.strategies[slot].positions, out.rows.strategy(slot).positions);
+      move_rows(batch.strategies[slot].performance, out.rows.strategy(slot).performance);
+    }
+  }
+  pending_rows_ = 0;
+  held_rows_ = 0;
+  return out;
+}
+
+std::size_t AccountRecorder::append_rows(store::Library& library, Rows& rows,
+                                         const std::vector<std::string>& keys) {
+  std::size_t written = 0;
+  auto put = [&](std::string_view symbol, auto& table_rows) {
+    if (table_rows.empty()) return;
+    append_to(library, symbol, table_rows, store::AppendMode::kAnyOrder);
+    written += table_rows.size();
+  };
+  put(kOrdersSymbol, rows.orders);
+  put(kFillsSymbol, rows.fills);
+  put(kLateCommissionsSymbol, rows.late_commissions);
+  put(kTradesSymbol, rows.trades);
+  put(kPortfolioSymbol, rows.portfolio);
+  put(kAccountSummarySymbol, rows.account_summary);
+  for (std::size_t slot = 0; slot < rows.strategies.size(); ++slot) {
+    if (slot >= keys.size()) {
+      throw Error(ErrorKind::Internal,
+                  "rows of strategy slot " + std::to_string(slot) + " have no strategy key",
+                  "AccountRecorder " + library.name());
+    }
+    put(strategy_positions_symbol(keys[slot]), rows.strategies[slot].positions);
+    put(strategy_performance_symbol(keys[slot]), rows.strategies[slot].performance);
+  }
+  return written;
 }
 
 void AccountRecorder::queued_rows(std::unique_lock<std::mutex>& lock, std::size_t count) {
@@ -106,53 +228,6 @@ std::size_t AccountRecorder::Rows::size() const {
     count += rows.positions.size() + rows.performance.size();
   return count;
 }
-
-namespace {
-
-// Appends `from` to `to` and empties `from` (keeping its capacity).
-template <typename Row>
-void move_rows(std::vector<Row>& from, std::vector<Row>& to) {
-  if (from.empty()) return;
-  to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
-  from.clear();
-}
-void move_rows(PerformanceColumns& from, PerformanceColumns& to) { to.take_rows(from); }
-void move_rows(PortfolioColumns& from, PortfolioColumns& to) { to.take_rows(from); }
-
-// One store append of a table's rows: row vectors are converted to columns; the per-day tables
-// already are columns and are lent to the store as they are.
-template <typename Row>
-void append_to(store::Library& library, std::string_view symbol, const std::vector<Row>& rows,
-               store::AppendMode mode) {
-  library.append(symbol, to_table(rows), mode);
-}
-void append_to(store::Library& library, std::string_view symbol, PerformanceColumns& columns,
-               store::AppendMode mode) {
-  columns.with_table([&](const store::Table& table) { library.append(symbol, table, mode); });
-}
-void append_to(store::Library& library, std::string_view symbol, PortfolioColumns& columns,
-               store::AppendMode mode) {
-  columns.with_table([&](const store::Table& table) { library.append(symbol, table, mode); });
-}
-
-// One table's rows from all queued batches, oldest first, moved behind the rows `merged` holds
-// (the writer's own vector, emptied after each append, so its capacity is reused). Moving rather
-// than taking a batch's vector whole leaves every batch its capacity for record(Rows&) to hand
-// back.
-template <typename Container, typename Get>
-Container& gather(std::vector<AccountRecorder::Rows>& batches, Get table_of, Container& merged) {
-  std::size_t total = merged.size();
-  for (AccountRecorder::Rows& batch : batches) {
-    if (Container* rows = table_of(batch)) total += rows->size();
-  }
-  merged.reserve(total);
-  for (AccountRecorder::Rows& batch : batches) {
-    if (Container* rows = table_of(batch)) move_rows(*rows, merged);
-  }
-  return merged;
-}
-
-}  // namespace
 
 AccountRecorder::Rows& AccountRecorder::newest_batch() {
   if (pending_.empty()) {
@@ -286,10 +361,7 @@ void AccountRecorder::writer_loop() {
     if (last_round) {
       bool left = std::any_of(pending_.begin(), pending_.end(),
                               [](const Rows& batch) { return !batch.empty(); });
-      if (left) {
-        std::cerr << "tandem: warning: " << library_.name()
-                  << ": account rows could not be written at shutdown: " << error << "\n";
-      }
+      if (left) log("account rows could not be written when the recorder stopped: " + error);
       return;
     }
   }
@@ -317,7 +389,16 @@ AccountRecorder::Rows AccountRecorder::write_batches(std::vector<Rows>& batches,
     jobs.push_back(
         {[this, symbol = std::move(symbol), &rows, &failed_rows, mode](std::string& job_error) {
            try {
-             append_to(library_, symbol, rows, mode);
+             try {
+               append_to(library_, symbol, rows, mode);
+             } catch (const Error& e) {
+               // Rows older than what the symbol holds (a fill booked late, a day written
+               // again after a restart) are real and are kept: the any-order append takes them,
+               // and reads return every row in index order.
+               if (mode != store::AppendMode::kStrict || e.kind() != ErrorKind::Conflict) throw;
+               log(symbol + ": " + e.message() + "; appended in any-order mode instead");
+               append_to(library_, symbol, rows, store::AppendMode::kAnyOrder);
+             }
              std::lock_guard lock(mutex_);
              stats_.rows_written += rows.size();
              ++stats_.appends;
@@ -387,12 +468,26 @@ AccountRecorder::Rows AccountRecorder::write_batches(std::vector<Rows>& batches,
   }
   run_cycle_jobs(jobs);
   for (const AppendJob& job : jobs) {
-    if (!job.error.empty()) {
-      error = job.error;  // the first failure, in the order the tables were taken
-      break;
+    if (job.error.empty()) continue;
+    if (error.empty()) error = job.error;  // the first failure, in the order the tables were taken
+    // Logged when it first happens and every 100th time after: a store that stays down is
+    // retried every cycle, and the log should say so without a line per retry.
+    std::size_t& seen = failures_seen_[job.error];
+    if (seen++ % 100 == 0) {
+      log(fmt::format("append refused ({} time{}), the rows are kept and retried: {}", seen,
+                      seen == 1 ? "" : "s", job.error));
     }
   }
+  if (error.empty()) failures_seen_.clear();
   return failed;
+}
+
+void AccountRecorder::log(const std::string& line) const {
+  if (log_) {
+    log_(library_.name() + ": " + line);
+  } else {
+    std::cerr << "tandem: warning: " << library_.name() << ": " << line << "\n";
+  }
 }
 
 void AccountRecorder::run_cycle_jobs(std::vector<AppendJob>& jobs) {

@@ -19,6 +19,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -51,8 +52,11 @@ struct RecorderOptions {
 
 class AccountRecorder {
  public:
-  // Writes into `account_library` only.
-  explicit AccountRecorder(store::Library account_library, RecorderOptions options = {});
+  // Where refused appends are reported (called from the writer thread).
+  using Log = std::function<void(const std::string&)>;
+  // Writes into `account_library` only. `log` empty: warnings go to standard error.
+  explicit AccountRecorder(store::Library account_library, RecorderOptions options = {},
+                           Log log = {});
   // Writes what is still queued (one attempt) and stops the writer; never throws. Call flush()
   // first to learn whether everything was written.
   ~AccountRecorder();
@@ -108,6 +112,21 @@ class AccountRecorder {
   // (naming the library and symbol) if a write failed; the rows stay queued for a retry.
   void flush();
 
+  // Stops the writer after one more attempt at everything queued and hands back the rows that
+  // still could not be written, with the strategy keys of their slots: for a durable spill
+  // (broker/account_spill.h) when the store refuses them at shutdown. The recorder writes
+  // nothing after this.
+  struct Unwritten {
+    Rows rows;
+    std::vector<std::string> keys;  // by slot
+    bool empty() const { return rows.empty(); }
+  };
+  Unwritten stop_and_take_unwritten();
+  // Appends every table of `rows` to `library` in any-order mode (rows sorted by time first);
+  // returns the rows written. Throws tandem::Error on the first refusal.
+  static std::size_t append_rows(store::Library& library, Rows& rows,
+                                 const std::vector<std::string>& keys);
+
   struct Stats {
     std::uint64_t rows_written = 0;
     std::uint64_t appends = 0;
@@ -130,6 +149,8 @@ class AccountRecorder {
                      bool write_all, std::string& error);
   // Puts `failed` rows back in front of what was queued meanwhile (keeping time order).
   void requeue(Rows failed);
+  void stop_writer();
+  void log(const std::string& line) const;
 
   // One store append of a cycle: a due table's rows. The appends of a cycle are to distinct
   // symbols, so any thread may run any of them (the store serializes the commits): a thread
@@ -147,6 +168,7 @@ class AccountRecorder {
 
   store::Library library_;
   RecorderOptions options_;
+  Log log_;
 
   mutable std::mutex mutex_;
   std::condition_variable wake_writer_;
@@ -173,6 +195,8 @@ class AccountRecorder {
   std::uint64_t cycles_started_ = 0;
   std::uint64_t cycles_finished_ = 0;
   std::string last_cycle_error_;  // empty when the latest finished cycle wrote everything
+  std::map<std::string, std::size_t>
+      failures_seen_;  // the writer's: refusals since the last success
   Stats stats_;
   std::thread writer_;  // last: starts after every member above is ready
 };

@@ -183,7 +183,8 @@ std::uint64_t LibraryEngine::append(std::string_view symbol, const Table& table,
         merge_schema(head ? head->schema : std::vector<SchemaField>{}, table, w);
     if (mode == AppendMode::kStrict && head && head->rows > 0 &&
         table.index().front() < head->index_max) {
-      throw Error("append refused: its first timestamp " + format_timestamp(table.index().front()) +
+      throw Error(ErrorKind::Conflict,
+                  "append refused: its first timestamp " + format_timestamp(table.index().front()) +
                       " is before the symbol's last timestamp " +
                       format_timestamp(head->index_max) +
                       " (nothing was written; the any-order append mode accepts older rows)",
