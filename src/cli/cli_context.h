@@ -1,6 +1,7 @@
 // What every `tandem` subcommand shares: the global options and how the store URI is resolved.
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <string>
 
@@ -16,6 +17,9 @@ namespace tandem::cli {
 
 struct CliContext {
   std::string store_flag;  // --store, empty when not given
+  // The exit status of a command that fails with a tandem::Error (docs/store-cli.md lists them):
+  // 1, or what the command set before throwing (e.g. 3: `live` left rows in the spill).
+  int error_exit_code = 1;
 
   // --store flag, then $TANDEM_STORE, then lmdb://./tandem-data (DESIGN.md, store contract).
   std::string store_uri() const;
@@ -27,6 +31,11 @@ struct CliContext {
 void register_store_commands(CLI::App& app, CliContext& ctx);
 // `tandem store copy` (store_copy_command.cc), added to the "store" group made above.
 void register_store_copy_command(CLI::App& store_group, CliContext& ctx);
+// `tandem store spills` and `replay-spill` (spill_commands.cc), added to the "store" group.
+void register_spill_commands(CLI::App& store_group, CliContext& ctx);
+// For `tandem store verify`: prints every unreplayed spill of the store and throws naming them
+// (their rows are not in the store yet); returns 0 when there is none.
+std::size_t report_unreplayed_spills(const CliContext& ctx);
 void register_report_commands(CLI::App& app, CliContext& ctx);
 void register_data_commands(CLI::App& app, CliContext& ctx);
 void register_alloc_commands(CLI::App& app, CliContext& ctx);

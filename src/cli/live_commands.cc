@@ -72,7 +72,7 @@ std::map<std::string, double> parse_weights(const std::vector<std::string>& entr
   return weights;
 }
 
-void run_live(const CliContext& ctx, const LiveArgs& args) {
+void run_live(CliContext& ctx, const LiveArgs& args) {
   strategy::StrategyRegistry registry = strategy::builtin_strategies();
   registry.find(args.strategy);  // an unknown name lists the known ones
   std::vector<std::string> symbols = split_symbols(args.symbols);
@@ -111,7 +111,13 @@ void run_live(const CliContext& ctx, const LiveArgs& args) {
         registry.create(args.strategy, symbol, {stock(symbol)}, args.bar_size, params),
         args.strategy);
   }
-  live::LiveResult result = session.run();
+  live::LiveResult result;
+  try {
+    result = session.run();
+  } catch (const Error&) {
+    if (session.spilled_rows() > 0) ctx.error_exit_code = 3;  // docs/live.md: rows in the spill
+    throw;
+  }
   std::cout << fmt::format(
                    "tandem live stopped: account {}, {} orders placed, {} fills booked, {} bars, "
                    "{} sessions, {} position mismatches{}",

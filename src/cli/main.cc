@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
 
   tandem::cli::register_store_commands(app, ctx);
   tandem::cli::register_store_copy_command(*app.get_subcommand("store"), ctx);
+  tandem::cli::register_spill_commands(*app.get_subcommand("store"), ctx);
   tandem::cli::register_report_commands(app, ctx);
   tandem::cli::register_data_commands(app, ctx);
   tandem::cli::register_alloc_commands(app, ctx);
@@ -28,7 +29,7 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const tandem::Error& e) {
     std::cerr << "tandem: error: " << e.what() << "\n";
-    return 1;
+    return ctx.error_exit_code;
   } catch (const std::exception& e) {
     std::cerr << "tandem: internal error: " << e.what() << "\n";
     return 2;

@@ -284,6 +284,7 @@ void run_verify(const CliContext& ctx, const std::string& library) {
                     " corrupt item(s) found; the first: " + describe(corruptions.front()),
                 store->uri());
   }
+  report_unreplayed_spills(ctx);  // rows recorded but not in the store yet fail the check too
 }
 
 void run_stats(const CliContext& ctx, const std::string& library, const std::string& symbol) {

@@ -63,7 +63,8 @@ struct LiveOptions {
   std::string realtime_bar_size = "5s";
   int warmup_bars = 100;
   // Times IB sends without a zone are in TWS's login zone, read from the server's connection
-  // time; this zone is used only when that one is not recognised.
+  // time; this zone is used only when that one is not recognised. It is also the exchange zone
+  // of the trading calendar that cuts the daily rows (broker/trading_day.h).
   std::string exchange_time_zone = "US/Eastern";
   std::map<std::string, double> weights;  // target weights for this run (--weight)
   bool fractional = false;
@@ -100,11 +101,16 @@ class LiveSession {
 
   // Connects and trades until stop(). Throws tandem::Error (after flushing what was recorded)
   // for a fatal problem: no usable account, a missing allocation, a strategy that threw, a
-  // store that cannot be written, or a server that cannot be reached and gave up.
+  // store that cannot be written (what it still refuses at shutdown goes to the spill, and the
+  // error names it), or a server that cannot be reached and gave up.
   LiveResult run();
 
   // Asks run() to shut down; thread-safe, callable from a signal handler's thread.
   void stop();
+
+  // After run() threw: the account rows the store still refused at shutdown and that were
+  // written to the durable spill instead (broker/account_spill.h); 0 if none.
+  std::size_t spilled_rows() const;
 
   // Test hooks (thread-safe): drop the connection as if it were lost.
   void drop_connection_for_test();

@@ -114,9 +114,11 @@ class LiveAccount {
   std::vector<PositionMismatch> compare_positions(
       const std::map<std::string, double>& ib_positions) const;
 
-  // End of a trading day (and shutdown): trades, performance, portfolio and account summary
-  // rows.
+  // End of a trading day (and shutdown): performance, portfolio and account summary rows, stamped
+  // `time` (the day's last market time). Round trips are recorded as they close, not here.
   void end_day(Timestamp time);
+  // The market time of an execution as IB stated it (nullopt if it cannot be read).
+  std::optional<Timestamp> execution_time(const ib::Execution& execution) const;
 
   bool has_notices() const { return !notices_.empty(); }
   void take_notices(std::vector<AccountNotice>& out);
@@ -188,6 +190,8 @@ class LiveAccount {
   // fill, its trade and the strategy's book.
   void apply_late_commission(const ib::CommissionReportData& report);
   void rebuild_book(StrategyAccount& strategy);
+  // Records the strategy's round trips closed since the last call (`trades`, index = exit time).
+  void record_closed_trips(StrategyAccount& strategy);
   void apply_to_book(StrategyAccount& strategy, const Fill& fill);
   void update_order_fills(OrderRecord& record);
   const Contract& contract_for(const StrategyAccount& strategy, const std::string& symbol) const;
@@ -210,6 +214,7 @@ class LiveAccount {
   std::map<std::string, double> account_values_;         // by tag (base currency)
   std::map<std::string, ib::PortfolioValue> portfolio_;  // by symbol
   std::unordered_map<std::string, double> last_price_;
+  std::set<std::string> traded_today_;  // symbols with a fill booked since the last end_day
   std::vector<AccountNotice> notices_;
   std::size_t fills_booked_ = 0;
   std::size_t orders_placed_ = 0;

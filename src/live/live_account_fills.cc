@@ -85,9 +85,10 @@ void LiveAccount::load(const StoredState& stored) {
     rebuild_book(strategy);
     auto recorded = stored.trades_recorded.find(strategy.key);
     strategy.trips_recorded = recorded == stored.trades_recorded.end() ? 0 : recorded->second;
-    // Trips the book yields beyond those in `trades` were closed by fills stored after the
-    // last trades hand-over (a kill before end of day): they are recorded at the next one.
+    // Trips the book yields beyond those in `trades` were closed by fills stored just before a
+    // kill, whose `trades` rows did not reach the store: they are recorded now.
     strategy.trips_recorded = std::min(strategy.trips_recorded, strategy.round_trips.size());
+    record_closed_trips(strategy);
   }
   // Unfinished orders come back as trades, so their events are followed (and reconciled).
   for (const auto& [id, row] : stored.last_order_rows) {
@@ -285,6 +286,21 @@ void LiveAccount::rebuild_book(StrategyAccount& strategy) {
   for (const Fill& fill : strategy.fills) apply_to_book(strategy, fill);
 }
 
+void LiveAccount::record_closed_trips(StrategyAccount& strategy) {
+  for (std::size_t i = strategy.trips_recorded; i < strategy.round_trips.size(); ++i) {
+    recorder_.record(broker::TradeRow{strategy.key, strategy.round_trips[i]});
+  }
+  strategy.trips_recorded = std::max(strategy.trips_recorded, strategy.round_trips.size());
+}
+
+std::optional<Timestamp> LiveAccount::execution_time(const ib::Execution& execution) const {
+  try {
+    return ib::parse_ib_time(execution.time, default_zone_);
+  } catch (const Error&) {
+    return std::nullopt;
+  }
+}
+
 void LiveAccount::book_fill(PendingFill pending) {
   StrategyAccount& strategy = strategies_[pending.strategy];
   Fill& fill = pending.fill;
@@ -297,6 +313,7 @@ void LiveAccount::book_fill(PendingFill pending) {
     strategy.fill_by_key.emplace(key, strategy.fills.size());
     strategy.fills.push_back(fill);
     apply_to_book(strategy, fill);
+    record_closed_trips(strategy);
   } else {
     const Fill& before = strategy.fills[existing->second];
     if (exec_revision(fill.execution.exec_id) < exec_revision(before.execution.exec_id)) {
@@ -316,8 +333,10 @@ void LiveAccount::book_fill(PendingFill pending) {
       log(fmt::format("correction {}: round trips recorded before it keep their figures",
                       fill.execution.exec_id));
     }
+    record_closed_trips(strategy);
   }
   ++fills_booked_;
+  traded_today_.insert(fill.contract.symbol);
   commission_paid_ += fill.commission_report.commission;
   strategy.traded_value_today +=
       std::abs(fill.execution.shares * fill.execution.price * fill.contract.multiplier);
@@ -396,10 +415,6 @@ void LiveAccount::end_day(Timestamp time) {
   auto nlv = account_values_.find("NetLiquidation");
   if (nlv != account_values_.end()) net_liquidation = nlv->second;
   for (StrategyAccount& strategy : strategies_) {
-    for (std::size_t i = strategy.trips_recorded; i < strategy.round_trips.size(); ++i) {
-      recorder_.record(broker::TradeRow{strategy.key, strategy.round_trips[i]});
-    }
-    strategy.trips_recorded = strategy.round_trips.size();
     broker::PerformanceRow row;
     row.time = time;
     for (const auto& [symbol, holding] : strategy.book.holdings()) {
@@ -421,6 +436,8 @@ void LiveAccount::end_day(Timestamp time) {
     recorder_.record_performance(strategy.recorder_slot, row);
   }
   for (const auto& [symbol, p] : portfolio_) {
+    // The backtest's rule (docs/backtest.md): a row per instrument held, or traded that day.
+    if (p.position == 0 && traded_today_.count(symbol) == 0) continue;
     broker::PortfolioRow row;
     row.time = time;
     row.symbol = symbol;
@@ -433,6 +450,7 @@ void LiveAccount::end_day(Timestamp time) {
     row.realized_pnl = p.realized_pnl;
     recorder_.record(row);
   }
+  traded_today_.clear();
   if (nlv != account_values_.end()) {
     auto value = [&](const char* tag) {
       auto it = account_values_.find(tag);

@@ -4,6 +4,7 @@
 
 #include <csignal>
 
+#include "broker/account_spill.h"
 #include "core/error.h"
 #include "live/session_impl.h"
 #include "live/wire_mapping.h"
@@ -15,7 +16,8 @@ LiveSession::Impl::Impl(store::Store& store, LiveOptions options)
       options_(std::move(options)),
       bar_length_(parse_bar_length(options_.bar_size, "--bar-size")),
       realtime_length_(parse_bar_length(options_.realtime_bar_size, "--realtime-bar-size")),
-      tick_timer_(io_) {
+      tick_timer_(io_),
+      calendar_(options_.exchange_time_zone) {
   if (!options_.clock) options_.clock = now_utc;
   if (options_.reconcile_attempts < 1) {
     throw Error("reconcile attempts must be at least 1", "live options");
@@ -92,7 +94,11 @@ void LiveSession::Impl::on_message(const ib::Response& message) {
         } else if constexpr (std::is_same_v<M, ib::CompletedOrdersEnd>) {
           completed_orders_done_ = true;
         } else if constexpr (std::is_same_v<M, ib::ExecutionData>) {
-          if (reconciled_) traded_today_ = true;  // not the replay of a reconciliation
+          // A live execution (not one a reconciliation replays) is market time; it may start
+          // a new trading day, whose rows must not include it.
+          if (reconciled_ && started_) {
+            if (auto time = account_->execution_time(m.execution)) note_market_time(*time);
+          }
           account_->on_execution(m);
         } else if constexpr (std::is_same_v<M, ib::CommissionReport>) {
           account_->on_commission(m.report);
@@ -127,7 +133,6 @@ void LiveSession::Impl::on_disconnected(const std::string& reason, bool gave_up)
 }
 
 void LiveSession::Impl::on_realtime_bar(std::size_t index, const ib::RealTimeBars& message) {
-  traded_today_ = true;
   Bar source{message.time * kNanosPerSecond, message.open, message.high, message.low, message.close,
              std::max(0.0, message.volume)};
   for (const Bar& bar : instruments_[index].builder.add(source)) deliver_bar(index, bar);
@@ -136,6 +141,8 @@ void LiveSession::Impl::on_realtime_bar(std::size_t index, const ib::RealTimeBar
 void LiveSession::Impl::deliver_bar(std::size_t index, const Bar& bar) {
   Instrument& instrument = instruments_[index];
   if (!instrument.feed.add(bar)) return;
+  // Before the bar's close marks anything: the day it ends is marked at its own closes.
+  if (started_ && !stopping_) note_market_time(bar.time);
   account_->on_price(instrument.contract.symbol, bar.close);
   if (!started_ || stopping_) return;
   instrument.delivered_through = bar.time;
@@ -211,18 +218,23 @@ void LiveSession::Impl::arm_tick() {
     if (ec || stopping_) return;
     if (account_) {
       account_->book_overdue_fills(false);
-      const Timestamp today = day_start(options_.clock());
-      if (current_day_ != 0 && today != current_day_) {
-        if (started_ && traded_today_) {
-          account_->end_day(today - 1);  // the last nanosecond of the day that ended
-        }
-        traded_today_ = false;
-      }
-      current_day_ = today;
       deliver_notices();
     }
     arm_tick();
   });
+}
+
+void LiveSession::Impl::note_market_time(Timestamp t) {
+  const std::int64_t day = calendar_.day_of(t);
+  if (market_day_ && day < *market_day_) return;  // a late time of a day already ended
+  if (market_day_ && day > *market_day_ && day_rows_due_) {
+    account_->end_day(last_market_time_);
+    day_rows_due_ = false;
+  }
+  if (!market_day_ || day > *market_day_) last_market_time_ = t;
+  market_day_ = day;
+  last_market_time_ = std::max(last_market_time_, t);
+  day_rows_due_ = true;
 }
 
 void LiveSession::Impl::wait_until(std::function<bool()> done, std::chrono::milliseconds timeout,
@@ -290,7 +302,12 @@ void LiveSession::Impl::finish_shutdown() {
   auto finish = [this] {
     if (account_) {
       account_->book_overdue_fills(true);
-      account_->end_day(options_.clock());
+      // The day in progress gets its rows now, stamped with its last market time (a restart
+      // within the same day writes that day's rows again at its end: docs/live.md).
+      if (started_ && day_rows_due_) {
+        account_->end_day(last_market_time_);
+        day_rows_due_ = false;
+      }
       result_.fills = account_->fills_booked();
       result_.orders = account_->orders_placed();
     }
@@ -346,10 +363,40 @@ LiveResult LiveSession::Impl::run() {
   }
   if (signals) signals->cancel();
   if (client_) client_->stop();
-  if (recorder_) recorder_->flush();  // throws if the store refused rows
+  if (recorder_) {
+    try {
+      recorder_->flush();
+    } catch (const Error& e) {
+      spill_unwritten(e.what());  // throws, naming the spill
+    }
+  }
   if (!fatal_.empty()) throw Error(fatal_, "tandem live");
   result_.sessions = static_cast<std::size_t>(client_->session().session_number);
   return result_;
+}
+
+void LiveSession::Impl::spill_unwritten(const std::string& cause) {
+  broker::AccountRecorder::Unwritten unwritten = recorder_->stop_and_take_unwritten();
+  const std::size_t rows = unwritten.rows.size();
+  std::string outcome;
+  if (rows != 0) {
+    try {
+      broker::SpillFile spill = broker::write_spill(store_.uri(), account_->account(), unwritten);
+      spilled_rows_ = spill.rows;
+      outcome = fmt::format(
+          "{} rows were written to the spill {} instead; they are appended to the account's "
+          "library when it next starts (or by `tandem store replay-spill`)",
+          spill.rows, spill.path.string());
+    } catch (const Error& e) {
+      outcome = fmt::format("{} rows are LOST: {}", rows, e.what());
+    }
+  }
+  if (rows == 0) return;  // the writer's last round took them after all
+  const std::string message =
+      fmt::format("account rows could not be written: {}; {}", cause, outcome);
+  log("ERROR " + message);
+  if (!fatal_.empty()) throw Error(fatal_ + "; " + message, "tandem live");
+  throw Error(ErrorKind::Unavailable, message, "tandem live");
 }
 
 LiveSession::LiveSession(store::Store& store, LiveOptions options)
@@ -360,6 +407,7 @@ void LiveSession::add_strategy(std::unique_ptr<strategy::Strategy> strategy, std
 }
 LiveResult LiveSession::run() { return impl_->run(); }
 void LiveSession::stop() { impl_->request_stop(); }
+std::size_t LiveSession::spilled_rows() const { return impl_->spilled_rows(); }
 void LiveSession::drop_connection_for_test() { impl_->drop_connection(); }
 
 }  // namespace tandem::live

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "broker/account_recorder.h"
+#include "broker/trading_day.h"
 #include "core/error.h"
 #include "live/bar_feed.h"
 #include "live/live.h"
@@ -31,6 +32,7 @@ class LiveSession::Impl : public OrderChannel {
   LiveResult run();
   void request_stop();
   void drop_connection();
+  std::size_t spilled_rows() const { return spilled_rows_; }
 
   // OrderChannel
   bool connected() const override;
@@ -63,6 +65,11 @@ class LiveSession::Impl : public OrderChannel {
   void subscribe_realtime_bars();
   void start_strategies();
   void arm_tick();
+  // A bar delivered to the strategies or a live execution at market time `t`: the first one of
+  // a later trading day ends the earlier day (its daily rows, stamped with its last market time).
+  void note_market_time(Timestamp t);
+  // Writes what the store still refuses to the spill at shutdown; the error names it.
+  void spill_unwritten(const std::string& cause);
   void begin_shutdown();
   void finish_shutdown();
   void wait_until(std::function<bool()> done, std::chrono::milliseconds timeout,
@@ -76,6 +83,9 @@ class LiveSession::Impl : public OrderChannel {
   void check_reconciled();
   void request_warmup();
   void request_backfill();
+  // Asks for the first instrument's contract details: its timeZoneId is the trading calendar's
+  // zone (options_.exchange_time_zone until it comes).
+  void request_exchange_zone();
 
   store::Store& store_;
   LiveOptions options_;
@@ -109,10 +119,14 @@ class LiveSession::Impl : public OrderChannel {
   bool stopping_ = false;  // shutdown begun
   std::string fatal_;      // the error that ends the run, if any
   asio::steady_timer tick_timer_;
-  Timestamp current_day_ = 0;
-  // Market data or an execution arrived during current_day_: it was a trading day, so it gets
-  // its daily rows (a weekend or holiday, with neither, gets none).
-  bool traded_today_ = false;
+  // Trading days come from the market's times, never the wall clock (broker/trading_day.h):
+  // the day of the newest strategy bar or live execution, and whether it has had its daily rows.
+  broker::TradingCalendar calendar_;
+  std::optional<std::int64_t> market_day_;
+  Timestamp last_market_time_ = 0;  // the newest such time of market_day_
+  bool day_rows_due_ = false;
+  bool exchange_zone_requested_ = false;
+  std::size_t spilled_rows_ = 0;  // rows the store refused at shutdown, written to the spill
   std::vector<AccountNotice> notices_;
   LiveResult result_;
 };

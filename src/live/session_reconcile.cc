@@ -8,6 +8,7 @@
 
 #include <set>
 
+#include "broker/account_spill.h"
 #include "broker/allocation.h"
 #include "core/error.h"
 #include "ib/ib_time.h"
@@ -41,11 +42,49 @@ void LiveSession::Impl::on_ready(const ib::SessionInfo& session) {
                     zone, tws_zone_));
   }
   account_->set_default_time_zone(tws_zone_);
+  if (!exchange_zone_requested_) request_exchange_zone();
   client_->ensure_order_ids_above(static_cast<int>(reservation_->reserved_through()));
   log(fmt::format("session {} ready: account {}, nextValidId {}, next order id above {}",
                   session.session_number, account_->account(), session.next_valid_id,
                   reservation_->reserved_through()));
   start_reconcile();
+}
+
+void LiveSession::Impl::request_exchange_zone() {
+  exchange_zone_requested_ = true;
+  const Contract& contract = instruments_.front().contract;
+  client_->request(
+      [wire = to_wire(contract)](int req_id) {
+        ib::ReqContractDetails request;
+        request.req_id = req_id;
+        request.contract = wire;
+        return ib::Request(request);
+      },
+      [this, symbol = contract.symbol](const ib::Response& message) {
+        const auto* data = std::get_if<ib::ContractData>(&message);
+        if (data == nullptr) return std::holds_alternative<ib::ContractDataEnd>(message);
+        const std::string& zone = data->details.time_zone_id;
+        if (zone.empty() || zone == calendar_.zone()) return false;
+        if (market_day_) {
+          log(
+              fmt::format("{}'s exchange time zone {} came after the first market data; the "
+                          "trading days stay in {}",
+                          symbol, zone, calendar_.zone()));
+          return false;
+        }
+        try {
+          calendar_ = broker::TradingCalendar(zone);
+          log(fmt::format("trading days in {} ({}'s exchange time zone)", zone, symbol));
+        } catch (const Error& e) {
+          log(fmt::format("{}; trading days stay in {}", e.what(), calendar_.zone()));
+        }
+        return false;
+      },
+      [this, symbol = contract.symbol](const ib::RequestFailure& failure) {
+        log(fmt::format("contract details of {} not received ({}); trading days in {}", symbol,
+                        failure.describe(), calendar_.zone()));
+      },
+      std::chrono::milliseconds(10'000));
 }
 
 void LiveSession::Impl::set_up_account(const ib::SessionInfo& session) {
@@ -75,8 +114,11 @@ void LiveSession::Impl::set_up_account(const ib::SessionInfo& session) {
     allocations.push_back(broker::resolve_equity_allocation(store_, account, slot->strategy().key(),
                                                             options_.weights));
   }
+  // Rows an earlier run could not write (its spill) go in first, so what is loaded is whole.
+  broker::replay_spills(store_, account, [this](const std::string& line) { log(line); });
   StoredState stored = load_stored_state(*library_, keys, options_.client.client_id);
-  recorder_ = std::make_unique<broker::AccountRecorder>(*library_, options_.recorder);
+  recorder_ = std::make_unique<broker::AccountRecorder>(
+      *library_, options_.recorder, [this](const std::string& line) { log("STORE " + line); });
   LiveAccountSettings settings;
   settings.account = account;
   settings.fractional = options_.fractional;
@@ -85,8 +127,6 @@ void LiveSession::Impl::set_up_account(const ib::SessionInfo& session) {
   settings.clock = options_.clock;
   settings.log = options_.log;
   account_ = std::make_unique<LiveAccount>(settings, *recorder_, *this);
-  // The day the session's daily rows start from (the 100 ms tick may first run after midnight).
-  current_day_ = day_start(options_.clock());
   for (std::size_t i = 0; i < slots_.size(); ++i) {
     Slot& slot = *slots_[i];
     std::size_t index =

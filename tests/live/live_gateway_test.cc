@@ -269,28 +269,27 @@ TEST(LiveGatewayTest, BarsMissedWhileDisconnectedAreBackFilledInOrderOnce) {
   EXPECT_EQ(*seen, expected) << h.log_text();
 }
 
-TEST(LiveGatewayTest, DailyRowsAreWrittenForTradingDaysOnlyAndAtShutdown) {
+// A trading day is the market's: the bars' days (the gateway's replay clock), whatever the wall
+// clock does meanwhile. Each day's rows are written when the next day's first bar arrives,
+// stamped with the day's last bar time; the day in progress gets its rows at shutdown.
+TEST(LiveGatewayTest, DailyRowsFollowTheMarketsDaysNotTheWallClock) {
   LiveHarness h;
-  // The session's clock, moved by the test: noon UTC of a Friday, then the weekend.
   auto now = std::make_shared<std::atomic<Timestamp>>(*parse_timestamp("2024-02-02T12:00:00Z"));
   LiveOptions options = h.options();
   options.clock = [now] { return now->load(); };
   h.start_session("buy_and_hold", {}, options);
   ASSERT_TRUE(h.wait_for_lines("streaming")) << h.log_text();
-  h.step_and_settle();  // market data on Friday
-  auto pass_midnight_and_wait = [&](const char* when) {
-    now->store(*parse_timestamp(when));
-    std::this_thread::sleep_for(std::chrono::milliseconds(700));  // the session ticks every 100 ms
-  };
-  pass_midnight_and_wait("2024-02-03T12:00:00Z");   // Friday ended: a trading day
-  pass_midnight_and_wait("2024-02-04T12:00:00Z");   // Saturday ended without data: no rows
-  pass_midnight_and_wait("2024-02-05T12:00:00Z");   // Sunday too
-  ASSERT_EQ(h.stop_session(), "") << h.log_text();  // and one at shutdown, Monday
-  store::Table summary = h.read("account_summary");
-  ASSERT_EQ(summary.num_rows(), 2u) << h.log_text();
-  EXPECT_EQ(summary.index()[0], *parse_timestamp("2024-02-03") - 1);
-  EXPECT_EQ(summary.index()[1], *parse_timestamp("2024-02-05T12:00:00Z"));
-  EXPECT_EQ(h.read("strategy_TQQQ_performance").num_rows(), 2u);
+  h.step_and_settle();
+  // Three wall-clock midnights pass without market data: no rows for them.
+  now->store(*parse_timestamp("2024-02-05T12:00:00Z"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the session ticks every 100 ms
+  EXPECT_EQ(h.read("strategy_TQQQ_performance").num_rows(), 0u);
+  h.step_and_settle();
+  h.step_and_settle();
+  ASSERT_EQ(h.stop_session(), "") << h.log_text();
+  const std::vector<Timestamp> days = {h.bars()[21].time, h.bars()[22].time, h.bars()[23].time};
+  EXPECT_EQ(h.read("strategy_TQQQ_performance").index(), days) << h.log_text();
+  EXPECT_EQ(h.read("account_summary").index(), days) << h.log_text();
 }
 
 // Places one limit buy far below the market on its first bar: it stays working.

@@ -27,13 +27,21 @@ inline constexpr const char* kAccount = "DU1234567";
 
 class LiveHarness {
  public:
-  // Seeds `bars` daily TQQQ bars and starts the gateway with the replay at bar `start_bar`.
-  explicit LiveHarness(int bars = 60, int start_bar = 20, std::vector<std::string> faults = {}) {
+  // Seeds `bars` daily bars of each of `symbols` (TQQQ's are bars(); the others' prices start
+  // higher, 10 more per symbol) and starts the gateway with the replay at bar `start_bar`.
+  explicit LiveHarness(int bars = 60, int start_bar = 20, std::vector<std::string> faults = {},
+                       std::vector<std::string> symbols = {"TQQQ"}) {
     static std::atomic<int> counter{0};
     uri_ = "mem://live-test-" + std::to_string(counter++);
     store_ = store::Store::open(uri_);
     bars_ = gateway::testing::synthetic_daily_bars(bars, 40);
-    gateway::testing::write_daily_bars(*store_, "TQQQ", bars_);
+    for (std::size_t i = 0; i < symbols.size(); ++i) {
+      gateway::testing::write_daily_bars(
+          *store_, symbols[i],
+          symbols[i] == "TQQQ"
+              ? bars_
+              : gateway::testing::synthetic_daily_bars(bars, 40.0 + 10.0 * (i + 1)));
+    }
     gateway_options_.port = 0;
     gateway_options_.store_uri = uri_;
     gateway_options_.start = bars_[static_cast<std::size_t>(start_bar)].time;
@@ -72,13 +80,20 @@ class LiveHarness {
   // Starts a session running `strategy` on its own thread.
   void start_session(std::unique_ptr<strategy::Strategy> strategy, const std::string& name,
                      LiveOptions options) {
+    std::vector<std::unique_ptr<strategy::Strategy>> strategies;
+    strategies.push_back(std::move(strategy));
+    start_session(std::move(strategies), name, std::move(options));
+  }
+  // Starts a session running every one of `strategies` on its own thread.
+  void start_session(std::vector<std::unique_ptr<strategy::Strategy>> strategies,
+                     const std::string& name, LiveOptions options) {
     options.log = [this](std::string_view line) {
       std::lock_guard lock(mutex_);
       lines_.emplace_back(line);
       changed_.notify_all();
     };
     session_ = std::make_unique<LiveSession>(*store_, options);
-    session_->add_strategy(std::move(strategy), name);
+    for (auto& strategy : strategies) session_->add_strategy(std::move(strategy), name);
     error_.clear();
     thread_ = std::thread([this] {
       try {

@@ -1,0 +1,266 @@
+// Live's account tables over many replayed days, against the paper gateway: round trips reach
+// `trades` as they close (several strategies' rows in an order the store accepts), a trading day
+// is the market's day and not the wall clock's, the same bars give the same rows as a backtest,
+// and rows the store refuses at shutdown go to the spill that the next start replays.
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <tuple>
+
+#include "backtest/engine.h"
+#include "broker/account_schema.h"
+#include "broker/account_spill.h"
+#include "broker/position_book.h"
+#include "live_harness.h"
+
+namespace tandem::live::testing {
+namespace {
+
+const std::vector<std::string> kSymbols = {"TQQQ", "SPY", "QQQ", "TLT", "GLD"};
+constexpr double kCent = 0.01;
+const strategy::RawParams kParams = {{"fast", "3"}, {"slow", "8"}};
+
+std::vector<std::unique_ptr<strategy::Strategy>> sma_cross_on_each() {
+  strategy::StrategyRegistry registry = strategy::builtin_strategies();
+  std::vector<std::unique_ptr<strategy::Strategy>> strategies;
+  for (const std::string& symbol : kSymbols) {
+    strategies.push_back(registry.create("sma_cross", symbol, {stock(symbol)}, "1d", kParams));
+  }
+  return strategies;
+}
+
+// Replays one bar time and waits until every symbol's bar reached the strategies and every
+// order they sent is finished.
+void step_all(LiveHarness& h) {
+  const std::size_t before = h.count_lines("BAR ");
+  ASSERT_EQ(h.gateway().control("step 1").substr(0, 2), "ok");
+  ASSERT_TRUE(h.wait_for_lines("BAR ", before + kSymbols.size())) << h.log_text();
+  h.settle();
+}
+
+// One `trades` row, every column.
+using TradeKey = std::tuple<std::string, std::string, double, Timestamp, Timestamp, double, double,
+                            double, double>;
+
+std::vector<TradeKey> trade_rows(const store::Table& trades) {
+  std::vector<TradeKey> rows;
+  for (std::size_t i = 0; i < trades.num_rows(); ++i) {
+    rows.emplace_back(trades.strings("strategy")[i], trades.strings("symbol")[i],
+                      trades.float64s("quantity")[i], trades.timestamps("entry_time")[i],
+                      trades.index()[i], trades.float64s("entry_price")[i],
+                      trades.float64s("exit_price")[i], trades.float64s("pnl")[i],
+                      trades.float64s("commission")[i]);
+  }
+  return rows;
+}
+
+// The round trips the `fills` table implies: each strategy's fills, in time order, through a
+// FIFO position book — what `trades` must hold.
+std::vector<TradeKey> round_trips_of(const store::Table& fills) {
+  std::map<std::string, broker::PositionBook> books;
+  std::vector<broker::RoundTrip> trips;
+  std::vector<TradeKey> rows;
+  for (std::size_t i = 0; i < fills.num_rows(); ++i) {
+    const std::string& strategy = fills.strings("strategy")[i];
+    trips.clear();
+    books[strategy].apply_fill(fills.strings("symbol")[i],
+                               fills.strings("side")[i] == "BUY" ? Action::kBuy : Action::kSell,
+                               fills.float64s("shares")[i], fills.float64s("price")[i],
+                               fills.float64s("commission")[i], 1.0, fills.index()[i], trips);
+    for (const broker::RoundTrip& t : trips) {
+      rows.emplace_back(strategy, t.symbol, t.quantity, t.entry_time, t.exit_time, t.entry_price,
+                        t.exit_price, t.pnl, t.commission);
+    }
+  }
+  std::stable_sort(rows.begin(), rows.end(), [](const TradeKey& a, const TradeKey& b) {
+    return std::get<4>(a) < std::get<4>(b);
+  });
+  return rows;
+}
+
+std::vector<TradeKey> by_time_and_strategy(std::vector<TradeKey> rows) {
+  std::sort(rows.begin(), rows.end(), [](const TradeKey& a, const TradeKey& b) {
+    return std::tie(std::get<4>(a), std::get<0>(a)) < std::tie(std::get<4>(b), std::get<0>(b));
+  });
+  return rows;
+}
+
+// `tolerance`: 1e-6 where both sides compute the figure; half a cent where live has IB's own
+// figure, which IB (and the paper gateway) reports rounded to the cent.
+void expect_same_column(const store::Table& live, const store::Table& backtest,
+                        const std::string& table, const std::string& column,
+                        double tolerance = 1e-6) {
+  ASSERT_EQ(live.num_rows(), backtest.num_rows()) << table;
+  for (std::size_t i = 0; i < live.num_rows(); ++i) {
+    EXPECT_NEAR(live.float64s(column)[i], backtest.float64s(column)[i], tolerance)
+        << table << "." << column << " row " << i << " (" << format_timestamp(live.index()[i])
+        << ")";
+  }
+}
+
+// The reproduction, stepped in-process: five sma_cross strategies over 299 replayed
+// days. Before round trips were recorded as they closed, every strategy's trips were handed
+// over at shutdown one strategy after another — rows of 2023-07 after rows of 2023-09 in one
+// batch — and the store refused the whole `trades` append.
+TEST(LiveDaysTest, FiveStrategiesKeepEveryRoundTripAndADailyRowPerMarketDayLikeABacktest) {
+  LiveHarness h(320, 20, {}, kSymbols);
+  for (const std::string& symbol : kSymbols) {
+    broker::set_explicit_equity(h.store(), kAccount, symbol, 100'000, now_utc());
+  }
+  LiveOptions options = h.options();
+  options.warmup_bars = 1;  // sma_cross keeps its own averages from on_bar, as in the backtest
+  h.start_session(sma_cross_on_each(), "sma_cross", options);
+  ASSERT_TRUE(h.wait_for_lines("streaming")) << h.log_text();
+  for (std::size_t bar = 21; bar < h.bars().size(); ++bar) step_all(h);
+  ASSERT_EQ(h.stop_session(), "") << h.log_text();
+
+  const store::Table fills = h.read("fills");
+  const std::vector<TradeKey> trades = trade_rows(h.read("trades"));
+  for (const std::string& symbol : kSymbols) {
+    EXPECT_GE(std::count_if(trades.begin(), trades.end(),
+                            [&](const TradeKey& t) { return std::get<0>(t) == symbol; }),
+              2)
+        << symbol << " should close two round trips (so that one strategy's later trips could "
+        << "precede another's earlier ones)";
+  }
+  EXPECT_EQ(trades, round_trips_of(fills));
+
+  // One performance row per replayed trading day, stamped with that day's bar time, although
+  // the wall clock stayed within one day.
+  std::vector<Timestamp> days;
+  for (std::size_t bar = 21; bar < h.bars().size(); ++bar) days.push_back(h.bars()[bar].time);
+  for (const std::string& symbol : kSymbols) {
+    const store::Table performance = h.read(broker::strategy_performance_symbol(symbol));
+    EXPECT_EQ(performance.index(), days) << symbol;
+  }
+
+  backtest::BacktestConfig config;
+  config.start = h.bars()[21].time;
+  config.initial_cash = 1'000'000;  // the gateway's account
+  config.commission = backtest::CommissionModel::parse("ib");
+  for (const std::string& symbol : kSymbols) config.explicit_equity[symbol] = 100'000;
+  config.started_at = Timestamp{1'800'000'000} * kNanosPerSecond;
+  backtest::Engine engine(h.store(), config);
+  for (auto& strategy : sma_cross_on_each()) engine.add_strategy(std::move(strategy), "sma_cross");
+  const std::string bt = engine.run().account_id;
+  store::Library backtest_library = h.store().library(bt);
+
+  // Round trips closed at one time by several strategies come in no particular order.
+  EXPECT_EQ(by_time_and_strategy(trades),
+            by_time_and_strategy(trade_rows(backtest_library.read("trades").table)));
+  for (const std::string& symbol : kSymbols) {
+    const std::string table = broker::strategy_performance_symbol(symbol);
+    const store::Table live = h.read(table);
+    const store::Table backtest = backtest_library.read(table).table;
+    ASSERT_EQ(live.index(), backtest.index()) << table;
+    for (const char* column :
+         {"equity", "allocation", "allocated_cash", "position_value", "realized_pnl",
+          "unrealized_pnl", "commission", "exposure", "turnover"}) {
+      expect_same_column(live, backtest, table, column);
+    }
+    for (std::size_t i = 0; i < live.num_rows(); ++i) {
+      EXPECT_EQ(live.int64s("trades")[i], backtest.int64s("trades")[i]) << table << " row " << i;
+    }
+  }
+  {
+    const store::Table live = h.read("account_summary");
+    const store::Table backtest = backtest_library.read("account_summary").table;
+    EXPECT_EQ(live.index(), backtest.index());
+    for (const char* column : {"net_liquidation", "total_cash", "gross_position_value",
+                               "unrealized_pnl", "realized_pnl", "commission"}) {
+      expect_same_column(live, backtest, "account_summary", column, kCent / 2 + 1e-6);
+    }
+  }
+  {
+    // A day's rows, one per symbol held or traded, keyed by (day, symbol): their order within a
+    // day is not part of the contract.
+    auto by_day_and_symbol = [](const store::Table& t) {
+      std::map<std::pair<Timestamp, std::string>, std::vector<double>> rows;
+      for (std::size_t i = 0; i < t.num_rows(); ++i) {
+        auto& row = rows[{t.index()[i], t.strings("symbol")[i]}];
+        for (const char* column : {"position", "avg_cost", "market_price", "market_value",
+                                   "unrealized_pnl", "realized_pnl"}) {
+          row.push_back(t.float64s(column)[i]);
+        }
+      }
+      return rows;
+    };
+    const auto live = by_day_and_symbol(h.read("portfolio"));
+    const auto backtest = by_day_and_symbol(backtest_library.read("portfolio").table);
+    ASSERT_EQ(live.size(), backtest.size());
+    for (const auto& [key, values] : backtest) {
+      auto it = live.find(key);
+      ASSERT_NE(it, live.end()) << format_timestamp(key.first) << " " << key.second;
+      for (std::size_t c = 0; c < values.size(); ++c) {
+        EXPECT_NEAR(it->second[c], values[c], kCent / 2 + 1e-6)
+            << "portfolio column " << c << " " << format_timestamp(key.first) << " " << key.second;
+      }
+    }
+  }
+}
+
+// Sets TANDEM_SPILL_DIR to a fresh folder for one test (the harness's mem:// store has no spill
+// folder of its own) and removes it afterwards.
+class SpillFolder {
+ public:
+  SpillFolder() {
+    char pattern[] = "/tmp/tandem-spill-XXXXXX";
+    EXPECT_NE(mkdtemp(pattern), nullptr);
+    path_ = pattern;
+    setenv("TANDEM_SPILL_DIR", path_.c_str(), 1);
+  }
+  ~SpillFolder() {
+    unsetenv("TANDEM_SPILL_DIR");
+    std::filesystem::remove_all(path_);
+  }
+
+ private:
+  std::filesystem::path path_;
+};
+
+TEST(LiveDaysTest, RowsTheStoreRefusesAtShutdownGoToTheSpillAndTheNextStartReplaysThem) {
+  SpillFolder folder;
+  LiveHarness h;
+  const std::string performance = broker::strategy_performance_symbol("TQQQ");
+  // A symbol of that name whose `equity` column holds text: the store refuses every
+  // performance row the session appends (a schema conflict), retried to the end.
+  store::Library library = h.store().library(kAccount);
+  library.write(performance, store::Table({1}).with(store::Column::of_string("equity", {"x"})));
+
+  h.start_session("buy_and_hold", {}, h.options());
+  ASSERT_TRUE(h.wait_for_lines("streaming")) << h.log_text();
+  for (int day = 0; day < 3; ++day) h.step_and_settle();
+  const std::string error = h.stop_session();
+  EXPECT_NE(error.find("written to the spill"), std::string::npos) << error;
+  EXPECT_EQ(h.session().spilled_rows(), 3u) << error;  // three days' performance rows
+  EXPECT_NE(h.log_text().find("append refused"), std::string::npos) << h.log_text();
+  ASSERT_EQ(broker::find_spills("mem://any", std::string(kAccount)).size(), 1u);
+  EXPECT_EQ(h.read("fills").num_rows(), 1u);  // the other tables were written as usual
+
+  // The store still refuses them: the next start says so, and the spill stays.
+  const std::size_t spill_lines = h.count_lines("spill");
+  h.start_session("buy_and_hold", {}, h.options());
+  ASSERT_TRUE(h.wait_for_lines("spill", spill_lines + 1)) << h.log_text();
+  const std::string refused = h.stop_session();
+  EXPECT_NE(refused.find("spill"), std::string::npos) << refused << "\n" << h.log_text();
+  ASSERT_EQ(broker::find_spills("mem://any", std::string(kAccount)).size(), 1u);
+
+  // Once the cause is gone, the next start appends them before anything else.
+  library.delete_symbol(performance);
+  h.start_session("buy_and_hold", {}, h.options());
+  ASSERT_TRUE(h.wait_for_lines("streaming", 2)) << h.log_text();
+  EXPECT_EQ(h.stop_session(), "") << h.log_text();
+  EXPECT_NE(h.log_text().find("replayed 3 rows of DU1234567"), std::string::npos) << h.log_text();
+  EXPECT_TRUE(broker::find_spills("mem://any", std::string(kAccount)).empty());
+  const store::Table replayed = h.read(performance);
+  ASSERT_GE(replayed.num_rows(), 3u);
+  for (std::size_t day = 0; day < 3; ++day) {
+    EXPECT_EQ(replayed.index()[day], h.bars()[21 + day].time) << day;
+  }
+}
+
+}  // namespace
+}  // namespace tandem::live::testing
