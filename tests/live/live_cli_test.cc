@@ -215,3 +215,54 @@ TEST_F(LiveCliTest, AServerThatIsNotThereIsAClearErrorAfterTheRetries) {
 
 }  // namespace
 }  // namespace tandem::live::testing
+
+namespace tandem::live::testing {
+namespace {
+
+// A store that refuses the account's performance rows to the end (a symbol of that name whose
+// `equity` holds text): `tandem live` exits 3 naming the spill, `store verify` fails on it,
+// `store spills` lists it, and once the cause is gone `store replay-spill` appends it whole.
+TEST_F(LiveCliTest, RowsRefusedAtShutdownAreSpilledExitThreeAndReplayedByTheStoreCommand) {
+  {
+    auto store = store::Store::open(store_uri_);
+    store->library("DU1234567")
+        .write("strategy_TQQQ_performance",
+               store::Table({1}).with(store::Column::of_string("equity", {"x"})));
+  }
+  auto live = start_live("live.out");
+  ASSERT_TRUE(live->wait_for("streaming")) << live->output();
+  EXPECT_EQ(control({"step", "2"}).substr(0, 2), "ok");
+  ASSERT_TRUE(live->wait_for("BAR TQQQ", 2)) << live->output();
+  live->signal(SIGINT);
+  EXPECT_EQ(live->wait(), 3) << live->output();
+  EXPECT_NE(live->output().find("2 rows were written to the spill " + (dir_ / "store").string() +
+                                "/spill/DU1234567."),
+            std::string::npos)
+      << live->output();
+
+  Process verify({"--store", store_uri_, "store", "verify"}, dir_ / "verify.out");
+  EXPECT_EQ(verify.wait(), 1);
+  EXPECT_NE(verify.output().find("unreplayed spill: 2 rows of DU1234567"), std::string::npos)
+      << verify.output();
+  Process list({"--store", store_uri_, "store", "spills"}, dir_ / "spills.out");
+  EXPECT_EQ(list.wait(), 0);
+  EXPECT_NE(list.output().find("DU1234567\t2 rows\t"), std::string::npos) << list.output();
+
+  {
+    auto store = store::Store::open(store_uri_);
+    store->library("DU1234567").delete_symbol("strategy_TQQQ_performance");
+  }
+  Process replay({"--store", store_uri_, "store", "replay-spill"}, dir_ / "replay.out");
+  EXPECT_EQ(replay.wait(), 0) << replay.output();
+  EXPECT_NE(replay.output().find("2 rows replayed from the spills of 1 account(s)"),
+            std::string::npos)
+      << replay.output();
+  Process verified({"--store", store_uri_, "store", "verify"}, dir_ / "verified.out");
+  EXPECT_EQ(verified.wait(), 0) << verified.output();
+  auto store = store::Store::open(store_uri_);
+  store::Table performance = store->library("DU1234567").read("strategy_TQQQ_performance").table;
+  EXPECT_EQ(performance.index(), (std::vector<Timestamp>{bars_[21].time, bars_[22].time}));
+}
+
+}  // namespace
+}  // namespace tandem::live::testing
