@@ -52,6 +52,8 @@ def test_bad_uri_is_a_value_error():
         tandem.Store("ftp://x")
     with pytest.raises(ValueError, match="not a store URI"):
         tandem.Store("nothing")
+    with pytest.raises(tandem.InvalidArgumentError, match="bucket"):
+        tandem.Store("s3://127.0.0.1:9:b?access_key=a&secret_key=b")
 
 
 def test_write_append_update_read_head_tail(lib):
