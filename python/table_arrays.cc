@@ -2,7 +2,6 @@
 
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <limits>
 #include <string_view>
 #include <unordered_map>
@@ -93,10 +92,16 @@ py::array as_contiguous(const py::handle& values, const char* dtype, const std::
   return arr;
 }
 
+// A copy of the array's values. Large buffers come from the store's buffer cache (parked by
+// earlier reads and writes), so a write does not pay the kernel's zeroing of fresh pages
+// (src/store/buffer_cache.h); assign() then copies without zeroing first.
 template <class T>
 std::vector<T> copy_values(const py::array& arr) {
-  std::vector<T> out(static_cast<std::size_t>(arr.size()));
-  if (!out.empty()) std::memcpy(out.data(), arr.data(), out.size() * sizeof(T));
+  const auto n = static_cast<std::size_t>(arr.size());
+  const T* begin = static_cast<const T*>(arr.data());
+  std::vector<T> out;
+  store::buffer_cache::reserve(out, n);
+  out.assign(begin, begin + n);
   return out;
 }
 
