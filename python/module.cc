@@ -239,6 +239,18 @@ PYBIND11_MODULE(_native, m) {
           const std::chrono::duration<double> seconds = std::chrono::steady_clock::now() - start;
           return std::make_pair(seconds.count(), bytes);
         });
+  // For bench/python only: the C++ write of the same columns, the table built before the clock
+  // starts; wall seconds.
+  m.def("_bench_cpp_write",
+        [](store::Store& s, const std::string& library, const std::string& symbol,
+           const py::array& index, const py::list& columns) {
+          store::Table table = tandem::python::table_from_arrays(index, columns);
+          py::gil_scoped_release unlocked;
+          const auto start = std::chrono::steady_clock::now();
+          s.existing_library(library).write(symbol, table);
+          const std::chrono::duration<double> seconds = std::chrono::steady_clock::now() - start;
+          return seconds.count();
+        });
   // For the tests only: damage one stored byte of a symbol's first segment (store/testing.h).
   m.def("_testing_corrupt_first_segment",
         [](store::Store& s, const std::string& library, const std::string& symbol) {
