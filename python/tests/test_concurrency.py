@@ -90,3 +90,33 @@ def test_read_while_another_process_appends(tmp_path):
     assert seen == sorted(seen) and seen[0] >= 1000
     assert check_prefix(lib.read("s").data) == 11_000
     assert lib.read("s").version == 40
+
+
+def test_the_gil_is_released_while_the_store_waits(s3rver):
+    """A read blocked on a stopped S3 server must leave the interpreter to other threads: the
+    main thread checks on the reader while the reader is still inside the store. Were the GIL
+    held, the main thread could only run once the read had returned."""
+    import os
+    import signal
+    import time
+    import uuid
+
+    lib = tandem.Store(s3rver.uri("gil" + uuid.uuid4().hex[:8])).create_library("lib")
+    lib.write("s", rows(0, 1000))
+    result = {}
+    pid = s3rver.process.pid
+    os.kill(pid, signal.SIGSTOP)
+    # A watchdog outside this interpreter resumes the server after 5 s whatever happens, so a
+    # held GIL fails the assertion below instead of hanging the test.
+    watchdog = subprocess.Popen(["sh", "-c", f"sleep 5; kill -CONT {pid}"])
+    try:
+        reader = threading.Thread(target=lambda: result.setdefault("df", lib.read("s").data))
+        reader.start()
+        time.sleep(0.5)
+        inside_while_main_runs = reader.is_alive()
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    reader.join(timeout=120)
+    watchdog.wait(timeout=30)
+    assert inside_while_main_runs
+    assert check_prefix(result["df"]) == 1000
