@@ -81,6 +81,22 @@ def _as_of(as_of):
                   f"{type(as_of).__name__}")
 
 
+# ArcticDB options tandem accepts only at the value that changes nothing here (so an ArcticDB
+# notebook that passes them explicitly still runs); any other option, or another value, is
+# refused rather than silently ignored.
+_NO_OP_OPTIONS = {"validate_index": True, "staged": False, "lazy": False, "output_format": None,
+                  "library_options": None, "encoding_version": None,
+                  "recursive_normalizers": None, "pickle_on_failure": False}
+
+
+def _no_other_options(options, where):
+    for key, value in options.items():
+        if key in _NO_OP_OPTIONS and value == _NO_OP_OPTIONS[key]:
+            continue
+        raise invalid(f"option {key}={value!r} is not supported by tandem (docs/python.md, "
+                      "\"ArcticDB's API\")", where)
+
+
 def _metadata_text(metadata):
     if metadata is None:
         return None
@@ -118,14 +134,16 @@ class Library:
 
     # --- writing ---------------------------------------------------------------------------
 
-    def write(self, symbol, data, metadata=None, prune_previous_versions=False, **_ignored):
+    def write(self, symbol, data, metadata=None, prune_previous_versions=False, **options):
+        _no_other_options(options, self._where(symbol))
         index, columns = frame_to_arrays(data, self._where(symbol))
         version = self._lib.write(symbol, index, columns, _metadata_text(metadata))
         if prune_previous_versions:
             self._lib.prune_previous_versions(symbol)
         return self._item(symbol, version, metadata=metadata)
 
-    def append(self, symbol, data, metadata=None, prune_previous_versions=False, **_ignored):
+    def append(self, symbol, data, metadata=None, prune_previous_versions=False, **options):
+        _no_other_options(options, self._where(symbol))
         index, columns = frame_to_arrays(data, self._where(symbol))
         version = self._lib.append(symbol, index, columns, _metadata_text(metadata))
         if prune_previous_versions:
@@ -133,9 +151,10 @@ class Library:
         return self._item(symbol, version, metadata=metadata)
 
     def update(self, symbol, data, metadata=None, upsert=False, date_range=None,
-               prune_previous_versions=False, **_ignored):
+               prune_previous_versions=False, **options):
         """Replaces the stored rows from data's first to last timestamp with data's rows; with
         date_range, the stored rows in that range go too (a deletion version, then the update)."""
+        _no_other_options(options, self._where(symbol))
         index, columns = frame_to_arrays(data, self._where(symbol))
         if not upsert and not self._lib.has_symbol(symbol):
             raise not_found("no such symbol (pass upsert=True to create it)", self._where(symbol))
@@ -184,23 +203,27 @@ class Library:
         return self._item(symbol, version, frame, _metadata_value(metadata), written_at)
 
     def read(self, symbol, as_of=None, date_range=None, row_range=None, columns=None,
-             query_builder=None, **_ignored):
+             query_builder=None, **options):
+        _no_other_options(options, self._where(symbol))
         if row_range is not None or query_builder is not None:
             raise invalid("row_range and query_builder are not supported; use date_range, "
                           "columns, head or tail", self._where(symbol))
         return self._read(symbol, as_of, date_range, columns)
 
-    def head(self, symbol, n=5, as_of=None, columns=None, **_ignored):
+    def head(self, symbol, n=5, as_of=None, columns=None, **options):
+        _no_other_options(options, self._where(symbol))
         if n < 0:
             raise invalid(f"head n={n} is negative", self._where(symbol))
         return self._read(symbol, as_of, None, columns, head=n)
 
-    def tail(self, symbol, n=5, as_of=None, columns=None, **_ignored):
+    def tail(self, symbol, n=5, as_of=None, columns=None, **options):
+        _no_other_options(options, self._where(symbol))
         if n < 0:
             raise invalid(f"tail n={n} is negative", self._where(symbol))
         return self._read(symbol, as_of, None, columns, tail=n)
 
-    def read_metadata(self, symbol, as_of=None, **_ignored):
+    def read_metadata(self, symbol, as_of=None, **options):
+        _no_other_options(options, self._where(symbol))
         kind, value = _as_of(as_of)
         _, _, version, metadata, written_at = self._lib.read(symbol, kind, value, None, None, [],
                                                              None, 0)
@@ -208,7 +231,8 @@ class Library:
 
     # --- symbols, versions, snapshots -----------------------------------------------------
 
-    def list_symbols(self, snapshot_name=None, regex=None, **_ignored):
+    def list_symbols(self, snapshot_name=None, regex=None, **options):
+        _no_other_options(options, self.name)
         if snapshot_name is not None:
             symbols = [s for s, _ in self._lib.snapshot_versions(snapshot_name)]
         else:
@@ -275,7 +299,8 @@ class Store:
     """A tandem store opened from a URI: lmdb://PATH, mem://[NAME], s3://HOST:PORT:BUCKET?...
     (docs/store.md). `tandem.Arctic` is the same class."""
 
-    def __init__(self, uri, **_ignored):
+    def __init__(self, uri, **options):
+        _no_other_options(options, uri)
         self._store = _native.Store(uri)
 
     def __repr__(self):
@@ -290,10 +315,12 @@ class Store:
     def has_library(self, name):
         return self._store.has_library(name)
 
-    def create_library(self, name, library_options=None, **_ignored):
+    def create_library(self, name, library_options=None, **options):
+        _no_other_options({"library_options": library_options, **options}, name)
         return Library(self._store.create_library(name), self.get_uri())
 
-    def get_library(self, name, create_if_missing=False, **_ignored):
+    def get_library(self, name, create_if_missing=False, **options):
+        _no_other_options(options, name)
         native = self._store.library(name) if create_if_missing else \
             self._store.existing_library(name)
         return Library(native, self.get_uri())

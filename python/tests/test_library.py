@@ -187,3 +187,13 @@ def test_corruption_is_a_store_error(store, lib):
     assert isinstance(error.value, tandem.StoreError)
     assert not isinstance(error.value, (KeyError, ValueError))
     assert error.value.kind == "corruption" and "library lib, symbol a" in error.value.where
+
+
+def test_arcticdb_options_that_change_nothing_pass_others_are_refused(lib):
+    lib.write("s", frame("2024-01-01", 2), validate_index=True, staged=False)
+    assert len(lib.read("s", output_format=None).data) == 2
+    with pytest.raises(ValueError, match="option staged=True is not supported"):
+        lib.write("s", frame("2024-01-01", 2), staged=True)
+    with pytest.raises(ValueError, match="option bogus=1"):
+        lib.read("s", bogus=1)
+    assert lib.read("s").version == 0
