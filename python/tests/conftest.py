@@ -11,6 +11,12 @@ import pytest
 
 # The interpreter these tests run on; the module is built for it (python/CMakeLists.txt).
 print(f"tandem python tests on {sys.executable}", file=sys.stderr)
+try:
+    import pandas  # noqa: F401
+except ImportError as error:
+    raise SystemExit(f"{sys.executable} cannot import pandas ({error}): the tandem module is built "
+                     "for Debian's /usr/bin/python3; run scripts/install-deps "
+                     "(python3-pandas)") from None
 
 import tandem  # noqa: E402
 
