@@ -406,14 +406,16 @@ void summarize_fills(const std::optional<Rows>& rows, EventSummary& summary) {
 
 Benchmark load_benchmark(store::Store& store, const std::string& symbol) {
   if (!store.has_library(kMarketDataLibrary)) {
-    throw Error("no market_data library in this store, so no benchmark '" + symbol +
+    throw Error(ErrorKind::NotFound,
+                "no market_data library in this store, so no benchmark '" + symbol +
                     "' (import bars with `tandem data import`)",
                 store.uri());
   }
   store::Library lib = store.existing_library(kMarketDataLibrary);
   if (!lib.has_symbol(symbol)) {
     std::vector<std::string> present = lib.list_symbols();
-    throw Error(fmt::format("benchmark '{}' is not in market_data; symbols present: {}", symbol,
+    throw Error(ErrorKind::NotFound,
+                fmt::format("benchmark '{}' is not in market_data; symbols present: {}", symbol,
                             present.empty() ? "none" : join(present)),
                 store.uri());
   }
@@ -449,6 +451,7 @@ AccountData load_account(store::Store& store, std::string_view account_id,
     std::string what = reserved ? "'" + id + "' is not an account library"
                                 : "no account '" + id + "' in this store";
     throw Error(
+        ErrorKind::NotFound,
         what + (accounts.empty() ? "; the store holds no account yet (run `tandem backtest`)"
                                  : "; accounts present: " + join(accounts)),
         store.uri());

@@ -62,7 +62,7 @@ CompactResult LibraryEngine::compact(std::string_view symbol, bool aggressive) {
     {
       const auto view = storage_->read_view();
       auto head = load_head(*view, symbol);
-      if (!head) throw Error("no such symbol", w);
+      if (!head) throw Error(ErrorKind::NotFound, "no such symbol", w);
       planned = std::move(*head);
       first = plan_compaction(planned.segments, std::max<std::size_t>(1, options_.segment_rows),
                               aggressive);
@@ -120,7 +120,7 @@ CompactResult LibraryEngine::compact(std::string_view symbol, bool aggressive) {
       }
     }
   }
-  throw Error("compaction gave up: other writers keep changing the symbol", w);
+  throw Error(ErrorKind::Conflict, "compaction gave up: other writers keep changing the symbol", w);
 }
 
 }  // namespace tandem::store

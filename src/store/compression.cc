@@ -106,8 +106,8 @@ void decompress_block(Compression codec, std::string_view stored, void* dst, std
   switch (codec) {
     case Compression::kNone:
       if (stored.size() != raw_len) {
-        throw Error("raw block holds " + std::to_string(stored.size()) + " bytes, expected " +
-                    std::to_string(raw_len));
+        throw Error(ErrorKind::Corruption, "raw block holds " + std::to_string(stored.size()) +
+                                               " bytes, expected " + std::to_string(raw_len));
       }
       if (raw_len > 0) std::memcpy(dst, stored.data(), raw_len);
       return;
@@ -115,28 +115,31 @@ void decompress_block(Compression codec, std::string_view stored, void* dst, std
       const std::size_t r =
           ZSTD_decompressDCtx(thread_dctx(), dst, raw_len, stored.data(), stored.size());
       if (ZSTD_isError(r)) {
-        throw Error(std::string("zstd block does not decode: ") + ZSTD_getErrorName(r));
+        throw Error(ErrorKind::Corruption,
+                    std::string("zstd block does not decode: ") + ZSTD_getErrorName(r));
       }
       if (r != raw_len) {
-        throw Error("zstd block decodes to " + std::to_string(r) + " bytes, expected " +
-                    std::to_string(raw_len));
+        throw Error(ErrorKind::Corruption, "zstd block decodes to " + std::to_string(r) +
+                                               " bytes, expected " + std::to_string(raw_len));
       }
       return;
     }
     case Compression::kLz4: {
       constexpr std::size_t kIntMax = static_cast<std::size_t>(std::numeric_limits<int>::max());
-      if (stored.size() > kIntMax || raw_len > kIntMax) throw Error("lz4 block too large");
+      if (stored.size() > kIntMax || raw_len > kIntMax)
+        throw Error(ErrorKind::Corruption, "lz4 block too large");
       const int r = LZ4_decompress_safe(stored.data(), static_cast<char*>(dst),
                                         static_cast<int>(stored.size()), static_cast<int>(raw_len));
-      if (r < 0) throw Error("lz4 block does not decode");
+      if (r < 0) throw Error(ErrorKind::Corruption, "lz4 block does not decode");
       if (static_cast<std::size_t>(r) != raw_len) {
-        throw Error("lz4 block decodes to " + std::to_string(r) + " bytes, expected " +
-                    std::to_string(raw_len));
+        throw Error(ErrorKind::Corruption, "lz4 block decodes to " + std::to_string(r) +
+                                               " bytes, expected " + std::to_string(raw_len));
       }
       return;
     }
   }
-  throw Error("unknown compression codec " + std::to_string(static_cast<int>(codec)));
+  throw Error(ErrorKind::Corruption,
+              "unknown compression codec " + std::to_string(static_cast<int>(codec)));
 }
 
 std::uint64_t max_raw_size(Compression codec, std::uint64_t stored_len) {

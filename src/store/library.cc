@@ -30,7 +30,8 @@ Library Library::with_compression(Compression codec, int zstd_level) const {
   options.compression = codec;
   options.zstd_level = zstd_level;
   if (codec == Compression::kZstd && (zstd_level < -7 || zstd_level > 22)) {
-    throw Error("zstd level " + std::to_string(zstd_level) + " is outside -7..22",
+    throw Error(ErrorKind::InvalidArgument,
+                "zstd level " + std::to_string(zstd_level) + " is outside -7..22",
                 "library " + engine_->name());
   }
   return Library(

@@ -21,7 +21,8 @@ std::vector<SnapshotRecord> load_snapshots(const StorageView& view, const std::s
     try {
       out.push_back(decode_snapshot(kv.value));
     } catch (const Error& e) {
-      if (corrupt == nullptr) throw Error(e.message() + " (" + kv.key + ")", "library " + library);
+      if (corrupt == nullptr)
+        throw Error(e.kind(), e.message() + " (" + kv.key + ")", "library " + library);
       corrupt->push_back({library, "", std::nullopt, kv.key, e.message()});
     }
   }
@@ -75,7 +76,8 @@ void remove_versions(const StorageView& view, const std::string& library, std::s
         rec = decode_record(kv.value);
       } catch (const Error& e) {
         if (!sweep_if_corrupt) {
-          throw Error(e.message() + " (record " + kv.key +
+          throw Error(e.kind(),
+                      e.message() + " (record " + kv.key +
                           "; nothing was pruned — see verify, or delete the symbol)",
                       "library " + library + ", symbol " + std::string(symbol));
         }
@@ -127,7 +129,8 @@ void LibraryEngine::delete_symbol(std::string_view symbol) {
   validate_name("symbol", symbol);
   storage_->commit({}, [&](const StorageView& view) {
     require_library(view);
-    if (!view.get(keys::head(library_, symbol))) throw Error("no such symbol", where(symbol));
+    if (!view.get(keys::head(library_, symbol)))
+      throw Error(ErrorKind::NotFound, "no such symbol", where(symbol));
     const auto keep = snapshot_segments(load_snapshots(view, library_, nullptr), symbol);
     Mutation m;
     m.removes.push_back(keys::head(library_, symbol));
@@ -142,7 +145,7 @@ std::vector<VersionInfo> LibraryEngine::list_versions(std::string_view symbol, s
   validate_name("symbol", symbol);
   const auto view = storage_->read_view();
   const auto head = load_head(*view, symbol);
-  if (!head) throw Error("no such symbol", where(symbol));
+  if (!head) throw Error(ErrorKind::NotFound, "no such symbol", where(symbol));
   // Newest first, from the head's version down: a record above it was never committed (its
   // writer died before writing the head; see Mutation::prefix_invisible).
   const std::uint64_t below = before ? std::min(*before, head->version + 1) : head->version + 1;
@@ -154,7 +157,7 @@ std::vector<VersionInfo> LibraryEngine::list_versions(std::string_view symbol, s
     try {
       rec = decode_record(kv.value, true);
     } catch (const Error& e) {
-      throw Error(e.message() + " (record " + kv.key + ")", where(symbol));
+      throw Error(e.kind(), e.message() + " (record " + kv.key + ")", where(symbol));
     }
     out.push_back(VersionInfo{rec.version, rec.kind, rec.written_at, rec.rows, rec.rows_added,
                               rec.metadata_given ? rec.metadata : ""});
@@ -170,7 +173,8 @@ void LibraryEngine::snapshot(std::string_view name, std::optional<std::string> m
     require_library(view);
     const std::string key = keys::snapshot(library_, name);
     if (view.get(key)) {
-      throw Error("snapshot " + std::string(name) + " already exists", "library " + library_);
+      throw Error(ErrorKind::Conflict, "snapshot " + std::string(name) + " already exists",
+                  "library " + library_);
     }
     SnapshotRecord snap;
     snap.created_at = t;
@@ -181,7 +185,7 @@ void LibraryEngine::snapshot(std::string_view name, std::optional<std::string> m
       try {
         snap.symbols.emplace_back(symbol, decode_record(kv.value));
       } catch (const Error& e) {
-        throw Error(e.message() + " (head " + kv.key + ")", where(symbol));
+        throw Error(e.kind(), e.message() + " (head " + kv.key + ")", where(symbol));
       }
     }
     Mutation m;
@@ -198,7 +202,7 @@ std::vector<SnapshotInfo> LibraryEngine::list_snapshots() const {
     try {
       snap = decode_snapshot(kv.value);
     } catch (const Error& e) {
-      throw Error(e.message() + " (" + kv.key + ")", "library " + library_);
+      throw Error(e.kind(), e.message() + " (" + kv.key + ")", "library " + library_);
     }
     out.push_back(SnapshotInfo{std::string(keys::suffix(kv.key, prefix)), snap.created_at,
                                snap.symbols.size(), snap.metadata});
@@ -211,12 +215,14 @@ std::vector<std::pair<std::string, std::uint64_t>> LibraryEngine::snapshot_versi
   validate_name("snapshot", name);
   const std::string key = keys::snapshot(library_, name);
   auto bytes = storage_->get(key);
-  if (!bytes) throw Error("no snapshot named " + std::string(name), "library " + library_);
+  if (!bytes)
+    throw Error(ErrorKind::NotFound, "no snapshot named " + std::string(name),
+                "library " + library_);
   SnapshotRecord snap;
   try {
     snap = decode_snapshot(*bytes);
   } catch (const Error& e) {
-    throw Error(e.message() + " (" + key + ")", "library " + library_);
+    throw Error(e.kind(), e.message() + " (" + key + ")", "library " + library_);
   }
   std::vector<std::pair<std::string, std::uint64_t>> out;
   for (const auto& [symbol, record] : snap.symbols) out.emplace_back(symbol, record.version);
@@ -229,7 +235,9 @@ void LibraryEngine::delete_snapshot(std::string_view name) {
     require_library(view);
     const std::string key = keys::snapshot(library_, name);
     auto bytes = view.get(key);
-    if (!bytes) throw Error("no snapshot named " + std::string(name), "library " + library_);
+    if (!bytes)
+      throw Error(ErrorKind::NotFound, "no snapshot named " + std::string(name),
+                  "library " + library_);
     Mutation m;
     m.removes.push_back(key);
     // Segments are deleted when their last reference goes: those of this snapshot that no other
@@ -249,7 +257,8 @@ void LibraryEngine::delete_snapshot(std::string_view name) {
           try {
             for (auto& seg : decode_record(kv.value).segments) keep.insert(std::move(seg.key));
           } catch (const Error& e) {
-            throw Error(e.message() + " (record " + kv.key + "; the snapshot was not deleted)",
+            throw Error(e.kind(),
+                        e.message() + " (record " + kv.key + "; the snapshot was not deleted)",
                         where(symbol));
           }
         }
@@ -273,7 +282,7 @@ PruneResult LibraryEngine::prune_previous_versions(std::string_view symbol) {
     require_library(view);
     result = PruneResult{};
     auto head = load_head(view, symbol);
-    if (!head) throw Error("no such symbol", where(symbol));
+    if (!head) throw Error(ErrorKind::NotFound, "no such symbol", where(symbol));
     auto keep = snapshot_segments(load_snapshots(view, library_, nullptr), symbol);
     for (const auto& s : head->segments) keep.insert(s.key);
     Mutation m;
@@ -286,7 +295,8 @@ PruneResult LibraryEngine::prune_previous_versions(std::string_view symbol) {
       try {
         rec = decode_record(*own);
       } catch (const Error& e) {
-        throw Error(e.message() + " (record " + own_key + "; nothing was pruned)", where(symbol));
+        throw Error(e.kind(), e.message() + " (record " + own_key + "; nothing was pruned)",
+                    where(symbol));
       }
       keep_inline_segments(rec, keep, m);
     }
@@ -307,7 +317,7 @@ SymbolStats LibraryEngine::stats(std::string_view symbol) const {
   validate_name("symbol", symbol);
   const auto view = storage_->read_view();
   const auto head = load_head(*view, symbol);
-  if (!head) throw Error("no such symbol", where(symbol));
+  if (!head) throw Error(ErrorKind::NotFound, "no such symbol", where(symbol));
   SymbolStats s;
   s.version = head->version;
   const auto first = view->list({keys::versions_prefix(library_, symbol), {}, 1, false});
@@ -383,7 +393,7 @@ VerifyReport LibraryEngine::verify(std::optional<std::string_view> only) const {
                  return std::any_of(s.symbols.begin(), s.symbols.end(),
                                     [&](const auto& e) { return e.first == symbol; });
                })) {
-      throw Error("no such symbol", where(symbol));
+      throw Error(ErrorKind::NotFound, "no such symbol", where(symbol));
     }
     for (const auto& snap : snaps) {
       for (const auto& [name, record] : snap.symbols) {

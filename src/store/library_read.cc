@@ -105,7 +105,8 @@ std::vector<SchemaField> project(const std::vector<SchemaField>& schema,
     if (it == schema.end()) {
       std::string known;
       for (const auto& f : schema) known += (known.empty() ? "" : ", ") + f.name;
-      throw Error("no column \"" + name + "\" (columns: " + (known.empty() ? "none" : known) + ")",
+      throw Error(ErrorKind::InvalidArgument,
+                  "no column \"" + name + "\" (columns: " + (known.empty() ? "none" : known) + ")",
                   where);
     }
     if (std::none_of(out.begin(), out.end(),
@@ -243,7 +244,7 @@ std::optional<VersionRecord> LibraryEngine::load_head(const StorageView& view,
   try {
     return decode_record(*bytes);
   } catch (const Error& e) {
-    throw Error(e.message() + " (head " + key + ")", where(symbol));
+    throw Error(e.kind(), e.message() + " (head " + key + ")", where(symbol));
   }
 }
 
@@ -256,7 +257,8 @@ static Error no_such_version(const LibraryEngine& engine, const StorageView& vie
   const auto first = view.list({keys::versions_prefix(engine.name(), symbol), {}, 1, false});
   const std::uint64_t oldest =
       first.empty() ? newest : std::min(newest, keys::version_of(first[0]).value_or(newest));
-  return Error("no version " + std::to_string(v) + " (stored versions: " + std::to_string(oldest) +
+  return Error(ErrorKind::NotFound,
+               "no version " + std::to_string(v) + " (stored versions: " + std::to_string(oldest) +
                    ".." + std::to_string(newest) + ")",
                engine.where(symbol));
 }
@@ -269,7 +271,7 @@ VersionRecord LibraryEngine::resolve_version(const StorageView& view, std::strin
     try {
       return decode_record(bytes);
     } catch (const Error& e) {
-      throw Error(e.message() + " (record " + k + ")", where(symbol, version));
+      throw Error(e.kind(), e.message() + " (record " + k + ")", where(symbol, version));
     }
   };
   auto bytes = view.get(key);
@@ -285,6 +287,7 @@ VersionRecord LibraryEngine::resolve_version(const StorageView& view, std::strin
   auto base_bytes = view.get(keys::version(library_, symbol, rec.base_version));
   if (!base_bytes) {
     throw Error(
+        ErrorKind::Corruption,
         "version chain broken: full record " + std::to_string(rec.base_version) + " is missing",
         where(symbol, v));
   }
@@ -296,7 +299,8 @@ VersionRecord LibraryEngine::resolve_version(const StorageView& view, std::strin
     if (!n || *n > v) break;
     VersionRecord delta = decode(kv.value, kv.key, *n);
     if (delta.full) {
-      throw Error("version chain broken: version " + std::to_string(*n) +
+      throw Error(ErrorKind::Corruption,
+                  "version chain broken: version " + std::to_string(*n) +
                       " is a full record inside the chain of version " + std::to_string(v),
                   where(symbol, v));
     }
@@ -310,7 +314,8 @@ VersionRecord LibraryEngine::resolve_version(const StorageView& view, std::strin
       return delta;
     }
   }
-  throw Error("version chain broken between versions " + std::to_string(rec.base_version) +
+  throw Error(ErrorKind::Corruption,
+              "version chain broken between versions " + std::to_string(rec.base_version) +
                   " and " + std::to_string(v),
               where(symbol, v));
 }
@@ -320,12 +325,12 @@ VersionRecord LibraryEngine::resolve(const StorageView& view, std::string_view s
   switch (as_of.kind()) {
     case AsOf::Kind::kLatest: {
       auto head = load_head(view, symbol);
-      if (!head) throw Error("no such symbol", where(symbol));
+      if (!head) throw Error(ErrorKind::NotFound, "no such symbol", where(symbol));
       return *head;
     }
     case AsOf::Kind::kVersion: {
       auto head = load_head(view, symbol);
-      if (!head) throw Error("no such symbol", where(symbol));
+      if (!head) throw Error(ErrorKind::NotFound, "no such symbol", where(symbol));
       if (head->version == as_of.version_number()) return *head;
       return resolve_version(view, symbol, as_of.version_number(), head->version);
     }
@@ -333,21 +338,24 @@ VersionRecord LibraryEngine::resolve(const StorageView& view, std::string_view s
       validate_name("snapshot", as_of.text());
       const std::string key = keys::snapshot(library_, as_of.text());
       auto bytes = view.get(key);
-      if (!bytes) throw Error("no snapshot named " + as_of.text(), "library " + library_);
+      if (!bytes)
+        throw Error(ErrorKind::NotFound, "no snapshot named " + as_of.text(),
+                    "library " + library_);
       SnapshotRecord snap;
       try {
         snap = decode_snapshot(*bytes);
       } catch (const Error& e) {
-        throw Error(e.message() + " (" + key + ")", "library " + library_);
+        throw Error(e.kind(), e.message() + " (" + key + ")", "library " + library_);
       }
       for (auto& [name, record] : snap.symbols) {
         if (name == symbol) return std::move(record);
       }
-      throw Error("snapshot " + as_of.text() + " does not hold this symbol", where(symbol));
+      throw Error(ErrorKind::NotFound, "snapshot " + as_of.text() + " does not hold this symbol",
+                  where(symbol));
     }
     case AsOf::Kind::kTime: {
       auto head = load_head(view, symbol);
-      if (!head) throw Error("no such symbol", where(symbol));
+      if (!head) throw Error(ErrorKind::NotFound, "no such symbol", where(symbol));
       if (head->written_at <= as_of.time_point()) return *head;
       // written_at never decreases with the version number, and stored versions are a contiguous
       // range ending at the head: binary search it.
@@ -357,11 +365,14 @@ VersionRecord LibraryEngine::resolve(const StorageView& view, std::string_view s
       std::uint64_t hi = head->version;  // written after the time
       auto written_at = [&](std::uint64_t v) {
         auto bytes = view.get(keys::version(library_, symbol, v));
-        if (!bytes) throw Error("version " + std::to_string(v) + " is missing", where(symbol));
+        if (!bytes)
+          throw Error(ErrorKind::NotFound, "version " + std::to_string(v) + " is missing",
+                      where(symbol));
         return decode_record(*bytes, true).written_at;
       };
       if (written_at(lo) > as_of.time_point()) {
-        throw Error("no version existed at " + format_timestamp(as_of.time_point()) +
+        throw Error(ErrorKind::NotFound,
+                    "no version existed at " + format_timestamp(as_of.time_point()) +
                         " (the oldest stored version was written at " +
                         format_timestamp(written_at(lo)) + ")",
                     where(symbol));
@@ -379,7 +390,8 @@ VersionRecord LibraryEngine::resolve(const StorageView& view, std::string_view s
         return resolve(view, symbol, AsOf::snapshot(text));
       }
       if (auto t = parse_timestamp(text)) return resolve(view, symbol, AsOf::time(*t));
-      throw Error("as_of \"" + text +
+      throw Error(ErrorKind::InvalidArgument,
+                  "as_of \"" + text +
                       "\" is neither a version number, a snapshot of this library, nor a time",
                   where(symbol));
     }
@@ -412,7 +424,8 @@ Table LibraryEngine::read_segments(const StorageView& view, std::string_view sym
         SegmentReader reader(bytes);
         if (reader.rows() != ref.rows || reader.index_min() != ref.index_min ||
             reader.index_max() != ref.index_max) {
-          throw Error("corrupt segment: header does not match the version's reference");
+          throw Error(ErrorKind::Corruption,
+                      "corrupt segment: header does not match the version's reference");
         }
         if (whole) {
           decode_whole_segment(reader, out);
@@ -421,10 +434,11 @@ Table LibraryEngine::read_segments(const StorageView& view, std::string_view sym
         }
       });
     } catch (const Error& e) {
-      throw Error(e.message(), where(symbol, version) + ", segment " + ref.key);
+      throw Error(e.kind(), e.message(), where(symbol, version) + ", segment " + ref.key);
     }
     if (!found) {
-      throw Error("segment is missing", where(symbol, version) + ", segment " + ref.key);
+      throw Error(ErrorKind::Corruption, "segment is missing",
+                  where(symbol, version) + ", segment " + ref.key);
     }
   }
   if (!segments_ordered(segments)) out = merge_in_index_order(std::move(out));
@@ -435,9 +449,11 @@ ReadResult LibraryEngine::read(std::string_view symbol, const ReadOptions& optio
                                Table recycled) const {
   validate_name("symbol", symbol);
   const std::string w = where(symbol);
-  if (options.head && options.tail) throw Error("read: give head or tail, not both", w);
+  if (options.head && options.tail)
+    throw Error(ErrorKind::InvalidArgument, "read: give head or tail, not both", w);
   if (options.start && options.end && *options.start > *options.end) {
-    throw Error("read: date range start " + format_timestamp(*options.start) +
+    throw Error(ErrorKind::InvalidArgument,
+                "read: date range start " + format_timestamp(*options.start) +
                     " is after its end " + format_timestamp(*options.end),
                 w);
   }

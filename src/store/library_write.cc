@@ -31,7 +31,8 @@ std::vector<SchemaField> merge_schema(const std::vector<SchemaField>& base, cons
     if (it == merged.end()) {
       merged.push_back({c.name(), c.type()});
     } else if (it->type != c.type()) {
-      throw Error("column \"" + c.name() + "\" is " + std::string(column_type_name(it->type)) +
+      throw Error(ErrorKind::InvalidArgument,
+                  "column \"" + c.name() + "\" is " + std::string(column_type_name(it->type)) +
                       " in the stored symbol but " + std::string(column_type_name(c.type())) +
                       " in the new data; changing a column's type is refused (write a new "
                       "version with write() to replace the schema)",
@@ -79,14 +80,16 @@ Timestamp LibraryEngine::now() const { return options_.clock ? options_.clock() 
 
 void LibraryEngine::require_library(const StorageView& view) const {
   if (!view.get(keys::library(library_))) {
-    throw Error("library " + library_ + " does not exist (it was deleted)", storage_->describe());
+    throw Error(ErrorKind::NotFound, "library " + library_ + " does not exist (it was deleted)",
+                storage_->describe());
   }
 }
 
 void LibraryEngine::validate_metadata(const std::optional<std::string>& metadata,
                                       const std::string& where) {
   if (metadata && !metadata->empty() && !nlohmann::json::accept(*metadata)) {
-    throw Error("metadata is not valid JSON: " + metadata->substr(0, 80), where);
+    throw Error(ErrorKind::InvalidArgument,
+                "metadata is not valid JSON: " + metadata->substr(0, 80), where);
   }
 }
 
@@ -300,7 +303,7 @@ static std::uint64_t replace_range(LibraryEngine& engine, std::string_view symbo
     {
       const auto view = engine.storage().read_view();
       planned = engine.load_head(*view, symbol);
-      if (!planned && !create_missing) throw Error("no such symbol", w);
+      if (!planned && !create_missing) throw Error(ErrorKind::NotFound, "no such symbol", w);
       if (planned) plan = plan_range_rewrite(engine, *view, symbol, *planned, first, last);
     }
     std::vector<SegmentRef> inserted;
@@ -344,7 +347,8 @@ static std::uint64_t replace_range(LibraryEngine& engine, std::string_view symbo
       // Another writer committed meanwhile; plan again on top of its version.
     }
   }
-  throw Error("gave up after " + std::to_string(kMaxReplans) +
+  throw Error(ErrorKind::Conflict,
+              "gave up after " + std::to_string(kMaxReplans) +
                   " attempts: other writers keep changing the symbol",
               w);
 }
@@ -358,7 +362,7 @@ std::uint64_t LibraryEngine::update(std::string_view symbol, const Table& table,
   if (table.num_rows() == 0) {
     const auto view = storage_->read_view();
     const auto head = load_head(*view, symbol);
-    if (!head) throw Error("update with no rows of a missing symbol", w);
+    if (!head) throw Error(ErrorKind::NotFound, "update with no rows of a missing symbol", w);
     return head->version;
   }
   return replace_range(*this, symbol, table.index().front(), table.index().back(), table,
@@ -371,7 +375,8 @@ std::uint64_t LibraryEngine::delete_range(std::string_view symbol, Timestamp sta
   const std::string w = where(symbol);
   validate_metadata(metadata, w);
   if (start > end) {
-    throw Error("delete_range start " + format_timestamp(start) + " is after its end " +
+    throw Error(ErrorKind::InvalidArgument,
+                "delete_range start " + format_timestamp(start) + " is after its end " +
                     format_timestamp(end),
                 w);
   }

@@ -41,12 +41,13 @@ bool is_valid_name(std::string_view name) {
 void validate_name(std::string_view what, std::string_view name) {
   if (is_valid_name(name)) return;
   const std::string label = std::string(what) + " name \"" + printable(name) + "\"";
-  if (name.empty()) throw Error(std::string(what) + " name is empty");
+  if (name.empty()) throw Error(ErrorKind::InvalidArgument, std::string(what) + " name is empty");
   if (name.size() > 100) {
-    throw Error(label + " is " + std::to_string(name.size()) + " characters long (at most 100)");
+    throw Error(ErrorKind::InvalidArgument,
+                label + " is " + std::to_string(name.size()) + " characters long (at most 100)");
   }
   if (std::isalnum(static_cast<unsigned char>(name[0])) == 0) {
-    throw Error(label + " must start with a letter or digit");
+    throw Error(ErrorKind::InvalidArgument, label + " must start with a letter or digit");
   }
   for (unsigned char c : name) {
     if (is_name_char(static_cast<char>(c))) continue;
@@ -54,8 +55,9 @@ void validate_name(std::string_view what, std::string_view name) {
                             ? printable(std::string_view(reinterpret_cast<const char*>(&c), 1))
                             : std::string(1, static_cast<char>(c));
     throw Error(
+        ErrorKind::InvalidArgument,
         label + " contains '" + shown +
-        "' (allowed: letters, digits, '_', '.', '-'; pattern [A-Za-z0-9][A-Za-z0-9_.-]{0,99})");
+            "' (allowed: letters, digits, '_', '.', '-'; pattern [A-Za-z0-9][A-Za-z0-9_.-]{0,99})");
   }
 }
 

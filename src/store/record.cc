@@ -29,14 +29,14 @@ void seal(std::string& out) {
 // Checks the trailing checksum and returns the body.
 std::string_view unseal(std::string_view bytes, std::string_view what) {
   if (bytes.size() < 8 + 5) {
-    throw Error("corrupt " + std::string(what) + ": " + std::to_string(bytes.size()) +
-                " bytes is too short");
+    throw Error(ErrorKind::Corruption, "corrupt " + std::string(what) + ": " +
+                                           std::to_string(bytes.size()) + " bytes is too short");
   }
   const std::string_view body = bytes.substr(0, bytes.size() - 8);
   std::uint64_t sum;
   std::memcpy(&sum, bytes.data() + body.size(), 8);
   if (XXH3_64bits(body.data(), body.size()) != sum) {
-    throw Error("corrupt " + std::string(what) + ": checksum mismatch");
+    throw Error(ErrorKind::Corruption, "corrupt " + std::string(what) + ": checksum mismatch");
   }
   return body;
 }

@@ -117,7 +117,8 @@ EncodedSegment encode_segment(const Table& table, std::size_t begin, std::size_t
         ByteWriter w(raw);
         for (std::size_t r = begin; r < end; ++r) {
           if (values[r].size() > kMaxStringBytes) {
-            throw Error("string of " + std::to_string(values[r].size()) + " bytes is too long",
+            throw Error(ErrorKind::InvalidArgument,
+                        "string of " + std::to_string(values[r].size()) + " bytes is too long",
                         "column \"" + c.name() + "\" row " + std::to_string(r));
           }
           w.fixed<std::uint32_t>(static_cast<std::uint32_t>(values[r].size()));
@@ -220,14 +221,15 @@ EncodedSegment encode_segment(const Table& table, std::size_t begin, std::size_t
 
 SegmentReader::SegmentReader(std::string_view bytes, bool verify_checksum) {
   if (bytes.size() < kHeaderBytes + kChecksumBytes) {
-    throw Error("corrupt segment: " + std::to_string(bytes.size()) + " bytes is too short");
+    throw Error(ErrorKind::Corruption,
+                "corrupt segment: " + std::to_string(bytes.size()) + " bytes is too short");
   }
   const std::string_view body = bytes.substr(0, bytes.size() - kChecksumBytes);
   if (verify_checksum) {
     std::uint64_t stored_sum;
     std::memcpy(&stored_sum, bytes.data() + body.size(), sizeof stored_sum);
     if (segment_checksum(body.data(), body.size()) != stored_sum) {
-      throw Error("corrupt segment: checksum mismatch");
+      throw Error(ErrorKind::Corruption, "corrupt segment: checksum mismatch");
     }
   }
   ByteReader r(body, "segment");
@@ -341,7 +343,8 @@ void SegmentReader::decode_fixed(const Block& block, void* dst) const {
   try {
     decompress_block(block.codec, block.stored, dst, block.raw_len);
   } catch (const Error& e) {
-    throw Error("corrupt segment: column \"" + block.name + "\": " + e.message());
+    throw Error(ErrorKind::Corruption,
+                "corrupt segment: column \"" + block.name + "\": " + e.message());
   }
 }
 
@@ -351,12 +354,13 @@ void SegmentReader::decode_validity(const Block& block, std::vector<std::uint8_t
   try {
     decompress_block(block.validity_codec, block.validity_stored, out.data() + at, rows_);
   } catch (const Error& e) {
-    throw Error("corrupt segment: validity of column \"" + block.name + "\": " + e.message());
+    throw Error(ErrorKind::Corruption,
+                "corrupt segment: validity of column \"" + block.name + "\": " + e.message());
   }
   for (std::size_t i = at; i < out.size(); ++i) {
     if (out[i] > 1) {
-      throw Error("corrupt segment: validity of column \"" + block.name + "\" holds " +
-                  std::to_string(out[i]));
+      throw Error(ErrorKind::Corruption, "corrupt segment: validity of column \"" + block.name +
+                                             "\" holds " + std::to_string(out[i]));
     }
   }
 }
@@ -371,9 +375,10 @@ void SegmentReader::decode_words(const Block& block, std::vector<T>& out, Check 
   const unsigned char* filtered = nullptr;
   if (block.codec == Compression::kNone) {
     if (block.stored.size() != block.raw_len) {
-      throw Error("corrupt segment: column \"" + block.name + "\": raw block holds " +
-                  std::to_string(block.stored.size()) + " bytes, expected " +
-                  std::to_string(block.raw_len));
+      throw Error(ErrorKind::Corruption, "corrupt segment: column \"" + block.name +
+                                             "\": raw block holds " +
+                                             std::to_string(block.stored.size()) +
+                                             " bytes, expected " + std::to_string(block.raw_len));
     }
     filtered = reinterpret_cast<const unsigned char*>(block.stored.data());
   } else {
@@ -398,17 +403,20 @@ void SegmentReader::decode_index(std::vector<Timestamp>& out) const {
   Timestamp previous = index_min_;
   decode_words(blocks_[0], out, [&](const Timestamp* ts, std::size_t n, std::size_t first_row) {
     if (first_row == 0 && ts[0] != index_min_) {
-      throw Error("corrupt segment: index does not match its recorded min/max");
+      throw Error(ErrorKind::Corruption,
+                  "corrupt segment: index does not match its recorded min/max");
     }
     for (std::size_t i = 0; i < n; ++i) {
       if (ts[i] < previous) {
-        throw Error("corrupt segment: index out of order at row " + std::to_string(first_row + i));
+        throw Error(ErrorKind::Corruption,
+                    "corrupt segment: index out of order at row " + std::to_string(first_row + i));
       }
       previous = ts[i];
     }
   });
   if (previous != index_max_) {
-    throw Error("corrupt segment: index does not match its recorded min/max");
+    throw Error(ErrorKind::Corruption,
+                "corrupt segment: index does not match its recorded min/max");
   }
 }
 
@@ -433,8 +441,8 @@ void SegmentReader::decode_column(std::size_t i, Column& out) const {
       decode_fixed(b, v.data() + before);
       for (std::size_t r = before; r < v.size(); ++r) {
         if (v[r] > 1)
-          throw Error("corrupt segment: bool column \"" + b.name + "\" holds " +
-                      std::to_string(v[r]));
+          throw Error(ErrorKind::Corruption, "corrupt segment: bool column \"" + b.name +
+                                                 "\" holds " + std::to_string(v[r]));
       }
       break;
     }
@@ -449,9 +457,10 @@ void SegmentReader::decode_column(std::size_t i, Column& out) const {
         total += s;
       }
       if (total != b.raw_len - rows_ * 4) {
-        throw Error("corrupt segment: string column \"" + b.name + "\" lengths sum to " +
-                    std::to_string(total) + ", data holds " +
-                    std::to_string(b.raw_len - rows_ * 4));
+        throw Error(ErrorKind::Corruption, "corrupt segment: string column \"" + b.name +
+                                               "\" lengths sum to " + std::to_string(total) +
+                                               ", data holds " +
+                                               std::to_string(b.raw_len - rows_ * 4));
       }
       auto& v = out.mutable_strings();
       v.reserve(before + rows_);

@@ -39,7 +39,7 @@ const VersionRecord* SegmentSource::holder(std::uint64_t version) const {
     try {
       record = decode_record(bytes);
     } catch (const Error& e) {
-      throw Error(e.message() + " (record " + key + ", which holds the segment inline)");
+      throw Error(e.kind(), e.message() + " (record " + key + ", which holds the segment inline)");
     }
     held_bytes_ += bytes.size();
   });

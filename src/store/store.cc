@@ -39,10 +39,12 @@ std::optional<std::size_t> parse_size(std::string_view text) {
 
 void validate_options(const StoreOptions& o, const std::string& uri) {
   if (o.segment_rows == 0 || o.segment_rows > kMaxSegmentRows) {
-    throw Error("segment_rows must be between 1 and " + std::to_string(kMaxSegmentRows), uri);
+    throw Error(ErrorKind::InvalidArgument,
+                "segment_rows must be between 1 and " + std::to_string(kMaxSegmentRows), uri);
   }
   if (o.compression == Compression::kZstd && (o.zstd_level < -7 || o.zstd_level > 22)) {
-    throw Error("zstd level " + std::to_string(o.zstd_level) + " is outside -7..22", uri);
+    throw Error(ErrorKind::InvalidArgument,
+                "zstd level " + std::to_string(o.zstd_level) + " is outside -7..22", uri);
   }
 }
 
@@ -54,7 +56,9 @@ std::shared_ptr<Storage> open_lmdb(std::string_view rest, const std::string& uri
     path = rest.substr(0, q);
     query = rest.substr(q + 1);
   }
-  if (path.empty()) throw Error("lmdb:// needs a directory path, e.g. lmdb://./tandem-data", uri);
+  if (path.empty())
+    throw Error(ErrorKind::InvalidArgument,
+                "lmdb:// needs a directory path, e.g. lmdb://./tandem-data", uri);
   LmdbOptions lmdb{options.lmdb_map_size, options.lmdb_sync};
   while (!query.empty()) {
     const auto amp = query.find('&');
@@ -66,16 +70,19 @@ std::shared_ptr<Storage> open_lmdb(std::string_view rest, const std::string& uri
     if (key == "map_size") {
       const auto size = parse_size(value);
       if (!size || *size < 4096) {
-        throw Error("map_size \"" + std::string(value) +
+        throw Error(ErrorKind::InvalidArgument,
+                    "map_size \"" + std::string(value) +
                         "\" is not a size of at least 4096 bytes (e.g. 65536, 64MiB, 1GiB)",
                     uri);
       }
       lmdb.initial_map_size = (*size + 4095) / 4096 * 4096;  // LMDB wants whole pages
     } else if (key == "sync") {
-      if (value != "0" && value != "1") throw Error("sync must be 0 or 1", uri);
+      if (value != "0" && value != "1")
+        throw Error(ErrorKind::InvalidArgument, "sync must be 0 or 1", uri);
       lmdb.sync = value == "1";
     } else {
-      throw Error("unknown lmdb:// option \"" + std::string(key) + "\" (known: map_size, sync)",
+      throw Error(ErrorKind::InvalidArgument,
+                  "unknown lmdb:// option \"" + std::string(key) + "\" (known: map_size, sync)",
                   uri);
     }
   }
@@ -91,7 +98,7 @@ std::unique_ptr<Store> Store::open(std::string_view uri_view, StoreOptions optio
   validate_options(options, uri);
   const auto sep = uri_view.find("://");
   if (sep == std::string_view::npos) {
-    throw Error("not a store URI: expected lmdb://PATH or mem://[NAME]",
+    throw Error(ErrorKind::InvalidArgument, "not a store URI: expected lmdb://PATH or mem://[NAME]",
                 uri.empty() ? "\"\"" : uri);
   }
   const std::string_view scheme = uri_view.substr(0, sep);
@@ -102,7 +109,8 @@ std::unique_ptr<Store> Store::open(std::string_view uri_view, StoreOptions optio
       storage = std::make_shared<MemStorage>("");
     } else {
       if (!is_valid_name(rest)) {
-        throw Error("mem:// store name \"" + std::string(rest) +
+        throw Error(ErrorKind::InvalidArgument,
+                    "mem:// store name \"" + std::string(rest) +
                         "\" must match [A-Za-z0-9][A-Za-z0-9_.-]{0,99}",
                     uri);
       }
@@ -118,7 +126,8 @@ std::unique_ptr<Store> Store::open(std::string_view uri_view, StoreOptions optio
     return std::make_unique<Store>(Passkey(), std::move(masked), std::move(options),
                                    std::move(storage));
   } else {
-    throw Error("unknown store scheme \"" + std::string(scheme) +
+    throw Error(ErrorKind::InvalidArgument,
+                "unknown store scheme \"" + std::string(scheme) +
                     "\" (supported: lmdb://PATH, mem://[NAME], s3://HOST:PORT:BUCKET, "
                     "s3s://HOST:PORT:BUCKET, s3://BUCKET)",
                 uri);
@@ -140,7 +149,7 @@ Library Store::create_library(std::string_view name) {
   const Timestamp t = options_.clock ? options_.clock() : now_utc();
   storage_->commit({}, [&](const StorageView& view) {
     if (view.get(keys::library(name))) {
-      throw Error("library " + std::string(name) + " already exists", uri_);
+      throw Error(ErrorKind::Conflict, "library " + std::string(name) + " already exists", uri_);
     }
     Mutation m;
     m.puts.push_back({keys::library(name), encode_library_marker(t)});
@@ -167,7 +176,7 @@ Library Store::library(std::string_view name) {
 Library Store::existing_library(std::string_view name) const {
   validate_name("library", name);
   if (!storage_->get(keys::library(name))) {
-    throw Error("no library named " + std::string(name), uri_);
+    throw Error(ErrorKind::NotFound, "no library named " + std::string(name), uri_);
   }
   return make_library(name);
 }
@@ -189,7 +198,7 @@ void Store::delete_library(std::string_view name) {
   validate_name("library", name);
   storage_->commit({}, [&](const StorageView& view) {
     if (!view.get(keys::library(name))) {
-      throw Error("no library named " + std::string(name), uri_);
+      throw Error(ErrorKind::NotFound, "no library named " + std::string(name), uri_);
     }
     Mutation m;
     m.removes.push_back(keys::library(name));

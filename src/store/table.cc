@@ -58,17 +58,19 @@ std::optional<ColumnType> parse_column_type(std::string_view text) {
 }
 
 void validate_column_name(std::string_view name) {
-  if (name.empty()) throw Error("column name is empty");
+  if (name.empty()) throw Error(ErrorKind::InvalidArgument, "column name is empty");
   if (name.size() > 255) {
-    throw Error("column name is " + std::to_string(name.size()) + " bytes long (at most 255)");
+    throw Error(ErrorKind::InvalidArgument,
+                "column name is " + std::to_string(name.size()) + " bytes long (at most 255)");
   }
   for (unsigned char ch : name) {
     if (ch < 0x20 || ch == 0x7f) {
-      throw Error("column name \"" + std::string(name) + "\" contains a control byte");
+      throw Error(ErrorKind::InvalidArgument,
+                  "column name \"" + std::string(name) + "\" contains a control byte");
     }
   }
   if (name == kIndexColumnName) {
-    throw Error("column name \"timestamp\" is reserved for the index");
+    throw Error(ErrorKind::InvalidArgument, "column name \"timestamp\" is reserved for the index");
   }
 }
 
@@ -149,7 +151,8 @@ bool Column::has_nulls() const {
 
 void Column::set_validity(std::vector<std::uint8_t> validity) {
   if (!validity.empty() && validity.size() != size()) {
-    throw Error("validity mask has " + std::to_string(validity.size()) + " entries for " +
+    throw Error(ErrorKind::InvalidArgument,
+                "validity mask has " + std::to_string(validity.size()) + " entries for " +
                     std::to_string(size()) + " rows",
                 "column \"" + name_ + "\"");
   }
@@ -194,7 +197,8 @@ void Column::append_nulls(std::size_t count) {
 
 void Column::append_rows(const Column& other, std::size_t begin, std::size_t end) {
   if (other.type_ != type_) {
-    throw Error("cannot append " + std::string(column_type_name(other.type_)) + " rows to a " +
+    throw Error(ErrorKind::InvalidArgument,
+                "cannot append " + std::string(column_type_name(other.type_)) + " rows to a " +
                     std::string(column_type_name(type_)) + " column",
                 "column \"" + name_ + "\"");
   }
@@ -266,10 +270,12 @@ bool Column::operator==(const Column& other) const {
 
 Column& Table::add_column(Column column) {
   validate_column_name(column.name());
-  if (has_column(column.name())) throw Error("duplicate column \"" + column.name() + "\"");
+  if (has_column(column.name()))
+    throw Error(ErrorKind::InvalidArgument, "duplicate column \"" + column.name() + "\"");
   if (column.size() != num_rows()) {
-    throw Error("column \"" + column.name() + "\" has " + std::to_string(column.size()) +
-                " rows, the index has " + std::to_string(num_rows()));
+    throw Error(ErrorKind::InvalidArgument,
+                "column \"" + column.name() + "\" has " + std::to_string(column.size()) +
+                    " rows, the index has " + std::to_string(num_rows()));
   }
   columns_.push_back(std::move(column));
   return columns_.back();
@@ -293,8 +299,8 @@ const Column& Table::column(std::string_view name) const {
   if (const Column* c = find_column(name)) return *c;
   std::string names;
   for (const auto& c : columns_) names += (names.empty() ? "" : ", ") + c.name();
-  throw Error("no column \"" + std::string(name) +
-              "\" (columns: " + (names.empty() ? "none" : names) + ")");
+  throw Error(ErrorKind::InvalidArgument, "no column \"" + std::string(name) + "\" (columns: " +
+                                              (names.empty() ? "none" : names) + ")");
 }
 
 std::vector<std::string> Table::column_names() const {
@@ -345,8 +351,10 @@ Table Table::concat(const std::vector<Table>& parts) {
         dst = &out.columns_.back();
         dst->reserve(total);
       } else if (dst->type() != c.type()) {
-        throw Error("column \"" + c.name() + "\" is " + std::string(column_type_name(dst->type())) +
-                    " in one part and " + std::string(column_type_name(c.type())) + " in another");
+        throw Error(ErrorKind::InvalidArgument,
+                    "column \"" + c.name() + "\" is " + std::string(column_type_name(dst->type())) +
+                        " in one part and " + std::string(column_type_name(c.type())) +
+                        " in another");
       }
       dst->append_rows(c, 0, c.size());
     }
@@ -363,7 +371,8 @@ Table Table::concat(const std::vector<Table>& parts) {
 void Table::validate(std::string_view where) const {
   for (std::size_t row = 1; row < index_.size(); ++row) {
     if (index_[row] < index_[row - 1]) {
-      throw Error("index is not in order: row " + std::to_string(row) + " (" +
+      throw Error(ErrorKind::InvalidArgument,
+                  "index is not in order: row " + std::to_string(row) + " (" +
                       format_timestamp(index_[row]) + ") is before row " + std::to_string(row - 1) +
                       " (" + format_timestamp(index_[row - 1]) + ")",
                   std::string(where));
@@ -374,20 +383,23 @@ void Table::validate(std::string_view where) const {
     try {
       validate_column_name(c.name());
     } catch (const Error& e) {
-      throw Error(e.message(), std::string(where));
+      throw Error(e.kind(), e.message(), std::string(where));
     }
     if (c.size() != num_rows()) {
-      throw Error("column \"" + c.name() + "\" has " + std::to_string(c.size()) +
+      throw Error(ErrorKind::InvalidArgument,
+                  "column \"" + c.name() + "\" has " + std::to_string(c.size()) +
                       " rows, the index has " + std::to_string(num_rows()),
                   std::string(where));
     }
     if (!c.validity().empty() && c.validity().size() != c.size()) {
-      throw Error("column \"" + c.name() + "\" has a validity mask of the wrong length",
+      throw Error(ErrorKind::InvalidArgument,
+                  "column \"" + c.name() + "\" has a validity mask of the wrong length",
                   std::string(where));
     }
     for (std::size_t j = 0; j < i; ++j) {
       if (columns_[j].name() == c.name()) {
-        throw Error("duplicate column \"" + c.name() + "\"", std::string(where));
+        throw Error(ErrorKind::InvalidArgument, "duplicate column \"" + c.name() + "\"",
+                    std::string(where));
       }
     }
   }

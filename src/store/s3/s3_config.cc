@@ -103,7 +103,9 @@ class UriParser {
   }
 
  private:
-  [[noreturn]] void fail(const std::string& what) const { throw Error(what, masked_); }
+  [[noreturn]] void fail(const std::string& what) const {
+    throw Error(ErrorKind::InvalidArgument, what, masked_);
+  }
 
   static std::optional<std::string> percent_decode(std::string_view text) {
     std::string out;

@@ -1,0 +1,25 @@
+"""tandem's versioned time-series store from Python, with ArcticDB's API (docs/python.md).
+
+    import tandem as adb
+    ac = adb.Arctic("lmdb://./tandem-data")
+    lib = ac.get_library("prices", create_if_missing=True)
+    lib.write("SPY", df)
+    lib.read("SPY", date_range=(start, None), columns=["close"]).data
+"""
+
+from . import _native
+from .errors import (BY_KIND, ConflictError, CorruptionError, InternalError,
+                     InvalidArgumentError, NotFoundError, StoreError, UnavailableError)
+
+_native._set_error_classes(BY_KIND)
+
+from ._library import Library, Store, SymbolVersion, VersionedItem, VersionInfo  # noqa: E402
+from .account import Account  # noqa: E402
+
+Arctic = Store
+
+__all__ = [
+    "Account", "Arctic", "ConflictError", "CorruptionError", "InternalError",
+    "InvalidArgumentError", "Library", "NotFoundError", "Store", "StoreError", "SymbolVersion",
+    "UnavailableError", "VersionInfo", "VersionedItem",
+]
