@@ -73,6 +73,9 @@ struct LiveOptions {
   bool handle_signals = false;  // SIGINT/SIGTERM stop the session
   std::chrono::milliseconds reconcile_timeout{5'000};  // per reqExecutions attempt
   int reconcile_attempts = 3;                          // then the connection is reset
+  // How long a time slice waits for an instrument that has not reported its bar time yet
+  // (docs/live.md, "Time slices"); then the slice goes without it, logged.
+  std::chrono::milliseconds slice_grace{2'000};
   std::chrono::milliseconds commission_wait{5'000};
   broker::RecorderOptions recorder{std::chrono::milliseconds(50), 50'000, 0};
   std::function<Timestamp()> clock;           // wall clock by default

@@ -2,7 +2,9 @@
 // callbacks (one at a time, never re-entered), the periodic tick and the clean shutdown.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <csignal>
+#include <limits>
 
 #include "broker/account_spill.h"
 #include "core/error.h"
@@ -17,6 +19,7 @@ LiveSession::Impl::Impl(store::Store& store, LiveOptions options)
       bar_length_(parse_bar_length(options_.bar_size, "--bar-size")),
       realtime_length_(parse_bar_length(options_.realtime_bar_size, "--realtime-bar-size")),
       tick_timer_(io_),
+      slice_timer_(io_),
       calendar_(options_.exchange_time_zone) {
   if (!options_.clock) options_.clock = now_utc;
   if (options_.reconcile_attempts < 1) {
@@ -34,19 +37,13 @@ void LiveSession::Impl::add_strategy(std::unique_ptr<strategy::Strategy> strateg
   if (strategy->contracts().empty()) {
     throw Error("strategy " + strategy->key() + " trades no instrument", "live");
   }
-  const std::size_t slot = slots_.size();
-  for (std::size_t i = 0; i < strategy->contracts().size(); ++i) {
-    const Contract& contract = strategy->contracts()[i];
+  for (const Contract& contract : strategy->contracts()) {
     auto [it, added] = instrument_by_symbol_.try_emplace(contract.symbol, instruments_.size());
     if (added) {
-      instruments_.push_back(Instrument{contract,
-                                        BarFeed{},
-                                        BarBuilder(bar_length_.length, realtime_length_.length),
-                                        0,
-                                        {},
+      instruments_.push_back(Instrument{contract, BarFeed{},
+                                        BarBuilder(bar_length_.length, realtime_length_.length), 0,
                                         std::nullopt});
     }
-    instruments_[it->second].subscribers.emplace_back(slot, i);
   }
   slots_.push_back(std::make_unique<Slot>(std::move(strategy), std::move(name)));
 }
@@ -140,25 +137,98 @@ void LiveSession::Impl::on_realtime_bar(std::size_t index, const ib::RealTimeBar
 
 void LiveSession::Impl::deliver_bar(std::size_t index, const Bar& bar) {
   Instrument& instrument = instruments_[index];
-  if (!instrument.feed.add(bar)) return;
-  // Before the bar's close marks anything: the day it ends is marked at its own closes.
-  if (started_ && !stopping_) note_market_time(bar.time);
-  account_->on_price(instrument.contract.symbol, bar.close);
-  if (!started_ || stopping_) return;
-  instrument.delivered_through = bar.time;
-  const BarHistory history = instrument.feed.history();
-  for (const auto& [slot_index, instrument_index] : instrument.subscribers) {
-    Slot& slot = *slots_[slot_index];
-    const Bar current = history.back();
-    strategy::BarEvent event{instrument_index, slot.strategy().contracts()[instrument_index],
-                             current, history};
-    ++result_.bars;
-    guarded(slot, "on_bar", [&] { slot.strategy().on_bar(event); });
-    deliver_notices();
+  if (!started_ || stopping_) {  // no strategy sees it: history and marks only
+    if (instrument.feed.add(bar)) account_->on_price(instrument.contract.symbol, bar.close);
+    return;
   }
-  // After the strategies: the orders they placed are logged above this line.
-  log(fmt::format("BAR {} {} o {} h {} l {} c {} v {}", instrument.contract.symbol,
-                  format_timestamp(bar.time), bar.open, bar.high, bar.low, bar.close, bar.volume));
+  if (auto last = instrument.feed.last(); last && bar.time < last->time) return;  // late, repeated
+  auto& slice = pending_slices_[bar.time];
+  auto same =
+      std::find_if(slice.begin(), slice.end(), [&](const auto& b) { return b.first == index; });
+  if (same == slice.end()) {
+    slice.emplace_back(index, bar);
+  } else {
+    same->second = bar;
+  }
+  reported_through_[index] = std::max(reported_through_[index], bar.time);
+  deliver_complete_slices(false);
+}
+
+void LiveSession::Impl::deliver_complete_slices(bool force_oldest) {
+  while (!pending_slices_.empty() && !stopping_ && fatal_.empty()) {
+    auto oldest = pending_slices_.begin();
+    const Timestamp t = oldest->first;
+    // An instrument that reported t or later is done with t (its bar is in the slice, or it
+    // has none at t: a holiday or a gap); one that has not may still send it.
+    std::vector<std::string> late;
+    for (std::size_t i = 0; i < instruments_.size(); ++i) {
+      if (reported_through_[i] < t) late.push_back(instruments_[i].contract.symbol);
+    }
+    if (!late.empty() && !force_oldest) {
+      arm_slice_timer(t);
+      return;
+    }
+    if (!late.empty()) {
+      log(
+          fmt::format("time slice {} delivered without {}: no bar within {} ms (a late one is "
+                      "delivered when it comes)",
+                      format_timestamp(t), fmt::join(late, ", "), options_.slice_grace.count()));
+    }
+    force_oldest = false;
+    std::vector<std::pair<std::size_t, Bar>> bars = std::move(oldest->second);
+    pending_slices_.erase(oldest);
+    deliver_slice(t, bars);
+  }
+}
+
+void LiveSession::Impl::arm_slice_timer(Timestamp t) {
+  if (slice_timer_for_ == t) return;
+  slice_timer_for_ = t;
+  slice_timer_.expires_after(options_.slice_grace);
+  slice_timer_.async_wait([this, t](asio::error_code ec) {
+    if (ec || stopping_) return;
+    if (!pending_slices_.empty() && pending_slices_.begin()->first == t) {
+      deliver_complete_slices(true);
+    }
+  });
+}
+
+void LiveSession::Impl::deliver_slice(Timestamp t, std::vector<std::pair<std::size_t, Bar>>& bars) {
+  // The same steps as a backtest's slice (docs/backtest.md, "The replay"): every bar of t joins
+  // its history and marks its instrument before any strategy sees t (the fills at t's open have
+  // come from the server already), then the strategies in key order.
+  note_market_time(t);
+  std::vector<bool> in_slice(instruments_.size(), false);
+  std::sort(bars.begin(), bars.end(), [&](const auto& a, const auto& b) {
+    return instruments_[a.first].contract.symbol < instruments_[b.first].contract.symbol;
+  });
+  for (const auto& [index, bar] : bars) {
+    Instrument& instrument = instruments_[index];
+    if (!instrument.feed.add(bar)) continue;
+    instrument.delivered_through = bar.time;
+    account_->on_price(instrument.contract.symbol, bar.close);
+    in_slice[index] = true;
+  }
+  for (std::size_t slot_index : slot_order_) {
+    Slot& slot = *slots_[slot_index];
+    const std::vector<Contract>& contracts = slot.strategy().contracts();
+    for (std::size_t k = 0; k < contracts.size(); ++k) {
+      const std::size_t index = instrument_by_symbol_.at(contracts[k].symbol);
+      if (!in_slice[index]) continue;
+      const BarHistory history = instruments_[index].feed.history();
+      strategy::BarEvent event{k, contracts[k], history.back(), history};
+      ++result_.bars;
+      guarded(slot, "on_bar", [&] { slot.strategy().on_bar(event); });
+      deliver_notices();
+    }
+  }
+  // After the strategies: the orders they placed are logged above these lines.
+  for (const auto& [index, bar] : bars) {
+    if (!in_slice[index]) continue;
+    log(fmt::format("BAR {} {} o {} h {} l {} c {} v {}", instruments_[index].contract.symbol,
+                    format_timestamp(bar.time), bar.open, bar.high, bar.low, bar.close,
+                    bar.volume));
+  }
 }
 
 void LiveSession::Impl::deliver_notices() {
@@ -180,6 +250,16 @@ void LiveSession::Impl::deliver_notices() {
 
 void LiveSession::Impl::start_strategies() {
   started_ = true;
+  // Strategies are called in key order within a time slice, whatever order they were added in.
+  slot_order_.resize(slots_.size());
+  for (std::size_t i = 0; i < slots_.size(); ++i) slot_order_[i] = i;
+  std::stable_sort(slot_order_.begin(), slot_order_.end(), [&](std::size_t a, std::size_t b) {
+    return slots_[a]->strategy().key() < slots_[b]->strategy().key();
+  });
+  reported_through_.assign(instruments_.size(), std::numeric_limits<Timestamp>::min());
+  for (std::size_t i = 0; i < instruments_.size(); ++i) {
+    if (auto last = instruments_[i].feed.last()) reported_through_[i] = last->time;
+  }
   for (auto& slot : slots_) {
     log(fmt::format("strategy {} ({}) starts: equity {:.2f}", slot->strategy().key(), slot->name(),
                     slot->broker().equity()));
@@ -312,6 +392,7 @@ void LiveSession::Impl::finish_shutdown() {
       result_.orders = account_->orders_placed();
     }
     tick_timer_.cancel();
+    slice_timer_.cancel();
     if (client_) client_->stop();
     io_.stop();
   };

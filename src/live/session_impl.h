@@ -45,7 +45,6 @@ class LiveSession::Impl : public OrderChannel {
     BarFeed feed;
     BarBuilder builder;
     int realtime_req_id = 0;
-    std::vector<std::pair<std::size_t, std::size_t>> subscribers;  // (slot, instrument index)
     // The latest bar the strategies were given (or the last complete warm-up bar): after a
     // reconnect, every completed bar after it is fetched as history and delivered.
     std::optional<Timestamp> delivered_through;
@@ -57,7 +56,13 @@ class LiveSession::Impl : public OrderChannel {
   void on_message(const ib::Response& message);
   void on_disconnected(const std::string& reason, bool gave_up);
   void on_realtime_bar(std::size_t instrument, const ib::RealTimeBars& bar);
+  // A completed bar: before the strategies start, history and marks only; then it joins its
+  // time slice, delivered once every instrument has reported that time or a later one (or
+  // slice_grace after the first bar of the slice came): docs/live.md, "Time slices".
   void deliver_bar(std::size_t instrument, const Bar& bar);
+  void deliver_complete_slices(bool force_oldest);
+  void arm_slice_timer(Timestamp t);
+  void deliver_slice(Timestamp t, std::vector<std::pair<std::size_t, Bar>>& bars);
   void deliver_notices();
   template <class Call>
   void guarded(Slot& slot, const char* callback, Call&& call);
@@ -119,6 +124,11 @@ class LiveSession::Impl : public OrderChannel {
   bool stopping_ = false;  // shutdown begun
   std::string fatal_;      // the error that ends the run, if any
   asio::steady_timer tick_timer_;
+  asio::steady_timer slice_timer_;
+  std::optional<Timestamp> slice_timer_for_;  // the slice the timer waits for
+  std::map<Timestamp, std::vector<std::pair<std::size_t, Bar>>> pending_slices_;
+  std::vector<Timestamp> reported_through_;  // by instrument: its latest bar time reported
+  std::vector<std::size_t> slot_order_;      // slots by strategy key
   // Trading days come from the market's times, never the wall clock (broker/trading_day.h):
   // the day of the newest strategy bar or live execution, and whether it has had its daily rows.
   broker::TradingCalendar calendar_;

@@ -2,6 +2,7 @@
 // `trades` as they close (several strategies' rows in an order the store accepts), a trading day
 // is the market's day and not the wall clock's, the same bars give the same rows as a backtest,
 // and rows the store refuses at shutdown go to the spill that the next start replays.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
@@ -200,6 +201,61 @@ TEST(LiveDaysTest, FiveStrategiesKeepEveryRoundTripAndADailyRowPerMarketDayLikeA
       }
     }
   }
+}
+
+// Writes down, for each on_bar, the strategy, the bar time and what last_price() says of the
+// other instrument.
+class SliceWitness : public strategy::Strategy {
+ public:
+  SliceWitness(std::string key, std::string symbol, std::string other,
+               std::vector<std::string>& calls)
+      : Strategy(config(key, symbol)), other_(stock(std::move(other))), calls_(calls) {}
+  void on_bar(const strategy::BarEvent& event) override {
+    calls_.push_back(fmt::format("{} {} {:.2f}", key(), format_timestamp(event.bar.time),
+                                 broker().last_price(other_)));
+  }
+
+ private:
+  static strategy::StrategyConfig config(std::string key, std::string symbol) {
+    strategy::StrategyConfig config;
+    config.key = std::move(key);
+    config.contracts = {stock(std::move(symbol))};
+    return config;
+  }
+  Contract other_;
+  std::vector<std::string>& calls_;
+};
+
+// Two strategies on two instruments, added in the reverse of their keys' order: each bar time
+// reaches them as one slice — both instruments marked at t before either strategy is called,
+// the strategies in key order — as in a backtest.
+TEST(LiveDaysTest, ABarTimeReachesTheStrategiesAsOneSliceMarkedWholeInKeyOrder) {
+  LiveHarness h(60, 20, {}, {"TQQQ", "SPY"});
+  broker::set_explicit_equity(h.store(), kAccount, "ALPHA", 10'000, now_utc());
+  broker::set_explicit_equity(h.store(), kAccount, "ZED", 10'000, now_utc());
+  std::vector<std::string> calls;
+  std::vector<std::unique_ptr<strategy::Strategy>> strategies;
+  strategies.push_back(std::make_unique<SliceWitness>("ZED", "TQQQ", "SPY", calls));
+  strategies.push_back(std::make_unique<SliceWitness>("ALPHA", "SPY", "TQQQ", calls));
+  LiveOptions options = h.options();
+  options.warmup_bars = 1;
+  h.start_session(std::move(strategies), "slice_witness", options);
+  ASSERT_TRUE(h.wait_for_lines("streaming")) << h.log_text();
+  for (int step = 0; step < 5; ++step) {
+    const std::size_t before = h.count_lines("BAR ");
+    ASSERT_EQ(h.gateway().control("step 1").substr(0, 2), "ok");
+    ASSERT_TRUE(h.wait_for_lines("BAR ", before + 2)) << h.log_text();
+  }
+  ASSERT_EQ(h.stop_session(), "") << h.log_text();
+
+  const std::vector<Bar> spy = gateway::testing::synthetic_daily_bars(60, 60.0);  // the harness's
+  std::vector<std::string> expected;
+  for (std::size_t bar = 21; bar < 26; ++bar) {
+    const std::string t = format_timestamp(h.bars()[bar].time);
+    expected.push_back(fmt::format("ALPHA {} {:.2f}", t, h.bars()[bar].close));
+    expected.push_back(fmt::format("ZED {} {:.2f}", t, spy[bar].close));
+  }
+  EXPECT_EQ(calls, expected) << h.log_text();
 }
 
 // Sets TANDEM_SPILL_DIR to a fresh folder for one test (the harness's mem:// store has no spill
