@@ -45,9 +45,8 @@ void Client::Impl::dispatch(Response& message) {
   } else if (auto* next_id = std::get_if<NextValidId>(&message)) {
     // A reqIds answer: never move the sequence down.
     next_order_id_ = std::max({next_order_id_, next_id->order_id, highest_order_id_ + 1});
-  } else if (std::holds_alternative<CurrentTime>(message)) {
-    return;  // the heartbeat's answer; receiving it was the point
   }
+  // currentTime (the heartbeat's answer too) goes on: the server's clock is news to a session.
   if (events_.on_message) events_.on_message(message);
 }
 

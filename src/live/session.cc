@@ -20,7 +20,8 @@ LiveSession::Impl::Impl(store::Store& store, LiveOptions options)
       realtime_length_(parse_bar_length(options_.realtime_bar_size, "--realtime-bar-size")),
       tick_timer_(io_),
       slice_timer_(io_),
-      calendar_(options_.exchange_time_zone) {
+      calendar_(options_.exchange_time_zone),
+      server_clock_([this] { return options_.clock(); }) {
   if (!options_.clock) options_.clock = now_utc;
   if (options_.reconcile_attempts < 1) {
     throw Error("reconcile attempts must be at least 1", "live options");
@@ -93,8 +94,9 @@ void LiveSession::Impl::on_message(const ib::Response& message) {
         } else if constexpr (std::is_same_v<M, ib::ExecutionData>) {
           // A live execution (not one a reconciliation replays) is market time; it may start
           // a new trading day, whose rows must not include it.
-          if (reconciled_ && started_) {
-            if (auto time = account_->execution_time(m.execution)) note_market_time(*time);
+          if (auto time = account_->execution_time(m.execution)) {
+            if (reconciled_) server_clock_.observe(*time);  // not one a reconciliation replays
+            if (reconciled_ && started_) note_market_time(*time);
           }
           account_->on_execution(m);
         } else if constexpr (std::is_same_v<M, ib::CommissionReport>) {
@@ -109,6 +111,8 @@ void LiveSession::Impl::on_message(const ib::Response& message) {
           if (m.account == account_->account()) ib_positions_[m.contract.symbol] = m.position;
         } else if constexpr (std::is_same_v<M, ib::PositionEnd>) {
           positions_done_ = true;
+        } else if constexpr (std::is_same_v<M, ib::CurrentTime>) {
+          server_clock_.observe_current_time(m.time * kNanosPerSecond);
         } else if constexpr (std::is_same_v<M, ib::NextValidId>) {
           if (subscriptions_unconfirmed_) {
             subscriptions_unconfirmed_ = false;
@@ -197,6 +201,7 @@ void LiveSession::Impl::deliver_slice(Timestamp t, std::vector<std::pair<std::si
   // The same steps as a backtest's slice (docs/backtest.md, "The replay"): every bar of t joins
   // its history and marks its instrument before any strategy sees t (the fills at t's open have
   // come from the server already), then the strategies in key order.
+  server_clock_.observe(t);
   note_market_time(t);
   std::vector<bool> in_slice(instruments_.size(), false);
   std::sort(bars.begin(), bars.end(), [&](const auto& a, const auto& b) {

@@ -20,6 +20,7 @@
 #include "live/live.h"
 #include "live/live_account.h"
 #include "live/live_broker.h"
+#include "live/server_clock.h"
 #include "live/stored_state.h"
 
 namespace tandem::live {
@@ -132,6 +133,7 @@ class LiveSession::Impl : public OrderChannel {
   // Trading days come from the market's times, never the wall clock (broker/trading_day.h):
   // the day of the newest strategy bar or live execution, and whether it has had its daily rows.
   broker::TradingCalendar calendar_;
+  ServerClock server_clock_;  // stamps the rows (server_clock.h)
   std::optional<std::int64_t> market_day_;
   Timestamp last_market_time_ = 0;  // the newest such time of market_day_
   bool day_rows_due_ = false;

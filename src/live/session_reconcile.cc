@@ -42,6 +42,7 @@ void LiveSession::Impl::on_ready(const ib::SessionInfo& session) {
                     zone, tws_zone_));
   }
   account_->set_default_time_zone(tws_zone_);
+  client_->send(ib::ReqCurrentTime{});  // the server's clock: real time, or a replay's
   if (!exchange_zone_requested_) request_exchange_zone();
   client_->ensure_order_ids_above(static_cast<int>(reservation_->reserved_through()));
   log(fmt::format("session {} ready: account {}, nextValidId {}, next order id above {}",
@@ -124,7 +125,7 @@ void LiveSession::Impl::set_up_account(const ib::SessionInfo& session) {
   settings.fractional = options_.fractional;
   settings.dry_run = options_.dry_run;
   settings.commission_wait = options_.commission_wait;
-  settings.clock = options_.clock;
+  settings.clock = [this] { return server_clock_.now(); };
   settings.log = options_.log;
   account_ = std::make_unique<LiveAccount>(settings, *recorder_, *this);
   for (std::size_t i = 0; i < slots_.size(); ++i) {
@@ -214,7 +215,7 @@ void LiveSession::Impl::check_reconciled() {
     }
     result_.mismatches += mismatches.size();
     try {
-      record_position_mismatches(*library_, options_.clock(), mismatches,
+      record_position_mismatches(*library_, server_clock_.now(), mismatches,
                                  fmt::format("session {}", client_->session().session_number));
     } catch (const std::exception& e) {
       log(std::string("cannot record the position mismatch: ") + e.what());

@@ -167,6 +167,22 @@ TEST(LiveDaysTest, FiveStrategiesKeepEveryRoundTripAndADailyRowPerMarketDayLikeA
     }
   }
   {
+    // Every order event, stamped with the server's clock (the replay's), as the backtest stamps
+    // it; order ids aside (the gateway's are not the backtest's).
+    auto events = [](const store::Table& t) {
+      std::vector<std::tuple<Timestamp, std::string, std::string, double, std::string, double>>
+          rows;
+      for (std::size_t i = 0; i < t.num_rows(); ++i) {
+        rows.emplace_back(t.index()[i], t.strings("strategy")[i], t.strings("action")[i],
+                          t.float64s("quantity")[i], t.strings("status")[i],
+                          t.float64s("filled")[i]);
+      }
+      std::sort(rows.begin(), rows.end());
+      return rows;
+    };
+    EXPECT_EQ(events(h.read("orders")), events(backtest_library.read("orders").table));
+  }
+  {
     const store::Table live = h.read("account_summary");
     const store::Table backtest = backtest_library.read("account_summary").table;
     EXPECT_EQ(live.index(), backtest.index());
