@@ -16,6 +16,7 @@
 
 #include "backtest/engine.h"
 #include "cli/cli_context.h"
+#include "cli/run_spec.h"
 #include "core/error.h"
 #include "store/store.h"
 #include "strategy/registry.h"
@@ -38,27 +39,6 @@ struct BacktestArgs {
   std::vector<std::string> equities;
   bool fractional = false;
 };
-
-struct Instance {
-  std::string name;
-  std::string key;
-  std::vector<std::string> symbols;
-  strategy::RawParams params;
-};
-
-std::vector<std::string> split(const std::string& text, char separator) {
-  std::vector<std::string> items;
-  std::string current;
-  for (char c : text + separator) {
-    if (c == separator) {
-      if (!current.empty()) items.push_back(current);
-      current.clear();
-    } else if (c != ' ') {
-      current += c;
-    }
-  }
-  return items;
-}
 
 double parse_number(const std::string& text, const std::string& where) {
   double value = 0;
@@ -84,90 +64,6 @@ std::map<std::string, double> parse_key_values(const std::vector<std::string>& e
     values[key] = parse_number(entry.substr(equals + 1), option + " " + entry);
   }
   return values;
-}
-
-std::vector<Instance> expand_strategies(const BacktestArgs& args) {
-  if (args.strategies.empty()) throw Error("give at least one --strategy", "backtest");
-  std::vector<std::string> listed = split(args.symbols, ',');
-  bool listed_used = false;
-  std::vector<Instance> instances;
-  for (const std::string& spec : args.strategies) {
-    std::string rest = spec;
-    std::string key;
-    if (auto at = rest.find('@'); at != std::string::npos) {
-      key = rest.substr(at + 1);
-      rest = rest.substr(0, at);
-      if (key.empty()) throw Error("empty key after '@' in '" + spec + "'", "--strategy");
-    }
-    std::string name = rest;
-    std::vector<std::string> symbols;
-    if (auto colon = rest.find(':'); colon != std::string::npos) {
-      name = rest.substr(0, colon);
-      symbols = split(rest.substr(colon + 1), '+');
-      if (symbols.empty()) throw Error("no symbol after ':' in '" + spec + "'", "--strategy");
-    }
-    if (symbols.empty()) {
-      if (listed.empty()) {
-        throw Error("'" + spec + "' names no symbol: give --symbols A,B or NAME:SYMBOL",
-                    "--strategy");
-      }
-      if (!key.empty() && listed.size() > 1) {
-        throw Error("'" + spec +
-                        "' would run once per --symbols entry, so one @KEY cannot name "
-                        "them all; use NAME:SYMBOL@KEY",
-                    "--strategy");
-      }
-      listed_used = true;
-      for (const std::string& symbol : listed) {
-        instances.push_back(Instance{name, key.empty() ? symbol : key, {symbol}, {}});
-      }
-    } else {
-      if (key.empty()) {
-        if (symbols.size() > 1) {
-          throw Error("'" + spec + "' trades several symbols: give it a key with @KEY",
-                      "--strategy");
-        }
-        key = symbols.front();
-      }
-      instances.push_back(Instance{name, key, symbols, {}});
-    }
-  }
-  if (!listed.empty() && !listed_used) {
-    throw Error("every --strategy names its own symbols, so --symbols would be ignored; drop one",
-                "--symbols");
-  }
-  return instances;
-}
-
-// --param k=v goes to every instance whose strategy declares k; --param KEY.k=v to one instance.
-void distribute_params(const BacktestArgs& args, const strategy::StrategyRegistry& registry,
-                       std::vector<Instance>& instances) {
-  for (const std::string& text : args.params) {
-    auto [name, value] = strategy::split_param_assignment(text);
-    if (auto dot = name.rfind('.'); dot != std::string::npos) {
-      std::string key = name.substr(0, dot);
-      std::string param = name.substr(dot + 1);
-      auto it = std::find_if(instances.begin(), instances.end(),
-                             [&](const Instance& i) { return i.key == key; });
-      if (it == instances.end()) {
-        throw Error("no strategy with key '" + key + "' in this run", "--param " + text);
-      }
-      it->params.emplace_back(param, value);
-      continue;
-    }
-    bool taken = false;
-    for (Instance& instance : instances) {
-      for (const strategy::ParamSpec& spec : registry.find(instance.name).params) {
-        if (spec.name == name) {
-          instance.params.emplace_back(name, value);
-          taken = true;
-        }
-      }
-    }
-    // Declared by none: hand it to the first strategy, whose check reports it with the list of
-    // parameters it does know.
-    if (!taken) instances.front().params.emplace_back(name, value);
-  }
 }
 
 std::optional<Timestamp> parse_bound(const std::string& text, const std::string& option,
@@ -251,9 +147,8 @@ void print_result(const backtest::BacktestResult& result, const std::string& sto
 
 void run_backtest(const CliContext& ctx, const BacktestArgs& args) {
   strategy::StrategyRegistry registry = strategy::builtin_strategies();
-  std::vector<Instance> instances = expand_strategies(args);
-  for (const Instance& instance : instances) registry.find(instance.name);  // unknown → error
-  distribute_params(args, registry, instances);
+  std::vector<RunInstance> instances =
+      parse_run_instances(args.strategies, args.symbols, args.params, registry);
 
   backtest::BacktestConfig config;
   config.bar_size = args.bar_size;
@@ -270,7 +165,7 @@ void run_backtest(const CliContext& ctx, const BacktestArgs& args) {
 
   auto store = ctx.open_store();
   backtest::Engine engine(*store, config);
-  for (Instance& instance : instances) {
+  for (RunInstance& instance : instances) {
     std::vector<Contract> contracts;
     for (const std::string& symbol : instance.symbols) contracts.push_back(stock(symbol));
     engine.add_strategy(registry.create(instance.name, instance.key, std::move(contracts),

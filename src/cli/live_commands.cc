@@ -1,7 +1,8 @@
-// tandem live --strategy NAME --symbols A,B --host H --port P --client-id N [--account DU…]
-//             [--param k=v]... [--weight KEY=W]... [--bar 1d] [--realtime-bar 5s]
+// tandem live --strategy SPEC... [--symbols A,B] --host H --port P --client-id N [--account DU…]
+//             [--param [KEY.]k=v]... [--weight KEY=W]... [--bar 1d] [--realtime-bar 5s]
 //             [--warmup N] [--cancel-on-exit] [--dry-run]
-// One strategy instance per symbol, keyed by the symbol (as `tandem backtest --strategy NAME`).
+// SPEC as in `tandem backtest` (cli/run_spec.h): NAME (one instance per --symbols entry, keyed by
+// the symbol), NAME:SYMBOL, or NAME:A+B@KEY (one instance over several symbols).
 // Logs one line per order event and fill on stdout; SIGINT/SIGTERM shut down cleanly. See
 // docs/live.md.
 #include <fmt/format.h>
@@ -14,6 +15,7 @@
 #include <memory>
 
 #include "cli/cli_context.h"
+#include "cli/run_spec.h"
 #include "core/error.h"
 #include "live/live.h"
 #include "store/store.h"
@@ -23,7 +25,7 @@ namespace tandem::cli {
 namespace {
 
 struct LiveArgs {
-  std::string strategy;
+  std::vector<std::string> strategies;
   std::string symbols;
   std::string host = "127.0.0.1";
   int port = 7497;
@@ -40,20 +42,6 @@ struct LiveArgs {
   int reconnect_attempts = 0;
   int connect_timeout_ms = 5'000;
 };
-
-std::vector<std::string> split_symbols(const std::string& text) {
-  std::vector<std::string> items;
-  std::string current;
-  for (char c : text + ",") {
-    if (c == ',') {
-      if (!current.empty()) items.push_back(current);
-      current.clear();
-    } else if (c != ' ') {
-      current += c;
-    }
-  }
-  return items;
-}
 
 std::map<std::string, double> parse_weights(const std::vector<std::string>& entries) {
   std::map<std::string, double> weights;
@@ -74,15 +62,10 @@ std::map<std::string, double> parse_weights(const std::vector<std::string>& entr
 
 void run_live(CliContext& ctx, const LiveArgs& args) {
   strategy::StrategyRegistry registry = strategy::builtin_strategies();
-  registry.find(args.strategy);  // an unknown name lists the known ones
-  std::vector<std::string> symbols = split_symbols(args.symbols);
-  if (symbols.empty()) throw Error("give the symbols to trade: --symbols A,B", "tandem live");
+  std::vector<RunInstance> instances =
+      parse_run_instances(args.strategies, args.symbols, args.params, registry);
   if (args.port <= 0 || args.port > 65535) {
     throw Error(fmt::format("{} is not a TCP port", args.port), "--port");
-  }
-  strategy::RawParams params;
-  for (const std::string& text : args.params) {
-    params.push_back(strategy::split_param_assignment(text));
   }
 
   live::LiveOptions options;
@@ -106,10 +89,12 @@ void run_live(CliContext& ctx, const LiveArgs& args) {
 
   auto store = ctx.open_store();
   live::LiveSession session(*store, options);
-  for (const std::string& symbol : symbols) {
-    session.add_strategy(
-        registry.create(args.strategy, symbol, {stock(symbol)}, args.bar_size, params),
-        args.strategy);
+  for (const RunInstance& instance : instances) {
+    std::vector<Contract> contracts;
+    for (const std::string& symbol : instance.symbols) contracts.push_back(stock(symbol));
+    session.add_strategy(registry.create(instance.name, instance.key, std::move(contracts),
+                                         args.bar_size, instance.params),
+                         instance.name);
   }
   live::LiveResult result;
   try {
@@ -135,16 +120,16 @@ void register_live_commands(CLI::App& app, CliContext& ctx) {
   auto args = std::make_shared<LiveArgs>();
   CLI::App* cmd = app.add_subcommand(
       "live", "trade a strategy through TWS / IB Gateway, recording into the account's library");
-  cmd->add_option("--strategy", args->strategy, "strategy name (sma_cross, buy_and_hold, ...)")
+  cmd->add_option("--strategy", args->strategies,
+                  "NAME (once per --symbols entry), NAME:SYMBOL, or NAME:A+B@KEY; repeatable")
       ->required();
-  cmd->add_option("--symbols", args->symbols, "A,B: one instance per symbol, keyed by it")
-      ->required();
+  cmd->add_option("--symbols", args->symbols, "A,B: one instance of each NAME per symbol");
   cmd->add_option("--host", args->host, "TWS / IB Gateway host (default 127.0.0.1)");
   cmd->add_option("--port", args->port, "API port (default 7497: TWS paper)");
   cmd->add_option("--client-id", args->client_id, "API client id (default 0)");
   cmd->add_option("--account", args->account,
                   "account to trade when the login manages several (DU… / U…)");
-  cmd->add_option("--param", args->params, "k=v strategy parameter; repeatable");
+  cmd->add_option("--param", args->params, "k=v for every strategy declaring k, or KEY.k=v");
   cmd->add_option("--weight", args->weights, "KEY=W: target weight for this run only");
   cmd->add_option("--bar", args->bar_size, "bar size the strategy gets (default 1d)");
   cmd->add_option("--realtime-bar", args->realtime_bar_size,

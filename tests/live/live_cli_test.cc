@@ -98,6 +98,8 @@ class LiveCliTest : public ::testing::Test {
       auto store = store::Store::open(store_uri_);
       bars_ = gateway::testing::synthetic_daily_bars(60, 40);
       gateway::testing::write_daily_bars(*store, "TQQQ", bars_);
+      gateway::testing::write_daily_bars(*store, "SPY",
+                                         gateway::testing::synthetic_daily_bars(60, 60.0));
       broker::set_explicit_equity(*store, "DU1234567", "TQQQ", 100'000, now_utc());
     }
     gateway_ = std::make_unique<Process>(
@@ -262,6 +264,48 @@ TEST_F(LiveCliTest, RowsRefusedAtShutdownAreSpilledExitThreeAndReplayedByTheStor
   auto store = store::Store::open(store_uri_);
   store::Table performance = store->library("DU1234567").read("strategy_TQQQ_performance").table;
   EXPECT_EQ(performance.index(), (std::vector<Timestamp>{bars_[21].time, bars_[22].time}));
+}
+
+}  // namespace
+}  // namespace tandem::live::testing
+
+namespace tandem::live::testing {
+namespace {
+
+// The backtest's run spec works live: one buy_and_hold instance over two symbols, keyed BOTH,
+// with a parameter given to it by key; its orders carry the key and it holds both.
+TEST_F(LiveCliTest, AMultiInstrumentRunSpecTradesLiveUnderItsKey) {
+  std::vector<std::string> args = {
+      "--store", store_uri_,      "live",     "--strategy",     "buy_and_hold:TQQQ+SPY@BOTH",
+      "--param", "BOTH.size=0.5", "--weight", "BOTH=0.1",       "--port",
+      port_,     "--client-id",   "6",        "--realtime-bar", "1d"};
+  Process live(args, dir_ / "live.out");
+  ASSERT_TRUE(live.wait_for("streaming")) << live.output();
+  EXPECT_EQ(control({"step", "1"}).substr(0, 2), "ok");
+  ASSERT_TRUE(live.wait_for("FILL new BOTH", 2)) << live.output();
+  live.signal(SIGINT);
+  EXPECT_EQ(live.wait(), 0) << live.output();
+  auto store = store::Store::open(store_uri_);
+  store::Table positions = store->library("DU1234567").read("strategy_BOTH_positions").table;
+  ASSERT_EQ(positions.num_rows(), 2u);
+  std::set<std::string> symbols(positions.strings("symbol").begin(),
+                                positions.strings("symbol").end());
+  EXPECT_EQ(symbols, (std::set<std::string>{"SPY", "TQQQ"}));
+  // size 0.5 of 10 % of the gateway's 1,000,000, split over two symbols: 25,000 each at most.
+  for (std::size_t i = 0; i < positions.num_rows(); ++i) {
+    EXPECT_GT(positions.float64s("position")[i], 0);
+    EXPECT_LE(positions.float64s("position")[i] * positions.float64s("avg_cost")[i], 25'000 + 50);
+  }
+}
+
+TEST_F(LiveCliTest, ARunSpecMistakeIsNamedBeforeConnecting) {
+  Process live(
+      {"--store", store_uri_, "live", "--strategy", "buy_and_hold:TQQQ+SPY", "--port", port_},
+      dir_ / "live.out");
+  EXPECT_EQ(live.wait(), 1);
+  EXPECT_NE(live.output().find("trades several symbols: give it a key with @KEY"),
+            std::string::npos)
+      << live.output();
 }
 
 }  // namespace

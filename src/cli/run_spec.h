@@ -1,0 +1,36 @@
+// The strategy instances of a run, from the command line: one parser for `tandem backtest` and
+// `tandem live`, so a run written for one runs in the other (docs/backtest.md, "Strategies and
+// keys").
+//
+// A SPEC is NAME (one instance per --symbols entry, keyed by its symbol), NAME:SYMBOL (keyed by
+// SYMBOL) or NAME:A+B@KEY (one instance over several symbols, with an explicit key); any form
+// takes @KEY. --param k=v goes to every instance whose strategy declares k; --param KEY.k=v to
+// the instance with that key.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "strategy/registry.h"
+
+namespace tandem::cli {
+
+struct RunInstance {
+  std::string name;  // the registry's strategy name
+  std::string key;   // order_ref, and KEY in strategy_{KEY}_*
+  std::vector<std::string> symbols;
+  strategy::RawParams params;
+};
+
+// "A,B" → {"A", "B"} (spaces dropped, empty items skipped).
+std::vector<std::string> split_list(const std::string& text, char separator);
+
+// The instances `specs` (repeatable --strategy) and `symbols` (--symbols A,B) describe; throws
+// tandem::Error (ErrorKind::InvalidArgument) naming the option and the offending spec. Strategy
+// names are checked against `registry`, and `params` (--param) are handed to the instances.
+std::vector<RunInstance> parse_run_instances(const std::vector<std::string>& specs,
+                                             const std::string& symbols,
+                                             const std::vector<std::string>& params,
+                                             const strategy::StrategyRegistry& registry);
+
+}  // namespace tandem::cli
