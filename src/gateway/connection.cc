@@ -149,10 +149,11 @@ void Connection::read_control_lines() {
                            self->control_input_.consume(bytes);
                            while (!line.empty() && (line.back() == '\n' || line.back() == '\r'))
                              line.pop_back();
-                           std::string reply = self->server_.on_control_line(line);
-                           reply.push_back('\n');
-                           self->write(reply);
-                           if (!self->closed_) self->read_control_lines();
+                           self->server_.on_control_line(line, [self](std::string reply) {
+                             reply.push_back('\n');
+                             self->write(reply);
+                             if (!self->closed_) self->read_control_lines();
+                           });
                          });
 }
 

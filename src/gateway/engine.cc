@@ -92,6 +92,7 @@ void Engine::on_disconnect(SessionId id) {
     host_.log(fmt::format("client {} disconnected", *it->second.client_id));
   }
   sessions_.erase(it);
+  if (lockstep_waiting_ && clients_settled()) resume_replay();  // it was the one waited for
 }
 
 void Engine::on_protocol_error(SessionId id, const ib::ProtocolError& error) {
@@ -192,6 +193,7 @@ void Engine::handle(Session& s, const ib::Request& request) {
           req_executions(s, r);
         } else if constexpr (std::is_same_v<T, ib::ReqIds>) {
           send(s, ib::NextValidId{.order_id = next_valid_id_});
+          on_settled(s);
         } else if constexpr (std::is_same_v<T, ib::ReqManagedAccts>) {
           send(s, ib::ManagedAccts{.accounts_list = options_.account});
         } else if constexpr (std::is_same_v<T, ib::ReqCurrentTime>) {

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -69,8 +70,13 @@ class Engine {
   void on_protocol_error(SessionId session, const ib::ProtocolError& error);
   void on_disconnect(SessionId session);
   void on_replay_timer();
-  // A control command line; returns "ok[ ...]" or "error ...".
+  // A control command line; returns "ok[ ...]" or "error ...". step and run-to answer once
+  // their bar times are replayed; with lockstep clients waiting that is later, and this form
+  // then answers "ok queued ..." (the other form answers when done).
   std::string control(std::string_view command);
+  // The same, answering through `reply`: at once, or — step and run-to — when their replay
+  // (which waits for lockstep clients between bar times) is done.
+  void control(std::string_view command, std::function<void(std::string)> reply);
   // Records the replay position and waits for the journal.
   void flush();
 
@@ -102,6 +108,10 @@ class Engine {
     bool account_updates = false;
     std::map<int, std::vector<std::string>> account_summaries;  // reqId → tags
     std::map<int, bool> account_updates_multi;                  // reqId → ledgerAndNLV
+    // Lockstep (engine_lockstep.cc): a client that asks reqIds while streaming real-time bars
+    // takes part; settled_through is the last replayed bar time it has confirmed.
+    bool lockstep = false;
+    Timestamp settled_through = std::numeric_limits<Timestamp>::min();
   };
 
   Session* session(SessionId id);
@@ -177,6 +187,25 @@ class Engine {
   bool step();
   void schedule_replay();
 
+  // ---------------------------------------------------------------- lockstep (engine_lockstep.cc)
+  struct ReplayRequest {  // a step or run-to command under way
+    int steps = 0;        // step N: bar times to replay
+    std::optional<Timestamp> run_to;
+    int done = 0;
+    std::function<void(std::string)> reply;
+  };
+  // reqIds from a client streaming real-time bars: it takes part, settled on the last bar time.
+  void on_settled(Session& session);
+  // False while a lockstep client has not confirmed the last replayed bar time.
+  bool clients_settled() const;
+  // Waits for them (once per bar time), up to options_.lockstep_timeout.
+  void wait_for_clients();
+  // They settled (or the wait timed out): the replay goes on.
+  void resume_replay();
+  void continue_replay_request();
+  std::optional<std::string> start_replay_request(const std::vector<std::string>& words,
+                                                  std::function<void(std::string)>& reply);
+
   // ---------------------------------------------------------------- state (engine_state.cc)
   void load_state(std::optional<Timestamp> start, std::optional<int> next_valid_id);
   void record_order(const GatewayOrder& order);
@@ -210,6 +239,10 @@ class Engine {
   std::set<std::int64_t> silent_orders_;
   std::map<std::int64_t, int> repeated_status_orders_;
   std::uint64_t bars_replayed_ = 0;
+  Timestamp last_step_time_ = std::numeric_limits<Timestamp>::min();
+  std::optional<ReplayRequest> replay_request_;
+  bool lockstep_waiting_ = false;
+  std::uint64_t lockstep_wait_ = 0;  // the current wait's number, for its timeout
 };
 
 }  // namespace tandem::gateway

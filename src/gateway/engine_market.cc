@@ -260,6 +260,7 @@ bool Engine::step() {
     apply_exchange_events();
   }
   ++bars_replayed_;
+  last_step_time_ = *t;
   for (auto& [session_id, s] : sessions_) {
     if (s.closing || !s.client_id) continue;
     for (std::size_t i : delivered) {
@@ -293,10 +294,20 @@ bool Engine::step() {
     }
   }
   publish_marks(delivered);
+  // A lockstep client learns that t is complete — every bar of t is above this message — and
+  // settles on it with reqIds once its strategies have handled t (engine_lockstep.cc).
+  for (auto& [session_id, s] : sessions_) {
+    if (s.closing || !s.client_id || !s.lockstep) continue;
+    send(s, ib::CurrentTime{.time = *t / kNanosPerSecond});
+  }
   return true;
 }
 
 void Engine::schedule_replay() {
+  if (replay_request_) {  // a step or run-to command drives the replay until it is done
+    host_.set_replay_timer(std::nullopt);
+    return;
+  }
   auto t = market_.next_bar_time();
   if (!t) {
     host_.set_replay_timer(std::nullopt);
@@ -306,6 +317,7 @@ void Engine::schedule_replay() {
 }
 
 void Engine::on_replay_timer() {
+  if (!clients_settled()) return wait_for_clients();  // resume_replay() schedules again
   try {
     step();
   } catch (const std::exception& e) {

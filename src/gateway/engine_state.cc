@@ -204,6 +204,41 @@ std::string Engine::restart(std::optional<int> next_valid_id) {
                      executions_.size(), next_valid_id_);
 }
 
+std::optional<std::string> Engine::start_replay_request(const std::vector<std::string>& words,
+                                                        std::function<void(std::string)>& reply) {
+  if (replay_request_) return "error a step or run-to is still replaying; wait for its reply";
+  ReplayRequest request;
+  if (words[0] == "step") {
+    request.steps = 1;
+    if (words.size() > 2) return "error usage: step [N]";
+    if (words.size() == 2) {
+      auto parsed = parse_positive_int(words[1]);
+      if (!parsed) return "error step takes a positive number of bar times";
+      request.steps = *parsed;
+    }
+  } else {
+    if (words.size() < 2) return "error usage: run-to TIME (ISO 8601, UTC unless zoned)";
+    std::string text = words[1];
+    for (std::size_t i = 2; i < words.size(); ++i) text += " " + words[i];
+    auto target = parse_timestamp(text);
+    if (!target) return "error run-to: '" + text + "' is not an ISO 8601 time";
+    request.run_to = *target;
+  }
+  request.reply = std::move(reply);
+  replay_request_ = std::move(request);
+  continue_replay_request();
+  return std::nullopt;
+}
+
+void Engine::control(std::string_view command, std::function<void(std::string)> reply) {
+  const std::vector<std::string> words = words_of(command);
+  if (!words.empty() && (words[0] == "step" || words[0] == "run-to")) {
+    if (auto refused = start_replay_request(words, reply)) reply(*refused);
+    return;
+  }
+  reply(control(command));
+}
+
 std::string Engine::control(std::string_view command) {
   std::vector<std::string> words = words_of(command);
   if (words.empty()) return "error empty command; try help";
@@ -215,30 +250,16 @@ std::string Engine::control(std::string_view command) {
              "restart [next-valid-id=N] | shutdown";
     }
     if (verb == "status") return "ok " + status_json();
-    if (verb == "step") {
-      int n = 1;
-      if (words.size() > 2) return "error usage: step [N]";
-      if (words.size() == 2) {
-        auto parsed = parse_positive_int(words[1]);
-        if (!parsed) return "error step takes a positive number of bar times";
-        n = *parsed;
-      }
-      int done = 0;
-      while (done < n && step()) ++done;
-      schedule_replay();
-      return fmt::format("ok {} {}", done, format_timestamp(clock_->now()));
-    }
-    if (verb == "run-to") {
-      if (words.size() < 2) return "error usage: run-to TIME (ISO 8601, UTC unless zoned)";
-      std::string text = words[1];
-      for (std::size_t i = 2; i < words.size(); ++i) text += " " + words[i];
-      auto target = parse_timestamp(text);
-      if (!target) return "error run-to: '" + text + "' is not an ISO 8601 time";
-      int done = 0;
-      while (market_.next_bar_time() && *market_.next_bar_time() <= *target && step()) ++done;
-      clock_->set_now(*target);
-      schedule_replay();
-      return fmt::format("ok {} {}", done, format_timestamp(clock_->now()));
+    if (verb == "step" || verb == "run-to") {
+      std::optional<std::string> answer;
+      std::function<void(std::string)> reply = [&answer](std::string text) {
+        answer = std::move(text);
+      };
+      if (auto refused = start_replay_request(words, reply)) return *refused;
+      if (answer) return *answer;
+      // Lockstep clients are being waited for: the reply cannot wait here; the replay goes on.
+      replay_request_->reply = [this](std::string text) { host_.log("replay done: " + text); };
+      return "ok queued: waiting for lockstep clients between bar times";
     }
     if (verb == "pause" || verb == "resume" || verb == "speed") {
       ReplaySpeed speed;

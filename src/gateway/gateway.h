@@ -79,6 +79,9 @@ struct GatewayOptions {
   std::vector<std::string> faults;  // fault specs, as in the control command "fault <spec>"
   int max_clients = 32;
   std::chrono::milliseconds handshake_timeout{10'000};
+  // Lockstep replay (docs/gateway.md, "Lockstep"): the next bar time waits until every client
+  // taking part has settled on the previous one, or this long (logged).
+  std::chrono::milliseconds lockstep_timeout{5'000};
   // Called with one line per notable event (connects, refusals, dropped clients); may be empty.
   // Runs on the gateway's thread.
   std::function<void(std::string_view)> log;

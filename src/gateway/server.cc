@@ -76,9 +76,13 @@ void GatewayServer::on_closed(SessionId id) {
   if (engine_) engine_->on_disconnect(id);
 }
 
-std::string GatewayServer::on_control_line(std::string_view line) {
-  if (shutting_down_) return "error shutting down";
-  return engine_->control(line);
+void GatewayServer::on_control_line(std::string_view line, std::function<void(std::string)> reply) {
+  if (shutting_down_) return reply("error shutting down");
+  try {
+    engine_->control(line, std::move(reply));
+  } catch (const std::exception& e) {
+    reply(std::string("error ") + e.what());
+  }
 }
 
 void GatewayServer::send(SessionId session, const ib::Response& message) {
@@ -155,11 +159,7 @@ std::string GatewayServer::control(std::string_view command) {
   auto reply = std::make_shared<std::promise<std::string>>();
   std::future<std::string> result = reply->get_future();
   asio::post(io_, [this, reply, text = std::string(command)] {
-    try {
-      reply->set_value(on_control_line(text));
-    } catch (const std::exception& e) {
-      reply->set_value(std::string("error ") + e.what());
-    }
+    on_control_line(text, [reply](std::string answer) { reply->set_value(std::move(answer)); });
   });
   // A gateway that stops before running the command must not leave the caller waiting.
   while (result.wait_for(std::chrono::milliseconds(20)) != std::future_status::ready) {

@@ -98,7 +98,9 @@ class GatewayServer final : public Gateway, public EngineHost {
   void on_request(SessionId id, const ib::Request& request);
   void on_protocol_error(SessionId id, const ib::ProtocolError& error);
   void on_closed(SessionId id);
-  std::string on_control_line(std::string_view line);
+  // Runs a control line; `reply` gets the answer (later, for a step or run-to that waits for
+  // lockstep clients).
+  void on_control_line(std::string_view line, std::function<void(std::string)> reply);
   std::string connection_time() const;
 
   GatewayOptions options_;

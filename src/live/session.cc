@@ -113,6 +113,7 @@ void LiveSession::Impl::on_message(const ib::Response& message) {
           positions_done_ = true;
         } else if constexpr (std::is_same_v<M, ib::CurrentTime>) {
           server_clock_.observe_current_time(m.time * kNanosPerSecond);
+          if (server_clock_.replaying()) on_replay_time(m.time * kNanosPerSecond);
         } else if constexpr (std::is_same_v<M, ib::NextValidId>) {
           if (subscriptions_unconfirmed_) {
             subscriptions_unconfirmed_ = false;
@@ -183,6 +184,15 @@ void LiveSession::Impl::deliver_complete_slices(bool force_oldest) {
     pending_slices_.erase(oldest);
     deliver_slice(t, bars);
   }
+}
+
+void LiveSession::Impl::on_replay_time(Timestamp t) {
+  if (!started_ || stopping_) return;
+  // Every bar up to t is above this message: no instrument has more to say about those times.
+  for (Timestamp& reported : reported_through_) reported = std::max(reported, t);
+  deliver_complete_slices(false);
+  // Settled on t (its slice handled, the orders it placed sent): a lockstep replay may go on.
+  if (pending_slices_.empty() || pending_slices_.begin()->first > t) client_->send(ib::ReqIds{});
 }
 
 void LiveSession::Impl::arm_slice_timer(Timestamp t) {

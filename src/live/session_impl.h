@@ -63,6 +63,10 @@ class LiveSession::Impl : public OrderChannel {
   void deliver_bar(std::size_t instrument, const Bar& bar);
   void deliver_complete_slices(bool force_oldest);
   void arm_slice_timer(Timestamp t);
+  // A replaying server's clock reached t (its currentTime): the slices up to t are complete, and
+  // once they are delivered the session settles on t with reqIds, which a lockstep replay waits
+  // for (docs/gateway.md, "Lockstep").
+  void on_replay_time(Timestamp t);
   void deliver_slice(Timestamp t, std::vector<std::pair<std::size_t, Bar>>& bars);
   void deliver_notices();
   template <class Call>

@@ -274,6 +274,51 @@ TEST(LiveDaysTest, ABarTimeReachesTheStrategiesAsOneSliceMarkedWholeInKeyOrder) 
   EXPECT_EQ(calls, expected) << h.log_text();
 }
 
+// Lockstep replay: `step 60`, then `run-to`, then `--speed max` to the end replay many bar
+// times per command, and each waits for the session to settle on a bar time before the next
+// one, so the fills are the backtest's of the same bars. (Without it the gateway replayed the
+// next bars before the order for an earlier one arrived: filled days late, at other prices.)
+TEST(LiveDaysTest, BulkStepsRunToAndSpeedMaxGiveTheBacktestsFillsInLockstep) {
+  LiveHarness h(160, 20);
+  const strategy::RawParams params = {{"fast", "2"}, {"slow", "3"}};
+  LiveOptions options = h.options();
+  options.warmup_bars = 1;
+  h.start_session("sma_cross", params, options);
+  ASSERT_TRUE(h.wait_for_lines("streaming")) << h.log_text();
+  std::string reply = h.gateway().control("step 60");
+  ASSERT_EQ(reply.substr(0, 5), "ok 60") << reply;
+  reply = h.gateway().control("run-to " + format_timestamp(h.bars()[120].time));
+  ASSERT_EQ(reply.substr(0, 5), "ok 40") << reply;
+  ASSERT_EQ(h.gateway().control("speed max").substr(0, 2), "ok");
+  ASSERT_TRUE(h.wait_for_lines("BAR TQQQ", h.bars().size() - 21, std::chrono::seconds(60)))
+      << h.log_text();
+  h.settle();
+  ASSERT_EQ(h.stop_session(), "") << h.log_text();
+  EXPECT_EQ(h.count_lines("did not settle"), 0u) << h.log_text();
+
+  backtest::BacktestConfig config;
+  config.start = h.bars()[21].time;
+  config.initial_cash = 1'000'000;
+  config.commission = backtest::CommissionModel::parse("ib");
+  config.explicit_equity = {{"TQQQ", 100'000}};
+  config.started_at = Timestamp{1'800'000'000} * kNanosPerSecond;
+  backtest::Engine engine(h.store(), config);
+  strategy::StrategyRegistry registry = strategy::builtin_strategies();
+  engine.add_strategy(registry.create("sma_cross", "TQQQ", {stock("TQQQ")}, "1d", params),
+                      "sma_cross");
+  const std::string bt = engine.run().account_id;
+  const store::Table live_fills = h.read("fills");
+  const store::Table bt_fills = h.store().library(bt).read("fills").table;
+  ASSERT_GE(bt_fills.num_rows(), 2u) << "the bars should make sma_cross trade";
+  ASSERT_EQ(live_fills.num_rows(), bt_fills.num_rows()) << h.log_text();
+  for (std::size_t i = 0; i < bt_fills.num_rows(); ++i) {
+    EXPECT_EQ(live_fills.index()[i], bt_fills.index()[i]) << i;
+    EXPECT_EQ(live_fills.strings("side")[i], bt_fills.strings("side")[i]) << i;
+    EXPECT_EQ(live_fills.float64s("shares")[i], bt_fills.float64s("shares")[i]) << i;
+    EXPECT_EQ(live_fills.float64s("price")[i], bt_fills.float64s("price")[i]) << i;
+  }
+}
+
 // Sets TANDEM_SPILL_DIR to a fresh folder for one test (the harness's mem:// store has no spill
 // folder of its own) and removes it afterwards.
 class SpillFolder {
