@@ -22,36 +22,13 @@ TimeSliceReplay::TimeSliceReplay(MarketState& market, BacktestAccount& account,
   }
   // In slot order, then the strategy's own instrument order: deliveries_ of a slice come out
   // of the subscribers of its instruments in that order once sorted.
+  if (schedule_.empty()) slice_.push_back(0);
   for (std::uint32_t slot = 0; slot < slots_.size(); ++slot) {
     const std::vector<std::size_t>& symbols = slots_[slot]->symbols();
     for (std::uint32_t instrument = 0; instrument < symbols.size(); ++instrument) {
       subscribers_[symbols[instrument]].emplace_back(slot, instrument);
     }
   }
-}
-
-Timestamp TimeSliceReplay::run() {
-  start();
-  std::int64_t current_day = std::numeric_limits<std::int64_t>::min();
-  Timestamp last_time = first_bar_;
-  while (next_bar_ < bar_count_) {
-    const Timestamp time = gather_slice();
-    const std::int64_t day = utc_day_number(time);
-    if (day != current_day) {
-      if (current_day != std::numeric_limits<std::int64_t>::min()) account_.end_day(last_time);
-      current_day = day;
-    }
-    market_.set_now(time);
-    match_resting_orders();
-    mark_to_close();
-    if (account_.has_notices()) deliver_notices();
-    call_on_bar(time);
-    if (account_.has_new_orders() || account_.has_notices()) settle();
-    last_time = time;
-  }
-  account_.end_day(last_time);
-  stop();
-  return last_time;
 }
 
 void TimeSliceReplay::start() {
@@ -68,13 +45,12 @@ void TimeSliceReplay::stop() {
   }
 }
 
-Timestamp TimeSliceReplay::gather_slice() {
-  slice_.clear();
-  if (schedule_.empty()) {  // one instrument: every bar is a slice of its own
-    slice_.push_back(0);
+inline Timestamp TimeSliceReplay::gather_slice() {
+  if (schedule_.empty()) {  // one instrument: every bar is a slice of its own, slice_ is {0}
     ++next_bar_;
     return market_.series(0).time[market_.delivered(0)];
   }
+  slice_.clear();
   // The schedule orders bars by (time, instrument), so the slice is the run of bars with the
   // first one's time, in ascending instrument order. An instrument not above the last one taken
   // starts the next slice — it is the same instrument's next bar, which must not be read
@@ -91,27 +67,33 @@ Timestamp TimeSliceReplay::gather_slice() {
   return time;
 }
 
-void TimeSliceReplay::match_resting_orders() {
+inline void TimeSliceReplay::match_resting_orders() {
   for (std::uint32_t symbol : slice_) {
-    account_.open_bar(symbol, market_.series(symbol).at(market_.delivered(symbol)));
+    if (account_.has_resting_orders(symbol)) {
+      account_.open_bar(symbol, market_.series(symbol).at(market_.delivered(symbol)));
+    }
   }
 }
 
-void TimeSliceReplay::mark_to_close() {
+inline void TimeSliceReplay::mark_to_close() {
   for (std::uint32_t symbol : slice_) market_.mark_delivered(symbol);
 }
 
-void TimeSliceReplay::call_on_bar(Timestamp time) {
-  deliveries_.clear();
-  for (std::uint32_t symbol : slice_) {
-    const std::vector<Delivery>& subscribers = subscribers_[symbol];
-    deliveries_.insert(deliveries_.end(), subscribers.begin(), subscribers.end());
+inline void TimeSliceReplay::call_on_bar(Timestamp time) {
+  const std::vector<Delivery>* deliveries = &subscribers_[slice_[0]];  // already in order
+  if (slice_.size() > 1) {
+    deliveries_.clear();
+    for (std::uint32_t symbol : slice_) {
+      const std::vector<Delivery>& subscribers = subscribers_[symbol];
+      deliveries_.insert(deliveries_.end(), subscribers.begin(), subscribers.end());
+    }
+    // Usually sorted already (one strategy per instrument, keys in symbol order).
+    if (!std::is_sorted(deliveries_.begin(), deliveries_.end())) {
+      std::sort(deliveries_.begin(), deliveries_.end());
+    }
+    deliveries = &deliveries_;
   }
-  // Usually sorted already (one strategy per instrument, keys in symbol order).
-  if (!std::is_sorted(deliveries_.begin(), deliveries_.end())) {
-    std::sort(deliveries_.begin(), deliveries_.end());
-  }
-  for (const auto& [slot_index, instrument] : deliveries_) {
+  for (const auto& [slot_index, instrument] : *deliveries) {
     StrategySlot& slot = *slots_[slot_index];
     const std::size_t symbol = slot.symbols()[instrument];
     const Bar bar = market_.current_bar(symbol);
@@ -143,6 +125,33 @@ void TimeSliceReplay::deliver_notices() {
       }
     }
   }
+}
+
+// The steps above are defined inline (and before this loop) so that they are inlined into it:
+// the per-bar cost of the loop matters for single-instrument runs of millions of bars
+// (BENCHMARKS.md, "Backtest").
+Timestamp TimeSliceReplay::run() {
+  start();
+  std::int64_t current_day = std::numeric_limits<std::int64_t>::min();
+  Timestamp last_time = first_bar_;
+  while (next_bar_ < bar_count_) {
+    const Timestamp time = gather_slice();
+    const std::int64_t day = utc_day_number(time);
+    if (day != current_day) {
+      if (current_day != std::numeric_limits<std::int64_t>::min()) account_.end_day(last_time);
+      current_day = day;
+    }
+    market_.set_now(time);
+    match_resting_orders();
+    mark_to_close();
+    if (account_.has_notices()) deliver_notices();
+    call_on_bar(time);
+    if (account_.has_new_orders() || account_.has_notices()) settle();
+    last_time = time;
+  }
+  account_.end_day(last_time);
+  stop();
+  return last_time;
 }
 
 }  // namespace tandem::backtest
