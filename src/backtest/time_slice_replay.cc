@@ -20,9 +20,9 @@ TimeSliceReplay::TimeSliceReplay(MarketState& market, BacktestAccount& account,
   for (std::size_t i = 0; i < market.size(); ++i) {
     if (market.series(i).size() != 0) first_bar_ = std::min(first_bar_, market.series(i).time[0]);
   }
+  if (schedule_.empty()) slice_.push_back(0);  // the one instrument's slice, for every bar
   // In slot order, then the strategy's own instrument order: deliveries_ of a slice come out
   // of the subscribers of its instruments in that order once sorted.
-  if (schedule_.empty()) slice_.push_back(0);
   for (std::uint32_t slot = 0; slot < slots_.size(); ++slot) {
     const std::vector<std::size_t>& symbols = slots_[slot]->symbols();
     for (std::uint32_t instrument = 0; instrument < symbols.size(); ++instrument) {

@@ -153,6 +153,42 @@ TEST_F(TimeSlice, NextOpenFillsSizeOnEquityThatIncludesTheGapAndItsOpenFill) {
   }
 }
 
+// Records every on_bar call of every instance into one shared log: "KEY:SYMBOL@DAY".
+class CallOrderProbe : public strategy::Strategy {
+ public:
+  CallOrderProbe(std::string key, std::vector<Contract> contracts, std::vector<std::string>& log)
+      : Strategy(strategy::StrategyConfig{std::move(key), std::move(contracts), "1d", {}}),
+        log_(log) {}
+  void on_bar(const strategy::BarEvent& event) override {
+    log_.push_back(key() + ":" + event.contract.symbol + "@" +
+                   std::to_string((event.bar.time - day(0)) / kNanosPerDay));
+  }
+
+ private:
+  std::vector<std::string>& log_;
+};
+
+TEST_F(TimeSlice, StrategiesGoInKeyOrderEachOverItsInstrumentsInItsOwnOrder) {
+  // BBB has no bar on day 2.
+  write_bars(*store_, "AAA", daily_bars({{10, 10}, {11, 11}, {12, 12}}));
+  BarSeries bbb;
+  bbb.push_back(Bar{day(1), 20, 21, 19, 20, 100});
+  bbb.push_back(Bar{day(3), 22, 23, 21, 22, 100});
+  write_bars(*store_, "BBB", bbb);
+  std::vector<std::string> log;
+  backtest::BacktestConfig config;
+  config.weights = {{"ZZ", 0.5}, {"MM", 0.5}};
+  backtest::Engine engine(*store_, config);
+  engine.add_strategy(
+      std::make_unique<CallOrderProbe>("ZZ", std::vector<Contract>{stock("AAA")}, log));
+  engine.add_strategy(std::make_unique<CallOrderProbe>(
+      "MM", std::vector<Contract>{stock("BBB"), stock("AAA")}, log));
+  engine.run();
+  EXPECT_EQ(log, (std::vector<std::string>{"MM:BBB@1", "MM:AAA@1", "ZZ:AAA@1",  // day 1
+                                           "MM:AAA@2", "ZZ:AAA@2",              // no BBB
+                                           "MM:BBB@3", "MM:AAA@3", "ZZ:AAA@3"}));
+}
+
 // Trades every kind of order on each of its instruments, deciding by the instrument's own bar
 // count so that its instruments are treated alike: market buys sized on equity, a limit buy
 // later modified, a stop sell of the position, a far limit that is cancelled, market sells.
