@@ -71,6 +71,7 @@ class BacktestAccount {
   void start();
 
   // --- engine side ---
+  bool has_resting_orders(std::size_t symbol) const { return exchange_.resting_count(symbol) != 0; }
   void open_bar(std::size_t symbol, const Bar& bar) {
     if (exchange_.resting_count(symbol) != 0) match_resting(symbol, bar);
   }

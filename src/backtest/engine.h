@@ -6,11 +6,11 @@
 //   engine.add_strategy(registry.create("sma_cross", "TQQQ", {stock("TQQQ")}, "1d", {}),
 //   "sma_cross"); backtest::BacktestResult result = engine.run();
 //
-// The replay: all instruments' bars merged by time (ties in instrument order). For each time:
-// the bars' resting orders are matched (fills at the open, limits, stops) before any strategy
-// sees them; each strategy gets on_bar for its instruments; then the orders placed are submitted
-// and (close fill model) filled at the close. Daily rows are written after each UTC day's last
-// bar. Strategies never see a bar later than the one being delivered.
+// The replay goes in time slices (time_slice_replay.h, docs/backtest.md "The replay"): at each
+// bar time every instrument's resting orders are matched and every position marked before any
+// strategy gets on_bar for that time. Instruments are indexed in symbol order and strategies
+// called in key order, so the results do not depend on the order they were given in.
+// Strategies never see a bar later than the current time.
 #pragma once
 
 #include <map>
@@ -28,6 +28,8 @@
 #include "strategy/strategy.h"
 
 namespace tandem::backtest {
+
+class StrategySlot;
 
 struct BacktestConfig {
   std::string bar_size = "1d";
@@ -91,7 +93,7 @@ struct BacktestResult {
   double commission = 0;
   std::vector<DailyEquity> daily;
   RunSummary summary;
-  std::vector<StrategyResult> strategies;
+  std::vector<StrategyResult> strategies;  // in key order
   // Wall-clock seconds: reading bars from the store; the replay; waiting at the end for the
   // recorder to write what was still queued.
   double load_seconds = 0;
@@ -107,7 +109,8 @@ class Engine {
   Engine& operator=(const Engine&) = delete;
 
   // Adds a strategy bound to its key and contracts; `name` is its registry name (for the run's
-  // metadata). Keys must be unique within the run.
+  // metadata). Keys must be unique within the run. The order of the calls does not matter: the
+  // run calls strategies in key order.
   void add_strategy(std::unique_ptr<strategy::Strategy> strategy, std::string name = {});
 
   // Runs the backtest once. Setup errors (missing bars, no allocation) throw before anything is
@@ -117,7 +120,20 @@ class Engine {
   BacktestResult run();
 
  private:
-  class StrategySlot;
+  // The steps of run(), in order.
+  void check_settings() const;
+  void order_strategies_by_key();
+  MarketState load_market() const;
+  std::vector<broker::EquityAllocation> create_account(const std::string& account_id,
+                                                       Timestamp started_at,
+                                                       const MarketState& market);
+  store::Library account_library(const std::string& account_id) const;
+  void bind_strategies(BacktestAccount& account, const MarketState& market,
+                       const std::vector<broker::EquityAllocation>& allocations);
+  BacktestResult collect_results(const BacktestAccount& account,
+                                 const std::vector<broker::EquityAllocation>& allocations,
+                                 BacktestResult result) const;
+
   store::Store& store_;
   BacktestConfig config_;
   std::vector<std::unique_ptr<StrategySlot>> slots_;

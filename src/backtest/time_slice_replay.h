@@ -1,0 +1,67 @@
+// TimeSliceReplay: the replay loop of a backtest, one time slice per bar time. At each time t
+// (docs/backtest.md, "The replay"):
+//   (a) every instrument with a bar at t, in market index order (= symbol order), has its resting
+//       orders matched against that bar — DAY expiries, fills at the open, limits, stops;
+//   (b) those instruments are marked at their close at t (the market's latest bar becomes t's);
+//   the notices of (a) are delivered (on_fill / on_order_status), seeing all of t;
+//   (c) each strategy, in slot order (the engine sorts them by key), gets on_bar for each of its
+//       instruments with a bar at t, in the strategy's own instrument order;
+//   (d) the orders placed during the slice are submitted — in the close fill model matched at
+//       their instrument's latest close — and their notices delivered, until none are left.
+// So every callback of slice t sees every bar of t and no later one, and the order of the
+// callbacks, and hence of order ids and rows, depends only on symbols and keys, never on the
+// order in which strategies or symbols were given.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include "backtest/backtest_account.h"
+#include "backtest/market_state.h"
+#include "backtest/strategy_slot.h"
+
+namespace tandem::backtest {
+
+class TimeSliceReplay {
+ public:
+  // `slots` are bound to `account` and called in their order; `market` has every bar loaded
+  // and none delivered.
+  TimeSliceReplay(MarketState& market, BacktestAccount& account,
+                  std::vector<std::unique_ptr<StrategySlot>>& slots);
+
+  std::size_t bar_count() const { return bar_count_; }
+  Timestamp first_bar() const { return first_bar_; }
+
+  // on_start, every time slice, the last day's rows, on_stop. Returns the last bar's time.
+  Timestamp run();
+
+ private:
+  using Delivery = std::pair<std::uint32_t, std::uint32_t>;  // (slot, strategy's instrument)
+
+  void start();
+  Timestamp gather_slice();          // the instruments of the next time into slice_; its time
+  void match_resting_orders();       // (a)
+  void mark_to_close();              // (b)
+  void call_on_bar(Timestamp time);  // (c)
+  void settle();                     // (d)
+  void deliver_notices();
+  void stop();
+
+  MarketState& market_;
+  BacktestAccount& account_;
+  std::vector<std::unique_ptr<StrategySlot>>& slots_;
+  // Instrument of every bar in replay order; empty for a single instrument (replay_schedule.h).
+  std::vector<std::uint32_t> schedule_;
+  std::size_t bar_count_ = 0;
+  Timestamp first_bar_ = 0;
+  std::size_t next_bar_ = 0;          // index into the replay order
+  std::vector<std::uint32_t> slice_;  // instruments with a bar at the current time, ascending
+  std::vector<std::vector<Delivery>> subscribers_;  // per instrument: who gets its bars
+  std::vector<Delivery> deliveries_;                // the on_bar calls of the current slice
+  std::vector<StrategyNotice> notices_;
+};
+
+}  // namespace tandem::backtest
