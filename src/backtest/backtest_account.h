@@ -34,6 +34,7 @@
 #include "broker/allocation.h"
 #include "broker/broker.h"
 #include "broker/position_book.h"
+#include "broker/trading_day.h"
 
 namespace tandem::backtest {
 
@@ -45,6 +46,7 @@ struct AccountSettings {
   double slippage_bps = 0;
   bool fractional = false;  // fractional shares
   std::string currency = "USD";
+  std::string exchange_time_zone = std::string(broker::TradingCalendar::kDefaultZone);
 };
 
 // A strategy callback to deliver: an order status change, or a fill when fill_index is set.

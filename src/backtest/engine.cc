@@ -75,11 +75,13 @@ BacktestResult Engine::run() {
   settings.commission = config_.commission;
   settings.slippage_bps = config_.slippage_bps;
   settings.fractional = config_.fractional;
+  settings.exchange_time_zone = config_.exchange_time_zone;
   BacktestAccount account(settings, market, recorder);
   bind_strategies(account, market, allocations);
   account.start();
 
-  TimeSliceReplay replay(market, account, slots_);
+  TimeSliceReplay replay(market, account, slots_,
+                         broker::TradingCalendar(config_.exchange_time_zone));
   result.initial_cash = config_.initial_cash;
   result.bars = replay.bar_count();
   result.first_bar = replay.first_bar();

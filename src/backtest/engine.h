@@ -40,6 +40,9 @@ struct BacktestConfig {
   CommissionModel commission = CommissionModel::none();
   double slippage_bps = 0;
   bool fractional = false;
+  // The exchange's time zone: trading days (daily rows, DAY orders) are its dates, except for
+  // bars stamped at midnight UTC, which are their date (broker/trading_day.h).
+  std::string exchange_time_zone = std::string(broker::TradingCalendar::kDefaultZone);
   // Target weights for this run only (--weight KEY=W); they override general/strategies and are
   // recorded in run_info, never written to `general`.
   std::map<std::string, double> weights;

@@ -19,8 +19,9 @@ FillModel parse_fill_model(std::string_view text) {
               "--fill");
 }
 
-SimulatedExchange::SimulatedExchange(FillModel model, double slippage_bps, std::size_t symbol_count)
-    : model_(model), slippage_bps_(slippage_bps), resting_(symbol_count) {
+SimulatedExchange::SimulatedExchange(FillModel model, double slippage_bps, std::size_t symbol_count,
+                                     std::string_view time_zone)
+    : model_(model), slippage_bps_(slippage_bps), calendar_(time_zone), resting_(symbol_count) {
   if (!(slippage_bps >= 0 && slippage_bps < 10'000)) {
     throw Error("slippage must be in [0, 10000) basis points, got " + std::to_string(slippage_bps),
                 "--slippage-bps");
@@ -35,7 +36,7 @@ void SimulatedExchange::submit(std::size_t symbol, const ExchangeOrder& order, c
                                std::vector<ExchangeEvent>& events) {
   Resting resting{order};
   if (model_ == FillModel::kClose) {
-    resting.session_day = utc_day_number(current.time);
+    resting.session_day = calendar_.day_of(current.time);
     if (auto price = price_at_close(resting, current.close)) {
       events.push_back({ExchangeEvent::Kind::kFill, order.order_id, symbol, *price, current.time});
       return;
@@ -118,7 +119,7 @@ std::optional<double> SimulatedExchange::price_on_bar(Resting& resting, const Ba
 void SimulatedExchange::match_bar(std::size_t symbol, const Bar& bar,
                                   std::vector<ExchangeEvent>& events) {
   std::vector<Resting>& book = resting_[symbol];
-  const std::int64_t day = utc_day_number(bar.time);
+  const std::int64_t day = calendar_.day_of(bar.time);
   std::size_t kept = 0;
   for (std::size_t i = 0; i < book.size(); ++i) {
     Resting& resting = book[i];

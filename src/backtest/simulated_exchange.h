@@ -24,6 +24,7 @@
 #include <string_view>
 #include <vector>
 
+#include "broker/trading_day.h"
 #include "core/bar.h"
 #include "core/order.h"
 
@@ -54,14 +55,11 @@ struct ExchangeEvent {
   Timestamp time = 0;
 };
 
-// Day number of t (UTC), for DAY order sessions and daily rows.
-inline std::int64_t utc_day_number(Timestamp t) {
-  return t >= 0 ? t / kNanosPerDay : -((-t - 1) / kNanosPerDay) - 1;
-}
-
 class SimulatedExchange {
  public:
-  SimulatedExchange(FillModel model, double slippage_bps, std::size_t symbol_count);
+  // A DAY order's session is a trading day of `time_zone` (broker/trading_day.h).
+  SimulatedExchange(FillModel model, double slippage_bps, std::size_t symbol_count,
+                    std::string_view time_zone = broker::TradingCalendar::kDefaultZone);
 
   // Accepts `order` for `symbol` while `current` is its latest bar. Close model: checked against
   // current.close at once (a fill is appended to `events`); otherwise, and in next-open, it rests.
@@ -84,7 +82,7 @@ class SimulatedExchange {
  private:
   struct Resting {
     ExchangeOrder order;
-    std::int64_t session_day = kNoSession;  // UTC day it is valid for (DAY orders)
+    std::int64_t session_day = kNoSession;  // trading day it is valid for (DAY orders)
     bool triggered = false;                 // STP LMT: the stop was reached
     static constexpr std::int64_t kNoSession = INT64_MIN;
   };
@@ -98,6 +96,7 @@ class SimulatedExchange {
 
   FillModel model_;
   double slippage_bps_;
+  broker::TradingCalendar calendar_;           // DAY sessions
   std::vector<std::vector<Resting>> resting_;  // per symbol, in submission order
 };
 

@@ -9,10 +9,12 @@
 namespace tandem::backtest {
 
 TimeSliceReplay::TimeSliceReplay(MarketState& market, BacktestAccount& account,
-                                 std::vector<std::unique_ptr<StrategySlot>>& slots)
+                                 std::vector<std::unique_ptr<StrategySlot>>& slots,
+                                 broker::TradingCalendar calendar)
     : market_(market),
       account_(account),
       slots_(slots),
+      calendar_(std::move(calendar)),
       schedule_(merge_schedule(market)),
       subscribers_(market.size()) {
   bar_count_ = market.size() == 1 ? market.series(0).size() : schedule_.size();
@@ -136,7 +138,7 @@ Timestamp TimeSliceReplay::run() {
   Timestamp last_time = first_bar_;
   while (next_bar_ < bar_count_) {
     const Timestamp time = gather_slice();
-    const std::int64_t day = utc_day_number(time);
+    const std::int64_t day = calendar_.day_of(time);
     if (day != current_day) {
       if (current_day != std::numeric_limits<std::int64_t>::min()) account_.end_day(last_time);
       current_day = day;

@@ -22,6 +22,7 @@
 #include "backtest/backtest_account.h"
 #include "backtest/market_state.h"
 #include "backtest/strategy_slot.h"
+#include "broker/trading_day.h"
 
 namespace tandem::backtest {
 
@@ -29,8 +30,10 @@ class TimeSliceReplay {
  public:
   // `slots` are bound to `account` and called in their order; `market` has every bar loaded
   // and none delivered.
+  // `calendar` cuts the days: after the last slice of each trading day its daily rows are written.
   TimeSliceReplay(MarketState& market, BacktestAccount& account,
-                  std::vector<std::unique_ptr<StrategySlot>>& slots);
+                  std::vector<std::unique_ptr<StrategySlot>>& slots,
+                  broker::TradingCalendar calendar);
 
   std::size_t bar_count() const { return bar_count_; }
   Timestamp first_bar() const { return first_bar_; }
@@ -53,6 +56,7 @@ class TimeSliceReplay {
   MarketState& market_;
   BacktestAccount& account_;
   std::vector<std::unique_ptr<StrategySlot>>& slots_;
+  broker::TradingCalendar calendar_;
   // Instrument of every bar in replay order; empty for a single instrument (replay_schedule.h).
   std::vector<std::uint32_t> schedule_;
   std::size_t bar_count_ = 0;

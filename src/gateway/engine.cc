@@ -26,8 +26,8 @@ Engine::Engine(const GatewayOptions& options, store::Store& store, EngineHost& h
   if (options_.max_clients < 1) throw Error("at least one client must be allowed", "max_clients");
   for (const std::string& spec : options_.faults) faults_.arm(parse_fault(spec, "--fault"));
   market_ = MarketData::load(store_, options_.bar_size);
-  exchange_ = std::make_unique<backtest::SimulatedExchange>(options_.fill_model,
-                                                            options_.slippage_bps, market_.size());
+  exchange_ = std::make_unique<backtest::SimulatedExchange>(
+      options_.fill_model, options_.slippage_bps, market_.size(), options_.time_zone);
   journal_ =
       std::make_unique<StateJournal>(store_.library(StateJournal::library_name(options_.account)),
                                      [this](std::string_view line) { host_.log(line); });
