@@ -14,6 +14,7 @@
 
 #include "cli/cli_context.h"
 #include "core/error.h"
+#include "core/printable.h"
 #include "gateway/gateway.h"
 
 namespace tandem::cli {
@@ -50,7 +51,7 @@ void log_line(std::string_view line) {
   char stamp[32];
   std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &utc);
   std::lock_guard lock(mutex);
-  std::cerr << stamp << " gateway: " << line << "\n";
+  std::cerr << stamp << " gateway: " << printable(line) << "\n";
 }
 
 void run_gateway(const GatewayArgs& args, const CliContext& ctx) {

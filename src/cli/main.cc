@@ -4,6 +4,7 @@
 
 #include "cli/cli_context.h"
 #include "core/error.h"
+#include "core/printable.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"tandem: one strategy, backtested and traded live on Interactive Brokers"};
@@ -27,10 +28,10 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   } catch (const tandem::Error& e) {
-    std::cerr << "tandem: error: " << e.what() << "\n";
+    std::cerr << "tandem: error: " << tandem::printable(e.what()) << "\n";
     return 1;
   } catch (const std::exception& e) {
-    std::cerr << "tandem: internal error: " << e.what() << "\n";
+    std::cerr << "tandem: internal error: " << tandem::printable(e.what()) << "\n";
     return 2;
   }
   return 0;
