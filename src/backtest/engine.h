@@ -41,6 +41,9 @@ struct BacktestConfig {
   // Target weights for this run only (--weight KEY=W); they override general/strategies and are
   // recorded in run_info, never written to `general`.
   std::map<std::string, double> weights;
+  // Target weights (from --weight and general/strategies) adding up to more than 1 ask for more
+  // than the account holds; they are refused unless this is set (--allow-leverage).
+  bool allow_leverage = false;
   // Explicit equities (--equity KEY=AMOUNT), appended to strategy_{KEY}_equity of the run's own
   // library before the run, so the two-tier rule finds them there.
   std::map<std::string, double> explicit_equity;

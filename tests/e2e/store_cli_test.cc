@@ -339,8 +339,28 @@ TEST_F(StoreCli, BadNamesAreRefusedBeforeAnythingIsWritten) {
   CliResult bad_library = tandem({"store", "write", "a/b", "X", "--csv", csv});
   EXPECT_EQ(bad_library.exit_code, 1);
   EXPECT_THAT(bad_library.err, HasSubstr("library"));
-  EXPECT_EQ(ok({"store", "libraries"}), "");
+  // Nothing was written: not even the store exists (and listing it does not create it).
+  CliResult libraries = tandem({"store", "libraries"});
+  EXPECT_EQ(libraries.exit_code, 1);
+  EXPECT_THAT(libraries.err, HasSubstr("there is no store at"));
+  EXPECT_FALSE(std::filesystem::exists(dir_.path() / "db"));
   EXPECT_EQ(tandem({"store", "symbols", "nope"}).exit_code, 1);
+}
+
+TEST_F(StoreCli, BackupIsAWholeStoreThatReadsTheSameAndNeverOverwrites) {
+  write_three_bars();
+  const std::string copy = (dir_.path() / "copy").string();
+  EXPECT_THAT(ok({"store", "backup", copy}), HasSubstr("compacted"));
+  CliResult from_copy = run_cli(
+      {{"--store", "lmdb://" + copy, "store", "read", "market", "AAA", "--format", "csv"}, {}, {}});
+  EXPECT_EQ(from_copy.exit_code, 0) << from_copy.err;
+  EXPECT_EQ(from_copy.out, ok({"store", "read", "market", "AAA", "--format", "csv"}));
+  CliResult again = tandem({"store", "backup", copy});
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_THAT(again.err, HasSubstr("already exists"));
+  CliResult memory = run_cli({{"--store", "mem://", "store", "backup", copy + "2"}, {}, {}});
+  EXPECT_EQ(memory.exit_code, 1);
+  EXPECT_THAT(memory.err, HasSubstr("lmdb:// stores only"));
 }
 
 }  // namespace
