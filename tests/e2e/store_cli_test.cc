@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "cli_runner.h"
@@ -361,6 +362,40 @@ TEST_F(StoreCli, BackupIsAWholeStoreThatReadsTheSameAndNeverOverwrites) {
   CliResult memory = run_cli({{"--store", "mem://", "store", "backup", copy + "2"}, {}, {}});
   EXPECT_EQ(memory.exit_code, 1);
   EXPECT_THAT(memory.err, HasSubstr("lmdb:// stores only"));
+}
+
+// One flipped pointer in a leaf page of LMDB's tree made `verify` die of SIGBUS (issue 21). Each
+// leaf page in turn gets a first node pointer far past the page: whatever verify then says, it
+// is said as an error, never a signal.
+TEST_F(StoreCli, DamagedLmdbPagesAreAnErrorNotACrash) {
+  write_three_bars();
+  const auto store = dir_.path() / "db";
+  std::string pristine;
+  {
+    std::ifstream in(store / "data.mdb", std::ios::binary);
+    pristine.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  constexpr std::size_t kPage = 4096;
+  int damaged_reports = 0;
+  for (std::size_t page = 2; page < pristine.size() / kPage; ++page) {
+    const std::size_t at = page * kPage;
+    const auto flags = static_cast<unsigned char>(pristine[at + 10]);
+    if ((flags & 0x02) == 0) continue;  // not a leaf (P_LEAF)
+    std::string damaged = pristine;
+    damaged[at + 16] = static_cast<char>(0xf0);  // first node pointer: 0xfff0
+    damaged[at + 17] = static_cast<char>(0xff);
+    std::ofstream(store / "data.mdb", std::ios::binary | std::ios::trunc) << damaged;
+    CliResult r = tandem({"store", "verify"});
+    EXPECT_LT(r.exit_code, 128) << "page " << page << " killed verify: " << r.err;
+    if (r.exit_code != 0) {
+      ++damaged_reports;
+      EXPECT_THAT(r.err, HasSubstr("corruption")) << r.err;
+      EXPECT_THAT(r.err, HasSubstr("docs/operations.md")) << r.err;
+    }
+  }
+  EXPECT_GE(damaged_reports, 1) << "no damaged page was noticed: the test proves nothing";
+  std::ofstream(store / "data.mdb", std::ios::binary | std::ios::trunc) << pristine;
+  ok({"store", "verify"});
 }
 
 }  // namespace
