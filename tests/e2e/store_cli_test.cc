@@ -365,8 +365,9 @@ TEST_F(StoreCli, BackupIsAWholeStoreThatReadsTheSameAndNeverOverwrites) {
 }
 
 // One flipped pointer in a leaf page of LMDB's tree made `verify` die of SIGBUS (issue 21). Each
-// leaf page in turn gets a first node pointer far past the page: whatever verify then says, it
-// is said as an error, never a signal.
+// leaf page in turn gets a first node pointer far past the page, then a page type that is
+// neither branch nor leaf (LMDB's MDB_CORRUPTED): whatever verify then says, it is said as a
+// corruption error, never a signal.
 TEST_F(StoreCli, DamagedLmdbPagesAreAnErrorNotACrash) {
   write_three_bars();
   const auto store = dir_.path() / "db";
@@ -381,16 +382,19 @@ TEST_F(StoreCli, DamagedLmdbPagesAreAnErrorNotACrash) {
     const std::size_t at = page * kPage;
     const auto flags = static_cast<unsigned char>(pristine[at + 10]);
     if ((flags & 0x02) == 0) continue;  // not a leaf (P_LEAF)
-    std::string damaged = pristine;
-    damaged[at + 16] = static_cast<char>(0xf0);  // first node pointer: 0xfff0
-    damaged[at + 17] = static_cast<char>(0xff);
-    std::ofstream(store / "data.mdb", std::ios::binary | std::ios::trunc) << damaged;
-    CliResult r = tandem({"store", "verify"});
-    EXPECT_LT(r.exit_code, 128) << "page " << page << " killed verify: " << r.err;
-    if (r.exit_code != 0) {
-      ++damaged_reports;
-      EXPECT_THAT(r.err, HasSubstr("corruption")) << r.err;
-      EXPECT_THAT(r.err, HasSubstr("docs/operations.md")) << r.err;
+    for (const std::size_t field : {std::size_t{16}, std::size_t{10}}) {
+      std::string damaged = pristine;
+      // 16: the first node pointer becomes 0xfff0; 10: the page flags become 0 (no type)
+      damaged[at + field] = static_cast<char>(field == 16 ? 0xf0 : 0);
+      damaged[at + field + 1] = static_cast<char>(field == 16 ? 0xff : 0);
+      std::ofstream(store / "data.mdb", std::ios::binary | std::ios::trunc) << damaged;
+      CliResult r = tandem({"store", "verify"});
+      EXPECT_LT(r.exit_code, 128) << "page " << page << " killed verify: " << r.err;
+      if (r.exit_code != 0) {
+        ++damaged_reports;
+        EXPECT_THAT(r.err, HasSubstr("corruption")) << r.err;
+        EXPECT_THAT(r.err, HasSubstr("docs/operations.md")) << r.err;
+      }
     }
   }
   EXPECT_GE(damaged_reports, 1) << "no damaged page was noticed: the test proves nothing";

@@ -162,7 +162,7 @@ class Environment {
     const ErrorKind kind = lmdb_error_kind(rc);
     std::string what = std::string(doing) + ": " + lmdb_error(rc);
     if (kind == ErrorKind::Corruption) {
-      what += " (LMDB's own structure is damaged; see docs/operations.md, \"Restoring\")";
+      what = "corruption in LMDB's own pages: " + what + " (see docs/operations.md, \"Restoring\")";
     }
     throw Error(kind, std::move(what), directory_);
   }
