@@ -64,8 +64,9 @@ BacktestResult Engine::run() {
 
   const Timestamp started_at = config_.started_at.value_or(now_utc());
   result.account_id = create_backtest_library(store_, started_at);
+  RunInfo info;  // written with status "running" now, with the outcome at the end
   const std::vector<broker::EquityAllocation> allocations =
-      create_account(result.account_id, started_at, market);
+      create_account(result.account_id, started_at, market, info);
 
   broker::AccountRecorder recorder(account_library(result.account_id), config_.recorder);
   AccountSettings settings;
@@ -93,6 +94,9 @@ BacktestResult Engine::run() {
     const Clock::time_point flush_start = Clock::now();
     recorder.flush();
     result.flush_seconds = seconds_since(flush_start);
+    // Last: only a run whose every row is stored is marked complete.
+    info.status = RunStatus::kComplete;
+    write_run_info(store_.existing_library(result.account_id), info);
   } catch (const std::exception& e) {
     std::string flush_problem;
     try {
@@ -100,6 +104,13 @@ BacktestResult Engine::run() {
       recorder.flush();
     } catch (const std::exception& flush_error) {
       flush_problem = std::string("; recording also failed: ") + flush_error.what();
+    }
+    try {
+      info.status = RunStatus::kFailed;
+      info.error = e.what() + flush_problem;
+      write_run_info(store_.existing_library(result.account_id), info);
+    } catch (const std::exception& status_error) {
+      flush_problem += std::string("; marking the run failed also failed: ") + status_error.what();
     }
     const std::string where =
         "backtest " + result.account_id + " (its library holds what was recorded until then)";
@@ -186,17 +197,32 @@ MarketState Engine::load_market() const {
 // run that never started).
 std::vector<broker::EquityAllocation> Engine::create_account(const std::string& account_id,
                                                              Timestamp started_at,
-                                                             const MarketState& market) {
+                                                             const MarketState& market,
+                                                             RunInfo& info) {
   std::vector<broker::EquityAllocation> allocations;
   try {
     for (const auto& [key, amount] : config_.explicit_equity) {
       broker::set_explicit_equity(store_, account_id, key, amount, started_at);
     }
+    double weight_total = 0;
+    std::string weight_terms;
     for (auto& slot : slots_) {
       allocations.push_back(
           broker::resolve_equity_allocation(store_, account_id, slot->key(), config_.weights));
+      const broker::EquityAllocation& a = allocations.back();
+      if (a.source == broker::EquityAllocation::Source::kTargetWeight) {
+        weight_total += a.target_weight;
+        weight_terms += fmt::format("{}{}={} ({})", weight_terms.empty() ? "" : ", ", slot->key(),
+                                    a.target_weight, a.origin);
+      }
     }
-    RunInfo info;
+    if (weight_total > 1 + 1e-9 && !config_.allow_leverage) {
+      throw Error(ErrorKind::InvalidArgument,
+                  fmt::format("the target weights add up to {:.6g}, more than the whole account: "
+                              "{}; lower them or pass --allow-leverage",
+                              weight_total, weight_terms),
+                  "--weight");
+    }
     info.account_id = account_id;
     info.started_at = started_at;
     info.config = &config_;

@@ -46,6 +46,9 @@ struct BacktestConfig {
   // Target weights for this run only (--weight KEY=W); they override general/strategies and are
   // recorded in run_info, never written to `general`.
   std::map<std::string, double> weights;
+  // Target weights (from --weight and general/strategies) adding up to more than 1 ask for more
+  // than the account holds; they are refused unless this is set (--allow-leverage).
+  bool allow_leverage = false;
   // Explicit equities (--equity KEY=AMOUNT), appended to strategy_{KEY}_equity of the run's own
   // library before the run, so the two-tier rule finds them there.
   std::map<std::string, double> explicit_equity;
@@ -104,6 +107,8 @@ struct BacktestResult {
   double flush_seconds = 0;
 };
 
+struct RunInfo;
+
 class Engine {
  public:
   Engine(store::Store& store, BacktestConfig config);
@@ -129,7 +134,7 @@ class Engine {
   MarketState load_market() const;
   std::vector<broker::EquityAllocation> create_account(const std::string& account_id,
                                                        Timestamp started_at,
-                                                       const MarketState& market);
+                                                       const MarketState& market, RunInfo& info);
   store::Library account_library(const std::string& account_id) const;
   void bind_strategies(BacktestAccount& account, const MarketState& market,
                        const std::vector<broker::EquityAllocation>& allocations);

@@ -1,5 +1,10 @@
 #include "backtest/run_info.h"
 
+#include <fmt/format.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <nlohmann/json.hpp>
 
 #include "backtest/engine.h"
@@ -31,7 +36,74 @@ std::string strategies_text(const RunInfo& info) {
   return text;
 }
 
+std::string this_host() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof name - 1) != 0) return "";
+  return name;
+}
+
+// The last row's value of a string column; empty when absent or null.
+std::string string_cell(const store::Table& table, std::string_view column) {
+  const store::Column* c = table.find_column(column);
+  if (c == nullptr || c->type() != store::ColumnType::kString || table.num_rows() == 0 ||
+      c->is_null(table.num_rows() - 1)) {
+    return "";
+  }
+  return c->strings()[table.num_rows() - 1];
+}
+
 }  // namespace
+
+std::string_view run_status_name(RunStatus status) {
+  switch (status) {
+    case RunStatus::kRunning:
+      return "running";
+    case RunStatus::kComplete:
+      return "complete";
+    case RunStatus::kFailed:
+      return "failed";
+  }
+  return "running";
+}
+
+bool RunState::still_running_here() const {
+  if (status != "running" || pid <= 0 || host != this_host()) return false;
+  return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
+}
+
+std::optional<RunState> read_run_state(const store::Library& library) {
+  if (!library.has_symbol(broker::kRunInfoSymbol)) return std::nullopt;
+  const store::Table row = library.read(broker::kRunInfoSymbol).table;
+  if (row.num_rows() == 0 || !row.has_column("status")) return std::nullopt;
+  RunState state;
+  state.status = string_cell(row, "status");
+  state.error = string_cell(row, "error");
+  state.host = string_cell(row, "host");
+  state.started_at = row.index()[row.num_rows() - 1];
+  const store::Column* pid = row.find_column("pid");
+  if (pid != nullptr && pid->type() == store::ColumnType::kInt64 &&
+      !pid->is_null(row.num_rows() - 1)) {
+    state.pid = pid->int64s()[row.num_rows() - 1];
+  }
+  return state;
+}
+
+std::string incomplete_run_banner(const std::string& account_id, const RunState& state) {
+  if (state.status == "failed") {
+    return fmt::format("INCOMPLETE: backtest {} failed: {} (its figures stop where it failed)",
+                       account_id, state.error.empty() ? "no error recorded" : state.error);
+  }
+  if (state.still_running_here()) {
+    return fmt::format("INCOMPLETE: backtest {} is still running (process {}); its figures so far",
+                       account_id, state.pid);
+  }
+  return fmt::format(
+      "INCOMPLETE: backtest {} was cut short (started {}, process {} on {} ended without "
+      "finishing it); its figures stop where it was stopped. `tandem backtest "
+      "--cleanup-incomplete` lists such runs",
+      account_id, format_timestamp(state.started_at), state.pid,
+      state.host.empty() ? "?" : state.host);
+}
 
 std::string run_info_json(const RunInfo& info) {
   const BacktestConfig& config = *info.config;
@@ -53,6 +125,8 @@ std::string run_info_json(const RunInfo& info) {
   doc["explicit_equity"] = nlohmann::json::object();
   for (const auto& [key, amount] : config.explicit_equity) doc["explicit_equity"][key] = amount;
   doc["command"] = config.command_line;
+  doc["status"] = std::string(run_status_name(info.status));
+  if (!info.error.empty()) doc["error"] = info.error;
   doc["strategies"] = nlohmann::json::array();
   for (const RunInfo::Strategy& strategy : info.strategies) {
     nlohmann::json entry;
@@ -94,7 +168,11 @@ void write_run_info(store::Library library, const RunInfo& info) {
       .with(Column::of_bool("fractional", {static_cast<std::uint8_t>(config.fractional)}))
       .with(Column::of_string("strategies", {strategies_text(info)}))
       .with(Column::of_string("weights", {weights.dump()}))
-      .with(Column::of_string("command", {config.command_line}));
+      .with(Column::of_string("command", {config.command_line}))
+      .with(Column::of_string("status", {std::string(run_status_name(info.status))}))
+      .with(Column::of_string("error", {info.error}))
+      .with(Column::of_int64("pid", {static_cast<std::int64_t>(::getpid())}))
+      .with(Column::of_string("host", {this_host()}));
   library.write(broker::kRunInfoSymbol, row, run_info_json(info));
 }
 

@@ -22,6 +22,7 @@ struct SetArgs {
   std::string key;
   double weight = 0;
   bool disable = false;
+  bool allow_leverage = false;
 };
 
 struct EquityArgs {
@@ -31,14 +32,31 @@ struct EquityArgs {
 };
 
 void run_set(const CliContext& ctx, const SetArgs& args) {
+  if (!(args.weight >= 0 && args.weight <= 1)) {
+    throw Error(ErrorKind::InvalidArgument,
+                fmt::format("target weight must be in [0, 1], got {}", args.weight), "WEIGHT");
+  }
   auto store = ctx.open_store();
+  // The enabled weights after this change; more than 1 asks for more than the account holds.
+  double enabled_total = args.disable ? 0 : args.weight;
+  for (const broker::StrategyWeight& weight : broker::read_strategy_weights(*store)) {
+    if (weight.strategy != args.key && weight.enabled) enabled_total += weight.target_weight;
+  }
+  if (enabled_total > 1 + 1e-9 && !args.allow_leverage) {
+    throw Error(ErrorKind::InvalidArgument,
+                fmt::format("the enabled target weights would add up to {:.6g}, more than the "
+                            "whole account (see `tandem alloc list`); nothing was changed. Lower "
+                            "another weight first, or pass --allow-leverage",
+                            enabled_total),
+                "general/strategies/" + args.key);
+  }
   broker::set_strategy_weight(*store, args.key, args.weight, !args.disable, now_utc());
   std::cout << fmt::format("{}: target weight {}{} in general/strategies\n", args.key, args.weight,
                            args.disable ? " (disabled)" : "");
 }
 
 void run_list(const CliContext& ctx) {
-  auto store = ctx.open_store();
+  auto store = ctx.open_store_for_reading();
   std::vector<broker::StrategyWeight> weights = broker::read_strategy_weights(*store);
   if (weights.empty()) {
     std::cout << "no strategy weights yet: `tandem alloc set KEY WEIGHT`\n";
@@ -80,6 +98,8 @@ void register_alloc_commands(CLI::App& app, CliContext& ctx) {
     cmd->add_option("KEY", args->key, "strategy key, e.g. TQQQ")->required();
     cmd->add_option("WEIGHT", args->weight, "target weight in [0, 1]")->required();
     cmd->add_flag("--disable", args->disable, "record the strategy as disabled");
+    cmd->add_flag("--allow-leverage", args->allow_leverage,
+                  "accept enabled weights adding up to more than 1");
     cmd->callback([&ctx, args] { run_set(ctx, *args); });
   }
   alloc->add_subcommand("list", "list every strategy's latest target weight")->callback([&ctx] {

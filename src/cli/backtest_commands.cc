@@ -15,6 +15,7 @@
 #include <memory>
 
 #include "backtest/engine.h"
+#include "backtest/run_info.h"
 #include "cli/cli_context.h"
 #include "cli/run_spec.h"
 #include "core/error.h"
@@ -38,6 +39,9 @@ struct BacktestArgs {
   std::vector<std::string> weights;
   std::vector<std::string> equities;
   bool fractional = false;
+  bool allow_leverage = false;
+  bool cleanup_incomplete = false;
+  bool delete_incomplete = false;
 };
 
 double parse_number(const std::string& text, const std::string& where) {
@@ -145,7 +149,49 @@ void print_result(const backtest::BacktestResult& result, const std::string& sto
   }
 }
 
+// --cleanup-incomplete: lists the BT_ libraries whose run failed or was cut short (a run still
+// going in a live process on this host is left alone); --delete removes them.
+void run_cleanup_incomplete(const CliContext& ctx, bool remove) {
+  auto store = ctx.open_store_for_reading();
+  std::size_t found = 0;
+  for (const std::string& name : store->list_libraries()) {
+    if (!name.starts_with("BT_")) continue;
+    const auto state = backtest::read_run_state(store->existing_library(name));
+    if (!state || state->complete()) continue;
+    if (state->still_running_here()) {
+      std::cout << fmt::format("{}  still running (process {}); left alone\n", name, state->pid);
+      continue;
+    }
+    ++found;
+    const std::string why =
+        state->status == "failed" ? "failed: " + state->error : std::string("cut short");
+    if (remove) {
+      store->delete_library(name);
+      std::cout << fmt::format("{}  deleted ({})\n", name, why);
+    } else {
+      std::cout << fmt::format("{}  INCOMPLETE ({})\n", name, why);
+    }
+  }
+  if (found == 0) {
+    std::cout << "no incomplete backtests\n";
+  } else if (!remove) {
+    std::cout << fmt::format(
+        "{} incomplete backtest(s); `tandem backtest --cleanup-incomplete --delete` removes "
+        "them\n",
+        found);
+  }
+}
+
 void run_backtest(const CliContext& ctx, const BacktestArgs& args) {
+  if (args.cleanup_incomplete) return run_cleanup_incomplete(ctx, args.delete_incomplete);
+  if (args.delete_incomplete) {
+    throw Error(ErrorKind::InvalidArgument, "--delete only goes with --cleanup-incomplete",
+                "--delete");
+  }
+  if (args.strategies.empty()) {
+    throw Error(ErrorKind::InvalidArgument,
+                "at least one --strategy is required (or --cleanup-incomplete)", "--strategy");
+  }
   strategy::StrategyRegistry registry = strategy::builtin_strategies();
   std::vector<RunInstance> instances =
       parse_run_instances(args.strategies, args.symbols, args.params, registry);
@@ -159,6 +205,7 @@ void run_backtest(const CliContext& ctx, const BacktestArgs& args) {
   config.commission = backtest::CommissionModel::parse(args.commission);
   config.slippage_bps = args.slippage_bps;
   config.fractional = args.fractional;
+  config.allow_leverage = args.allow_leverage;
   config.weights = parse_key_values(args.weights, "--weight");
   config.explicit_equity = parse_key_values(args.equities, "--equity");
   config.command_line = command_line(args);
@@ -183,8 +230,7 @@ void register_backtest_commands(CLI::App& app, CliContext& ctx) {
       "backtest", "run strategies over stored bars in a new BT_ account library");
   cmd->add_option("--strategy", args->strategies,
                   "NAME (once per --symbols entry), NAME:SYMBOL, or NAME:A+B@KEY; repeatable "
-                  "(sma_cross, buy_and_hold, broker_test)")
-      ->required();
+                  "(sma_cross, buy_and_hold, broker_test)");
   cmd->add_option("--symbols", args->symbols, "A,B: symbols for each --strategy NAME");
   cmd->add_option("--bar", args->bar_size, "bar size of market_data/SYMBOL.BAR (default 1d)");
   cmd->add_option("--start", args->start, "first bar (ISO-8601 date or date-time)");
@@ -199,6 +245,12 @@ void register_backtest_commands(CLI::App& app, CliContext& ctx) {
   cmd->add_option("--equity", args->equities,
                   "KEY=AMOUNT: explicit equity, written to the run's strategy_KEY_equity");
   cmd->add_flag("--fractional", args->fractional, "allow fractional share quantities");
+  cmd->add_flag("--allow-leverage", args->allow_leverage,
+                "accept target weights adding up to more than 1");
+  cmd->add_flag("--cleanup-incomplete", args->cleanup_incomplete,
+                "list BT_ libraries of runs that failed or were cut short (runs nothing)");
+  cmd->add_flag("--delete", args->delete_incomplete,
+                "with --cleanup-incomplete: delete those libraries");
   cmd->callback([&ctx, args] { run_backtest(ctx, *args); });
 }
 

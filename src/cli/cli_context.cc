@@ -16,4 +16,10 @@ std::unique_ptr<store::Store> CliContext::open_store() const {
   return store::Store::open(store_uri());
 }
 
+std::unique_ptr<store::Store> CliContext::open_store_for_reading() const {
+  store::StoreOptions options;
+  options.must_exist = true;
+  return store::Store::open(store_uri(), options);
+}
+
 }  // namespace tandem::cli

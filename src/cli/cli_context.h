@@ -24,7 +24,19 @@ struct CliContext {
   // --store flag, then $TANDEM_STORE, then lmdb://./tandem-data (DESIGN.md, store contract).
   std::string store_uri() const;
   std::unique_ptr<store::Store> open_store() const;
+  // For commands that only read: a path with no store is a NotFound error, and nothing is
+  // created (lmdb://; other backends open as usual).
+  std::unique_ptr<store::Store> open_store_for_reading() const;
 };
+
+// Thrown by a command that has done its work but must end with a status other than 0 or 1;
+// main() exits with `code` (docs/store-cli.md lists the exit statuses).
+struct ExitStatus {
+  int code;
+};
+// `tandem report` of a run that did not finish: the report was written, under a banner. (Not 3:
+// main uses 3 for `tandem live` leaving rows in its spill.)
+inline constexpr int kExitIncompleteRun = 4;
 
 // Each command group registers its subcommands on the root app; the callbacks capture `ctx`,
 // which outlives parsing. Declared here, defined in <group>_commands.cc.

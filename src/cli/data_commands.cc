@@ -18,6 +18,7 @@
 #include "cli/cli_context.h"
 #include "cli/data_download_command.h"
 #include "core/error.h"
+#include "ib/history_pages.h"
 #include "market_data/market_data.h"
 #include "store/store.h"
 
@@ -44,7 +45,20 @@ struct SampleArgs {
   int years = 10;
 };
 
+// --bar names a market_data suffix from the documented list (docs/data.md), checked before
+// anything is read or written: "0min" or "-5min" would otherwise become a symbol of its own.
+void validate_bar_size(const std::string& bar_size) {
+  const auto known = ib::find_history_bar_size(bar_size);
+  if (!known || known->suffix != bar_size) {
+    throw Error(ErrorKind::InvalidArgument,
+                fmt::format("'{}' is not a bar size; use one of {}", bar_size,
+                            ib::known_history_bar_sizes()),
+                "--bar");
+  }
+}
+
 void run_import(const CliContext& ctx, const ImportArgs& args) {
+  validate_bar_size(args.bar_size);
   const auto files = market_data::expand_file_patterns(args.files);
   auto store = ctx.open_store();
   const market_data::ImportResult result = market_data::import_csv(*store, files,
@@ -148,7 +162,14 @@ void print_interrupted_downloads(store::Store& store) {
 }
 
 void run_list(const CliContext& ctx) {
-  auto store = ctx.open_store();
+  std::unique_ptr<store::Store> store;
+  try {
+    store = ctx.open_store_for_reading();
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::NotFound) throw;
+    std::cout << "no market data yet (" << e.message() << ")\n";
+    return;
+  }
   if (!store->has_library(backtest::kMarketDataLibrary)) {
     std::cout << "no market data yet: `tandem data import`, `download` or `sample`\n";
     print_interrupted_downloads(*store);
@@ -190,7 +211,7 @@ void run_list(const CliContext& ctx) {
 void run_show(const CliContext& ctx, const ShowArgs& args) {
   if (args.head > 0 && args.tail > 0) throw Error("give --head or --tail, not both", "--tail");
   store::validate_name("symbol", args.symbol);
-  auto store = ctx.open_store();
+  auto store = ctx.open_store_for_reading();
   store::Library library = store->existing_library(backtest::kMarketDataLibrary);
   if (!library.has_symbol(args.symbol)) {
     throw Error("no such symbol (see `tandem data list`; names are SYMBOL.BAR, e.g. SPY.1d)",

@@ -14,6 +14,7 @@
 
 #include "cli/cli_context.h"
 #include "core/error.h"
+#include "core/printable.h"
 #include "gateway/gateway.h"
 
 namespace tandem::cli {
@@ -36,6 +37,9 @@ struct GatewayArgs {
   int next_valid_id = 0;
   bool no_pacing = false;
   int max_clients = 32;
+  int max_connections = 256;
+  int max_connections_per_address = 64;
+  double handshake_timeout_seconds = 10;
   bool quiet = false;
 };
 
@@ -47,7 +51,7 @@ void log_line(std::string_view line) {
   char stamp[32];
   std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &utc);
   std::lock_guard lock(mutex);
-  std::cerr << stamp << " gateway: " << line << "\n";
+  std::cerr << stamp << " gateway: " << printable(line) << "\n";
 }
 
 void run_gateway(const GatewayArgs& args, const CliContext& ctx) {
@@ -74,6 +78,16 @@ void run_gateway(const GatewayArgs& args, const CliContext& ctx) {
   }
   options.enforce_pacing = !args.no_pacing;
   options.max_clients = args.max_clients;
+  options.max_connections = args.max_connections;
+  options.max_connections_per_address = args.max_connections_per_address;
+  if (!(args.handshake_timeout_seconds > 0) || args.handshake_timeout_seconds > 3600) {
+    throw Error(
+        ErrorKind::InvalidArgument,
+        fmt::format("{} is not a number of seconds in (0, 3600]", args.handshake_timeout_seconds),
+        "--handshake-timeout");
+  }
+  options.handshake_timeout =
+      std::chrono::milliseconds(static_cast<long>(args.handshake_timeout_seconds * 1000));
   if (!args.quiet) options.log = log_line;
 
   // SIGINT/SIGTERM stop the gateway cleanly (journal flushed); block them in every thread and
@@ -167,6 +181,15 @@ void register_gateway_commands(CLI::App& app, CliContext& ctx) {
                  "first nextValidId to hand out (lower than used ids = the restart fault)");
   gw->add_flag("--no-pacing", args->no_pacing, "do not enforce historical-data pacing");
   gw->add_option("--max-clients", args->max_clients, "API clients at once")->capture_default_str();
+  gw->add_option("--max-connections", args->max_connections,
+                 "sockets open at once, in all (API, control, in handshake)")
+      ->capture_default_str();
+  gw->add_option("--max-connections-per-address", args->max_connections_per_address,
+                 "sockets open at once from one remote address")
+      ->capture_default_str();
+  gw->add_option("--handshake-timeout", args->handshake_timeout_seconds,
+                 "seconds from connect to startApi before a connection is closed")
+      ->capture_default_str();
   gw->add_flag("--quiet", args->quiet, "no log lines on stderr");
   gw->callback([args, &ctx] { run_gateway(*args, ctx); });
 

@@ -6,6 +6,7 @@
 // Logs one line per order event and fill on stdout; SIGINT/SIGTERM shut down cleanly. See
 // docs/live.md.
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <charconv>
@@ -60,6 +61,34 @@ std::map<std::string, double> parse_weights(const std::vector<std::string>& entr
   return weights;
 }
 
+std::string join(const std::vector<std::string>& items) {
+  std::string text;
+  for (const std::string& item : items) text += (text.empty() ? "" : " ") + item;
+  return text;
+}
+
+// general/live_sessions: a row with status "running" when a session starts and one with
+// "stopped" or "failed" (and the error) when it ends, both carrying the session's id — so a
+// session with only the first row was cut short (docs/live.md, "Session records"). Appended in
+// any order: several sessions may share the store.
+void record_live_session(store::Store& store, const std::string& session, const std::string& status,
+                         const std::string& account, const LiveArgs& args,
+                         const std::string& error) {
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  using store::Column;
+  store::Table row({now_utc()});
+  row.with(Column::of_string("session", {session}))
+      .with(Column::of_string("status", {status}))
+      .with(Column::of_string("account", {account}))
+      .with(Column::of_string("strategy", {join(args.strategies)}))
+      .with(Column::of_string("symbols", {args.symbols}))
+      .with(Column::of_int64("pid", {static_cast<std::int64_t>(::getpid())}))
+      .with(Column::of_string("host", {host}))
+      .with(Column::of_string("error", {error}));
+  store.library("general").append("live_sessions", row, store::AppendMode::kAnyOrder);
+}
+
 void run_live(CliContext& ctx, const LiveArgs& args) {
   strategy::StrategyRegistry registry = strategy::builtin_strategies();
   std::vector<RunInstance> instances =
@@ -96,13 +125,24 @@ void run_live(CliContext& ctx, const LiveArgs& args) {
                                          args.bar_size, instance.params),
                          instance.name);
   }
+  const std::string session_id = fmt::format("{}-{}", now_utc(), ::getpid());
+  if (!args.dry_run) record_live_session(*store, session_id, "running", args.account, args, "");
   live::LiveResult result;
   try {
     result = session.run();
-  } catch (const Error&) {
+  } catch (const std::exception& e) {
     if (session.spilled_rows() > 0) ctx.error_exit_code = 3;  // docs/live.md: rows in the spill
+    if (!args.dry_run) {
+      try {
+        record_live_session(*store, session_id, "failed", args.account, args, e.what());
+      } catch (const std::exception&) {
+        // The session's own error is the one to report; a store that refuses this row has
+        // most likely refused the session's rows too and said so in that error.
+      }
+    }
     throw;
   }
+  if (!args.dry_run) record_live_session(*store, session_id, "stopped", result.account, args, "");
   std::cout << fmt::format(
                    "tandem live stopped: account {}, {} orders placed, {} fills booked, {} bars, "
                    "{} sessions, {} position mismatches{}",

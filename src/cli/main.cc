@@ -1,11 +1,37 @@
 // tandem: the command-line entry point. Subcommand groups live in <group>_commands.cc.
+#include <signal.h>
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <iostream>
 
 #include "cli/cli_context.h"
 #include "core/error.h"
+#include "core/printable.h"
+
+namespace {
+
+// SIGBUS in tandem means a read through a memory map failed: LMDB's data file with damaged page
+// pointers (LMDB keeps no checksums of its own pages and follows them), or a mapped input file
+// that shrank. That is a damaged store or file, not a bug to dump core for: say so and exit 1
+// (docs/operations.md). Only async-signal-safe calls here.
+void on_sigbus(int) {
+  static constexpr char kMessage[] =
+      "tandem: error: corruption: reading a memory-mapped file failed (SIGBUS): the store's LMDB "
+      "data file is damaged (a page points outside the file), or an input file shrank while it "
+      "was read; see docs/operations.md, \"Restoring\"\n";
+  const ssize_t ignored = ::write(2, kMessage, sizeof kMessage - 1);
+  static_cast<void>(ignored);
+  ::_exit(1);
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
+  struct sigaction bus {};
+  bus.sa_handler = on_sigbus;
+  sigemptyset(&bus.sa_mask);
+  ::sigaction(SIGBUS, &bus, nullptr);
   CLI::App app{"tandem: one strategy, backtested and traded live on Interactive Brokers"};
   app.require_subcommand(1);
   tandem::cli::CliContext ctx;
@@ -27,11 +53,13 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
+  } catch (const tandem::cli::ExitStatus& status) {
+    return status.code;
   } catch (const tandem::Error& e) {
-    std::cerr << "tandem: error: " << e.what() << "\n";
+    std::cerr << "tandem: error: " << tandem::printable(e.what()) << "\n";
     return ctx.error_exit_code;
   } catch (const std::exception& e) {
-    std::cerr << "tandem: internal error: " << e.what() << "\n";
+    std::cerr << "tandem: internal error: " << tandem::printable(e.what()) << "\n";
     return 2;
   }
   return 0;

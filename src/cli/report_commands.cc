@@ -9,9 +9,12 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <nlohmann/json.hpp>
 
+#include "backtest/run_info.h"
 #include "cli/cli_context.h"
 #include "core/error.h"
+#include "core/printable.h"
 #include "report/report.h"
 #include "report/text_format.h"
 #include "store/store.h"
@@ -49,6 +52,33 @@ void write_file(const std::filesystem::path& path, const std::string& content) {
   }
 }
 
+// The page with `banner` as the first thing in its body.
+std::string with_html_banner(const std::string& page, const std::string& banner) {
+  std::string escaped;
+  for (char c : banner) {
+    switch (c) {
+      case '<':
+        escaped += "&lt;";
+        break;
+      case '>':
+        escaped += "&gt;";
+        break;
+      case '&':
+        escaped += "&amp;";
+        break;
+      default:
+        escaped += c;
+    }
+  }
+  const std::string block =
+      "<div style=\"background:#b00020;color:#fff;padding:12px;font-weight:bold\">" + escaped +
+      "</div>";
+  const auto body = page.find("<body");
+  const auto open_end = body == std::string::npos ? body : page.find('>', body);
+  if (open_end == std::string::npos) return block + page;
+  return page.substr(0, open_end + 1) + block + page.substr(open_end + 1);
+}
+
 std::string headline(const report::AccountReport& r) {
   const report::ReturnMetrics& m = r.returns;
   if (!m.first) return "  the account has no account_summary rows yet";
@@ -66,7 +96,7 @@ void run_report(const ReportArgs& args, const CliContext& ctx) {
                             args.risk_free),
                 "--risk-free");
   }
-  std::unique_ptr<store::Store> store = ctx.open_store();
+  std::unique_ptr<store::Store> store = ctx.open_store_for_reading();
   report::LoadOptions load;
   if (!args.benchmark.empty()) load.benchmark = args.benchmark;
   // Order and fill rows only for what the page shows (JSON and text show none); the figures
@@ -75,26 +105,55 @@ void run_report(const ReportArgs& args, const CliContext& ctx) {
   bool page = args.format == "html";
   load.latest_orders = page ? html.max_order_rows : 0;
   load.latest_fills = page ? html.max_fill_rows : 0;
-  report::AccountData data = report::load_account(*store, args.account, load);
-  report::AccountReport r = report::analyze(data, {.risk_free_rate = args.risk_free});
-
+  // A backtest that did not finish is reported as far as it got, under a banner that says so
+  // (docs/report.md, "Incomplete runs").
+  std::optional<std::string> banner;
+  if (store->has_library(args.account)) {
+    if (auto state = backtest::read_run_state(store->existing_library(args.account));
+        state && !state->complete()) {
+      banner = backtest::incomplete_run_banner(args.account, *state);
+    }
+  }
+  report::AccountData data;
+  report::AccountReport r;
+  try {
+    data = report::load_account(*store, args.account, load);
+    r = report::analyze(data, {.risk_free_rate = args.risk_free});
+  } catch (const Error& e) {
+    if (!banner) throw;
+    // Killed before it recorded enough for a report: the banner is the answer.
+    std::cerr << "tandem: " << *banner << "\n"
+              << "tandem: error: " << printable(e.what()) << "\n";
+    throw ExitStatus{kExitIncompleteRun};
+  }
   std::string content;
   if (args.format == "json") {
     content = report::render_json(r);
+    if (banner) {
+      nlohmann::json doc = nlohmann::json::parse(content);
+      doc["incomplete"] = *banner;
+      content = doc.dump(2) + "\n";
+    }
   } else if (args.format == "text") {
-    content = report::render_text(r);
+    content = (banner ? *banner + "\n\n" : "") + report::render_text(r);
   } else {
     content = report::render_html(data, r, html);
+    if (banner) content = with_html_banner(content, *banner);
   }
   bool to_stdout = args.out == "-" || (args.out.empty() && args.format != "html");
   if (to_stdout) {
     std::cout << content << std::flush;
-    return;
+  } else {
+    std::filesystem::path path = args.out.empty() ? args.account + ".html" : args.out;
+    write_file(path, content);
+    std::cout << "report: " << std::filesystem::absolute(path).lexically_normal().string() << "\n"
+              << headline(r) << "\n";
   }
-  std::filesystem::path path = args.out.empty() ? args.account + ".html" : args.out;
-  write_file(path, content);
-  std::cout << "report: " << std::filesystem::absolute(path).lexically_normal().string() << "\n"
-            << headline(r) << "\n";
+  if (banner) {
+    std::cout << std::flush;
+    std::cerr << "tandem: " << *banner << "\n";
+    throw ExitStatus{kExitIncompleteRun};
+  }
 }
 
 }  // namespace

@@ -1,4 +1,6 @@
 // `tandem store ...`: inspect and change the versioned time-series store from the shell.
+#include <fmt/format.h>
+
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <iostream>
@@ -8,10 +10,12 @@
 #include <string>
 #include <vector>
 
+#include "backtest/run_info.h"
 #include "cli/cli_context.h"
 #include "core/error.h"
 #include "core/time.h"
 #include "csv/csv.h"
+#include "store/lmdb/lmdb_storage.h"
 #include "store/store.h"
 
 namespace tandem::cli {
@@ -79,6 +83,21 @@ struct LoadArgs {
   bool any_order = false;
 };
 
+// --metadata is checked before the store is opened: a command refused for its input creates
+// nothing, not even the library it would have written to.
+void validate_metadata(const std::string& metadata) {
+  if (metadata.empty()) return;
+  try {
+    const nlohmann::json parsed = nlohmann::json::parse(metadata);
+    static_cast<void>(parsed);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw Error(ErrorKind::InvalidArgument,
+                fmt::format("not valid JSON (at byte {}): {}", e.byte,
+                            metadata.substr(0, std::min<std::size_t>(metadata.size(), 80))),
+                "--metadata");
+  }
+}
+
 void add_load_options(CLI::App* cmd, LoadArgs& args) {
   cmd->add_option("LIB", args.library, "library")->required();
   cmd->add_option("SYM", args.symbol, "symbol")->required();
@@ -97,6 +116,7 @@ void add_load_options(CLI::App* cmd, LoadArgs& args) {
 store::Table load_csv(const LoadArgs& args, const store::SymbolStats* stored = nullptr) {
   store::validate_name("library", args.library);
   store::validate_name("symbol", args.symbol);
+  validate_metadata(args.metadata);
   csv::ReadOptions options;
   if (stored != nullptr) {
     for (const auto& [name, type] : stored->columns) options.known_types[name] = type;
@@ -118,6 +138,8 @@ void run_write(const CliContext& ctx, const LoadArgs& args) {
 
 void run_append(const CliContext& ctx, const LoadArgs& args) {
   store::validate_name("library", args.library);
+  store::validate_name("symbol", args.symbol);
+  validate_metadata(args.metadata);
   auto store = ctx.open_store();
   std::optional<store::SymbolStats> stored;
   if (store->has_library(args.library)) {
@@ -179,7 +201,7 @@ void run_read(const CliContext& ctx, const ReadArgs& args) {
   if (!args.columns.empty()) options.columns = split_list(args.columns);
   options.head = args.head;
   options.tail = args.tail;
-  auto store = ctx.open_store();
+  auto store = ctx.open_store_for_reading();
   const store::ReadResult result = store->existing_library(args.library).read(args.symbol, options);
   if (args.format == "csv") {
     csv::write_csv(result.table, std::cout);
@@ -195,7 +217,7 @@ void run_read(const CliContext& ctx, const ReadArgs& args) {
 
 void run_versions(const CliContext& ctx, const std::string& library, const std::string& symbol,
                   std::size_t limit, std::optional<std::uint64_t> before) {
-  auto store = ctx.open_store();
+  auto store = ctx.open_store_for_reading();
   const auto versions = store->existing_library(library).list_versions(symbol, limit, before);
   std::vector<std::vector<std::string>> rows{
       {"version", "kind", "written_at", "rows", "rows_added", "metadata"}};
@@ -220,7 +242,7 @@ void run_snapshot(const CliContext& ctx, const std::string& library, const std::
 }
 
 void run_snapshots(const CliContext& ctx, const std::string& library) {
-  auto store = ctx.open_store();
+  auto store = ctx.open_store_for_reading();
   std::vector<std::vector<std::string>> rows{{"snapshot", "created_at", "symbols", "metadata"}};
   for (const store::SnapshotInfo& s : store->existing_library(library).list_snapshots()) {
     rows.push_back({s.name, format_timestamp(s.created_at), std::to_string(s.symbols), s.metadata});
@@ -254,6 +276,15 @@ void run_compact(const CliContext& ctx, const std::string& library, const std::s
   }
 }
 
+// "  INCOMPLETE (...)" after a backtest library whose run did not finish; empty otherwise.
+std::string incomplete_run_note(store::Store& store, const std::string& library) {
+  if (!library.starts_with("BT_")) return "";
+  const auto state = backtest::read_run_state(store.existing_library(library));
+  if (!state || state->complete()) return "";
+  if (state->status == "failed") return "  INCOMPLETE (failed)";
+  return state->still_running_here() ? "  INCOMPLETE (still running)" : "  INCOMPLETE (cut short)";
+}
+
 std::string describe(const store::Corruption& c) {
   std::string text = "library " + c.library;
   if (!c.symbol.empty()) text += ", symbol " + c.symbol;
@@ -263,7 +294,7 @@ std::string describe(const store::Corruption& c) {
 }
 
 void run_verify(const CliContext& ctx, const std::string& library) {
-  auto store = ctx.open_store();
+  auto store = ctx.open_store_for_reading();
   const std::vector<std::string> libraries =
       library.empty() ? store->list_libraries() : std::vector<std::string>{library};
   std::vector<store::Corruption> corruptions;
@@ -287,8 +318,15 @@ void run_verify(const CliContext& ctx, const std::string& library) {
   report_unreplayed_spills(ctx);  // rows recorded but not in the store yet fail the check too
 }
 
+void run_backup(const CliContext& ctx, const std::string& target) {
+  auto store = ctx.open_store_for_reading();
+  const std::uint64_t bytes = store::lmdb_backup(store->storage(), target);
+  std::cout << fmt::format("backed up {} to {} ({:.1f} MB, compacted)\n", store->uri(), target,
+                           static_cast<double>(bytes) / (1 << 20));
+}
+
 void run_stats(const CliContext& ctx, const std::string& library, const std::string& symbol) {
-  auto store = ctx.open_store();
+  auto store = ctx.open_store_for_reading();
   store::Library lib = store->existing_library(library);
   const std::vector<std::string> symbols =
       symbol.empty() ? lib.list_symbols() : std::vector<std::string>{symbol};
@@ -329,8 +367,19 @@ void register_store_commands(CLI::App& app, CliContext& ctx) {
   // Lets --store follow the subcommand too: `tandem store read LIB SYM --store lmdb://x`.
   store->fallthrough();
 
+  {
+    auto target = std::make_shared<std::string>();
+    CLI::App* cmd = store->add_subcommand(
+        "backup", "a consistent, compacted copy of an lmdb:// store, made while writers run");
+    cmd->add_option("PATH", *target, "new directory for the copy (must not exist)")->required();
+    cmd->callback([&ctx, target] { run_backup(ctx, *target); });
+  }
+
   store->add_subcommand("libraries", "list the libraries")->callback([&ctx] {
-    for (const std::string& name : ctx.open_store()->list_libraries()) std::cout << name << "\n";
+    auto opened = ctx.open_store_for_reading();
+    for (const std::string& name : opened->list_libraries()) {
+      std::cout << name << incomplete_run_note(*opened, name) << "\n";
+    }
   });
 
   {
@@ -338,7 +387,8 @@ void register_store_commands(CLI::App& app, CliContext& ctx) {
     CLI::App* cmd = store->add_subcommand("symbols", "list a library's symbols");
     cmd->add_option("LIB", *library, "library")->required();
     cmd->callback([&ctx, library] {
-      for (const std::string& s : ctx.open_store()->existing_library(*library).list_symbols()) {
+      for (const std::string& s :
+           ctx.open_store_for_reading()->existing_library(*library).list_symbols()) {
         std::cout << s << "\n";
       }
     });

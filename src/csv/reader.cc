@@ -174,6 +174,16 @@ class RowReader {
                       "nanoseconds since 1970)",
                   location(source_, field.line, header_.index_position + 1));
     }
+    // Integer nanoseconds reach past the years every other part of tandem can show and compute
+    // with (docs/store-cli.md: 1678..2261); a row outside them is refused, not stored.
+    constexpr Timestamp kFirstAllowed = -9'214'560'000 * kNanosPerSecond;  // 1678-01-01
+    constexpr Timestamp kFirstRefused = 9'214'646'400 * kNanosPerSecond;   // 2262-01-01
+    if (value < kFirstAllowed || value >= kFirstRefused) {
+      throw Error(ErrorKind::InvalidArgument,
+                  "column '" + name + "': " + quote_for_error(text) +
+                      " is outside the years 1678..2261 that timestamps may lie in",
+                  location(source_, field.line, header_.index_position + 1));
+    }
     if (options_.require_sorted_index && !index.empty() && value < index.back()) {
       throw Error("column '" + name + "': " + format_timestamp_value(value) +
                       " is before the previous row's " + format_timestamp_value(index.back()) +

@@ -17,9 +17,11 @@ constexpr std::size_t kMaxPendingWrite = 64 << 20;
 
 }  // namespace
 
-Connection::Connection(GatewayServer& server, SessionId id, asio::ip::tcp::socket socket)
+Connection::Connection(GatewayServer& server, SessionId id, asio::ip::tcp::socket socket,
+                       asio::ip::address address)
     : server_(server),
       id_(id),
+      address_(address),
       socket_(std::move(socket)),
       handshake_timer_(socket_.get_executor()),
       frames_(kMaxRequestFrame),
@@ -30,8 +32,8 @@ void Connection::start() {
   socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
   handshake_timer_.expires_after(server_.options_.handshake_timeout);
   handshake_timer_.async_wait([self = shared_from_this()](asio::error_code ec) {
-    if (ec || self->closed_ || self->api_started_) return;
-    self->server_.log("closing a connection that did not complete its handshake in time");
+    if (ec || self->closed_ || self->handshake_done_) return;
+    self->server_.on_handshake_timeout(self->address_);
     self->close_now();
   });
   read_prefix();
@@ -46,7 +48,8 @@ void Connection::read_prefix() {
         if (prefix == ib::kApiPrefix) return self->read_version_length();
         if (prefix == "CTL\n") {
           self->handshake_timer_.cancel();
-          self->api_started_ = true;  // no timeout for control connections
+          self->api_started_ = true;
+          self->handshake_done_ = true;  // no timeout for control connections
           return self->read_control_lines();
         }
         self->server_.log(fmt::format(
@@ -107,8 +110,9 @@ void Connection::read_version_text(std::size_t length) {
         self->server_version_ = *negotiation.version;
         self->write(
             ib::encode_server_hello({self->server_version_, self->server_.connection_time()}));
+        // The handshake deadline still runs: a client that stops after the hello holds a
+        // descriptor as surely as one that sends nothing (docs/gateway.md, "Limits").
         self->api_started_ = true;
-        self->handshake_timer_.cancel();
         self->server_.on_api_session(self->id_, self->server_version_);
         self->read_frames();
       });
@@ -129,6 +133,10 @@ void Connection::on_frames(std::size_t bytes) {
     while (auto payload = frames_.next()) {
       ib::Request request;
       request = ib::decode_request(*payload, server_version_);
+      if (!handshake_done_ && std::holds_alternative<ib::StartApi>(request)) {
+        handshake_done_ = true;
+        handshake_timer_.cancel();
+      }
       server_.on_request(id_, request);
       if (closed_ || close_requested_) return;
     }

@@ -23,6 +23,10 @@
 //   `gateway_<ACCOUNT>` and reloaded on the next start; stop() flushes the journal.
 // - Time never comes from the wall clock for trading: the replay clock (ReplaySpeed, control
 //   commands) decides which bar is current. Historical-data pacing uses wall time, as IB does.
+// - A connection is closed unless it reaches startApi within handshake_timeout; connections
+//   above max_connections (in all) or max_connections_per_address are closed on accept. When
+//   descriptors run out (EMFILE, ENFILE) accepting pauses briefly and is retried; repeated
+//   failures and refusals are logged once per interval with a count, never in a loop.
 // - One Gateway owns one io_context thread; several gateways may run in one process.
 #pragma once
 
@@ -77,7 +81,13 @@ struct GatewayOptions {
   // A lower value is the "gateway restart hands out a lower id" fault.
   std::optional<int> next_valid_id;
   std::vector<std::string> faults;  // fault specs, as in the control command "fault <spec>"
-  int max_clients = 32;
+  int max_clients = 32;             // API clients after startApi
+  // Sockets open at once (API, control and not yet through their handshake), in all and from
+  // one remote address; a connection above either is closed at once and the refusal logged.
+  int max_connections = 256;
+  int max_connections_per_address = 64;
+  // From accept to startApi (an API client) or the "CTL\n" prefix (a control connection); a
+  // connection that has not got that far by then is closed.
   std::chrono::milliseconds handshake_timeout{10'000};
   // Lockstep replay (docs/gateway.md, "Lockstep"): the next bar time waits until every client
   // taking part has settled on the previous one, or this long (logged).

@@ -2,6 +2,7 @@
 #include "gateway/server.h"
 
 #include <fmt/format.h>
+#include <sys/resource.h>
 
 #include <future>
 
@@ -16,8 +17,40 @@ std::unique_ptr<Gateway> Gateway::start(GatewayOptions options) {
   return std::make_unique<GatewayServer>(std::move(options));
 }
 
+namespace {
+
+// How long accepting pauses after a failure such as EMFILE, and how often a repeated failure or
+// refusal is logged. A pause of this length keeps a starved process off the CPU while letting a
+// freed descriptor be used within a tenth of a second.
+constexpr std::chrono::milliseconds kAcceptRetryPause{100};
+constexpr std::chrono::seconds kRepeatedLogInterval{5};
+
+}  // namespace
+
 GatewayServer::GatewayServer(GatewayOptions options)
-    : options_(std::move(options)), acceptor_(io_), replay_timer_(io_) {
+    : options_(std::move(options)),
+      acceptor_(io_),
+      replay_timer_(io_),
+      accept_retry_timer_(io_),
+      accept_failures_log_(kRepeatedLogInterval),
+      refusals_log_(kRepeatedLogInterval),
+      handshake_timeouts_log_(kRepeatedLogInterval) {
+  if (options_.max_connections < 1) {
+    throw Error(ErrorKind::InvalidArgument, "at least one connection must be allowed",
+                "max_connections");
+  }
+  if (options_.max_connections_per_address < 1) {
+    throw Error(ErrorKind::InvalidArgument, "at least one connection per address must be allowed",
+                "max_connections_per_address");
+  }
+  rlimit descriptors{};
+  if (::getrlimit(RLIMIT_NOFILE, &descriptors) == 0 && descriptors.rlim_cur != RLIM_INFINITY &&
+      descriptors.rlim_cur < static_cast<rlim_t>(options_.max_connections) + 32) {
+    log(fmt::format(
+        "the descriptor limit ({}) is below max connections ({}) plus the gateway's own files; "
+        "when descriptors run out, accepting pauses until connections close",
+        descriptors.rlim_cur, options_.max_connections));
+  }
   store_ = store::Store::open(options_.store_uri);
   engine_ = std::make_unique<Engine>(options_, *store_, *this);
   const std::string where = fmt::format("{}:{}", options_.host, options_.port);
@@ -44,17 +77,62 @@ GatewayServer::~GatewayServer() { stop(); }
 
 void GatewayServer::accept() {
   acceptor_.async_accept([this](asio::error_code ec, asio::ip::tcp::socket socket) {
-    if (ec) {
-      if (ec == asio::error::operation_aborted || shutting_down_) return;
-      log("accept failed: " + ec.message());
-    } else {
-      const SessionId id = next_session_id_++;
-      auto connection = std::make_shared<Connection>(*this, id, std::move(socket));
-      connections_.emplace(id, connection);
-      connection->start();
-    }
-    if (!shutting_down_) accept();
+    if (shutting_down_ || ec == asio::error::operation_aborted) return;
+    if (ec) return on_accept_failed(ec);
+    on_accepted(std::move(socket));
+    accept();
   });
+}
+
+void GatewayServer::on_accept_failed(const asio::error_code& ec) {
+  if (auto line =
+          accept_failures_log_.note(fmt::format("accept failed: {}; pausing accepts for {} ms",
+                                                ec.message(), kAcceptRetryPause.count()),
+                                    std::chrono::steady_clock::now())) {
+    log(*line);
+  }
+  accept_retry_timer_.expires_after(kAcceptRetryPause);
+  accept_retry_timer_.async_wait([this](asio::error_code wait_ec) {
+    if (!wait_ec && !shutting_down_) accept();
+  });
+}
+
+void GatewayServer::on_accepted(asio::ip::tcp::socket socket) {
+  asio::error_code ec;
+  const asio::ip::address address = socket.remote_endpoint(ec).address();
+  if (ec) return;  // the peer is already gone; the socket closes with this scope
+  std::optional<std::string> refusal;
+  const int from_address = connections_per_address_[address];
+  if (connections_.size() >= static_cast<std::size_t>(options_.max_connections)) {
+    refusal = fmt::format("refused a connection from {}: {} connections are open (the limit)",
+                          address.to_string(), connections_.size());
+  } else if (from_address >= options_.max_connections_per_address) {
+    refusal = fmt::format(
+        "refused a connection from {}: {} connections from that address are "
+        "open (the limit)",
+        address.to_string(), from_address);
+  }
+  if (refusal) {
+    if (from_address == 0) connections_per_address_.erase(address);
+    if (auto line = refusals_log_.note(*refusal, std::chrono::steady_clock::now())) log(*line);
+    socket.close(ec);
+    return;
+  }
+  const SessionId id = next_session_id_++;
+  auto connection = std::make_shared<Connection>(*this, id, std::move(socket), address);
+  connections_.emplace(id, connection);
+  connection_addresses_.emplace(id, address);
+  ++connections_per_address_[address];
+  connection->start();
+}
+
+void GatewayServer::on_handshake_timeout(const asio::ip::address& address) {
+  if (auto line = handshake_timeouts_log_.note(
+          fmt::format("closing a connection from {} that did not reach startApi within {} ms",
+                      address.to_string(), options_.handshake_timeout.count()),
+          std::chrono::steady_clock::now())) {
+    log(*line);
+  }
 }
 
 std::string GatewayServer::connection_time() const {
@@ -73,6 +151,13 @@ void GatewayServer::on_protocol_error(SessionId id, const ib::ProtocolError& err
 
 void GatewayServer::on_closed(SessionId id) {
   connections_.erase(id);
+  if (auto it = connection_addresses_.find(id); it != connection_addresses_.end()) {
+    auto count = connections_per_address_.find(it->second);
+    if (count != connections_per_address_.end() && --count->second <= 0) {
+      connections_per_address_.erase(count);
+    }
+    connection_addresses_.erase(it);
+  }
   if (engine_) engine_->on_disconnect(id);
 }
 
@@ -142,6 +227,10 @@ void GatewayServer::shutdown_now() {
   shutting_down_ = true;
   asio::error_code ignored;
   acceptor_.close(ignored);
+  accept_retry_timer_.cancel();
+  for (ThrottledLog* held : {&accept_failures_log_, &refusals_log_, &handshake_timeouts_log_}) {
+    if (auto line = held->drain("repeated connection events")) log(*line);
+  }
   replay_timer_.cancel();
   for (const auto& timer : task_timers_) timer->cancel();
   std::vector<std::shared_ptr<Connection>> open;

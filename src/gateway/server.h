@@ -15,6 +15,7 @@
 
 #include "gateway/engine.h"
 #include "gateway/gateway.h"
+#include "gateway/throttled_log.h"
 #include "ib/frame.h"
 
 namespace tandem::store {
@@ -27,7 +28,8 @@ class GatewayServer;
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(GatewayServer& server, SessionId id, asio::ip::tcp::socket socket);
+  Connection(GatewayServer& server, SessionId id, asio::ip::tcp::socket socket,
+             asio::ip::address address);
 
   void start();
   // Queues a framed message (already encoded).
@@ -52,6 +54,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   GatewayServer& server_;
   SessionId id_;
+  asio::ip::address address_;  // the peer's, for the per-address cap
   asio::ip::tcp::socket socket_;
   asio::steady_timer handshake_timer_;
   std::array<char, 4> prefix_{};
@@ -60,9 +63,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   ib::FrameDecoder frames_;
   asio::streambuf control_input_;
   int server_version_ = 0;
-  bool api_started_ = false;  // told the engine about this session
-  std::string pending_;       // encoded, not yet handed to the socket
-  std::string writing_;       // being written
+  bool api_started_ = false;     // told the engine about this session
+  bool handshake_done_ = false;  // startApi (or the control prefix) arrived: no deadline now
+  std::string pending_;          // encoded, not yet handed to the socket
+  std::string writing_;          // being written
   bool write_in_flight_ = false;
   bool write_posted_ = false;  // a start of the write is queued behind the current handler
   bool close_requested_ = false;
@@ -92,6 +96,11 @@ class GatewayServer final : public Gateway, public EngineHost {
   void log(std::string_view line) override;
 
   void accept();
+  void on_accepted(asio::ip::tcp::socket socket);
+  // Accepting failed (e.g. EMFILE): log it (throttled) and try again after a pause, so a
+  // process out of descriptors waits for some to be freed instead of spinning.
+  void on_accept_failed(const asio::error_code& ec);
+  void on_handshake_timeout(const asio::ip::address& address);
   void shutdown_now();
   // From connections (on the io thread).
   void on_api_session(SessionId id, int version);
@@ -110,6 +119,12 @@ class GatewayServer final : public Gateway, public EngineHost {
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<Engine> engine_;
   std::map<SessionId, std::shared_ptr<Connection>> connections_;
+  std::map<SessionId, asio::ip::address> connection_addresses_;
+  std::map<asio::ip::address, int> connections_per_address_;
+  asio::steady_timer accept_retry_timer_;
+  ThrottledLog accept_failures_log_;
+  ThrottledLog refusals_log_;
+  ThrottledLog handshake_timeouts_log_;
   std::set<std::shared_ptr<asio::steady_timer>> task_timers_;
   SessionId next_session_id_ = 1;
   std::uint16_t port_ = 0;

@@ -59,7 +59,7 @@ std::shared_ptr<Storage> open_lmdb(std::string_view rest, const std::string& uri
   if (path.empty())
     throw Error(ErrorKind::InvalidArgument,
                 "lmdb:// needs a directory path, e.g. lmdb://./tandem-data", uri);
-  LmdbOptions lmdb{options.lmdb_map_size, options.lmdb_sync};
+  LmdbOptions lmdb{options.lmdb_map_size, options.lmdb_sync, options.must_exist};
   while (!query.empty()) {
     const auto amp = query.find('&');
     const std::string_view pair = query.substr(0, amp);

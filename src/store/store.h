@@ -62,6 +62,9 @@ struct StoreOptions {
   // lmdb:// only: fsync each commit (true: a committed version survives power loss; false: it
   // survives a process crash but not an OS crash). URI ?sync=0|1 overrides.
   bool lmdb_sync = true;
+  // lmdb:// only: for commands that only read. A path without a store is ErrorKind::NotFound
+  // and nothing is created there.
+  bool must_exist = false;
 };
 
 // Which version to read.

@@ -53,9 +53,10 @@ TEST(CsvWrite, NullsAreEmptyAndEmptyStringsAreQuoted) {
 
 TEST(CsvWrite, RoundTripsThroughTheReader) {
   const double nan = std::numeric_limits<double>::quiet_NaN();
-  store::Table t(std::vector<Timestamp>{ts("1700-01-01"), 0, 0,
-                                        ts("2261-12-31T23:59:59.999999999Z"),
-                                        std::numeric_limits<Timestamp>::max()});
+  // The index stays within the years 1678..2261 (the reader refuses rows outside them, see
+  // IndexOutsideTheDocumentedYearsIsRefused); other timestamp columns take any int64.
+  store::Table t(std::vector<Timestamp>{ts("1678-01-01"), 0, 0, ts("2261-06-30"),
+                                        ts("2261-12-31T23:59:59.999999999Z")});
   Column f = Column::of_float64(
       "f", {0.1 + 0.2, -0.0, nan, std::numeric_limits<double>::infinity(), 1e-310});
   Column i = Column::of_int64("i", {INT64_MIN, INT64_MAX, 0, -1, 42});
@@ -68,6 +69,22 @@ TEST(CsvWrite, RoundTripsThroughTheReader) {
   t.with(std::move(f)).with(std::move(i)).with(std::move(s)).with(std::move(b)).with(std::move(at));
   const std::string text = to_csv(t);
   EXPECT_EQ(parse_csv(text, "roundtrip.csv", types_of(t)), t) << text;
+}
+
+TEST(CsvWrite, IndexOutsideTheDocumentedYearsIsRefused) {
+  for (Timestamp bad : {std::numeric_limits<Timestamp>::min(), ts("1677-12-31T23:59:59Z"),
+                        ts("2262-01-01"), std::numeric_limits<Timestamp>::max()}) {
+    store::Table t(std::vector<Timestamp>{ts("2024-01-02"), bad});
+    t.with(Column::of_int64("v", {1, 2}));
+    try {
+      parse_csv(to_csv(t), "range.csv", types_of(t));
+      ADD_FAILURE() << bad << " was accepted";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.kind(), ErrorKind::InvalidArgument);
+      EXPECT_EQ(e.where(), "range.csv:3:1") << e.what();
+      EXPECT_NE(e.message().find("1678..2261"), std::string::npos) << e.what();
+    }
+  }
 }
 
 TEST(CsvWrite, InferredTypesOfWrittenOhlcvMatch) {

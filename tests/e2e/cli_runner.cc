@@ -24,7 +24,12 @@ std::string slurp(const std::filesystem::path& path) {
 
 }  // namespace
 
-std::string tandem_exe() { return TANDEM_EXE; }
+std::string tandem_exe() {
+  // Another build may be named to run these tests against it (e.g. to watch a new test fail on
+  // an older binary); by default, the one built with the tests.
+  const char* other = std::getenv("TANDEM_E2E_EXE");
+  return other != nullptr && *other != '\0' ? other : TANDEM_EXE;
+}
 
 TempDir::TempDir() {
   std::string pattern = (std::filesystem::temp_directory_path() / "tandem_e2e_XXXXXX").string();

@@ -22,7 +22,7 @@ struct CliRun {
   std::filesystem::path working_directory;                // empty: the test's
 };
 
-// The tandem binary under test (TANDEM_EXE, compiled in by CMake).
+// The tandem binary under test: $TANDEM_E2E_EXE when set, else TANDEM_EXE (compiled in by CMake).
 std::string tandem_exe();
 
 CliResult run_cli(const CliRun& run);

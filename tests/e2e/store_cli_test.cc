@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "cli_runner.h"
@@ -339,8 +340,66 @@ TEST_F(StoreCli, BadNamesAreRefusedBeforeAnythingIsWritten) {
   CliResult bad_library = tandem({"store", "write", "a/b", "X", "--csv", csv});
   EXPECT_EQ(bad_library.exit_code, 1);
   EXPECT_THAT(bad_library.err, HasSubstr("library"));
-  EXPECT_EQ(ok({"store", "libraries"}), "");
+  // Nothing was written: not even the store exists (and listing it does not create it).
+  CliResult libraries = tandem({"store", "libraries"});
+  EXPECT_EQ(libraries.exit_code, 1);
+  EXPECT_THAT(libraries.err, HasSubstr("there is no store at"));
+  EXPECT_FALSE(std::filesystem::exists(dir_.path() / "db"));
   EXPECT_EQ(tandem({"store", "symbols", "nope"}).exit_code, 1);
+}
+
+TEST_F(StoreCli, BackupIsAWholeStoreThatReadsTheSameAndNeverOverwrites) {
+  write_three_bars();
+  const std::string copy = (dir_.path() / "copy").string();
+  EXPECT_THAT(ok({"store", "backup", copy}), HasSubstr("compacted"));
+  CliResult from_copy = run_cli(
+      {{"--store", "lmdb://" + copy, "store", "read", "market", "AAA", "--format", "csv"}, {}, {}});
+  EXPECT_EQ(from_copy.exit_code, 0) << from_copy.err;
+  EXPECT_EQ(from_copy.out, ok({"store", "read", "market", "AAA", "--format", "csv"}));
+  CliResult again = tandem({"store", "backup", copy});
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_THAT(again.err, HasSubstr("already exists"));
+  CliResult memory = run_cli({{"--store", "mem://", "store", "backup", copy + "2"}, {}, {}});
+  EXPECT_EQ(memory.exit_code, 1);
+  EXPECT_THAT(memory.err, HasSubstr("lmdb:// stores only"));
+}
+
+// One flipped pointer in a leaf page of LMDB's tree made `verify` die of SIGBUS (issue 21). Each
+// leaf page in turn gets a first node pointer far past the page, then a page type that is
+// neither branch nor leaf (LMDB's MDB_CORRUPTED): whatever verify then says, it is said as a
+// corruption error, never a signal.
+TEST_F(StoreCli, DamagedLmdbPagesAreAnErrorNotACrash) {
+  write_three_bars();
+  const auto store = dir_.path() / "db";
+  std::string pristine;
+  {
+    std::ifstream in(store / "data.mdb", std::ios::binary);
+    pristine.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  constexpr std::size_t kPage = 4096;
+  int damaged_reports = 0;
+  for (std::size_t page = 2; page < pristine.size() / kPage; ++page) {
+    const std::size_t at = page * kPage;
+    const auto flags = static_cast<unsigned char>(pristine[at + 10]);
+    if ((flags & 0x02) == 0) continue;  // not a leaf (P_LEAF)
+    for (const std::size_t field : {std::size_t{16}, std::size_t{10}}) {
+      std::string damaged = pristine;
+      // 16: the first node pointer becomes 0xfff0; 10: the page flags become 0 (no type)
+      damaged[at + field] = static_cast<char>(field == 16 ? 0xf0 : 0);
+      damaged[at + field + 1] = static_cast<char>(field == 16 ? 0xff : 0);
+      std::ofstream(store / "data.mdb", std::ios::binary | std::ios::trunc) << damaged;
+      CliResult r = tandem({"store", "verify"});
+      EXPECT_LT(r.exit_code, 128) << "page " << page << " killed verify: " << r.err;
+      if (r.exit_code != 0) {
+        ++damaged_reports;
+        EXPECT_THAT(r.err, HasSubstr("corruption")) << r.err;
+        EXPECT_THAT(r.err, HasSubstr("docs/operations.md")) << r.err;
+      }
+    }
+  }
+  EXPECT_GE(damaged_reports, 1) << "no damaged page was noticed: the test proves nothing";
+  std::ofstream(store / "data.mdb", std::ios::binary | std::ios::trunc) << pristine;
+  ok({"store", "verify"});
 }
 
 }  // namespace

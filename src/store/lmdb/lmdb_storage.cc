@@ -1,12 +1,18 @@
 #include "store/lmdb/lmdb_storage.h"
 
+#include <fcntl.h>
+#include <fmt/format.h>
 #include <lmdb.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 
 #include "core/error.h"
@@ -15,6 +21,77 @@ namespace tandem::store {
 namespace {
 
 std::string lmdb_error(int rc) { return mdb_strerror(rc); }
+
+// LMDB's lock file holds a header of two cache lines and a 64-byte slot per reader; 1024 slots
+// (mdb_env_set_maxreaders below) fit in 68 KB. Reserving a whole 128 KB makes LMDB count a few
+// more slots, which costs nothing.
+constexpr off_t kLockFileBytes = 128 * 1024;
+// Room a commit asks of the file system beyond twice its payload: LMDB writes the branch pages
+// it copies on the way to each key, the free list and a meta page.
+constexpr std::uint64_t kCommitOverheadBytes = 1 << 20;
+
+double megabytes(std::uint64_t bytes) { return static_cast<double>(bytes) / (1 << 20); }
+
+// Bytes free to this process on the file system of `directory`; nullopt when unknown.
+std::optional<std::uint64_t> free_bytes(const std::string& directory) {
+  struct statvfs fs {};
+  if (::statvfs(directory.c_str(), &fs) != 0) return std::nullopt;
+  return static_cast<std::uint64_t>(fs.f_bavail) * fs.f_frsize;
+}
+
+Error no_space(const std::string& directory, std::uint64_t needed) {
+  const auto free = free_bytes(directory);
+  return Error(
+      ErrorKind::Unavailable,
+      fmt::format("no space left on device: {} needs {:.1f} MB{}", directory, megabytes(needed),
+                  free ? fmt::format(" ({:.1f} MB free)", megabytes(*free)) : ""),
+      directory);
+}
+
+// The kind of an LMDB or system error code from LMDB.
+ErrorKind lmdb_error_kind(int rc) {
+  switch (rc) {
+    case MDB_CORRUPTED:
+    case MDB_PAGE_NOTFOUND:
+    case MDB_BAD_TXN:
+    case MDB_INVALID:
+    case MDB_VERSION_MISMATCH:
+      return ErrorKind::Corruption;
+    case ENOSPC:
+    case EIO:
+    case EDQUOT:
+    case MDB_READERS_FULL:
+      return ErrorKind::Unavailable;
+    case ENOENT:
+      return ErrorKind::NotFound;
+    case EACCES:
+    case EPERM:
+    case EROFS:
+      return ErrorKind::InvalidArgument;
+    default:
+      return ErrorKind::Internal;
+  }
+}
+
+// Gives LMDB's lock file its blocks before LMDB maps it: LMDB writes the reader table through
+// the mapping, and a page of a sparse file that the file system cannot back is SIGBUS.
+void reserve_lock_file(const std::string& directory) {
+  const std::string path = directory + "/lock.mdb";
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0664);
+  if (fd < 0) {
+    const int error = errno;
+    throw Error(error == ENOSPC ? ErrorKind::Unavailable : lmdb_error_kind(error),
+                fmt::format("cannot open {}: {}", path, std::strerror(error)), directory);
+  }
+  const int rc = ::posix_fallocate(fd, 0, kLockFileBytes);
+  ::close(fd);
+  if (rc == ENOSPC || rc == EDQUOT) throw no_space(directory, kLockFileBytes);
+  // A file system without fallocate (EOPNOTSUPP) keeps LMDB's own behaviour.
+  if (rc != 0 && rc != EOPNOTSUPP && rc != EINVAL) {
+    throw Error(lmdb_error_kind(rc), fmt::format("cannot reserve {}: {}", path, std::strerror(rc)),
+                directory);
+  }
+}
 
 struct MapFull {};
 
@@ -39,9 +116,17 @@ class Environment {
       throw Error("cannot set map size: " + lmdb_error(rc), directory_);
     }
     unsigned flags = MDB_NOTLS | (options.sync ? 0u : static_cast<unsigned>(MDB_NOSYNC));
+    try {
+      reserve_lock_file(directory_);
+    } catch (...) {
+      mdb_env_close(env_);
+      throw;
+    }
     if (int rc = mdb_env_open(env_, directory_.c_str(), flags, 0664); rc != 0) {
       mdb_env_close(env_);
-      throw Error("cannot open LMDB environment: " + lmdb_error(rc), directory_);
+      if (rc == ENOSPC || rc == EIO) throw no_space(directory_, 2 * 4096);
+      throw Error(lmdb_error_kind(rc), "cannot open LMDB environment: " + lmdb_error(rc),
+                  directory_);
     }
     // Reader slots of processes that died (SIGKILL) would pin old pages forever.
     int dead = 0;
@@ -61,7 +146,7 @@ class Environment {
     }
     if (rc != 0) {
       mdb_env_close(env_);
-      throw Error("cannot open the database: " + lmdb_error(rc), directory_);
+      throw Error(lmdb_error_kind(rc), "cannot open the database: " + lmdb_error(rc), directory_);
     }
     max_key_ = static_cast<std::size_t>(mdb_env_get_maxkeysize(env_));
   }
@@ -73,7 +158,34 @@ class Environment {
   Environment& operator=(const Environment&) = delete;
 
   void check(int rc, std::string_view doing) const {
-    if (rc != 0) throw Error(std::string(doing) + ": " + lmdb_error(rc), directory_);
+    if (rc == 0) return;
+    const ErrorKind kind = lmdb_error_kind(rc);
+    std::string what = std::string(doing) + ": " + lmdb_error(rc);
+    if (kind == ErrorKind::Corruption) {
+      what = "corruption in LMDB's own pages: " + what + " (see docs/operations.md, \"Restoring\")";
+    }
+    throw Error(kind, std::move(what), directory_);
+  }
+
+  // Before a write transaction: refuses one the file system has no room for, by name, instead
+  // of letting LMDB fail halfway with a short write that it reports as EIO.
+  void check_room_for(std::uint64_t payload_bytes) const {
+    const std::uint64_t needed = 2 * payload_bytes + kCommitOverheadBytes;
+    const auto free = free_bytes(directory_);
+    if (free && *free < needed) throw no_space(directory_, needed);
+  }
+
+  // A commit that failed with EIO or ENOSPC: named as a full disk when the disk is full.
+  [[noreturn]] void fail_commit(int rc, std::uint64_t payload_bytes) const {
+    if (rc == ENOSPC || rc == EDQUOT) throw no_space(directory_, 2 * payload_bytes + 4096);
+    if (rc == EIO) {
+      const auto free = free_bytes(directory_);
+      if (free && *free < 2 * payload_bytes + kCommitOverheadBytes) {
+        throw no_space(directory_, 2 * payload_bytes + kCommitOverheadBytes);
+      }
+    }
+    check(rc, "committing");
+    throw Error(ErrorKind::Internal, "committing failed", directory_);
   }
 
   // Begins a transaction; the caller holds resize_mutex shared and handles MDB_MAP_RESIZED.
@@ -269,6 +381,9 @@ class LmdbStorage : public Storage {
 
   void commit(std::vector<KeyValue> blobs,
               const std::function<Mutation(const StorageView& view)>& decide) override {
+    std::uint64_t payload_bytes = 0;
+    for (const auto& b : blobs) payload_bytes += b.key.size() + b.value.size();
+    env_->check_room_for(payload_bytes);
     for (int attempt = 0;; ++attempt) {
       if (attempt > 64) throw Error("the map could not be grown enough for one commit", uri_);
       std::shared_lock lock(env_->resize_mutex);
@@ -298,7 +413,7 @@ class LmdbStorage : public Storage {
         const int commit_rc = mdb_txn_commit(txn);  // frees txn whatever happens
         txn = nullptr;
         if (commit_rc == MDB_MAP_FULL) throw MapFull{};
-        env_->check(commit_rc, "committing");
+        if (commit_rc != 0) env_->fail_commit(commit_rc, payload_bytes);
         return;
       } catch (const MapFull&) {
         if (txn != nullptr) mdb_txn_abort(txn);
@@ -323,6 +438,7 @@ class LmdbStorage : public Storage {
     const int rc = mdb_put(txn, env_->dbi(), &k, &v, flags);
     if (rc == MDB_MAP_FULL) throw MapFull{};
     if (rc == MDB_KEYEXIST) throw Error("key already exists: " + std::string(key), uri_);
+    if (rc == ENOSPC || rc == EIO) env_->fail_commit(rc, value.size());
     env_->check(rc, "writing " + std::string(key));
   }
 
@@ -335,6 +451,14 @@ class LmdbStorage : public Storage {
 std::shared_ptr<Storage> open_lmdb_storage(const std::string& directory, const std::string& uri,
                                            const LmdbOptions& options) {
   std::error_code ec;
+  if (options.must_exist &&
+      !std::filesystem::exists(std::filesystem::path(directory) / "data.mdb", ec)) {
+    throw Error(ErrorKind::NotFound,
+                fmt::format("there is no store at {} (a store is created by the first command "
+                            "that writes to it)",
+                            directory),
+                uri);
+  }
   std::filesystem::create_directories(directory, ec);
   if (ec) throw Error("cannot create directory " + directory + ": " + ec.message(), uri);
   if (!std::filesystem::is_directory(directory)) {
@@ -345,8 +469,45 @@ std::shared_ptr<Storage> open_lmdb_storage(const std::string& directory, const s
   try {
     return std::make_shared<LmdbStorage>(shared_environment(canonical, options), uri);
   } catch (const Error& e) {
-    throw Error(e.message(), uri);
+    throw Error(e.kind(), e.message(), uri);
   }
+}
+
+std::uint64_t lmdb_backup(Storage& storage, const std::string& target) {
+  auto* lmdb = dynamic_cast<LmdbStorage*>(&storage);
+  if (lmdb == nullptr) {
+    throw Error(ErrorKind::InvalidArgument, "backup copies lmdb:// stores only",
+                storage.describe());
+  }
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::exists(target, ec)) {
+    throw Error(ErrorKind::Conflict, "already exists; a backup goes to a new directory", target);
+  }
+  const fs::path partial = fs::path(target).string() + fmt::format(".partial-{}", ::getpid());
+  fs::create_directories(partial, ec);
+  if (ec) throw Error(lmdb_error_kind(ec.value()), "cannot create: " + ec.message(), target);
+  Environment& env = lmdb->environment();
+  int rc = 0;
+  {
+    std::shared_lock lock(env.resize_mutex);
+    rc = mdb_env_copy2(env.env(), partial.c_str(), MDB_CP_COMPACT);
+  }
+  if (rc != 0) {
+    fs::remove_all(partial, ec);
+    if (rc == ENOSPC) {
+      throw no_space(fs::absolute(target).parent_path().string(),
+                     fs::file_size(fs::path(env.directory()) / "data.mdb", ec));
+    }
+    env.check(rc, "copying to " + target);
+  }
+  fs::rename(partial, target, ec);
+  if (ec) {
+    fs::remove_all(partial, ec);
+    throw Error(lmdb_error_kind(ec.value()), "cannot rename the finished copy: " + ec.message(),
+                target);
+  }
+  return fs::file_size(fs::path(target) / "data.mdb", ec);
 }
 
 std::size_t lmdb_map_size(Storage& storage) {

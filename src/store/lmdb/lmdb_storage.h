@@ -4,11 +4,18 @@
 //   * The map grows transparently: MDB_MAP_FULL aborts the transaction, the map is doubled once
 //     no transaction of this process is open, and the commit is retried; MDB_MAP_RESIZED (another
 //     process grew it) adopts the new size. No MDB_MAP_FULL reaches a caller.
+//   * A full disk is an error, never SIGBUS: LMDB's lock file (which it maps and writes through
+//     memory) is given its blocks with posix_fallocate before LMDB opens it, and each commit
+//     first checks that the file system has room for twice what it writes; both failures say
+//     "no space left on device" and how much is needed (ErrorKind::Unavailable).
+//   * LMDB's own reports of damage (MDB_CORRUPTED, MDB_PAGE_NOTFOUND, MDB_BAD_TXN...) come out as
+//     ErrorKind::Corruption (docs/operations.md).
 //   * One environment per directory per process (LMDB forbids opening it twice): every open of
 //     the same directory shares it.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -19,6 +26,9 @@ namespace tandem::store {
 struct LmdbOptions {
   std::size_t initial_map_size = std::size_t{1} << 30;
   bool sync = true;  // fsync each commit
+  // For commands that only read: a directory without a store is ErrorKind::NotFound and nothing
+  // is created (docs/store-cli.md: a store is created by the first command that writes).
+  bool must_exist = false;
 };
 
 // Opens (creating the directory if needed) the store at `directory`. `uri` is used in messages.
@@ -27,5 +37,12 @@ std::shared_ptr<Storage> open_lmdb_storage(const std::string& directory, const s
 
 // The environment's current map size (tests of growth).
 std::size_t lmdb_map_size(Storage& storage);
+
+// Writes a consistent, compacted copy of the store to the new directory `target` (which must
+// not exist) while other processes go on writing: LMDB copies the snapshot of one read
+// transaction (mdb_env_copy2 with MDB_CP_COMPACT), free pages left out. The copy is made under
+// a temporary name and renamed, so `target` is either a whole store or absent. Returns its size
+// in bytes. Throws InvalidArgument for a store that is not lmdb://, Conflict if target exists.
+std::uint64_t lmdb_backup(Storage& storage, const std::string& target);
 
 }  // namespace tandem::store
