@@ -178,8 +178,8 @@ void register_gateway_commands(CLI::App& app, CliContext& ctx) {
   ctl->add_option("--port", *port, "the gateway's port")->capture_default_str();
   ctl->add_option("--host", *host, "the gateway's address")->capture_default_str();
   ctl->add_option("command", *words,
-                  "status | step [N] | run-to TIME | pause | resume | speed X | "
-                  "fault SPEC | faults | drop [client=ID] | restart "
+                  "help | status | step [N] | run-to TIME | pause | resume | speed X | "
+                  "fault SPEC | fault clear | faults | drop [client=ID] | restart "
                   "[next-valid-id=N] | shutdown")
       ->required();
   ctl->callback([port, host, words] { run_control(*port, *host, *words); });
