@@ -161,8 +161,12 @@ BacktestResult Engine::run() {
       broker::set_explicit_equity(store_, account_id, key, amount, started_at);
     }
     for (auto& slot : slots_) {
-      allocations.push_back(
-          broker::resolve_equity_allocation(store_, account_id, slot->key(), config_.weights));
+      // The run's library is new, so `tandem alloc equity` cannot reach it: name the flags.
+      allocations.push_back(broker::resolve_equity_allocation(
+          store_, account_id, slot->key(), config_.weights,
+          fmt::format("give one with --equity {0}=AMOUNT or --weight {0}=W (or `tandem alloc set "
+                      "{0} WEIGHT` in general/strategies)",
+                      slot->key())));
     }
     RunInfo info;
     info.account_id = account_id;

@@ -135,7 +135,8 @@ void register_live_commands(CLI::App& app, CliContext& ctx) {
   auto args = std::make_shared<LiveArgs>();
   CLI::App* cmd = app.add_subcommand(
       "live", "trade a strategy through TWS / IB Gateway, recording into the account's library");
-  cmd->add_option("--strategy", args->strategy, "strategy name (sma_cross, buy_and_hold, ...)")
+  cmd->add_option("--strategy", args->strategy,
+                  "strategy name (" + strategy::builtin_strategies().names() + ")")
       ->required();
   cmd->add_option("--symbols", args->symbols, "A,B: one instance per symbol, keyed by it")
       ->required();

@@ -8,11 +8,13 @@
 
 #include "cli_runner.h"
 #include "store/store.h"
+#include "strategy/registry.h"
 
 namespace tandem::e2e {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 class BacktestCli : public ::testing::Test {
  protected:
@@ -185,6 +187,14 @@ TEST_F(BacktestCli, TwoStrategiesOnSampleData) {
   }
   std::string account = account_of(out);
   EXPECT_THAT(out, HasSubstr("tandem store read " + account + " trades"));
+  // The summary's total return is the report's figure, rounded the same way (docs/backtest.md).
+  std::smatch total;
+  ASSERT_TRUE(std::regex_search(out, total, std::regex("total return +([-+][0-9.,]+%)"))) << out;
+  std::string report = ok({"report", account, "--format", "text"});
+  std::smatch reported;
+  ASSERT_TRUE(std::regex_search(report, reported, std::regex("Total return +([-+][0-9.,]+%)")))
+      << report;
+  EXPECT_EQ(total[1].str(), reported[1].str());
   auto store = open();
   ASSERT_TRUE(store->has_library(account));
   store::Library library = store->existing_library(account);
@@ -207,6 +217,12 @@ TEST_F(BacktestCli, WeightsFromAllocAndRunErrors) {
   std::string missing = fails({"backtest", "--strategy", "sma_cross", "--symbols", "SPY"});
   EXPECT_THAT(missing, HasSubstr("strategy_SPY_equity"));
   EXPECT_THAT(missing, HasSubstr("general/strategies"));
+  // The run's library is new: the hint names the flags, not `tandem alloc equity BT_…`.
+  EXPECT_THAT(missing, HasSubstr("give one with --equity SPY=AMOUNT or --weight SPY=W"));
+  EXPECT_THAT(missing, Not(HasSubstr("tandem alloc equity")));
+  // The strategy list in --help is the registry's.
+  EXPECT_THAT(ok({"backtest", "--help"}),
+              HasSubstr("(" + strategy::builtin_strategies().names() + ")"));
   ok({"alloc", "set", "SPY", "0.5"});
   ok({"alloc", "set", "QQQ", "0.5"});
   std::string out =
