@@ -75,7 +75,7 @@ std::string read_text(const std::filesystem::path& path) {
 
 }  // namespace
 
-BarCsv read_bar_csv(const std::filesystem::path& path) {
+BarCsv read_bar_csv(const std::filesystem::path& path, bool daily) {
   csv::ReadOptions options;
   options.index_column = "timestamp";
   options.index_aliases = {"date",      "Date",     "DATE",     "Timestamp",
@@ -120,6 +120,14 @@ BarCsv read_bar_csv(const std::filesystem::path& path) {
     if (row > 0 && index[row] == index[row - 1]) {
       throw fail(row, "timestamp " + format_timestamp(index[row]) +
                           " repeats the previous row's; bars need strictly increasing times");
+    }
+    if (daily && index[row] % kNanosPerDay != 0) {
+      throw Error(ErrorKind::InvalidArgument,
+                  fmt::format("daily bars are stamped with their date, but this row's time is "
+                              "{} (not midnight UTC; an offset or a time of day would put the "
+                              "bar on another date); write the bar's date alone (YYYY-MM-DD)",
+                              format_timestamp(index[row])),
+                  fmt::format("{}:{}", file, line_of_row(read_text(path), row)));
     }
     for (std::size_t c = 0; c < kBarColumns.size(); ++c) {
       double value = (*values[c])[row];

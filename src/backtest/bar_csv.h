@@ -22,6 +22,9 @@ struct BarCsv {
 
 // Throws tandem::Error whose where() is "FILE:LINE" (the physical line of the offending row)
 // for any violation; returns only a fully valid table, so nothing is written on error.
-BarCsv read_bar_csv(const std::filesystem::path& path);
+// `daily` (bars of a day or longer, stamped at midnight UTC of their date): a time that is not
+// midnight UTC — a time of day, or an offset such as 2024-01-03T00:00:00+02:00, which is
+// 2024-01-02T22:00:00Z — is refused rather than moved to another date.
+BarCsv read_bar_csv(const std::filesystem::path& path, bool daily = false);
 
 }  // namespace tandem::backtest

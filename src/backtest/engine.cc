@@ -207,8 +207,12 @@ std::vector<broker::EquityAllocation> Engine::create_account(const std::string& 
     double weight_total = 0;
     std::string weight_terms;
     for (auto& slot : slots_) {
-      allocations.push_back(
-          broker::resolve_equity_allocation(store_, account_id, slot->key(), config_.weights));
+      // The run's library is new, so `tandem alloc equity` cannot reach it: name the flags.
+      allocations.push_back(broker::resolve_equity_allocation(
+          store_, account_id, slot->key(), config_.weights,
+          fmt::format("give one with --equity {0}=AMOUNT or --weight {0}=W (or `tandem alloc set "
+                      "{0} WEIGHT` in general/strategies)",
+                      slot->key())));
       const broker::EquityAllocation& a = allocations.back();
       if (a.source == broker::EquityAllocation::Source::kTargetWeight) {
         weight_total += a.target_weight;

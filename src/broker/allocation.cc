@@ -72,7 +72,8 @@ void set_explicit_equity(store::Store& store, std::string_view account, std::str
 
 EquityAllocation resolve_equity_allocation(const store::Store& store, std::string_view account,
                                            std::string_view key,
-                                           const std::map<std::string, double>& weight_overrides) {
+                                           const std::map<std::string, double>& weight_overrides,
+                                           std::string_view remedy) {
   std::string explicit_place = std::string(account) + "/" + strategy_equity_symbol(key);
   if (std::optional<double> amount = read_explicit_equity(store, account, key)) {
     return EquityAllocation{EquityAllocation::Source::kExplicitEquity, *amount, 0, explicit_place};
@@ -90,11 +91,16 @@ EquityAllocation resolve_equity_allocation(const store::Store& store, std::strin
     }
     weight_state = "present but disabled";
   }
-  throw Error(fmt::format("no equity allocation for strategy '{}': looked for an explicit equity "
-                          "in {} (absent) and a target weight in general/strategies ({}); "
-                          "set one with `tandem alloc equity {} {} AMOUNT` or `tandem alloc set "
-                          "{} WEIGHT`",
-                          key, explicit_place, weight_state, account, key, key),
+  const std::string how = remedy.empty()
+                              ? fmt::format(
+                                    "set one with `tandem alloc equity {} {} AMOUNT` or `tandem "
+                                    "alloc set {} WEIGHT`",
+                                    account, key, key)
+                              : std::string(remedy);
+  throw Error(ErrorKind::NotFound,
+              fmt::format("no equity allocation for strategy '{}': looked for an explicit equity "
+                          "in {} (absent) and a target weight in general/strategies ({}); {}",
+                          key, explicit_place, weight_state, how),
               "strategy " + std::string(key));
 }
 

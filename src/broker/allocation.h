@@ -56,9 +56,12 @@ struct EquityAllocation {
 
 // Resolves KEY's allocation in `account`: explicit equity first; then the weight, taken from
 // `weight_overrides` (a run's --weight KEY=W) if it has KEY, else from general/strategies
-// (a disabled strategy counts as absent). Throws tandem::Error naming both places otherwise.
+// (a disabled strategy counts as absent). Throws tandem::Error (NotFound) naming both places
+// otherwise, ending with `remedy` (how the caller sets one) or, when empty, the `tandem alloc`
+// commands for `account`.
 EquityAllocation resolve_equity_allocation(const store::Store& store, std::string_view account,
                                            std::string_view key,
-                                           const std::map<std::string, double>& weight_overrides);
+                                           const std::map<std::string, double>& weight_overrides,
+                                           std::string_view remedy = {});
 
 }  // namespace tandem::broker

@@ -19,6 +19,8 @@
 #include "cli/cli_context.h"
 #include "cli/run_spec.h"
 #include "core/error.h"
+#include "report/metrics.h"
+#include "report/text_format.h"
 #include "store/store.h"
 #include "strategy/registry.h"
 
@@ -120,7 +122,16 @@ void print_result(const backtest::BacktestResult& result, const std::string& sto
   }
   std::cout << fmt::format("final equity   {} (from {})\n", number(s.final_equity),
                            number(s.initial_equity));
-  std::cout << fmt::format("total return   {}\n", percent(s.total_return));
+  // Measured as `tandem report` measures it — from the equity at the first bar's close (after
+  // that bar's fills) — and written by the same formatter, so the two show the same figure.
+  report::Series equity;
+  for (const backtest::DailyEquity& day : result.daily) {
+    equity.time.push_back(day.time);
+    equity.value.push_back(day.equity);
+  }
+  std::cout << fmt::format(
+      "total return   {}\n",
+      report::format_percent(report::compute_return_metrics(equity, 0.0).total_return, 2, true));
   std::cout << fmt::format("CAGR           {}\n", percent(s.cagr));
   std::cout << fmt::format("max drawdown   {}{}\n", percent(-s.max_drawdown),
                            s.max_drawdown > 0
@@ -229,8 +240,8 @@ void register_backtest_commands(CLI::App& app, CliContext& ctx) {
   CLI::App* cmd = app.add_subcommand(
       "backtest", "run strategies over stored bars in a new BT_ account library");
   cmd->add_option("--strategy", args->strategies,
-                  "NAME (once per --symbols entry), NAME:SYMBOL, or NAME:A+B@KEY; repeatable "
-                  "(sma_cross, buy_and_hold, broker_test)");
+                  "NAME (once per --symbols entry), NAME:SYMBOL, or NAME:A+B@KEY; repeatable (" +
+                      strategy::builtin_strategies().names() + ")");
   cmd->add_option("--symbols", args->symbols, "A,B: symbols for each --strategy NAME");
   cmd->add_option("--bar", args->bar_size, "bar size of market_data/SYMBOL.BAR (default 1d)");
   cmd->add_option("--start", args->start, "first bar (ISO-8601 date or date-time)");

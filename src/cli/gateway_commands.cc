@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 #include <asio.hpp>
 #include <atomic>
+#include <chrono>
 #include <ctime>
 #include <iostream>
 #include <mutex>
@@ -124,7 +125,10 @@ void run_gateway(const GatewayArgs& args, const CliContext& ctx) {
   std::cout << "tandem gateway stopped" << std::endl;
 }
 
-void run_control(int port, const std::string& host, const std::vector<std::string>& words) {
+// `wait_seconds` > 0: a refused connection is retried every 50 ms until then, so a script can
+// send a command right after starting a gateway in the background (docs/gateway.md).
+void run_control(int port, const std::string& host, const std::vector<std::string>& words,
+                 double wait_seconds) {
   std::string command;
   for (const std::string& word : words) command += (command.empty() ? "" : " ") + word;
   const std::string where = fmt::format("{}:{}", host, port);
@@ -133,8 +137,29 @@ void run_control(int port, const std::string& host, const std::vector<std::strin
   asio::error_code ec;
   asio::ip::address address = asio::ip::make_address(host, ec);
   if (ec) throw Error(fmt::format("'{}' is not an IP address", host), "--host");
-  socket.connect({address, static_cast<std::uint16_t>(port)}, ec);
-  if (ec) throw Error("cannot connect: " + ec.message(), where);
+  if (port < 0 || port > 65535) {
+    throw Error(ErrorKind::InvalidArgument, fmt::format("port {} is outside 0..65535", port),
+                "--port");
+  }
+  if (!(wait_seconds >= 0)) {
+    throw Error(ErrorKind::InvalidArgument, "must be a number of seconds, 0 or more", "--wait");
+  }
+  const auto deadline = std::chrono::steady_clock::now() +
+                        std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                            std::chrono::duration<double>(wait_seconds));
+  for (;;) {
+    socket.connect({address, static_cast<std::uint16_t>(port)}, ec);
+    if (!ec || std::chrono::steady_clock::now() >= deadline) break;
+    asio::error_code ignored;
+    socket.close(ignored);
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  if (ec) {
+    throw Error(ErrorKind::Unavailable,
+                "cannot connect: " + ec.message() +
+                    (wait_seconds > 0 ? fmt::format(" (tried for {} s)", wait_seconds) : ""),
+                where);
+  }
   const std::string request = "CTL\n" + command + "\n";
   asio::write(socket, asio::buffer(request), ec);
   if (ec) throw Error("cannot send the command: " + ec.message(), where);
@@ -196,16 +221,20 @@ void register_gateway_commands(CLI::App& app, CliContext& ctx) {
   auto port = std::make_shared<int>(7497);
   auto host = std::make_shared<std::string>("127.0.0.1");
   auto words = std::make_shared<std::vector<std::string>>();
+  auto wait = std::make_shared<double>(0);
   CLI::App* ctl = app.add_subcommand(
       "gateway-ctl", "send a control command to a running paper gateway (see docs/gateway.md)");
   ctl->add_option("--port", *port, "the gateway's port")->capture_default_str();
   ctl->add_option("--host", *host, "the gateway's address")->capture_default_str();
+  ctl->add_option("--wait", *wait,
+                  "retry connecting for up to this many seconds (a gateway still starting)")
+      ->capture_default_str();
   ctl->add_option("command", *words,
-                  "status | step [N] | run-to TIME | pause | resume | speed X | "
-                  "fault SPEC | faults | drop [client=ID] | restart "
+                  "help | status | step [N] | run-to TIME | pause | resume | speed X | "
+                  "fault SPEC | fault clear | faults | drop [client=ID] | restart "
                   "[next-valid-id=N] | shutdown")
       ->required();
-  ctl->callback([port, host, words] { run_control(*port, *host, *words); });
+  ctl->callback([port, host, words, wait] { run_control(*port, *host, *words, *wait); });
 }
 
 }  // namespace tandem::cli

@@ -161,7 +161,8 @@ void register_live_commands(CLI::App& app, CliContext& ctx) {
   CLI::App* cmd = app.add_subcommand(
       "live", "trade a strategy through TWS / IB Gateway, recording into the account's library");
   cmd->add_option("--strategy", args->strategies,
-                  "NAME (once per --symbols entry), NAME:SYMBOL, or NAME:A+B@KEY; repeatable")
+                  "NAME (once per --symbols entry), NAME:SYMBOL, or NAME:A+B@KEY; repeatable (" +
+                      strategy::builtin_strategies().names() + ")")
       ->required();
   cmd->add_option("--symbols", args->symbols, "A,B: one instance of each NAME per symbol");
   cmd->add_option("--host", args->host, "TWS / IB Gateway host (default 127.0.0.1)");

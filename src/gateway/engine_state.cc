@@ -245,7 +245,7 @@ std::string Engine::control(std::string_view command) {
   const std::string& verb = words[0];
   try {
     if (verb == "help") {
-      return "ok commands: status | step [N] | run-to TIME | pause | resume | speed "
+      return "ok commands: help | status | step [N] | run-to TIME | pause | resume | speed "
              "paused|realtime|max|N | fault SPEC | fault clear | faults | drop [client=ID] | "
              "restart [next-valid-id=N] | shutdown";
     }

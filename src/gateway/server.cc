@@ -215,7 +215,10 @@ void GatewayServer::schedule(std::chrono::nanoseconds delay, std::function<void(
 }
 
 void GatewayServer::shutdown() {
-  asio::post(io_, [this] { shutdown_now(); });
+  // Posted twice: a `shutdown` control command's reply is queued for writing after the command
+  // returns, so the second turn of the loop lets that write start before every connection is
+  // closed (gateway-ctl then gets "ok shutting down", see docs/gateway.md).
+  asio::post(io_, [this] { asio::post(io_, [this] { shutdown_now(); }); });
 }
 
 void GatewayServer::log(std::string_view line) {

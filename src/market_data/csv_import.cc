@@ -149,7 +149,7 @@ ImportResult import_csv(store::Store& store, const std::vector<fs::path>& files,
   ImportResult result;
   result.files = files.size();
   for (std::size_t f = 0; f < files.size(); ++f) {
-    backtest::BarCsv parsed = backtest::read_bar_csv(files[f]);
+    backtest::BarCsv parsed = backtest::read_bar_csv(files[f], !intraday);
     if (zone != nullptr && intraday) {
       if (first_time_has_offset(files[f])) {
         throw Error("--tz applies to times without an offset, but this file's carry one",

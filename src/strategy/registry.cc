@@ -56,6 +56,14 @@ void StrategyRegistry::add(StrategyDefinition definition) {
   definitions_.push_back(std::move(definition));
 }
 
+std::string StrategyRegistry::names() const {
+  std::string text;
+  for (const StrategyDefinition& definition : definitions_) {
+    text += (text.empty() ? "" : ", ") + definition.name;
+  }
+  return text;
+}
+
 bool StrategyRegistry::contains(std::string_view name) const {
   for (const StrategyDefinition& definition : definitions_) {
     if (definition.name == name) return true;

@@ -35,6 +35,8 @@ class StrategyRegistry {
   const StrategyDefinition& find(std::string_view name) const;
   bool contains(std::string_view name) const;
   const std::vector<StrategyDefinition>& definitions() const { return definitions_; }
+  // "sma_cross, buy_and_hold, ...": the registered names in registration order (for help text).
+  std::string names() const;
 
   // Checks the instrument count and `raw` parameters against the definition, then builds it.
   std::unique_ptr<Strategy> create(std::string_view name, std::string key,

@@ -8,11 +8,13 @@
 
 #include "cli_runner.h"
 #include "store/store.h"
+#include "strategy/registry.h"
 
 namespace tandem::e2e {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 class BacktestCli : public ::testing::Test {
  protected:
@@ -64,11 +66,12 @@ TEST_F(BacktestCli, ImportReadsDatesDateTimesAndOffsets) {
                           "2024-01-02,50,51,49,50.5,50.4,1000\n"
                           "2024-01-03 14:30:00,50.5,52,50,51,50.9,1100\n"
                           "2024-01-04T15:00:00+01:00,51,51.5,50.5,51.2,51.1,900\n");
-  std::string out = ok({"data", "import", path, "--symbol", "TQQQ", "--bar", "1d"});
+  // Intraday bars: a daily file takes dates only (ImportOfADailyFileRefusesATimeOffItsDate).
+  std::string out = ok({"data", "import", path, "--symbol", "TQQQ", "--bar", "1h"});
   EXPECT_THAT(out, HasSubstr("wrote 3 bars"));
-  EXPECT_THAT(out, HasSubstr("market_data/TQQQ.1d"));
+  EXPECT_THAT(out, HasSubstr("market_data/TQQQ.1h"));
   EXPECT_THAT(out, HasSubstr("ignored columns: Adj Close"));
-  store::Table bars = open()->existing_library("market_data").read("TQQQ.1d").table;
+  store::Table bars = open()->existing_library("market_data").read("TQQQ.1h").table;
   ASSERT_EQ(bars.num_rows(), 3u);
   EXPECT_EQ(bars.index()[0], *parse_timestamp("2024-01-02T00:00:00Z"));
   EXPECT_EQ(bars.index()[1], *parse_timestamp("2024-01-03T14:30:00Z"));
@@ -77,6 +80,32 @@ TEST_F(BacktestCli, ImportReadsDatesDateTimesAndOffsets) {
   EXPECT_DOUBLE_EQ(bars.float64s("volume")[2], 900);
   EXPECT_EQ(bars.column_names(),
             (std::vector<std::string>{"open", "high", "low", "close", "volume"}));
+}
+
+// docs/data.md: a daily bar is stamped with its date; 2024-01-03T00:00:00+02:00 is
+// 2024-01-02T22:00:00Z, which would be a second bar on 2 January, so it is refused by line.
+TEST_F(BacktestCli, ImportOfADailyFileRefusesATimeOffItsDate) {
+  std::string header = "date,open,high,low,close,volume\n";
+  std::string path = file("offset.csv", header +
+                                            "2024-01-02,50,51,49,50.5,1000\n"
+                                            "2024-01-03T00:00:00+02:00,50.5,52,50,51,1100\n");
+  std::string err = fails({"data", "import", path, "--symbol", "TQQQ"});
+  EXPECT_THAT(err, HasSubstr("offset.csv:3: "));
+  EXPECT_THAT(err, HasSubstr("2024-01-02T22:00:00Z (not midnight UTC"));
+  EXPECT_FALSE(has_bars("TQQQ.1d"));
+  std::string afternoon = file("afternoon.csv", header +
+                                                    "2024-01-02,50,51,49,50.5,1000\n"
+                                                    "2024-01-03 14:30:00,50.5,52,50,51,1100\n");
+  EXPECT_THAT(fails({"data", "import", afternoon, "--symbol", "TQQQ"}),
+              HasSubstr("afternoon.csv:3: "));
+  // Midnight UTC, written out or with Z, is the date itself.
+  std::string midnight = file("midnight.csv", header +
+                                                  "2024-01-02T00:00:00Z,50,51,49,50.5,1000\n"
+                                                  "2024-01-03 00:00:00,50.5,52,50,51,1100\n");
+  EXPECT_THAT(ok({"data", "import", midnight, "--symbol", "TQQQ"}), HasSubstr("wrote 2 bars"));
+  store::Table bars = open()->existing_library("market_data").read("TQQQ.1d").table;
+  EXPECT_EQ(bars.index(), (std::vector<Timestamp>{*parse_timestamp("2024-01-02"),
+                                                  *parse_timestamp("2024-01-03")}));
 }
 
 TEST_F(BacktestCli, ImportRefusesBadRowsNamingFileAndLineAndWritesNothing) {
@@ -158,6 +187,14 @@ TEST_F(BacktestCli, TwoStrategiesOnSampleData) {
   }
   std::string account = account_of(out);
   EXPECT_THAT(out, HasSubstr("tandem store read " + account + " trades"));
+  // The summary's total return is the report's figure, rounded the same way (docs/backtest.md).
+  std::smatch total;
+  ASSERT_TRUE(std::regex_search(out, total, std::regex("total return +([-+][0-9.,]+%)"))) << out;
+  std::string report = ok({"report", account, "--format", "text"});
+  std::smatch reported;
+  ASSERT_TRUE(std::regex_search(report, reported, std::regex("Total return +([-+][0-9.,]+%)")))
+      << report;
+  EXPECT_EQ(total[1].str(), reported[1].str());
   auto store = open();
   ASSERT_TRUE(store->has_library(account));
   store::Library library = store->existing_library(account);
@@ -180,6 +217,12 @@ TEST_F(BacktestCli, WeightsFromAllocAndRunErrors) {
   std::string missing = fails({"backtest", "--strategy", "sma_cross", "--symbols", "SPY"});
   EXPECT_THAT(missing, HasSubstr("strategy_SPY_equity"));
   EXPECT_THAT(missing, HasSubstr("general/strategies"));
+  // The run's library is new: the hint names the flags, not `tandem alloc equity BT_…`.
+  EXPECT_THAT(missing, HasSubstr("give one with --equity SPY=AMOUNT or --weight SPY=W"));
+  EXPECT_THAT(missing, Not(HasSubstr("tandem alloc equity")));
+  // The strategy list in --help is the registry's.
+  EXPECT_THAT(ok({"backtest", "--help"}),
+              HasSubstr("(" + strategy::builtin_strategies().names() + ")"));
   ok({"alloc", "set", "SPY", "0.5"});
   ok({"alloc", "set", "QQQ", "0.5"});
   std::string out =

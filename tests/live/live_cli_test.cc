@@ -266,6 +266,25 @@ TEST_F(LiveCliTest, RowsRefusedAtShutdownAreSpilledExitThreeAndReplayedByTheStor
   EXPECT_EQ(performance.index(), (std::vector<Timestamp>{bars_[21].time, bars_[22].time}));
 }
 
+// docs/gateway.md: `help` lists the control commands; `shutdown` answers before the gateway
+// stops, and gateway-ctl exits 0 on that reply (it used to lose it and exit 1).
+TEST_F(LiveCliTest, GatewayCtlHelpListsTheCommandsAndShutdownExitsZeroAfterItsReply) {
+  Process help({"gateway-ctl", "--port", port_, "help"}, dir_ / "help.out");
+  EXPECT_EQ(help.wait(), 0) << help.output();
+  EXPECT_NE(help.output().find("ok commands: help | status | step [N] | run-to TIME"),
+            std::string::npos)
+      << help.output();
+  Process unknown({"gateway-ctl", "--port", port_, "frobnicate"}, dir_ / "unknown.out");
+  EXPECT_EQ(unknown.wait(), 1);
+  EXPECT_NE(unknown.output().find("unknown command 'frobnicate'; try help"), std::string::npos)
+      << unknown.output();
+  Process stop({"gateway-ctl", "--port", port_, "shutdown"}, dir_ / "stop.out");
+  EXPECT_EQ(stop.wait(), 0) << stop.output();
+  EXPECT_NE(stop.output().find("ok shutting down"), std::string::npos) << stop.output();
+  EXPECT_EQ(gateway_->wait(), 0) << gateway_->output();
+  gateway_.reset();
+}
+
 }  // namespace
 }  // namespace tandem::live::testing
 
