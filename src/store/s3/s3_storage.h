@@ -32,6 +32,8 @@
 #include <thread>
 
 #include "store/s3/commit_lock.h"
+#include "store/s3/commit_protocol.h"
+#include "store/s3/conditional_commit.h"
 #include "store/s3/object_names.h"
 #include "store/s3/s3_client.h"
 #include "store/s3/s3_config.h"
@@ -64,8 +66,17 @@ class S3Storage : public Storage {
   const ObjectNames& names() const { return names_; }
 
   // Testing: the next commit applied in order (see commit()) fails, as if the connection broke,
-  // after `puts` of its puts were written — what a writer that dies there leaves behind.
-  void fail_next_in_order_commit_after(std::size_t puts) { fail_after_puts_ = puts; }
+  // after `puts` of its puts were written — what a writer that dies there leaves behind. In
+  // conditional mode: after its journal entry and `puts` of its puts.
+  void fail_next_in_order_commit_after(std::size_t puts) {
+    fail_after_puts_ = puts;
+    if (committer_) committer_->fail_next_commit_after(puts);
+  }
+
+  // The commit protocol this writer uses (settled by the first commit; see commit_protocol.h).
+  CommitProtocol protocol();
+  // Conditional mode: commits that lost the race for the journal and decided again.
+  std::uint64_t lost_races() const { return committer_ ? committer_->lost_races() : 0; }
 
  private:
   class View;
@@ -94,11 +105,17 @@ class S3Storage : public Storage {
   // an intent the next holder must finish) and forgets what was cached under the lock.
   void abandon_lease();
   void idle_releaser();
+  // With commit_mutex_ held.
+  CommitProtocol settle_protocol_locked();
+  void commit_conditionally(const std::function<Mutation(const StorageView& view)>& decide);
 
   std::string uri_;
   std::shared_ptr<S3Client> client_;
   ObjectNames names_;
   S3HoldOptions hold_;
+  ConditionalWrites conditional_writes_;
+  std::optional<CommitProtocol> protocol_;  // settled by the first commit
+  std::unique_ptr<ConditionalCommitter> committer_;
   std::unique_ptr<CommitLock> lock_;
   std::mutex commit_mutex_;  // threads of this process queue here, not on the bucket
   std::optional<CommitLock::Lease> lease_;
