@@ -18,16 +18,6 @@
 namespace tandem::store::s3::testing {
 namespace {
 
-std::string source_dir() {
-  const char* dir = std::getenv("TANDEM_SOURCE_DIR");
-  if (dir != nullptr && *dir != '\0') return dir;
-#ifdef TANDEM_SOURCE_DIR_FALLBACK
-  return TANDEM_SOURCE_DIR_FALLBACK;
-#else
-  throw std::runtime_error("TANDEM_SOURCE_DIR is not set (run the tests through ctest)");
-#endif
-}
-
 S3Endpoint local_endpoint(int port, const std::string& bucket) {
   S3Endpoint endpoint;
   endpoint.host = "127.0.0.1";
@@ -37,6 +27,16 @@ S3Endpoint local_endpoint(int port, const std::string& bucket) {
 }
 
 }  // namespace
+
+std::string source_dir() {
+  const char* dir = std::getenv("TANDEM_SOURCE_DIR");
+  if (dir != nullptr && *dir != '\0') return dir;
+#ifdef TANDEM_SOURCE_DIR_FALLBACK
+  return TANDEM_SOURCE_DIR_FALLBACK;
+#else
+  throw std::runtime_error("TANDEM_SOURCE_DIR is not set (run the tests through ctest)");
+#endif
+}
 
 S3rverProcess& S3rverProcess::shared() {
   static std::mutex mutex;

@@ -84,6 +84,9 @@ class MotoProcess : public TestServer {
   int port_ = 0;
 };
 
+// The source tree (TANDEM_SOURCE_DIR, else the build's fallback), for scripts.
+std::string source_dir();
+
 // A fresh, process-unique name for a bucket or prefix ("t-<pid>-<counter>").
 std::string unique_name(const std::string& stem);
 
