@@ -319,7 +319,7 @@ void ConditionalCommitter::commit(const std::function<Mutation(const StorageView
                     store_name_);
       }
       // Writers that collided should not collide again at once.
-      const int longest = std::min(100, 4 << std::min(attempt, 5));
+      const int longest = std::min(20, 2 << std::min(attempt, 4));
       std::this_thread::sleep_for(
           milliseconds(std::uniform_int_distribution<int>(1, longest)(jitter)));
     }

@@ -387,6 +387,12 @@ void S3Storage::abandon_lease() {
 
 void S3Storage::commit(std::vector<KeyValue> blobs,
                        const std::function<Mutation(const StorageView& view)>& decide) {
+  {
+    // Before anything is written: a new store's protocol record must come before its first
+    // object, or the store would look as if it had been made before records existed.
+    std::lock_guard settle(commit_mutex_);
+    settle_protocol_locked();
+  }
   // Blobs are new, uniquely named objects no record references yet: written before the lock,
   // in parallel, so the lock is held only for the small records.
   std::vector<ObjectPut> blob_puts;
@@ -398,7 +404,7 @@ void S3Storage::commit(std::vector<KeyValue> blobs,
   client_->put_objects(blob_puts);
 
   std::unique_lock local(commit_mutex_);
-  if (settle_protocol_locked() == CommitProtocol::kConditional) {
+  if (*protocol_ == CommitProtocol::kConditional) {
     // The blobs are removed again only when decide() threw (then nothing was committed); after
     // any other failure a journal entry may reference them.
     bool decide_threw = false;
