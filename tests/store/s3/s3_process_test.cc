@@ -127,11 +127,13 @@ class S3Processes : public ::testing::TestWithParam<testing::ServerKind> {
   bool conditional() const { return GetParam() == testing::ServerKind::kMoto; }
 };
 
-TEST_P(S3Processes, FourWritersTimesFiveHundredAppendsLoseAndDoubleNothing) {
+TEST_P(S3Processes, FourWritersAppendingAtOnceLoseAndDoubleNothing) {
   const std::string prefix = testing::unique_name("four");
   const std::string uri = server().uri("processes", prefix);
   constexpr int kWriters = 4;
-  constexpr int kRows = 500;
+  // moto (Python, in one process) answers a few times slower than s3rver, and a contended
+  // conditional-mode append costs more requests: half the rows keep the test near a minute.
+  const int kRows = conditional() ? 250 : 500;
   {
     std::vector<std::unique_ptr<Writer>> writers;
     for (int w = 0; w < kWriters; ++w) {
