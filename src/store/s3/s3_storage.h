@@ -4,9 +4,11 @@
 // bucket: S3's read-after-write consistency makes every committed object visible at once, and
 // since a version's segments are written before the records that reference them, and a record
 // is a single object, a reader sees either the old or the new version, never half of one.
-// Commits are serialized across processes by the commit lock (commit_lock.h): blobs (segments)
-// are PUT first, then, holding the lock, decide() runs on the current state and its mutation is
-// applied — all or nothing, through the intent kept in the lock ticket.
+// Commits are serialized across processes by one of two protocols, recorded per store
+// (commit_protocol.h): with conditional writes, by compare-and-swap of the store's journal
+// (conditional_commit.h); otherwise by the commit lock (commit_lock.h), described here: blobs
+// (segments) are PUT first, then, holding the lock, decide() runs on the current state and its
+// mutation is applied — all or nothing, through the intent kept in the lock ticket.
 //
 // Commits of one object, and commits the engine marks prefix_invisible (a new version: record,
 // then head), are applied object by object in order, without an intent: a crash after any
@@ -73,7 +75,8 @@ class S3Storage : public Storage {
     if (committer_) committer_->fail_next_commit_after(puts);
   }
 
-  // The commit protocol this writer uses (settled by the first commit; see commit_protocol.h).
+  // The commit protocol this writer uses, settled by the first commit or by this call (which,
+  // for a new store, probes the server and writes the record: see commit_protocol.h).
   CommitProtocol protocol();
   // Conditional mode: commits that lost the race for the journal and decided again.
   std::uint64_t lost_races() const { return committer_ ? committer_->lost_races() : 0; }
