@@ -84,7 +84,9 @@ class Storage {
   //   s3:   blobs are PUT as objects first; a commit lock built from PUT/LIST/DELETE serializes
   //   writers; a Mutation is made atomic by its intent, written into the lock ticket before it
   //   is applied and re-applied by the next writer if its writer died — or, when it is
-  //   prefix_invisible, simply by applying its puts in order (docs/s3.md).
+  //   prefix_invisible, simply by applying its puts in order (docs/s3.md). On servers that
+  //   enforce conditional writes a store may instead commit by compare-and-swap of a journal
+  //   object holding the intent (decide then runs again after a lost race).
   virtual void commit(std::vector<KeyValue> blobs,
                       const std::function<Mutation(const StorageView& view)>& decide) = 0;
 

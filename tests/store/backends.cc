@@ -58,6 +58,8 @@ std::vector<BackendFactory> conformance_backends() {
       {"lmdb", [] { return std::make_unique<LmdbBackend>(); }},
       // Against s3rver on a loopback port, started by the test process (tests/store/s3).
       {"s3", [] { return s3::testing::make_s3rver_backend(); }},
+      // Against moto, which enforces conditional writes: the conditional commit protocol.
+      {"s3conditional", [] { return s3::testing::make_moto_backend(); }},
   };
 }
 

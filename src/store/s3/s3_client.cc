@@ -183,6 +183,85 @@ std::vector<std::optional<std::string>> S3Client::get_objects(std::span<const st
   return values;
 }
 
+std::vector<std::optional<TaggedObject>> S3Client::get_tagged_objects(
+    std::span<const std::string> keys, Timeout timeout) {
+  std::vector<std::optional<TaggedObject>> values(keys.size());
+  if (keys.empty()) return values;
+  std::vector<HttpRequest> requests(keys.size());
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    requests[i] = {HttpMethod::kGet, object_url(keys[i]), {}, "GetObject", describe(keys[i])};
+    requests[i].timeout = timeout;
+  }
+  std::vector<HttpResponse> responses = run(requests);
+  for (std::size_t i = 0; i < responses.size(); ++i) {
+    HttpResponse& response = responses[i];
+    if (response.status == 200) {
+      if (response.etag.empty()) {
+        throw Error(ErrorKind::Unavailable, "GetObject reply has no ETag header",
+                    requests[i].target);
+      }
+      values[i] = TaggedObject{std::move(response.body), std::move(response.etag)};
+    } else if (response.status != 404 || error_of(response).code == "NoSuchBucket") {
+      throw_request_error(requests[i], response);
+    }
+  }
+  return values;
+}
+
+namespace {
+
+std::string condition_header(const Precondition& condition) {
+  switch (condition.kind) {
+    case Precondition::Kind::kAbsent:
+      return "If-None-Match: *";
+    case Precondition::Kind::kEtag:
+      return "If-Match: " + condition.etag;
+    case Precondition::Kind::kNone:
+      break;
+  }
+  return {};
+}
+
+ConditionalResult conditional_result(const HttpRequest& request, HttpResponse& response,
+                                     bool is_delete) {
+  ConditionalResult result;
+  result.attempts = response.attempts;
+  if (response.status == 200 || (is_delete && response.status == 204)) {
+    result.etag = std::move(response.etag);
+    return result;
+  }
+  const std::string code = error_of(response).code;
+  if (response.status == 412 || (response.status == 409 && code == "ConditionalRequestConflict")) {
+    result.outcome = ConditionalOutcome::kPreconditionFailed;
+    return result;
+  }
+  if (response.status == 404 && code != "NoSuchBucket") {
+    result.outcome = ConditionalOutcome::kMissing;
+    return result;
+  }
+  throw_request_error(request, response);
+}
+
+}  // namespace
+
+ConditionalResult S3Client::put_object_if(std::string_view key, std::string_view bytes,
+                                          const Precondition& condition, Timeout timeout) {
+  HttpRequest request{HttpMethod::kPut, object_url(key), bytes, "PutObject", describe(key)};
+  request.timeout = timeout;
+  request.condition = condition_header(condition);
+  HttpResponse response = std::move(run({request}).front());
+  return conditional_result(request, response, false);
+}
+
+ConditionalResult S3Client::delete_object_if(std::string_view key, const Precondition& condition,
+                                             Timeout timeout) {
+  HttpRequest request{HttpMethod::kDelete, object_url(key), {}, "DeleteObject", describe(key)};
+  request.timeout = timeout;
+  request.condition = condition_header(condition);
+  HttpResponse response = std::move(run({request}).front());
+  return conditional_result(request, response, true);
+}
+
 void S3Client::delete_object(std::string_view key, Timeout timeout) {
   std::string one(key);
   delete_objects({&one, 1}, timeout);

@@ -52,6 +52,35 @@ struct ObjectPut {
   std::string_view bytes;  // must stay valid for the call
 };
 
+// A stored object with its ETag (quotes included, as the server sent it).
+struct TaggedObject {
+  std::string bytes;
+  std::string etag;
+};
+
+// What a conditional request requires of the object's current state (docs/s3.md,
+// *Conditional writes*): nothing, absence (If-None-Match: *) or this ETag (If-Match).
+struct Precondition {
+  enum class Kind { kNone, kAbsent, kEtag } kind = Kind::kNone;
+  std::string etag;
+  static Precondition absent() { return {Kind::kAbsent, {}}; }
+  static Precondition matches(std::string etag) { return {Kind::kEtag, std::move(etag)}; }
+};
+
+// How a conditional request ended. Anything else (403, a server error after the retries, no
+// response) is thrown as a tandem::Error.
+enum class ConditionalOutcome {
+  kDone,                // written (or deleted)
+  kPreconditionFailed,  // 412, or 409 ConditionalRequestConflict: the object is not as required
+  kMissing,             // If-Match on an object that does not exist (404), or a delete of one
+};
+
+struct ConditionalResult {
+  ConditionalOutcome outcome = ConditionalOutcome::kDone;
+  std::string etag;  // the new ETag after a PUT that was done ("" if the server sent none)
+  int attempts = 0;  // > 1: an earlier attempt may have landed (a 412 may be this call's own)
+};
+
 class S3Session;
 struct HttpRequest;
 struct HttpResponse;
@@ -75,6 +104,14 @@ class S3Client {
   std::optional<std::string> get_object(std::string_view key, Timeout timeout = {});
   std::vector<std::optional<std::string>> get_objects(std::span<const std::string> keys,
                                                       Timeout timeout = {});
+  // The same with ETags (nullopt: absent).
+  std::vector<std::optional<TaggedObject>> get_tagged_objects(std::span<const std::string> keys,
+                                                              Timeout timeout = {});
+  // A PUT or DELETE that the server applies only if the object is as `condition` requires.
+  ConditionalResult put_object_if(std::string_view key, std::string_view bytes,
+                                  const Precondition& condition, Timeout timeout = {});
+  ConditionalResult delete_object_if(std::string_view key, const Precondition& condition,
+                                     Timeout timeout = {});
   // Deleting a key that does not exist is not an error.
   void delete_object(std::string_view key, Timeout timeout = {});
   void delete_objects(std::span<const std::string> keys, Timeout timeout = {});

@@ -17,8 +17,9 @@ constexpr std::string_view kTlsScheme = "s3s://";
 
 const std::vector<std::string_view>& known_options() {
   static const std::vector<std::string_view> names = {
-      "path_prefix", "region",   "access_key", "secret_key", "session_token", "profile",
-      "addressing",  "parallel", "retries",    "tls_verify", "lock_lease",    "lock_wait"};
+      "path_prefix", "region",     "access_key",        "secret_key", "session_token",
+      "profile",     "addressing", "parallel",          "retries",    "tls_verify",
+      "lock_lease",  "lock_wait",  "conditional_writes"};
   return names;
 }
 
@@ -282,6 +283,17 @@ class UriParser {
     config.client.verify_tls = integer_option("tls_verify", 0, 1, 1) == 1;
     config.lock_lease = std::chrono::seconds(integer_option("lock_lease", 2, 3600, 30));
     config.lock_wait = std::chrono::seconds(integer_option("lock_wait", 1, 86400, 300));
+    if (auto mode = take("conditional_writes")) {
+      if (*mode == "auto") {
+        config.conditional_writes = ConditionalWrites::kAuto;
+      } else if (*mode == "on") {
+        config.conditional_writes = ConditionalWrites::kOn;
+      } else if (*mode == "off") {
+        config.conditional_writes = ConditionalWrites::kOff;
+      } else {
+        fail("conditional_writes must be auto, on or off, not \"" + *mode + "\"");
+      }
+    }
   }
 
   std::optional<std::string> env(const std::string& name) const {

@@ -9,9 +9,10 @@
 // Options: path_prefix=P (the store's objects live under P/), region=R, access_key=K,
 // secret_key=S, session_token=T, profile=NAME, addressing=path|virtual, parallel=N (1-256),
 // retries=N (0-20), tls_verify=0|1, lock_lease=SECONDS (2-3600, default 30),
-// lock_wait=SECONDS (1-86400, default 300). Credentials: access_key+secret_key from the URI, else
-// the URI's profile, else AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY[/AWS_SESSION_TOKEN], else the
-// AWS_PROFILE (or "default") profile of ~/.aws/credentials or ~/.aws/config.
+// lock_wait=SECONDS (1-86400, default 300), conditional_writes=auto|on|off (default auto).
+// Credentials: access_key+secret_key from the URI, else the URI's profile, else
+// AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY[/AWS_SESSION_TOKEN], else the AWS_PROFILE (or "default")
+// profile of ~/.aws/credentials or ~/.aws/config.
 #pragma once
 
 #include <chrono>
@@ -54,6 +55,11 @@ struct S3ClientOptions {
   bool verify_tls = true;
 };
 
+// Which commit protocol a store uses (docs/s3.md, *Two commit protocols*): the lease lock built
+// from PUT/LIST/DELETE, or compare-and-swap by conditional writes. kAuto takes what the store
+// already records, and for a new store probes the server once.
+enum class ConditionalWrites { kAuto, kOn, kOff };
+
 struct S3Config {
   std::string uri;  // as given, with secret_key and session_token values masked
   S3Endpoint endpoint;
@@ -64,6 +70,7 @@ struct S3Config {
   // lock_lease; a writer gives up waiting for the lock after lock_wait.
   std::chrono::milliseconds lock_lease{30'000};
   std::chrono::milliseconds lock_wait{300'000};
+  ConditionalWrites conditional_writes = ConditionalWrites::kAuto;
 };
 
 // How the process's environment looks to the resolver: variables and the home directory.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <memory>
+#include <optional>
 #include <thread>
 
 #include "core/error.h"
@@ -31,23 +32,29 @@ std::size_t append_body(char* data, std::size_t size, std::size_t count, void* t
   return size * count;
 }
 
-// Picks the Date header out of the response headers (for the commit lock's lease clock).
+// Case-insensitive "name:" at the start of a header line; the value without CR/LF and leading
+// blanks.
+std::optional<std::string> header_value(std::string_view line, std::string_view name) {
+  if (line.size() <= name.size()) return std::nullopt;
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(line[i])) != name[i]) return std::nullopt;
+  }
+  std::string value(line.substr(name.size()));
+  while (!value.empty() && (value.back() == '\r' || value.back() == '\n')) value.pop_back();
+  while (!value.empty() && value.front() == ' ') value.erase(0, 1);
+  return value;
+}
+
+// Picks the Date header (for the commit lock's lease clock) and the ETag (for conditional
+// writes) out of the response headers.
 std::size_t read_header(char* data, std::size_t size, std::size_t count, void* target) {
   std::string_view line(data, size * count);
-  constexpr std::string_view kDate = "date:";
-  if (line.size() > kDate.size()) {
-    bool match = true;
-    for (std::size_t i = 0; i < kDate.size() && match; ++i) {
-      match = std::tolower(static_cast<unsigned char>(line[i])) == kDate[i];
-    }
-    if (match) {
-      std::string value(line.substr(kDate.size()));
-      while (!value.empty() && (value.back() == '\r' || value.back() == '\n')) value.pop_back();
-      time_t seconds = curl_getdate(value.c_str(), nullptr);
-      if (seconds > 0) {
-        *static_cast<std::int64_t*>(target) = static_cast<std::int64_t>(seconds) * 1'000'000'000;
-      }
-    }
+  auto& response = *static_cast<HttpResponse*>(target);
+  if (auto date = header_value(line, "date:")) {
+    time_t seconds = curl_getdate(date->c_str(), nullptr);
+    if (seconds > 0) response.server_time = static_cast<std::int64_t>(seconds) * 1'000'000'000;
+  } else if (auto etag = header_value(line, "etag:")) {
+    response.etag = std::move(*etag);
   }
   return size * count;
 }
@@ -157,6 +164,7 @@ void S3Session::start(Exchange& exchange) {
   exchange.handle = handle;
   exchange.response.body.clear();
   exchange.response.server_time = 0;
+  exchange.response.etag.clear();
   exchange.error[0] = '\0';
   set(handle, CURLOPT_URL, request.url.c_str());
   set(handle, CURLOPT_NOSIGNAL, 1L);
@@ -165,7 +173,7 @@ void S3Session::start(Exchange& exchange) {
   set(handle, CURLOPT_WRITEFUNCTION, &append_body);
   set(handle, CURLOPT_WRITEDATA, static_cast<void*>(&exchange.response.body));
   set(handle, CURLOPT_HEADERFUNCTION, &read_header);
-  set(handle, CURLOPT_HEADERDATA, static_cast<void*>(&exchange.response.server_time));
+  set(handle, CURLOPT_HEADERDATA, static_cast<void*>(&exchange.response));
   if (exchange.deadline != Clock::time_point::max()) {
     // What is left of the request's deadline, not a fresh allowance per attempt.
     const auto left =
@@ -237,6 +245,7 @@ std::vector<HttpResponse> S3Session::perform(std::span<const HttpRequest> reques
     if (request.method == HttpMethod::kPut) {
       append_header(exchange.headers, "Content-Type: application/octet-stream");
     }
+    if (!request.condition.empty()) append_header(exchange.headers, request.condition);
   }
 
   // Whatever happens, no transfer stays attached to the multi handle after this call.

@@ -32,6 +32,9 @@ struct HttpRequest {
   // sent. Used while holding the commit lock, so that no request of the holder can land after
   // its lease ran out.
   std::chrono::milliseconds timeout{0};
+  // A precondition header ("If-Match: \"ETAG\"", "If-None-Match: *"), or empty (docs/s3.md,
+  // *Conditional writes*).
+  std::string condition{};
 };
 
 struct HttpResponse {
@@ -39,6 +42,7 @@ struct HttpResponse {
   std::string body;
   std::string transport_error;   // curl's description when the request never got a response
   std::int64_t server_time = 0;  // the Date header, ns since the epoch (0 if absent)
+  std::string etag;              // the ETag header, quotes included ("" if absent)
   int attempts = 0;
 };
 

@@ -29,8 +29,12 @@ class S3Storage::View : public StorageView {
   // remembered.
   View(const S3Storage& storage, milliseconds timeout, HolderCache* cache = nullptr)
       : storage_(storage), timeout_(timeout), cache_(cache) {}
+  // Conditional mode: reads are answered from, and recorded with their ETags in, `seen`.
+  View(const S3Storage& storage, Observations& seen)
+      : storage_(storage), timeout_(0), cache_(nullptr), seen_(&seen) {}
 
   std::optional<std::string> get(std::string_view key) const override {
+    if (seen_ != nullptr) return get_observed(key);
     if (cache_ != nullptr) {
       if (auto it = cache_->values.find(key); it != cache_->values.end()) return it->second;
     }
@@ -65,6 +69,15 @@ class S3Storage::View : public StorageView {
 
   std::vector<KeyValue> scan(const ListRange& range) const override {
     std::vector<std::string> keys = list(range);
+    if (seen_ != nullptr) {
+      std::vector<KeyValue> out;
+      for (std::string& key : keys) {
+        if (std::optional<std::string> value = get_observed(key)) {
+          out.push_back({std::move(key), std::move(*value)});
+        }
+      }
+      return out;
+    }
     std::vector<std::string> objects;
     objects.reserve(keys.size());
     for (const std::string& key : keys) objects.push_back(storage_.names_.object(key));
@@ -80,6 +93,28 @@ class S3Storage::View : public StorageView {
   }
 
  private:
+  std::optional<std::string> get_observed(std::string_view key) const {
+    auto it = seen_->find(key);
+    if (it == seen_->end() || !it->second.has_value) {
+      std::string object = storage_.names_.object(key);
+      std::optional<TaggedObject> now =
+          std::move(storage_.client_->get_tagged_objects({&object, 1}).front());
+      Observed observed;
+      observed.has_value = true;
+      if (now) {
+        observed.etag = std::move(now->etag);
+        observed.value = std::move(now->bytes);
+      }
+      it = seen_->insert_or_assign(std::string(key), std::move(observed)).first;
+    }
+    if (it->second.etag.empty()) return std::nullopt;
+    return it->second.value;
+  }
+
+  void observe_listed(const std::string& key, const ObjectInfo& object) const {
+    if (seen_ != nullptr && !seen_->contains(key)) (*seen_)[key] = Observed{object.etag, false, {}};
+  }
+
   // Forward listing with a limit or start: streams S3's own pages, which are in byte order as
   // long as the range holds no deeper '/' level (object names order each level on its own).
   // nullopt when it does (then the caller lists everything and sorts).
@@ -113,6 +148,7 @@ class S3Storage::View : public StorageView {
         std::optional<std::string> key = names.key(object.key);
         if (!key || !key->starts_with(range.prefix)) continue;
         if (!range.start_after.empty() && *key <= range.start_after) continue;
+        observe_listed(*key, object);
         out.push_back(std::move(*key));
         if (out.size() >= range.limit) return out;
       }
@@ -134,7 +170,10 @@ class S3Storage::View : public StorageView {
       ListPage page = storage_.client_->list_objects(query);
       for (const ObjectInfo& object : page.objects) {
         std::optional<std::string> key = names.key(object.key);
-        if (key && key->starts_with(range.prefix)) keys.push_back(std::move(*key));
+        if (key && key->starts_with(range.prefix)) {
+          observe_listed(*key, object);
+          keys.push_back(std::move(*key));
+        }
       }
       if (!page.truncated || page.objects.empty()) break;
       after = page.objects.back().key;
@@ -187,6 +226,7 @@ class S3Storage::View : public StorageView {
   const S3Storage& storage_;
   milliseconds timeout_;
   HolderCache* cache_;
+  Observations* seen_ = nullptr;
   mutable std::vector<std::string> ahead_;  // keys announced by prefetch(), in visiting order
   mutable std::size_t ahead_next_ = 0;      // ahead_[ahead_next_..] are not fetched yet
   mutable std::map<std::string, std::optional<std::string>, std::less<>> fetched_;
@@ -211,7 +251,8 @@ S3Storage::S3Storage(const S3Config& config, S3HoldOptions hold)
     : uri_(config.uri),
       client_(std::make_shared<S3Client>(config.endpoint, config.credentials, config.client)),
       names_(config.path_prefix),
-      hold_(hold) {
+      hold_(hold),
+      conditional_writes_(config.conditional_writes) {
   bool exists = false;
   try {
     exists = client_->bucket_exists();
@@ -229,6 +270,7 @@ S3Storage::S3Storage(const S3Config& config, S3HoldOptions hold)
       client_, names_.lock_prefix(), names_.waiting_prefix(), uri_,
       CommitLockOptions{config.lock_lease, config.lock_wait},
       [this](const Mutation& mutation, milliseconds timeout) { apply(mutation, timeout); });
+  committer_ = std::make_unique<ConditionalCommitter>(client_, names_, uri_, config.lock_wait);
   releaser_ = std::thread([this] { idle_releaser(); });
 }
 
@@ -345,6 +387,12 @@ void S3Storage::abandon_lease() {
 
 void S3Storage::commit(std::vector<KeyValue> blobs,
                        const std::function<Mutation(const StorageView& view)>& decide) {
+  {
+    // Before anything is written: a new store's protocol record must come before its first
+    // object, or the store would look as if it had been made before records existed.
+    std::lock_guard settle(commit_mutex_);
+    settle_protocol_locked();
+  }
   // Blobs are new, uniquely named objects no record references yet: written before the lock,
   // in parallel, so the lock is held only for the small records.
   std::vector<ObjectPut> blob_puts;
@@ -356,6 +404,27 @@ void S3Storage::commit(std::vector<KeyValue> blobs,
   client_->put_objects(blob_puts);
 
   std::unique_lock local(commit_mutex_);
+  if (*protocol_ == CommitProtocol::kConditional) {
+    // The blobs are removed again only when decide() threw (then nothing was committed); after
+    // any other failure a journal entry may reference them.
+    bool decide_threw = false;
+    try {
+      commit_conditionally([&](const StorageView& view) {
+        decide_threw = false;
+        try {
+          return decide(view);
+        } catch (...) {
+          decide_threw = true;
+          throw;
+        }
+      });
+    } catch (...) {
+      local.unlock();
+      if (decide_threw) delete_quietly(blob_objects);
+      throw;
+    }
+    return;
+  }
   for (;;) {
     CommitLock::Lease& lease = take_lease();
     Mutation mutation;
@@ -442,6 +511,23 @@ void S3Storage::remember_applied(const Mutation& mutation) {
   for (const std::string& key : mutation.removes) cache_.remember(key, std::nullopt);
   last_commit_ = std::chrono::steady_clock::now();
   wake_.notify_all();
+}
+
+CommitProtocol S3Storage::protocol() {
+  std::lock_guard local(commit_mutex_);
+  return settle_protocol_locked();
+}
+
+CommitProtocol S3Storage::settle_protocol_locked() {
+  if (!protocol_) protocol_ = settle_protocol(*client_, names_, uri_, conditional_writes_);
+  return *protocol_;
+}
+
+void S3Storage::commit_conditionally(
+    const std::function<Mutation(const StorageView& view)>& decide) {
+  committer_->commit(decide, [this](Observations& seen) -> std::unique_ptr<StorageView> {
+    return std::make_unique<View>(*this, seen);
+  });
 }
 
 std::shared_ptr<Storage> open_s3_storage(std::string_view uri) {

@@ -4,9 +4,11 @@
 // bucket: S3's read-after-write consistency makes every committed object visible at once, and
 // since a version's segments are written before the records that reference them, and a record
 // is a single object, a reader sees either the old or the new version, never half of one.
-// Commits are serialized across processes by the commit lock (commit_lock.h): blobs (segments)
-// are PUT first, then, holding the lock, decide() runs on the current state and its mutation is
-// applied — all or nothing, through the intent kept in the lock ticket.
+// Commits are serialized across processes by one of two protocols, recorded per store
+// (commit_protocol.h): with conditional writes, by compare-and-swap of the store's journal
+// (conditional_commit.h); otherwise by the commit lock (commit_lock.h), described here: blobs
+// (segments) are PUT first, then, holding the lock, decide() runs on the current state and its
+// mutation is applied — all or nothing, through the intent kept in the lock ticket.
 //
 // Commits of one object, and commits the engine marks prefix_invisible (a new version: record,
 // then head), are applied object by object in order, without an intent: a crash after any
@@ -32,6 +34,8 @@
 #include <thread>
 
 #include "store/s3/commit_lock.h"
+#include "store/s3/commit_protocol.h"
+#include "store/s3/conditional_commit.h"
 #include "store/s3/object_names.h"
 #include "store/s3/s3_client.h"
 #include "store/s3/s3_config.h"
@@ -64,8 +68,18 @@ class S3Storage : public Storage {
   const ObjectNames& names() const { return names_; }
 
   // Testing: the next commit applied in order (see commit()) fails, as if the connection broke,
-  // after `puts` of its puts were written — what a writer that dies there leaves behind.
-  void fail_next_in_order_commit_after(std::size_t puts) { fail_after_puts_ = puts; }
+  // after `puts` of its puts were written — what a writer that dies there leaves behind. In
+  // conditional mode: after its journal entry and `puts` of its puts.
+  void fail_next_in_order_commit_after(std::size_t puts) {
+    fail_after_puts_ = puts;
+    if (committer_) committer_->fail_next_commit_after(puts);
+  }
+
+  // The commit protocol this writer uses, settled by the first commit or by this call (which,
+  // for a new store, probes the server and writes the record: see commit_protocol.h).
+  CommitProtocol protocol();
+  // Conditional mode: commits that lost the race for the journal and decided again.
+  std::uint64_t lost_races() const { return committer_ ? committer_->lost_races() : 0; }
 
  private:
   class View;
@@ -94,11 +108,17 @@ class S3Storage : public Storage {
   // an intent the next holder must finish) and forgets what was cached under the lock.
   void abandon_lease();
   void idle_releaser();
+  // With commit_mutex_ held.
+  CommitProtocol settle_protocol_locked();
+  void commit_conditionally(const std::function<Mutation(const StorageView& view)>& decide);
 
   std::string uri_;
   std::shared_ptr<S3Client> client_;
   ObjectNames names_;
   S3HoldOptions hold_;
+  ConditionalWrites conditional_writes_;
+  std::optional<CommitProtocol> protocol_;  // settled by the first commit
+  std::unique_ptr<ConditionalCommitter> committer_;
   std::unique_ptr<CommitLock> lock_;
   std::mutex commit_mutex_;  // threads of this process queue here, not on the bucket
   std::optional<CommitLock::Lease> lease_;

@@ -246,7 +246,8 @@ ListPage parse_list_objects_v2(std::string_view document) {
     if (entry.name != "Contents") continue;
     const XmlElement* key = entry.child("Key");
     if (key == nullptr) throw Error("a <Contents> entry has no <Key>", "ListObjectsV2 reply");
-    ObjectInfo info{key->text, 0};
+    ObjectInfo info;
+    info.key = key->text;
     if (const XmlElement* size = entry.child("Size")) {
       const std::string& digits = size->text;
       auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), info.size);
@@ -263,6 +264,7 @@ ListPage parse_list_objects_v2(std::string_view document) {
       }
       info.last_modified = *time;
     }
+    info.etag = entry.child_text("ETag");
     page.objects.push_back(std::move(info));
   }
   page.next_continuation_token = root.child_text("NextContinuationToken");

@@ -29,6 +29,7 @@ struct ObjectInfo {
   std::string key;
   std::uint64_t size = 0;
   std::int64_t last_modified = 0;  // server time, ns since the epoch (0 if not given)
+  std::string etag;                // quotes included, as in the ETag header ("" if not given)
 };
 
 struct ListPage {

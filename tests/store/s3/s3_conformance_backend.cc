@@ -5,9 +5,10 @@
 namespace tandem::store::s3::testing {
 namespace {
 
-class S3rverBackend : public store::test::BackendInstance {
+class TestServerBackend : public store::test::BackendInstance {
  public:
-  S3rverBackend() : uri_(S3rverProcess::shared().uri("conformance", unique_name("store"))) {}
+  explicit TestServerBackend(ServerKind kind)
+      : uri_(test_server(kind).uri("conformance", unique_name("store"))) {}
   std::string uri() const override { return uri_; }
   std::unique_ptr<Store> open(StoreOptions options) override {
     return Store::open(uri_, std::move(options));
@@ -20,7 +21,11 @@ class S3rverBackend : public store::test::BackendInstance {
 }  // namespace
 
 std::unique_ptr<store::test::BackendInstance> make_s3rver_backend() {
-  return std::make_unique<S3rverBackend>();
+  return std::make_unique<TestServerBackend>(ServerKind::kS3rver);
+}
+
+std::unique_ptr<store::test::BackendInstance> make_moto_backend() {
+  return std::make_unique<TestServerBackend>(ServerKind::kMoto);
 }
 
 }  // namespace tandem::store::s3::testing

@@ -1,5 +1,6 @@
-// The S3 backend below the store engine: listing order and ranges, the commit lock's exclusion
-// and its recovery of a dead holder's commit, against s3rver.
+// The S3 backend below the store engine: listing order and ranges and the exclusion of commits,
+// against both test servers (s3rver: lease lock; moto: conditional writes), and the commit
+// lock's recovery of a dead holder's commit, against s3rver.
 #include "store/s3/s3_storage.h"
 
 #include <gtest/gtest.h>
@@ -22,8 +23,16 @@ void put(Storage& storage, std::vector<std::string> keys) {
   storage.commit(std::move(blobs), [](const StorageView&) { return Mutation{}; });
 }
 
-TEST(S3StorageLists, AcrossLevelsInByteOrderWithRangesAndReverse) {
-  S3Storage storage(config_for(testing::unique_name("lists")));
+// The tests that hold for either commit protocol, once per server.
+class S3StorageOnBoth : public ::testing::TestWithParam<testing::ServerKind> {
+ protected:
+  S3Config config(const std::string& prefix) {
+    return parse_s3_uri(testing::test_server(GetParam()).uri("storage", prefix));
+  }
+};
+
+TEST_P(S3StorageOnBoth, ListsAcrossLevelsInByteOrderWithRangesAndReverse) {
+  S3Storage storage(config(testing::unique_name("lists")));
   // '.' and '-' sort below '/', so "a.b" < "a/b" < "a0" in byte order.
   put(storage, {"x/a", "x/a/b", "x/a.b", "x/a-b", "x/a0", "x/b", "y/z"});
   std::vector<std::string> all = {"x/a", "x/a-b", "x/a.b", "x/a/b", "x/a0", "x/b"};
@@ -38,8 +47,8 @@ TEST(S3StorageLists, AcrossLevelsInByteOrderWithRangesAndReverse) {
   EXPECT_EQ(scanned[1].value, "value of x/a/b");
 }
 
-TEST(S3StorageLists, OneLevelPagesPastAThousandKeysWithoutLosingAny) {
-  S3Storage storage(config_for(testing::unique_name("pages")));
+TEST_P(S3StorageOnBoth, ListsOneLevelPagesPastAThousandKeysWithoutLosingAny) {
+  S3Storage storage(config(testing::unique_name("pages")));
   std::vector<std::string> keys;
   for (int i = 0; i < 1100; ++i) {
     keys.push_back("V/lib/S/" + std::to_string(i));  // varying lengths: "1" < "10" < "100"
@@ -55,10 +64,10 @@ TEST(S3StorageLists, OneLevelPagesPastAThousandKeysWithoutLosingAny) {
             std::vector<std::string>(keys.begin() + 999, keys.begin() + 1004));
 }
 
-TEST(S3StorageCommits, ConcurrentReadModifyWritesFromTwoStoragesLoseNoUpdate) {
+TEST_P(S3StorageOnBoth, ConcurrentReadModifyWritesFromTwoStoragesLoseNoUpdate) {
   const std::string prefix = testing::unique_name("counter");
-  S3Storage a(config_for(prefix));
-  S3Storage b(config_for(prefix));
+  S3Storage a(config(prefix));
+  S3Storage b(config(prefix));
   auto increment = [](Storage& storage) {
     storage.commit({}, [](const StorageView& view) {
       std::optional<std::string> value = view.get("counter");
@@ -76,6 +85,13 @@ TEST(S3StorageCommits, ConcurrentReadModifyWritesFromTwoStoragesLoseNoUpdate) {
   EXPECT_EQ(a.get("counter"), "80");
   EXPECT_EQ(a.list({"log/"}).size(), 80u);
 }
+
+INSTANTIATE_TEST_SUITE_P(Servers, S3StorageOnBoth,
+                         ::testing::Values(testing::ServerKind::kS3rver,
+                                           testing::ServerKind::kMoto),
+                         [](const ::testing::TestParamInfo<testing::ServerKind>& info) {
+                           return testing::server_name(info.param);
+                         });
 
 TEST(S3StorageCommits, ADeadHoldersIntentIsFinishedByTheNextWriter) {
   const std::string prefix = testing::unique_name("dead");

@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "store/backends.h"
+#include "store/s3/s3_storage.h"
 #include "store/s3/s3rver_process.h"
 #include "store/testing.h"
 
@@ -102,6 +103,26 @@ TEST(StoreCopy, LmdbToS3AndBackKeepsEveryVersionSnapshotAndByte) {
   // The copy is a store of its own: it takes new versions.
   back->existing_library("market").append("TQQQ.1d", prices(600, 1));
   EXPECT_EQ(back->existing_library("market").read("TQQQ.1d").table.num_rows(), 516u);
+}
+
+// Moving a store from the lease lock to conditional writes (docs/s3.md, *One store, one
+// protocol*): a lease store on s3rver, copied into a new store on moto opened with
+// conditional_writes=on, keeps every version and commits by compare-and-swap from then on.
+TEST(StoreCopy, MovesAStoreFromTheLeaseLockToConditionalWrites) {
+  auto lease = Store::open(s3_uri());
+  fill(*lease);
+  const std::string moto_uri = store::s3::testing::MotoProcess::shared().uri(
+      "copies", store::s3::testing::unique_name("copy"));
+  auto conditional = Store::open(moto_uri);
+  copy_library(*lease, *conditional, "market");
+  expect_same_history(*lease, *conditional);
+  auto& source = dynamic_cast<store::s3::S3Storage&>(lease->storage());
+  auto& target = dynamic_cast<store::s3::S3Storage&>(conditional->storage());
+  EXPECT_EQ(source.protocol(), store::s3::CommitProtocol::kLease);
+  EXPECT_EQ(target.protocol(), store::s3::CommitProtocol::kConditional);
+  conditional->existing_library("market").append("TQQQ.1d", prices(600, 1));
+  EXPECT_EQ(conditional->existing_library("market").read("TQQQ.1d").table.num_rows(), 516u);
+  EXPECT_TRUE(conditional->existing_library("market").verify().ok());
 }
 
 TEST(StoreCopy, RefusesMissingSourceAndExistingTargetLibrariesWritingNothing) {
