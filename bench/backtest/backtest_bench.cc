@@ -40,6 +40,7 @@
 #include "backtest/engine.h"
 #include "backtest/synthetic_bars.h"
 #include "store/store.h"
+#include "store/testing.h"
 #include "strategy/registry.h"
 
 namespace {
@@ -79,58 +80,6 @@ double cpu_seconds(int who) {
   getrusage(who, &usage);
   auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
   return seconds(usage.ru_utime) + seconds(usage.ru_stime);
-}
-
-// FNV-1a over bytes: a digest of the recorded tables, to check that a change to the engine or
-// the recorder leaves every recorded value bit-identical.
-struct Digest {
-  std::uint64_t value = 1469598103934665603ULL;
-  void bytes(const void* data, std::size_t size) {
-    const auto* p = static_cast<const unsigned char*>(data);
-    for (std::size_t i = 0; i < size; ++i) value = (value ^ p[i]) * 1099511628211ULL;
-  }
-  template <typename T>
-  void values(const std::vector<T>& v) {
-    std::uint64_t n = v.size();
-    bytes(&n, sizeof n);
-    if (!v.empty()) bytes(v.data(), v.size() * sizeof(T));
-  }
-  void text(std::string_view s) {
-    std::uint64_t n = s.size();
-    bytes(&n, sizeof n);
-    bytes(s.data(), s.size());
-  }
-};
-
-// Hashes every symbol of the run's library except run_info (which records the command line).
-std::uint64_t library_digest(const store::Library& library) {
-  Digest digest;
-  for (const std::string& symbol : library.list_symbols()) {
-    if (symbol == "run_info") continue;
-    store::Table table = library.read(symbol).table;
-    digest.text(symbol);
-    digest.values(table.index());
-    for (const store::Column& column : table.columns()) {
-      digest.text(column.name());
-      digest.values(column.validity());
-      switch (column.type()) {
-        case store::ColumnType::kInt64:
-        case store::ColumnType::kTimestamp:
-          digest.values(column.int64s());
-          break;
-        case store::ColumnType::kFloat64:
-          digest.values(column.float64s());
-          break;
-        case store::ColumnType::kBool:
-          digest.values(column.bools());
-          break;
-        case store::ColumnType::kString:
-          for (const std::string& s : column.strings()) digest.text(s);
-          break;
-      }
-    }
-  }
-  return digest.value;
 }
 
 std::string symbol_name(const Scenario& scenario, std::size_t i) {
@@ -201,7 +150,7 @@ RunReport run_once(const Scenario& scenario, const std::string& uri, backtest::F
   report.flush = result.flush_seconds;
   if (digest) {
     store::Library account = store->existing_library(result.account_id);
-    report.digest = library_digest(account);
+    report.digest = store::testing::library_digest(account, "run_info");
     for (const std::string& symbol : account.list_symbols()) {
       const store::SymbolStats stats = account.stats(symbol);
       report.account_stored_bytes += stats.compressed_bytes;

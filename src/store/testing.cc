@@ -79,4 +79,58 @@ Table segment_seed_table(std::size_t n) {
   return t;
 }
 
+namespace {
+
+// FNV-1a, fed lengths before variable-size data so that adjacent fields cannot run together.
+struct Fnv1a {
+  std::uint64_t value = 1469598103934665603ULL;
+  void bytes(const void* data, std::size_t size) {
+    const auto* p = static_cast<const unsigned char*>(data);
+    for (std::size_t i = 0; i < size; ++i) value = (value ^ p[i]) * 1099511628211ULL;
+  }
+  template <typename Values>
+  void values(const Values& v) {
+    std::uint64_t n = v.size();
+    bytes(&n, sizeof n);
+    if (n != 0) bytes(v.data(), v.size() * sizeof(v[0]));
+  }
+  void text(std::string_view s) {
+    std::uint64_t n = s.size();
+    bytes(&n, sizeof n);
+    bytes(s.data(), s.size());
+  }
+};
+
+}  // namespace
+
+std::uint64_t library_digest(const Library& library, std::string_view skip) {
+  Fnv1a digest;
+  for (const std::string& symbol : library.list_symbols()) {
+    if (!skip.empty() && symbol == skip) continue;
+    Table table = library.read(symbol).table;
+    digest.text(symbol);
+    digest.values(table.index());
+    for (const Column& column : table.columns()) {
+      digest.text(column.name());
+      digest.values(column.validity());
+      switch (column.type()) {
+        case ColumnType::kInt64:
+        case ColumnType::kTimestamp:
+          digest.values(column.int64s());
+          break;
+        case ColumnType::kFloat64:
+          digest.values(column.float64s());
+          break;
+        case ColumnType::kBool:
+          digest.values(column.bools());
+          break;
+        case ColumnType::kString:
+          for (const std::string& s : column.strings()) digest.text(s);
+          break;
+      }
+    }
+  }
+  return digest.value;
+}
+
 }  // namespace tandem::store::testing

@@ -35,4 +35,10 @@ void corrupt_value(Store& store, const std::string& key, std::size_t offset);
 // segment format tests decode the committed format-1 seeds back into it.
 Table segment_seed_table(std::size_t rows);
 
+// FNV-1a over every symbol of `library` but `skip` (its name, index, and each column's name,
+// validity and values), latest versions: equal digests mean bit-identical tables. The backtest
+// tests and bench/backtest --digest compare runs with it (skipping run_info, which records the
+// command line).
+std::uint64_t library_digest(const Library& library, std::string_view skip = {});
+
 }  // namespace tandem::store::testing

@@ -138,15 +138,9 @@ TEST(LiveDaysTest, FiveStrategiesKeepEveryRoundTripAndADailyRowPerMarketDayLikeA
     EXPECT_EQ(performance.index(), days) << symbol;
   }
 
-  backtest::BacktestConfig config;
-  config.start = h.bars()[21].time;
-  config.initial_cash = 1'000'000;  // the gateway's account
-  config.commission = backtest::CommissionModel::parse("ib");
-  for (const std::string& symbol : kSymbols) config.explicit_equity[symbol] = 100'000;
-  config.started_at = Timestamp{1'800'000'000} * kNanosPerSecond;
-  backtest::Engine engine(h.store(), config);
-  for (auto& strategy : sma_cross_on_each()) engine.add_strategy(std::move(strategy), "sma_cross");
-  const std::string bt = engine.run().account_id;
+  std::map<std::string, double> equity;
+  for (const std::string& symbol : kSymbols) equity[symbol] = 100'000;
+  const std::string bt = backtest_like_the_gateway(h, 21, sma_cross_on_each(), equity);
   store::Library backtest_library = h.store().library(bt);
 
   // Round trips closed at one time by several strategies come in no particular order.
@@ -296,17 +290,8 @@ TEST(LiveDaysTest, BulkStepsRunToAndSpeedMaxGiveTheBacktestsFillsInLockstep) {
   ASSERT_EQ(h.stop_session(), "") << h.log_text();
   EXPECT_EQ(h.count_lines("did not settle"), 0u) << h.log_text();
 
-  backtest::BacktestConfig config;
-  config.start = h.bars()[21].time;
-  config.initial_cash = 1'000'000;
-  config.commission = backtest::CommissionModel::parse("ib");
-  config.explicit_equity = {{"TQQQ", 100'000}};
-  config.started_at = Timestamp{1'800'000'000} * kNanosPerSecond;
-  backtest::Engine engine(h.store(), config);
-  strategy::StrategyRegistry registry = strategy::builtin_strategies();
-  engine.add_strategy(registry.create("sma_cross", "TQQQ", {stock("TQQQ")}, "1d", params),
-                      "sma_cross");
-  const std::string bt = engine.run().account_id;
+  const std::string bt =
+      backtest_like_the_gateway(h, 21, sma_cross_on_tqqq(params), {{"TQQQ", 100'000}});
   const store::Table live_fills = h.read("fills");
   const store::Table bt_fills = h.store().library(bt).read("fills").table;
   ASSERT_GE(bt_fills.num_rows(), 2u) << "the bars should make sma_cross trade";

@@ -366,21 +366,11 @@ TEST(LiveGatewayTest, LiveAndBacktestOnTheSameBarsMakeTheSameFills) {
   for (std::size_t bar = 21; bar < h.bars().size(); ++bar) h.step_and_settle();
   ASSERT_EQ(h.stop_session(), "") << h.log_text();
 
-  backtest::BacktestConfig config;
-  config.start = h.bars()[21].time;
-  config.initial_cash = 1'000'000;  // the gateway's account
-  config.commission = backtest::CommissionModel::parse("ib");
-  config.explicit_equity = {{"TQQQ", 100'000}};
-  config.started_at = Timestamp{1'800'000'000} * kNanosPerSecond;
-  backtest::Engine engine(h.store(), config);
-  strategy::StrategyRegistry registry = strategy::builtin_strategies();
-  engine.add_strategy(registry.create("sma_cross", "TQQQ", {stock("TQQQ")}, "1d", params),
-                      "sma_cross");
-  backtest::BacktestResult backtest = engine.run();
-  ASSERT_GE(backtest.fills, 2u) << "the bars should make sma_cross trade\n" << h.log_text();
+  const std::string bt =
+      backtest_like_the_gateway(h, 21, sma_cross_on_tqqq(params), {{"TQQQ", 100'000}});
 
   store::Table live_fills = h.read("fills");
-  store::Table bt_fills = h.store().library(backtest.account_id).read("fills").table;
+  store::Table bt_fills = h.store().library(bt).read("fills").table;
   ASSERT_GE(bt_fills.num_rows(), 2u) << "the bars should make sma_cross trade";
   ASSERT_EQ(live_fills.num_rows(), bt_fills.num_rows()) << h.log_text();
   for (std::size_t i = 0; i < bt_fills.num_rows(); ++i) {
@@ -390,8 +380,7 @@ TEST(LiveGatewayTest, LiveAndBacktestOnTheSameBarsMakeTheSameFills) {
     EXPECT_EQ(live_fills.float64s("price")[i], bt_fills.float64s("price")[i]) << i;
     EXPECT_EQ(live_fills.index()[i], bt_fills.index()[i]) << i;
   }
-  store::Table bt_positions =
-      h.store().library(backtest.account_id).read("strategy_TQQQ_positions").table;
+  store::Table bt_positions = h.store().library(bt).read("strategy_TQQQ_positions").table;
   EXPECT_EQ(stored_position(h), bt_positions.float64s("position")[bt_positions.num_rows() - 1]);
   expect_books_agree(h, live_fills.num_rows());
 }

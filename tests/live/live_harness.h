@@ -9,11 +9,14 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "backtest/engine.h"
 #include "broker/allocation.h"
 #include "gateway/gateway.h"
 #include "gateway/seed_bars.h"
@@ -186,5 +189,34 @@ class LiveHarness {
   std::condition_variable changed_;
   std::vector<std::string> lines_;
 };
+
+// The backtest a session against the harness's gateway must match: the same bars from bar
+// `first` on, the gateway's cash and IB commissions, `equity` per strategy key. Returns the
+// run's account id (its library is in h.store()).
+inline std::string backtest_like_the_gateway(
+    LiveHarness& h, std::size_t first, std::vector<std::unique_ptr<strategy::Strategy>> strategies,
+    const std::map<std::string, double>& equity) {
+  backtest::BacktestConfig config;
+  config.start = h.bars()[first].time;
+  config.initial_cash = 1'000'000;  // the gateway's account
+  config.commission = backtest::CommissionModel::parse("ib");
+  config.explicit_equity = equity;
+  config.started_at = Timestamp{1'800'000'000} * kNanosPerSecond;
+  backtest::Engine engine(h.store(), config);
+  for (auto& strategy : strategies) {
+    const std::string name = strategy->key();
+    engine.add_strategy(std::move(strategy), name);
+  }
+  return engine.run().account_id;
+}
+
+// sma_cross on TQQQ with `params`, as the live tests run it.
+inline std::vector<std::unique_ptr<strategy::Strategy>> sma_cross_on_tqqq(
+    const strategy::RawParams& params) {
+  std::vector<std::unique_ptr<strategy::Strategy>> strategies;
+  strategies.push_back(
+      strategy::builtin_strategies().create("sma_cross", "TQQQ", {stock("TQQQ")}, "1d", params));
+  return strategies;
+}
 
 }  // namespace tandem::live::testing

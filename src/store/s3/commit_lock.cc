@@ -10,6 +10,7 @@
 
 #include "core/error.h"
 #include "core/time.h"
+#include "store/s3/record_framing.h"
 
 namespace tandem::store::s3 {
 namespace {
@@ -18,54 +19,6 @@ using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
 constexpr std::string_view kIntentMagic = "tandem-s3-intent-1\n";
-
-void put_u64(std::string& out, std::uint64_t value) {
-  for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>(value >> (8 * i)));
-}
-
-void put_bytes(std::string& out, std::string_view bytes) {
-  put_u64(out, bytes.size());
-  out.append(bytes);
-}
-
-class IntentReader {
- public:
-  IntentReader(std::string_view bytes, const std::string& where) : bytes_(bytes), where_(where) {}
-  std::uint64_t u64() {
-    need(8);
-    std::uint64_t value = 0;
-    for (int i = 0; i < 8; ++i) {
-      value |= static_cast<std::uint64_t>(static_cast<unsigned char>(bytes_[pos_ + i])) << (8 * i);
-    }
-    pos_ += 8;
-    return value;
-  }
-  std::string bytes() {
-    std::uint64_t size = u64();
-    need(size);
-    std::string out(bytes_.substr(pos_, size));
-    pos_ += size;
-    return out;
-  }
-  std::uint64_t count() {
-    std::uint64_t n = u64();
-    // Every entry takes at least 8 bytes: a count beyond that is corruption, not a huge commit.
-    if (n > (bytes_.size() - pos_) / 8) fail("entry count " + std::to_string(n) + " is impossible");
-    return n;
-  }
-  bool at_end() const { return pos_ == bytes_.size(); }
-  [[noreturn]] void fail(const std::string& what) const {
-    throw Error("corrupt commit intent: " + what, where_);
-  }
-
- private:
-  void need(std::uint64_t n) const {
-    if (n > bytes_.size() - pos_) fail("truncated");
-  }
-  std::string_view bytes_;
-  const std::string& where_;
-  std::size_t pos_ = 0;
-};
 
 }  // namespace
 
@@ -87,11 +40,11 @@ Mutation decode_intent(std::string_view bytes, const std::string& where) {
     throw Error("corrupt commit intent: not an intent", where);
   }
   std::string_view body = bytes.substr(0, bytes.size() - 8);
-  IntentReader checksum_reader(bytes.substr(bytes.size() - 8), where);
+  RecordReader checksum_reader(bytes.substr(bytes.size() - 8), "commit intent", where);
   if (checksum_reader.u64() != XXH3_64bits(body.data(), body.size())) {
     throw Error("corrupt commit intent: checksum mismatch", where);
   }
-  IntentReader reader(body.substr(kIntentMagic.size()), where);
+  RecordReader reader(body.substr(kIntentMagic.size()), "commit intent", where);
   Mutation mutation;
   for (std::uint64_t n = reader.count(); n > 0; --n) {
     KeyValue put;
