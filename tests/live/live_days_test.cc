@@ -304,6 +304,36 @@ TEST(LiveDaysTest, BulkStepsRunToAndSpeedMaxGiveTheBacktestsFillsInLockstep) {
   }
 }
 
+// The same with nothing but `--speed max`: the whole replay in one go, as fast as the session
+// settles, gives the backtest's fills too.
+TEST(LiveDaysTest, SpeedMaxAloneGivesTheBacktestsFillsInLockstep) {
+  LiveHarness h(160, 20);
+  const strategy::RawParams params = {{"fast", "2"}, {"slow", "3"}};
+  LiveOptions options = h.options();
+  options.warmup_bars = 1;
+  h.start_session("sma_cross", params, options);
+  ASSERT_TRUE(h.wait_for_lines("streaming")) << h.log_text();
+  ASSERT_EQ(h.gateway().control("speed max").substr(0, 2), "ok");
+  ASSERT_TRUE(h.wait_for_lines("BAR TQQQ", h.bars().size() - 21, std::chrono::seconds(60)))
+      << h.log_text();
+  h.settle();
+  ASSERT_EQ(h.stop_session(), "") << h.log_text();
+  EXPECT_EQ(h.count_lines("did not settle"), 0u) << h.log_text();
+
+  const std::string bt =
+      backtest_like_the_gateway(h, 21, sma_cross_on_tqqq(params), {{"TQQQ", 100'000}});
+  const store::Table live_fills = h.read("fills");
+  const store::Table bt_fills = h.store().library(bt).read("fills").table;
+  ASSERT_GE(bt_fills.num_rows(), 2u) << "the bars should make sma_cross trade";
+  ASSERT_EQ(live_fills.num_rows(), bt_fills.num_rows()) << h.log_text();
+  for (std::size_t i = 0; i < bt_fills.num_rows(); ++i) {
+    EXPECT_EQ(live_fills.index()[i], bt_fills.index()[i]) << i;
+    EXPECT_EQ(live_fills.strings("side")[i], bt_fills.strings("side")[i]) << i;
+    EXPECT_EQ(live_fills.float64s("shares")[i], bt_fills.float64s("shares")[i]) << i;
+    EXPECT_EQ(live_fills.float64s("price")[i], bt_fills.float64s("price")[i]) << i;
+  }
+}
+
 // Sets TANDEM_SPILL_DIR to a fresh folder for one test (the harness's mem:// store has no spill
 // folder of its own) and removes it afterwards.
 class SpillFolder {
