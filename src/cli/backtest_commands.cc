@@ -46,32 +46,6 @@ struct BacktestArgs {
   bool delete_incomplete = false;
 };
 
-double parse_number(const std::string& text, const std::string& where) {
-  double value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || text.empty() ||
-      !std::isfinite(value)) {
-    throw Error("'" + text + "' is not a number", where);
-  }
-  return value;
-}
-
-// KEY=NUMBER entries of --weight / --equity.
-std::map<std::string, double> parse_key_values(const std::vector<std::string>& entries,
-                                               const std::string& option) {
-  std::map<std::string, double> values;
-  for (const std::string& entry : entries) {
-    auto equals = entry.find('=');
-    if (equals == std::string::npos || equals == 0) {
-      throw Error("expected KEY=NUMBER, got '" + entry + "'", option);
-    }
-    std::string key = entry.substr(0, equals);
-    if (values.count(key) != 0) throw Error("'" + key + "' given twice", option);
-    values[key] = parse_number(entry.substr(equals + 1), option + " " + entry);
-  }
-  return values;
-}
-
 std::optional<Timestamp> parse_bound(const std::string& text, const std::string& option,
                                      bool end_of_day) {
   if (text.empty()) return std::nullopt;

@@ -44,23 +44,6 @@ struct LiveArgs {
   int connect_timeout_ms = 5'000;
 };
 
-std::map<std::string, double> parse_weights(const std::vector<std::string>& entries) {
-  std::map<std::string, double> weights;
-  for (const std::string& entry : entries) {
-    auto equals = entry.find('=');
-    double value = 0;
-    const char* begin = entry.data() + (equals == std::string::npos ? 0 : equals + 1);
-    const char* end = entry.data() + entry.size();
-    auto [stop, ec] = std::from_chars(begin, end, value);
-    if (equals == std::string::npos || equals == 0 || ec != std::errc() || stop != end ||
-        !std::isfinite(value)) {
-      throw Error("expected KEY=WEIGHT, got '" + entry + "'", "--weight");
-    }
-    weights[entry.substr(0, equals)] = value;
-  }
-  return weights;
-}
-
 std::string join(const std::vector<std::string>& items) {
   std::string text;
   for (const std::string& item : items) text += (text.empty() ? "" : " ") + item;
@@ -107,7 +90,7 @@ void run_live(CliContext& ctx, const LiveArgs& args) {
   options.bar_size = args.bar_size;
   options.realtime_bar_size = args.realtime_bar_size;
   options.warmup_bars = args.warmup_bars;
-  options.weights = parse_weights(args.weights);
+  options.weights = parse_key_values(args.weights, "--weight");
   options.cancel_on_exit = args.cancel_on_exit;
   options.dry_run = args.dry_run;
   options.fractional = args.fractional;

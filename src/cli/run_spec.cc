@@ -1,6 +1,8 @@
 #include "cli/run_spec.h"
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
 
 #include "core/error.h"
 
@@ -117,6 +119,36 @@ std::vector<std::string> split_list(const std::string& text, char separator) {
     }
   }
   return items;
+}
+
+namespace {
+
+double parse_number(const std::string& text, const std::string& where) {
+  double value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || text.empty() ||
+      !std::isfinite(value)) {
+    throw Error(ErrorKind::InvalidArgument, "'" + text + "' is not a number", where);
+  }
+  return value;
+}
+
+}  // namespace
+
+std::map<std::string, double> parse_key_values(const std::vector<std::string>& entries,
+                                               const std::string& option) {
+  std::map<std::string, double> values;
+  for (const std::string& entry : entries) {
+    auto equals = entry.find('=');
+    if (equals == std::string::npos || equals == 0) {
+      throw Error(ErrorKind::InvalidArgument, "expected KEY=NUMBER, got '" + entry + "'", option);
+    }
+    std::string key = entry.substr(0, equals);
+    if (values.count(key) != 0)
+      throw Error(ErrorKind::InvalidArgument, "'" + key + "' given twice", option);
+    values[key] = parse_number(entry.substr(equals + 1), option + " " + entry);
+  }
+  return values;
 }
 
 std::vector<RunInstance> parse_run_instances(const std::vector<std::string>& specs,

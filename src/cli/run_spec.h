@@ -8,6 +8,7 @@
 // the instance with that key.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,11 @@ struct RunInstance {
   std::vector<std::string> symbols;
   strategy::RawParams params;
 };
+
+// KEY=NUMBER entries of --weight and --equity; a malformed entry or a key given twice is an
+// ErrorKind::InvalidArgument error naming `option`.
+std::map<std::string, double> parse_key_values(const std::vector<std::string>& entries,
+                                               const std::string& option);
 
 // "A,B" → {"A", "B"} (spaces dropped, empty items skipped).
 std::vector<std::string> split_list(const std::string& text, char separator);

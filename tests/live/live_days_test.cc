@@ -268,70 +268,50 @@ TEST(LiveDaysTest, ABarTimeReachesTheStrategiesAsOneSliceMarkedWholeInKeyOrder) 
   EXPECT_EQ(calls, expected) << h.log_text();
 }
 
+const strategy::RawParams kLockstepParams = {{"fast", "2"}, {"slow", "3"}};
+
+// sma_cross on TQQQ against a paused gateway, its real-time bars streaming.
+void start_sma_cross(LiveHarness& h) {
+  LiveOptions options = h.options();
+  options.warmup_bars = 1;  // sma_cross keeps its own averages from on_bar, as in the backtest
+  h.start_session("sma_cross", kLockstepParams, options);
+  ASSERT_TRUE(h.wait_for_lines("streaming")) << h.log_text();
+}
+
+// Waits for the replay to reach the last bar, stops the session, and compares its fills with a
+// backtest of the same bars; no bar time was replayed without the session having settled.
+void expect_the_backtests_fills_at_the_end(LiveHarness& h) {
+  ASSERT_TRUE(h.wait_for_lines("BAR TQQQ", h.bars().size() - 21, std::chrono::seconds(60)))
+      << h.log_text();
+  h.settle();
+  ASSERT_EQ(h.stop_session(), "") << h.log_text();
+  EXPECT_EQ(h.count_lines("did not settle"), 0u) << h.log_text();
+  expect_fills_like_backtest(
+      h, backtest_like_the_gateway(h, 21, sma_cross_on_tqqq(kLockstepParams), {{"TQQQ", 100'000}}));
+}
+
 // Lockstep replay: `step 60`, then `run-to`, then `--speed max` to the end replay many bar
 // times per command, and each waits for the session to settle on a bar time before the next
 // one, so the fills are the backtest's of the same bars. (Without it the gateway replayed the
 // next bars before the order for an earlier one arrived: filled days late, at other prices.)
 TEST(LiveDaysTest, BulkStepsRunToAndSpeedMaxGiveTheBacktestsFillsInLockstep) {
   LiveHarness h(160, 20);
-  const strategy::RawParams params = {{"fast", "2"}, {"slow", "3"}};
-  LiveOptions options = h.options();
-  options.warmup_bars = 1;
-  h.start_session("sma_cross", params, options);
-  ASSERT_TRUE(h.wait_for_lines("streaming")) << h.log_text();
+  start_sma_cross(h);
   std::string reply = h.gateway().control("step 60");
   ASSERT_EQ(reply.substr(0, 5), "ok 60") << reply;
   reply = h.gateway().control("run-to " + format_timestamp(h.bars()[120].time));
   ASSERT_EQ(reply.substr(0, 5), "ok 40") << reply;
   ASSERT_EQ(h.gateway().control("speed max").substr(0, 2), "ok");
-  ASSERT_TRUE(h.wait_for_lines("BAR TQQQ", h.bars().size() - 21, std::chrono::seconds(60)))
-      << h.log_text();
-  h.settle();
-  ASSERT_EQ(h.stop_session(), "") << h.log_text();
-  EXPECT_EQ(h.count_lines("did not settle"), 0u) << h.log_text();
-
-  const std::string bt =
-      backtest_like_the_gateway(h, 21, sma_cross_on_tqqq(params), {{"TQQQ", 100'000}});
-  const store::Table live_fills = h.read("fills");
-  const store::Table bt_fills = h.store().library(bt).read("fills").table;
-  ASSERT_GE(bt_fills.num_rows(), 2u) << "the bars should make sma_cross trade";
-  ASSERT_EQ(live_fills.num_rows(), bt_fills.num_rows()) << h.log_text();
-  for (std::size_t i = 0; i < bt_fills.num_rows(); ++i) {
-    EXPECT_EQ(live_fills.index()[i], bt_fills.index()[i]) << i;
-    EXPECT_EQ(live_fills.strings("side")[i], bt_fills.strings("side")[i]) << i;
-    EXPECT_EQ(live_fills.float64s("shares")[i], bt_fills.float64s("shares")[i]) << i;
-    EXPECT_EQ(live_fills.float64s("price")[i], bt_fills.float64s("price")[i]) << i;
-  }
+  expect_the_backtests_fills_at_the_end(h);
 }
 
 // The same with nothing but `--speed max`: the whole replay in one go, as fast as the session
 // settles, gives the backtest's fills too.
 TEST(LiveDaysTest, SpeedMaxAloneGivesTheBacktestsFillsInLockstep) {
   LiveHarness h(160, 20);
-  const strategy::RawParams params = {{"fast", "2"}, {"slow", "3"}};
-  LiveOptions options = h.options();
-  options.warmup_bars = 1;
-  h.start_session("sma_cross", params, options);
-  ASSERT_TRUE(h.wait_for_lines("streaming")) << h.log_text();
+  start_sma_cross(h);
   ASSERT_EQ(h.gateway().control("speed max").substr(0, 2), "ok");
-  ASSERT_TRUE(h.wait_for_lines("BAR TQQQ", h.bars().size() - 21, std::chrono::seconds(60)))
-      << h.log_text();
-  h.settle();
-  ASSERT_EQ(h.stop_session(), "") << h.log_text();
-  EXPECT_EQ(h.count_lines("did not settle"), 0u) << h.log_text();
-
-  const std::string bt =
-      backtest_like_the_gateway(h, 21, sma_cross_on_tqqq(params), {{"TQQQ", 100'000}});
-  const store::Table live_fills = h.read("fills");
-  const store::Table bt_fills = h.store().library(bt).read("fills").table;
-  ASSERT_GE(bt_fills.num_rows(), 2u) << "the bars should make sma_cross trade";
-  ASSERT_EQ(live_fills.num_rows(), bt_fills.num_rows()) << h.log_text();
-  for (std::size_t i = 0; i < bt_fills.num_rows(); ++i) {
-    EXPECT_EQ(live_fills.index()[i], bt_fills.index()[i]) << i;
-    EXPECT_EQ(live_fills.strings("side")[i], bt_fills.strings("side")[i]) << i;
-    EXPECT_EQ(live_fills.float64s("shares")[i], bt_fills.float64s("shares")[i]) << i;
-    EXPECT_EQ(live_fills.float64s("price")[i], bt_fills.float64s("price")[i]) << i;
-  }
+  expect_the_backtests_fills_at_the_end(h);
 }
 
 // Sets TANDEM_SPILL_DIR to a fresh folder for one test (the harness's mem:// store has no spill

@@ -369,20 +369,10 @@ TEST(LiveGatewayTest, LiveAndBacktestOnTheSameBarsMakeTheSameFills) {
   const std::string bt =
       backtest_like_the_gateway(h, 21, sma_cross_on_tqqq(params), {{"TQQQ", 100'000}});
 
-  store::Table live_fills = h.read("fills");
-  store::Table bt_fills = h.store().library(bt).read("fills").table;
-  ASSERT_GE(bt_fills.num_rows(), 2u) << "the bars should make sma_cross trade";
-  ASSERT_EQ(live_fills.num_rows(), bt_fills.num_rows()) << h.log_text();
-  for (std::size_t i = 0; i < bt_fills.num_rows(); ++i) {
-    EXPECT_EQ(live_fills.strings("symbol")[i], bt_fills.strings("symbol")[i]);
-    EXPECT_EQ(live_fills.strings("side")[i], bt_fills.strings("side")[i]) << i;
-    EXPECT_EQ(live_fills.float64s("shares")[i], bt_fills.float64s("shares")[i]) << i;
-    EXPECT_EQ(live_fills.float64s("price")[i], bt_fills.float64s("price")[i]) << i;
-    EXPECT_EQ(live_fills.index()[i], bt_fills.index()[i]) << i;
-  }
+  expect_fills_like_backtest(h, bt);
   store::Table bt_positions = h.store().library(bt).read("strategy_TQQQ_positions").table;
   EXPECT_EQ(stored_position(h), bt_positions.float64s("position")[bt_positions.num_rows() - 1]);
-  expect_books_agree(h, live_fills.num_rows());
+  expect_books_agree(h, h.read("fills").num_rows());
 }
 
 }  // namespace

@@ -210,6 +210,22 @@ inline std::string backtest_like_the_gateway(
   return engine.run().account_id;
 }
 
+// The live account's fills equal the backtest `bt`'s (at least two): count, time, symbol, side,
+// shares and price.
+inline void expect_fills_like_backtest(LiveHarness& h, const std::string& bt) {
+  const store::Table live = h.read("fills");
+  const store::Table backtest = h.store().library(bt).read("fills").table;
+  ASSERT_GE(backtest.num_rows(), 2u) << "the bars should make the strategy trade";
+  ASSERT_EQ(live.num_rows(), backtest.num_rows()) << h.log_text();
+  for (std::size_t i = 0; i < backtest.num_rows(); ++i) {
+    EXPECT_EQ(live.index()[i], backtest.index()[i]) << i;
+    EXPECT_EQ(live.strings("symbol")[i], backtest.strings("symbol")[i]) << i;
+    EXPECT_EQ(live.strings("side")[i], backtest.strings("side")[i]) << i;
+    EXPECT_EQ(live.float64s("shares")[i], backtest.float64s("shares")[i]) << i;
+    EXPECT_EQ(live.float64s("price")[i], backtest.float64s("price")[i]) << i;
+  }
+}
+
 // sma_cross on TQQQ with `params`, as the live tests run it.
 inline std::vector<std::unique_ptr<strategy::Strategy>> sma_cross_on_tqqq(
     const strategy::RawParams& params) {

@@ -162,29 +162,21 @@ std::optional<std::string> S3Client::get_object(std::string_view key, Timeout ti
 
 std::vector<std::optional<std::string>> S3Client::get_objects(std::span<const std::string> keys,
                                                               Timeout timeout) {
-  std::vector<std::optional<std::string>> values(keys.size());
-  if (keys.empty()) return values;
-  std::vector<HttpRequest> requests(keys.size());
-  for (std::size_t i = 0; i < keys.size(); ++i) {
-    requests[i] = {HttpMethod::kGet, object_url(keys[i]), {}, "GetObject", describe(keys[i])};
-    requests[i].timeout = timeout;
-  }
-  std::vector<HttpResponse> responses = run(requests);
-  for (std::size_t i = 0; i < responses.size(); ++i) {
-    HttpResponse& response = responses[i];
-    if (response.status == 200) {
-      values[i] = std::move(response.body);
-    } else if (response.status == 404 && error_of(response).code != "NoSuchBucket") {
-      values[i] = std::nullopt;
-    } else {
-      throw_request_error(requests[i], response);
-    }
+  std::vector<std::optional<TaggedObject>> objects = run_gets(keys, timeout, false);
+  std::vector<std::optional<std::string>> values(objects.size());
+  for (std::size_t i = 0; i < objects.size(); ++i) {
+    if (objects[i]) values[i] = std::move(objects[i]->bytes);
   }
   return values;
 }
 
 std::vector<std::optional<TaggedObject>> S3Client::get_tagged_objects(
     std::span<const std::string> keys, Timeout timeout) {
+  return run_gets(keys, timeout, true);
+}
+
+std::vector<std::optional<TaggedObject>> S3Client::run_gets(std::span<const std::string> keys,
+                                                            Timeout timeout, bool need_etags) {
   std::vector<std::optional<TaggedObject>> values(keys.size());
   if (keys.empty()) return values;
   std::vector<HttpRequest> requests(keys.size());
@@ -196,7 +188,7 @@ std::vector<std::optional<TaggedObject>> S3Client::get_tagged_objects(
   for (std::size_t i = 0; i < responses.size(); ++i) {
     HttpResponse& response = responses[i];
     if (response.status == 200) {
-      if (response.etag.empty()) {
+      if (need_etags && response.etag.empty()) {
         throw Error(ErrorKind::Unavailable, "GetObject reply has no ETag header",
                     requests[i].target);
       }

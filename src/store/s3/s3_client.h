@@ -145,6 +145,9 @@ class S3Client {
 
  private:
   friend class S3Session;
+  // GETs of `keys` in parallel (nullopt: absent); `need_etags`: a reply without one is an error.
+  std::vector<std::optional<TaggedObject>> run_gets(std::span<const std::string> keys,
+                                                    Timeout timeout, bool need_etags);
   struct Counters {
     std::atomic<std::uint64_t> put{0}, get{0}, list{0}, remove{0}, head{0}, retries{0},
         bytes_sent{0}, bytes_received{0};
