@@ -25,9 +25,8 @@ TradingCalendar::TradingCalendar(std::string_view zone) : zone_name_(zone) {
   }
 }
 
-std::int64_t TradingCalendar::day_of(Timestamp t) {
+std::int64_t TradingCalendar::look_up(Timestamp t) {
   if (t % kNanosPerDay == 0) return t / kNanosPerDay;  // a date stamp
-  if (t >= cached_start_ && t < cached_end_) return cached_day_;
   using namespace std::chrono;
   const sys_time<nanoseconds> utc{nanoseconds(t)};
   const auto info = zone_->get_info(floor<seconds>(utc));
@@ -43,6 +42,7 @@ std::int64_t TradingCalendar::day_of(Timestamp t) {
   };
   if (offset_at(start) != info.offset || offset_at(end - 1) != info.offset) return day;
   cached_start_ = start;
+  cached_midnight_ = floor_div(start + kNanosPerDay - 1, kNanosPerDay) * kNanosPerDay;
   cached_end_ = end;
   cached_day_ = day;
   return day;

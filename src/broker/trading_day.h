@@ -29,7 +29,12 @@ class TradingCalendar {
 
   // Days since 1970-01-01 of t's trading day. Cheap for times in order: the bounds of the last
   // local day found are kept, so a run of times within one day costs two comparisons each.
-  std::int64_t day_of(Timestamp t);
+  std::int64_t day_of(Timestamp t) {
+    // Inline, without a division: a time of the cached local day that is not the one UTC
+    // midnight inside it. The backtest asks for every bar.
+    if (t >= cached_start_ && t < cached_end_ && t != cached_midnight_) return cached_day_;
+    return look_up(t);
+  }
 
   const std::string& zone() const { return zone_name_; }
 
@@ -38,11 +43,15 @@ class TradingCalendar {
   static constexpr std::string_view kDefaultZone = "US/Eastern";
 
  private:
+  std::int64_t look_up(Timestamp t);  // a date stamp, or a new local day (then cached)
+
   std::string zone_name_;
   const date::time_zone* zone_ = nullptr;
-  // [cached_start_, cached_end_) in UTC ns is local day cached_day_ (midnights excluded).
+  // [cached_start_, cached_end_) in UTC ns is local day cached_day_, but for cached_midnight_,
+  // the one UTC midnight inside it (a date stamp).
   Timestamp cached_start_ = 1;
   Timestamp cached_end_ = 0;
+  Timestamp cached_midnight_ = 0;
   std::int64_t cached_day_ = 0;
 };
 

@@ -22,6 +22,13 @@ TEST(TradingCalendarTest, ADateStampIsItsDateAndAnyOtherTimeItsExchangeDate) {
   EXPECT_EQ(calendar.day_of(at("2024-07-09T04:00:01Z")), day("2024-07-09"));  // 00:00:01 EDT
 }
 
+TEST(TradingCalendarTest, TheMidnightInsideACachedDayIsStillADateStamp) {
+  TradingCalendar calendar("US/Eastern");
+  EXPECT_EQ(calendar.day_of(at("2024-01-08T23:00:00Z")), day("2024-01-08"));  // 18:00 EST
+  EXPECT_EQ(calendar.day_of(at("2024-01-09T00:00:00Z")), day("2024-01-09"));  // a daily bar
+  EXPECT_EQ(calendar.day_of(at("2024-01-09T01:00:00Z")), day("2024-01-08"));  // 20:00 EST
+}
+
 TEST(TradingCalendarTest, TheDaysOfADaylightSavingChangeAreWhole) {
   TradingCalendar calendar("US/Eastern");
   EXPECT_EQ(calendar.day_of(at("2024-03-10T04:30:00Z")), day("2024-03-09"));  // 23:30 EST
