@@ -36,9 +36,9 @@
 #include <string>
 #include <vector>
 
-#include "backtest/bar_loader.h"
 #include "backtest/engine.h"
-#include "backtest/synthetic_bars.h"
+#include "market_data/bar_loader.h"
+#include "market_data/synthetic_bars.h"
 #include "store/store.h"
 #include "store/testing.h"
 #include "strategy/registry.h"
@@ -88,25 +88,25 @@ std::string symbol_name(const Scenario& scenario, std::size_t i) {
 
 void prepare(const Scenario& scenario, const std::string& uri) {
   auto store = store::Store::open(uri);
-  store::Library library = store->library(backtest::kMarketDataLibrary);
+  store::Library library = store->library(market_data::kLibrary);
   Timestamp first = 19724LL * kNanosPerDay;  // 2024-01-02
   if (scenario.step < kNanosPerDay) first = 19000LL * kNanosPerDay;
   for (std::size_t i = 0; i < scenario.symbols; ++i) {
-    backtest::SyntheticSpec spec{
+    market_data::SyntheticSpec spec{
         symbol_name(scenario, i), 50.0 + static_cast<double>(i), 0.08, 0.35, 1e6, 7000 + i};
     BarSeries bars =
-        backtest::synthetic_bars(spec, first, scenario.step, scenario.bars_per_symbol, true);
+        market_data::synthetic_bars(spec, first, scenario.step, scenario.bars_per_symbol, true);
     store::Table table(bars.time);
     table.with(store::Column::of_float64("open", std::move(bars.open)))
         .with(store::Column::of_float64("high", std::move(bars.high)))
         .with(store::Column::of_float64("low", std::move(bars.low)))
         .with(store::Column::of_float64("close", std::move(bars.close)))
         .with(store::Column::of_float64("volume", std::move(bars.volume)));
-    library.write(backtest::market_data_symbol(spec.symbol, scenario.bar_size), table);
+    library.write(market_data::bar_symbol(spec.symbol, scenario.bar_size), table);
   }
 }
 
-RunReport run_once(const Scenario& scenario, const std::string& uri, backtest::FillModel fill,
+RunReport run_once(const Scenario& scenario, const std::string& uri, exchange::FillModel fill,
                    bool digest, const broker::RecorderOptions& recorder,
                    store::Compression account_codec, int account_zstd_level) {
   auto store = store::Store::open(uri);
@@ -247,7 +247,7 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  backtest::FillModel fill = backtest::parse_fill_model(fill_text);
+  exchange::FillModel fill = exchange::parse_fill_model(fill_text);
   std::vector<Scenario> scenarios{
       {"single", 1, 1'000'000, 60 * kNanosPerSecond, "1min", 5e6},
       {"multi", 100, 2'520, kNanosPerDay, "1d", 2e6},

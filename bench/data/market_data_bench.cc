@@ -3,7 +3,7 @@
 //   build/release/bench/data/market_data_bench --benchmark_repetitions=5
 //       --benchmark_report_aggregates_only=true       (one command line)
 //
-// import/bar_csv      backtest::read_bar_csv of a generated 10,000,000-row OHLCV file (ISO-8601
+// import/bar_csv      market_data::read_bar_csv of a generated 10,000,000-row OHLCV file (ISO-8601
 //                     minute timestamps, ~60 bytes a row, from the page cache): parse, type and
 //                     validate every bar — the CPU part of an import, one thread.
 // import/to_store     market_data::import_csv of the same file into a fresh mem:// store: the
@@ -23,10 +23,10 @@
 #include <filesystem>
 #include <fstream>
 
-#include "backtest/bar_csv.h"
 #include "core/error.h"
 #include "csv/csv.h"
 #include "gateway/gateway.h"
+#include "market_data/bar_csv.h"
 #include "market_data/market_data.h"
 #include "store/store.h"
 #include "store/synthetic_ohlcv.h"
@@ -90,7 +90,7 @@ void bench_read_bar_csv(benchmark::State& state, const CsvFile& file) {
   for (auto _ : state) {
     const auto start = std::chrono::steady_clock::now();
     const double cpu_start = thread_cpu_seconds();
-    tandem::backtest::BarCsv parsed = tandem::backtest::read_bar_csv(file.path);
+    tandem::market_data::BarCsv parsed = tandem::market_data::read_bar_csv(file.path);
     cpu += thread_cpu_seconds() - cpu_start;
     seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (parsed.bars.num_rows() != file.rows) state.SkipWithError("row count differs");

@@ -46,9 +46,10 @@ void check_order_prices(const Order& order, std::string_view where) {
   }
 }
 
-ExchangeOrder exchange_order(const Order& order) {
-  return ExchangeOrder{order.order_id,    order.action,     order.order_type, order.total_quantity,
-                       order.limit_price, order.stop_price, order.tif};
+exchange::ExchangeOrder exchange_order(const Order& order) {
+  return exchange::ExchangeOrder{
+      order.order_id,    order.action,     order.order_type, order.total_quantity,
+      order.limit_price, order.stop_price, order.tif};
 }
 
 }  // namespace
@@ -235,7 +236,7 @@ void BacktestAccount::modify(std::size_t strategy, const broker::TradeHandle& ha
   trade.order = changed;
   trade.state.remaining = changed.total_quantity;
   if (record.submitted) {
-    if (ExchangeOrder* resting = exchange_.find(record.symbol, changed.order_id)) {
+    if (exchange::ExchangeOrder* resting = exchange_.find(record.symbol, changed.order_id)) {
       *resting = exchange_order(changed);
     }
   }
@@ -264,9 +265,9 @@ void BacktestAccount::match_resting(std::size_t symbol, const Bar& bar) {
 }
 
 void BacktestAccount::apply_exchange_events() {
-  for (const ExchangeEvent& event : exchange_events_) {
+  for (const exchange::ExchangeEvent& event : exchange_events_) {
     OrderRecord& record = orders_[static_cast<std::size_t>(event.order_id - 1)];
-    if (event.kind == ExchangeEvent::Kind::kFill) {
+    if (event.kind == exchange::ExchangeEvent::Kind::kFill) {
       apply_fill(record, event.price, event.time);
     } else {
       change_status(record, OrderStatus::kCancelled, event.time,

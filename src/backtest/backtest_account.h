@@ -27,22 +27,22 @@
 #include <string>
 #include <vector>
 
-#include "backtest/commission.h"
 #include "backtest/market_state.h"
-#include "backtest/simulated_exchange.h"
 #include "broker/account_recorder.h"
 #include "broker/allocation.h"
 #include "broker/broker.h"
 #include "broker/position_book.h"
 #include "broker/trading_day.h"
+#include "exchange/commission.h"
+#include "exchange/simulated_exchange.h"
 
 namespace tandem::backtest {
 
 struct AccountSettings {
   std::string account_id;  // BT_YYYYMMDD_HHMMSS[_N]
   double initial_cash = 100'000;
-  FillModel fill_model = FillModel::kClose;
-  CommissionModel commission = CommissionModel::none();
+  exchange::FillModel fill_model = exchange::FillModel::kClose;
+  exchange::CommissionModel commission = exchange::CommissionModel::none();
   double slippage_bps = 0;
   bool fractional = false;  // fractional shares
   std::string currency = "USD";
@@ -167,7 +167,7 @@ class BacktestAccount {
   AccountSettings settings_;
   const MarketState& market_;
   broker::AccountRecorder& recorder_;
-  SimulatedExchange exchange_;
+  exchange::SimulatedExchange exchange_;
   double cash_;
   std::vector<StrategyAccount> strategies_;
   std::vector<OrderRecord> orders_;  // orders_[order_id - 1]
@@ -180,7 +180,7 @@ class BacktestAccount {
     const broker::PositionBook::Holding* holding = nullptr;
   };
   std::vector<std::vector<Holder>> holders_;
-  std::vector<ExchangeEvent> exchange_events_;
+  std::vector<exchange::ExchangeEvent> exchange_events_;
   std::vector<broker::RoundTrip> round_trip_buffer_;
   std::vector<StrategyNotice> notices_;
   std::vector<DailyEquity> daily_;

@@ -9,7 +9,6 @@
 #include <set>
 
 #include "backtest/account_id.h"
-#include "backtest/bar_loader.h"
 #include "backtest/market_state.h"
 #include "backtest/run_info.h"
 #include "backtest/strategy_slot.h"
@@ -17,6 +16,7 @@
 #include "broker/account_schema.h"
 #include "broker/allocation.h"
 #include "core/error.h"
+#include "market_data/bar_loader.h"
 
 namespace tandem::backtest {
 namespace {
@@ -181,7 +181,7 @@ MarketState Engine::load_market() const {
   std::vector<std::string> symbols;
   for (const Contract& contract : contracts) symbols.push_back(contract.symbol);
   std::vector<BarSeries> bars =
-      load_bars_of(store_, symbols, config_.bar_size, config_.start, config_.end, 2);
+      market_data::load_bars_of(store_, symbols, config_.bar_size, config_.start, config_.end, 2);
   MarketState market;
   for (std::size_t i = 0; i < contracts.size(); ++i) market.add(contracts[i], std::move(bars[i]));
   for (auto& slot : slots_) {

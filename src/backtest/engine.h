@@ -20,10 +20,10 @@
 #include <vector>
 
 #include "backtest/backtest_account.h"
-#include "backtest/commission.h"
-#include "backtest/simulated_exchange.h"
 #include "backtest/summary.h"
 #include "broker/account_recorder.h"
+#include "exchange/commission.h"
+#include "exchange/simulated_exchange.h"
 #include "store/store.h"
 #include "strategy/strategy.h"
 
@@ -36,8 +36,8 @@ struct BacktestConfig {
   std::optional<Timestamp> start;  // first bar time (inclusive); nullopt = from the first bar
   std::optional<Timestamp> end;    // last bar time (inclusive); nullopt = to the last bar
   double initial_cash = 100'000;
-  FillModel fill_model = FillModel::kClose;
-  CommissionModel commission = CommissionModel::none();
+  exchange::FillModel fill_model = exchange::FillModel::kClose;
+  exchange::CommissionModel commission = exchange::CommissionModel::none();
   double slippage_bps = 0;
   bool fractional = false;
   // The exchange's time zone: trading days (daily rows, DAY orders) are its dates, except for

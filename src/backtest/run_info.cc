@@ -116,7 +116,7 @@ std::string run_info_json(const RunInfo& info) {
   doc["first_bar"] = format_timestamp(info.first_bar);
   doc["last_bar"] = format_timestamp(info.last_bar);
   doc["initial_cash"] = config.initial_cash;
-  doc["fill_model"] = std::string(fill_model_name(config.fill_model));
+  doc["fill_model"] = std::string(exchange::fill_model_name(config.fill_model));
   doc["commission"] = config.commission.describe();
   doc["slippage_bps"] = config.slippage_bps;
   doc["fractional"] = config.fractional;
@@ -162,7 +162,8 @@ void write_run_info(store::Library library, const RunInfo& info) {
       .with(Column::of_timestamp("first_bar", {info.first_bar}))
       .with(Column::of_timestamp("last_bar", {info.last_bar}))
       .with(Column::of_float64("initial_cash", {config.initial_cash}))
-      .with(Column::of_string("fill_model", {std::string(fill_model_name(config.fill_model))}))
+      .with(Column::of_string("fill_model",
+                              {std::string(exchange::fill_model_name(config.fill_model))}))
       .with(Column::of_string("commission", {config.commission.describe()}))
       .with(Column::of_float64("slippage_bps", {config.slippage_bps}))
       .with(Column::of_bool("fractional", {static_cast<std::uint8_t>(config.fractional)}))

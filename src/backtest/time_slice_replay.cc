@@ -4,7 +4,7 @@
 #include <limits>
 
 #include "backtest/replay_schedule.h"
-#include "backtest/simulated_exchange.h"
+#include "exchange/simulated_exchange.h"
 
 namespace tandem::backtest {
 

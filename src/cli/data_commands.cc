@@ -12,14 +12,14 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "backtest/bar_csv.h"
-#include "backtest/bar_loader.h"
-#include "backtest/synthetic_bars.h"
 #include "cli/cli_context.h"
 #include "cli/data_download_command.h"
 #include "core/error.h"
 #include "ib/history_pages.h"
+#include "market_data/bar_csv.h"
+#include "market_data/bar_loader.h"
 #include "market_data/market_data.h"
+#include "market_data/synthetic_bars.h"
 #include "store/store.h"
 
 namespace tandem::cli {
@@ -66,12 +66,12 @@ void run_import(const CliContext& ctx, const ImportArgs& args) {
                                                                     .bar_size = args.bar_size,
                                                                     .time_zone = args.time_zone,
                                                                     .replace = args.replace});
-  const std::string name = backtest::market_data_symbol(args.symbol, args.bar_size);
+  const std::string name = market_data::bar_symbol(args.symbol, args.bar_size);
   if (result.action == "nothing new") {
     std::cout << fmt::format(
         "{}/{}: nothing new — all {} bars of {} file(s) are at or before the last stored bar "
         "(--replace updates them)\n",
-        backtest::kMarketDataLibrary, name, result.rows_read, result.files);
+        market_data::kLibrary, name, result.rows_read, result.files);
     return;
   }
   std::cout << fmt::format("{} {} bars ({} .. {}) from {} file(s) {} {}/{} version {}\n",
@@ -79,7 +79,7 @@ void run_import(const CliContext& ctx, const ImportArgs& args) {
                            result.rows_written, format_timestamp(*result.first),
                            format_timestamp(*result.last), result.files,
                            result.action == "appended" ? "appended to" : "into",
-                           backtest::kMarketDataLibrary, name, result.version);
+                           market_data::kLibrary, name, result.version);
   if (!result.ignored_columns.empty()) {
     std::cout << fmt::format("ignored columns: {}\n", fmt::join(result.ignored_columns, ", "));
   }
@@ -104,8 +104,8 @@ std::vector<std::string> split_list(const std::string& text) {
 }
 
 void run_sample(const CliContext& ctx, const SampleArgs& args) {
-  std::vector<backtest::SyntheticSpec> universe = backtest::sample_universe();
-  std::vector<backtest::SyntheticSpec> chosen;
+  std::vector<market_data::SyntheticSpec> universe = market_data::sample_universe();
+  std::vector<market_data::SyntheticSpec> chosen;
   if (args.symbols.empty()) {
     chosen = universe;
   } else {
@@ -128,9 +128,10 @@ void run_sample(const CliContext& ctx, const SampleArgs& args) {
   Timestamp start = parse_timestamp_or_throw(args.start, "--start");
   const std::size_t bars = static_cast<std::size_t>(args.years) * 252;
   auto store = ctx.open_store();
-  store::Library library = store->library(backtest::kMarketDataLibrary);
-  for (const backtest::SyntheticSpec& spec : chosen) {
-    BarSeries series = backtest::synthetic_bars(spec, day_start(start), kNanosPerDay, bars, true);
+  store::Library library = store->library(market_data::kLibrary);
+  for (const market_data::SyntheticSpec& spec : chosen) {
+    BarSeries series =
+        market_data::synthetic_bars(spec, day_start(start), kNanosPerDay, bars, true);
     store::Table table(series.time);
     table.with(store::Column::of_float64("open", series.open))
         .with(store::Column::of_float64("high", series.high))
@@ -141,12 +142,11 @@ void run_sample(const CliContext& ctx, const SampleArgs& args) {
                             {"seed", spec.seed},
                             {"annual_drift", spec.annual_drift},
                             {"annual_volatility", spec.annual_volatility}};
-    std::string name = backtest::market_data_symbol(spec.symbol, "1d");
+    std::string name = market_data::bar_symbol(spec.symbol, "1d");
     std::uint64_t version = library.write(name, table, metadata.dump());
     std::cout << fmt::format("wrote {} synthetic daily bars ({} .. {}) to {}/{} version {}\n",
                              series.size(), format_date(series.time.front()),
-                             format_date(series.time.back()), backtest::kMarketDataLibrary, name,
-                             version);
+                             format_date(series.time.back()), market_data::kLibrary, name, version);
   }
   std::cout << "These are generated prices (a seeded random walk), not market data.\n";
 }
@@ -170,12 +170,12 @@ void run_list(const CliContext& ctx) {
     std::cout << "no market data yet (" << e.message() << ")\n";
     return;
   }
-  if (!store->has_library(backtest::kMarketDataLibrary)) {
+  if (!store->has_library(market_data::kLibrary)) {
     std::cout << "no market data yet: `tandem data import`, `download` or `sample`\n";
     print_interrupted_downloads(*store);
     return;
   }
-  store::Library library = store->existing_library(backtest::kMarketDataLibrary);
+  store::Library library = store->existing_library(market_data::kLibrary);
   std::cout << fmt::format("{:<16} {:<5} {:>9}  {:<20}  {:<20}  {}\n", "symbol", "bar", "rows",
                            "first", "last", "source");
   for (const std::string& name : library.list_symbols()) {
@@ -212,10 +212,10 @@ void run_show(const CliContext& ctx, const ShowArgs& args) {
   if (args.head > 0 && args.tail > 0) throw Error("give --head or --tail, not both", "--tail");
   store::validate_name("symbol", args.symbol);
   auto store = ctx.open_store_for_reading();
-  store::Library library = store->existing_library(backtest::kMarketDataLibrary);
+  store::Library library = store->existing_library(market_data::kLibrary);
   if (!library.has_symbol(args.symbol)) {
     throw Error("no such symbol (see `tandem data list`; names are SYMBOL.BAR, e.g. SPY.1d)",
-                std::string(backtest::kMarketDataLibrary) + "/" + args.symbol);
+                std::string(market_data::kLibrary) + "/" + args.symbol);
   }
   store::ReadOptions options;
   if (args.head > 0) options.head = args.head;

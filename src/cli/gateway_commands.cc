@@ -68,7 +68,7 @@ void run_gateway(const GatewayArgs& args, const CliContext& ctx) {
   options.bar_size = args.bar_size;
   if (!args.start.empty()) options.start = parse_timestamp_or_throw(args.start, "--start");
   options.speed = gateway::ReplaySpeed::parse(args.speed);
-  options.fill_model = backtest::parse_fill_model(args.fill);
+  options.fill_model = exchange::parse_fill_model(args.fill);
   options.commission = args.commission;
   options.slippage_bps = args.slippage_bps;
   options.time_zone = args.time_zone;
@@ -104,7 +104,7 @@ void run_gateway(const GatewayArgs& args, const CliContext& ctx) {
                    "tandem gateway listening on {}:{} (account {}, data {}, speed {}, "
                    "fill {})",
                    options.host, gw->port(), options.account, options.store_uri,
-                   options.speed.describe(), backtest::fill_model_name(options.fill_model))
+                   options.speed.describe(), exchange::fill_model_name(options.fill_model))
             << std::endl;
   std::atomic<bool> done{false};
   std::thread signal_waiter([&] {

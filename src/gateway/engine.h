@@ -2,7 +2,7 @@
 // decoded requests of each connected client and the replay timer's ticks; it answers through
 // an EngineHost (send, close, timers), which tests replace with a recorder. It runs on one
 // thread (the gateway's io_context) and holds the whole simulated TWS: clients, orders, the
-// SimulatedExchange, the Ledger, subscriptions, the replay, faults and the state journal.
+// exchange::SimulatedExchange, the Ledger, subscriptions, the replay, faults and the state journal.
 #pragma once
 
 #include <chrono>
@@ -17,8 +17,8 @@
 #include <string_view>
 #include <vector>
 
-#include "backtest/commission.h"
-#include "backtest/simulated_exchange.h"
+#include "exchange/commission.h"
+#include "exchange/simulated_exchange.h"
 #include "gateway/faults.h"
 #include "gateway/gateway.h"
 #include "gateway/gateway_order.h"
@@ -217,11 +217,11 @@ class Engine {
   GatewayOptions options_;
   store::Store& store_;
   EngineHost& host_;
-  backtest::CommissionModel commission_;
+  exchange::CommissionModel commission_;
   MarketData market_;
   std::unique_ptr<ReplayClock> clock_;
   std::unique_ptr<StateJournal> journal_;
-  std::unique_ptr<backtest::SimulatedExchange> exchange_;
+  std::unique_ptr<exchange::SimulatedExchange> exchange_;
   std::unique_ptr<Ledger> ledger_;
   FaultPlan faults_;
   HistoricalPacing pacing_;
@@ -234,7 +234,7 @@ class Engine {
   std::map<std::int64_t, std::size_t> order_by_perm_;
   std::map<std::pair<int, int>, std::size_t> order_by_client_id_;  // (clientId, orderId)
   std::vector<ExecutionRecord> executions_;  // every execution report, corrections included
-  std::vector<backtest::ExchangeEvent> exchange_events_;
+  std::vector<exchange::ExchangeEvent> exchange_events_;
   // Per order being filled: faults taken for it (status suppressed, repeats, ...).
   std::set<std::int64_t> silent_orders_;
   std::map<std::int64_t, int> repeated_status_orders_;

@@ -1,4 +1,4 @@
-// Engine: orders — place, modify, cancel, fills from the SimulatedExchange, executions,
+// Engine: orders — place, modify, cancel, fills from the exchange::SimulatedExchange, executions,
 // commission reports and the order queries.
 #include <fmt/format.h>
 
@@ -224,30 +224,30 @@ void Engine::submit_to_exchange(GatewayOrder& order) {
 }
 
 void Engine::rest_in_exchange(GatewayOrder& order) {
-  // SimulatedExchange::submit checks a new order against the current close in the close
+  // exchange::SimulatedExchange::submit checks a new order against the current close in the close
   // model. An order that already went through that check (a partly filled remainder, or an
   // order restored after a restart) must only rest: it enters as a limit no close can reach and
   // is then given its real terms where it rests.
-  backtest::ExchangeOrder placeholder = order.exchange_order();
+  exchange::ExchangeOrder placeholder = order.exchange_order();
   placeholder.type = OrderType::kLimit;
   placeholder.limit_price = order.action == Action::kBuy ? -std::numeric_limits<double>::infinity()
                                                          : std::numeric_limits<double>::infinity();
   placeholder.stop_price.reset();
-  std::vector<backtest::ExchangeEvent> none;
+  std::vector<exchange::ExchangeEvent> none;
   exchange_->submit(order.instrument, placeholder,
                     market_.instrument(order.instrument).current_bar(), none);
-  if (backtest::ExchangeOrder* resting = exchange_->find(order.instrument, order.perm_id)) {
+  if (exchange::ExchangeOrder* resting = exchange_->find(order.instrument, order.perm_id)) {
     *resting = order.exchange_order();
   }
 }
 
 void Engine::apply_exchange_events() {
-  std::vector<backtest::ExchangeEvent> events;
+  std::vector<exchange::ExchangeEvent> events;
   events.swap(exchange_events_);
-  for (const backtest::ExchangeEvent& event : events) {
+  for (const exchange::ExchangeEvent& event : events) {
     GatewayOrder* order = find_order_by_perm(event.order_id);
     if (order == nullptr || order->done()) continue;
-    if (event.kind == backtest::ExchangeEvent::Kind::kFill) {
+    if (event.kind == exchange::ExchangeEvent::Kind::kFill) {
       fill(*order, event.price, event.time);
     } else {
       cancel(*order, "DAY order expired at the end of its session", false);
@@ -420,7 +420,7 @@ void Engine::modify_order(Session& s, GatewayOrder& order, const ib::PlaceOrder&
   order.outside_rth = request.order.outside_rth;
   // As in the backtest, a resting order is changed where it rests; it is matched again from
   // the next bar on.
-  if (backtest::ExchangeOrder* resting = exchange_->find(order.instrument, order.perm_id)) {
+  if (exchange::ExchangeOrder* resting = exchange_->find(order.instrument, order.perm_id)) {
     *resting = order.exchange_order();
   }
   if (order.remaining() <= kShareEpsilon) {

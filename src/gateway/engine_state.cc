@@ -192,7 +192,7 @@ std::string Engine::restart(std::optional<int> next_valid_id) {
   flush();
   const Timestamp replay_time = clock_->now();
   const ReplaySpeed speed = clock_->speed();
-  exchange_ = std::make_unique<backtest::SimulatedExchange>(
+  exchange_ = std::make_unique<exchange::SimulatedExchange>(
       options_.fill_model, options_.slippage_bps, market_.size(), options_.time_zone);
   silent_orders_.clear();
   repeated_status_orders_.clear();

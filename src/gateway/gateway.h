@@ -14,9 +14,9 @@
 // - Speaks IB server version 176..178 (it offers the highest the client accepts); a client
 //   whose range does not reach that gets the server's version and an error frame naming both
 //   ranges, then the socket is closed — never a hang.
-// - Orders (MKT, LMT, STP, STP LMT; DAY, GTC) are matched by backtest::SimulatedExchange, the
+// - Orders (MKT, LMT, STP, STP LMT; DAY, GTC) are matched by exchange::SimulatedExchange, the
 //   backtest's own fill rules, against the replayed bars; cash, positions and PnL follow from
-//   the executions (commission by backtest::CommissionModel).
+//   the executions (commission by exchange::CommissionModel).
 // - A client that sends bytes the codec cannot decode gets error 320 and is disconnected; the
 //   other clients and the gateway go on. A duplicate client id gets error 326 and is closed.
 // - With a persistent store, orders, executions and cash are journaled to the library
@@ -39,8 +39,8 @@
 #include <string_view>
 #include <vector>
 
-#include "backtest/simulated_exchange.h"
 #include "core/time.h"
+#include "exchange/simulated_exchange.h"
 
 namespace tandem::gateway {
 
@@ -72,8 +72,8 @@ struct GatewayOptions {
   // replay time stored by the previous run, else the last bar in the data.
   std::optional<Timestamp> start;
   ReplaySpeed speed;
-  backtest::FillModel fill_model = backtest::FillModel::kClose;
-  std::string commission = "ib";  // backtest::CommissionModel::parse
+  exchange::FillModel fill_model = exchange::FillModel::kClose;
+  std::string commission = "ib";  // exchange::CommissionModel::parse
   double slippage_bps = 0;
   std::string time_zone = "US/Eastern";  // zone of intraday bar and execution times
   bool enforce_pacing = true;            // historical-data pacing rules (error 162)

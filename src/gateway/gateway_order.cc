@@ -6,8 +6,8 @@
 
 namespace tandem::gateway {
 
-backtest::ExchangeOrder GatewayOrder::exchange_order() const {
-  backtest::ExchangeOrder order;
+exchange::ExchangeOrder GatewayOrder::exchange_order() const {
+  exchange::ExchangeOrder order;
   order.order_id = perm_id;
   order.action = action;
   order.type = type;

@@ -8,15 +8,15 @@
 #include <string>
 #include <variant>
 
-#include "backtest/simulated_exchange.h"
 #include "core/order.h"
 #include "core/time.h"
+#include "exchange/simulated_exchange.h"
 #include "ib/types.h"
 
 namespace tandem::gateway {
 
 struct GatewayOrder {
-  std::int64_t perm_id = 0;  // account-wide key; also the SimulatedExchange order id
+  std::int64_t perm_id = 0;  // account-wide key; also the exchange::SimulatedExchange order id
   int client_id = 0;         // orders belong to the client id that placed them
   int order_id = 0;
   std::string symbol;
@@ -45,7 +45,7 @@ struct GatewayOrder {
     return status == "Filled" || status == "Cancelled" || status == "ApiCancelled" ||
            status == "Inactive";
   }
-  backtest::ExchangeOrder exchange_order() const;
+  exchange::ExchangeOrder exchange_order() const;
 };
 
 // The paper exchange's reading of a placeOrder, or why it refuses it (error 201's text).

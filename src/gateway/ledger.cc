@@ -17,7 +17,7 @@ std::string ExecutionRecord::exec_key() const {
   return dot == std::string::npos ? exec_id : exec_id.substr(0, dot);
 }
 
-Ledger::Ledger(double initial_cash, backtest::CommissionModel commission)
+Ledger::Ledger(double initial_cash, exchange::CommissionModel commission)
     : initial_cash_(initial_cash), commission_(commission), cash_(initial_cash) {}
 
 std::optional<std::string> Ledger::refuse(const std::string& symbol, Action side, double shares,

@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "backtest/commission.h"
 #include "broker/position_book.h"
 #include "core/order.h"
 #include "core/time.h"
+#include "exchange/commission.h"
 
 namespace tandem::gateway {
 
@@ -48,7 +48,7 @@ struct AccountFigures {
 
 class Ledger {
  public:
-  Ledger(double initial_cash, backtest::CommissionModel commission);
+  Ledger(double initial_cash, exchange::CommissionModel commission);
 
   double initial_cash() const { return initial_cash_; }
   double commission_for(double shares, double price) const {
@@ -74,7 +74,7 @@ class Ledger {
 
  private:
   double initial_cash_;
-  backtest::CommissionModel commission_;
+  exchange::CommissionModel commission_;
   double cash_;
   broker::PositionBook book_;
   std::vector<broker::RoundTrip> round_trips_;  // scratch for PositionBook

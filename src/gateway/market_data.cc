@@ -8,8 +8,8 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
-#include "backtest/bar_loader.h"
 #include "core/error.h"
+#include "market_data/bar_loader.h"
 #include "store/store.h"
 
 namespace tandem::gateway {
@@ -181,8 +181,8 @@ MarketData MarketData::load(store::Store& store, std::string_view replay_bar_siz
   }
   data.replay_size_ = *replay_size;
   data.replay_suffix_ = std::string(replay_bar_size);
-  if (!store.has_library(backtest::kMarketDataLibrary)) return data;
-  store::Library library = store.existing_library(backtest::kMarketDataLibrary);
+  if (!store.has_library(market_data::kLibrary)) return data;
+  store::Library library = store.existing_library(market_data::kLibrary);
 
   // SYMBOL → {suffix → size}, for every symbol whose suffix is a bar size.
   std::map<std::string, std::map<std::string, BarSize>> sizes_by_symbol;
@@ -196,8 +196,8 @@ MarketData MarketData::load(store::Store& store, std::string_view replay_bar_siz
   std::map<int, std::string> symbol_by_con_id;
   for (auto& [symbol, sizes] : sizes_by_symbol) {
     if (!sizes.contains(data.replay_suffix_)) continue;
-    const std::string name = backtest::market_data_symbol(symbol, data.replay_suffix_);
-    const std::string where = std::string(backtest::kMarketDataLibrary) + "/" + name;
+    const std::string name = market_data::bar_symbol(symbol, data.replay_suffix_);
+    const std::string where = std::string(market_data::kLibrary) + "/" + name;
     Instrument instrument = make_instrument(symbol);
     store::ReadOptions head_only;
     head_only.head = 1;
@@ -211,7 +211,7 @@ MarketData MarketData::load(store::Store& store, std::string_view replay_bar_siz
                   where);
     }
     instrument.bars =
-        backtest::load_bars(store, symbol, data.replay_suffix_, std::nullopt, std::nullopt);
+        market_data::load_bars(store, symbol, data.replay_suffix_, std::nullopt, std::nullopt);
     for (std::size_t row = 0; row < instrument.bars.size(); ++row) {
       const Bar bar = instrument.bars.at(row);
       if (!(std::isfinite(bar.open) && std::isfinite(bar.high) && std::isfinite(bar.low) &&
@@ -343,12 +343,12 @@ std::optional<std::vector<Bar>> MarketData::history(std::size_t i, const BarSize
   const Timestamp horizon = bar_end(*current, replay_size_);
   for (const auto& [suffix, stored] : instrument.stored_sizes) {
     if (!(stored == size)) continue;
-    const std::string name = backtest::market_data_symbol(instrument.symbol, suffix);
+    const std::string name = market_data::bar_symbol(instrument.symbol, suffix);
     auto it = other_sizes_.find(name);
     if (it == other_sizes_.end()) {
       it = other_sizes_
-               .emplace(name, backtest::load_bars(store, instrument.symbol, suffix, std::nullopt,
-                                                  std::nullopt))
+               .emplace(name, market_data::load_bars(store, instrument.symbol, suffix, std::nullopt,
+                                                     std::nullopt))
                .first;
     }
     const BarSeries& series = it->second;

@@ -1,5 +1,5 @@
 // Bars as market_data rows: IB's bar records to a table (timestamp, open, high, low, close,
-// volume — the columns backtest::load_bars reads), and the clean-ups every writer needs.
+// volume — the columns market_data::load_bars reads), and the clean-ups every writer needs.
 #pragma once
 
 #include <vector>

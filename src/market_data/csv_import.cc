@@ -9,9 +9,9 @@
 #include <nlohmann/json.hpp>
 #include <numeric>
 
-#include "backtest/bar_csv.h"
 #include "core/error.h"
 #include "ib/history_pages.h"
+#include "market_data/bar_csv.h"
 #include "market_data/bar_rows.h"
 #include "market_data/market_data.h"
 #include "store/store.h"
@@ -127,7 +127,7 @@ ImportResult import_csv(store::Store& store, const std::vector<fs::path>& files,
                     "' must be a plain ticker without '.' (the bar size follows the dot)",
                 "--symbol");
   }
-  const std::string name = options.symbol + "." + options.bar_size;
+  const std::string name = bar_symbol(options.symbol, options.bar_size);
   store::validate_name("symbol", name);
   if (files.empty()) throw Error("no file to import", "FILE");
   const auto size = ib::find_history_bar_size(options.bar_size);
@@ -149,7 +149,7 @@ ImportResult import_csv(store::Store& store, const std::vector<fs::path>& files,
   ImportResult result;
   result.files = files.size();
   for (std::size_t f = 0; f < files.size(); ++f) {
-    backtest::BarCsv parsed = backtest::read_bar_csv(files[f], !intraday);
+    market_data::BarCsv parsed = market_data::read_bar_csv(files[f], !intraday);
     if (zone != nullptr && intraday) {
       if (first_time_has_offset(files[f])) {
         throw Error("--tz applies to times without an offset, but this file's carry one",

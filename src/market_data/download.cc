@@ -285,7 +285,7 @@ void validate_download(const std::vector<std::string>& tickers, const DownloadOp
       throw Error("'" + ticker + "' must be a plain ticker without '.' (the bar size follows it)",
                   "SYMBOL");
     }
-    store::validate_name("symbol", ticker + "." + size->suffix);
+    store::validate_name("symbol", bar_symbol(ticker, size->suffix));
   }
 }
 

@@ -34,7 +34,7 @@ DownloadJob::DownloadJob(store::Library market, store::Library staging, std::str
     : market_(std::move(market)),
       staging_(std::move(staging)),
       ticker_(std::move(ticker)),
-      name_(ticker_ + "." + size.suffix),
+      name_(bar_symbol(ticker_, size.suffix)),
       options_(options),
       size_(size),
       wall_now_(wall_now) {

@@ -30,15 +30,13 @@
 #include "core/time.h"
 #include "ib/client.h"
 #include "ib/historical_pacing.h"
+#include "market_data/names.h"
 
 namespace tandem::store {
 class Store;
 }
 
 namespace tandem::market_data {
-
-inline constexpr std::string_view kLibrary = "market_data";
-inline constexpr std::string_view kStagingLibrary = "market_data_download";
 
 // Where historical bars come from: TWS / IB Gateway through ib::Client (connect_ib), or a fake
 // in tests. Calls block until answered; the clock is the source's so tests need not sleep.
@@ -161,7 +159,7 @@ struct ImportResult {
 // matching nothing, or a missing file, is an error naming it.
 std::vector<std::filesystem::path> expand_file_patterns(const std::vector<std::string>& patterns);
 
-// Reads every file (backtest/bar_csv.h rules), merges them in time order — overlapping files
+// Reads every file (market_data/bar_csv.h rules), merges them in time order — overlapping files
 // must agree on every bar they share — and stores the bars under the rule above.
 ImportResult import_csv(store::Store& store, const std::vector<std::filesystem::path>& files,
                         const ImportOptions& options);

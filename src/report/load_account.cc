@@ -13,6 +13,7 @@
 #include "broker/account_schema.h"
 #include "broker/allocation.h"
 #include "core/error.h"
+#include "market_data/names.h"
 #include "report/report.h"
 #include "store/store.h"
 
@@ -20,7 +21,7 @@ namespace tandem::report {
 namespace {
 
 using broker::kGeneralLibrary;
-constexpr std::string_view kMarketDataLibrary = "market_data";
+constexpr std::string_view kMarketDataLibrary = market_data::kLibrary;
 
 std::string join(const std::vector<std::string>& items) {
   std::string out;

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "backtest/bar_loader.h"
 #include "backtest/engine.h"
 #include "core/bar_series.h"
+#include "market_data/bar_loader.h"
 #include "store/store.h"
 #include "strategy/registry.h"
 
@@ -27,7 +27,7 @@ inline void write_bars(store::Store& store, const std::string& symbol, const Bar
       .with(store::Column::of_float64("low", bars.low))
       .with(store::Column::of_float64("close", bars.close))
       .with(store::Column::of_float64("volume", bars.volume));
-  store.library("market_data").write(backtest::market_data_symbol(symbol, bar_size), table);
+  store.library("market_data").write(market_data::bar_symbol(symbol, bar_size), table);
 }
 
 // Bars from (open, close) pairs on consecutive days starting at day(1); high and low half a

@@ -9,7 +9,7 @@ namespace {
 
 class BrokerTestRun : public BacktestTest {
  protected:
-  backtest::BacktestResult run(backtest::FillModel model) {
+  backtest::BacktestResult run(exchange::FillModel model) {
     write_bars(*store_, "TQQQ", daily_bars({{50, 50}, {51, 52}, {52, 53}}));
     backtest::BacktestConfig config;
     config.initial_cash = 10'000;
@@ -23,7 +23,7 @@ class BrokerTestRun : public BacktestTest {
 };
 
 TEST_F(BrokerTestRun, TwoOrdersTwoFillsPositionsAllInTheBacktestLibrary) {
-  backtest::BacktestResult result = run(backtest::FillModel::kClose);
+  backtest::BacktestResult result = run(exchange::FillModel::kClose);
   const std::string account = "BT_20240601_120000";
   EXPECT_EQ(result.account_id, account);
   EXPECT_EQ(result.orders, 2u);
@@ -66,7 +66,7 @@ TEST_F(BrokerTestRun, TwoOrdersTwoFillsPositionsAllInTheBacktestLibrary) {
 }
 
 TEST_F(BrokerTestRun, NextOpenFillsAtTheFollowingBarsOpen) {
-  backtest::BacktestResult result = run(backtest::FillModel::kNextOpen);
+  backtest::BacktestResult result = run(exchange::FillModel::kNextOpen);
   store::Table fills = read(result.account_id, "fills");
   ASSERT_EQ(fills.num_rows(), 2u);
   for (std::size_t i = 0; i < 2; ++i) {

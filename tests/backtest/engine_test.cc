@@ -3,8 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "backtest/backtest_fixture.h"
-#include "backtest/synthetic_bars.h"
 #include "broker/allocation.h"
+#include "market_data/synthetic_bars.h"
 
 namespace tandem::testing {
 namespace {
@@ -32,7 +32,7 @@ TEST_F(EngineTest, BarsOfManySymbolsLoadInOrderOnSeveralThreads) {
   }
   for (std::size_t threads : {1, 2, 4}) {
     std::vector<BarSeries> bars =
-        backtest::load_bars_of(*store_, symbols, "1d", std::nullopt, std::nullopt, threads);
+        market_data::load_bars_of(*store_, symbols, "1d", std::nullopt, std::nullopt, threads);
     ASSERT_EQ(bars.size(), symbols.size());
     for (std::size_t i = 0; i < bars.size(); ++i) {
       ASSERT_EQ(bars[i].size(), 2u);
@@ -44,7 +44,7 @@ TEST_F(EngineTest, BarsOfManySymbolsLoadInOrderOnSeveralThreads) {
   with_missing.insert(with_missing.begin() + 3, "MISSING_A");
   with_missing.push_back("MISSING_B");
   try {
-    backtest::load_bars_of(*store_, with_missing, "1d", std::nullopt, std::nullopt, 2);
+    market_data::load_bars_of(*store_, with_missing, "1d", std::nullopt, std::nullopt, 2);
     FAIL() << "missing symbols were loaded";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("market_data/MISSING_A.1d"), std::string::npos)

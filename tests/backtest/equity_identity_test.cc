@@ -6,7 +6,7 @@
 #include <cmath>
 
 #include "backtest/backtest_fixture.h"
-#include "backtest/synthetic_bars.h"
+#include "market_data/synthetic_bars.h"
 
 namespace tandem::testing {
 namespace {
@@ -93,16 +93,16 @@ class LedgerProbe : public strategy::Strategy {
 };
 
 class EquityIdentity : public BacktestTest,
-                       public ::testing::WithParamInterface<backtest::FillModel> {};
+                       public ::testing::WithParamInterface<exchange::FillModel> {};
 
 TEST_P(EquityIdentity, HoldsOnEveryBar) {
-  backtest::SyntheticSpec spec{"SYN", 50, 0.1, 0.45, 1e6, 42};
-  write_bars(*store_, "SYN", backtest::synthetic_bars(spec, day(1), kNanosPerDay, 400, true));
+  market_data::SyntheticSpec spec{"SYN", 50, 0.1, 0.45, 1e6, 42};
+  write_bars(*store_, "SYN", market_data::synthetic_bars(spec, day(1), kNanosPerDay, 400, true));
   backtest::BacktestConfig config;
   config.initial_cash = 25'000;
   config.weights = {{"SYN", 1.0}};
   config.fill_model = GetParam();
-  config.commission = backtest::CommissionModel::ib_fixed();
+  config.commission = exchange::CommissionModel::ib_fixed();
   config.slippage_bps = 5;
   backtest::Engine engine(*store_, config);
   strategy::StrategyConfig strategy_config;
@@ -140,8 +140,8 @@ TEST_P(EquityIdentity, HoldsOnEveryBar) {
 }
 
 INSTANTIATE_TEST_SUITE_P(FillModels, EquityIdentity,
-                         ::testing::Values(backtest::FillModel::kClose,
-                                           backtest::FillModel::kNextOpen));
+                         ::testing::Values(exchange::FillModel::kClose,
+                                           exchange::FillModel::kNextOpen));
 
 }  // namespace
 }  // namespace tandem::testing

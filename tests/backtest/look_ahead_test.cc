@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "backtest/backtest_fixture.h"
-#include "backtest/synthetic_bars.h"
+#include "market_data/synthetic_bars.h"
 
 namespace tandem::testing {
 namespace {
@@ -40,9 +40,9 @@ class LookAhead : public BacktestTest {};
 TEST_F(LookAhead, HistoryEndsAtTheCurrentBarAcrossInstruments) {
   // B trades on every other day: the merged replay interleaves the two calendars.
   BarSeries a =
-      backtest::synthetic_bars({"A", 20, 0, 0.3, 1e5, 1}, day(1), kNanosPerDay, 30, false);
+      market_data::synthetic_bars({"A", 20, 0, 0.3, 1e5, 1}, day(1), kNanosPerDay, 30, false);
   BarSeries b =
-      backtest::synthetic_bars({"B", 40, 0, 0.3, 1e5, 2}, day(1), 2 * kNanosPerDay, 15, false);
+      market_data::synthetic_bars({"B", 40, 0, 0.3, 1e5, 2}, day(1), 2 * kNanosPerDay, 15, false);
   write_bars(*store_, "A", a);
   write_bars(*store_, "B", b);
   backtest::BacktestConfig config;
@@ -66,17 +66,17 @@ TEST_F(LookAhead, ChangingTheFutureDoesNotChangeThePast) {
   const std::size_t days = 300;
   const std::size_t common = 150;
   BarSeries original =
-      backtest::synthetic_bars({"X", 30, 0.05, 0.5, 1e6, 11}, day(1), kNanosPerDay, days, false);
+      market_data::synthetic_bars({"X", 30, 0.05, 0.5, 1e6, 11}, day(1), kNanosPerDay, days, false);
   BarSeries changed = original;
   BarSeries other =
-      backtest::synthetic_bars({"X", 90, -0.2, 0.9, 1e6, 99}, day(1), kNanosPerDay, days, false);
+      market_data::synthetic_bars({"X", 90, -0.2, 0.9, 1e6, 99}, day(1), kNanosPerDay, days, false);
   for (std::size_t i = common; i < days; ++i) {
     changed.open[i] = other.open[i];
     changed.high[i] = other.high[i];
     changed.low[i] = other.low[i];
     changed.close[i] = other.close[i];
   }
-  auto run = [&](const BarSeries& bars, backtest::FillModel model) {
+  auto run = [&](const BarSeries& bars, exchange::FillModel model) {
     auto store = store::Store::open("mem://");
     write_bars(*store, "X", bars);
     backtest::BacktestConfig config;
@@ -90,11 +90,11 @@ TEST_F(LookAhead, ChangingTheFutureDoesNotChangeThePast) {
     return std::make_pair(store->existing_library(account).read("orders", until_common).table,
                           store->existing_library(account).read("orders").table);
   };
-  for (auto model : {backtest::FillModel::kClose, backtest::FillModel::kNextOpen}) {
+  for (auto model : {exchange::FillModel::kClose, exchange::FillModel::kNextOpen}) {
     auto [past_a, all_a] = run(original, model);
     auto [past_b, all_b] = run(changed, model);
     EXPECT_GT(past_a.num_rows(), 6u) << "the common part must contain trades to compare";
-    EXPECT_EQ(past_a, past_b) << backtest::fill_model_name(model);
+    EXPECT_EQ(past_a, past_b) << exchange::fill_model_name(model);
     EXPECT_FALSE(all_a == all_b) << "the changed future must matter, or the test proves nothing";
   }
 }

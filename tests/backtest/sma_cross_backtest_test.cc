@@ -31,8 +31,8 @@ struct ExpectedFill {
 
 class SmaCrossBacktest : public BacktestTest {
  protected:
-  backtest::BacktestResult run(backtest::FillModel model, backtest::CommissionModel commission =
-                                                              backtest::CommissionModel::none()) {
+  backtest::BacktestResult run(exchange::FillModel model, exchange::CommissionModel commission =
+                                                              exchange::CommissionModel::none()) {
     write_bars(*store_, "TEST",
                daily_bars({{10, 10},
                            {10, 10},
@@ -85,7 +85,7 @@ class SmaCrossBacktest : public BacktestTest {
 };
 
 TEST_F(SmaCrossBacktest, CloseFillModel) {
-  backtest::BacktestResult result = run(backtest::FillModel::kClose);
+  backtest::BacktestResult result = run(exchange::FillModel::kClose);
   // Day 4: floor(0.95 × 10,000 / 13) = 730 at 13 (cost 9,490, cash 510).
   // Day 6: 730 at 9 (+6,570, cash 7,080).
   // Day 8: floor(0.95 × 7,080 / 12) = floor(560.5) = 560 at 12 (cost 6,720, cash 360).
@@ -119,7 +119,7 @@ TEST_F(SmaCrossBacktest, CloseFillModel) {
 }
 
 TEST_F(SmaCrossBacktest, NextOpenFillModel) {
-  backtest::BacktestResult result = run(backtest::FillModel::kNextOpen);
+  backtest::BacktestResult result = run(exchange::FillModel::kNextOpen);
   // Signals on days 4, 6, 8, 11 as above; each order fills at the next day's open.
   // Day 5: 730 (sized at day 4's close 13) at 13.5 = 9,855; cash 145.
   // Day 7: 730 at 8.5 = 6,205; cash 6,350.
@@ -148,7 +148,7 @@ TEST_F(SmaCrossBacktest, NextOpenFillModel) {
 
 TEST_F(SmaCrossBacktest, IbCommissionIsChargedAndSizedAround) {
   backtest::BacktestResult result =
-      run(backtest::FillModel::kClose, backtest::CommissionModel::ib_fixed());
+      run(exchange::FillModel::kClose, exchange::CommissionModel::ib_fixed());
   // Day 4: 730 at 13, commission 730 × 0.005 = 3.65 (above the 1.00 minimum, under 1 % of
   // 9,490). Day 6: 730 at 9, 3.65; cash 10,000 - 9,493.65 + 6,566.35 = 7,072.70.
   // Day 8: floor(0.95 × 7,072.70 / 12) = floor(559.9) = 559 at 12, commission 2.795.

@@ -11,7 +11,7 @@
 
 #include "backtest/account_digest.h"
 #include "backtest/backtest_fixture.h"
-#include "backtest/synthetic_bars.h"
+#include "market_data/synthetic_bars.h"
 
 namespace tandem::testing {
 namespace {
@@ -70,7 +70,7 @@ class TimeSlice : public BacktestTest {
     std::string account;
     SizingProbe* aaa = nullptr;
   };
-  Run run(backtest::FillModel model, bool bbb_first) {
+  Run run(exchange::FillModel model, bool bbb_first) {
     write_bars(*store_, "AAA", daily_bars({{50, 50}, {50, 50}, {50, 50}, {51, 52}, {52, 53}}));
     write_bars(*store_, "BBB",
                daily_bars({{20, 20}, {20.10, 21.25}, {30.40, 31.37}, {31, 32}, {32, 33}}));
@@ -96,7 +96,7 @@ class TimeSlice : public BacktestTest {
 
 TEST_F(TimeSlice, CloseFillsSizeOnEquityThatIncludesTheOtherSymbolsGap) {
   for (bool bbb_first : {false, true}) {
-    Run result = run(backtest::FillModel::kClose, bbb_first);
+    Run result = run(exchange::FillModel::kClose, bbb_first);
     // BBB: 100 at day 1's close 20 (2,000) and 50 at day 2's close 21.25 (1,062.50): cash
     // 6,937.50, 150 shares. On day 3 AAA's strategy sees BBB marked at day 3's close 31.37:
     // total equity 6,937.50 + 150 × 31.37 = 11,643.00, its half 5,821.50, at AAA's 50 →
@@ -123,7 +123,7 @@ TEST_F(TimeSlice, CloseFillsSizeOnEquityThatIncludesTheOtherSymbolsGap) {
 
 TEST_F(TimeSlice, NextOpenFillsSizeOnEquityThatIncludesTheGapAndItsOpenFill) {
   for (bool bbb_first : {false, true}) {
-    Run result = run(backtest::FillModel::kNextOpen, bbb_first);
+    Run result = run(exchange::FillModel::kNextOpen, bbb_first);
     // BBB: 100 placed on day 1 fill at day 2's open 20.10 (2,010); 50 placed on day 2 fill at
     // day 3's open 30.40 (1,520) — matched before any strategy sees day 3. So on day 3 AAA's
     // strategy sees cash 6,470.00 and 150 BBB at 31.37: total equity 11,175.50, its half
@@ -262,7 +262,7 @@ TEST_F(TimeSlice, ResultsDoNotDependOnTheOrderOfStrategiesOrSymbols) {
   auto write_market = [](store::Store& store) {
     const std::array<const char*, 5> symbols{"AAA", "BBB", "CCC", "DDD", "EEE"};
     for (std::size_t s = 0; s < symbols.size(); ++s) {
-      BarSeries all = backtest::synthetic_bars(
+      BarSeries all = market_data::synthetic_bars(
           {symbols[s], 40.0 + 7.0 * static_cast<double>(s), 0.1, 0.45, 1e5, 31 + s}, day(1),
           kNanosPerDay, 80, false);
       BarSeries bars;
@@ -274,7 +274,7 @@ TEST_F(TimeSlice, ResultsDoNotDependOnTheOrderOfStrategiesOrSymbols) {
       write_bars(store, symbols[s], bars);
     }
   };
-  auto run = [&](const std::array<std::size_t, 3>& order, backtest::FillModel model, double cash) {
+  auto run = [&](const std::array<std::size_t, 3>& order, exchange::FillModel model, double cash) {
     auto store = store::Store::open("mem://");
     write_market(*store);
     backtest::BacktestConfig config;
@@ -314,8 +314,8 @@ TEST_F(TimeSlice, ResultsDoNotDependOnTheOrderOfStrategiesOrSymbols) {
     EXPECT_GT(result.fills, 40u);
     return AccountDigest::of(account);
   };
-  for (auto model : {backtest::FillModel::kClose, backtest::FillModel::kNextOpen}) {
-    SCOPED_TRACE(backtest::fill_model_name(model));
+  for (auto model : {exchange::FillModel::kClose, exchange::FillModel::kNextOpen}) {
+    SCOPED_TRACE(exchange::fill_model_name(model));
     std::array<std::size_t, 3> order{0, 1, 2};
     const std::uint64_t first = run(order, model, 100'000);
     int orderings = 0;

@@ -128,7 +128,7 @@ TEST_F(EngineOrders, LimitOrderRestsAndFillsWhenALaterBarReachesIt) {
 }
 
 TEST_F(EngineOrders, NextOpenModelFillsAMarketOrderAtTheNextOpen) {
-  options_.fill_model = backtest::FillModel::kNextOpen;
+  options_.fill_model = exchange::FillModel::kNextOpen;
   SessionId s = connect(1);
   request(s, order(1, "SPY", "BUY", 5));
   EXPECT_TRUE(received<ib::ExecutionData>(s).empty());

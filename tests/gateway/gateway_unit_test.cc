@@ -111,7 +111,7 @@ TEST(AggregateBars, WeeksStartOnMondayAndMonthsOnTheFirst) {
 }
 
 TEST(Ledger, CashAndPositionsFollowExecutionsAndRefusalsMatchTheBacktest) {
-  Ledger ledger(10'000, backtest::CommissionModel::ib_fixed());
+  Ledger ledger(10'000, exchange::CommissionModel::ib_fixed());
   EXPECT_TRUE(ledger.refuse("X", Action::kSell, 1, 10).has_value());    // no shorts
   EXPECT_TRUE(ledger.refuse("X", Action::kBuy, 1000, 10).has_value());  // 10,000 + 5 > cash
   EXPECT_FALSE(ledger.refuse("X", Action::kBuy, 900, 10).has_value());

@@ -199,7 +199,7 @@ inline std::string backtest_like_the_gateway(
   backtest::BacktestConfig config;
   config.start = h.bars()[first].time;
   config.initial_cash = 1'000'000;  // the gateway's account
-  config.commission = backtest::CommissionModel::parse("ib");
+  config.commission = exchange::CommissionModel::parse("ib");
   config.explicit_equity = equity;
   config.started_at = Timestamp{1'800'000'000} * kNanosPerSecond;
   backtest::Engine engine(h.store(), config);

@@ -1,12 +1,12 @@
-#include "backtest/simulated_exchange.h"
+#include "exchange/simulated_exchange.h"
 
 #include <algorithm>
 #include <string>
 
-#include "backtest/commission.h"
 #include "core/error.h"
+#include "exchange/commission.h"
 
-namespace tandem::backtest {
+namespace tandem::exchange {
 
 std::string_view fill_model_name(FillModel model) {
   return model == FillModel::kClose ? "close" : "next-open";
@@ -156,4 +156,4 @@ ExchangeOrder* SimulatedExchange::find(std::size_t symbol, std::int64_t order_id
   return nullptr;
 }
 
-}  // namespace tandem::backtest
+}  // namespace tandem::exchange

@@ -13,7 +13,7 @@
 
 #include "store/table.h"
 
-namespace tandem::backtest {
+namespace tandem::market_data {
 
 struct BarCsv {
   store::Table bars;  // open, high, low, close, volume (float64)
@@ -27,4 +27,4 @@ struct BarCsv {
 // 2024-01-02T22:00:00Z — is refused rather than moved to another date.
 BarCsv read_bar_csv(const std::filesystem::path& path, bool daily = false);
 
-}  // namespace tandem::backtest
+}  // namespace tandem::market_data

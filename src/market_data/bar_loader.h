@@ -8,14 +8,10 @@
 #include <vector>
 
 #include "core/bar_series.h"
+#include "market_data/names.h"
 #include "store/store.h"
 
-namespace tandem::backtest {
-
-inline constexpr std::string_view kMarketDataLibrary = "market_data";
-
-// "TQQQ" + "1d" → "TQQQ.1d".
-std::string market_data_symbol(std::string_view symbol, std::string_view bar_size);
+namespace tandem::market_data {
 
 // Bars of `symbol` at `bar_size` with start <= time <= end. Throws tandem::Error naming
 // market_data/SYMBOL.BAR when the library or symbol is missing, a column is missing or null,
@@ -32,4 +28,4 @@ std::vector<BarSeries> load_bars_of(const store::Store& store,
                                     std::string_view bar_size, std::optional<Timestamp> start,
                                     std::optional<Timestamp> end, std::size_t threads);
 
-}  // namespace tandem::backtest
+}  // namespace tandem::market_data

@@ -11,7 +11,7 @@
 
 #include "core/bar_series.h"
 
-namespace tandem::backtest {
+namespace tandem::market_data {
 
 struct SyntheticSpec {
   std::string symbol;
@@ -33,4 +33,4 @@ BarSeries synthetic_bars(const SyntheticSpec& spec, Timestamp first_time, Timest
 // characteristic drifts and volatilities, and fixed seeds.
 std::vector<SyntheticSpec> sample_universe();
 
-}  // namespace tandem::backtest
+}  // namespace tandem::market_data

@@ -1,11 +1,11 @@
-#include "backtest/simulated_exchange.h"
+#include "exchange/simulated_exchange.h"
 
 #include <gtest/gtest.h>
 
-#include "backtest/commission.h"
 #include "core/error.h"
+#include "exchange/commission.h"
 
-namespace tandem::backtest {
+namespace tandem::exchange {
 namespace {
 
 constexpr Timestamp kDay1 = 19724LL * kNanosPerDay;  // 2024-01-02
@@ -200,4 +200,4 @@ TEST(CommissionModel, PercentAndNone) {
 }
 
 }  // namespace
-}  // namespace tandem::backtest
+}  // namespace tandem::exchange

@@ -1,4 +1,4 @@
-#include "backtest/commission.h"
+#include "exchange/commission.h"
 
 #include <fmt/format.h>
 
@@ -8,7 +8,7 @@
 
 #include "core/error.h"
 
-namespace tandem::backtest {
+namespace tandem::exchange {
 namespace {
 
 // IB Pro fixed pricing, US stocks and ETFs.
@@ -70,4 +70,4 @@ std::string CommissionModel::describe() const {
   return "?";
 }
 
-}  // namespace tandem::backtest
+}  // namespace tandem::exchange

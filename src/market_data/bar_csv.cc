@@ -1,4 +1,4 @@
-#include "backtest/bar_csv.h"
+#include "market_data/bar_csv.h"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -12,7 +12,7 @@
 #include "core/error.h"
 #include "csv/csv.h"
 
-namespace tandem::backtest {
+namespace tandem::market_data {
 namespace {
 
 constexpr std::array<const char*, 5> kBarColumns{"open", "high", "low", "close", "volume"};
@@ -165,4 +165,4 @@ BarCsv read_bar_csv(const std::filesystem::path& path, bool daily) {
   return result;
 }
 
-}  // namespace tandem::backtest
+}  // namespace tandem::market_data

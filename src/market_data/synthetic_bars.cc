@@ -1,4 +1,4 @@
-#include "backtest/synthetic_bars.h"
+#include "market_data/synthetic_bars.h"
 
 #include <algorithm>
 #include <cmath>
@@ -7,7 +7,7 @@
 
 #include "core/error.h"
 
-namespace tandem::backtest {
+namespace tandem::market_data {
 namespace {
 
 // Standard normal draws from a 64-bit Mersenne Twister (fully specified by the standard) with
@@ -91,4 +91,4 @@ std::vector<SyntheticSpec> sample_universe() {
   };
 }
 
-}  // namespace tandem::backtest
+}  // namespace tandem::market_data

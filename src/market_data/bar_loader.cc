@@ -1,4 +1,4 @@
-#include "backtest/bar_loader.h"
+#include "market_data/bar_loader.h"
 
 #include <fmt/format.h>
 
@@ -9,7 +9,7 @@
 
 #include "core/error.h"
 
-namespace tandem::backtest {
+namespace tandem::market_data {
 namespace {
 
 // Moves a float column out of the table (int64 volumes are converted).
@@ -34,21 +34,17 @@ std::vector<double> take_prices(store::Table& table, std::string_view name,
 
 }  // namespace
 
-std::string market_data_symbol(std::string_view symbol, std::string_view bar_size) {
-  return std::string(symbol) + "." + std::string(bar_size);
-}
-
 BarSeries load_bars(const store::Store& store, std::string_view symbol, std::string_view bar_size,
                     std::optional<Timestamp> start, std::optional<Timestamp> end) {
-  std::string name = market_data_symbol(symbol, bar_size);
-  std::string where = std::string(kMarketDataLibrary) + "/" + name;
+  std::string name = bar_symbol(symbol, bar_size);
+  std::string where = std::string(kLibrary) + "/" + name;
   const char* hint =
       "load bars with `tandem data import FILE.csv --symbol SYMBOL --bar BAR` or "
       "`tandem data sample`";
-  if (!store.has_library(kMarketDataLibrary)) {
+  if (!store.has_library(kLibrary)) {
     throw Error(fmt::format("no market_data library in {}; {}", store.uri(), hint), where);
   }
-  store::Library library = store.existing_library(kMarketDataLibrary);
+  store::Library library = store.existing_library(kLibrary);
   if (!library.has_symbol(name)) throw Error(fmt::format("no such symbol; {}", hint), where);
   store::ReadOptions options;
   options.start = start;
@@ -102,4 +98,4 @@ std::vector<BarSeries> load_bars_of(const store::Store& store,
   return bars;
 }
 
-}  // namespace tandem::backtest
+}  // namespace tandem::market_data

@@ -28,7 +28,7 @@
 #include "core/bar.h"
 #include "core/order.h"
 
-namespace tandem::backtest {
+namespace tandem::exchange {
 
 enum class FillModel { kClose, kNextOpen };
 std::string_view fill_model_name(FillModel model);  // "close", "next-open"
@@ -100,4 +100,4 @@ class SimulatedExchange {
   std::vector<std::vector<Resting>> resting_;  // per symbol, in submission order
 };
 
-}  // namespace tandem::backtest
+}  // namespace tandem::exchange

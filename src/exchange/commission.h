@@ -15,7 +15,7 @@
 
 #include "core/order.h"
 
-namespace tandem::backtest {
+namespace tandem::exchange {
 
 class CommissionModel {
  public:
@@ -45,4 +45,4 @@ inline double apply_slippage(double price, Action side, double bps) {
   return side == Action::kBuy ? price * (1.0 + factor) : price * (1.0 - factor);
 }
 
-}  // namespace tandem::backtest
+}  // namespace tandem::exchange
