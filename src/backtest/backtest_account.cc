@@ -67,7 +67,7 @@ BacktestAccount::BacktestAccount(AccountSettings settings, const MarketState& ma
       holders_(market.size()) {
   if (!(settings_.initial_cash > 0) || !std::isfinite(settings_.initial_cash)) {
     throw Error(fmt::format("initial cash must be positive, got {}", settings_.initial_cash),
-                "--cash");
+                "cash");
   }
 }
 
@@ -76,7 +76,7 @@ std::size_t BacktestAccount::add_strategy(std::string key, broker::EquityAllocat
     if (existing.key == key) {
       throw Error(
           "two strategies share the key '" + key + "'; give one another key (NAME:SYMBOL@KEY)",
-          "--strategy");
+          "strategy");
     }
   }
   StrategyAccount strategy;

@@ -41,7 +41,7 @@ void Engine::add_strategy(std::unique_ptr<strategy::Strategy> strategy, std::str
     if (slot->key() == strategy->key()) {
       throw Error("two strategies share the key '" + strategy->key() +
                       "'; give one another key (NAME:SYMBOL@KEY)",
-                  "--strategy");
+                  "strategy");
     }
   }
   if (strategy->contracts().empty()) {
@@ -125,20 +125,19 @@ void Engine::check_settings() const {
   if (slots_.empty()) throw Error(ErrorKind::InvalidArgument, "no strategy to run", "backtest");
   if (config_.start && config_.end && *config_.start > *config_.end) {
     throw Error(ErrorKind::InvalidArgument,
-                "--start " + format_timestamp(*config_.start) + " is after --end " +
-                    format_timestamp(*config_.end),
+                "setting start (" + format_timestamp(*config_.start) + ") is after setting end (" +
+                    format_timestamp(*config_.end) + ")",
                 "backtest");
   }
   if (!(config_.initial_cash > 0) || !std::isfinite(config_.initial_cash)) {
     throw Error(ErrorKind::InvalidArgument,
-                fmt::format("initial cash must be positive, got {}", config_.initial_cash),
-                "--cash");
+                fmt::format("initial cash must be positive, got {}", config_.initial_cash), "cash");
   }
   if (!(config_.slippage_bps >= 0 && config_.slippage_bps < 10'000)) {
     throw Error(
         ErrorKind::InvalidArgument,
         fmt::format("slippage must be in [0, 10000) basis points, got {}", config_.slippage_bps),
-        "--slippage-bps");
+        "slippage_bps");
   }
   std::set<std::string> keys;
   for (const auto& slot : slots_) keys.insert(slot->key());
@@ -146,14 +145,14 @@ void Engine::check_settings() const {
     for (const auto& [key, value] : *overrides) {
       if (keys.count(key) == 0) {
         throw Error(ErrorKind::InvalidArgument, "no strategy with key '" + key + "' in this run",
-                    overrides == &config_.weights ? "--weight" : "--equity");
+                    overrides == &config_.weights ? "weights" : "equity");
       }
     }
   }
   for (const auto& [key, weight] : config_.weights) {
     if (!(weight > 0 && weight <= 1)) {
       throw Error(ErrorKind::InvalidArgument,
-                  fmt::format("weight of {} must be in (0, 1], got {}", key, weight), "--weight");
+                  fmt::format("weight of {} must be in (0, 1], got {}", key, weight), "weights");
     }
   }
 }
@@ -207,11 +206,11 @@ std::vector<broker::EquityAllocation> Engine::create_account(const std::string& 
     double weight_total = 0;
     std::string weight_terms;
     for (auto& slot : slots_) {
-      // The run's library is new, so `tandem alloc equity` cannot reach it: name the flags.
+      // The run's library is new, so no stored equity can be there: name the run's own settings.
       allocations.push_back(broker::resolve_equity_allocation(
           store_, account_id, slot->key(), config_.weights,
-          fmt::format("give one with --equity {0}=AMOUNT or --weight {0}=W (or `tandem alloc set "
-                      "{0} WEIGHT` in general/strategies)",
+          fmt::format("give {0} an equity (setting equity) or a weight (setting weights) for this "
+                      "run, or a target weight in general/strategies",
                       slot->key())));
       const broker::EquityAllocation& a = allocations.back();
       if (a.source == broker::EquityAllocation::Source::kTargetWeight) {
@@ -223,9 +222,9 @@ std::vector<broker::EquityAllocation> Engine::create_account(const std::string& 
     if (weight_total > 1 + 1e-9 && !config_.allow_leverage) {
       throw Error(ErrorKind::InvalidArgument,
                   fmt::format("the target weights add up to {:.6g}, more than the whole account: "
-                              "{}; lower them or pass --allow-leverage",
+                              "{}; lower them or allow leverage (setting allow_leverage)",
                               weight_total, weight_terms),
-                  "--weight");
+                  "weights");
     }
     info.account_id = account_id;
     info.started_at = started_at;

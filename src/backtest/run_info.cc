@@ -99,8 +99,8 @@ std::string incomplete_run_banner(const std::string& account_id, const RunState&
   }
   return fmt::format(
       "INCOMPLETE: backtest {} was cut short (started {}, process {} on {} ended without "
-      "finishing it); its figures stop where it was stopped. `tandem backtest "
-      "--cleanup-incomplete` lists such runs",
+      "finishing it); its figures stop where it was stopped. The backtest command "
+      "lists and deletes such runs (cleanup-incomplete, docs/backtest.md)",
       account_id, format_timestamp(state.started_at), state.pid,
       state.host.empty() ? "?" : state.host);
 }

@@ -79,8 +79,9 @@ EquityAllocation resolve_equity_allocation(const store::Store& store, std::strin
     return EquityAllocation{EquityAllocation::Source::kExplicitEquity, *amount, 0, explicit_place};
   }
   if (auto it = weight_overrides.find(std::string(key)); it != weight_overrides.end()) {
-    return EquityAllocation{EquityAllocation::Source::kTargetWeight, 0, it->second,
-                            "--weight " + std::string(key) + "=" + fmt::format("{}", it->second)};
+    return EquityAllocation{
+        EquityAllocation::Source::kTargetWeight, 0, it->second,
+        "this run's weight " + std::string(key) + "=" + fmt::format("{}", it->second)};
   }
   std::string weight_state = "absent";
   for (const StrategyWeight& weight : read_strategy_weights(store)) {

@@ -5,6 +5,8 @@
 #include <memory>
 #include <string>
 
+#include "cli/setting_flags.h"
+
 namespace CLI {
 class App;
 }
@@ -20,6 +22,9 @@ struct CliContext {
   // The exit status of a command that fails with a tandem::Error (docs/store-cli.md lists them):
   // 1, or what the command set before throwing (e.g. 3: `live` left rows in the spill).
   int error_exit_code = 1;
+  // The running command's own flag for a setting where it differs from the default table
+  // (setting_flags.h): `data import` and `data download` spell bar_size --bar.
+  SettingFlags setting_flags;
 
   // --store flag, then $TANDEM_STORE, then lmdb://./tandem-data (DESIGN.md, store contract).
   std::string store_uri() const;

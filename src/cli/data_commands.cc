@@ -266,7 +266,10 @@ void register_data_commands(CLI::App& app, CliContext& ctx) {
                     "America/New_York");
     cmd->add_flag("--replace", args->replace,
                   "replace the stored bars in the files' time range instead of skipping them");
-    cmd->callback([&ctx, args] { run_import(ctx, *args); });
+    cmd->callback([&ctx, args] {
+      ctx.setting_flags["bar_size"] = "--bar";
+      run_import(ctx, *args);
+    });
   }
   {
     auto args = std::make_shared<SampleArgs>();

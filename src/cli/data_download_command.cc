@@ -197,7 +197,10 @@ void register_data_download_command(CLI::App& data, CliContext& ctx) {
   cmd->add_option("--progress", args->progress,
                   "auto (a live line on a terminal, else only the summary), lines (a line per "
                   "page), none");
-  cmd->callback([&ctx, args] { run_download(ctx, *args); });
+  cmd->callback([&ctx, args] {
+    ctx.setting_flags["bar_size"] = "--bar";
+    run_download(ctx, *args);
+  });
 }
 
 }  // namespace tandem::cli

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "cli/cli_context.h"
+#include "cli/setting_flags.h"
 #include "core/error.h"
 #include "core/printable.h"
 
@@ -56,7 +57,11 @@ int main(int argc, char** argv) {
   } catch (const tandem::cli::ExitStatus& status) {
     return status.code;
   } catch (const tandem::Error& e) {
-    std::cerr << "tandem: error: " << tandem::printable(e.what()) << "\n";
+    const tandem::Error said = tandem::cli::in_flag_terms(e, ctx.setting_flags);
+    std::cerr << "tandem: error: " << tandem::printable(said.what()) << "\n";
+    if (std::string hint = tandem::cli::command_hint(said); !hint.empty()) {
+      std::cerr << "tandem: hint: " << hint << "\n";
+    }
     return ctx.error_exit_code;
   } catch (const std::exception& e) {
     std::cerr << "tandem: internal error: " << tandem::printable(e.what()) << "\n";

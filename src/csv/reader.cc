@@ -276,13 +276,13 @@ std::map<std::string, store::ColumnType, std::less<>> parse_type_overrides(std::
     if (entry.empty()) continue;
     const std::size_t equals = entry.find('=');
     if (equals == std::string_view::npos) {
-      throw Error("'" + std::string(entry) + "' is not col=type", "--types");
+      throw Error("'" + std::string(entry) + "' is not col=type", "types");
     }
     const std::string name(trim_blanks(entry.substr(0, equals)));
     std::string type_name(trim_blanks(entry.substr(equals + 1)));
     std::transform(type_name.begin(), type_name.end(), type_name.begin(),
                    [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; });
-    if (name.empty()) throw Error("'" + std::string(entry) + "' has no column name", "--types");
+    if (name.empty()) throw Error("'" + std::string(entry) + "' has no column name", "types");
     std::optional<store::ColumnType> type = store::parse_column_type(type_name);
     if (!type) {
       if (type_name == "int" || type_name == "integer") type = store::ColumnType::kInt64;
@@ -294,10 +294,10 @@ std::map<std::string, store::ColumnType, std::less<>> parse_type_overrides(std::
     if (!type) {
       throw Error("unknown type '" + type_name + "' for column '" + name +
                       "' (expected int64, float64, bool, string or timestamp)",
-                  "--types");
+                  "types");
     }
     if (!types.emplace(name, *type).second) {
-      throw Error("column '" + name + "' is given a type twice", "--types");
+      throw Error("column '" + name + "' is given a type twice", "types");
     }
   }
   return types;

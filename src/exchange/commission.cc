@@ -21,7 +21,7 @@ constexpr double kIbMaximumFractionOfValue = 0.01;
 CommissionModel CommissionModel::percent(double percent) {
   if (!(percent >= 0 && percent < 100) || !std::isfinite(percent)) {
     throw Error(fmt::format("percent commission must be in [0, 100), got {}", percent),
-                "--commission");
+                "commission");
   }
   return CommissionModel(Kind::kPercent, percent / 100.0);
 }
@@ -40,7 +40,7 @@ CommissionModel CommissionModel::parse(std::string_view text) {
   }
   throw Error("unknown commission model '" + std::string(text) +
                   "'; expected none, ib or percent:P (e.g. percent:0.1 for 0.1 %)",
-              "--commission");
+              "commission");
 }
 
 double CommissionModel::commission(double shares, double price, double multiplier) const {

@@ -16,7 +16,7 @@ FillModel parse_fill_model(std::string_view text) {
   if (text == "close") return FillModel::kClose;
   if (text == "next-open") return FillModel::kNextOpen;
   throw Error("unknown fill model '" + std::string(text) + "'; expected close or next-open",
-              "--fill");
+              "fill");
 }
 
 SimulatedExchange::SimulatedExchange(FillModel model, double slippage_bps, std::size_t symbol_count,
@@ -24,7 +24,7 @@ SimulatedExchange::SimulatedExchange(FillModel model, double slippage_bps, std::
     : model_(model), slippage_bps_(slippage_bps), calendar_(time_zone), resting_(symbol_count) {
   if (!(slippage_bps >= 0 && slippage_bps < 10'000)) {
     throw Error("slippage must be in [0, 10000) basis points, got " + std::to_string(slippage_bps),
-                "--slippage-bps");
+                "slippage_bps");
   }
 }
 

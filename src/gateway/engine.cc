@@ -18,13 +18,13 @@ Engine::Engine(const GatewayOptions& options, store::Store& store, EngineHost& h
       store_(store),
       host_(host),
       commission_(exchange::CommissionModel::parse(options.commission)) {
-  if (options_.account.empty()) throw Error("an account id is required", "--account");
+  if (options_.account.empty()) throw Error("an account id is required", "account");
   if (!(options_.cash > 0) || !std::isfinite(options_.cash)) {
     throw Error(fmt::format("starting cash must be a positive amount, got {}", options_.cash),
-                "--cash");
+                "cash");
   }
   if (options_.max_clients < 1) throw Error("at least one client must be allowed", "max_clients");
-  for (const std::string& spec : options_.faults) faults_.arm(parse_fault(spec, "--fault"));
+  for (const std::string& spec : options_.faults) faults_.arm(parse_fault(spec, "fault"));
   market_ = MarketData::load(store_, options_.bar_size);
   exchange_ = std::make_unique<exchange::SimulatedExchange>(
       options_.fill_model, options_.slippage_bps, market_.size(), options_.time_zone);

@@ -59,7 +59,7 @@ void Engine::load_state(std::optional<Timestamp> start, std::optional<int> next_
     next_perm_id_ = loaded.state->next_perm_id;
     if (initial_cash != options_.cash) {
       host_.log(
-          fmt::format("account {} continues with its stored starting cash {:.2f} (--cash "
+          fmt::format("account {} continues with its stored starting cash {:.2f} (setting cash "
                       "{:.2f} applies to new accounts only)",
                       options_.account, initial_cash, options_.cash));
     }

@@ -123,7 +123,7 @@ std::string StateJournal::library_name(std::string_view account) {
   if (!store::is_valid_name(name)) {
     throw Error(
         fmt::format("account '{}' cannot name a library (letters, digits, _ . - only)", account),
-        "--account");
+        "account");
   }
   return name;
 }

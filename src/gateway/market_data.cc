@@ -177,7 +177,7 @@ MarketData MarketData::load(store::Store& store, std::string_view replay_bar_siz
   if (!replay_size) {
     throw Error(fmt::format("unknown bar size '{}'; expected e.g. 1d, 1h, 5min, 30s, 1w, 1mo",
                             replay_bar_size),
-                "--bar-size");
+                "bar_size");
   }
   data.replay_size_ = *replay_size;
   data.replay_suffix_ = std::string(replay_bar_size);

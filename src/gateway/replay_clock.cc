@@ -19,7 +19,7 @@ ReplaySpeed ReplaySpeed::parse(std::string_view text) {
         "speed must be paused, realtime, max or a positive number of replayed seconds "
         "per second, got '" +
             copy + "'",
-        "--speed");
+        "speed");
   }
   return {Kind::kFactor, factor};
 }

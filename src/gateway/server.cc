@@ -56,7 +56,7 @@ GatewayServer::GatewayServer(GatewayOptions options)
   const std::string where = fmt::format("{}:{}", options_.host, options_.port);
   asio::error_code ec;
   asio::ip::address address = asio::ip::make_address(options_.host, ec);
-  if (ec) throw Error(fmt::format("'{}' is not an IP address", options_.host), "--host");
+  if (ec) throw Error(fmt::format("'{}' is not an IP address", options_.host), "host");
   asio::ip::tcp::endpoint endpoint(address, options_.port);
   acceptor_.open(endpoint.protocol(), ec);
   if (!ec) acceptor_.set_option(asio::ip::tcp::acceptor::reuse_address(true), ec);

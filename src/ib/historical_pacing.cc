@@ -52,7 +52,7 @@ PacingPolicy PacingPolicy::parse(const std::string& name) {
     policy.large_bars = PacingRules::off();
     return policy;
   }
-  throw Error("unknown pacing '" + name + "'; expected ib, relaxed or off", "--pacing");
+  throw Error("unknown pacing '" + name + "'; expected ib, relaxed or off", "pacing");
 }
 
 HistoricalPacer::HistoricalPacer(PacingPolicy policy)

@@ -16,8 +16,8 @@ namespace tandem::live {
 LiveSession::Impl::Impl(store::Store& store, LiveOptions options)
     : store_(store),
       options_(std::move(options)),
-      bar_length_(parse_bar_length(options_.bar_size, "--bar-size")),
-      realtime_length_(parse_bar_length(options_.realtime_bar_size, "--realtime-bar-size")),
+      bar_length_(parse_bar_length(options_.bar_size, "bar_size")),
+      realtime_length_(parse_bar_length(options_.realtime_bar_size, "realtime_bar_size")),
       tick_timer_(io_),
       slice_timer_(io_),
       calendar_(options_.exchange_time_zone),

@@ -96,14 +96,13 @@ void LiveSession::Impl::set_up_account(const ib::SessionInfo& session) {
   }
   if (account.empty()) {
     if (session.accounts.size() > 1) {
-      throw Error("IB manages several accounts (" + available + "); choose one with --account",
-                  "tandem live");
+      throw Error("IB manages several accounts (" + available + "); choose one", "account");
     }
     account = session.accounts.front();
   } else if (std::find(session.accounts.begin(), session.accounts.end(), account) ==
              session.accounts.end()) {
     throw Error("account " + account + " is not managed by this IB login; available: " + available,
-                "tandem live --account");
+                "account");
   }
   library_ = store_.library(account);
   result_.account = account;

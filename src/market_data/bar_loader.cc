@@ -38,14 +38,17 @@ BarSeries load_bars(const store::Store& store, std::string_view symbol, std::str
                     std::optional<Timestamp> start, std::optional<Timestamp> end) {
   std::string name = bar_symbol(symbol, bar_size);
   std::string where = std::string(kLibrary) + "/" + name;
-  const char* hint =
-      "load bars with `tandem data import FILE.csv --symbol SYMBOL --bar BAR` or "
-      "`tandem data sample`";
+  // NotFound, so a caller can tell the user how to load bars in its own terms (the CLI names its
+  // commands; docs/data.md describes every way).
+  const char* hint = "import, download or generate the bars first (docs/data.md)";
   if (!store.has_library(kLibrary)) {
-    throw Error(fmt::format("no market_data library in {}; {}", store.uri(), hint), where);
+    throw Error(ErrorKind::NotFound,
+                fmt::format("no market_data library in {}; {}", store.uri(), hint), where);
   }
   store::Library library = store.existing_library(kLibrary);
-  if (!library.has_symbol(name)) throw Error(fmt::format("no such symbol; {}", hint), where);
+  if (!library.has_symbol(name)) {
+    throw Error(ErrorKind::NotFound, fmt::format("no such symbol; {}", hint), where);
+  }
   store::ReadOptions options;
   options.start = start;
   options.end = end;

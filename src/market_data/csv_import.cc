@@ -125,7 +125,7 @@ ImportResult import_csv(store::Store& store, const std::vector<fs::path>& files,
   if (options.symbol.empty() || options.symbol.find('.') != std::string::npos) {
     throw Error("'" + options.symbol +
                     "' must be a plain ticker without '.' (the bar size follows the dot)",
-                "--symbol");
+                "symbol");
   }
   const std::string name = bar_symbol(options.symbol, options.bar_size);
   store::validate_name("symbol", name);
@@ -140,7 +140,7 @@ ImportResult import_csv(store::Store& store, const std::vector<fs::path>& files,
       throw Error("unknown time zone '" + options.time_zone +
                       "' (an IANA name such as "
                       "America/New_York)",
-                  "--tz");
+                  "time_zone");
     }
   }
 
@@ -152,8 +152,9 @@ ImportResult import_csv(store::Store& store, const std::vector<fs::path>& files,
     market_data::BarCsv parsed = market_data::read_bar_csv(files[f], !intraday);
     if (zone != nullptr && intraday) {
       if (first_time_has_offset(files[f])) {
-        throw Error("--tz applies to times without an offset, but this file's carry one",
-                    files[f].string());
+        throw Error(
+            "setting time_zone applies to times without an offset, but this file's carry one",
+            files[f].string());
       }
       local_to_utc(parsed.bars.mutable_index(), *zone, files[f].string());
     }

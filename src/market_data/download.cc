@@ -265,19 +265,19 @@ void validate_download(const std::vector<std::string>& tickers, const DownloadOp
   if (!size) {
     throw Error(fmt::format("unknown bar size '{}'; known: {}", options.bar_size,
                             ib::known_history_bar_sizes()),
-                "--bar");
+                "bar_size");
   }
   const auto& known = known_what_to_show();
   if (std::find(known.begin(), known.end(), options.what_to_show) == known.end()) {
     throw Error(fmt::format("unknown whatToShow '{}'; expected one of TRADES, MIDPOINT, BID, ASK, "
                             "BID_ASK, ADJUSTED_LAST",
                             options.what_to_show),
-                "--what");
+                "what_to_show");
   }
   if (options.from && options.to && *options.from > *options.to) {
-    throw Error(fmt::format("--from {} is after --to {}", format_timestamp(*options.from),
-                            format_timestamp(*options.to)),
-                "--from");
+    throw Error(fmt::format("setting from ({}) is after setting to ({})",
+                            format_timestamp(*options.from), format_timestamp(*options.to)),
+                "from");
   }
   if (tickers.empty()) throw Error("no symbol to download", "SYMBOL");
   for (const std::string& ticker : tickers) {

@@ -88,7 +88,7 @@ void DownloadJob::load_stored() {
       metadata["regular_hours"].get<bool>() != options_.regular_hours) {
     throw Error(fmt::format("holds {} bars; this download asks for {}",
                             metadata["regular_hours"].get<bool>() ? "regular-hours" : "all-hours",
-                            options_.regular_hours ? "regular hours (--rth)" : "all hours"),
+                            options_.regular_hours ? "regular hours" : "all hours"),
                 where);
   }
 }

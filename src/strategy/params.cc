@@ -77,7 +77,7 @@ std::string format_param_value(const ParamValue& value) {
 std::pair<std::string, std::string> split_param_assignment(std::string_view text) {
   auto equals = text.find('=');
   if (equals == std::string_view::npos || equals == 0) {
-    throw Error("expected NAME=VALUE, got '" + std::string(text) + "'", "--param");
+    throw Error("expected NAME=VALUE, got '" + std::string(text) + "'", "params");
   }
   return {std::string(text.substr(0, equals)), std::string(text.substr(equals + 1))};
 }

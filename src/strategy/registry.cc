@@ -79,7 +79,7 @@ const StrategyDefinition& StrategyRegistry::find(std::string_view name) const {
   for (const StrategyDefinition& definition : definitions_) {
     known += (known.empty() ? "" : ", ") + definition.name;
   }
-  throw Error("unknown strategy '" + std::string(name) + "'; registered: " + known, "--strategy");
+  throw Error("unknown strategy '" + std::string(name) + "'; registered: " + known, "strategy");
 }
 
 std::unique_ptr<Strategy> StrategyRegistry::create(std::string_view name, std::string key,

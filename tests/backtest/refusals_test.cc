@@ -224,10 +224,10 @@ TEST_F(Refusals, SetupErrors) {
   backtest::BacktestConfig reversed = base;
   reversed.start = day(3);
   reversed.end = day(1);
-  EXPECT_NE(error_of_run(reversed, {"AAA"}).find("is after --end"), std::string::npos);
+  EXPECT_NE(error_of_run(reversed, {"AAA"}).find("is after setting end"), std::string::npos);
   backtest::BacktestConfig stray_weight = base;
   stray_weight.weights["TYPO"] = 0.1;
-  EXPECT_NE(error_of_run(stray_weight, {"AAA"}).find("--weight: no strategy with key 'TYPO'"),
+  EXPECT_NE(error_of_run(stray_weight, {"AAA"}).find("weights: no strategy with key 'TYPO'"),
             std::string::npos);
   backtest::BacktestConfig bad_weight;
   bad_weight.weights = {{"K", 1.5}};

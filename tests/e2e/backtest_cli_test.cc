@@ -218,7 +218,8 @@ TEST_F(BacktestCli, WeightsFromAllocAndRunErrors) {
   EXPECT_THAT(missing, HasSubstr("strategy_SPY_equity"));
   EXPECT_THAT(missing, HasSubstr("general/strategies"));
   // The run's library is new: the hint names the flags, not `tandem alloc equity BT_…`.
-  EXPECT_THAT(missing, HasSubstr("give one with --equity SPY=AMOUNT or --weight SPY=W"));
+  EXPECT_THAT(missing,
+              HasSubstr("give SPY an equity (--equity) or a weight (--weight) for this run"));
   EXPECT_THAT(missing, Not(HasSubstr("tandem alloc equity")));
   // The strategy list in --help is the registry's.
   EXPECT_THAT(ok({"backtest", "--help"}),
