@@ -56,7 +56,11 @@ std::vector<std::string> differences(const Catalog& expected, const Catalog& act
 
 // The side file of the store in `directory`: nullopt if absent; Error(Corruption) if unreadable.
 std::optional<Catalog> read_side_file(const std::string& directory);
-// Writes it under a temporary name and renames it (no fsync; see above). Throws on failure.
-void write_side_file(const std::string& directory, const std::string& text);
+// The side file, opened (created if missing) for write_side_file; the caller closes it.
+int open_side_file(const std::string& directory);
+// Overwrites it in place through `fd` (pwrite, then ftruncate): no new file, no rename, no
+// fsync — a commit pays two system calls. A crash in the middle leaves a torn file, which its
+// checksum shows (verify then says what is gone cannot be named). Throws on failure.
+void write_side_file(int fd, const std::string& text, const std::string& directory);
 
 }  // namespace tandem::store::lmdb_catalog

@@ -200,6 +200,7 @@ class Environment {
   ~Environment() {
     // An environment inherited through fork() belongs to the parent; never close it here.
     if (getpid() == owner_pid_) mdb_env_close(env_);
+    if (side_fd_ >= 0) ::close(side_fd_);
   }
   Environment(const Environment&) = delete;
   Environment& operator=(const Environment&) = delete;
@@ -268,12 +269,38 @@ class Environment {
   // Held shared by every transaction of this process, exclusively to change the map size.
   std::shared_mutex resize_mutex;
 
+  // The catalog this process wrote last, parsed (catalog.h): the next commit finds the same text
+  // in the tree unless another process wrote in between. Taken (moved out) on a match.
+  std::optional<lmdb_catalog::Catalog> take_cached_catalog(std::string_view text) {
+    std::lock_guard lock(catalog_mutex_);
+    if (!cached_catalog_ || text != cached_catalog_text_) return std::nullopt;
+    auto out = std::move(cached_catalog_);
+    cached_catalog_.reset();
+    cached_catalog_text_.clear();
+    return out;
+  }
+  // The catalog's side file, opened on the first commit and kept open (called inside a write
+  // transaction: LMDB serializes those, so no lock is needed beyond LMDB's).
+  int side_file() {
+    if (side_fd_ < 0) side_fd_ = lmdb_catalog::open_side_file(directory_);
+    return side_fd_;
+  }
+  void cache_catalog(std::string text, lmdb_catalog::Catalog catalog) {
+    std::lock_guard lock(catalog_mutex_);
+    cached_catalog_text_ = std::move(text);
+    cached_catalog_ = std::move(catalog);
+  }
+
  private:
   std::string directory_;
   MDB_env* env_ = nullptr;
   MDB_dbi dbi_ = 0;
   std::size_t max_key_ = 511;
   pid_t owner_pid_ = getpid();
+  int side_fd_ = -1;
+  std::mutex catalog_mutex_;
+  std::string cached_catalog_text_;
+  std::optional<lmdb_catalog::Catalog> cached_catalog_;
 };
 
 std::shared_ptr<Environment> shared_environment(const std::string& directory,
@@ -509,7 +536,9 @@ class LmdbStorage : public Storage {
     };
     if (stored) {
       try {
-        catalog = cat::decode(*stored);
+        // The text this process wrote last is usually what the tree holds: reuse its parse.
+        auto cached = env_->take_cached_catalog(*stored);
+        catalog = cached ? std::move(*cached) : cat::decode(*stored);
       } catch (const Error& e) {
         throw refuse("the catalog in LMDB's tree is damaged (" + e.message() + ")");
       }
@@ -539,9 +568,11 @@ class LmdbStorage : public Storage {
       catalog = cat::from_tree(view);
     }
     catalog.txn = id;
-    const std::string text = cat::encode(catalog);
+    std::string text = cat::encode(catalog);
     put(txn, cat::kCatalogKey, text, 0);
-    cat::write_side_file(env_->directory(), text);
+    cat::write_side_file(env_->side_file(), text, env_->directory());
+    // Kept for the next commit; if this one fails to commit, the text will not match the tree.
+    env_->cache_catalog(std::move(text), std::move(catalog));
   }
 
   void put(MDB_txn* txn, std::string_view key, std::string_view value, unsigned flags) {
