@@ -14,12 +14,13 @@ from .errors import (BY_KIND, ConflictError, CorruptionError, InternalError,
 _native._set_error_classes(BY_KIND)
 
 from ._library import Library, Store, SymbolVersion, VersionedItem, VersionInfo  # noqa: E402
-from .account import Account  # noqa: E402
+from .account import Account, IncompleteRunWarning  # noqa: E402
 
 Arctic = Store
 
 __all__ = [
-    "Account", "Arctic", "ConflictError", "CorruptionError", "InternalError",
+    "Account", "Arctic", "ConflictError", "CorruptionError", "IncompleteRunWarning",
+    "InternalError",
     "InvalidArgumentError", "Library", "NotFoundError", "Store", "StoreError", "SymbolVersion",
     "UnavailableError", "VersionInfo", "VersionedItem",
 ]

@@ -73,3 +73,51 @@ def test_unknown_account_lists_the_accounts(backtest):
         tandem.Account(uri, "DU0000000")
     with pytest.raises(KeyError, match="NOPE.1d"):
         tandem.Account(uri, account_id).metrics(benchmark="NOPE.1d")
+
+
+def _rewrite_state(uri, account_id, **cells):
+    """Rewrites run_info's row as a run in that state leaves it (a killed run never gets to write
+    "complete": its row keeps "running" and the pid of a process that is gone)."""
+    lib = tandem.Store(uri).get_library(account_id)
+    item = lib.read("run_info")
+    row = item.data.copy()
+    for column, value in cells.items():
+        row[column] = value
+    lib.write("run_info", row, metadata=item.metadata)
+
+
+def test_incomplete_runs_say_so(tmp_path):
+    uri = f"lmdb://{tmp_path}/store"
+    run(["data", "sample", "--symbols", "SPY", "--years", "1"], uri)
+    summary = run(["backtest", "--strategy", "buy_and_hold:SPY", "--weight", "SPY=1"], uri)
+    account_id = next(line.split()[1] for line in summary.splitlines()
+                      if line.startswith("account "))
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a complete run warns of nothing
+        account = tandem.Account(uri, account_id)
+    assert account.status == "complete" and account.incomplete == ""
+    assert "INCOMPLETE" not in repr(account)
+
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    _rewrite_state(uri, account_id, status="running", pid=gone.pid)
+    with pytest.warns(tandem.IncompleteRunWarning, match="cut short"):
+        account = tandem.Account(uri, account_id)
+    assert account.status == "running"
+    assert account.incomplete.startswith("INCOMPLETE (cut short")
+    assert "INCOMPLETE (cut short" in repr(account)
+    assert account.metrics()["incomplete"] == account.incomplete
+    # The CLI says the same of it.
+    libraries = run(["store", "libraries"], uri)
+    assert "INCOMPLETE (cut short)" in libraries
+
+    _rewrite_state(uri, account_id, status="running", pid=os.getpid())
+    with pytest.warns(tandem.IncompleteRunWarning, match="still running"):
+        assert tandem.Account(uri, account_id).incomplete.startswith("INCOMPLETE (still running")
+
+    _rewrite_state(uri, account_id, status="failed", error="disk full")
+    with pytest.warns(tandem.IncompleteRunWarning, match="failed: disk full"):
+        account = tandem.Account(uri, account_id)
+    assert account.status == "failed"
+    assert "INCOMPLETE (failed: disk full)" in repr(account)

@@ -1,5 +1,6 @@
 // tandem: the command-line entry point. Subcommand groups live in <group>_commands.cc.
 #include <signal.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -9,6 +10,7 @@
 #include "cli/setting_flags.h"
 #include "core/error.h"
 #include "core/printable.h"
+#include "store/lmdb/lmdb_storage.h"
 
 namespace {
 
@@ -26,6 +28,28 @@ void on_sigbus(int) {
   ::_exit(1);
 }
 
+// SIGSEGV inside liblmdb or past an LMDB memory map: LMDB followed a damaged page (see
+// lmdb_fault_is_damage). Anywhere else it is a bug: the default action (a core dump) runs.
+void on_sigsegv(int signal, siginfo_t* info, void* context) {
+  const void* pc = nullptr;
+#if defined(__x86_64__)
+  pc = reinterpret_cast<const void*>(static_cast<ucontext_t*>(context)->uc_mcontext.gregs[REG_RIP]);
+#elif defined(__aarch64__)
+  pc = reinterpret_cast<const void*>(static_cast<ucontext_t*>(context)->uc_mcontext.pc);
+#endif
+  if (info != nullptr && tandem::store::lmdb_fault_is_damage(info->si_addr, pc)) {
+    static constexpr char kMessage[] =
+        "tandem: error: corruption: LMDB crashed reading the store (SIGSEGV): its data file is "
+        "damaged (a page or node points where it must not); see docs/operations.md, "
+        "\"Restoring\"\n";
+    const ssize_t ignored = ::write(2, kMessage, sizeof kMessage - 1);
+    static_cast<void>(ignored);
+    ::_exit(1);
+  }
+  ::signal(signal, SIG_DFL);
+  ::raise(signal);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -33,6 +57,11 @@ int main(int argc, char** argv) {
   bus.sa_handler = on_sigbus;
   sigemptyset(&bus.sa_mask);
   ::sigaction(SIGBUS, &bus, nullptr);
+  struct sigaction segv {};
+  segv.sa_sigaction = on_sigsegv;
+  segv.sa_flags = SA_SIGINFO | SA_RESETHAND;
+  sigemptyset(&segv.sa_mask);
+  ::sigaction(SIGSEGV, &segv, nullptr);
   CLI::App app{"tandem: one strategy, backtested and traded live on Interactive Brokers"};
   app.require_subcommand(1);
   tandem::cli::CliContext ctx;

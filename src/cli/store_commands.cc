@@ -7,12 +7,14 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "backtest/run_info.h"
 #include "cli/cli_context.h"
 #include "core/error.h"
+#include "core/printable.h"
 #include "core/time.h"
 #include "csv/csv.h"
 #include "store/lmdb/lmdb_storage.h"
@@ -290,16 +292,41 @@ std::string describe(const store::Corruption& c) {
   if (!c.symbol.empty()) text += ", symbol " + c.symbol;
   if (c.version) text += ", version " + std::to_string(*c.version);
   text += ", key " + c.key + ": " + c.problem;
-  return text;
+  return printable(text);  // a damaged key is arbitrary bytes
 }
 
-void run_verify(const CliContext& ctx, const std::string& library) {
+// The catalog of an lmdb:// store (store/lmdb/catalog.h): is the tree the one the last commit
+// left, and if not, what is gone. Returns the problems, printed.
+std::vector<std::string> verify_catalog(store::Store& store) {
+  if (!store::is_lmdb_storage(store.storage())) return {};
+  const store::LmdbCatalogCheck check = store::lmdb_check_catalog(store.storage());
+  std::cout << "catalog: "
+            << (!check.has_catalog       ? std::string("none")
+                : check.problems.empty() ? fmt::format("ok (transaction {})", check.last_txn)
+                                         : std::to_string(check.problems.size()) + " problem(s)")
+            << "\n";
+  for (const auto& p : check.problems) std::cout << "  damaged: " << printable(p) << "\n";
+  for (const auto& n : check.notes) std::cout << "  note: " << n << "\n";
+  return check.problems;
+}
+
+void run_verify(const CliContext& ctx, const std::string& library, bool rebuild_catalog) {
+  if (rebuild_catalog) {
+    auto store = ctx.open_store();
+    if (!store::is_lmdb_storage(store->storage())) {
+      throw Error(ErrorKind::InvalidArgument, "--rebuild-catalog is for lmdb:// stores only",
+                  store->uri());
+    }
+    store::lmdb_rebuild_catalog(store->storage());
+    std::cout << "catalog rebuilt from the tree as it is\n";
+  }
   auto store = ctx.open_store_for_reading();
   const std::vector<std::string> libraries =
       library.empty() ? store->list_libraries() : std::vector<std::string>{library};
   std::vector<store::Corruption> corruptions;
+  std::set<std::string> segment_keys;
   for (const std::string& name : libraries) {
-    const store::VerifyReport report = store->existing_library(name).verify();
+    store::VerifyReport report = store->existing_library(name).verify();
     std::cout << name << ": " << report.segments_checked << " segments and "
               << report.records_checked << " records checked, "
               << (report.ok() ? std::string("ok")
@@ -309,9 +336,32 @@ void run_verify(const CliContext& ctx, const std::string& library) {
       std::cout << "  corrupt: " << describe(c) << "\n";
       corruptions.push_back(c);
     }
+    segment_keys.merge(report.segment_keys);
+  }
+  if (library.empty()) {
+    const store::KeyWalkReport walk = store->verify_keys(segment_keys);
+    std::cout << "keys: " << walk.keys << " walked, " << walk.unreferenced_segments
+              << " unreferenced segment(s) checked, "
+              << (walk.corruptions.empty() ? std::string("ok")
+                                           : std::to_string(walk.corruptions.size()) + " corrupt")
+              << "\n";
+    for (const store::Corruption& c : walk.corruptions) {
+      std::cout << "  corrupt: " << describe(c) << "\n";
+      corruptions.push_back(c);
+    }
+  }
+  const std::vector<std::string> damage = verify_catalog(*store);
+  if (!damage.empty()) {
+    throw Error(ErrorKind::Corruption,
+                fmt::format("corruption LMDB cannot see: its tree does not match the store's "
+                            "catalog ({} problem(s)); the "
+                            "first: {} (see docs/operations.md, \"Restoring\")",
+                            damage.size(), damage.front()),
+                store->uri());
   }
   if (!corruptions.empty()) {
-    throw Error(std::to_string(corruptions.size()) +
+    throw Error(ErrorKind::Corruption,
+                std::to_string(corruptions.size()) +
                     " corrupt item(s) found; the first: " + describe(corruptions.front()),
                 store->uri());
   }
@@ -492,8 +542,12 @@ void register_store_commands(CLI::App& app, CliContext& ctx) {
     auto library = std::make_shared<std::string>();
     CLI::App* cmd = store->add_subcommand(
         "verify", "check every segment's checksum; exits non-zero naming what is corrupt");
-    cmd->add_option("LIB", *library, "library (default: every library)");
-    cmd->callback([&ctx, library] { run_verify(ctx, *library); });
+    auto rebuild = std::make_shared<bool>(false);
+    cmd->add_option("LIB", *library, "library (default: every library and every key)");
+    cmd->add_flag("--rebuild-catalog", *rebuild,
+                  "first accept the store as it is: build its catalog afresh from LMDB's tree "
+                  "(after a restore, or a write by another program; docs/operations.md)");
+    cmd->callback([&ctx, library, rebuild] { run_verify(ctx, *library, *rebuild); });
   }
 }
 

@@ -407,6 +407,7 @@ VerifyReport LibraryEngine::verify(std::optional<std::string_view> only) const {
       const std::optional<std::uint64_t>& version = entry.second.first;
       const SegmentRef& ref = entry.second.second;
       ++report.segments_checked;
+      report.segment_keys.insert(key);
       bool found = true;
       try {
         found = source.visit(ref, [&](std::string_view bytes) {

@@ -20,6 +20,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -178,7 +179,16 @@ struct VerifyReport {
   std::uint64_t segments_checked = 0;
   std::uint64_t records_checked = 0;
   std::vector<Corruption> corruptions = {};
+  // Every segment key a record references (checked above); Store::verify_keys checks the rest.
+  std::set<std::string> segment_keys = {};
   bool ok() const { return corruptions.empty(); }
+};
+
+// Store::verify_keys: a walk over every key of the store.
+struct KeyWalkReport {
+  std::uint64_t keys = 0;
+  std::uint64_t unreferenced_segments = 0;  // decoded and checked, but no record names them
+  std::vector<Corruption> corruptions = {};
 };
 
 // A handle on one library; cheap to copy; keeps the store's backend open, so it may outlive the
@@ -285,6 +295,12 @@ class Store {
   bool has_library(std::string_view name) const;
   // Removes the library with all its symbols, versions and snapshots.
   void delete_library(std::string_view name);
+
+  // Walks every key of the store in key order: a key outside the layout (store/keys.h), data of a
+  // library that has no marker, and a segment that `checked_segments` (the union of the
+  // libraries' VerifyReport::segment_keys) does not hold — decoded and checked all the same —
+  // are reported. Library::verify checks the records and referenced segments.
+  KeyWalkReport verify_keys(const std::set<std::string>& checked_segments) const;
 
   // The backend (for store/testing.h and tools; not a stable API).
   Storage& storage() { return *storage_; }

@@ -2,11 +2,13 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <link.h>
 #include <lmdb.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -16,6 +18,7 @@
 #include <shared_mutex>
 
 #include "core/error.h"
+#include "store/lmdb/catalog.h"
 
 namespace tandem::store {
 namespace {
@@ -95,6 +98,49 @@ void reserve_lock_file(const std::string& directory) {
 
 struct MapFull {};
 
+// The base addresses of the memory maps of this process's environments, for
+// lmdb_fault_past_a_map (read from a signal handler: lock-free atomics only).
+constexpr int kMaxMaps = 32;
+std::atomic<std::uintptr_t> g_map_bases[kMaxMaps];
+
+// The code of liblmdb (its executable segments), found once: a fault inside it is LMDB
+// following a damaged page (it trusts its pages), not a bug of tandem's.
+std::atomic<std::uintptr_t> g_lmdb_code_begin{0};
+std::atomic<std::uintptr_t> g_lmdb_code_end{0};
+
+void note_lmdb_code() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    ::dl_iterate_phdr(
+        [](dl_phdr_info* info, std::size_t, void*) -> int {
+          const auto probe = reinterpret_cast<std::uintptr_t>(&mdb_cursor_get);
+          for (int i = 0; i < info->dlpi_phnum; ++i) {
+            const ElfW(Phdr)& ph = info->dlpi_phdr[i];
+            if (ph.p_type != PT_LOAD || (ph.p_flags & PF_X) == 0) continue;
+            const std::uintptr_t begin = info->dlpi_addr + ph.p_vaddr;
+            if (probe >= begin && probe < begin + ph.p_memsz) {
+              g_lmdb_code_begin = begin;
+              g_lmdb_code_end = begin + ph.p_memsz;
+              return 1;
+            }
+          }
+          return 0;
+        },
+        nullptr);
+  });
+}
+
+void note_map_base(MDB_env* env) {
+  note_lmdb_code();
+  MDB_envinfo info;
+  if (mdb_env_info(env, &info) != 0) return;
+  const auto base = reinterpret_cast<std::uintptr_t>(info.me_mapaddr);
+  for (auto& slot : g_map_bases) {
+    std::uintptr_t expected = 0;
+    if (slot.load() == base || slot.compare_exchange_strong(expected, base)) return;
+  }
+}
+
 MDB_val as_val(std::string_view s) { return MDB_val{s.size(), const_cast<char*>(s.data())}; }
 std::string_view as_view(const MDB_val& v) {
   return {static_cast<const char*>(v.mv_data), v.mv_size};
@@ -149,10 +195,12 @@ class Environment {
       throw Error(lmdb_error_kind(rc), "cannot open the database: " + lmdb_error(rc), directory_);
     }
     max_key_ = static_cast<std::size_t>(mdb_env_get_maxkeysize(env_));
+    note_map_base(env_);
   }
   ~Environment() {
     // An environment inherited through fork() belongs to the parent; never close it here.
     if (getpid() == owner_pid_) mdb_env_close(env_);
+    if (side_fd_ >= 0) ::close(side_fd_);
   }
   Environment(const Environment&) = delete;
   Environment& operator=(const Environment&) = delete;
@@ -203,12 +251,14 @@ class Environment {
   void adopt_resized_map() {
     std::unique_lock lock(resize_mutex);
     check(mdb_env_set_mapsize(env_, 0), "adopting the grown map size");
+    note_map_base(env_);
   }
   void grow(std::size_t observed_size) {
     std::unique_lock lock(resize_mutex);
     const std::size_t current = map_size();
     if (current > observed_size) return;  // another thread grew it already
     check(mdb_env_set_mapsize(env_, current * 2), "growing the map");
+    note_map_base(env_);
   }
 
   MDB_env* env() const { return env_; }
@@ -219,12 +269,38 @@ class Environment {
   // Held shared by every transaction of this process, exclusively to change the map size.
   std::shared_mutex resize_mutex;
 
+  // The catalog this process wrote last, parsed (catalog.h): the next commit finds the same text
+  // in the tree unless another process wrote in between. Taken (moved out) on a match.
+  std::optional<lmdb_catalog::Catalog> take_cached_catalog(std::string_view text) {
+    std::lock_guard lock(catalog_mutex_);
+    if (!cached_catalog_ || text != cached_catalog_text_) return std::nullopt;
+    auto out = std::move(cached_catalog_);
+    cached_catalog_.reset();
+    cached_catalog_text_.clear();
+    return out;
+  }
+  // The catalog's side file, opened on the first commit and kept open (called inside a write
+  // transaction: LMDB serializes those, so no lock is needed beyond LMDB's).
+  int side_file() {
+    if (side_fd_ < 0) side_fd_ = lmdb_catalog::open_side_file(directory_);
+    return side_fd_;
+  }
+  void cache_catalog(std::string text, lmdb_catalog::Catalog catalog) {
+    std::lock_guard lock(catalog_mutex_);
+    cached_catalog_text_ = std::move(text);
+    cached_catalog_ = std::move(catalog);
+  }
+
  private:
   std::string directory_;
   MDB_env* env_ = nullptr;
   MDB_dbi dbi_ = 0;
   std::size_t max_key_ = 511;
   pid_t owner_pid_ = getpid();
+  int side_fd_ = -1;
+  std::mutex catalog_mutex_;
+  std::string cached_catalog_text_;
+  std::optional<lmdb_catalog::Catalog> cached_catalog_;
 };
 
 std::shared_ptr<Environment> shared_environment(const std::string& directory,
@@ -360,6 +436,8 @@ class ReadView : public StorageView {
   }
   std::vector<std::string> list(const ListRange& r) const override { return view_->list(r); }
   std::vector<KeyValue> scan(const ListRange& r) const override { return view_->scan(r); }
+  // The id of the commit this view reads (the meta page's transaction id).
+  std::uint64_t txn_id() const { return mdb_txn_id(txn_); }
 
  private:
   std::shared_ptr<Environment> env_;
@@ -381,6 +459,14 @@ class LmdbStorage : public Storage {
 
   void commit(std::vector<KeyValue> blobs,
               const std::function<Mutation(const StorageView& view)>& decide) override {
+    commit(std::move(blobs), decide, false);
+  }
+
+  // With rebuild_catalog, the catalog is built afresh from the tree instead of refusing a tree
+  // that does not match it (lmdb_rebuild_catalog).
+  void commit(std::vector<KeyValue> blobs,
+              const std::function<Mutation(const StorageView& view)>& decide,
+              bool rebuild_catalog) {
     std::uint64_t payload_bytes = 0;
     for (const auto& b : blobs) payload_bytes += b.key.size() + b.value.size();
     env_->check_room_for(payload_bytes);
@@ -410,6 +496,7 @@ class LmdbStorage : public Storage {
           if (del == MDB_MAP_FULL) throw MapFull{};
           if (del != 0 && del != MDB_NOTFOUND) env_->check(del, "removing " + key);
         }
+        update_catalog(txn, m, rebuild_catalog);
         const int commit_rc = mdb_txn_commit(txn);  // frees txn whatever happens
         txn = nullptr;
         if (commit_rc == MDB_MAP_FULL) throw MapFull{};
@@ -427,8 +514,67 @@ class LmdbStorage : public Storage {
   }
 
   Environment& environment() { return *env_; }
+  const std::shared_ptr<Environment>& shared_environment() const { return env_; }
 
  private:
+  // Every write transaction rewrites the catalog with its own id (catalog.h). A tree whose
+  // catalog is not the previous transaction's was rolled back or damaged since; writing on it
+  // would stamp the damage as the store's new state and overwrite the side file that names what
+  // is gone, so the commit is refused instead.
+  void update_catalog(MDB_txn* txn, const Mutation& m, bool rebuild) {
+    namespace cat = lmdb_catalog;
+    const std::uint64_t id = mdb_txn_id(txn);
+    TxnView view(*env_, txn);
+    cat::Catalog catalog;
+    const auto stored = rebuild ? std::nullopt : view.get(cat::kCatalogKey);
+    const auto refuse = [&](const std::string& why) {
+      return Error(ErrorKind::Corruption,
+                   why +
+                       "; nothing was written (`tandem store verify` names what is gone; "
+                       "see docs/operations.md, \"Restoring\")",
+                   uri_);
+    };
+    if (stored) {
+      try {
+        // The text this process wrote last is usually what the tree holds: reuse its parse.
+        auto cached = env_->take_cached_catalog(*stored);
+        catalog = cached ? std::move(*cached) : cat::decode(*stored);
+      } catch (const Error& e) {
+        throw refuse("the catalog in LMDB's tree is damaged (" + e.message() + ")");
+      }
+      // A compacting copy (store backup, mdb_copy -c) restarts LMDB's transaction ids, so its
+      // tree carries a catalog "from the future"; accepted when the tree holds exactly what
+      // the catalog lists. A catalog older than the previous transaction is a rollback.
+      const bool copied = catalog.txn >= id && [&] {
+        cat::Catalog expected = catalog;
+        cat::apply(expected, m);
+        return cat::differences(expected, cat::from_tree(view)).empty();
+      }();
+      if (catalog.txn + 1 != id && !copied) {
+        throw refuse(fmt::format(
+            "LMDB's tree carries the catalog of transaction {} but the store's last commit was "
+            "transaction {}: the tree was rolled back or damaged",
+            catalog.txn, id - 1));
+      }
+      cat::apply(catalog, m);
+    } else {
+      if (!rebuild &&
+          std::filesystem::exists(std::filesystem::path(env_->directory()) / cat::kCatalogFile)) {
+        throw refuse(fmt::format("the catalog is missing from LMDB's tree though {} exists",
+                                 cat::kCatalogFile));
+      }
+      // A store written before the catalog existed: built from the tree (after this commit's
+      // changes) on its first write.
+      catalog = cat::from_tree(view);
+    }
+    catalog.txn = id;
+    std::string text = cat::encode(catalog);
+    put(txn, cat::kCatalogKey, text, 0);
+    cat::write_side_file(env_->side_file(), text, env_->directory());
+    // Kept for the next commit; if this one fails to commit, the text will not match the tree.
+    env_->cache_catalog(std::move(text), std::move(catalog));
+  }
+
   void put(MDB_txn* txn, std::string_view key, std::string_view value, unsigned flags) {
     if (key.empty() || key.size() > env_->max_key()) {
       throw Error("key of " + std::to_string(key.size()) + " bytes is out of LMDB's range", uri_);
@@ -510,9 +656,111 @@ std::uint64_t lmdb_backup(Storage& storage, const std::string& target) {
   return fs::file_size(fs::path(target) / "data.mdb", ec);
 }
 
+bool lmdb_fault_is_damage(const void* address, const void* pc) {
+  const auto code = reinterpret_cast<std::uintptr_t>(pc);
+  if (code != 0 && code >= g_lmdb_code_begin.load(std::memory_order_relaxed) &&
+      code < g_lmdb_code_end.load(std::memory_order_relaxed)) {
+    return true;
+  }
+  const auto at = reinterpret_cast<std::uintptr_t>(address);
+  for (const auto& slot : g_map_bases) {
+    const std::uintptr_t base = slot.load(std::memory_order_relaxed);
+    if (base != 0 && at >= base) return true;
+  }
+  return false;
+}
+
+bool is_lmdb_storage(const Storage& storage) {
+  return dynamic_cast<const LmdbStorage*>(&storage) != nullptr;
+}
+
+LmdbCatalogCheck lmdb_check_catalog(Storage& storage) {
+  namespace cat = lmdb_catalog;
+  auto* lmdb = dynamic_cast<LmdbStorage*>(&storage);
+  if (lmdb == nullptr) {
+    throw Error(ErrorKind::InvalidArgument, "not an lmdb:// store", storage.describe());
+  }
+  Environment& env = lmdb->environment();
+  LmdbCatalogCheck check;
+  const ReadView view(lmdb->shared_environment());
+  check.last_txn = view.txn_id();
+  std::vector<std::string> unreadable;
+  const cat::Catalog actual = cat::from_tree(view, &unreadable);
+  for (const auto& u : unreadable) check.problems.push_back("unreadable head " + u);
+  std::optional<cat::Catalog> side;
+  try {
+    side = cat::read_side_file(env.directory());
+  } catch (const Error& e) {
+    check.notes.push_back(fmt::format("{} is unreadable ({}): what is gone cannot be named",
+                                      cat::kCatalogFile, e.message()));
+  }
+  std::optional<cat::Catalog> tree;
+  if (const auto stored = view.get(cat::kCatalogKey)) {
+    try {
+      tree = cat::decode(*stored);
+    } catch (const Error& e) {
+      check.problems.push_back("the catalog in LMDB's tree is damaged: " + e.message());
+    }
+  } else if (side) {
+    check.problems.push_back(
+        fmt::format("the catalog is missing from LMDB's tree ({} beside it is from transaction "
+                    "{}): the root points at another tree or node",
+                    cat::kCatalogFile, side->txn));
+  } else if (check.problems.empty()) {
+    check.has_catalog = false;
+    check.notes.push_back(
+        "no catalog: the store was last written before tandem kept one; the next write builds "
+        "it");
+    return check;
+  }
+  // A compacting copy restarts LMDB's transaction ids (see update_catalog): a catalog newer than
+  // the meta page is a copy's, whole when the tree holds exactly what it lists.
+  if (tree && tree->txn > check.last_txn && cat::differences(*tree, actual).empty()) {
+    check.notes.push_back(fmt::format(
+        "a compacted copy: LMDB restarted its transaction ids at {} (the catalog is from "
+        "transaction {} of the original) and the tree holds all the catalog lists",
+        check.last_txn, tree->txn));
+    return check;
+  }
+  if (tree && tree->txn != check.last_txn) {
+    check.problems.push_back(fmt::format(
+        "LMDB's meta page says the last commit was transaction {} but the tree carries the "
+        "catalog of transaction {}: its root points at an older tree (or elsewhere), and what was "
+        "committed since is gone",
+        check.last_txn, tree->txn));
+  }
+  // What the last commit left, to name what is missing: the side file when it is that commit's,
+  // else the tree's own catalog when it is.
+  const cat::Catalog* reference = nullptr;
+  if (side && side->txn == check.last_txn) {
+    reference = &*side;
+  } else if (tree && tree->txn == check.last_txn) {
+    reference = &*tree;
+  }
+  if (reference != nullptr) {
+    for (auto& d : cat::differences(*reference, actual)) check.problems.push_back(std::move(d));
+  } else if (!check.problems.empty()) {
+    check.notes.push_back(fmt::format(
+        "{} is not from transaction {} either{}: what is gone cannot be named", cat::kCatalogFile,
+        check.last_txn, side ? fmt::format(" (it is from {})", side->txn) : std::string()));
+  }
+  return check;
+}
+
+void lmdb_rebuild_catalog(Storage& storage) {
+  auto* lmdb = dynamic_cast<LmdbStorage*>(&storage);
+  if (lmdb == nullptr) {
+    throw Error(ErrorKind::InvalidArgument, "not an lmdb:// store", storage.describe());
+  }
+  lmdb->commit(
+      {}, [](const StorageView&) { return Mutation{}; }, true);
+}
+
 std::size_t lmdb_map_size(Storage& storage) {
   auto* lmdb = dynamic_cast<LmdbStorage*>(&storage);
-  if (lmdb == nullptr) throw Error("not an lmdb:// store", storage.describe());
+  if (lmdb == nullptr) {
+    throw Error(ErrorKind::InvalidArgument, "not an lmdb:// store", storage.describe());
+  }
   return lmdb->environment().map_size();
 }
 

@@ -10,6 +10,11 @@
 //     "no space left on device" and how much is needed (ErrorKind::Unavailable).
 //   * LMDB's own reports of damage (MDB_CORRUPTED, MDB_PAGE_NOTFOUND, MDB_BAD_TXN...) come out as
 //     ErrorKind::Corruption (docs/operations.md).
+//   * Every write transaction rewrites the store's catalog (libraries, symbols, head versions)
+//     with its own LMDB transaction id, in the tree and in a side file beside it (catalog.h);
+//     a commit on a tree whose catalog is not the previous transaction's is refused as
+//     ErrorKind::Corruption (the tree was rolled back or damaged), and lmdb_check_catalog
+//     names what such damage removed.
 //   * One environment per directory per process (LMDB forbids opening it twice): every open of
 //     the same directory shares it.
 #pragma once
@@ -18,6 +23,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "store/storage.h"
 
@@ -34,6 +40,33 @@ struct LmdbOptions {
 // Opens (creating the directory if needed) the store at `directory`. `uri` is used in messages.
 std::shared_ptr<Storage> open_lmdb_storage(const std::string& directory, const std::string& uri,
                                            const LmdbOptions& options);
+
+// For a SIGSEGV handler (async-signal-safe): whether a fault at `address`, by the instruction at
+// `pc` (null if unknown), is LMDB reading a damaged store — the instruction is in liblmdb (LMDB
+// trusts its pages and follows their pointers), or the address lies at or past the start of a
+// memory map of an environment this process opened (a damaged page number sends LMDB far past
+// the map). Anything else is a bug, not damage.
+bool lmdb_fault_is_damage(const void* address, const void* pc);
+
+// Whether `storage` is an lmdb:// store (the functions below refuse any other).
+bool is_lmdb_storage(const Storage& storage);
+
+// What lmdb_check_catalog found. An empty `problems` means the tree is the one the store's last
+// commit left, holding every library and symbol head the catalog lists, and nothing else.
+struct LmdbCatalogCheck {
+  bool has_catalog = true;     // false: last written before tandem kept a catalog (not an error)
+  std::uint64_t last_txn = 0;  // the meta page's transaction id
+  std::vector<std::string> problems;  // what is gone, rolled back, damaged or unlisted
+  std::vector<std::string> notes;     // informational (why something cannot be named)
+};
+
+// Compares the tree of one read transaction with the catalog in it and the side file beside it.
+// Throws only for a store that is not lmdb:// (InvalidArgument) or an LMDB error.
+LmdbCatalogCheck lmdb_check_catalog(Storage& storage);
+
+// Builds the catalog afresh from the tree as it is (one write transaction) — after a restore,
+// or to accept a store that was written by a program that does not keep the catalog.
+void lmdb_rebuild_catalog(Storage& storage);
 
 // The environment's current map size (tests of growth).
 std::size_t lmdb_map_size(Storage& storage);

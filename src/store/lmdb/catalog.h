@@ -1,0 +1,66 @@
+// The catalog of an lmdb:// store: what the store holds — its libraries and each symbol's head
+// version — and the LMDB transaction that wrote it, checksummed (XXH3-64). LMDB does not
+// checksum its own pages, so a meta page whose root points at an older tree (or at another valid
+// node) is a valid, silently smaller store; the catalog is what such damage is compared with.
+//
+//   * In the tree, under kCatalogKey: rewritten by every write transaction with that
+//     transaction's id. A tree rolled back to transaction M carries M's catalog, while LMDB's
+//     meta page says the last commit was N > M: catalog txn != the read transaction's id proves
+//     the tree is not the one the last commit left.
+//   * Beside the tree, in the file kCatalogFile next to data.mdb: the same text, written while
+//     the commit still holds LMDB's writer lock (just before it commits), so it names what the
+//     last commit left — what a rolled-back tree has lost. It is not fsynced: after a power cut
+//     it may be the one before, or from a transaction that did not commit (txn = last + 1);
+//     verify uses it only when its txn is the meta page's.
+//
+// The text is one entry a line (names are validated: no spaces, no newlines):
+//   tandem-catalog 1 / txn N / L <lib> / H <lib> <sym> <version> / xxh3 <16 hex digits>
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "store/storage.h"
+
+namespace tandem::store::lmdb_catalog {
+
+inline constexpr std::string_view kCatalogKey = "#catalog";
+inline constexpr std::string_view kCatalogFile = "tandem-catalog";
+
+struct Catalog {
+  std::uint64_t txn = 0;
+  std::set<std::string> libraries;
+  std::map<std::pair<std::string, std::string>, std::uint64_t> heads;  // (lib, sym) → version
+};
+
+std::string encode(const Catalog& catalog);
+// Throws Error(Corruption) naming what is wrong (bad checksum, malformed line).
+Catalog decode(std::string_view text);
+
+// What the tree holds: every L/ marker and every H/ head's version, read through `view`. Heads
+// that do not decode are left out and described in `unreadable` (when given).
+Catalog from_tree(const StorageView& view, std::vector<std::string>* unreadable = nullptr);
+
+// Applies a commit's L/ and H/ puts and removes (puts first, then removes, as commits do).
+void apply(Catalog& catalog, const Mutation& mutation);
+
+// One line per difference between what `expected` lists and what `actual` holds: libraries and
+// symbols gone, heads at another version, and entries the catalog does not list.
+std::vector<std::string> differences(const Catalog& expected, const Catalog& actual);
+
+// The side file of the store in `directory`: nullopt if absent; Error(Corruption) if unreadable.
+std::optional<Catalog> read_side_file(const std::string& directory);
+// The side file, opened (created if missing) for write_side_file; the caller closes it.
+int open_side_file(const std::string& directory);
+// Overwrites it in place through `fd` (pwrite, then ftruncate): no new file, no rename, no
+// fsync — a commit pays two system calls. A crash in the middle leaves a torn file, which its
+// checksum shows (verify then says what is gone cannot be named). Throws on failure.
+void write_side_file(int fd, const std::string& text, const std::string& directory);
+
+}  // namespace tandem::store::lmdb_catalog
