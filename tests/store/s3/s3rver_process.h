@@ -68,7 +68,7 @@ class S3rverProcess : public TestServer {
 };
 
 // moto's standalone S3 server, started by scripts/moto-start (which finds a Python that has
-// moto) on a free loopback port; one per test process, like S3rverProcess. It accepts any
+// moto) on a free loopback port; one per test binary, like S3rverProcess. It accepts any
 // credentials and keeps everything in memory.
 class MotoProcess : public TestServer {
  public:
