@@ -1,5 +1,5 @@
 // The S3 backend's entry in the store conformance suite (tests/store/backends.cc): every
-// instance is a fresh path_prefix in one bucket of the test process's s3rver (or moto).
+// instance is a fresh path_prefix in one bucket of the test binary's s3rver (or moto).
 #pragma once
 
 #include <memory>

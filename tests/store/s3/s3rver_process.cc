@@ -1,13 +1,19 @@
 #include "store/s3/s3rver_process.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/random.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
@@ -26,7 +32,59 @@ S3Endpoint local_endpoint(int port, const std::string& bucket) {
   return endpoint;
 }
 
+std::string read_first_line(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  return line;
+}
+
+bool accepts_connections(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<std::uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const bool connected =
+      ::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0;
+  ::close(fd);
+  return connected;
+}
+
+// Test processes sharing a server create the same buckets ("conformance", ...) at the same
+// time: a refusal because another one just created it is success.
+void create_bucket_once(S3Client& client) {
+  if (client.bucket_exists()) return;
+  try {
+    client.create_bucket();
+  } catch (const std::exception&) {
+    if (!client.bucket_exists()) throw;
+  }
+}
+
 }  // namespace
+
+std::optional<int> fixture_server_port(ServerKind kind) {
+  char exe[4096];
+  const ssize_t length = ::readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (length <= 0) return std::nullopt;
+  const std::string dir = std::string(exe, static_cast<std::size_t>(length)) + ".test-servers/";
+  const std::string name = server_name(kind);
+  const std::string port = read_first_line(dir + name + ".port");
+  const std::string holder = read_first_line(dir + name + ".holder");
+  if (port.empty() || holder.empty()) return std::nullopt;
+  // A directory left by a killed run names a holder that is gone (or a pid reused since): then
+  // its port may belong to anything, so only a live holder `sleep` counts.
+  if (read_first_line("/proc/" + holder + "/comm") != "sleep") return std::nullopt;
+  try {
+    const int number = std::stoi(port);
+    if (!accepts_connections(number)) return std::nullopt;
+    return number;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
 
 std::string source_dir() {
   const char* dir = std::getenv("TANDEM_SOURCE_DIR");
@@ -87,6 +145,10 @@ LaunchedServer launch_test_server(const std::vector<std::string>& command,
 }
 
 S3rverProcess::S3rverProcess() {
+  if (std::optional<int> port = fixture_server_port(ServerKind::kS3rver)) {
+    port_ = *port;  // not ours to stop
+    return;
+  }
   // s3rver's continuation tokens use DES, which OpenSSL 3 keeps in its legacy provider.
   LaunchedServer server = launch_test_server(
       {"node", "--openssl-legacy-provider", source_dir() + "/scripts/s3rver-start.js"},
@@ -107,7 +169,7 @@ S3rverProcess::~S3rverProcess() {
 
 void S3rverProcess::create_bucket(const std::string& bucket) {
   S3Client client(local_endpoint(port_, bucket), {"S3RVER", "S3RVER", "", "test"});
-  if (!client.bucket_exists()) client.create_bucket();
+  create_bucket_once(client);
 }
 
 MotoProcess& MotoProcess::shared() {
@@ -119,6 +181,10 @@ MotoProcess& MotoProcess::shared() {
 }
 
 MotoProcess::MotoProcess() {
+  if (std::optional<int> port = fixture_server_port(ServerKind::kMoto)) {
+    port_ = *port;  // not ours to stop
+    return;
+  }
   LaunchedServer server = launch_test_server(
       {source_dir() + "/scripts/moto-start"},
       "its stderr says which Python interpreters it tried and why none could run moto");
@@ -138,7 +204,7 @@ MotoProcess::~MotoProcess() {
 
 void MotoProcess::create_bucket(const std::string& bucket) {
   S3Client client(local_endpoint(port_, bucket), {kMotoKey, kMotoKey, "", "test"});
-  if (!client.bucket_exists()) client.create_bucket();
+  create_bucket_once(client);
 }
 
 std::string MotoProcess::uri(const std::string& bucket, const std::string& path_prefix) {
@@ -166,8 +232,19 @@ std::string S3rverProcess::uri(const std::string& bucket, const std::string& pat
 }
 
 std::string unique_name(const std::string& stem) {
+  // The pid alone is not enough on a server shared by a whole test run: pids are reused, and
+  // every process's counter starts at 0.
+  static const std::string process = [] {
+    std::uint32_t bits = 0;
+    if (::getrandom(&bits, sizeof bits, 0) != static_cast<ssize_t>(sizeof bits)) {
+      throw std::runtime_error("getrandom failed");
+    }
+    char hex[9];
+    std::snprintf(hex, sizeof hex, "%08x", bits);
+    return std::to_string(::getpid()) + "-" + hex;
+  }();
   static std::atomic<int> counter{0};
-  return stem + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+  return stem + "-" + process + "-" + std::to_string(counter++);
 }
 
 }  // namespace tandem::store::s3::testing

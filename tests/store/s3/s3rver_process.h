@@ -1,11 +1,15 @@
 // The real S3-compatible server the S3 tests run against: npm s3rver (pinned in
 // tests/e2e/package.json), started by scripts/s3rver-start.js on a free loopback port with a
-// temporary data directory. One server per test process, started on first use and stopped at
-// exit; if the test process dies, the server sees its stdin close and exits too.
+// temporary data directory. One server per test binary: under ctest, scripts/test-servers starts
+// both servers once as the binary's fixture (tandem_test's TEST_SERVERS) and every test process
+// adopts them; run by hand, a test process starts its own on first use and stops it at exit (if
+// the test process dies, the server sees its stdin close and exits too). Tests never share a
+// bucket-and-prefix: every name comes from unique_name().
 #pragma once
 
 #include <sys/types.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +30,10 @@ class TestServer {
 enum class ServerKind { kS3rver, kMoto };
 TestServer& test_server(ServerKind kind);
 std::string server_name(ServerKind kind);  // "s3rver", "moto": for test names
+
+// The port of the server of this kind that scripts/test-servers started for this test binary
+// (DIR = this executable's path + ".test-servers"), if it is still running; nullopt otherwise.
+std::optional<int> fixture_server_port(ServerKind kind);
 
 // A started server process: it prints its port on stdout and exits when stdin closes.
 struct LaunchedServer {
@@ -60,7 +68,7 @@ class S3rverProcess : public TestServer {
 };
 
 // moto's standalone S3 server, started by scripts/moto-start (which finds a Python that has
-// moto) on a free loopback port; one per test process, like S3rverProcess. It accepts any
+// moto) on a free loopback port; one per test binary, like S3rverProcess. It accepts any
 // credentials and keeps everything in memory.
 class MotoProcess : public TestServer {
  public:
@@ -87,7 +95,8 @@ class MotoProcess : public TestServer {
 // The source tree (TANDEM_SOURCE_DIR, else the build's fallback), for scripts.
 std::string source_dir();
 
-// A fresh, process-unique name for a bucket or prefix ("t-<pid>-<counter>").
+// A fresh name for a bucket or prefix, unique across the processes that share a server
+// ("<stem>-<pid>-<8 random hex>-<counter>").
 std::string unique_name(const std::string& stem);
 
 }  // namespace tandem::store::s3::testing
