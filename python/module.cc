@@ -16,6 +16,7 @@
 #include "report/report.h"
 #include "store/store.h"
 #include "store/testing.h"
+#include "strategy_bindings.h"
 #include "table_arrays.h"
 
 namespace py = pybind11;
@@ -222,6 +223,8 @@ PYBIND11_MODULE(_native, m) {
   m.def("_set_error_classes", &set_error_classes);
   bind_library(m);
   bind_store(m);
+  tandem::python::bind_strategy_api(m);
+  tandem::python::bind_runs(m);
   // For bench/python only: one C++ full read of the symbol, without any conversion, timed the
   // way bench/store/store_bench.cc times it; (seconds, bytes of decoded column data).
   m.def("_bench_cpp_full_read",

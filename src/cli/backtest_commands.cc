@@ -17,6 +17,7 @@
 #include "backtest/engine.h"
 #include "backtest/run_info.h"
 #include "cli/cli_context.h"
+#include "cli/python_specs.h"
 #include "cli/run_spec.h"
 #include "core/error.h"
 #include "report/metrics.h"
@@ -178,8 +179,10 @@ void run_backtest(const CliContext& ctx, const BacktestArgs& args) {
                 "at least one --strategy is required (or --cleanup-incomplete)", "--strategy");
   }
   strategy::StrategyRegistry registry = strategy::builtin_strategies();
+  std::vector<std::string> specs = args.strategies;
+  register_python_strategies(specs, registry);  // FILE.py:CLASS specs (python_specs.h)
   std::vector<RunInstance> instances =
-      parse_run_instances(args.strategies, args.symbols, args.params, registry);
+      parse_run_instances(specs, args.symbols, args.params, registry);
 
   backtest::BacktestConfig config;
   config.bar_size = args.bar_size;
@@ -213,9 +216,11 @@ void register_backtest_commands(CLI::App& app, CliContext& ctx) {
   auto args = std::make_shared<BacktestArgs>();
   CLI::App* cmd = app.add_subcommand(
       "backtest", "run strategies over stored bars in a new BT_ account library");
-  cmd->add_option("--strategy", args->strategies,
-                  "NAME (once per --symbols entry), NAME:SYMBOL, or NAME:A+B@KEY; repeatable (" +
-                      strategy::builtin_strategies().names() + ")");
+  cmd->add_option(
+      "--strategy", args->strategies,
+      "NAME (once per --symbols entry), NAME:SYMBOL, or NAME:A+B@KEY, where NAME may be "
+      "FILE.py:CLASS (a Python tandem.Strategy); repeatable (" +
+          strategy::builtin_strategies().names() + ")");
   cmd->add_option("--symbols", args->symbols, "A,B: symbols for each --strategy NAME");
   cmd->add_option("--bar", args->bar_size, "bar size of market_data/SYMBOL.BAR (default 1d)");
   cmd->add_option("--start", args->start, "first bar (ISO-8601 date or date-time)");

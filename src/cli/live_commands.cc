@@ -16,6 +16,7 @@
 #include <memory>
 
 #include "cli/cli_context.h"
+#include "cli/python_specs.h"
 #include "cli/run_spec.h"
 #include "core/error.h"
 #include "live/live.h"
@@ -74,8 +75,10 @@ void record_live_session(store::Store& store, const std::string& session, const 
 
 void run_live(CliContext& ctx, const LiveArgs& args) {
   strategy::StrategyRegistry registry = strategy::builtin_strategies();
+  std::vector<std::string> specs = args.strategies;
+  register_python_strategies(specs, registry);  // FILE.py:CLASS specs (python_specs.h)
   std::vector<RunInstance> instances =
-      parse_run_instances(args.strategies, args.symbols, args.params, registry);
+      parse_run_instances(specs, args.symbols, args.params, registry);
   if (args.port <= 0 || args.port > 65535) {
     throw Error(fmt::format("{} is not a TCP port", args.port), "--port");
   }
@@ -143,9 +146,11 @@ void register_live_commands(CLI::App& app, CliContext& ctx) {
   auto args = std::make_shared<LiveArgs>();
   CLI::App* cmd = app.add_subcommand(
       "live", "trade a strategy through TWS / IB Gateway, recording into the account's library");
-  cmd->add_option("--strategy", args->strategies,
-                  "NAME (once per --symbols entry), NAME:SYMBOL, or NAME:A+B@KEY; repeatable (" +
-                      strategy::builtin_strategies().names() + ")")
+  cmd->add_option(
+         "--strategy", args->strategies,
+         "NAME (once per --symbols entry), NAME:SYMBOL, or NAME:A+B@KEY, where NAME may be "
+         "FILE.py:CLASS (a Python tandem.Strategy); repeatable (" +
+             strategy::builtin_strategies().names() + ")")
       ->required();
   cmd->add_option("--symbols", args->symbols, "A,B: one instance of each NAME per symbol");
   cmd->add_option("--host", args->host, "TWS / IB Gateway host (default 127.0.0.1)");
