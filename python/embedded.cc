@@ -4,7 +4,6 @@
 // dlopens after libpython; when the strategy's `import tandem` then loads tandem._native, Python
 // gets this same shared object, so the classes and the adapter are one copy.
 #include <dlfcn.h>
-#include <pybind11/embed.h>
 #include <pybind11/pybind11.h>
 
 #include <filesystem>

@@ -60,6 +60,45 @@ strategy::ParamValue param_default(strategy::ParamType type, const py::handle& v
 
 }  // namespace
 
+namespace {
+
+PyTypeObject* bar_type = nullptr;  // tandem.Bar; lives as long as the interpreter
+
+PyStructSequence_Field bar_fields[] = {{"time", "bar time, ns since the epoch, UTC"},
+                                       {"open", nullptr},
+                                       {"high", nullptr},
+                                       {"low", nullptr},
+                                       {"close", nullptr},
+                                       {"volume", nullptr},
+                                       {"instrument", "index into the strategy's contracts"},
+                                       {"contract", "the tandem.Contract"},
+                                       {nullptr, nullptr}};
+PyStructSequence_Desc bar_desc = {"tandem.Bar", "one bar of one instrument", bar_fields, 8};
+
+}  // namespace
+
+void init_bar_type(py::module_& m) {
+  if (bar_type == nullptr) {
+    bar_type = PyStructSequence_NewType(&bar_desc);
+    if (bar_type == nullptr) throw py::error_already_set();
+  }
+  m.add_object("Bar", py::reinterpret_borrow<py::object>(reinterpret_cast<PyObject*>(bar_type)));
+}
+
+py::object make_bar(const Bar& bar, std::size_t instrument, const py::object& contract) {
+  PyObject* object = PyStructSequence_New(bar_type);
+  if (object == nullptr) throw py::error_already_set();
+  PyStructSequence_SetItem(object, 0, PyLong_FromLongLong(bar.time));
+  PyStructSequence_SetItem(object, 1, PyFloat_FromDouble(bar.open));
+  PyStructSequence_SetItem(object, 2, PyFloat_FromDouble(bar.high));
+  PyStructSequence_SetItem(object, 3, PyFloat_FromDouble(bar.low));
+  PyStructSequence_SetItem(object, 4, PyFloat_FromDouble(bar.close));
+  PyStructSequence_SetItem(object, 5, PyFloat_FromDouble(bar.volume));
+  PyStructSequence_SetItem(object, 6, PyLong_FromSize_t(instrument));
+  PyStructSequence_SetItem(object, 7, contract.inc_ref().ptr());
+  return py::reinterpret_steal<py::object>(object);
+}
+
 Error python_error(py::error_already_set& e, const std::string& where) {
   py::module_ traceback = py::module_::import("traceback");
   std::string message;
@@ -206,10 +245,14 @@ void PythonStrategy::on_start() {
 }
 
 void PythonStrategy::on_bar(const strategy::BarEvent& event) {
-  py::gil_scoped_acquire gil;
+  // The plain C API on the hot path: pybind11's gil_scoped_acquire does the same with more
+  // bookkeeping, once per bar.
+  struct Gil {
+    PyGILState_STATE state = PyGILState_Ensure();
+    ~Gil() { PyGILState_Release(state); }
+  } gil;
   CallbackScope scope(*context_);
-  py::object bar = py::cast(PyBar{event.bar, event.instrument, contracts_[event.instrument]},
-                            py::return_value_policy::move);
+  py::object bar = make_bar(event.bar, event.instrument, contracts_[event.instrument]);
   call(on_bar_, "on_bar", bar);
 }
 

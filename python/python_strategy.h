@@ -71,16 +71,16 @@ struct PyTrade {
   const Trade& view() const { return event != nullptr ? *event : *handle; }
 };
 
-// A Python Bar: the bar plus the instrument it belongs to (bar.contract, bar.instrument).
-struct PyBar {
-  Bar bar;
-  std::size_t instrument = 0;
-  py::object contract;
-};
+// tandem.Bar: a struct sequence (a named tuple at C speed: attribute reads are slot reads, not
+// pybind11 calls, which matters at one bar per callback) with time (ns UTC), open, high, low,
+// close, volume, instrument and contract. Created in bind_strategy_api.
+void init_bar_type(py::module_& m);
+py::object make_bar(const Bar& bar, std::size_t instrument, const py::object& contract);
 
 // A window on the bars seen so far; usable only during the callback that asked for it.
 struct PyHistory {
   BarHistory bars;
+  std::size_t instrument = 0;
   std::shared_ptr<StrategyContext> context;
   std::uint64_t epoch = 0;
   const BarHistory& checked() const;
@@ -88,7 +88,7 @@ struct PyHistory {
 
 class PythonStrategy : public strategy::Strategy {
  public:
-  // `cls` is the tandem.Strategy subclass; `path_and_class` names it in errors ("file.py:Class").
+  // `cls` is the tandem.Strategy subclass; `name` names it in errors ("file.py:Class").
   // Builds the instance (runs its __init__) with the GIL taken here.
   PythonStrategy(strategy::StrategyConfig config, const py::object& cls, std::string name);
   ~PythonStrategy() override;

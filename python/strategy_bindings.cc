@@ -225,27 +225,15 @@ void bind_values(py::module_& m) {
                " " + v.currency + ")";
       });
 
-  py::class_<PyBar>(m, "Bar")
-      .def_property_readonly("time", [](const PyBar& b) { return b.bar.time; })
-      .def_property_readonly("open", [](const PyBar& b) { return b.bar.open; })
-      .def_property_readonly("high", [](const PyBar& b) { return b.bar.high; })
-      .def_property_readonly("low", [](const PyBar& b) { return b.bar.low; })
-      .def_property_readonly("close", [](const PyBar& b) { return b.bar.close; })
-      .def_property_readonly("volume", [](const PyBar& b) { return b.bar.volume; })
-      .def_readonly("instrument", &PyBar::instrument)
-      .def_readonly("contract", &PyBar::contract)
-      .def("__repr__", [](const PyBar& b) {
-        return "Bar(" + format_timestamp(b.bar.time) +
-               ", close=" + py::repr(py::float_(b.bar.close)).cast<std::string>() + ")";
-      });
+  init_bar_type(m);
 }
 
-PyBar history_bar(const PyHistory& h, py::ssize_t i) {
+py::object history_bar(const PyHistory& h, py::ssize_t i) {
   const BarHistory& bars = h.checked();
   auto size = static_cast<py::ssize_t>(bars.size());
   if (i < 0) i += size;
   if (i < 0 || i >= size) throw py::index_error("bar index out of range");
-  return PyBar{bars[static_cast<std::size_t>(i)], 0, py::none()};
+  return make_bar(bars[static_cast<std::size_t>(i)], h.instrument, py::none());
 }
 
 void bind_trading(py::module_& m) {
@@ -270,7 +258,7 @@ void bind_trading(py::module_& m) {
       .def("__getitem__", &history_bar)
       .def("ago",
            [](const PyHistory& h, std::size_t k) {
-             return PyBar{h.checked().ago(k), 0, py::none()};
+             return make_bar(h.checked().ago(k), h.instrument, py::none());
            })
       .def_property_readonly("times",
                              [](const PyHistory& h) { return copy_of(h.checked().times()); })
@@ -341,7 +329,7 @@ void bind_trading(py::module_& m) {
       .def(
           "_history",
           [](const std::shared_ptr<Context>& c, std::size_t instrument) {
-            return PyHistory{c->history(instrument), c, c->epoch()};
+            return PyHistory{c->history(instrument), instrument, c, c->epoch()};
           },
           py::arg("instrument") = 0);
 }

@@ -26,25 +26,23 @@ class MovingAverage:
         self.sum = 0.0
 
     def push(self, value):
-        if self.count >= self.window:
-            self.sum -= self.ring[self.next]
-        self.ring[self.next] = value
+        """Adds `value`; returns the mean once `window` values are in, else None."""
+        ring, i, window = self.ring, self.next, self.window
+        if self.count >= window:
+            self.sum -= ring[i]
+        ring[i] = value
         self.sum += value
-        if self.count < self.window:
+        if self.count < window:
             self.count += 1
-        self.next += 1
-        if self.next == self.window:
-            self.next = 0
+        i += 1
+        if i == window:
+            i = 0
             exact = 0.0
-            for v in self.ring:  # in ring order, as C++ does (not sum(), which may compensate)
+            for v in ring:  # in ring order, as C++ does (not sum(), which may compensate)
                 exact += v
             self.sum = exact
-
-    def ready(self):
-        return self.count >= self.window
-
-    def value(self):
-        return self.sum / self.window
+        self.next = i
+        return self.sum / window if self.count >= window else None
 
 
 class SmaCross(tandem.Strategy):
@@ -73,12 +71,12 @@ class SmaCross(tandem.Strategy):
         self.order_working = False
 
     def on_bar(self, bar):
+        # Once per bar: two calls into the averages, nothing into C++ unless a cross happens.
         close = bar.close
-        self.fast.push(close)
-        self.slow.push(close)
-        if not self.slow.ready():
+        fast = self.fast.push(close)
+        slow = self.slow.push(close)
+        if slow is None:  # the slow window is the longer one: fast is ready too
             return
-        fast, slow = self.fast.value(), self.slow.value()
         previous = self.previous
         self.previous = (fast, slow)
         if previous is None or self.order_working:
