@@ -18,6 +18,7 @@ namespace fs = std::filesystem;
 using DefinitionFunction = bool (*)(const char* file, const char* class_name,
                                     strategy::StrategyDefinition* out, std::string* error);
 
+#ifdef TANDEM_LIBPYTHON
 std::optional<fs::path> native_module_in(const fs::path& python_dir) {
   std::error_code ec;
   for (const fs::directory_entry& entry : fs::directory_iterator(python_dir / "tandem", ec)) {
@@ -49,6 +50,8 @@ fs::path find_native_module() {
                   looked + "; build the target tandem_python_native or set TANDEM_PYTHONPATH",
               "--strategy");
 }
+
+#endif
 
 // Loads libpython and the module once per process; returns the module's entry point.
 DefinitionFunction load_entry_point() {
