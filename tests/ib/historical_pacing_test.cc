@@ -116,7 +116,7 @@ TEST(HistoricalPacer, UnknownPolicyNameIsAClearError) {
     PacingPolicy::parse("fast");
     FAIL() << "no error";
   } catch (const Error& e) {
-    EXPECT_EQ(e.where(), "--pacing");
+    EXPECT_EQ(e.where(), "pacing");  // the setting; the CLI names its flag
     EXPECT_NE(std::string(e.what()).find("ib, relaxed or off"), std::string::npos);
   }
 }

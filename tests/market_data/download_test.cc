@@ -381,7 +381,7 @@ TEST_F(DownloadTest, BadOptionsAreClearErrors) {
     download(*store_, source_, {"SPY"}, options);
     FAIL();
   } catch (const Error& e) {
-    EXPECT_EQ(e.where(), "--bar");
+    EXPECT_EQ(e.where(), "bar_size");  // the setting; `data download` names its --bar flag
     EXPECT_NE(std::string(e.what()).find("1min"), std::string::npos);
   }
   options.bar_size = "1d";
