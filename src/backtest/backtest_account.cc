@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "broker/daily_rows.h"
+#include "broker/order_rules.h"
 #include "broker/order_sizing.h"
 #include "core/error.h"
 
@@ -14,37 +16,6 @@ namespace {
 // Cash and share comparisons tolerate rounding residue of this size.
 constexpr double kCashEpsilon = 1e-6;
 constexpr double kShareEpsilon = 1e-9;
-
-void check_price(const std::optional<double>& price, std::string_view name, OrderType type,
-                 std::string_view where) {
-  if (!price) {
-    throw Error(fmt::format("{} order needs a {}", order_type_name(type), name),
-                std::string(where));
-  }
-  if (!(*price > 0) || !std::isfinite(*price)) {
-    throw Error(fmt::format("{} must be a positive price, got {}", name, *price),
-                std::string(where));
-  }
-}
-
-void check_order_prices(const Order& order, std::string_view where) {
-  bool needs_limit =
-      order.order_type == OrderType::kLimit || order.order_type == OrderType::kStopLimit;
-  bool needs_stop =
-      order.order_type == OrderType::kStop || order.order_type == OrderType::kStopLimit;
-  if (needs_limit) check_price(order.limit_price, "limit price", order.order_type, where);
-  if (needs_stop) check_price(order.stop_price, "stop price", order.order_type, where);
-  if (!needs_limit && order.limit_price) {
-    throw Error(
-        fmt::format("{} order cannot carry a limit price", order_type_name(order.order_type)),
-        std::string(where));
-  }
-  if (!needs_stop && order.stop_price) {
-    throw Error(
-        fmt::format("{} order cannot carry a stop price", order_type_name(order.order_type)),
-        std::string(where));
-  }
-}
 
 exchange::ExchangeOrder exchange_order(const Order& order) {
   return exchange::ExchangeOrder{
@@ -136,7 +107,7 @@ broker::TradeHandle BacktestAccount::place(std::size_t strategy, const Contract&
   const std::string& where = owner.place_where;
   std::size_t symbol = symbol_index(contract, where);
   double price = last_price(contract, where);
-  check_order_prices(order, where);
+  broker::check_order_prices(order, where);
   if (size) {
     if (order.total_quantity != 0) {
       throw Error("an order placed by size must not also carry a quantity", where);
@@ -211,28 +182,9 @@ void BacktestAccount::modify(std::size_t strategy, const broker::TradeHandle& ha
                             order_status_name(trade.state.status)),
                 where);
   }
-  Order changed = trade.order;
   std::string what;
-  if (changes.total_quantity) {
-    broker::check_explicit_quantity(*changes.total_quantity, settings_.fractional, where);
-    what += fmt::format(" quantity {}->{}", changed.total_quantity, *changes.total_quantity);
-    changed.total_quantity = *changes.total_quantity;
-  }
-  if (changes.limit_price) {
-    what += fmt::format(" limit {}->{}", changed.limit_price.value_or(0), *changes.limit_price);
-    changed.limit_price = changes.limit_price;
-  }
-  if (changes.stop_price) {
-    what += fmt::format(" stop {}->{}", changed.stop_price.value_or(0), *changes.stop_price);
-    changed.stop_price = changes.stop_price;
-  }
-  if (changes.tif) {
-    what += fmt::format(" tif {}->{}", time_in_force_name(changed.tif),
-                        time_in_force_name(*changes.tif));
-    changed.tif = *changes.tif;
-  }
-  if (what.empty()) throw Error("no change given", where);
-  check_order_prices(changed, where);
+  const Order changed =
+      broker::changed_order(trade.order, changes, settings_.fractional, where, what);
   trade.order = changed;
   trade.state.remaining = changed.total_quantity;
   if (record.submitted) {
@@ -385,16 +337,19 @@ void BacktestAccount::take_notices(std::vector<StrategyNotice>& out) {
   out.swap(notices_);
 }
 
-double BacktestAccount::holding_price(const std::string& symbol) const {
+std::optional<double> BacktestAccount::holding_price(const std::string& symbol) const {
   std::optional<std::size_t> index = market_.find(symbol);
-  return index && market_.has_price(*index) ? market_.last_close(*index) : 0.0;
+  if (index && market_.has_price(*index)) return market_.last_close(*index);
+  return std::nullopt;  // marked at its average cost (broker/daily_rows.h)
 }
 
 double BacktestAccount::performance_equity(std::size_t strategy) const {
   const StrategyAccount& account = strategies_[strategy];
   double equity = account.capital + account.book.realized_pnl();
   for (const auto& [symbol, holding] : account.book.holdings()) {
-    if (holding.quantity != 0) equity += holding.unrealized_pnl(holding_price(symbol));
+    if (holding.quantity != 0) {
+      equity += holding.unrealized_pnl(broker::mark_price(holding, holding_price(symbol)));
+    }
   }
   return equity;
 }
@@ -443,7 +398,9 @@ std::vector<AccountValue> BacktestAccount::account_values() const {
   for (const StrategyAccount& strategy : strategies_) {
     realized += strategy.book.realized_pnl();
     for (const auto& [symbol, holding] : strategy.book.holdings()) {
-      if (holding.quantity != 0) unrealized += holding.unrealized_pnl(holding_price(symbol));
+      if (holding.quantity != 0) {
+        unrealized += holding.unrealized_pnl(broker::mark_price(holding, holding_price(symbol)));
+      }
     }
   }
   const std::string& account = settings_.account_id;
@@ -465,7 +422,7 @@ void BacktestAccount::end_day(Timestamp time) {
   double unrealized_total = 0;
   double realized_total = 0;
   for (std::size_t symbol = 0; symbol < market_.size(); ++symbol) {
-    if (account_position_[symbol] == 0 && !traded_today_[symbol]) continue;
+    if (!broker::portfolio_row_due(account_position_[symbol], traded_today_[symbol])) continue;
     const Contract& contract = market_.contract(symbol);
     double price = market_.last_close(symbol);
     broker::PortfolioRow row;
@@ -492,24 +449,16 @@ void BacktestAccount::end_day(Timestamp time) {
   }
   for (std::size_t index = 0; index < strategies_.size(); ++index) {
     StrategyAccount& strategy = strategies_[index];
-    broker::PerformanceRow row;
-    row.time = time;
+    broker::PerformanceDay day(time);
     for (const HeldSymbol& held : strategy.held) {
-      const broker::PositionBook::Holding& holding = *held.holding;
-      if (holding.quantity == 0) continue;
       // What holding_price() gives, without looking the symbol up by name.
-      double price = market_.has_price(held.symbol) ? market_.last_close(held.symbol) : 0.0;
-      row.position_value += holding.market_value(price);
-      row.unrealized_pnl += holding.unrealized_pnl(price);
+      day.add(*held.holding, market_.has_price(held.symbol)
+                                 ? std::optional<double>(market_.last_close(held.symbol))
+                                 : std::nullopt);
     }
-    row.realized_pnl = strategy.book.realized_pnl();
-    row.commission = strategy.book.commission();
-    row.equity = strategy.capital + row.realized_pnl + row.unrealized_pnl;
-    row.allocation = strategy.allocation.equity(net_liquidation);
-    row.allocated_cash = row.equity - row.position_value;
-    row.exposure = row.equity > 0 ? row.position_value / row.equity : 0.0;
-    row.turnover = row.equity > 0 ? strategy.traded_value_today / row.equity : 0.0;
-    row.trades = static_cast<std::int64_t>(strategy.round_trips);
+    const broker::PerformanceRow row =
+        day.finish(strategy.book, strategy.capital, strategy.allocation.equity(net_liquidation),
+                   strategy.traded_value_today, static_cast<std::int64_t>(strategy.round_trips));
     unrealized_total += row.unrealized_pnl;
     realized_total += row.realized_pnl;
     strategy.traded_value_today = 0;

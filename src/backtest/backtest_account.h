@@ -160,7 +160,8 @@ class BacktestAccount {
   void apply_fill(OrderRecord& record, double price, Timestamp time);
   // Sets the trade's status, logs it, records an orders row and queues a notice.
   void change_status(OrderRecord& record, OrderStatus status, Timestamp time, std::string message);
-  double holding_price(const std::string& symbol) const;
+  // The symbol's latest close; nullopt before its first bar.
+  std::optional<double> holding_price(const std::string& symbol) const;
   void release_finished_trades();
   void row_buffered();  // counts an order-event row; hands rows over every kRowsPerHandOver
 

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "broker/order_rules.h"
 #include "broker/order_sizing.h"
 #include "core/error.h"
 #include "ib/requests.h"
@@ -16,27 +17,6 @@ namespace tandem::live {
 namespace {
 
 constexpr double kShareEpsilon = 1e-9;
-
-void check_order_prices(const Order& order, std::string_view where) {
-  const bool needs_limit =
-      order.order_type == OrderType::kLimit || order.order_type == OrderType::kStopLimit;
-  const bool needs_stop =
-      order.order_type == OrderType::kStop || order.order_type == OrderType::kStopLimit;
-  auto check = [&](const std::optional<double>& price, bool needed, std::string_view name) {
-    if (needed && !(price && *price > 0 && std::isfinite(*price))) {
-      throw Error(
-          fmt::format("{} order needs a positive {}", order_type_name(order.order_type), name),
-          std::string(where));
-    }
-    if (!needed && price) {
-      throw Error(
-          fmt::format("{} order cannot carry a {}", order_type_name(order.order_type), name),
-          std::string(where));
-    }
-  };
-  check(order.limit_price, needs_limit, "limit price");
-  check(order.stop_price, needs_stop, "stop price");
-}
 
 std::string describe_order(const Trade& trade) {
   const Order& o = trade.order;
@@ -137,7 +117,7 @@ broker::TradeHandle LiveAccount::place(std::size_t index, const Contract& contra
   } else {
     broker::check_explicit_quantity(order.total_quantity, settings_.fractional, where);
   }
-  check_order_prices(order, where);
+  broker::check_order_prices(order, where);
   order.order_ref = strategy.key;
   order.account = settings_.account;
 
@@ -269,15 +249,9 @@ void LiveAccount::modify(std::size_t strategy, const broker::TradeHandle& handle
                             order_status_name(trade.state.status)),
                 where);
   }
-  Order changed = trade.order;
-  if (changes.total_quantity) {
-    broker::check_explicit_quantity(*changes.total_quantity, settings_.fractional, where);
-    changed.total_quantity = *changes.total_quantity;
-  }
-  if (changes.limit_price) changed.limit_price = changes.limit_price;
-  if (changes.stop_price) changed.stop_price = changes.stop_price;
-  if (changes.tif) changed.tif = *changes.tif;
-  check_order_prices(changed, where);
+  std::string what;
+  const Order changed =
+      broker::changed_order(trade.order, changes, settings_.fractional, where, what);
   if (!record.held && !channel_.connected()) {
     throw Error(fmt::format("order {}: not connected to IB, the change cannot be sent now",
                             trade.order.order_id),
@@ -288,7 +262,7 @@ void LiveAccount::modify(std::size_t strategy, const broker::TradeHandle& handle
   if (!record.held) {
     channel_.send(ib::PlaceOrder{to_wire(trade.contract), to_wire(trade.order)});
   }
-  change_status(record, trade.state.status, "modified: " + describe_order(trade));
+  change_status(record, trade.state.status, "modified:" + what);
 }
 
 void LiveAccount::change_status(OrderRecord& record, OrderStatus status, std::string message) {

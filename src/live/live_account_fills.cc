@@ -7,6 +7,7 @@
 #include <cmath>
 #include <unordered_set>
 
+#include "broker/daily_rows.h"
 #include "core/error.h"
 #include "ib/ib_time.h"
 #include "live/live_account.h"
@@ -415,29 +416,21 @@ void LiveAccount::end_day(Timestamp time) {
   auto nlv = account_values_.find("NetLiquidation");
   if (nlv != account_values_.end()) net_liquidation = nlv->second;
   for (StrategyAccount& strategy : strategies_) {
-    broker::PerformanceRow row;
-    row.time = time;
+    broker::PerformanceDay day(time);
     for (const auto& [symbol, holding] : strategy.book.holdings()) {
-      if (holding.quantity == 0) continue;
       auto price = last_price_.find(symbol);
-      const double mark = price == last_price_.end() ? holding.avg_cost() : price->second;
-      row.position_value += holding.market_value(mark);
-      row.unrealized_pnl += holding.unrealized_pnl(mark);
+      day.add(holding,
+              price == last_price_.end() ? std::nullopt : std::optional<double>(price->second));
     }
-    row.realized_pnl = strategy.book.realized_pnl();
-    row.commission = strategy.book.commission();
-    row.equity = strategy.capital + row.realized_pnl + row.unrealized_pnl;
-    row.allocation = strategy.allocation.equity(net_liquidation);
-    row.allocated_cash = row.equity - row.position_value;
-    row.exposure = row.equity > 0 ? row.position_value / row.equity : 0.0;
-    row.turnover = row.equity > 0 ? strategy.traded_value_today / row.equity : 0.0;
-    row.trades = static_cast<std::int64_t>(strategy.round_trips.size());
+    const broker::PerformanceRow row = day.finish(
+        strategy.book, strategy.capital, strategy.allocation.equity(net_liquidation),
+        strategy.traded_value_today, static_cast<std::int64_t>(strategy.round_trips.size()));
     strategy.traded_value_today = 0;
     recorder_.record_performance(strategy.recorder_slot, row);
   }
   for (const auto& [symbol, p] : portfolio_) {
     // The backtest's rule (docs/backtest.md): a row per instrument held, or traded that day.
-    if (p.position == 0 && traded_today_.count(symbol) == 0) continue;
+    if (!broker::portfolio_row_due(p.position, traded_today_.count(symbol) != 0)) continue;
     broker::PortfolioRow row;
     row.time = time;
     row.symbol = symbol;

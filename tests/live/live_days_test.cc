@@ -7,7 +7,9 @@
 #include <stdlib.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
+#include <iterator>
 #include <map>
 #include <tuple>
 
@@ -35,10 +37,10 @@ std::vector<std::unique_ptr<strategy::Strategy>> sma_cross_on_each() {
 
 // Replays one bar time and waits until every symbol's bar reached the strategies and every
 // order they sent is finished.
-void step_all(LiveHarness& h) {
+void step_all(LiveHarness& h, std::size_t symbols = kSymbols.size()) {
   const std::size_t before = h.count_lines("BAR ");
   ASSERT_EQ(h.gateway().control("step 1").substr(0, 2), "ok");
-  ASSERT_TRUE(h.wait_for_lines("BAR ", before + kSymbols.size())) << h.log_text();
+  ASSERT_TRUE(h.wait_for_lines("BAR ", before + symbols)) << h.log_text();
   h.settle();
 }
 
@@ -102,6 +104,107 @@ void expect_same_column(const store::Table& live, const store::Table& backtest,
   }
 }
 
+// The live account's tables equal those of the backtest `bt` of the same bars: trades, each of
+// `keys`' strategy_{KEY}_performance rows, every order event (order ids aside), account_summary
+// and portfolio (half a cent where live has IB's own rounded figure).
+void expect_account_like_backtest(LiveHarness& h, const std::string& bt,
+                                  const std::vector<std::string>& keys) {
+  store::Library backtest_library = h.store().library(bt);
+
+  // Round trips closed at one time by several strategies come in no particular order.
+  EXPECT_EQ(by_time_and_strategy(trade_rows(h.read("trades"))),
+            by_time_and_strategy(trade_rows(backtest_library.read("trades").table)));
+  for (const std::string& key : keys) {
+    const std::string table = broker::strategy_performance_symbol(key);
+    const store::Table live = h.read(table);
+    const store::Table backtest = backtest_library.read(table).table;
+    ASSERT_EQ(live.index(), backtest.index()) << table;
+    for (const char* column :
+         {"equity", "allocation", "allocated_cash", "position_value", "realized_pnl",
+          "unrealized_pnl", "commission", "exposure", "turnover"}) {
+      expect_same_column(live, backtest, table, column);
+    }
+    for (std::size_t i = 0; i < live.num_rows(); ++i) {
+      EXPECT_EQ(live.int64s("trades")[i], backtest.int64s("trades")[i]) << table << " row " << i;
+    }
+  }
+  {
+    // Every order event, stamped with the server's clock (the replay's), as the backtest stamps
+    // it; order ids aside (the gateway's are not the backtest's).
+    auto events = [](const store::Table& t) {
+      std::vector<std::tuple<Timestamp, std::string, std::string, double, std::string, double>>
+          rows;
+      std::map<std::int64_t, std::string> last_status;  // by order id
+      for (std::size_t i = 0; i < t.num_rows(); ++i) {
+        // IB reports a stop order that has not triggered as PreSubmitted (held at IB) and its
+        // trigger as Submitted; the backtest has it Submitted from the start: the one status
+        // sequence the modes state differently (docs/live.md).
+        std::string status(t.strings("status")[i]);
+        std::string& before = last_status[t.int64s("order_id")[i]];
+        const bool triggered = before == "PreSubmitted" && status == "Submitted";
+        before = status;
+        if (triggered) continue;
+        if (status == "PreSubmitted") status = "Submitted";
+        rows.emplace_back(t.index()[i], t.strings("strategy")[i], t.strings("action")[i],
+                          t.float64s("quantity")[i], status, t.float64s("filled")[i]);
+      }
+      std::sort(rows.begin(), rows.end());
+      return rows;
+    };
+    const auto live = events(h.read("orders"));
+    const auto backtest = events(backtest_library.read("orders").table);
+    // The rows only one side has, so a failure shows what differs.
+    std::vector<std::string> differ;
+    auto missing = [&](const auto& from, const auto& in, const char* side) {
+      std::vector<typename std::decay_t<decltype(from)>::value_type> only;
+      std::set_difference(from.begin(), from.end(), in.begin(), in.end(), std::back_inserter(only));
+      for (const auto& [time, strategy, action, quantity, status, filled] : only) {
+        differ.push_back(fmt::format("only {}: {} {} {} {} {} filled {}", side,
+                                     format_timestamp(time), strategy, action, quantity, status,
+                                     filled));
+      }
+    };
+    missing(live, backtest, "live");
+    missing(backtest, live, "backtest");
+    EXPECT_EQ(differ, std::vector<std::string>{});
+  }
+  {
+    const store::Table live = h.read("account_summary");
+    const store::Table backtest = backtest_library.read("account_summary").table;
+    EXPECT_EQ(live.index(), backtest.index());
+    for (const char* column : {"net_liquidation", "total_cash", "gross_position_value",
+                               "unrealized_pnl", "realized_pnl", "commission"}) {
+      expect_same_column(live, backtest, "account_summary", column, kCent / 2 + 1e-6);
+    }
+  }
+  {
+    // A day's rows, one per symbol held or traded, keyed by (day, symbol): their order within a
+    // day is not part of the contract.
+    auto by_day_and_symbol = [](const store::Table& t) {
+      std::map<std::pair<Timestamp, std::string>, std::vector<double>> rows;
+      for (std::size_t i = 0; i < t.num_rows(); ++i) {
+        auto& row = rows[{t.index()[i], t.strings("symbol")[i]}];
+        for (const char* column : {"position", "avg_cost", "market_price", "market_value",
+                                   "unrealized_pnl", "realized_pnl"}) {
+          row.push_back(t.float64s(column)[i]);
+        }
+      }
+      return rows;
+    };
+    const auto live = by_day_and_symbol(h.read("portfolio"));
+    const auto backtest = by_day_and_symbol(backtest_library.read("portfolio").table);
+    ASSERT_EQ(live.size(), backtest.size());
+    for (const auto& [key, values] : backtest) {
+      auto it = live.find(key);
+      ASSERT_NE(it, live.end()) << format_timestamp(key.first) << " " << key.second;
+      for (std::size_t c = 0; c < values.size(); ++c) {
+        EXPECT_NEAR(it->second[c], values[c], kCent / 2 + 1e-6)
+            << "portfolio column " << c << " " << format_timestamp(key.first) << " " << key.second;
+      }
+    }
+  }
+}
+
 // The reproduction, stepped in-process: five sma_cross strategies over 299 replayed
 // days. Before round trips were recorded as they closed, every strategy's trips were handed
 // over at shutdown one strategy after another — rows of 2023-07 after rows of 2023-09 in one
@@ -141,76 +244,7 @@ TEST(LiveDaysTest, FiveStrategiesKeepEveryRoundTripAndADailyRowPerMarketDayLikeA
   std::map<std::string, double> equity;
   for (const std::string& symbol : kSymbols) equity[symbol] = 100'000;
   const std::string bt = backtest_like_the_gateway(h, 21, sma_cross_on_each(), equity);
-  store::Library backtest_library = h.store().library(bt);
-
-  // Round trips closed at one time by several strategies come in no particular order.
-  EXPECT_EQ(by_time_and_strategy(trades),
-            by_time_and_strategy(trade_rows(backtest_library.read("trades").table)));
-  for (const std::string& symbol : kSymbols) {
-    const std::string table = broker::strategy_performance_symbol(symbol);
-    const store::Table live = h.read(table);
-    const store::Table backtest = backtest_library.read(table).table;
-    ASSERT_EQ(live.index(), backtest.index()) << table;
-    for (const char* column :
-         {"equity", "allocation", "allocated_cash", "position_value", "realized_pnl",
-          "unrealized_pnl", "commission", "exposure", "turnover"}) {
-      expect_same_column(live, backtest, table, column);
-    }
-    for (std::size_t i = 0; i < live.num_rows(); ++i) {
-      EXPECT_EQ(live.int64s("trades")[i], backtest.int64s("trades")[i]) << table << " row " << i;
-    }
-  }
-  {
-    // Every order event, stamped with the server's clock (the replay's), as the backtest stamps
-    // it; order ids aside (the gateway's are not the backtest's).
-    auto events = [](const store::Table& t) {
-      std::vector<std::tuple<Timestamp, std::string, std::string, double, std::string, double>>
-          rows;
-      for (std::size_t i = 0; i < t.num_rows(); ++i) {
-        rows.emplace_back(t.index()[i], t.strings("strategy")[i], t.strings("action")[i],
-                          t.float64s("quantity")[i], t.strings("status")[i],
-                          t.float64s("filled")[i]);
-      }
-      std::sort(rows.begin(), rows.end());
-      return rows;
-    };
-    EXPECT_EQ(events(h.read("orders")), events(backtest_library.read("orders").table));
-  }
-  {
-    const store::Table live = h.read("account_summary");
-    const store::Table backtest = backtest_library.read("account_summary").table;
-    EXPECT_EQ(live.index(), backtest.index());
-    for (const char* column : {"net_liquidation", "total_cash", "gross_position_value",
-                               "unrealized_pnl", "realized_pnl", "commission"}) {
-      expect_same_column(live, backtest, "account_summary", column, kCent / 2 + 1e-6);
-    }
-  }
-  {
-    // A day's rows, one per symbol held or traded, keyed by (day, symbol): their order within a
-    // day is not part of the contract.
-    auto by_day_and_symbol = [](const store::Table& t) {
-      std::map<std::pair<Timestamp, std::string>, std::vector<double>> rows;
-      for (std::size_t i = 0; i < t.num_rows(); ++i) {
-        auto& row = rows[{t.index()[i], t.strings("symbol")[i]}];
-        for (const char* column : {"position", "avg_cost", "market_price", "market_value",
-                                   "unrealized_pnl", "realized_pnl"}) {
-          row.push_back(t.float64s(column)[i]);
-        }
-      }
-      return rows;
-    };
-    const auto live = by_day_and_symbol(h.read("portfolio"));
-    const auto backtest = by_day_and_symbol(backtest_library.read("portfolio").table);
-    ASSERT_EQ(live.size(), backtest.size());
-    for (const auto& [key, values] : backtest) {
-      auto it = live.find(key);
-      ASSERT_NE(it, live.end()) << format_timestamp(key.first) << " " << key.second;
-      for (std::size_t c = 0; c < values.size(); ++c) {
-        EXPECT_NEAR(it->second[c], values[c], kCent / 2 + 1e-6)
-            << "portfolio column " << c << " " << format_timestamp(key.first) << " " << key.second;
-      }
-    }
-  }
+  expect_account_like_backtest(h, bt, kSymbols);
 }
 
 // Writes down, for each on_bar, the strategy, the bar time and what last_price() says of the
@@ -266,6 +300,141 @@ TEST(LiveDaysTest, ABarTimeReachesTheStrategiesAsOneSliceMarkedWholeInKeyOrder) 
     expected.push_back(fmt::format("ZED {} {:.2f}", t, spy[bar].close));
   }
   EXPECT_EQ(calls, expected) << h.log_text();
+}
+
+// Every order type and action a strategy has, from its bar count alone (so a backtest and a
+// live session of the same bars place the same orders): a market buy by size, a GTC limit buy
+// that is modified, a GTC stop sell, a far limit buy that is cancelled, then the remaining
+// working orders cancelled and the position sold, and a second round trip.
+class OrderMix : public strategy::Strategy {
+ public:
+  explicit OrderMix(const std::string& symbol) : Strategy(config(symbol)) {}
+  void on_bar(const strategy::BarEvent& event) override {
+    const Contract& contract = contracts()[0];
+    const double close = event.bar.close;
+    auto cents = [](double price) { return std::round(price * 100) / 100; };
+    auto gtc = [](Order order) {
+      order.tif = TimeInForce::kGtc;
+      return order;
+    };
+    auto working = [](const broker::TradeHandle& trade) { return trade && !trade->is_done(); };
+    switch (++bars_) {
+      case 1:
+        broker().place_order(contract, market_order(Action::kBuy), 0.2);
+        break;
+      case 3:
+        limit_ = broker().place_order(contract,
+                                      gtc(limit_order(Action::kBuy, cents(close * 0.985), 10)));
+        break;
+      case 5:
+        if (working(limit_)) {
+          broker::OrderChanges changes;
+          changes.limit_price = cents(close * 0.995);
+          broker().modify_order(limit_, changes);
+        }
+        break;
+      case 8:
+        stop_ =
+            broker().place_order(contract, gtc(stop_order(Action::kSell, cents(close * 0.98), 5)));
+        break;
+      case 10:
+        far_ =
+            broker().place_order(contract, gtc(limit_order(Action::kBuy, cents(close * 0.7), 10)));
+        break;
+      case 12:
+        broker().cancel_order(far_);
+        break;
+      case 30:
+        for (const broker::TradeHandle& trade : {limit_, stop_}) {
+          if (working(trade)) broker().cancel_order(trade);
+        }
+        break;
+      case 32:
+      case 55:
+        if (double held = broker().position(contract); held > 0) {
+          broker().place_order(contract, market_order(Action::kSell, held));
+        }
+        break;
+      case 40:
+        broker().place_order(contract, market_order(Action::kBuy), 0.1);
+        break;
+      default:
+        break;
+    }
+  }
+
+ private:
+  static strategy::StrategyConfig config(const std::string& symbol) {
+    strategy::StrategyConfig config;
+    config.key = symbol;
+    config.contracts = {stock(symbol)};
+    config.bar_size = "1d";
+    return config;
+  }
+  int bars_ = 0;
+  broker::TradeHandle limit_, stop_, far_;
+};
+
+const std::vector<std::string> kParitySymbols = {"TQQQ", "SPY", "QQQ"};
+
+std::vector<std::unique_ptr<strategy::Strategy>> order_mix_on_each() {
+  std::vector<std::unique_ptr<strategy::Strategy>> strategies;
+  for (const std::string& symbol : kParitySymbols) {
+    strategies.push_back(std::make_unique<OrderMix>(symbol));
+  }
+  return strategies;
+}
+
+// The parity proof: three instruments, 64 replayed daily bars, market, limit and stop
+// orders, a modify and cancels — live against the paper gateway and a backtest of the same bars
+// give the same orders, fills, positions, trades, performance, portfolio and summary rows.
+TEST(LiveDaysTest, MarketLimitStopCancelAndModifyGiveTheBacktestsAccountLive) {
+  LiveHarness h(85, 20, {}, kParitySymbols);
+  for (const std::string& symbol : kParitySymbols) {
+    broker::set_explicit_equity(h.store(), kAccount, symbol, 100'000, now_utc());
+  }
+  LiveOptions options = h.options();
+  options.warmup_bars = 1;
+  h.start_session(order_mix_on_each(), "order_mix", options);
+  ASSERT_TRUE(h.wait_for_lines("streaming")) << h.log_text();
+  // One lockstep `step` for the whole replay (docs/gateway.md, "Lockstep"): single steps would
+  // wait for every order to finish, and the GTC orders here rest for days.
+  const std::size_t steps = h.bars().size() - 21;
+  ASSERT_EQ(h.gateway().control(fmt::format("step {}", steps)).substr(0, 2), "ok");
+  ASSERT_TRUE(h.wait_for_lines("BAR ", steps * kParitySymbols.size(), std::chrono::seconds(120)))
+      << h.log_text();
+  h.settle();
+  ASSERT_EQ(h.stop_session(), "") << h.log_text();
+
+  std::map<std::string, double> equity;
+  for (const std::string& symbol : kParitySymbols) equity[symbol] = 100'000;
+  const std::string bt = backtest_like_the_gateway(h, 21, order_mix_on_each(), equity);
+
+  // The run exercises what it claims: a filled limit and stop order, a modify and a cancel.
+  const store::Table orders = h.store().library(bt).read("orders").table;
+  std::map<std::string, std::size_t> seen;
+  for (std::size_t i = 0; i < orders.num_rows(); ++i) {
+    const std::string status(orders.strings("status")[i]);
+    const std::string message(orders.strings("message")[i]);
+    if (status == "Filled") ++seen[std::string(orders.strings("order_type")[i]) + " filled"];
+    if (status == "Cancelled") ++seen["cancelled"];
+    if (message.rfind("modified:", 0) == 0) ++seen["modified"];
+  }
+  for (const char* what : {"MKT filled", "LMT filled", "STP filled", "cancelled", "modified"}) {
+    EXPECT_GE(seen[what], 1u) << what << "\n" << h.log_text();
+  }
+
+  expect_fills_like_backtest(h, bt);
+  for (const std::string& key : kParitySymbols) {
+    const std::string table = broker::strategy_positions_symbol(key);
+    const store::Table live = h.read(table);
+    const store::Table backtest = h.store().library(bt).read(table).table;
+    ASSERT_EQ(live.index(), backtest.index()) << table;
+    for (const char* column : {"position", "avg_cost", "realized_pnl"}) {
+      expect_same_column(live, backtest, table, column, kCent / 2 + 1e-6);
+    }
+  }
+  expect_account_like_backtest(h, bt, kParitySymbols);
 }
 
 const strategy::RawParams kLockstepParams = {{"fast", "2"}, {"slow", "3"}};
