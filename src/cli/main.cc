@@ -10,6 +10,7 @@
 #include "cli/setting_flags.h"
 #include "core/error.h"
 #include "core/printable.h"
+#include "core/redact.h"
 #include "store/lmdb/lmdb_storage.h"
 
 namespace {
@@ -87,13 +88,15 @@ int main(int argc, char** argv) {
     return status.code;
   } catch (const tandem::Error& e) {
     const tandem::Error said = tandem::cli::in_flag_terms(e, ctx.setting_flags);
-    std::cerr << "tandem: error: " << tandem::printable(said.what()) << "\n";
+    // redact_text: the last guard, for a message that quotes a URI it got from elsewhere.
+    std::cerr << "tandem: error: " << tandem::printable(tandem::redact_text(said.what())) << "\n";
     if (std::string hint = tandem::cli::command_hint(said); !hint.empty()) {
-      std::cerr << "tandem: hint: " << hint << "\n";
+      std::cerr << "tandem: hint: " << tandem::redact_text(hint) << "\n";
     }
     return ctx.error_exit_code;
   } catch (const std::exception& e) {
-    std::cerr << "tandem: internal error: " << tandem::printable(e.what()) << "\n";
+    std::cerr << "tandem: internal error: " << tandem::printable(tandem::redact_text(e.what()))
+              << "\n";
     return 2;
   }
   return 0;
