@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <sstream>
 
 #include "cli/cli_context.h"
 #include "cli/setting_flags.h"
@@ -83,7 +84,13 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // A usage error may quote a word from the command line ("not expected: s3://...?secret_key=
+    // ..."): CLI11's text goes through redact_text like every other message.
+    std::ostringstream out, err;
+    const int code = app.exit(e, out, err);
+    std::cout << tandem::redact_text(out.str());
+    std::cerr << tandem::redact_text(err.str());
+    return code;
   } catch (const tandem::cli::ExitStatus& status) {
     return status.code;
   } catch (const tandem::Error& e) {

@@ -143,6 +143,10 @@ TEST_F(Secrets, AFailingRunShowsNoSecretAnywhere) {
   // A usage error that echoes the option value.
   CliResult usage = run({"--store", secret_uri(), "store", "read"});
   EXPECT_NE(usage.exit_code, 0);
+  // A usage error quoting a stray argument.
+  CliResult stray = run({"store", "libraries", secret_uri()});
+  EXPECT_NE(stray.exit_code, 0);
+  EXPECT_THAT(stray.err, HasSubstr("secret_key=***"));
   // The gateway refusing its --data URI.
   CliResult gateway = run({"gateway", "--port", "0", "--data", at});
   EXPECT_NE(gateway.exit_code, 0);
