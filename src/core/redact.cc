@@ -1,8 +1,8 @@
 #include "core/redact.h"
 
 #include <algorithm>
-#include <array>
 #include <cctype>
+#include <iterator>
 
 namespace tandem {
 namespace {
@@ -11,21 +11,18 @@ namespace {
 // ArcticDB, whose names the S3 URI accepts as aliases) defines that is not a credential. The
 // access key id is an identifier, not a secret (AWS prints it in its own errors), and showing it
 // tells the user which key a failing request used.
-constexpr std::array<std::string_view, 19> kHarmlessOptions = {
-    "path_prefix", "region",
-    "access_key",  "access",
-    "profile",     "addressing",
-    "parallel",    "retries",
-    "tls_verify",  "lock_lease",
-    "lock_wait",   "conditional_writes",
-    "port",        "use_virtual_addressing",
-    "aws_auth",    "map_size",
-    "sync",        "aws_profile",
-    "https"};
+// clang-format off
+constexpr std::string_view kHarmlessOptions[] = {
+    "path_prefix", "region", "access_key", "access", "profile", "addressing",
+    "use_virtual_addressing", "port", "parallel", "retries", "tls_verify", "lock_lease",
+    "lock_wait", "conditional_writes", "aws_auth",
+    "map_size", "sync",  // lmdb://
+};
+// clang-format on
 
 bool harmless_option(std::string_view name) {
-  return std::find(kHarmlessOptions.begin(), kHarmlessOptions.end(), name) !=
-         kHarmlessOptions.end();
+  return std::find(std::begin(kHarmlessOptions), std::end(kHarmlessOptions), name) !=
+         std::end(kHarmlessOptions);
 }
 
 std::string upper(std::string_view text) {
