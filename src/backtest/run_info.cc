@@ -9,6 +9,7 @@
 
 #include "backtest/engine.h"
 #include "broker/account_schema.h"
+#include "core/redact.h"
 
 namespace tandem::backtest {
 namespace {
@@ -124,9 +125,9 @@ std::string run_info_json(const RunInfo& info) {
   for (const auto& [key, weight] : config.weights) doc["weights"][key] = weight;
   doc["explicit_equity"] = nlohmann::json::object();
   for (const auto& [key, amount] : config.explicit_equity) doc["explicit_equity"][key] = amount;
-  doc["command"] = config.command_line;
+  doc["command"] = redact_text(config.command_line);
   doc["status"] = std::string(run_status_name(info.status));
-  if (!info.error.empty()) doc["error"] = info.error;
+  if (!info.error.empty()) doc["error"] = redact_text(info.error);
   doc["strategies"] = nlohmann::json::array();
   for (const RunInfo::Strategy& strategy : info.strategies) {
     nlohmann::json entry;
@@ -169,9 +170,9 @@ void write_run_info(store::Library library, const RunInfo& info) {
       .with(Column::of_bool("fractional", {static_cast<std::uint8_t>(config.fractional)}))
       .with(Column::of_string("strategies", {strategies_text(info)}))
       .with(Column::of_string("weights", {weights.dump()}))
-      .with(Column::of_string("command", {config.command_line}))
+      .with(Column::of_string("command", {redact_text(config.command_line)}))
       .with(Column::of_string("status", {std::string(run_status_name(info.status))}))
-      .with(Column::of_string("error", {info.error}))
+      .with(Column::of_string("error", {redact_text(info.error)}))
       .with(Column::of_int64("pid", {static_cast<std::int64_t>(::getpid())}))
       .with(Column::of_string("host", {this_host()}));
   library.write(broker::kRunInfoSymbol, row, run_info_json(info));

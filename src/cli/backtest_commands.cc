@@ -20,6 +20,7 @@
 #include "cli/python_specs.h"
 #include "cli/run_spec.h"
 #include "core/error.h"
+#include "core/redact.h"
 #include "report/metrics.h"
 #include "report/text_format.h"
 #include "store/store.h"
@@ -123,8 +124,9 @@ void print_result(const backtest::BacktestResult& result, const std::string& sto
                  "says why\n";
   }
   std::cout << fmt::format("commissions    {}\n", number(result.commission));
-  // The store as the user named it: --store must be repeated, $TANDEM_STORE is still set.
-  std::string store = store_flag.empty() ? "" : " --store " + store_flag;
+  // The store as the user named it (--store must be repeated, $TANDEM_STORE is still set),
+  // secrets shown as *** (the user pastes their own back in).
+  std::string store = store_flag.empty() ? "" : " --store '" + redact_uri(store_flag) + "'";
   std::cout << "\nread the results:\n";
   for (const char* symbol : {"account_summary --tail 5", "trades", "fills", "orders", "run_info"}) {
     std::cout << fmt::format("  tandem{} store read {} {}\n", store, result.account_id, symbol);

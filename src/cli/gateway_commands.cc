@@ -16,6 +16,7 @@
 #include "cli/cli_context.h"
 #include "core/error.h"
 #include "core/printable.h"
+#include "core/redact.h"
 #include "gateway/gateway.h"
 
 namespace tandem::cli {
@@ -103,7 +104,7 @@ void run_gateway(const GatewayArgs& args, const CliContext& ctx) {
   std::cout << fmt::format(
                    "tandem gateway listening on {}:{} (account {}, data {}, speed {}, "
                    "fill {})",
-                   options.host, gw->port(), options.account, options.store_uri,
+                   options.host, gw->port(), options.account, redact_uri(options.store_uri),
                    options.speed.describe(), exchange::fill_model_name(options.fill_model))
             << std::endl;
   std::atomic<bool> done{false};

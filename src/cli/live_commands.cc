@@ -19,6 +19,7 @@
 #include "cli/python_specs.h"
 #include "cli/run_spec.h"
 #include "core/error.h"
+#include "core/redact.h"
 #include "live/live.h"
 #include "store/store.h"
 #include "strategy/registry.h"
@@ -69,7 +70,7 @@ void record_live_session(store::Store& store, const std::string& session, const 
       .with(Column::of_string("symbols", {args.symbols}))
       .with(Column::of_int64("pid", {static_cast<std::int64_t>(::getpid())}))
       .with(Column::of_string("host", {host}))
-      .with(Column::of_string("error", {error}));
+      .with(Column::of_string("error", {redact_text(error)}));
   store.library("general").append("live_sessions", row, store::AppendMode::kAnyOrder);
 }
 

@@ -5,11 +5,13 @@
 
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <sstream>
 
 #include "cli/cli_context.h"
 #include "cli/setting_flags.h"
 #include "core/error.h"
 #include "core/printable.h"
+#include "core/redact.h"
 #include "store/lmdb/lmdb_storage.h"
 
 namespace {
@@ -82,18 +84,26 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // A usage error may quote a word from the command line ("not expected: s3://...?secret_key=
+    // ..."): CLI11's text goes through redact_text like every other message.
+    std::ostringstream out, err;
+    const int code = app.exit(e, out, err);
+    std::cout << tandem::redact_text(out.str());
+    std::cerr << tandem::redact_text(err.str());
+    return code;
   } catch (const tandem::cli::ExitStatus& status) {
     return status.code;
   } catch (const tandem::Error& e) {
     const tandem::Error said = tandem::cli::in_flag_terms(e, ctx.setting_flags);
-    std::cerr << "tandem: error: " << tandem::printable(said.what()) << "\n";
+    // redact_text: the last guard, for a message that quotes a URI it got from elsewhere.
+    std::cerr << "tandem: error: " << tandem::printable(tandem::redact_text(said.what())) << "\n";
     if (std::string hint = tandem::cli::command_hint(said); !hint.empty()) {
-      std::cerr << "tandem: hint: " << hint << "\n";
+      std::cerr << "tandem: hint: " << tandem::redact_text(hint) << "\n";
     }
     return ctx.error_exit_code;
   } catch (const std::exception& e) {
-    std::cerr << "tandem: internal error: " << tandem::printable(e.what()) << "\n";
+    std::cerr << "tandem: internal error: " << tandem::printable(tandem::redact_text(e.what()))
+              << "\n";
     return 2;
   }
   return 0;

@@ -105,6 +105,7 @@ void run_report(const ReportArgs& args, const CliContext& ctx) {
   bool page = args.format == "html";
   load.latest_orders = page ? html.max_order_rows : 0;
   load.latest_fills = page ? html.max_fill_rows : 0;
+  load.prices = page;  // the page's price charts, their fills marked
   // A backtest that did not finish is reported as far as it got, under a banner that says so
   // (docs/report.md, "Incomplete runs").
   std::optional<std::string> banner;

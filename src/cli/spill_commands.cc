@@ -9,6 +9,7 @@
 #include "broker/account_spill.h"
 #include "cli/cli_context.h"
 #include "core/error.h"
+#include "core/redact.h"
 #include "store/store.h"
 
 namespace tandem::cli {
@@ -63,7 +64,7 @@ std::size_t report_unreplayed_spills(const CliContext& ctx) {
                     "yet; `tandem store replay-spill` (or the account's next `tandem live`) "
                     "appends them",
                     spills.size(), rows),
-        ctx.store_uri());
+        redact_uri(ctx.store_uri()));
   }
   return rows;
 }

@@ -110,6 +110,29 @@ struct Benchmark {
   Series close;        // daily closes, time-ordered
 };
 
+// One bar of market_data, for the price chart.
+struct PriceBar {
+  Timestamp time = 0;
+  double open = 0, high = 0, low = 0, close = 0;
+};
+
+// A line a strategy declares to be drawn over its symbols' prices (docs/report.md, *Price
+// charts*): today the simple moving averages of sma_cross's `fast` and `slow`.
+struct IndicatorLine {
+  std::string label;          // e.g. "TQQQ fast SMA(5)"
+  std::vector<double> value;  // one per bar of the instrument; NaN before the window fills
+};
+
+// An instrument the account traded or its strategies watched: its bars over the account's period
+// (preceded by the bars the longest indicator needs to warm up) and the declared indicators.
+struct InstrumentPrices {
+  std::string symbol;    // "SPY"
+  std::string bar_size;  // "1d": the bars are market_data/SYMBOL.BAR_SIZE
+  std::vector<PriceBar> bars;
+  std::vector<IndicatorLine> indicators;
+  std::size_t bars_left_out = 0;  // older bars of the period beyond the page's limit
+};
+
 struct AccountData {
   std::string account_id;
   std::string currency;  // from account_summary when recorded, else empty
@@ -124,6 +147,8 @@ struct AccountData {
   std::optional<EventSummary> event_summary;
   std::vector<TradeRow> trades;
   std::optional<Benchmark> benchmark;
+  // Price charts (LoadOptions::prices): one per instrument, in symbol order.
+  std::vector<InstrumentPrices> prices;
   // What the loader left out or could not use (null values, unknown columns); the report
   // lists these under its notes.
   std::vector<std::string> load_notes;

@@ -58,6 +58,10 @@ th,td{padding:5px 9px;border-bottom:1px solid var(--line);white-space:nowrap}
 th{background:var(--head);position:sticky;top:0;z-index:1;text-align:left;font-weight:600;color:#344054}
 td.n,th.n{text-align:right}
 tbody tr:hover{background:#f5f8ff}
+.price-chart{height:420px;position:relative}
+.price-tip{white-space:pre-wrap;font:12px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;
+color:#344054;min-height:3em;margin-top:6px}
+.legend b.buy{color:#0f7b3f}.legend b.sell{color:#c0262d}.legend .hint{color:#98a2b3}
 table.sortable th{cursor:pointer;user-select:none}
 table.sortable th:after{content:" \2195";color:#c0c6d0;font-size:10px}
 table.sortable th[data-dir=asc]:after{content:" \2191";color:var(--accent)}

@@ -17,6 +17,14 @@ std::string_view stylesheet();
 // n/a cell always sorts last.
 std::string_view script();
 
+// The inlined charting library (src/report/vendor, generated into chart_library.cc) and the
+// script that draws the price charts with it (price_chart_script.cc).
+std::string_view charting_library();
+std::string_view price_chart_script();
+// "Prices and trades" (price_chart.cc): a chart per instrument of data.prices, its fills marked;
+// "" when there is none.
+std::string price_charts(const AccountData& data);
+
 // Sections (html_panels.cc).
 std::string kpi_cards(const AccountReport& report);
 std::string return_stats_table(const AccountReport& report);

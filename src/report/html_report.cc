@@ -39,7 +39,7 @@ std::string card(const std::string& title, const std::string& body, const std::s
   return fmt::format("<div class=\"card\"><h3>{}</h3>{}{}</div>", title, body, extra);
 }
 
-std::string header(const AccountReport& r) {
+std::string header(const AccountReport& r, bool has_prices) {
   std::string period = "no data";
   if (r.returns.first) {
     period = fmt::format("{} to {} · {} days", format_date(*r.returns.first),
@@ -54,10 +54,12 @@ std::string header(const AccountReport& r) {
       "<header class=\"top\"><h1>{} <span>· performance and risk report</span></h1>"
       "<div class=\"meta\">{}</div></header>"
       "<nav><a href=\"#overview\">Overview</a><a href=\"#strategies\">Strategies</a>"
-      "<a href=\"#risk\">Risk</a><a href=\"#trades-section\">Trades</a>"
+      "{}<a href=\"#risk\">Risk</a><a "
+      "href=\"#trades-section\">Trades</a>"
       "<a href=\"#orders-section\">Orders</a><a href=\"#fills-section\">Fills</a>"
       "<a href=\"#notes\">Notes</a></nav>",
-      html_escape(r.account_id), html_escape(meta));
+      html_escape(r.account_id), html_escape(meta),
+      has_prices ? "<a href=\"#prices\">Prices</a>" : "");
 }
 
 std::string overview(const AccountReport& r, const Series& bench_underwater) {
@@ -164,10 +166,12 @@ std::string render_html(const AccountData& data, const AccountReport& r,
   page += "<title>" + html_escape(r.account_id) + " · tandem report</title><style>";
   page += html::stylesheet();
   page += "</style></head><body>";
-  page += header(r);
+  const std::string prices = html::price_charts(data);
+  page += header(r, !prices.empty());
   page += "<main>";
   page += overview(r, bench_underwater);
   page += strategies(r);
+  page += prices;
   page += "<section id=\"risk\"><h2>Risk</h2>" + html::risk_panel(r) + "</section>";
   page += "<section id=\"trades-section\"><h2>Trades</h2><div class=\"card\">" +
           html::trades_table(data, r.trades, options.max_trade_rows) + "</div></section>";
@@ -178,7 +182,16 @@ std::string render_html(const AccountData& data, const AccountReport& r,
   page += notes(r);
   page += "</main><footer>tandem · " + html_escape(r.account_id) + "</footer><script>";
   page += html::script();
-  page += "</script></body></html>\n";
+  page += "</script>";
+  if (!prices.empty()) {
+    // The library only where a chart needs it: it is most of a small report's size.
+    page += "<script>";
+    page += html::charting_library();
+    page += "</script><script>";
+    page += html::price_chart_script();
+    page += "</script>";
+  }
+  page += "</body></html>\n";
   return page;
 }
 

@@ -14,6 +14,7 @@
 #include "broker/allocation.h"
 #include "core/error.h"
 #include "market_data/names.h"
+#include "report/load_prices.h"
 #include "report/report.h"
 #include "store/store.h"
 
@@ -494,6 +495,7 @@ AccountData load_account(store::Store& store, std::string_view account_id,
   }
   load_trades(lib, d);
   if (options.benchmark) d.benchmark = load_benchmark(store, *options.benchmark);
+  if (options.prices) load_prices(store, lib, d, options.max_price_bars);
   return d;
 }
 

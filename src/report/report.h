@@ -118,8 +118,10 @@ struct HtmlOptions {
   std::size_t max_fill_rows = 2000;
 };
 
-// One self-contained HTML page: inline CSS, inline SVG charts, a few lines of inline script for
-// sorting tables; no external resource of any kind.
+// One self-contained HTML page: inline CSS, inline SVG charts, inline script for sorting tables
+// and, when `data.prices` has instruments, interactive price charts drawn by the inlined
+// charting library (src/report/vendor) with an SVG fallback for readers without script; no
+// external resource of any kind.
 std::string render_html(const AccountData& data, const AccountReport& report,
                         const HtmlOptions& options = {});
 // The same figures for scripts (schema in docs/report.md). n/a is null.
@@ -133,6 +135,11 @@ struct LoadOptions {
   // figures still cover the whole log (AccountData::event_summary). nullopt: every row.
   std::optional<std::size_t> latest_orders = std::nullopt;
   std::optional<std::size_t> latest_fills = std::nullopt;
+  // Price charts: each instrument's bars from market_data (the run's bar size from run_info,
+  // else 1d), at most `max_price_bars` per instrument (the latest), and the indicators its
+  // strategies declare (docs/report.md, *Price charts*).
+  bool prices = false;
+  std::size_t max_price_bars = 20'000;
 };
 
 // Reads the account library `account_id` (and the benchmark from `market_data`). An unknown

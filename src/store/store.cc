@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "core/error.h"
+#include "core/redact.h"
 #include "store/keys.h"
 #include "store/library_engine.h"
 #include "store/lmdb/lmdb_storage.h"
@@ -94,7 +95,9 @@ std::shared_ptr<Storage> open_lmdb(std::string_view rest, const std::string& uri
 }  // namespace
 
 std::unique_ptr<Store> Store::open(std::string_view uri_view, StoreOptions options) {
-  const std::string uri(uri_view);
+  // Every message and the Store's uri() name the store without its secrets; only the backends'
+  // parsers below see the URI as given.
+  const std::string uri = redact_uri(uri_view);
   validate_options(options, uri);
   const auto sep = uri_view.find("://");
   if (sep == std::string_view::npos) {
@@ -119,9 +122,8 @@ std::unique_ptr<Store> Store::open(std::string_view uri_view, StoreOptions optio
   } else if (scheme == "lmdb") {
     storage = open_lmdb(rest, uri, options);
   } else if (scheme == "s3" || scheme == "s3s") {
-    // The S3 backend's describe() is the URI with secret_key/session_token masked: messages
-    // that name the store must not carry credentials.
-    storage = s3::open_s3_storage(uri);
+    // The S3 backend's describe() is its URI redacted the same way, in its canonical form.
+    storage = s3::open_s3_storage(uri_view);
     std::string masked = storage->describe();
     return std::make_unique<Store>(Passkey(), std::move(masked), std::move(options),
                                    std::move(storage));

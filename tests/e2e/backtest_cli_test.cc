@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <regex>
 
 #include "cli_runner.h"
@@ -284,6 +285,43 @@ TEST_F(BacktestCli, TheOrderOfSymbolsAndStrategiesChangesNothing) {
   EXPECT_EQ(values(fills_a.strings("symbol")), values(fills_b.strings("symbol")));
   EXPECT_EQ(values(fills_a.float64s("shares")), values(fills_b.float64s("shares")));
   EXPECT_EQ(values(fills_a.float64s("price")), values(fills_b.float64s("price")));
+}
+
+}  // namespace
+}  // namespace tandem::e2e
+
+namespace tandem::e2e {
+namespace {
+
+// `tandem report` of a real sma_cross run: the page has SPY's price chart with the run's bar
+// size, its two declared averages, and every fill of the run as a marker (docs/report.md).
+TEST_F(BacktestCli, ReportPageChartsPricesWithEveryFill) {
+  ok({"data", "sample", "--years", "2", "--symbols", "SPY"});
+  const std::string account =
+      account_of(ok({"backtest", "--strategy", "sma_cross:SPY", "--weight", "SPY=1", "--param",
+                     "SPY.fast=5", "--param", "SPY.slow=20"}));
+  const std::string page = (dir_.path() / "report.html").string();
+  ok({"report", account, "--out", page});
+  std::ifstream in(page);
+  const std::string html((std::istreambuf_iterator<char>(in)), {});
+  const std::string open_tag = "<script type=\"application/json\" id=\"price-data\">";
+  const std::size_t start = html.find(open_tag);
+  ASSERT_NE(start, std::string::npos);
+  const std::size_t end = html.find("</script>", start);
+  const nlohmann::json data =
+      nlohmann::json::parse(html.substr(start + open_tag.size(), end - start - open_tag.size()));
+  ASSERT_EQ(data["instruments"].size(), 1u);
+  const nlohmann::json& spy = data["instruments"][0];
+  EXPECT_EQ(spy["symbol"], "SPY");
+  EXPECT_EQ(spy["barSize"], "1d");
+  EXPECT_EQ(spy["bars"].size(), 504u);
+  ASSERT_EQ(spy["lines"].size(), 2u);
+  EXPECT_EQ(spy["lines"][0]["label"], "SPY fast SMA(5)");
+  EXPECT_EQ(spy["lines"][1]["label"], "SPY slow SMA(20)");
+  const std::size_t fills = open()->existing_library(account).read("fills").table.num_rows();
+  EXPECT_GT(fills, 2u);
+  EXPECT_EQ(spy["fills"].size(), fills);
+  EXPECT_THAT(html, HasSubstr("<noscript><svg"));
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // Opens report pages in Debian's headless Chromium and reports, as JSON, what a user's browser
 // would show: console errors, uncaught exceptions, every network request, the charts' rendered
-// sizes and points, table rows, whether sorting works, and a full-page screenshot.
+// sizes and points, table rows, whether sorting works, the interactive price charts (bars,
+// a marker per fill, hover, zoom, the chart's own screenshot), and a full-page screenshot.
 //
 // Usage: node --experimental-websocket browser_check.mjs RESULT.json PAGE.html[=SHOT.png] ...
 //
@@ -144,6 +145,96 @@ const checkSorting = `(() => {
            changed: first[0] !== second[0], rows: first.length };
 })()`;
 
+// Runs in the page: what the charting library drew for each price chart (its own account of
+// bars, markers and lines, against the page's data).
+const listPriceCharts = `(() => {
+  const block = document.getElementById('price-data');
+  const instruments = block ? JSON.parse(block.textContent).instruments : [];
+  return [...document.querySelectorAll('.price-chart')].map((el) => {
+    const data = instruments.find((i) => i.id === el.id);
+    const t = el.tandem;
+    if (!t || !data) return {id: el.id, drawn: false};
+    const box = el.getBoundingClientRect();
+    const markers = t.markers.markers();
+    const markerTimes = new Map();
+    for (const m of markers) markerTimes.set(m.time, (markerTimes.get(m.time) || 0) + 1);
+    const fillTimes = new Map();
+    for (const f of data.fills) fillTimes.set(f[0], (fillTimes.get(f[0]) || 0) + 1);
+    return {
+      id: el.id, symbol: el.dataset.symbol, drawn: true, width: box.width, height: box.height,
+      canvases: [...el.querySelectorAll('canvas')].filter((c) => c.width > 0 && c.height > 0).length,
+      bars: t.candles.data().length, expectedBars: data.bars.length,
+      markers: markers.length, fills: data.fills.length,
+      buyMarkers: markers.filter((m) => m.shape === 'arrowUp').length,
+      buyFills: data.fills.filter((f) => f[1] === 'B').length,
+      markerPerFill: [...fillTimes].every(([time, n]) => markerTimes.get(time) === n),
+      lines: t.lines.map((s) => s.data().length),
+      expectedLines: data.lines.map((l) => l.points.length),
+    };
+  });
+})()`;
+
+// Runs in the page: where on screen the middle fill of chart `id` is (its bar's close).
+const fillPosition = (id) => `(() => {
+  const el = document.getElementById(${JSON.stringify(id)});
+  el.scrollIntoView({block: 'center'});
+  const t = el.tandem;
+  const data = JSON.parse(document.getElementById('price-data').textContent).instruments.find((i) => i.id === el.id);
+  const fill = data.fills[Math.floor(data.fills.length / 2)];
+  const bar = data.bars.find((b) => b[0] === fill[0]);
+  const box = el.getBoundingClientRect();
+  const range = t.chart.timeScale().getVisibleLogicalRange();
+  return {x: box.left + t.chart.timeScale().timeToCoordinate(fill[0]),
+          y: box.top + t.candles.priceToCoordinate(bar[4]),
+          centerX: box.left + box.width / 2, centerY: box.top + box.height / 2,
+          span: range.to - range.from, side: fill[1], shares: fill[2]};
+})()`;
+
+// Runs in the page: the chart's own screenshot (a canvas), how much of it is not background
+// and how many colors it has, as a PNG data URL.
+const chartScreenshot = (id) => `(() => {
+  const canvas = document.getElementById(${JSON.stringify(id)}).tandem.chart.takeScreenshot();
+  const ctx = canvas.getContext('2d');
+  const {data} = ctx.getImageData(0, 0, canvas.width, canvas.height);
+  const colors = new Set();
+  let ink = 0, samples = 0;
+  for (let i = 0; i < data.length; i += 4 * 7) {
+    samples++;
+    colors.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+    if (data[i] < 235 || data[i + 1] < 235 || data[i + 2] < 235) ink++;
+  }
+  return {width: canvas.width, height: canvas.height, colors: colors.size, ink: ink / samples,
+          png: canvas.toDataURL('image/png')};
+})()`;
+
+// Hovers the middle fill of each chart (the tooltip must show the bar and the fill), zooms with
+// the mouse wheel (the visible range must shrink) and takes the chart's screenshot.
+async function checkPriceCharts(send, evaluate, shot) {
+  const charts = await evaluate(listPriceCharts);
+  for (const chart of charts) {
+    if (!chart.drawn || chart.fills === 0) continue;
+    const at = await evaluate(fillPosition(chart.id));
+    await send('Input.dispatchMouseEvent', {type: 'mouseMoved', x: at.x, y: at.y});
+    await new Promise((r) => setTimeout(r, 200));
+    chart.hover = {side: at.side, shares: at.shares,
+                   tip: await evaluate(`document.getElementById(${JSON.stringify(chart.id)} + '-tip').textContent`)};
+    await send('Input.dispatchMouseEvent',
+               {type: 'mouseWheel', x: at.centerX, y: at.centerY, deltaX: 0, deltaY: -400});
+    await new Promise((r) => setTimeout(r, 300));
+    const after = await evaluate(fillPosition(chart.id));
+    chart.zoom = {before: at.span, after: after.span};
+    const picture = await evaluate(chartScreenshot(chart.id));
+    if (shot) {
+      const file = shot.replace(/\.png$/, `-${chart.id}.png`);
+      fs.writeFileSync(file, Buffer.from(picture.png.split(',')[1], 'base64'));
+      picture.path = file;
+    }
+    delete picture.png;
+    chart.screenshot = picture;
+  }
+  return charts;
+}
+
 async function checkPage(cdp, file, shot) {
   const {targetId} = await cdp.send('Target.createTarget', {url: 'about:blank'});
   const {sessionId} = await cdp.send('Target.attachToTarget', {targetId, flatten: true});
@@ -206,6 +297,7 @@ async function checkPage(cdp, file, shot) {
   };
   result.dom = await evaluate(inspectPage);
   result.sorting = await evaluate(checkSorting);
+  result.priceCharts = await checkPriceCharts(send, evaluate, shot);
   if (shot) {
     const metrics = await send('Page.getLayoutMetrics');
     const height = Math.min(Math.ceil(metrics.cssContentSize.height), 16000);

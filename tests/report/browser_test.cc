@@ -2,8 +2,11 @@
 // protocol by browser_check.mjs. The page must load with no console error, no exception and no
 // network request; its charts must be drawn at a real size with their data; sorting must work.
 // Screenshots stay in the build directory (tests/report/report_browser/*.png).
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -122,6 +125,102 @@ TEST(Browser, ReportLoadsCleanlyWithChartsTablesAndSorting) {
   for (const char* id : {"chart-equity", "chart-drawdown", "chart-strategies"}) {
     EXPECT_EQ(blank["dom"]["charts"][id]["nodata"].get<int>(), 1) << id;
   }
+}
+
+// Bars for every symbol the account filled, one per recorded day, and sma_cross-style averages
+// on the first symbol (the loader's part is tested in load_account_test.cc).
+void add_prices(AccountData& data) {
+  std::vector<std::string> symbols;
+  for (const FillRow& f : data.fills) {
+    if (std::find(symbols.begin(), symbols.end(), f.symbol) == symbols.end()) {
+      symbols.push_back(f.symbol);
+    }
+  }
+  std::sort(symbols.begin(), symbols.end());
+  for (std::size_t s = 0; s < symbols.size(); ++s) {
+    InstrumentPrices p{symbols[s], "1d", {}, {}, 0};
+    double previous = 100;
+    for (std::size_t k = 0; k < data.summary.size(); ++k) {
+      const double close = 100 + 12 * std::sin(static_cast<double>(k + 7 * s) / 17.0) +
+                           0.04 * static_cast<double>(k);
+      p.bars.push_back({data.summary[k].time, previous, std::max(previous, close) * 1.01,
+                        std::min(previous, close) * 0.99, close});
+      previous = close;
+    }
+    if (s == 0) {
+      for (std::size_t window : {10u, 30u}) {
+        IndicatorLine line{"SYM fast SMA(" + std::to_string(window) + ")", {}};
+        double sum = 0;
+        for (std::size_t k = 0; k < p.bars.size(); ++k) {
+          sum += p.bars[k].close - (k >= window ? p.bars[k - window].close : 0);
+          line.value.push_back(k + 1 >= window ? sum / static_cast<double>(window) : NAN);
+        }
+        p.indicators.push_back(std::move(line));
+      }
+    }
+    data.prices.push_back(std::move(p));
+  }
+}
+
+// The interactive price charts (docs/report.md, *Price charts*): drawn by the inlined library
+// with no request, one marker per fill at its bar, the declared averages, a tooltip showing the
+// bar and the fill on hover, wheel zoom, and a chart screenshot that is not blank.
+TEST(Browser, PriceChartsMarkEveryFillZoomAndHover) {
+  ASSERT_TRUE(fs::exists("/usr/bin/chromium"))
+      << "Debian's chromium is needed (scripts/install-deps)";
+  fs::path dir = output_dir();
+  testing::SyntheticSpec spec;
+  spec.strategies = 2;
+  spec.days = 300;
+  spec.fills = 240;
+  AccountData data = testing::synthetic_account(spec);
+  add_prices(data);
+  ASSERT_EQ(data.prices.size(), 2u);
+  write_page(dir / "prices.html", data);
+  const std::string html = [&] {
+    std::ifstream in(dir / "prices.html");
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }();
+  // The no-script fallback: an SVG close chart per instrument.
+  EXPECT_NE(html.find("<noscript><svg"), std::string::npos);
+  EXPECT_NE(html.find("Lightweight Charts"), std::string::npos);  // the library's licence header
+
+  json result =
+      run_browser(dir, {(dir / "prices.html").string() + "=" + (dir / "prices.png").string()});
+  ASSERT_FALSE(result.contains("fatal")) << result["fatal"];
+  const json& page = result["pages"][0];
+  expect_clean_load(page);
+  const json& charts = page["priceCharts"];
+  ASSERT_EQ(charts.size(), 2u) << charts;
+  std::size_t fills = 0;
+  for (const json& c : charts) {
+    SCOPED_TRACE(c.dump().substr(0, 2000));
+    ASSERT_TRUE(c["drawn"].get<bool>());
+    EXPECT_GT(c["width"].get<double>(), 800);
+    EXPECT_GT(c["height"].get<double>(), 300);
+    EXPECT_GE(c["canvases"].get<int>(), 2);
+    EXPECT_EQ(c["bars"], c["expectedBars"]);
+    EXPECT_EQ(c["bars"].get<int>(), 300);
+    EXPECT_GT(c["fills"].get<int>(), 0);
+    EXPECT_EQ(c["markers"], c["fills"]);
+    EXPECT_EQ(c["buyMarkers"], c["buyFills"]);
+    EXPECT_TRUE(c["markerPerFill"].get<bool>());
+    EXPECT_EQ(c["lines"], c["expectedLines"]);
+    fills += c["fills"].get<std::size_t>();
+    const std::string tip = c["hover"]["tip"];
+    EXPECT_THAT(tip, ::testing::HasSubstr(c["symbol"].get<std::string>() + " "));
+    EXPECT_THAT(tip, ::testing::ContainsRegex(" O [0-9.,]+  H [0-9.,]+  L [0-9.,]+  C [0-9.,]+"));
+    EXPECT_THAT(tip, ::testing::HasSubstr(c["hover"]["side"] == "B" ? "\nBuy " : "\nSell "));
+    EXPECT_LT(c["zoom"]["after"].get<double>(), c["zoom"]["before"].get<double>() * 0.95);
+    const json& shot = c["screenshot"];
+    EXPECT_TRUE(fs::exists(shot["path"].get<std::string>()));
+    EXPECT_GT(shot["width"].get<int>(), 800);
+    EXPECT_GT(shot["colors"].get<int>(), 10) << "a blank or one-color chart";
+    EXPECT_GT(shot["ink"].get<double>(), 0.02) << "a blank chart";
+  }
+  EXPECT_EQ(fills, data.fills.size()) << "every fill of the page is on a chart";
+  ASSERT_EQ(charts[0]["lines"].size(), 2u);
+  EXPECT_EQ(charts[0]["lines"][1].get<int>(), 300 - 29);
 }
 
 }  // namespace

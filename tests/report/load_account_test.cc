@@ -303,3 +303,78 @@ TEST(LoadAccount, SyntheticAccountRoundTripsThroughLmdb) {
 
 }  // namespace
 }  // namespace tandem::report
+
+namespace tandem::report {
+namespace {
+
+// Bars of `symbol` for days kJan1 - 3 .. kJan1 + 6: close = 10 + day (day -3 .. 6).
+void write_bars(store::Store& s, const std::string& name) {
+  std::vector<Timestamp> times;
+  std::vector<double> open, high, low, close;
+  for (int day = -3; day <= 6; ++day) {
+    times.push_back(kJan1 + day * kDay);
+    close.push_back(10 + day);
+    open.push_back(9.5 + day);
+    high.push_back(11 + day);
+    low.push_back(9 + day);
+  }
+  s.library("market_data")
+      .write(name, Table(times)
+                       .with(Column::of_float64("open", open))
+                       .with(Column::of_float64("high", high))
+                       .with(Column::of_float64("low", low))
+                       .with(Column::of_float64("close", close)));
+}
+
+// The price charts' data: each instrument of the run (run_info) and of the fills, its bars over
+// the account's period, and sma_cross's two averages computed with the warm-up bars before it.
+TEST(LoadAccount, PricesAndDeclaredIndicatorsOfEachInstrument) {
+  auto s = filled_store();  // fills in TQQQ on kJan1 and kJan1 + 1 day
+  write_bars(*s, "TQQQ.1d");
+  write_bars(*s, "SPY.1d");  // replaces the benchmark's two bars
+  s->library("BT_20240102_000000")
+      .write("run_info", Table({kJan1}).with(Column::of_string("status", {"complete"})),
+             R"({"bar_size":"1d","strategies":[
+                 {"key":"TQQQ","name":"sma_cross","symbols":["TQQQ"],"params":{"fast":2,"slow":3}},
+                 {"key":"SPY","name":"buy_and_hold","symbols":["SPY"],"params":{}},
+                 {"key":"GLD","name":"buy_and_hold","symbols":["GLD"],"params":{}}]})");
+  AccountData d = load_account(*s, "BT_20240102_000000", {.prices = true});
+  ASSERT_EQ(d.prices.size(), 2u);  // GLD has no bars: a note, not an error
+  EXPECT_EQ(d.prices[0].symbol, "SPY");
+  EXPECT_TRUE(d.prices[0].indicators.empty());
+  const InstrumentPrices& tqqq = d.prices[1];
+  EXPECT_EQ(tqqq.symbol, "TQQQ");
+  EXPECT_EQ(tqqq.bar_size, "1d");
+  // The account's two days: kJan1 and kJan1 + 1 (bars before and after are left out).
+  ASSERT_EQ(tqqq.bars.size(), 2u);
+  EXPECT_EQ(tqqq.bars[0].time, kJan1);
+  EXPECT_EQ(tqqq.bars[0].open, 9.5);
+  EXPECT_EQ(tqqq.bars[0].high, 11);
+  EXPECT_EQ(tqqq.bars[0].low, 9);
+  EXPECT_EQ(tqqq.bars[1].close, 11);
+  ASSERT_EQ(tqqq.indicators.size(), 2u);
+  EXPECT_EQ(tqqq.indicators[0].label, "TQQQ fast SMA(2)");
+  EXPECT_EQ(tqqq.indicators[1].label, "TQQQ slow SMA(3)");
+  // Warmed up on the bars before the period: SMA(3) on kJan1 = (8 + 9 + 10) / 3.
+  EXPECT_EQ(tqqq.indicators[0].value, (std::vector<double>{9.5, 10.5}));
+  EXPECT_EQ(tqqq.indicators[1].value, (std::vector<double>{9, 10}));
+  ASSERT_EQ(d.load_notes.size(), 1u);
+  EXPECT_NE(d.load_notes[0].find("no market_data/GLD.1d"), std::string::npos) << d.load_notes[0];
+
+  // A page limit keeps the latest bars and says so.
+  AccountData limited =
+      load_account(*s, "BT_20240102_000000", {.prices = true, .max_price_bars = 1});
+  EXPECT_EQ(limited.prices[1].bars.size(), 1u);
+  EXPECT_EQ(limited.prices[1].bars_left_out, 1u);
+  EXPECT_EQ(limited.prices[1].indicators[1].value, (std::vector<double>{10}));
+  // Without run_info (a live account), the fills' symbols at 1d, no indicators.
+  auto live = filled_store();
+  write_bars(*live, "TQQQ.1d");
+  AccountData plain = load_account(*live, "BT_20240102_000000", {.prices = true});
+  ASSERT_EQ(plain.prices.size(), 1u);
+  EXPECT_TRUE(plain.prices[0].indicators.empty());
+  EXPECT_TRUE(load_account(*live, "BT_20240102_000000").prices.empty());  // only when asked
+}
+
+}  // namespace
+}  // namespace tandem::report

@@ -301,7 +301,7 @@ ListPage S3Client::list_objects(const ListQuery& query) {
     page.server_time = response.server_time;
     return page;
   } catch (const Error& e) {
-    throw Error("ListObjectsV2 reply unreadable: " + e.message() + " at " + e.where(),
+    throw Error(e.kind(), "ListObjectsV2 reply unreadable: " + e.message() + " at " + e.where(),
                 request.target);
   }
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/redact.h"
 #include "store/s3/aws_profile.h"
 
 namespace tandem::store::s3 {
@@ -17,44 +18,26 @@ constexpr std::string_view kTlsScheme = "s3s://";
 
 const std::vector<std::string_view>& known_options() {
   static const std::vector<std::string_view> names = {
-      "path_prefix", "region",     "access_key",        "secret_key", "session_token",
-      "profile",     "addressing", "parallel",          "retries",    "tls_verify",
-      "lock_lease",  "lock_wait",  "conditional_writes"};
+      "path_prefix", "region",     "access_key",         "secret_key", "session_token",
+      "profile",     "addressing", "parallel",           "retries",    "tls_verify",
+      "lock_lease",  "lock_wait",  "conditional_writes", "port",       "use_virtual_addressing",
+      "aws_auth"};
   return names;
 }
 
-bool is_secret_option(std::string_view name) {
-  return name == "secret_key" || name == "session_token";
-}
-
-// The URI with the values of secret options replaced, so messages never carry a secret.
-std::string mask_secrets(std::string_view uri) {
-  std::size_t question = uri.find('?');
-  if (question == std::string_view::npos) return std::string(uri);
-  std::string masked(uri.substr(0, question + 1));
-  std::string_view query = uri.substr(question + 1);
-  bool first = true;
-  while (true) {
-    std::size_t amp = query.find('&');
-    std::string_view pair = query.substr(0, amp);
-    if (!first) masked.push_back('&');
-    first = false;
-    std::size_t equals = pair.find('=');
-    if (equals != std::string_view::npos && is_secret_option(pair.substr(0, equals))) {
-      masked.append(pair.substr(0, equals + 1)).append("***");
-    } else {
-      masked.append(pair);
-    }
-    if (amp == std::string_view::npos) break;
-    query.remove_prefix(amp + 1);
-  }
-  return masked;
+// ArcticDB's names for the same options (its S3 URI: s3(s)://HOST:BUCKET?access=..&secret=..&
+// port=..&region=..&use_virtual_addressing=..), so a URI copied from an ArcticDB setup works.
+// Each maps to this parser's own name; giving both is "given twice".
+std::string_view canonical_name(std::string_view name) {
+  if (name == "access") return "access_key";
+  if (name == "secret") return "secret_key";
+  return name;
 }
 
 class UriParser {
  public:
   UriParser(std::string_view uri, const AwsEnvironment& env)
-      : uri_(uri), masked_(mask_secrets(uri)), env_(env) {}
+      : uri_(uri), masked_(redact_uri(uri)), env_(env) {}
 
   S3Config parse() {
     S3Config config;
@@ -76,9 +59,10 @@ class UriParser {
       fail("a path after the bucket is not supported; put it in ?path_prefix=");
     }
     if (authority.find('@') != std::string_view::npos) {
-      fail("credentials go in ?access_key=...&secret_key=..., not before '@'");
+      fail("credentials go in ?access_key=...&secret_key=..., not before '@' (shown as ***)");
     }
     parse_authority(authority, config.endpoint);
+    apply_port_option(config.endpoint);
     config.path_prefix = parse_path_prefix();
     apply_client_options(config);
     config.endpoint.region = resolve_region();
@@ -90,7 +74,18 @@ class UriParser {
       // *.s3.REGION.amazonaws.com certificate, so it stays path-style.
       config.endpoint.virtual_host_style = config.endpoint.bucket.find('.') == std::string::npos;
     }
-    if (auto addressing = take("addressing")) {
+    std::optional<std::string> addressing = take("addressing");
+    if (auto virtual_addressing = take("use_virtual_addressing")) {
+      if (addressing) fail("give addressing or use_virtual_addressing, not both");
+      if (*virtual_addressing == "true" || *virtual_addressing == "1") {
+        addressing = "virtual";
+      } else if (*virtual_addressing == "false" || *virtual_addressing == "0") {
+        addressing = "path";
+      } else {
+        fail("use_virtual_addressing must be true or false, not \"" + *virtual_addressing + "\"");
+      }
+    }
+    if (addressing) {
       if (*addressing == "path") {
         config.endpoint.virtual_host_style = false;
       } else if (*addressing == "virtual") {
@@ -133,21 +128,28 @@ class UriParser {
       if (pair.empty()) continue;
       std::size_t equals = pair.find('=');
       if (equals == std::string_view::npos) {
-        fail("option \"" + std::string(pair) + "\" has no value (expected name=value)");
+        // The bare word is not echoed: it may be a secret whose "name=" was lost.
+        fail("an option has no '=' (expected name=value)");
       }
-      std::string name(pair.substr(0, equals));
+      const std::string given(pair.substr(0, equals));
+      std::string name(canonical_name(given));
       std::optional<std::string> value = percent_decode(pair.substr(equals + 1));
       if (!value) fail("option " + name + ": bad %-escape");
       bool known = false;
-      for (std::string_view k : known_options()) known = known || k == name;
+      for (std::string_view k : known_options()) known = known || k == given;
+      known = known || given == "access" || given == "secret";
       if (!known) {
         std::string list;
         for (std::string_view k : known_options())
           list += (list.empty() ? "" : ", ") + std::string(k);
-        fail("unknown option \"" + name + "\" (known: " + list + ")");
+        fail("unknown option \"" + given + "\" (known: " + list +
+             ", and ArcticDB's access, secret)");
       }
       if (!options_.emplace(name, std::move(*value)).second) {
-        fail("option " + name + " given twice");
+        std::string alias = name == "access_key"   ? " (access is another name for it)"
+                            : name == "secret_key" ? " (secret is another name for it)"
+                                                   : "";
+        fail("option " + name + " given twice" + alias);
       }
     }
   }
@@ -262,6 +264,18 @@ class UriParser {
       start = slash + 1;
     }
     return prefix + "/";
+  }
+
+  // ArcticDB's ?port=N: the same as s3://HOST:N:BUCKET (both given must agree).
+  void apply_port_option(S3Endpoint& endpoint) {
+    if (options_.count("port") == 0) return;
+    if (endpoint.host.empty()) fail("port needs a host (s3://HOST:BUCKET?port=N)");
+    const int port = integer_option("port", 1, 65535, 0);
+    if (endpoint.port != 0 && endpoint.port != port) {
+      fail("port " + std::to_string(port) + " contradicts the URI's port " +
+           std::to_string(endpoint.port));
+    }
+    endpoint.port = port;
   }
 
   int integer_option(const std::string& name, int low, int high, int fallback) {
@@ -389,6 +403,15 @@ class UriParser {
     std::optional<std::string> secret_key = take("secret_key");
     std::optional<std::string> session_token = take("session_token");
     std::optional<std::string> named_profile = take("profile");
+    // ArcticDB's aws_auth=true|default: the AWS default chain, which is what this parser does
+    // anyway when the URI has no keys.
+    if (auto aws_auth = take("aws_auth")) {
+      if (*aws_auth == "sts") fail("aws_auth=sts (AWS STS role credentials) is not supported");
+      if (*aws_auth != "true" && *aws_auth != "default") {
+        fail("aws_auth must be true or default, not \"" + *aws_auth + "\"");
+      }
+      if (access_key || secret_key) fail("give either access/secret keys or aws_auth, not both");
+    }
     if (access_key || secret_key) {
       if (!access_key || !secret_key || access_key->empty() || secret_key->empty()) {
         fail("access_key and secret_key must be given together");

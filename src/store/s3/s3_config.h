@@ -10,6 +10,9 @@
 // secret_key=S, session_token=T, profile=NAME, addressing=path|virtual, parallel=N (1-256),
 // retries=N (0-20), tls_verify=0|1, lock_lease=SECONDS (2-3600, default 30),
 // lock_wait=SECONDS (1-86400, default 300), conditional_writes=auto|on|off (default auto).
+// ArcticDB's names work too (docs/s3.md): access (= access_key), secret (= secret_key),
+// port=N (= s3://HOST:N:BUCKET), use_virtual_addressing=true|false (= addressing=virtual|path),
+// aws_auth=true|default (the credential chain below; the default anyway).
 // Credentials: access_key+secret_key from the URI, else the URI's profile, else
 // AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY[/AWS_SESSION_TOKEN], else the AWS_PROFILE (or "default")
 // profile of ~/.aws/credentials or ~/.aws/config.
@@ -61,7 +64,7 @@ struct S3ClientOptions {
 enum class ConditionalWrites { kAuto, kOn, kOff };
 
 struct S3Config {
-  std::string uri;  // as given, with secret_key and session_token values masked
+  std::string uri;  // as given, secrets masked by redact_uri (core/redact.h)
   S3Endpoint endpoint;
   std::string path_prefix;  // "" or ends with '/'
   S3Credentials credentials;

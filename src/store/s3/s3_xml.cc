@@ -8,7 +8,12 @@
 namespace tandem::store::s3 {
 namespace {
 
+// Limits on what a hostile or broken server can make the parser do. An S3 reply is small: a
+// ListObjectsV2 page is at most 1,000 keys of at most 1,024 bytes (~1.5 MB with its markup and
+// about ten elements per key); nothing S3 sends nests deeper than four elements.
 constexpr int kMaxDepth = 64;
+constexpr std::size_t kMaxDocumentBytes = 16u << 20;
+constexpr std::size_t kMaxElements = 200'000;
 
 bool is_name_start(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' || c == ':' ||
@@ -44,6 +49,10 @@ class XmlReader {
   explicit XmlReader(std::string_view document) : doc_(document) {}
 
   XmlElement read_document() {
+    if (doc_.size() > kMaxDocumentBytes) {
+      fail("a reply of " + std::to_string(doc_.size()) + " bytes is over the " +
+           std::to_string(kMaxDocumentBytes >> 20) + " MiB an S3 reply can be");
+    }
     skip_misc();
     if (at_end() || doc_[pos_] != '<') fail("expected the root element");
     XmlElement root = read_element(0);
@@ -54,7 +63,8 @@ class XmlReader {
 
  private:
   [[noreturn]] void fail(const std::string& what) const {
-    throw Error("malformed XML: " + what, "byte " + std::to_string(pos_));
+    // Corruption: received bytes that fail their checks (core/error.h).
+    throw Error(ErrorKind::Corruption, "malformed XML: " + what, "byte " + std::to_string(pos_));
   }
 
   bool at_end() const { return pos_ >= doc_.size(); }
@@ -80,7 +90,8 @@ class XmlReader {
       } else if (looking_at("<!--")) {
         skip_past("-->", "comment");
       } else if (looking_at("<!")) {
-        fail("DTDs are not supported");
+        // No entity is ever declared, so none can expand (billion laughs, external entities).
+        fail("a DTD (<!DOCTYPE/<!ENTITY) is refused: S3 replies have none");
       } else {
         return;
       }
@@ -165,7 +176,12 @@ class XmlReader {
   }
 
   XmlElement read_element(int depth) {
-    if (depth > kMaxDepth) fail("elements nested too deeply");
+    if (depth > kMaxDepth) {
+      fail("elements nested more than " + std::to_string(kMaxDepth) + " deep");
+    }
+    if (++elements_ > kMaxElements) {
+      fail("more than " + std::to_string(kMaxElements) + " elements");
+    }
     expect('<');
     XmlElement element;
     std::string raw_name = read_name();
@@ -197,6 +213,8 @@ class XmlReader {
         pos_ = end + 3;
       } else if (looking_at("<?")) {
         skip_past("?>", "processing instruction");
+      } else if (looking_at("<!")) {
+        fail("a markup declaration (<!...) inside an element is refused");
       } else if (doc_[pos_] == '<') {
         element.children.push_back(read_element(depth + 1));
       } else {
@@ -207,6 +225,7 @@ class XmlReader {
 
   std::string_view doc_;
   std::size_t pos_ = 0;
+  std::size_t elements_ = 0;
 };
 
 }  // namespace
@@ -228,7 +247,8 @@ XmlElement parse_xml(std::string_view document) { return XmlReader(document).rea
 ListPage parse_list_objects_v2(std::string_view document) {
   XmlElement root = parse_xml(document);
   if (root.name != "ListBucketResult") {
-    throw Error("expected a <ListBucketResult> reply, got <" + root.name + ">",
+    throw Error(ErrorKind::Corruption,
+                "expected a <ListBucketResult> reply, got <" + root.name + ">",
                 "ListObjectsV2 reply");
   }
   ListPage page;
@@ -236,7 +256,8 @@ ListPage parse_list_objects_v2(std::string_view document) {
   if (truncated == "true") {
     page.truncated = true;
   } else if (truncated != "false" && !truncated.empty()) {
-    throw Error("IsTruncated is \"" + truncated + "\"", "ListObjectsV2 reply");
+    throw Error(ErrorKind::Corruption, "IsTruncated is \"" + truncated + "\"",
+                "ListObjectsV2 reply");
   }
   for (const XmlElement& entry : root.children) {
     if (entry.name == "CommonPrefixes") {
@@ -245,21 +266,24 @@ ListPage parse_list_objects_v2(std::string_view document) {
     }
     if (entry.name != "Contents") continue;
     const XmlElement* key = entry.child("Key");
-    if (key == nullptr) throw Error("a <Contents> entry has no <Key>", "ListObjectsV2 reply");
+    if (key == nullptr)
+      throw Error(ErrorKind::Corruption, "a <Contents> entry has no <Key>", "ListObjectsV2 reply");
     ObjectInfo info;
     info.key = key->text;
     if (const XmlElement* size = entry.child("Size")) {
       const std::string& digits = size->text;
       auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), info.size);
       if (digits.empty() || error != std::errc() || end != digits.data() + digits.size()) {
-        throw Error("object \"" + info.key + "\" has size \"" + digits + "\"",
+        throw Error(ErrorKind::Corruption,
+                    "object \"" + info.key + "\" has size \"" + digits + "\"",
                     "ListObjectsV2 reply");
       }
     }
     if (const XmlElement* modified = entry.child("LastModified")) {
       std::optional<Timestamp> time = parse_timestamp(modified->text);
       if (!time) {
-        throw Error("object \"" + info.key + "\" has LastModified \"" + modified->text + "\"",
+        throw Error(ErrorKind::Corruption,
+                    "object \"" + info.key + "\" has LastModified \"" + modified->text + "\"",
                     "ListObjectsV2 reply");
       }
       info.last_modified = *time;
@@ -270,7 +294,8 @@ ListPage parse_list_objects_v2(std::string_view document) {
   page.next_continuation_token = root.child_text("NextContinuationToken");
   if (page.truncated && page.next_continuation_token.empty() && page.objects.empty() &&
       page.common_prefixes.empty()) {
-    throw Error("truncated without a continuation token or any key", "ListObjectsV2 reply");
+    throw Error(ErrorKind::Corruption, "truncated without a continuation token or any key",
+                "ListObjectsV2 reply");
   }
   return page;
 }

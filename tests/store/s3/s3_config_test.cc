@@ -88,6 +88,52 @@ TEST(S3Config, CredentialsFromTheUriArePercentDecodedAndMaskedInMessages) {
   EXPECT_NE(message.find("unknown option \"bogus\""), std::string::npos) << message;
 }
 
+// A URI copied from an ArcticDB setup (docs.arcticdb.io, "Arctic URI"): its option names are
+// aliases of this parser's own.
+TEST(S3Config, ArcticDbOptionNamesAreAliases) {
+  S3Config config = parse_s3_uri(
+      "s3://minio.local:research?port=9000&access=AK&secret=SK&region=eu-west-2&"
+      "use_virtual_addressing=true&path_prefix=team",
+      {});
+  EXPECT_EQ(config.endpoint.host, "minio.local");
+  EXPECT_EQ(config.endpoint.port, 9000);
+  EXPECT_EQ(config.endpoint.bucket, "research");
+  EXPECT_EQ(config.endpoint.region, "eu-west-2");
+  EXPECT_TRUE(config.endpoint.virtual_host_style);
+  EXPECT_EQ(config.path_prefix, "team/");
+  EXPECT_EQ(config.credentials.access_key, "AK");
+  EXPECT_EQ(config.credentials.secret_key, "SK");
+  EXPECT_EQ(config.uri,
+            "s3://minio.local:research?port=9000&access=AK&secret=***&region=eu-west-2&"
+            "use_virtual_addressing=true&path_prefix=team");
+  S3Config same_port = parse_s3_uri(
+      "s3://h:9000:bucket?port=9000&use_virtual_addressing=false&"
+      "aws_auth=true",
+      kKeysInEnv);
+  EXPECT_EQ(same_port.endpoint.port, 9000);
+  EXPECT_FALSE(same_port.endpoint.virtual_host_style);
+  EXPECT_EQ(same_port.credentials.access_key, "AKID");  // aws_auth: the default chain
+}
+
+// No message of the parser carries a secret, whatever the option is called or however the URI
+// is malformed.
+TEST(S3Config, NoErrorCarriesASecret) {
+  for (const std::string uri : {
+           "s3://AKIA:TOPSECRET@h:1:bucket",
+           "s3://h:1:bucket?access=a&secret=TOPSECRET&bogus=1",
+           "s3://h:1:bucket?access_key=a&SECRET_KEY=TOPSECRET",
+           "s3://h:1:bucket?aws_secret_access_key=TOPSECRET",
+           "s3://h:1:bucket?access_key=a&secret_key=TOPSECRET&session_token=TOPSECRET&retries=x",
+           "s3://h:1:bucket?TOPSECRET",
+           "s3://h:1:bucket?secretkey=TOPSECRET&access_key=a&secret_key=b",
+           "s3://h:1:bucket?access_key=a&secret_key=TOPSECRET&secret=TOPSECRET",
+       }) {
+    const std::string message = parse_error(uri);
+    EXPECT_EQ(message.find("TOPSECRET"), std::string::npos) << message;
+    EXPECT_NE(message.find("***"), std::string::npos) << message;
+  }
+}
+
 TEST(S3Config, ClientOptions) {
   S3Config config = parse_s3_uri("s3://h:1:bucket?parallel=4&retries=0&tls_verify=0", kKeysInEnv);
   EXPECT_EQ(config.client.max_parallel, 4u);
@@ -119,7 +165,16 @@ TEST(S3Config, BadUrisNameTheUriAndTheProblem) {
            {"s3://h:1:bucket?parallel=0", "parallel must be a whole number from 1 to 256"},
            {"s3://h:1:bucket?addressing=dns", "addressing must be"},
            {"s3://h:1:bucket?region=a&region=b", "given twice"},
-           {"s3://h:1:bucket?region", "has no value"},
+           {"s3://h:1:bucket?region", "has no '='"},
+           {"s3://h:1:bucket?port=9000", "contradicts the URI's port 1"},
+           {"s3://bucket?port=9000", "port needs a host"},
+           {"s3://h:bucket?port=0", "port must be a whole number from 1 to 65535"},
+           {"s3://h:1:bucket?use_virtual_addressing=yes", "use_virtual_addressing must be true"},
+           {"s3://h:1:bucket?addressing=path&use_virtual_addressing=true", "not both"},
+           {"s3://h:1:bucket?access=a&access_key=b",
+            "access_key given twice (access is another name for it)"},
+           {"s3://h:1:bucket?aws_auth=sts", "not supported"},
+           {"s3://h:1:bucket?aws_auth=true&access=a&secret=b", "not both"},
            {"s3://h:1:bucket?region=%zz", "bad %-escape"},
            {"s3://h:1:bucket?access_key=only", "given together"},
            {"s3://h:1:bucket?session_token=t", "needs access_key"},

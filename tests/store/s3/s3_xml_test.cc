@@ -2,7 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
 #include "core/error.h"
+#include "store/s3/s3rver_process.h"
 
 namespace tandem::store::s3 {
 namespace {
@@ -63,6 +68,72 @@ TEST(S3Xml, RefusesNestingBeyondTheDepthLimit) {
   for (int i = 0; i < 100; ++i) deep += "<a>";
   for (int i = 0; i < 100; ++i) deep += "</a>";
   EXPECT_THROW(parse_xml(deep), Error);
+}
+
+// What only a hostile server sends is refused with a message saying which limit it broke.
+TEST(S3Xml, RefusesHostileDocumentsClearly) {
+  auto message = [](const std::string& document) {
+    try {
+      parse_xml(document);
+    } catch (const Error& e) {
+      EXPECT_EQ(e.kind(), ErrorKind::Corruption) << e.what();
+      return std::string(e.what());
+    }
+    ADD_FAILURE() << "accepted: " << document.substr(0, 80);
+    return std::string();
+  };
+  // Billion laughs: entities declared in a DTD, each expanding ten of the previous.
+  const std::string laughs =
+      "<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\">"
+      "<!ENTITY lol2 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">]><lolz>&lol2;</lolz>";
+  EXPECT_NE(message(laughs).find("DTD"), std::string::npos);
+  EXPECT_NE(message("<!ENTITY x SYSTEM \"file:///etc/passwd\"><a>&x;</a>").find("DTD"),
+            std::string::npos);
+  EXPECT_NE(message("<a><!ENTITY x \"y\"></a>").find("markup declaration"), std::string::npos);
+  EXPECT_NE(message("<a>&lol;</a>").find("unknown entity &lol;"), std::string::npos);
+  std::string deep;
+  for (int i = 0; i < 100'000; ++i) deep += "<a>";
+  EXPECT_NE(message(deep).find("nested more than 64 deep"), std::string::npos);
+  std::string wide = "<a>";
+  for (int i = 0; i < 200'001; ++i) wide += "<b/>";
+  wide += "</a>";
+  EXPECT_NE(message(wide).find("more than 200000 elements"), std::string::npos);
+  std::string huge = "<a>" + std::string(17u << 20, 'x') + "</a>";
+  EXPECT_NE(message(huge).find("over the 16 MiB"), std::string::npos);
+  // Just under the limits is fine: a full ListObjectsV2 page is far smaller.
+  std::string many = "<a>";
+  for (int i = 0; i < 199'999; ++i) many += "<b/>";
+  many += "</a>";
+  EXPECT_EQ(parse_xml(many).children.size(), 199'999u);
+}
+
+// The fuzz target's seeds (fuzz/s3/corpus): every real reply parses, every hostile-* one is
+// refused as corrupt with a message.
+TEST(S3Xml, FuzzSeedsRealRepliesParseHostileOnesAreRefused) {
+  const std::filesystem::path corpus =
+      std::filesystem::path(testing::source_dir()) / "fuzz" / "s3" / "corpus";
+  std::size_t real = 0, hostile = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(corpus)) {
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    const std::string name = entry.path().filename().string();
+    if (name.starts_with("hostile-")) {
+      ++hostile;
+      try {
+        parse_xml(text.str());
+        ADD_FAILURE() << name << " was accepted";
+      } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::Corruption) << name;
+        EXPECT_TRUE(std::string(e.what()).find("malformed XML: ") != std::string::npos) << name;
+      }
+    } else {
+      ++real;
+      EXPECT_NO_THROW(parse_xml(text.str())) << name;
+    }
+  }
+  EXPECT_GE(real, 8u);
+  EXPECT_GE(hostile, 6u);
 }
 
 TEST(S3Xml, RefusesAListReplyThatIsNotOne) {
