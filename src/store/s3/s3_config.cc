@@ -15,42 +15,6 @@ namespace {
 constexpr std::string_view kPlainScheme = "s3://";
 constexpr std::string_view kTlsScheme = "s3s://";
 
-const std::vector<std::string_view>& known_options() {
-  static const std::vector<std::string_view> names = {
-      "path_prefix", "region",     "access_key",        "secret_key", "session_token",
-      "profile",     "addressing", "parallel",          "retries",    "tls_verify",
-      "lock_lease",  "lock_wait",  "conditional_writes"};
-  return names;
-}
-
-bool is_secret_option(std::string_view name) {
-  return name == "secret_key" || name == "session_token";
-}
-
-// The URI with the values of secret options replaced, so messages never carry a secret.
-std::string mask_secrets(std::string_view uri) {
-  std::size_t question = uri.find('?');
-  if (question == std::string_view::npos) return std::string(uri);
-  std::string masked(uri.substr(0, question + 1));
-  std::string_view query = uri.substr(question + 1);
-  bool first = true;
-  while (true) {
-    std::size_t amp = query.find('&');
-    std::string_view pair = query.substr(0, amp);
-    if (!first) masked.push_back('&');
-    first = false;
-    std::size_t equals = pair.find('=');
-    if (equals != std::string_view::npos && is_secret_option(pair.substr(0, equals))) {
-      masked.append(pair.substr(0, equals + 1)).append("***");
-    } else {
-      masked.append(pair);
-    }
-    if (amp == std::string_view::npos) break;
-    query.remove_prefix(amp + 1);
-  }
-  return masked;
-}
-
 class UriParser {
  public:
   UriParser(std::string_view uri, const AwsEnvironment& env)
@@ -139,10 +103,10 @@ class UriParser {
       std::optional<std::string> value = percent_decode(pair.substr(equals + 1));
       if (!value) fail("option " + name + ": bad %-escape");
       bool known = false;
-      for (std::string_view k : known_options()) known = known || k == name;
+      for (std::string_view k : known_uri_options()) known = known || k == name;
       if (!known) {
         std::string list;
-        for (std::string_view k : known_options())
+        for (std::string_view k : known_uri_options())
           list += (list.empty() ? "" : ", ") + std::string(k);
         fail("unknown option \"" + name + "\" (known: " + list + ")");
       }
@@ -418,6 +382,41 @@ class UriParser {
 };
 
 }  // namespace
+
+const std::vector<std::string_view>& known_uri_options() {
+  static const std::vector<std::string_view> names = {
+      "path_prefix", "region",     "access_key",        "secret_key", "session_token",
+      "profile",     "addressing", "parallel",          "retries",    "tls_verify",
+      "lock_lease",  "lock_wait",  "conditional_writes"};
+  return names;
+}
+
+bool is_secret_option(std::string_view name) {
+  return name == "secret_key" || name == "session_token";
+}
+
+std::string mask_secrets(std::string_view uri) {
+  std::size_t question = uri.find('?');
+  if (question == std::string_view::npos) return std::string(uri);
+  std::string masked(uri.substr(0, question + 1));
+  std::string_view query = uri.substr(question + 1);
+  bool first = true;
+  while (true) {
+    std::size_t amp = query.find('&');
+    std::string_view pair = query.substr(0, amp);
+    if (!first) masked.push_back('&');
+    first = false;
+    std::size_t equals = pair.find('=');
+    if (equals != std::string_view::npos && is_secret_option(pair.substr(0, equals))) {
+      masked.append(pair.substr(0, equals + 1)).append("***");
+    } else {
+      masked.append(pair);
+    }
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  return masked;
+}
 
 std::string S3Endpoint::base_url() const {
   std::string url = tls ? "https://" : "http://";

@@ -21,6 +21,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace tandem::store::s3 {
 
@@ -86,5 +87,12 @@ S3Config parse_s3_uri(std::string_view uri, const AwsEnvironment& env = AwsEnvir
 
 // True for the schemes this backend serves.
 bool is_s3_uri(std::string_view uri);
+
+// The option names the URI accepts (the list in this file's opening comment).
+const std::vector<std::string_view>& known_uri_options();
+// True for an option whose value is a secret (never printed).
+bool is_secret_option(std::string_view name);
+// The URI with the values of secret options replaced by ***, so messages never carry a secret.
+std::string mask_secrets(std::string_view uri);
 
 }  // namespace tandem::store::s3
