@@ -147,6 +147,7 @@ void run_sample(const CliContext& ctx, const SampleArgs& args) {
         std::vector<std::string> known;
         for (const auto& spec : universe) known.push_back(spec.symbol);
         throw Error(
+            ErrorKind::InvalidArgument,
             fmt::format("no sample series '{}'; available: {}", symbol, fmt::join(known, ", ")),
             "--symbols");
       }

@@ -22,6 +22,8 @@ const std::map<std::string, std::vector<std::string>>& examples() {
        {"tandem backtest --strategy sma_cross --symbols TQQQ",
         "tandem backtest --strategy sma_cross --symbols TQQQ,SPY --fill next-open --commission "
         "ib"}},
+      {"tandem completion", {"tandem completion bash > /etc/bash_completion.d/tandem"}},
+      {"tandem completion bash", {"source <(tandem completion bash)"}},
       {"tandem config", {"tandem config show"}},
       {"tandem config show", {"tandem config show", "tandem --config ./tandem.toml config show"}},
       {"tandem data", {"tandem data sample", "tandem data list"}},

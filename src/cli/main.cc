@@ -9,6 +9,7 @@
 
 #include "cli/build_info.h"
 #include "cli/cli_context.h"
+#include "cli/completion.h"
 #include "cli/setting_flags.h"
 #include "cli/usage.h"
 #include "core/error.h"
@@ -101,6 +102,7 @@ int main(int argc, char** argv) {
   tandem::cli::register_gateway_commands(app, ctx);
   tandem::cli::register_live_commands(app, ctx);
   tandem::cli::register_config_commands(app, ctx);
+  tandem::cli::register_completion_command(app);
   tandem::cli::add_examples(app);
   // Runs after the whole command line is parsed and before the subcommand's callback.
   app.parse_complete_callback([&ctx] { ctx.start(); });

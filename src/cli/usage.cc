@@ -73,9 +73,12 @@ std::string closest(std::string_view word, const std::vector<std::string>& candi
   std::size_t best_distance = std::max<std::size_t>(1, word.size() / 3) + 1;
   for (const std::string& candidate : candidates) {
     std::size_t distance = edit_distance(word, candidate);
-    // A word that is the start of exactly the candidate ("--sym" for "--symbols") is close too.
-    if (candidate.starts_with(word) && word.size() >= 3)
+    // A word that starts the candidate ("--sym" for "--symbols"), or that the candidate starts
+    // ("warning" for "warn"), is close too.
+    if ((candidate.starts_with(word) && word.size() >= 3) ||
+        (word.starts_with(candidate) && candidate.size() >= 3)) {
       distance = std::min<std::size_t>(distance, 1);
+    }
     if (distance < best_distance) {
       best_distance = distance;
       best = candidate;

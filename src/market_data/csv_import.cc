@@ -98,7 +98,7 @@ std::vector<fs::path> expand_file_patterns(const std::vector<std::string>& patte
       if (has_wildcard(path.parent_path().string())) {
         throw Error("wildcards are expanded in the file name only", pattern);
       }
-      if (!fs::is_regular_file(path)) throw Error("no such file", pattern);
+      if (!fs::is_regular_file(path)) throw Error(ErrorKind::NotFound, "no such file", pattern);
       files.push_back(path);
       continue;
     }
