@@ -260,7 +260,7 @@ TEST_F(StoreCli, MalformedCsvNamesFileLineColumnAndWritesNothing) {
   CliResult typed =
       tandem({"store", "append", "market", "AAA", "--csv",
               csv_file("typed.csv", "timestamp,close\n2024-01-05,1\n2024-01-06,n/a\n")});
-  EXPECT_EQ(typed.exit_code, 1);
+  EXPECT_EQ(typed.exit_code, 2);
   EXPECT_THAT(typed.err, HasSubstr("typed.csv:3:2: column 'close': 'n/a' is not a float64"));
 
   // A new library stays uncreated when its first write's CSV is malformed.
