@@ -10,6 +10,9 @@ find_package(OpenSSL REQUIRED)
 find_package(nlohmann_json 3.11 REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(fmt REQUIRED)
+# Levelled logs (src/core/log.h) and the config file (src/cli/settings.h), docs/cli.md.
+find_package(spdlog REQUIRED)
+find_package(tomlplusplus REQUIRED)
 # Howard Hinnant's date: date::date is header-only; date::date-tz resolves IANA zones through
 # the OS zoneinfo (Debian builds it with USE_OS_TZDB=1). Used by src/ib for IB's zoned times.
 find_package(date CONFIG REQUIRED)

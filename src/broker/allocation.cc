@@ -34,7 +34,8 @@ void set_strategy_weight(store::Store& store, std::string_view key, double weigh
                          Timestamp now) {
   validate_strategy_key(key);
   if (!(weight >= 0 && weight <= 1)) {
-    throw Error(fmt::format("target weight must be in [0, 1], got {}", weight),
+    throw Error(ErrorKind::InvalidArgument,
+                fmt::format("target weight must be in [0, 1], got {}", weight),
                 "strategy " + std::string(key));
   }
   store::Table row({now});
@@ -62,7 +63,8 @@ void set_explicit_equity(store::Store& store, std::string_view account, std::str
                          double amount, Timestamp now) {
   validate_strategy_key(key);
   if (!(amount > 0) || !std::isfinite(amount)) {
-    throw Error(fmt::format("equity amount must be positive, got {}", amount),
+    throw Error(ErrorKind::InvalidArgument,
+                fmt::format("equity amount must be positive, got {}", amount),
                 std::string(account) + "/" + strategy_equity_symbol(key));
   }
   store::Table row({now});

@@ -1,4 +1,5 @@
-// What every `tandem` subcommand shares: the global options and how the store URI is resolved.
+// What every `tandem` subcommand shares: the global options, the settings (flag > environment >
+// config file > default, cli/settings.h) and how the store URI is resolved.
 #pragma once
 
 #include <cstddef>
@@ -6,10 +7,13 @@
 #include <string>
 
 #include "cli/setting_flags.h"
+#include "cli/settings.h"
+#include "core/error.h"
 
 namespace CLI {
 class App;
-}
+class Option;
+}  // namespace CLI
 
 namespace tandem::store {
 class Store;
@@ -19,14 +23,26 @@ namespace tandem::cli {
 
 struct CliContext {
   std::string store_flag;  // --store, empty when not given
-  // The exit status of a command that fails with a tandem::Error (docs/store-cli.md lists them):
-  // 1, or what the command set before throwing (e.g. 3: `live` left rows in the spill).
-  int error_exit_code = 1;
+  const CLI::Option* store_option = nullptr;
+  std::string config_flag;  // --config
+  std::string log_level;    // --log-level, then log.level
+  const CLI::Option* log_level_option = nullptr;
+  std::string log_file;  // --log-file, then log.file
+  const CLI::Option* log_file_option = nullptr;
+  Settings settings;  // loaded by start() once the command line is parsed
+  // The exit status of a command that fails with a tandem::Error, when the command decides it
+  // rather than the error's kind (docs/cli.md): e.g. 3: `live` left rows in the spill. 0: by
+  // kind.
+  int error_exit_code = 0;
   // The running command's own flag for a setting where it differs from the default table
   // (setting_flags.h): `data import` and `data download` spell bar_size --bar.
   SettingFlags setting_flags;
 
-  // --store flag, then $TANDEM_STORE, then lmdb://./tandem-data (DESIGN.md, store contract).
+  // After parsing, before the command runs: loads the config file and configures the logs.
+  void start();
+
+  // store.uri by the precedence rule (default lmdb://./tandem-data), with the config file's
+  // store.s3.* options added to an S3 URI that lacks them (DESIGN.md, store contract).
   std::string store_uri() const;
   std::unique_ptr<store::Store> open_store() const;
   // For commands that only read: a path with no store is a NotFound error, and nothing is
@@ -35,13 +51,18 @@ struct CliContext {
 };
 
 // Thrown by a command that has done its work but must end with a status other than 0 or 1;
-// main() exits with `code` (docs/store-cli.md lists the exit statuses).
+// main() exits with `code` (docs/cli.md lists the exit statuses).
 struct ExitStatus {
   int code;
 };
-// `tandem report` of a run that did not finish: the report was written, under a banner. (Not 3:
-// main uses 3 for `tandem live` leaving rows in its spill.)
+// The exit statuses (docs/cli.md, "Exit status": one table, kept in step with this list).
+inline constexpr int kExitUsage = 2;  // a usage error or ErrorKind::InvalidArgument
+// `tandem live` left rows in its spill (docs/live.md).
+inline constexpr int kExitLiveSpill = 3;
+// `tandem report` of a run that did not finish: the report was written, under a banner.
 inline constexpr int kExitIncompleteRun = 4;
+// The status of a failure of this kind.
+int exit_code_for(ErrorKind kind);
 
 // Each command group registers its subcommands on the root app; the callbacks capture `ctx`,
 // which outlives parsing. Declared here, defined in <group>_commands.cc.
@@ -59,5 +80,7 @@ void register_alloc_commands(CLI::App& app, CliContext& ctx);
 void register_backtest_commands(CLI::App& app, CliContext& ctx);
 void register_gateway_commands(CLI::App& app, CliContext& ctx);
 void register_live_commands(CLI::App& app, CliContext& ctx);
+// `tandem config show` (config_commands.cc).
+void register_config_commands(CLI::App& app, CliContext& ctx);
 
 }  // namespace tandem::cli

@@ -11,9 +11,12 @@
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "cli/cli_context.h"
 #include "cli/data_download_command.h"
+#include "cli/progress.h"
+#include "cli/stdio_files.h"
 #include "core/error.h"
 #include "ib/history_pages.h"
 #include "market_data/bar_csv.h"
@@ -31,6 +34,7 @@ struct ImportArgs {
   std::string bar_size = "1d";
   std::string time_zone = "UTC";
   bool replace = false;
+  std::string progress = "auto";
 };
 
 struct ShowArgs {
@@ -59,13 +63,40 @@ void validate_bar_size(const std::string& bar_size) {
 
 void run_import(const CliContext& ctx, const ImportArgs& args) {
   validate_bar_size(args.bar_size);
-  const auto files = market_data::expand_file_patterns(args.files);
+  // '-': standard input, copied to a temporary file (the importer reads a file twice); its
+  // errors name "standard input".
+  std::optional<StdinFile> from_stdin;
+  std::vector<std::string> patterns;
+  for (const std::string& file : args.files) {
+    if (!is_stdio(file)) {
+      patterns.push_back(file);
+    } else if (from_stdin) {
+      throw Error(ErrorKind::InvalidArgument, "'-' (standard input) given twice", "FILE");
+    } else {
+      from_stdin.emplace();
+      patterns.push_back(from_stdin->path().string());
+    }
+  }
   auto store = ctx.open_store();
-  const market_data::ImportResult result = market_data::import_csv(*store, files,
-                                                                   {.symbol = args.symbol,
-                                                                    .bar_size = args.bar_size,
-                                                                    .time_zone = args.time_zone,
-                                                                    .replace = args.replace});
+  market_data::ImportResult result;
+  ProgressCounter progress(parse_progress_mode(args.progress), "files");
+  try {
+    const auto files = market_data::expand_file_patterns(patterns);
+    result = market_data::import_csv(
+        *store, files,
+        {.symbol = args.symbol,
+         .bar_size = args.bar_size,
+         .time_zone = args.time_zone,
+         .replace = args.replace,
+         .on_progress = [&](std::size_t read, std::size_t total, std::size_t rows) {
+           progress.update(fmt::format("import {} ({} bars read)", args.symbol, rows), read, total);
+         }});
+    progress.clear();
+  } catch (const Error& e) {
+    progress.clear();
+    if (from_stdin) throw from_stdin->renamed(e);
+    throw;
+  }
   const std::string name = market_data::bar_symbol(args.symbol, args.bar_size);
   if (result.action == "nothing new") {
     std::cout << fmt::format(
@@ -116,6 +147,7 @@ void run_sample(const CliContext& ctx, const SampleArgs& args) {
         std::vector<std::string> known;
         for (const auto& spec : universe) known.push_back(spec.symbol);
         throw Error(
+            ErrorKind::InvalidArgument,
             fmt::format("no sample series '{}'; available: {}", symbol, fmt::join(known, ", ")),
             "--symbols");
       }
@@ -257,13 +289,15 @@ void register_data_commands(CLI::App& app, CliContext& ctx) {
         "last stored one; --replace updates the files' range)");
     cmd->add_option("FILE", args->files,
                     "CSV files or patterns (quoted: 'spy-*.csv') with timestamp or date, open, "
-                    "high, low, close, volume")
+                    "high, low, close, volume; '-' reads standard input")
         ->required();
     cmd->add_option("--symbol", args->symbol, "ticker, e.g. TQQQ")->required();
     cmd->add_option("--bar", args->bar_size, "bar size: 1d (default), 1h, 5min, 1min, ...");
     cmd->add_option("--tz", args->time_zone,
                     "zone of intraday times written without an offset (default UTC), e.g. "
                     "America/New_York");
+    cmd->add_option("--progress", args->progress,
+                    "auto (a line with rate and ETA on a terminal, else nothing), lines, none");
     cmd->add_flag("--replace", args->replace,
                   "replace the stored bars in the files' time range instead of skipping them");
     cmd->callback([&ctx, args] {

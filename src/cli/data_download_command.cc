@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "cli/cli_context.h"
+#include "cli/progress.h"
 #include "core/error.h"
 #include "market_data/market_data.h"
 #include "store/store.h"
@@ -56,12 +57,6 @@ std::string date_text(std::optional<Timestamp> t) {
   return text.substr(0, 10) + " " + text.substr(11, 5);
 }
 
-std::string clock_text(double seconds) {
-  const long s = static_cast<long>(seconds + 0.5);
-  if (s >= 3600) return fmt::format("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60);
-  return fmt::format("{}:{:02}", s / 60, s % 60);
-}
-
 std::string summary_line(const market_data::SymbolResult& r) {
   if (!r.ok) return fmt::format("{}: FAILED after {} pages: {}", r.symbol, r.pages, r.error);
   std::string line = r.bars_added > 0
@@ -77,14 +72,13 @@ std::string summary_line(const market_data::SymbolResult& r) {
 
 class ProgressPrinter {
  public:
-  enum class Mode { kTerminal, kLines, kNone };
-  explicit ProgressPrinter(Mode mode) : mode_(mode) {}
+  explicit ProgressPrinter(ProgressMode mode) : line_(mode) {}
 
   void operator()(const market_data::DownloadProgress& p) {
     using Kind = market_data::DownloadProgress::Kind;
-    if (mode_ == Mode::kNone) return;
+    if (line_.mode() == ProgressMode::kNone) return;
     if (p.kind == Kind::kSymbolDone || p.kind == Kind::kSymbolFailed) {
-      if (mode_ == Mode::kTerminal) std::cout << "\r\033[K" << std::flush;
+      line_.clear();
       return;  // the summary line follows at the end
     }
     std::string line = fmt::format("{}  page {}  bars {}  reached {}  {:.0f}%", p.symbol, p.pages,
@@ -98,18 +92,23 @@ class ProgressPrinter {
       line += fmt::format("  retry in {:.1f} s: {}", p.wait.count() / 1000.0, p.message);
     }
     if (p.eta_seconds) line += "  ETA " + clock_text(*p.eta_seconds);
-    if (mode_ == Mode::kTerminal) {
-      std::cout << "\r\033[K" << line << std::flush;
-    } else if (p.kind != Kind::kWaiting) {
-      std::cout << line << std::endl;  // flushed: a log follows a download as it goes
-    }
+    if (line_.mode() == ProgressMode::kTerminal || p.kind != Kind::kWaiting) line_.draw(line);
   }
 
  private:
-  Mode mode_;
+  ProgressLine line_;
 };
 
-void run_download(const CliContext& ctx, const DownloadArgs& args) {
+// The options the settings can give when the flag is not (cli/settings.h): the gateway's
+// address. The client id keeps its own default (90), apart from `tandem live`'s.
+struct DownloadFlags {
+  const CLI::Option* host = nullptr;
+  const CLI::Option* port = nullptr;
+};
+
+void run_download(const CliContext& ctx, DownloadArgs& args, const DownloadFlags& flags) {
+  ctx.settings.apply("ib.host", flags.host, args.host);
+  ctx.settings.apply("ib.port", flags.port, args.port);
   market_data::DownloadOptions options;
   options.bar_size = args.bar;
   options.from = parse_bound(args.from, "earliest", "--from", false);
@@ -124,16 +123,7 @@ void run_download(const CliContext& ctx, const DownloadArgs& args) {
   options.pacing.backoff_initial = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
       std::chrono::duration<double>(args.backoff_seconds));
   options.max_retries = args.max_retries;
-  ProgressPrinter::Mode mode = ProgressPrinter::Mode::kNone;
-  if (args.progress == "lines") {
-    mode = ProgressPrinter::Mode::kLines;
-  } else if (args.progress == "auto") {
-    mode =
-        ::isatty(STDOUT_FILENO) ? ProgressPrinter::Mode::kTerminal : ProgressPrinter::Mode::kNone;
-  } else if (args.progress != "none") {
-    throw Error("expected auto, lines or none, got '" + args.progress + "'", "--progress");
-  }
-  ProgressPrinter printer(mode);
+  ProgressPrinter printer(parse_progress_mode(args.progress));
   options.on_progress = [&printer](const market_data::DownloadProgress& p) { printer(p); };
   if (args.port <= 0 || args.port > 65535) throw Error("not a port number", "--port");
 
@@ -169,6 +159,7 @@ void run_download(const CliContext& ctx, const DownloadArgs& args) {
 
 void register_data_download_command(CLI::App& data, CliContext& ctx) {
   auto args = std::make_shared<DownloadArgs>();
+  auto flags = std::make_shared<DownloadFlags>();
   CLI::App* cmd = data.add_subcommand(
       "download",
       "download IB historical bars into market_data/SYMBOL.BAR (paced, resumable, incremental)");
@@ -179,8 +170,9 @@ void register_data_download_command(CLI::App& data, CliContext& ctx) {
   cmd->add_option("--what", args->what,
                   "TRADES (default), MIDPOINT, BID, ASK, BID_ASK, ADJUSTED_LAST");
   cmd->add_flag("--rth", args->rth, "regular trading hours only");
-  cmd->add_option("--host", args->host, "TWS / IB Gateway host (default 127.0.0.1)");
-  cmd->add_option("--port", args->port, "its API port (default 7497, TWS paper)");
+  flags->host = cmd->add_option("--host", args->host,
+                                "TWS / IB Gateway host (default: ib.host, else 127.0.0.1)");
+  flags->port = cmd->add_option("--port", args->port, "its API port (default: ib.port, else 7497)");
   cmd->add_option("--client-id", args->client_id, "API client id (default 90)");
   cmd->add_option("--pacing", args->pacing,
                   "ib (default: IB's limits for every bar size), relaxed (bars over 30 s: no "
@@ -197,9 +189,9 @@ void register_data_download_command(CLI::App& data, CliContext& ctx) {
   cmd->add_option("--progress", args->progress,
                   "auto (a live line on a terminal, else only the summary), lines (a line per "
                   "page), none");
-  cmd->callback([&ctx, args] {
+  cmd->callback([&ctx, args, flags] {
     ctx.setting_flags["bar_size"] = "--bar";
-    run_download(ctx, *args);
+    run_download(ctx, *args, *flags);
   });
 }
 

@@ -8,15 +8,15 @@
 #include <asio.hpp>
 #include <atomic>
 #include <chrono>
-#include <ctime>
 #include <iostream>
-#include <mutex>
 #include <thread>
 
 #include "cli/cli_context.h"
+#include "cli/log_lines.h"
 #include "core/error.h"
 #include "core/printable.h"
 #include "core/redact.h"
+#include "core/log.h"
 #include "gateway/gateway.h"
 
 namespace tandem::cli {
@@ -44,17 +44,6 @@ struct GatewayArgs {
   double handshake_timeout_seconds = 10;
   bool quiet = false;
 };
-
-void log_line(std::string_view line) {
-  static std::mutex mutex;
-  std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char stamp[32];
-  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  std::lock_guard lock(mutex);
-  std::cerr << stamp << " gateway: " << printable(line) << "\n";
-}
 
 void run_gateway(const GatewayArgs& args, const CliContext& ctx) {
   gateway::GatewayOptions options;
@@ -90,7 +79,7 @@ void run_gateway(const GatewayArgs& args, const CliContext& ctx) {
   }
   options.handshake_timeout =
       std::chrono::milliseconds(static_cast<long>(args.handshake_timeout_seconds * 1000));
-  if (!args.quiet) options.log = log_line;
+  if (!args.quiet) options.log = gateway_log_sink();
 
   // SIGINT/SIGTERM stop the gateway cleanly (journal flushed); block them in every thread and
   // wait for them in one.
@@ -113,7 +102,7 @@ void run_gateway(const GatewayArgs& args, const CliContext& ctx) {
     while (!done) {
       int signal = sigtimedwait(&signals, nullptr, &tick);
       if (signal == SIGINT || signal == SIGTERM) {
-        log_line(fmt::format("signal {} received; shutting down", signal));
+        if (!args.quiet) log::logger("gateway").info("signal {} received; shutting down", signal);
         gw->control("shutdown");
         return;
       }

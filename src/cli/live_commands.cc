@@ -1,6 +1,6 @@
 // tandem live --strategy SPEC... [--symbols A,B] --host H --port P --client-id N [--account DU…]
 //             [--param [KEY.]k=v]... [--weight KEY=W]... [--bar 1d] [--realtime-bar 5s]
-//             [--warmup N] [--cancel-on-exit] [--dry-run]
+//             [--warmup N] [--cancel-on-exit] [--dry-run] [--real-money]
 // SPEC as in `tandem backtest` (cli/run_spec.h): NAME (one instance per --symbols entry, keyed by
 // the symbol), NAME:SYMBOL, or NAME:A+B@KEY (one instance over several symbols).
 // Logs one line per order event and fill on stdout; SIGINT/SIGTERM shut down cleanly. See
@@ -16,6 +16,7 @@
 #include <memory>
 
 #include "cli/cli_context.h"
+#include "cli/log_lines.h"
 #include "cli/python_specs.h"
 #include "cli/run_spec.h"
 #include "core/error.h"
@@ -26,6 +27,14 @@
 
 namespace tandem::cli {
 namespace {
+
+// The options the settings can give when the flag is not (cli/settings.h).
+struct LiveFlags {
+  const CLI::Option* host = nullptr;
+  const CLI::Option* port = nullptr;
+  const CLI::Option* client_id = nullptr;
+  const CLI::Option* account = nullptr;
+};
 
 struct LiveArgs {
   std::vector<std::string> strategies;
@@ -41,6 +50,7 @@ struct LiveArgs {
   int warmup_bars = 100;
   bool cancel_on_exit = false;
   bool dry_run = false;
+  bool real_money = false;
   bool fractional = false;
   int reconnect_attempts = 0;
   int connect_timeout_ms = 5'000;
@@ -74,7 +84,23 @@ void record_live_session(store::Store& store, const std::string& session, const 
   store.library("general").append("live_sessions", row, store::AppendMode::kAnyOrder);
 }
 
-void run_live(CliContext& ctx, const LiveArgs& args) {
+std::vector<std::string> split_accounts(const std::string& list) {
+  std::vector<std::string> accounts;
+  std::size_t at = 0;
+  while (at <= list.size()) {
+    std::size_t comma = std::min(list.find(',', at), list.size());
+    if (comma > at) accounts.push_back(list.substr(at, comma - at));
+    at = comma + 1;
+  }
+  return accounts;
+}
+
+void run_live(CliContext& ctx, LiveArgs& args, const LiveFlags& flags) {
+  ctx.settings.apply("ib.host", flags.host, args.host);
+  ctx.settings.apply("ib.port", flags.port, args.port);
+  ctx.settings.apply("ib.client_id", flags.client_id, args.client_id);
+  ctx.settings.apply("ib.account", flags.account, args.account);
+  const ResolvedSetting real_money_accounts = ctx.settings.resolve("live.real_money");
   strategy::StrategyRegistry registry = strategy::builtin_strategies();
   std::vector<std::string> specs = args.strategies;
   register_python_strategies(specs, registry);  // FILE.py:CLASS specs (python_specs.h)
@@ -97,11 +123,11 @@ void run_live(CliContext& ctx, const LiveArgs& args) {
   options.weights = parse_key_values(args.weights, "--weight");
   options.cancel_on_exit = args.cancel_on_exit;
   options.dry_run = args.dry_run;
+  options.real_money = args.real_money;
+  options.real_money_accounts = split_accounts(real_money_accounts.value);
   options.fractional = args.fractional;
   options.handle_signals = true;
-  options.log = [](std::string_view line) {
-    std::cout << format_timestamp(now_utc()) << " " << line << std::endl;
-  };
+  options.log = live_log_sink();
 
   auto store = ctx.open_store();
   live::LiveSession session(*store, options);
@@ -117,8 +143,15 @@ void run_live(CliContext& ctx, const LiveArgs& args) {
   live::LiveResult result;
   try {
     result = session.run();
+  } catch (const live::RealMoneyRefused& e) {
+    // Nothing was recorded or sent; the library's message does not know the command's words.
+    throw Error(ErrorKind::InvalidArgument,
+                e.message() + "; to trade it, pass --real-money or name it in live.real_money of " +
+                    (ctx.settings.file().empty() ? std::string("the config file (docs/cli.md)")
+                                                 : ctx.settings.file()),
+                e.where());
   } catch (const std::exception& e) {
-    if (session.spilled_rows() > 0) ctx.error_exit_code = 3;  // docs/live.md: rows in the spill
+    if (session.spilled_rows() > 0) ctx.error_exit_code = kExitLiveSpill;  // docs/live.md
     if (!args.dry_run) {
       try {
         record_live_session(*store, session_id, "failed", args.account, args, e.what());
@@ -145,6 +178,7 @@ void run_live(CliContext& ctx, const LiveArgs& args) {
 
 void register_live_commands(CLI::App& app, CliContext& ctx) {
   auto args = std::make_shared<LiveArgs>();
+  auto flags = std::make_shared<LiveFlags>();
   CLI::App* cmd = app.add_subcommand(
       "live", "trade a strategy through TWS / IB Gateway, recording into the account's library");
   cmd->add_option(
@@ -154,11 +188,15 @@ void register_live_commands(CLI::App& app, CliContext& ctx) {
              strategy::builtin_strategies().names() + ")")
       ->required();
   cmd->add_option("--symbols", args->symbols, "A,B: one instance of each NAME per symbol");
-  cmd->add_option("--host", args->host, "TWS / IB Gateway host (default 127.0.0.1)");
-  cmd->add_option("--port", args->port, "API port (default 7497: TWS paper)");
-  cmd->add_option("--client-id", args->client_id, "API client id (default 0)");
-  cmd->add_option("--account", args->account,
-                  "account to trade when the login manages several (DU… / U…)");
+  flags->host = cmd->add_option("--host", args->host,
+                                "TWS / IB Gateway host (default: ib.host, else 127.0.0.1)");
+  flags->port =
+      cmd->add_option("--port", args->port, "API port (default: ib.port, else 7497: TWS paper)");
+  flags->client_id = cmd->add_option("--client-id", args->client_id,
+                                     "API client id (default: ib.client_id, else 0)");
+  flags->account = cmd->add_option(
+      "--account", args->account,
+      "account to trade when the login manages several (DU… / U…; default: ib.account)");
   cmd->add_option("--param", args->params, "k=v for every strategy declaring k, or KEY.k=v");
   cmd->add_option("--weight", args->weights, "KEY=W: target weight for this run only");
   cmd->add_option("--bar", args->bar_size, "bar size the strategy gets (default 1d)");
@@ -173,8 +211,11 @@ void register_live_commands(CLI::App& app, CliContext& ctx) {
   cmd->add_flag("--cancel-on-exit", args->cancel_on_exit,
                 "cancel this run's working orders at shutdown (default: leave them)");
   cmd->add_flag("--dry-run", args->dry_run, "run on live data without sending orders");
+  cmd->add_flag("--real-money", args->real_money,
+                "allow trading an account that is not a paper (DU…) account; without it, or the "
+                "account named in the config file's live.real_money, such a run is refused");
   cmd->add_flag("--fractional", args->fractional, "allow fractional share quantities");
-  cmd->callback([&ctx, args] { run_live(ctx, *args); });
+  cmd->callback([&ctx, args, flags] { run_live(ctx, *args, *flags); });
 }
 
 }  // namespace tandem::cli

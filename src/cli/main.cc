@@ -1,4 +1,5 @@
-// tandem: the command-line entry point. Subcommand groups live in <group>_commands.cc.
+// tandem: the command-line entry point. Subcommand groups live in <group>_commands.cc; the
+// conventions every command follows (exit statuses, usage errors, settings) are in docs/cli.md.
 #include <signal.h>
 #include <ucontext.h>
 #include <unistd.h>
@@ -7,8 +8,11 @@
 #include <iostream>
 #include <sstream>
 
+#include "cli/build_info.h"
 #include "cli/cli_context.h"
+#include "cli/completion.h"
 #include "cli/setting_flags.h"
+#include "cli/usage.h"
 #include "core/error.h"
 #include "core/printable.h"
 #include "core/redact.h"
@@ -18,8 +22,8 @@ namespace {
 
 // SIGBUS in tandem means a read through a memory map failed: LMDB's data file with damaged page
 // pointers (LMDB keeps no checksums of its own pages and follows them), or a mapped input file
-// that shrank. That is a damaged store or file, not a bug to dump core for: say so and exit 1
-// (docs/operations.md). Only async-signal-safe calls here.
+// that shrank. That is a damaged store or file, not a bug to dump core for: say so and exit with
+// the corruption status, 7 (docs/operations.md, docs/cli.md). Only async-signal-safe calls here.
 void on_sigbus(int) {
   static constexpr char kMessage[] =
       "tandem: error: corruption: reading a memory-mapped file failed (SIGBUS): the store's LMDB "
@@ -27,7 +31,12 @@ void on_sigbus(int) {
       "was read; see docs/operations.md, \"Restoring\"\n";
   const ssize_t ignored = ::write(2, kMessage, sizeof kMessage - 1);
   static_cast<void>(ignored);
-  ::_exit(1);
+  ::_exit(7);
+}
+
+std::string version_text() {
+  return std::string("tandem ") + tandem::cli::kVersion + " (commit " + tandem::cli::kGitCommit +
+         ", " + tandem::cli::kBuildType + " build, " + tandem::cli::kCompiler + ")";
 }
 
 // SIGSEGV inside liblmdb or past an LMDB memory map: LMDB followed a damaged page (see
@@ -46,7 +55,7 @@ void on_sigsegv(int signal, siginfo_t* info, void* context) {
         "\"Restoring\"\n";
     const ssize_t ignored = ::write(2, kMessage, sizeof kMessage - 1);
     static_cast<void>(ignored);
-    ::_exit(1);
+    ::_exit(7);  // corruption (docs/cli.md)
   }
   ::signal(signal, SIG_DFL);
   ::raise(signal);
@@ -64,12 +73,26 @@ int main(int argc, char** argv) {
   segv.sa_flags = SA_SIGINFO | SA_RESETHAND;
   sigemptyset(&segv.sa_mask);
   ::sigaction(SIGSEGV, &segv, nullptr);
-  CLI::App app{"tandem: one strategy, backtested and traded live on Interactive Brokers"};
+  // The name is given, so help says "tandem", not the path the binary was started by.
+  CLI::App app{"tandem: one strategy, backtested and traded live on Interactive Brokers", "tandem"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", version_text(), "print version, commit, build type, compiler");
   tandem::cli::CliContext ctx;
-  app.add_option("--store", ctx.store_flag,
-                 "store URI: lmdb://PATH, mem://, s3://HOST:PORT:BUCKET (default: $TANDEM_STORE, "
-                 "then lmdb://./tandem-data)");
+  ctx.store_option = app.add_option("--store", ctx.store_flag,
+                                    "store URI: lmdb://PATH, mem://, s3://HOST:PORT:BUCKET "
+                                    "(default: $TANDEM_STORE, then the config file's store.uri, "
+                                    "then lmdb://./tandem-data)");
+  app.add_option("--config", ctx.config_flag,
+                 "config file (default: $TANDEM_CONFIG, then $XDG_CONFIG_HOME/tandem/config.toml "
+                 "or ~/.config/tandem/config.toml)");
+  ctx.log_level_option =
+      app.add_option("--log-level", ctx.log_level,
+                     "trace, debug, info, warn or error (default: $TANDEM_LOG_LEVEL, log.level, "
+                     "info)")
+          ->check(tandem::cli::one_of({"trace", "debug", "info", "warn", "error"}));
+  ctx.log_file_option = app.add_option(
+      "--log-file", ctx.log_file,
+      "also write log lines to PATH, rotated by size (default: $TANDEM_LOG_FILE, log.file)");
 
   tandem::cli::register_store_commands(app, ctx);
   tandem::cli::register_store_copy_command(*app.get_subcommand("store"), ctx);
@@ -80,17 +103,27 @@ int main(int argc, char** argv) {
   tandem::cli::register_backtest_commands(app, ctx);
   tandem::cli::register_gateway_commands(app, ctx);
   tandem::cli::register_live_commands(app, ctx);
+  tandem::cli::register_config_commands(app, ctx);
+  tandem::cli::register_completion_command(app);
+  tandem::cli::add_examples(app);
+  // Runs after the whole command line is parsed and before the subcommand's callback.
+  app.parse_complete_callback([&ctx] { ctx.start(); });
 
   try {
     app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
   } catch (const CLI::ParseError& e) {
     // A usage error may quote a word from the command line ("not expected: s3://...?secret_key=
-    // ..."): CLI11's text goes through redact_text like every other message.
-    std::ostringstream out, err;
-    const int code = app.exit(e, out, err);
-    std::cout << tandem::redact_text(out.str());
-    std::cerr << tandem::redact_text(err.str());
-    return code;
+    // ..."): its text goes through redact_text like every other message.
+    std::cerr << "tandem: error: "
+              << tandem::printable(tandem::redact_text(tandem::cli::describe_usage_error(app, e)))
+              << "\n(see tandem --help, or tandem COMMAND --help)\n";
+    return tandem::cli::kExitUsage;
   } catch (const tandem::cli::ExitStatus& status) {
     return status.code;
   } catch (const tandem::Error& e) {
@@ -100,11 +133,11 @@ int main(int argc, char** argv) {
     if (std::string hint = tandem::cli::command_hint(said); !hint.empty()) {
       std::cerr << "tandem: hint: " << tandem::redact_text(hint) << "\n";
     }
-    return ctx.error_exit_code;
+    return ctx.error_exit_code != 0 ? ctx.error_exit_code : tandem::cli::exit_code_for(e.kind());
   } catch (const std::exception& e) {
     std::cerr << "tandem: internal error: " << tandem::printable(tandem::redact_text(e.what()))
               << "\n";
-    return 2;
+    return 1;
   }
   return 0;
 }

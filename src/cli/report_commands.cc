@@ -13,6 +13,7 @@
 
 #include "backtest/run_info.h"
 #include "cli/cli_context.h"
+#include "cli/usage.h"
 #include "core/error.h"
 #include "core/printable.h"
 #include "report/report.h"
@@ -89,7 +90,22 @@ std::string headline(const report::AccountReport& r) {
                      report::format_percent(m.drawdowns.max_drawdown));
 }
 
-void run_report(const ReportArgs& args, const CliContext& ctx) {
+// The options the settings can give when the flag is not (cli/settings.h, report.*).
+struct ReportFlags {
+  const CLI::Option* benchmark = nullptr;
+  const CLI::Option* format = nullptr;
+  const CLI::Option* risk_free = nullptr;
+};
+
+void run_report(ReportArgs& args, const ReportFlags& flags, const CliContext& ctx) {
+  ctx.settings.apply("report.benchmark", flags.benchmark, args.benchmark);
+  ctx.settings.apply("report.format", flags.format, args.format);
+  ctx.settings.apply("report.risk_free", flags.risk_free, args.risk_free);
+  if (args.format != "html" && args.format != "json" && args.format != "text") {
+    throw Error(ErrorKind::InvalidArgument,
+                "'" + args.format + "' is not one of html, json, text (setting report.format)",
+                ctx.settings.resolve("report.format").origin);
+  }
   if (!(args.risk_free > -1 && args.risk_free < 1)) {
     throw Error(fmt::format("risk-free rate {} is not an annual fraction in (-1, 1); write 0.03 "
                             "for 3 %",
@@ -161,19 +177,21 @@ void run_report(const ReportArgs& args, const CliContext& ctx) {
 
 void register_report_commands(CLI::App& app, CliContext& ctx) {
   auto args = std::make_shared<ReportArgs>();
+  auto flags = std::make_shared<ReportFlags>();
   CLI::App* cmd = app.add_subcommand(
       "report", "performance and risk report of an account (HTML page, JSON or text)");
   cmd->add_option("ACCOUNT", args->account, "account library, e.g. BT_20240131_120000")->required();
-  cmd->add_option("--benchmark", args->benchmark,
-                  "market_data symbol to compare against, e.g. SPY.1d");
+  flags->benchmark = cmd->add_option("--benchmark", args->benchmark,
+                                     "market_data symbol to compare against, e.g. SPY.1d");
   cmd->add_option("--out", args->out,
                   "output file ('-' for standard output; default: ACCOUNT.html for html, "
                   "standard output for json and text)");
-  cmd->add_option("--format", args->format, "html (default), json or text")
-      ->check(CLI::IsMember({"html", "json", "text"}));
-  cmd->add_option("--risk-free", args->risk_free,
-                  "annual risk-free rate as a fraction, e.g. 0.03 (default 0)");
-  cmd->callback([args, &ctx] { run_report(*args, ctx); });
+  flags->format = cmd->add_option("--format", args->format,
+                                  "html, json or text (default: report.format, else html)")
+                      ->check(one_of({"html", "json", "text"}));
+  flags->risk_free = cmd->add_option("--risk-free", args->risk_free,
+                                     "annual risk-free rate as a fraction, e.g. 0.03 (default 0)");
+  cmd->callback([args, flags, &ctx] { run_report(*args, *flags, ctx); });
 }
 
 }  // namespace tandem::cli

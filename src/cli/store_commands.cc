@@ -13,6 +13,9 @@
 
 #include "backtest/run_info.h"
 #include "cli/cli_context.h"
+#include "cli/progress.h"
+#include "cli/stdio_files.h"
+#include "cli/usage.h"
 #include "core/error.h"
 #include "core/printable.h"
 #include "core/time.h"
@@ -104,7 +107,8 @@ void add_load_options(CLI::App* cmd, LoadArgs& args) {
   cmd->add_option("LIB", args.library, "library")->required();
   cmd->add_option("SYM", args.symbol, "symbol")->required();
   cmd->add_option("--csv", args.csv_path,
-                  "CSV file with a header row and a timestamp column (ISO-8601 or integer ns)")
+                  "CSV file with a header row and a timestamp column (ISO-8601 or integer ns); "
+                  "'-' reads standard input")
       ->required();
   cmd->add_option("--types", args.types,
                   "column types instead of inferred ones: col=type,... "
@@ -126,6 +130,7 @@ store::Table load_csv(const LoadArgs& args, const store::SymbolStats* stored = n
   options.types = csv::parse_type_overrides(args.types);
   options.require_sorted_index = !args.any_order;
   options.sort_rows = args.any_order;
+  if (is_stdio(args.csv_path)) return csv::parse_csv(read_stdin(), "standard input", options);
   return csv::read_csv(args.csv_path, options);
 }
 
@@ -260,13 +265,18 @@ void run_prune(const CliContext& ctx, const std::string& library, const std::str
             << " versions and " << result.segments_removed << " segments\n";
 }
 
-void run_compact(const CliContext& ctx, const std::string& library, const std::string& symbol) {
+void run_compact(const CliContext& ctx, const std::string& library, const std::string& symbol,
+                 const std::string& progress_mode) {
   auto store = ctx.open_store();
   store::Library lib = store->existing_library(library);
   const std::vector<std::string> symbols =
       symbol.empty() ? lib.list_symbols() : std::vector<std::string>{symbol};
-  for (const std::string& s : symbols) {
+  ProgressCounter progress(parse_progress_mode(progress_mode), "symbols");
+  for (std::size_t i = 0; i < symbols.size(); ++i) {
+    const std::string& s = symbols[i];
+    progress.update("compact " + library + "/" + s, i, symbols.size());
     const store::CompactResult result = lib.compact(s);
+    progress.clear();
     std::cout << library << "/" << s << ": ";
     if (result.compacted) {
       std::cout << result.segments_before << " segments -> " << result.segments_after
@@ -490,7 +500,7 @@ void register_store_commands(CLI::App& app, CliContext& ctx) {
     CLI::Option* tail = cmd->add_option("--tail", args->tail, "only the last N rows");
     head->excludes(tail);
     cmd->add_option("--format", args->format, "table (default), csv or json")
-        ->check(CLI::IsMember({"table", "csv", "json"}));
+        ->check(one_of({"table", "csv", "json"}));
     cmd->callback([&ctx, args] { run_read(ctx, *args); });
   }
   {
@@ -514,6 +524,7 @@ void register_store_commands(CLI::App& app, CliContext& ctx) {
   {
     struct Args {
       std::string library, symbol;
+      std::string progress = "auto";
     };
     auto args = std::make_shared<Args>();
     CLI::App* cmd = store->add_subcommand(
@@ -527,8 +538,11 @@ void register_store_commands(CLI::App& app, CliContext& ctx) {
         "compact", "rewrite small segments into large ones (one symbol, or every symbol)");
     compact->add_option("LIB", compact_args->library, "library")->required();
     compact->add_option("SYM", compact_args->symbol, "symbol (default: every symbol)");
-    compact->callback(
-        [&ctx, compact_args] { run_compact(ctx, compact_args->library, compact_args->symbol); });
+    compact->add_option("--progress", compact_args->progress,
+                        "auto (a line with rate and ETA on a terminal, else nothing), lines, none");
+    compact->callback([&ctx, compact_args] {
+      run_compact(ctx, compact_args->library, compact_args->symbol, compact_args->progress);
+    });
 
     auto stats_args = std::make_shared<Args>();
     CLI::App* stats = store->add_subcommand(

@@ -38,7 +38,8 @@ void for_each_batch(const Storage& storage, const std::string& prefix, Use use) 
 
 }  // namespace
 
-LibraryCopyReport copy_library(store::Store& from, store::Store& to, const std::string& library) {
+LibraryCopyReport copy_library(store::Store& from, store::Store& to, const std::string& library,
+                               const std::function<void(std::uint64_t objects)>& on_progress) {
   store::validate_name("library", library);
   Storage& source = from.storage();
   Storage& target = to.storage();
@@ -62,6 +63,7 @@ LibraryCopyReport copy_library(store::Store& from, store::Store& to, const std::
     }
     // New keys in a library the target does not show yet: written as the commit's blobs.
     target.commit(std::move(batch), [](const StorageView&) { return Mutation{}; });
+    if (on_progress) on_progress(report.objects);
   };
 
   // Records first: every segment they reference was stored before them, so copying the

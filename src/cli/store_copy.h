@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "store/store.h"
@@ -25,6 +26,8 @@ struct LibraryCopyReport {
 // The library appears in `to` only once all of it is there (its marker is written last), so an
 // interrupted copy leaves nothing visible and can simply be run again. Throws if the read-back
 // finds any difference — e.g. when the source changed during the copy.
-LibraryCopyReport copy_library(store::Store& from, store::Store& to, const std::string& library);
+// `on_progress` (optional) is called after each batch with the objects copied so far.
+LibraryCopyReport copy_library(store::Store& from, store::Store& to, const std::string& library,
+                               const std::function<void(std::uint64_t objects)>& on_progress = {});
 
 }  // namespace tandem::cli

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cli/cli_context.h"
+#include "cli/progress.h"
 #include "cli/store_copy.h"
 #include "core/error.h"
 #include "store/store.h"
@@ -19,6 +20,7 @@ void register_store_copy_command(CLI::App& store_group, CliContext& /*ctx*/) {
     std::string from;
     std::string to;
     std::vector<std::string> libraries;
+    std::string progress = "auto";
   };
   auto args = std::make_shared<Args>();
   CLI::App* cmd = store_group.add_subcommand(
@@ -28,6 +30,8 @@ void register_store_copy_command(CLI::App& store_group, CliContext& /*ctx*/) {
   cmd->add_option("SRC_URI", args->from, "store to copy from")->required();
   cmd->add_option("DST_URI", args->to, "store to copy to")->required();
   cmd->add_option("--library", args->libraries, "library to copy (repeatable; default: all)");
+  cmd->add_option("--progress", args->progress,
+                  "auto (a line with the rate on a terminal, else nothing), lines, none");
   cmd->callback([args] {
     auto from = store::Store::open(args->from);
     auto to = store::Store::open(args->to);
@@ -42,8 +46,17 @@ void register_store_copy_command(CLI::App& store_group, CliContext& /*ctx*/) {
                     to->uri());
       }
     }
-    for (const std::string& library : libraries) {
-      LibraryCopyReport r = copy_library(*from, *to, library);
+    // Objects per library are not known before they are listed: the line shows the count and
+    // rate within the library, and which library of how many.
+    const ProgressMode mode = parse_progress_mode(args->progress);
+    for (std::size_t i = 0; i < libraries.size(); ++i) {
+      const std::string& library = libraries[i];
+      ProgressCounter progress(mode, "objects");
+      const std::string label =
+          fmt::format("copy {} (library {} of {})", library, i + 1, libraries.size());
+      LibraryCopyReport r = copy_library(
+          *from, *to, library, [&](std::uint64_t objects) { progress.update(label, objects, 0); });
+      progress.clear();
       std::cout << fmt::format(
           "copied library {}: {} symbol(s), {} version record(s), {} snapshot(s), {} segment(s); "
           "{} objects, {:.1f} MiB, all read back and checksum-verified\n",

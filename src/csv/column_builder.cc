@@ -112,6 +112,7 @@ bool ColumnBuilder::append_null() {
 
 void ColumnBuilder::fail_forced(const RawField& field) const {
   throw Error(
+      ErrorKind::InvalidArgument,
       "column '" + name_ + "': " + quote_for_error(field.text) + " is not " + expectation(*forced_),
       std::string(source_) + ":" + std::to_string(field.line) + ":" +
           std::to_string(column_number_));

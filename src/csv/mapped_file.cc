@@ -36,7 +36,8 @@ std::string system_error_text(int error_number) { return std::strerror(error_num
 MappedFile::MappedFile(const std::filesystem::path& path) {
   FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) {
-    throw Error("cannot open: " + system_error_text(errno), path.string());
+    throw Error(errno == ENOENT ? ErrorKind::NotFound : ErrorKind::Unavailable,
+                "cannot open: " + system_error_text(errno), path.string());
   }
   struct stat info {};
   if (::fstat(fd.get(), &info) != 0) {

@@ -43,11 +43,13 @@ Header read_header(const std::vector<RawField>& fields, std::string_view source,
   for (std::size_t i = 0; i < fields.size(); ++i) {
     std::string name(trim_blanks(fields[i].text));
     if (name.empty()) {
-      throw Error("column " + std::to_string(i + 1) + " has an empty name in the header row",
+      throw Error(ErrorKind::InvalidArgument,
+                  "column " + std::to_string(i + 1) + " has an empty name in the header row",
                   location(source, fields[i].line, i + 1));
     }
     if (std::find(header.names.begin(), header.names.end(), name) != header.names.end()) {
-      throw Error("column name '" + name + "' appears twice in the header row",
+      throw Error(ErrorKind::InvalidArgument,
+                  "column name '" + name + "' appears twice in the header row",
                   location(source, fields[i].line, i + 1));
     }
     header.names.push_back(std::move(name));
@@ -62,7 +64,8 @@ Header read_header(const std::vector<RawField>& fields, std::string_view source,
   if (index_it == header.names.end()) {
     std::string wanted = "'" + options.index_column + "'";
     for (const std::string& alias : options.index_aliases) wanted += " or '" + alias + "'";
-    throw Error("the header has no " + wanted + " column (columns: " + join_names(header.names) +
+    throw Error(ErrorKind::InvalidArgument,
+                "the header has no " + wanted + " column (columns: " + join_names(header.names) +
                     "); the index column holds each row's time",
                 location(source, fields.front().line, 1));
   }
@@ -71,12 +74,14 @@ Header read_header(const std::vector<RawField>& fields, std::string_view source,
   for (const auto& [name, type] : options.types) {
     auto it = std::find(header.names.begin(), header.names.end(), name);
     if (it == header.names.end()) {
-      throw Error("a type is given for column '" + name +
+      throw Error(ErrorKind::InvalidArgument,
+                  "a type is given for column '" + name +
                       "', which the header lacks (columns: " + join_names(header.names) + ")",
                   location(source, fields.front().line, 1));
     }
     if (it == index_it && type != store::ColumnType::kTimestamp) {
-      throw Error("the index column '" + name + "' is always a timestamp, not " +
+      throw Error(ErrorKind::InvalidArgument,
+                  "the index column '" + name + "' is always a timestamp, not " +
                       std::string(store::column_type_name(type)),
                   location(source, fields.front().line, header.index_position + 1));
     }
@@ -88,7 +93,7 @@ Header read_header(const std::vector<RawField>& fields, std::string_view source,
     try {
       store::validate_column_name(name);
     } catch (const Error& e) {
-      throw Error(e.message(), location(source, fields[i].line, i + 1));
+      throw Error(ErrorKind::InvalidArgument, e.message(), location(source, fields[i].line, i + 1));
     }
     std::optional<store::ColumnType> forced;
     if (auto it = options.types.find(name); it != options.types.end()) {
@@ -139,12 +144,14 @@ class RowReader {
     if (fields_.size() == expected) return;
     if (fields_.size() < expected) {
       const std::size_t missing = fields_.size();  // 0-based position of the first missing field
-      throw Error("the record has " + std::to_string(fields_.size()) + " fields, the header has " +
+      throw Error(ErrorKind::InvalidArgument,
+                  "the record has " + std::to_string(fields_.size()) + " fields, the header has " +
                       std::to_string(expected) + ": column '" + header_.names[missing] +
                       "' and after are missing",
                   location(source_, fields_.back().line, missing + 1));
     }
-    throw Error("the record has " + std::to_string(fields_.size()) + " fields, the header has " +
+    throw Error(ErrorKind::InvalidArgument,
+                "the record has " + std::to_string(fields_.size()) + " fields, the header has " +
                     std::to_string(expected) + " (an unquoted delimiter inside a value?)",
                 location(source_, fields_[expected].line, expected + 1));
   }
@@ -154,7 +161,8 @@ class RowReader {
     const std::string_view text = trim_blanks(field.text);
     const std::string& name = header_.names[header_.index_position];
     if (text.empty()) {
-      throw Error("column '" + name + "': empty timestamp (every row needs one)",
+      throw Error(ErrorKind::InvalidArgument,
+                  "column '" + name + "': empty timestamp (every row needs one)",
                   location(source_, field.line, header_.index_position + 1));
     }
     Timestamp value = 0;
@@ -168,7 +176,8 @@ class RowReader {
       parsed = index_timestamps_.parse(text, value);
     }
     if (!parsed) {
-      throw Error("column '" + name + "': " + quote_for_error(text) +
+      throw Error(ErrorKind::InvalidArgument,
+                  "column '" + name + "': " + quote_for_error(text) +
                       " is not a timestamp (expected an ISO-8601 date or date-time within years "
                       "1678..2261, e.g. 2024-01-31 or 2024-01-31T14:30:00Z, or integer "
                       "nanoseconds since 1970)",
@@ -185,7 +194,8 @@ class RowReader {
                   location(source_, field.line, header_.index_position + 1));
     }
     if (options_.require_sorted_index && !index.empty() && value < index.back()) {
-      throw Error("column '" + name + "': " + format_timestamp_value(value) +
+      throw Error(ErrorKind::InvalidArgument,
+                  "column '" + name + "': " + format_timestamp_value(value) +
                       " is before the previous row's " + format_timestamp_value(index.back()) +
                       " (rows must be in non-decreasing time order)",
                   location(source_, field.line, header_.index_position + 1));
@@ -229,7 +239,8 @@ store::Table parse_csv(std::string_view text, std::string_view source, const Rea
   Tokenizer tokenizer(text, source, options.delimiter);
   std::vector<RawField> header_fields;
   if (!tokenizer.next_record(header_fields)) {
-    throw Error("no header row: expected a first line naming the columns, one of them '" +
+    throw Error(ErrorKind::InvalidArgument,
+                "no header row: expected a first line naming the columns, one of them '" +
                     options.index_column + "'",
                 location(source, 1, 1));
   }
@@ -276,13 +287,16 @@ std::map<std::string, store::ColumnType, std::less<>> parse_type_overrides(std::
     if (entry.empty()) continue;
     const std::size_t equals = entry.find('=');
     if (equals == std::string_view::npos) {
-      throw Error("'" + std::string(entry) + "' is not col=type", "types");
+      throw Error(ErrorKind::InvalidArgument, "'" + std::string(entry) + "' is not col=type",
+                  "types");
     }
     const std::string name(trim_blanks(entry.substr(0, equals)));
     std::string type_name(trim_blanks(entry.substr(equals + 1)));
     std::transform(type_name.begin(), type_name.end(), type_name.begin(),
                    [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; });
-    if (name.empty()) throw Error("'" + std::string(entry) + "' has no column name", "types");
+    if (name.empty())
+      throw Error(ErrorKind::InvalidArgument, "'" + std::string(entry) + "' has no column name",
+                  "types");
     std::optional<store::ColumnType> type = store::parse_column_type(type_name);
     if (!type) {
       if (type_name == "int" || type_name == "integer") type = store::ColumnType::kInt64;
@@ -292,12 +306,14 @@ std::map<std::string, store::ColumnType, std::less<>> parse_type_overrides(std::
       if (type_name == "boolean") type = store::ColumnType::kBool;
     }
     if (!type) {
-      throw Error("unknown type '" + type_name + "' for column '" + name +
+      throw Error(ErrorKind::InvalidArgument,
+                  "unknown type '" + type_name + "' for column '" + name +
                       "' (expected int64, float64, bool, string or timestamp)",
                   "types");
     }
     if (!types.emplace(name, *type).second) {
-      throw Error("column '" + name + "' is given a type twice", "types");
+      throw Error(ErrorKind::InvalidArgument, "column '" + name + "' is given a type twice",
+                  "types");
     }
   }
   return types;

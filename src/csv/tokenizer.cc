@@ -28,7 +28,7 @@ void Tokenizer::restore(Position position) {
 }
 
 void Tokenizer::fail(std::size_t line, std::size_t column, const std::string& what) const {
-  throw Error(what,
+  throw Error(ErrorKind::InvalidArgument, what,
               std::string(source_) + ":" + std::to_string(line) + ":" + std::to_string(column));
 }
 

@@ -20,7 +20,8 @@ constexpr double kIbMaximumFractionOfValue = 0.01;
 
 CommissionModel CommissionModel::percent(double percent) {
   if (!(percent >= 0 && percent < 100) || !std::isfinite(percent)) {
-    throw Error(fmt::format("percent commission must be in [0, 100), got {}", percent),
+    throw Error(ErrorKind::InvalidArgument,
+                fmt::format("percent commission must be in [0, 100), got {}", percent),
                 "commission");
   }
   return CommissionModel(Kind::kPercent, percent / 100.0);
@@ -38,7 +39,8 @@ CommissionModel CommissionModel::parse(std::string_view text) {
       return percent(value);
     }
   }
-  throw Error("unknown commission model '" + std::string(text) +
+  throw Error(ErrorKind::InvalidArgument,
+              "unknown commission model '" + std::string(text) +
                   "'; expected none, ib or percent:P (e.g. percent:0.1 for 0.1 %)",
               "commission");
 }

@@ -15,7 +15,8 @@ std::string_view fill_model_name(FillModel model) {
 FillModel parse_fill_model(std::string_view text) {
   if (text == "close") return FillModel::kClose;
   if (text == "next-open") return FillModel::kNextOpen;
-  throw Error("unknown fill model '" + std::string(text) + "'; expected close or next-open",
+  throw Error(ErrorKind::InvalidArgument,
+              "unknown fill model '" + std::string(text) + "'; expected close or next-open",
               "fill");
 }
 
@@ -23,7 +24,8 @@ SimulatedExchange::SimulatedExchange(FillModel model, double slippage_bps, std::
                                      std::string_view time_zone)
     : model_(model), slippage_bps_(slippage_bps), calendar_(time_zone), resting_(symbol_count) {
   if (!(slippage_bps >= 0 && slippage_bps < 10'000)) {
-    throw Error("slippage must be in [0, 10000) basis points, got " + std::to_string(slippage_bps),
+    throw Error(ErrorKind::InvalidArgument,
+                "slippage must be in [0, 10000) basis points, got " + std::to_string(slippage_bps),
                 "slippage_bps");
   }
 }

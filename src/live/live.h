@@ -45,8 +45,10 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "broker/account_recorder.h"
+#include "core/error.h"
 #include "ib/client.h"
 #include "store/store.h"
 #include "strategy/strategy.h"
@@ -68,7 +70,13 @@ struct LiveOptions {
   std::string exchange_time_zone = "US/Eastern";
   std::map<std::string, double> weights;  // target weights for this run (--weight)
   bool fractional = false;
-  bool dry_run = false;         // run on live data, never send an order
+  bool dry_run = false;  // run on live data, never send an order
+  // Real-money safety (docs/live.md, "Paper or real money"): an account whose id does not start
+  // with "DU" is a real-money one, and run() refuses to trade it (RealMoneyRefused, before
+  // anything is recorded or sent) unless `real_money` is set or the account is listed in
+  // `real_money_accounts`. A dry run is never refused: it sends nothing.
+  bool real_money = false;
+  std::vector<std::string> real_money_accounts;
   bool cancel_on_exit = false;  // cancel this run's working orders at shutdown
   bool handle_signals = false;  // SIGINT/SIGTERM stop the session
   std::chrono::milliseconds reconcile_timeout{5'000};  // per reqExecutions attempt
@@ -80,6 +88,19 @@ struct LiveOptions {
   broker::RecorderOptions recorder{std::chrono::milliseconds(50), 50'000, 0};
   std::function<Timestamp()> clock;           // wall clock by default
   std::function<void(std::string_view)> log;  // one readable line per event
+};
+
+// True for an IB paper-trading account id (DU…).
+bool is_paper_account(std::string_view account);
+
+// run() refused to trade a real-money account it was not allowed to (LiveOptions::real_money).
+class RealMoneyRefused : public Error {
+ public:
+  explicit RealMoneyRefused(const std::string& account);
+  const std::string& account() const { return account_; }
+
+ private:
+  std::string account_;
 };
 
 struct LiveResult {

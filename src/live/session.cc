@@ -70,8 +70,11 @@ void LiveSession::Impl::guarded(Slot& slot, const char* callback, Call&& call) {
   }
 }
 
-void LiveSession::Impl::fail(const std::string& message) {
-  if (fatal_.empty()) fatal_ = message;
+void LiveSession::Impl::fail(const std::string& message, ErrorKind kind) {
+  if (fatal_.empty()) {
+    fatal_ = message;
+    fatal_kind_ = kind;
+  }
   log("ERROR " + message);
   begin_shutdown();
 }
@@ -466,7 +469,8 @@ LiveResult LiveSession::Impl::run() {
       spill_unwritten(e.what());  // throws, naming the spill
     }
   }
-  if (!fatal_.empty()) throw Error(fatal_, "tandem live");
+  if (!refused_account_.empty()) throw RealMoneyRefused(refused_account_);
+  if (!fatal_.empty()) throw Error(fatal_kind_, fatal_, "tandem live");
   result_.sessions = static_cast<std::size_t>(client_->session().session_number);
   return result_;
 }
@@ -494,6 +498,16 @@ void LiveSession::Impl::spill_unwritten(const std::string& cause) {
   if (!fatal_.empty()) throw Error(fatal_ + "; " + message, "tandem live");
   throw Error(ErrorKind::Unavailable, message, "tandem live");
 }
+
+bool is_paper_account(std::string_view account) { return account.starts_with("DU"); }
+
+RealMoneyRefused::RealMoneyRefused(const std::string& account)
+    : Error(ErrorKind::InvalidArgument,
+            "account " + account +
+                " is a real-money account (paper account ids start with DU): no order is sent "
+                "to it without permission to trade real money",
+            "tandem live"),
+      account_(account) {}
 
 LiveSession::LiveSession(store::Store& store, LiveOptions options)
     : impl_(std::make_unique<Impl>(store, std::move(options))) {}

@@ -71,7 +71,7 @@ class LiveSession::Impl : public OrderChannel {
   void deliver_notices();
   template <class Call>
   void guarded(Slot& slot, const char* callback, Call&& call);
-  void fail(const std::string& message);
+  void fail(const std::string& message, ErrorKind kind = ErrorKind::Internal);
   void subscribe_realtime_bars();
   void start_strategies();
   void arm_tick();
@@ -125,9 +125,11 @@ class LiveSession::Impl : public OrderChannel {
   bool subscriptions_unconfirmed_ = false;
   std::string tws_zone_;  // TWS's login zone, from the connection time
 
-  bool started_ = false;   // strategies' on_start done
-  bool stopping_ = false;  // shutdown begun
-  std::string fatal_;      // the error that ends the run, if any
+  bool started_ = false;                        // strategies' on_start done
+  bool stopping_ = false;                       // shutdown begun
+  std::string fatal_;                           // the error that ends the run, if any
+  ErrorKind fatal_kind_ = ErrorKind::Internal;  // kept, so the CLI's exit status follows it
+  std::string refused_account_;                 // set when the run ended with RealMoneyRefused
   asio::steady_timer tick_timer_;
   asio::steady_timer slice_timer_;
   std::optional<Timestamp> slice_timer_for_;  // the slice the timer waits for

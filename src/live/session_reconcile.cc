@@ -22,6 +22,11 @@ void LiveSession::Impl::on_ready(const ib::SessionInfo& session) {
   if (!account_) {
     try {
       set_up_account(session);
+    } catch (const RealMoneyRefused& e) {
+      refused_account_ = e.account();
+      return fail(e.what(), e.kind());
+    } catch (const Error& e) {
+      return fail(e.what(), e.kind());
     } catch (const std::exception& e) {
       return fail(e.what());
     }
@@ -104,6 +109,18 @@ void LiveSession::Impl::set_up_account(const ib::SessionInfo& session) {
     throw Error("account " + account + " is not managed by this IB login; available: " + available,
                 "account");
   }
+  // The banner: which kind of money this session trades, before anything is recorded or sent.
+  const bool paper = is_paper_account(account);
+  const bool allowed =
+      paper || options_.real_money ||
+      std::find(options_.real_money_accounts.begin(), options_.real_money_accounts.end(),
+                account) != options_.real_money_accounts.end();
+  log(fmt::format("{} account {}{}", paper ? "PAPER" : "REAL MONEY", account,
+                  options_.dry_run ? " (dry run: no orders are sent)"
+                  : paper          ? ""
+                  : allowed        ? " (real-money trading allowed)"
+                                   : " (refused: real-money trading not allowed)"));
+  if (!allowed && !options_.dry_run) throw RealMoneyRefused(account);
   library_ = store_.library(account);
   result_.account = account;
   std::set<std::string> keys;

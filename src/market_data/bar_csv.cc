@@ -96,7 +96,8 @@ BarCsv read_bar_csv(const std::filesystem::path& path, bool daily) {
       if (lower(column.name()) == kBarColumns[c]) columns[c] = &column;
     }
     if (columns[c] == nullptr) {
-      throw Error(fmt::format("no '{}' column (columns: {}); bars need timestamp or date, open, "
+      throw Error(ErrorKind::InvalidArgument,
+                  fmt::format("no '{}' column (columns: {}); bars need timestamp or date, open, "
                               "high, low, close, volume",
                               kBarColumns[c], fmt::join(table.column_names(), ", ")),
                   file);
@@ -111,7 +112,8 @@ BarCsv read_bar_csv(const std::filesystem::path& path, bool daily) {
 
   // Errors name the file and the physical line of the row (found only when there is one).
   auto fail = [&](std::size_t row, const std::string& what) {
-    return Error(what, fmt::format("{}:{}", file, line_of_row(read_text(path), row)));
+    return Error(ErrorKind::InvalidArgument, what,
+                 fmt::format("{}:{}", file, line_of_row(read_text(path), row)));
   };
   const std::vector<Timestamp>& index = table.index();
   std::array<const std::vector<double>*, kBarColumns.size()> values{};

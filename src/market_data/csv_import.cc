@@ -98,7 +98,7 @@ std::vector<fs::path> expand_file_patterns(const std::vector<std::string>& patte
       if (has_wildcard(path.parent_path().string())) {
         throw Error("wildcards are expanded in the file name only", pattern);
       }
-      if (!fs::is_regular_file(path)) throw Error("no such file", pattern);
+      if (!fs::is_regular_file(path)) throw Error(ErrorKind::NotFound, "no such file", pattern);
       files.push_back(path);
       continue;
     }
@@ -159,6 +159,7 @@ ImportResult import_csv(store::Store& store, const std::vector<fs::path>& files,
       local_to_utc(parsed.bars.mutable_index(), *zone, files[f].string());
     }
     result.rows_read += parsed.bars.num_rows();
+    if (options.on_progress) options.on_progress(f + 1, files.size(), result.rows_read);
     for (const std::string& column : parsed.ignored_columns) {
       if (std::find(result.ignored_columns.begin(), result.ignored_columns.end(), column) ==
           result.ignored_columns.end()) {

@@ -141,6 +141,8 @@ struct ImportOptions {
   // Replace the stored bars in the files' time range (a new version); without it only bars
   // after the last stored one are appended and earlier ones are skipped.
   bool replace = false;
+  // Called after each file is read: files read so far, of how many, and bars read so far.
+  std::function<void(std::size_t files_read, std::size_t files, std::size_t rows)> on_progress;
 };
 
 struct ImportResult {

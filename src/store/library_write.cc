@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "core/log.h"
 #include "store/keys.h"
 #include "store/library_engine.h"
 #include "store/record.h"
@@ -245,7 +246,8 @@ std::uint64_t LibraryEngine::append(std::string_view symbol, const Table& table,
     // is intact and the next threshold crossing tries again.
     try {
       compact(symbol, false);
-    } catch (const Error&) {
+    } catch (const Error& e) {
+      log::dropped("store", "automatic compaction of " + name() + "/" + std::string(symbol), e);
     }
   }
   return version;

@@ -77,7 +77,8 @@ std::string format_param_value(const ParamValue& value) {
 std::pair<std::string, std::string> split_param_assignment(std::string_view text) {
   auto equals = text.find('=');
   if (equals == std::string_view::npos || equals == 0) {
-    throw Error("expected NAME=VALUE, got '" + std::string(text) + "'", "params");
+    throw Error(ErrorKind::InvalidArgument, "expected NAME=VALUE, got '" + std::string(text) + "'",
+                "params");
   }
   return {std::string(text.substr(0, equals)), std::string(text.substr(equals + 1))};
 }
@@ -126,16 +127,19 @@ Params parse_params(const std::vector<ParamSpec>& specs, const RawParams& raw,
       if (candidate.name == name) spec = &candidate;
     }
     if (spec == nullptr) {
-      throw Error("unknown parameter '" + name + "'; " + describe_specs(specs), std::string(where));
+      throw Error(ErrorKind::InvalidArgument,
+                  "unknown parameter '" + name + "'; " + describe_specs(specs), std::string(where));
     }
     for (const std::string& earlier : seen) {
       if (earlier == name) {
-        throw Error("parameter '" + name + "' given twice", std::string(where));
+        throw Error(ErrorKind::InvalidArgument, "parameter '" + name + "' given twice",
+                    std::string(where));
       }
     }
     seen.push_back(name);
     auto ill_typed = [&](std::string_view expected) {
       return Error(
+          ErrorKind::InvalidArgument,
           "parameter '" + name + "' must be " + std::string(expected) + ", got '" + text + "'",
           std::string(where));
     };

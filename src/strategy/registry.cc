@@ -79,7 +79,8 @@ const StrategyDefinition& StrategyRegistry::find(std::string_view name) const {
   for (const StrategyDefinition& definition : definitions_) {
     known += (known.empty() ? "" : ", ") + definition.name;
   }
-  throw Error("unknown strategy '" + std::string(name) + "'; registered: " + known, "strategy");
+  throw Error(ErrorKind::InvalidArgument,
+              "unknown strategy '" + std::string(name) + "'; registered: " + known, "strategy");
 }
 
 std::unique_ptr<Strategy> StrategyRegistry::create(std::string_view name, std::string key,
@@ -88,14 +89,15 @@ std::unique_ptr<Strategy> StrategyRegistry::create(std::string_view name, std::s
                                                    const RawParams& raw) const {
   const StrategyDefinition& definition = find(name);
   std::string where = "strategy " + definition.name;
-  if (key.empty()) throw Error("empty strategy key", where);
+  if (key.empty()) throw Error(ErrorKind::InvalidArgument, "empty strategy key", where);
   if (contracts.size() < definition.min_instruments ||
       contracts.size() > definition.max_instruments) {
     std::string expected = definition.min_instruments == definition.max_instruments
                                ? std::to_string(definition.min_instruments)
                                : std::to_string(definition.min_instruments) + " to " +
                                      std::to_string(definition.max_instruments);
-    throw Error("trades " + expected + " instrument(s), got " + std::to_string(contracts.size()),
+    throw Error(ErrorKind::InvalidArgument,
+                "trades " + expected + " instrument(s), got " + std::to_string(contracts.size()),
                 where);
   }
   StrategyConfig config;

@@ -38,7 +38,7 @@ def main():
 
     expect("passing.md", 0, "3 examples run, 1 marked not run, 0 failures",
            "not run: shows that a marked example is skipped")
-    expect("broken_command.md", 1, "broken_command.md:3: sh example failed", "exit status 1",
+    expect("broken_command.md", 1, "broken_command.md:3: sh example failed", "exit status 5",
            "NOPE.1d", "1 examples run, 0 marked not run, 1 failures")
     expect("broken_output.md", 1, "broken_output.md:3: console example failed", "$ echo one",
            "the page shows:\n    two\n  it printed:\n    one")

@@ -33,10 +33,11 @@ class BacktestCli : public ::testing::Test {
                               << r.err;
     return r.out;
   }
-  // Runs a command that must fail; returns its stderr.
-  std::string fails(std::vector<std::string> args) {
+  // Runs a command that must fail with `status` (docs/cli.md: 2 a bad request, 5 something
+  // named that does not exist); returns its stderr.
+  std::string fails(std::vector<std::string> args, int status = 2) {
     CliResult r = tandem(std::move(args));
-    EXPECT_EQ(r.exit_code, 1) << "stdout:\n" << r.out << "stderr:\n" << r.err;
+    EXPECT_EQ(r.exit_code, status) << "stdout:\n" << r.out << "stderr:\n" << r.err;
     return r.err;
   }
   std::string file(const std::string& name, const std::string& text) {
@@ -215,7 +216,7 @@ TEST_F(BacktestCli, TwoStrategiesOnSampleData) {
 
 TEST_F(BacktestCli, WeightsFromAllocAndRunErrors) {
   ok({"data", "sample", "--years", "1", "--symbols", "SPY,QQQ"});
-  std::string missing = fails({"backtest", "--strategy", "sma_cross", "--symbols", "SPY"});
+  std::string missing = fails({"backtest", "--strategy", "sma_cross", "--symbols", "SPY"}, 5);
   EXPECT_THAT(missing, HasSubstr("strategy_SPY_equity"));
   EXPECT_THAT(missing, HasSubstr("general/strategies"));
   // The run's library is new: the hint names the flags, not `tandem alloc equity BT_…`.
@@ -235,7 +236,8 @@ TEST_F(BacktestCli, WeightsFromAllocAndRunErrors) {
   EXPECT_THAT(fails({"backtest", "--strategy", "sma_cross:SPY", "--param", "fast=x"}),
               HasSubstr("'fast' must be an integer"));
   EXPECT_THAT(fails({"backtest", "--strategy", "nope:SPY"}), HasSubstr("unknown strategy 'nope'"));
-  EXPECT_THAT(fails({"backtest", "--strategy", "sma_cross:XYZ"}), HasSubstr("market_data/XYZ.1d"));
+  EXPECT_THAT(fails({"backtest", "--strategy", "sma_cross:XYZ"}, 5),
+              HasSubstr("market_data/XYZ.1d"));
   EXPECT_THAT(fails({"backtest", "--strategy", "sma_cross:SPY", "--fill", "open"}),
               HasSubstr("unknown fill model"));
   EXPECT_THAT(fails({"backtest", "--strategy", "sma_cross:SPY", "--commission", "flat"}),

@@ -42,7 +42,7 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ignored);
 }
 
-CliResult run_cli(const CliRun& run) {
+CliResult run_cli(const CliRun& run, const std::filesystem::path& stdin_file) {
   TempDir capture;
   const std::string out_path = (capture.path() / "out").string();
   const std::string err_path = (capture.path() / "err").string();
@@ -74,7 +74,8 @@ CliResult run_cli(const CliRun& run) {
 
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  const std::string stdin_path = stdin_file.empty() ? "/dev/null" : stdin_file.string();
+  posix_spawn_file_actions_addopen(&actions, 0, stdin_path.c_str(), O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
                                    0644);
   posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,

@@ -25,7 +25,8 @@ struct CliRun {
 // The tandem binary under test: $TANDEM_E2E_EXE when set, else TANDEM_EXE (compiled in by CMake).
 std::string tandem_exe();
 
-CliResult run_cli(const CliRun& run);
+// Standard input is /dev/null, or `stdin_file` when given.
+CliResult run_cli(const CliRun& run, const std::filesystem::path& stdin_file = {});
 
 // A fresh directory, removed when the object dies.
 class TempDir {

@@ -91,7 +91,7 @@ TEST_F(FullDisk, ReadOnlyCommandOnAFullDiskNeitherCrashesNorCreatesAStore) {
   fill();
   CliResult r = tandem("x", {"store", "libraries"});
   EXPECT_NE(r.exit_code, kSigbusExit) << "Bus error";
-  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(r.exit_code, 5) << r.err;
   EXPECT_THAT(r.err, HasSubstr("there is no store at"));
   EXPECT_FALSE(std::filesystem::exists(mount_point_ / "x"));
 }
@@ -101,7 +101,7 @@ TEST_F(FullDisk, WriteToANewStoreOnAFullDiskSaysNoSpaceAndDoesNotCrash) {
   fill();
   CliResult r = tandem("x", {"store", "write", "newlib", "m", "--csv", data});
   EXPECT_NE(r.exit_code, kSigbusExit) << "Bus error";
-  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(r.exit_code, 8) << r.err;
   EXPECT_THAT(r.err, HasSubstr("no space left on device"));
 }
 
@@ -111,7 +111,7 @@ TEST_F(FullDisk, AFullDiskIsNamedFromTheFirstFailureAndWhatWasStoredStillReads) 
   fill(64 * 1024);  // room for a small commit, not for a large one
   CliResult big = tandem("x", {"store", "write", "lib", "big", "--csv", csv("big.csv", 200'000)});
   EXPECT_NE(big.exit_code, kSigbusExit) << "Bus error";
-  EXPECT_EQ(big.exit_code, 1);
+  EXPECT_EQ(big.exit_code, 8);
   EXPECT_THAT(big.err, HasSubstr("no space left on device"));
   EXPECT_THAT(big.err, Not(HasSubstr("Input/output error")));
   CliResult read = tandem("x", {"store", "read", "lib", "small", "--format", "csv"});
@@ -131,7 +131,7 @@ TEST(ReadOnlyCommands, APathWithoutAStoreIsNotFoundAndNothingIsCreated) {
                                         {"report", "BT_20240101_000000"}}) {
     args.insert(args.begin(), {"--store", "lmdb://" + missing.string()});
     CliResult r = run_cli({args, {{"TANDEM_STORE", std::nullopt}}, dir.path()});
-    EXPECT_EQ(r.exit_code, 1) << args[2] << ": " << r.err;
+    EXPECT_EQ(r.exit_code, 5) << args[2] << ": " << r.err;
     EXPECT_THAT(r.err, HasSubstr("there is no store at"));
     EXPECT_FALSE(std::filesystem::exists(missing)) << args[2] << " created the store";
   }

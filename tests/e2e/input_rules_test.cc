@@ -37,14 +37,14 @@ class InputRules : public ::testing::Test {
 TEST_F(InputRules, AWriteWithBadMetadataCreatesNothing) {
   const std::string csv = file("v.csv", "timestamp,v\n2024-01-02,1\n");
   CliResult r = tandem({"store", "write", "newlib", "m", "--csv", csv, "--metadata", "{\"a\":"});
-  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.err, HasSubstr("--metadata"));
   EXPECT_THAT(r.err, HasSubstr("not valid JSON"));
   EXPECT_THAT(libraries(), Not(::testing::Contains("newlib")));
   // The same into an existing store: still no library.
   ASSERT_EQ(tandem({"store", "write", "lib", "m", "--csv", csv}).exit_code, 0);
   r = tandem({"store", "append", "newlib", "m", "--csv", csv, "--metadata", "[1,"});
-  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(libraries(), Not(::testing::Contains("newlib")));
 }
 
@@ -55,7 +55,8 @@ TEST_F(InputRules, ControlBytesFromInputAreEscapedInErrors) {
        {std::vector<std::string>{"store", "write", "lib", "m", "--csv", csv, "--metadata", evil},
         {"store", "write", "lib", "m", "--csv", dir_.path().string() + "/" + evil + ".csv"}}) {
     CliResult r = tandem(args);
-    EXPECT_EQ(r.exit_code, 1);
+    // Bad metadata is a bad request (2); the oddly named file does not exist (5).
+    EXPECT_EQ(r.exit_code, args[5] == csv ? 2 : 5);
     EXPECT_THAT(r.err, Not(HasSubstr("\x1b"))) << r.err;
     EXPECT_THAT(r.err, Not(HasSubstr("\x07")));
     EXPECT_THAT(r.err, HasSubstr("\\x1b]0;pwned\\x07"));
@@ -68,7 +69,7 @@ TEST_F(InputRules, TimestampsOutsideTheDocumentedYearsAreRefusedNamingTheRow) {
                                "2024-01-02,1\n"
                                "-9223372036854775808,2\n");
   CliResult r = tandem({"store", "write", "lib", "m", "--csv", csv, "--types", "v=int64"});
-  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.err, HasSubstr("v.csv:3:1"));
   EXPECT_THAT(r.err, HasSubstr("1678..2261"));
   EXPECT_FALSE(std::filesystem::exists(store_path()));
@@ -76,7 +77,7 @@ TEST_F(InputRules, TimestampsOutsideTheDocumentedYearsAreRefusedNamingTheRow) {
                                 "timestamp,open,high,low,close,volume\n"
                                 "9214646400000000000,1,1,1,1,1\n");
   r = tandem({"data", "import", late, "--symbol", "OK", "--bar", "1d"});
-  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.err, HasSubstr("late.csv:2"));
   EXPECT_THAT(libraries(), Not(::testing::Contains("market_data")));
 }
@@ -87,7 +88,7 @@ TEST_F(InputRules, BarSizesMustBeFromTheDocumentedList) {
                                "2024-01-02,1,1,1,1,1\n");
   for (const char* bad : {"0min", "-5min", "7min", "1 day"}) {
     CliResult r = tandem({"data", "import", csv, "--symbol", "OK", "--bar", bad});
-    EXPECT_EQ(r.exit_code, 1) << bad;
+    EXPECT_EQ(r.exit_code, 2) << bad;
     EXPECT_THAT(r.err, HasSubstr("is not a bar size")) << bad;
   }
   EXPECT_THAT(libraries(), Not(::testing::Contains("market_data")));
@@ -100,7 +101,7 @@ TEST_F(InputRules, WeightsAddingUpToMoreThanOneNeedAllowLeverage) {
                                      "--strategy", "buy_and_hold:TLT", "--weight",
                                      "SPY=0.8",    "--weight",         "TLT=0.7"};
   CliResult refused = tandem(run);
-  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_EQ(refused.exit_code, 2);
   EXPECT_THAT(refused.err, HasSubstr("add up to 1.5"));
   EXPECT_THAT(refused.err, HasSubstr("--allow-leverage"));
   for (const std::string& name : libraries()) EXPECT_FALSE(name.starts_with("BT_")) << name;
@@ -111,7 +112,7 @@ TEST_F(InputRules, WeightsAddingUpToMoreThanOneNeedAllowLeverage) {
 
   EXPECT_EQ(tandem({"alloc", "set", "SPY", "0.8"}).exit_code, 0);
   CliResult alloc = tandem({"alloc", "set", "TLT", "0.7"});
-  EXPECT_EQ(alloc.exit_code, 1);
+  EXPECT_EQ(alloc.exit_code, 2);
   EXPECT_THAT(alloc.err, HasSubstr("add up to 1.5"));
   EXPECT_THAT(tandem({"alloc", "list"}).out, Not(HasSubstr("TLT")));
   EXPECT_EQ(tandem({"alloc", "set", "TLT", "0.7", "--allow-leverage"}).exit_code, 0);

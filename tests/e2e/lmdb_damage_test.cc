@@ -122,7 +122,7 @@ TEST_F(LmdbDamage, ARootPointedAtAnOlderTreeIsARollbackNamingWhatIsGone) {
   put_data(file);
 
   CliResult verify = tandem({"store", "verify"});
-  EXPECT_EQ(verify.exit_code, 1) << verify.out << verify.err;
+  EXPECT_EQ(verify.exit_code, 7) << verify.out << verify.err;
   EXPECT_THAT(verify.out, HasSubstr("symbol market/BBB (head version 0) is gone")) << verify.out;
   EXPECT_THAT(verify.out, HasSubstr("older tree")) << verify.out;
   EXPECT_THAT(verify.err, HasSubstr("corruption")) << verify.err;
@@ -132,7 +132,7 @@ TEST_F(LmdbDamage, ARootPointedAtAnOlderTreeIsARollbackNamingWhatIsGone) {
   const auto csv = dir_.path() / "CCC.csv";
   std::ofstream(csv) << "timestamp,close\n2024-01-02,1\n";
   CliResult write = tandem({"store", "write", "market", "CCC", "--csv", csv.string()});
-  EXPECT_EQ(write.exit_code, 1);
+  EXPECT_EQ(write.exit_code, 7);
   EXPECT_THAT(write.err, HasSubstr("rolled back or damaged")) << write.err;
   EXPECT_THAT(write.err, HasSubstr("nothing was written")) << write.err;
 
@@ -160,7 +160,7 @@ TEST_F(LmdbDamage, ARootPointedAtAnotherNodeIsNamed) {
     set_field(file, current + kMainDepth, std::uint16_t{1});
     put_data(file);
     CliResult verify = tandem({"store", "verify"});
-    EXPECT_EQ(verify.exit_code, 1) << "leaf " << leaf << ":\n" << verify.out << verify.err;
+    EXPECT_EQ(verify.exit_code, 7) << "leaf " << leaf << ":\n" << verify.out << verify.err;
     if (verify.out.find("is gone") != std::string::npos) ++named;
   }
   EXPECT_GE(named, static_cast<int>(pages.size()) - 1) << "verify did not name what is gone";
@@ -186,7 +186,7 @@ TEST_F(LmdbDamage, AFlippedLeafPointerFailsVerify) {
       put_data(file);
       CliResult verify = tandem({"store", "verify"});
       ++runs;
-      EXPECT_EQ(verify.exit_code, 1) << "leaf " << leaf << " pointer " << i << ":\n"
+      EXPECT_EQ(verify.exit_code, 7) << "leaf " << leaf << " pointer " << i << ":\n"
                                      << verify.out << verify.err;
     }
   }

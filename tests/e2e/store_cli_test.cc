@@ -110,7 +110,7 @@ TEST_F(StoreCli, AppendKeepsStoredTypesAndRefusesOlderRowsUnlessAnyOrder) {
                                    "timestamp,open,close,volume,note\n"
                                    "2024-01-01,9,9.5,50,late\n");
   CliResult refused = tandem({"store", "append", "market", "AAA", "--csv", old});
-  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_EQ(refused.exit_code, 6);
   EXPECT_THAT(refused.err, HasSubstr("append refused"));
   EXPECT_THAT(refused.err, HasSubstr("2024-01-01T00:00:00Z is before the symbol's last"));
   EXPECT_EQ(read_json({})["version"], 1);  // nothing written
@@ -151,7 +151,7 @@ TEST_F(StoreCli, ReadOptions) {
   EXPECT_NE(both.exit_code, 0);
   EXPECT_THAT(both.err, HasSubstr("excludes"));
   CliResult bad_column = tandem({"store", "read", "market", "AAA", "--columns", "nope"});
-  EXPECT_EQ(bad_column.exit_code, 1);
+  EXPECT_EQ(bad_column.exit_code, 2);
   EXPECT_THAT(bad_column.err, HasSubstr("nope"));
   CliResult bad_time = tandem({"store", "read", "market", "AAA", "--start", "yesterday"});
   EXPECT_EQ(bad_time.exit_code, 1);
@@ -159,7 +159,7 @@ TEST_F(StoreCli, ReadOptions) {
   CliResult bad_format = tandem({"store", "read", "market", "AAA", "--format", "xml"});
   EXPECT_NE(bad_format.exit_code, 0);
   CliResult missing = tandem({"store", "read", "market", "ZZZ"});
-  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_EQ(missing.exit_code, 5);
   EXPECT_THAT(missing.err, HasSubstr("ZZZ"));
 }
 
@@ -186,7 +186,7 @@ TEST_F(StoreCli, VersionsSnapshotsAndAsOf) {
   EXPECT_EQ(at_time["version"], 0);
   EXPECT_THAT(ok({"store", "snapshots", "market"}), HasSubstr("eod"));
   CliResult duplicate = tandem({"store", "snapshot", "market", "eod"});
-  EXPECT_EQ(duplicate.exit_code, 1);
+  EXPECT_EQ(duplicate.exit_code, 6);
 }
 
 TEST_F(StoreCli, VersionsPaging) {
@@ -234,13 +234,13 @@ TEST_F(StoreCli, VerifyNamesTheCorruptSegmentAndExitsNonZero) {
     store::testing::corrupt_value(*store, segment, 40);
   }
   CliResult verify = tandem({"store", "verify"});
-  EXPECT_EQ(verify.exit_code, 1);
+  EXPECT_EQ(verify.exit_code, 7);
   EXPECT_THAT(verify.out, HasSubstr("market: 1 segments and"));
   EXPECT_THAT(verify.out, HasSubstr("1 corrupt"));
   EXPECT_THAT(verify.err, HasSubstr("library market, symbol AAA, version 0, key " + segment));
   EXPECT_EQ(tandem({"store", "verify", "other"}).exit_code, 0);
   CliResult read = tandem({"store", "read", "market", "AAA"});
-  EXPECT_EQ(read.exit_code, 1);
+  EXPECT_EQ(read.exit_code, 7);
   EXPECT_THAT(read.err, HasSubstr("AAA"));
   EXPECT_EQ(read.out, "");  // never wrong data
 }
@@ -252,7 +252,7 @@ TEST_F(StoreCli, MalformedCsvNamesFileLineColumnAndWritesNothing) {
                                    "2024-01-05,1,2,3,x\n"
                                    "2024-01-06,1,2\n");
   CliResult append = tandem({"store", "append", "market", "AAA", "--csv", bad});
-  EXPECT_EQ(append.exit_code, 1);
+  EXPECT_EQ(append.exit_code, 2);
   EXPECT_THAT(append.err, HasSubstr("tandem: error: " + bad + ":3:4: "));
   EXPECT_THAT(append.err, HasSubstr("column 'volume'"));
   EXPECT_EQ(read_json({})["version"], 0);
@@ -260,7 +260,7 @@ TEST_F(StoreCli, MalformedCsvNamesFileLineColumnAndWritesNothing) {
   CliResult typed =
       tandem({"store", "append", "market", "AAA", "--csv",
               csv_file("typed.csv", "timestamp,close\n2024-01-05,1\n2024-01-06,n/a\n")});
-  EXPECT_EQ(typed.exit_code, 1);
+  EXPECT_EQ(typed.exit_code, 2);
   EXPECT_THAT(typed.err, HasSubstr("typed.csv:3:2: column 'close': 'n/a' is not a float64"));
 
   // A new library stays uncreated when its first write's CSV is malformed.
@@ -279,13 +279,13 @@ TEST_F(StoreCli, MalformedCsvNamesFileLineColumnAndWritesNothing) {
   for (const auto& c : cases) {
     const std::string path = csv_file("new.csv", c.text);
     CliResult r = tandem({"store", "write", "fresh", "S", "--csv", path});
-    EXPECT_EQ(r.exit_code, 1) << c.text;
+    EXPECT_EQ(r.exit_code, 2) << c.text;
     EXPECT_THAT(r.err, HasSubstr(path + c.where)) << c.text;
     EXPECT_THAT(r.err, HasSubstr(c.what)) << c.text;
   }
   EXPECT_EQ(ok({"store", "libraries"}), "market\n");
   CliResult missing_file = tandem({"store", "write", "fresh", "S", "--csv", "/nonexistent.csv"});
-  EXPECT_EQ(missing_file.exit_code, 1);
+  EXPECT_EQ(missing_file.exit_code, 5);
   EXPECT_THAT(missing_file.err, HasSubstr("/nonexistent.csv: cannot open"));
 }
 
@@ -298,11 +298,11 @@ TEST_F(StoreCli, TypesOverride) {
   EXPECT_EQ(json["rows"][0]["code"], "007");
   CliResult bad = tandem({"store", "write", "market", "AAA", "--types", "volume=decimal", "--csv",
                           csv_file("t.csv", "timestamp,volume\n2024-01-02,100\n")});
-  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_EQ(bad.exit_code, 2);
   EXPECT_THAT(bad.err, HasSubstr("--types: unknown type 'decimal' for column 'volume'"));
   CliResult absent = tandem({"store", "write", "market", "AAA", "--types", "vol=int64", "--csv",
                              csv_file("t.csv", "timestamp,volume\n2024-01-02,100\n")});
-  EXPECT_EQ(absent.exit_code, 1);
+  EXPECT_EQ(absent.exit_code, 2);
   EXPECT_THAT(absent.err, HasSubstr("column 'vol', which the header lacks"));
 }
 
@@ -328,24 +328,24 @@ TEST_F(StoreCli, StoreUriFromFlagThenEnvironmentThenDefault) {
   EXPECT_EQ(run({"store", "symbols", "lib"}, std::string()).out, "D\n");
 
   CliResult bad_uri = run({"store", "libraries"}, std::string("ftp://nowhere"));
-  EXPECT_EQ(bad_uri.exit_code, 1);
+  EXPECT_EQ(bad_uri.exit_code, 2);
   EXPECT_THAT(bad_uri.err, HasSubstr("ftp://nowhere"));
 }
 
 TEST_F(StoreCli, BadNamesAreRefusedBeforeAnythingIsWritten) {
   const std::string csv = csv_file("a.csv", "timestamp,a\n1,1\n");
   CliResult bad_symbol = tandem({"store", "write", "market", "../x", "--csv", csv});
-  EXPECT_EQ(bad_symbol.exit_code, 1);
+  EXPECT_EQ(bad_symbol.exit_code, 2);
   EXPECT_THAT(bad_symbol.err, HasSubstr("symbol"));
   CliResult bad_library = tandem({"store", "write", "a/b", "X", "--csv", csv});
-  EXPECT_EQ(bad_library.exit_code, 1);
+  EXPECT_EQ(bad_library.exit_code, 2);
   EXPECT_THAT(bad_library.err, HasSubstr("library"));
   // Nothing was written: not even the store exists (and listing it does not create it).
   CliResult libraries = tandem({"store", "libraries"});
-  EXPECT_EQ(libraries.exit_code, 1);
+  EXPECT_EQ(libraries.exit_code, 5);
   EXPECT_THAT(libraries.err, HasSubstr("there is no store at"));
   EXPECT_FALSE(std::filesystem::exists(dir_.path() / "db"));
-  EXPECT_EQ(tandem({"store", "symbols", "nope"}).exit_code, 1);
+  EXPECT_EQ(tandem({"store", "symbols", "nope"}).exit_code, 5);
 }
 
 TEST_F(StoreCli, BackupIsAWholeStoreThatReadsTheSameAndNeverOverwrites) {
@@ -357,10 +357,10 @@ TEST_F(StoreCli, BackupIsAWholeStoreThatReadsTheSameAndNeverOverwrites) {
   EXPECT_EQ(from_copy.exit_code, 0) << from_copy.err;
   EXPECT_EQ(from_copy.out, ok({"store", "read", "market", "AAA", "--format", "csv"}));
   CliResult again = tandem({"store", "backup", copy});
-  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_EQ(again.exit_code, 6);
   EXPECT_THAT(again.err, HasSubstr("already exists"));
   CliResult memory = run_cli({{"--store", "mem://", "store", "backup", copy + "2"}, {}, {}});
-  EXPECT_EQ(memory.exit_code, 1);
+  EXPECT_EQ(memory.exit_code, 2);
   EXPECT_THAT(memory.err, HasSubstr("lmdb:// stores only"));
 }
 

@@ -100,11 +100,12 @@ class LiveCliTest : public ::testing::Test {
       gateway::testing::write_daily_bars(*store, "TQQQ", bars_);
       gateway::testing::write_daily_bars(*store, "SPY",
                                          gateway::testing::synthetic_daily_bars(60, 60.0));
-      broker::set_explicit_equity(*store, "DU1234567", "TQQQ", 100'000, now_utc());
+      broker::set_explicit_equity(*store, gateway_account_, "TQQQ", 100'000, now_utc());
     }
     gateway_ = std::make_unique<Process>(
         std::vector<std::string>{"--store", store_uri_, "gateway", "--port", "0", "--speed",
-                                 "paused", "--start", format_timestamp(bars_[20].time)},
+                                 "paused", "--start", format_timestamp(bars_[20].time), "--account",
+                                 gateway_account_},
         dir_ / "gateway.out");
     ASSERT_TRUE(gateway_->wait_for("listening on 127.0.0.1:")) << gateway_->output();
     std::string out = gateway_->output();
@@ -136,6 +137,7 @@ class LiveCliTest : public ::testing::Test {
   }
 
   static inline int counter_ = 0;
+  std::string gateway_account_ = "DU1234567";  // the account the paper gateway manages
   fs::path dir_;
   std::string store_uri_;
   std::vector<Bar> bars_;
@@ -200,7 +202,7 @@ TEST_F(LiveCliTest, AStrategyWithoutAllocationIsAnErrorNamingBothPlaces) {
       "--store", store_uri_, "live",        "--strategy", "buy_and_hold",   "--symbols", "SPY",
       "--port",  port_,      "--client-id", "4",          "--realtime-bar", "1d"};
   Process live(args, dir_ / "live.out");
-  EXPECT_EQ(live.wait(), 1);
+  EXPECT_EQ(live.wait(), 5);
   EXPECT_NE(live.output().find("strategy_SPY_equity"), std::string::npos) << live.output();
   EXPECT_NE(live.output().find("general/strategies"), std::string::npos) << live.output();
 }
@@ -243,7 +245,7 @@ TEST_F(LiveCliTest, RowsRefusedAtShutdownAreSpilledExitThreeAndReplayedByTheStor
       << live->output();
 
   Process verify({"--store", store_uri_, "store", "verify"}, dir_ / "verify.out");
-  EXPECT_EQ(verify.wait(), 1);
+  EXPECT_EQ(verify.wait(), 6);
   EXPECT_NE(verify.output().find("unreplayed spill: 2 rows of DU1234567"), std::string::npos)
       << verify.output();
   Process list({"--store", store_uri_, "store", "spills"}, dir_ / "spills.out");
@@ -321,10 +323,97 @@ TEST_F(LiveCliTest, ARunSpecMistakeIsNamedBeforeConnecting) {
   Process live(
       {"--store", store_uri_, "live", "--strategy", "buy_and_hold:TQQQ+SPY", "--port", port_},
       dir_ / "live.out");
-  EXPECT_EQ(live.wait(), 1);
+  EXPECT_EQ(live.wait(), 2);
   EXPECT_NE(live.output().find("trades several symbols: give it a key with @KEY"),
             std::string::npos)
       << live.output();
+}
+
+// docs/live.md, "Paper or real money": the paper gateway started with a real-money-looking
+// account id (U…), as IB would name a real account.
+class RealMoneyTest : public LiveCliTest {
+ protected:
+  RealMoneyTest() { gateway_account_ = "U1234567"; }
+
+  // `tandem --config FILE live …` with a config file holding `text`.
+  std::unique_ptr<Process> start_live_with_config(const std::string& name, const std::string& text,
+                                                  std::vector<std::string> extra = {}) {
+    const fs::path config = dir_ / (name + ".toml");
+    std::ofstream(config) << text;
+    std::vector<std::string> args = {
+        "--config",   config.string(), "--store",   store_uri_,       "live",
+        "--strategy", "buy_and_hold",  "--symbols", "TQQQ",           "--port",
+        port_,        "--client-id",   "9",         "--realtime-bar", "1d"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return std::make_unique<Process>(args, dir_ / name);
+  }
+
+  bool account_has_orders() {
+    auto store = store::Store::open(store_uri_);
+    return store->has_library("U1234567") && store->library("U1234567").has_symbol("orders");
+  }
+};
+
+TEST_F(LiveCliTest, ThePaperBannerNamesThePaperAccount) {
+  auto live = start_live("live.out");
+  ASSERT_TRUE(live->wait_for("streaming")) << live->output();
+  live->signal(SIGINT);
+  EXPECT_EQ(live->wait(), 0) << live->output();
+  EXPECT_NE(live->output().find(" PAPER account DU1234567\n"), std::string::npos) << live->output();
+  EXPECT_EQ(live->output().find("REAL MONEY"), std::string::npos) << live->output();
+}
+
+TEST_F(RealMoneyTest, ARealMoneyAccountIsRefusedWithoutPermissionAndNothingIsSent) {
+  auto live = start_live("live.out");
+  EXPECT_EQ(live->wait(), 2) << live->output();
+  const std::string out = live->output();
+  EXPECT_NE(out.find("REAL MONEY account U1234567 (refused"), std::string::npos) << out;
+  EXPECT_NE(out.find("tandem: error: tandem live: account U1234567 is a real-money account"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("pass --real-money or name it in live.real_money"), std::string::npos) << out;
+  EXPECT_EQ(out.find("ORDER "), std::string::npos) << out;
+  EXPECT_FALSE(account_has_orders());
+  // A config file naming another account is no permission for this one.
+  auto other = start_live_with_config("other.out", "[live]\nreal_money = [\"U7654321\"]\n");
+  EXPECT_EQ(other->wait(), 2) << other->output();
+  EXPECT_FALSE(account_has_orders());
+}
+
+TEST_F(RealMoneyTest, RealMoneyFlagAllowsTheRunAndTheBannerSaysSo) {
+  auto live = start_live("live.out", {"--real-money"});
+  ASSERT_TRUE(live->wait_for("streaming")) << live->output();
+  EXPECT_NE(live->output().find("REAL MONEY account U1234567 (real-money trading allowed)"),
+            std::string::npos)
+      << live->output();
+  ASSERT_NE(control({"step", "1"}).find("ok"), std::string::npos);
+  ASSERT_TRUE(live->wait_for("FILL new")) << live->output();
+  live->signal(SIGINT);
+  EXPECT_EQ(live->wait(), 0) << live->output();
+  EXPECT_TRUE(account_has_orders());
+}
+
+TEST_F(RealMoneyTest, TheConfigFileNamingTheAccountAllowsTheRun) {
+  auto live = start_live_with_config("live.out", "[live]\nreal_money = \"U1234567\"\n");
+  ASSERT_TRUE(live->wait_for("streaming")) << live->output();
+  EXPECT_NE(live->output().find("REAL MONEY account U1234567 (real-money trading allowed)"),
+            std::string::npos)
+      << live->output();
+  live->signal(SIGINT);
+  EXPECT_EQ(live->wait(), 0) << live->output();
+}
+
+TEST_F(RealMoneyTest, ADryRunIsNotRefusedAndSendsNothing) {
+  auto live = start_live("live.out", {"--dry-run"});
+  ASSERT_TRUE(live->wait_for("streaming")) << live->output();
+  EXPECT_NE(live->output().find("REAL MONEY account U1234567 (dry run: no orders are sent)"),
+            std::string::npos)
+      << live->output();
+  ASSERT_NE(control({"step", "1"}).find("ok"), std::string::npos);
+  std::this_thread::sleep_for(500ms);
+  live->signal(SIGINT);
+  EXPECT_EQ(live->wait(), 0) << live->output();
+  EXPECT_EQ(live->output().find("FILL new"), std::string::npos) << live->output();
 }
 
 }  // namespace

@@ -16,15 +16,6 @@ namespace {
 constexpr std::string_view kPlainScheme = "s3://";
 constexpr std::string_view kTlsScheme = "s3s://";
 
-const std::vector<std::string_view>& known_options() {
-  static const std::vector<std::string_view> names = {
-      "path_prefix", "region",     "access_key",         "secret_key", "session_token",
-      "profile",     "addressing", "parallel",           "retries",    "tls_verify",
-      "lock_lease",  "lock_wait",  "conditional_writes", "port",       "use_virtual_addressing",
-      "aws_auth"};
-  return names;
-}
-
 // ArcticDB's names for the same options (its S3 URI: s3(s)://HOST:BUCKET?access=..&secret=..&
 // port=..&region=..&use_virtual_addressing=..), so a URI copied from an ArcticDB setup works.
 // Each maps to this parser's own name; giving both is "given twice".
@@ -136,11 +127,11 @@ class UriParser {
       std::optional<std::string> value = percent_decode(pair.substr(equals + 1));
       if (!value) fail("option " + name + ": bad %-escape");
       bool known = false;
-      for (std::string_view k : known_options()) known = known || k == given;
+      for (std::string_view k : known_uri_options()) known = known || k == given;
       known = known || given == "access" || given == "secret";
       if (!known) {
         std::string list;
-        for (std::string_view k : known_options())
+        for (std::string_view k : known_uri_options())
           list += (list.empty() ? "" : ", ") + std::string(k);
         fail("unknown option \"" + given + "\" (known: " + list +
              ", and ArcticDB's access, secret)");
@@ -441,6 +432,15 @@ class UriParser {
 };
 
 }  // namespace
+
+const std::vector<std::string_view>& known_uri_options() {
+  static const std::vector<std::string_view> names = {
+      "path_prefix", "region",     "access_key",         "secret_key", "session_token",
+      "profile",     "addressing", "parallel",           "retries",    "tls_verify",
+      "lock_lease",  "lock_wait",  "conditional_writes", "port",       "use_virtual_addressing",
+      "aws_auth"};
+  return names;
+}
 
 std::string S3Endpoint::base_url() const {
   std::string url = tls ? "https://" : "http://";

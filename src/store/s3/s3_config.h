@@ -24,6 +24,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace tandem::store::s3 {
 
@@ -89,5 +90,9 @@ S3Config parse_s3_uri(std::string_view uri, const AwsEnvironment& env = AwsEnvir
 
 // True for the schemes this backend serves.
 bool is_s3_uri(std::string_view uri);
+
+// The option names the URI accepts (the list in this file's opening comment), besides ArcticDB's
+// aliases `access` and `secret`. What of a URI may be printed is decided by core/redact.h.
+const std::vector<std::string_view>& known_uri_options();
 
 }  // namespace tandem::store::s3

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/error.h"
+#include "core/log.h"
 
 namespace tandem::store::s3 {
 namespace {
@@ -305,8 +306,9 @@ void S3Storage::drop_lease() {
   if (!lease_) return;
   try {
     lease_->release();
-  } catch (const Error&) {
-    // The ticket expires after the lease.
+  } catch (const Error& e) {
+    // The ticket expires after the lease; the next writer waits that long at most.
+    log::dropped("s3", "releasing the commit lock", e);
   }
   lease_.reset();
 }
