@@ -59,5 +59,6 @@ void register_alloc_commands(CLI::App& app, CliContext& ctx);
 void register_backtest_commands(CLI::App& app, CliContext& ctx);
 void register_gateway_commands(CLI::App& app, CliContext& ctx);
 void register_live_commands(CLI::App& app, CliContext& ctx);
+void register_sweep_commands(CLI::App& app, CliContext& ctx);
 
 }  // namespace tandem::cli

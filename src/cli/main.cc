@@ -78,6 +78,7 @@ int main(int argc, char** argv) {
   tandem::cli::register_backtest_commands(app, ctx);
   tandem::cli::register_gateway_commands(app, ctx);
   tandem::cli::register_live_commands(app, ctx);
+  tandem::cli::register_sweep_commands(app, ctx);
 
   try {
     app.parse(argc, argv);
