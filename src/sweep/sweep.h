@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "backtest/engine.h"
+#include "report/sweep_report.h"
 #include "store/store.h"
 #include "strategy/params.h"
 
@@ -157,5 +158,8 @@ struct SweepStatus {
   std::optional<double> eta_seconds;
 };
 SweepStatus sweep_status(const store::Store& store, std::string_view id);
+
+// The sweep's rows, spec and stitched out-of-sample curve for report::render_sweep_*.
+report::SweepData load_sweep_report(const store::Store& store, std::string_view id);
 
 }  // namespace tandem::sweep

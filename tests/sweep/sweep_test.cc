@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
 
@@ -275,6 +276,50 @@ TEST(SweepRun, WalkForwardRecordsTheBestInSampleRunOutOfSampleAndTheStitchedCurv
   ASSERT_GT(curve.num_rows(), 100u);
   EXPECT_EQ(curve.int64s("window").front(), 0);
   EXPECT_EQ(curve.int64s("window").back(), static_cast<std::int64_t>(best.size() - 1));
+}
+
+}  // namespace
+}  // namespace tandem::sweep
+
+namespace tandem::sweep {
+namespace {
+
+TEST(SweepReport, HeatMapTopRunsAndStabilityComeFromTheRecordedRows) {
+  auto store = store::Store::open("mem://");
+  write_sample(*store, 500);
+  run_sweep(*store, sma_spec("rep"));
+  const report::SweepData data = load_sweep_report(*store, "rep");
+  ASSERT_EQ(data.param_names, (std::vector<std::string>{"fast", "slow"}));
+  report::SweepReportOptions options;
+  options.metric = "total_return";
+  const auto json = nlohmann::json::parse(report::render_sweep_json(data, options));
+  // The top run is the highest total return of the rows, and the heat map's cell of its
+  // (fast, slow) holds it.
+  double best = -1e300;
+  std::string best_fast, best_slow;
+  for (const report::SweepRun& run : data.runs) {
+    const double v = *run.metrics.at("total_return");
+    if (v > best) best = v, best_fast = run.params[0].second, best_slow = run.params[1].second;
+  }
+  EXPECT_DOUBLE_EQ(json["top"][0]["total_return"].get<double>(), best);
+  EXPECT_EQ(json["top"][0]["params"]["fast"], best_fast);
+  const auto& heat = json["heat_map"];
+  const auto xs = heat["x_values"].get<std::vector<std::string>>();
+  const auto ys = heat["y_values"].get<std::vector<std::string>>();
+  EXPECT_EQ(xs, (std::vector<std::string>{"5", "10", "20"}));
+  EXPECT_EQ(ys, (std::vector<std::string>{"20", "30", "40"}));
+  const auto xi = std::find(xs.begin(), xs.end(), best_fast) - xs.begin();
+  const auto yi = std::find(ys.begin(), ys.end(), best_slow) - ys.begin();
+  EXPECT_DOUBLE_EQ(heat["cells"][yi][xi].get<double>(), best);
+  EXPECT_TRUE(heat["cells"][0][2].is_null());  // fast=20, slow=20 is filtered out
+  std::size_t runs = 0;
+  for (const auto& v : json["stability"]["fast"]) runs += v["runs"].get<std::size_t>();
+  EXPECT_EQ(runs, 8u);
+  const std::string html = report::render_sweep_html(data, options);
+  EXPECT_NE(html.find("<table class=\"heat\">"), std::string::npos);
+  EXPECT_NE(html.find("Parameter stability"), std::string::npos);
+  options.metric = "nope";
+  EXPECT_THROW(report::render_sweep_text(data, options), Error);
 }
 
 }  // namespace
