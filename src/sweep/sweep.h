@@ -117,7 +117,7 @@ struct SweepSpec {
   // Bar size, period, cash, fills, commission, slippage; weights are set per run (1/symbols).
   backtest::BacktestConfig config;
   // How often the finished runs are recorded (also at the end).
-  double record_interval_seconds = 2.0;
+  double record_interval_seconds = 1.0;
 };
 
 struct SweepOutcome {
