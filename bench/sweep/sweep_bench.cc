@@ -6,6 +6,8 @@
 // its strategy instance (so a run here evaluates 25,200).
 //
 //   build/release/bench/sweep/sweep_bench [--reps 5]
+//   build/release/bench/sweep/sweep_bench --write-bars URI   # only writes the bars to URI
+//                                                            # (bench/sweep/slurm_bench.sh)
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -13,8 +15,9 @@
 #include <string>
 #include <vector>
 
-#include "backtest/bar_loader.h"
-#include "backtest/synthetic_bars.h"
+#include "market_data/bar_loader.h"
+#include "market_data/names.h"
+#include "market_data/synthetic_bars.h"
 #include "sweep/sweep.h"
 
 using namespace tandem;
@@ -30,27 +33,30 @@ double median(std::vector<double> v) {
 
 int main(int argc, char** argv) {
   int reps = 5;
+  std::string write_bars;
   for (int i = 1; i + 1 < argc; ++i) {
     if (std::strcmp(argv[i], "--reps") == 0) reps = std::max(1, std::atoi(argv[i + 1]));
+    if (std::strcmp(argv[i], "--write-bars") == 0) write_bars = argv[i + 1];
   }
-  auto store = store::Store::open("mem://");
+  auto store = store::Store::open(write_bars.empty() ? "mem://" : write_bars);
   std::vector<std::string> symbols;
   for (int s = 0; s < 10; ++s) {
-    backtest::SyntheticSpec spec;
+    market_data::SyntheticSpec spec;
     spec.symbol = fmt::format("SYM{}", s);
     spec.seed = 100 + static_cast<std::uint64_t>(s);
     spec.annual_drift = 0.02 * s - 0.04;
     const BarSeries bars =
-        backtest::synthetic_bars(spec, 16436 * kNanosPerDay, kNanosPerDay, 2520, false);
+        market_data::synthetic_bars(spec, 16436 * kNanosPerDay, kNanosPerDay, 2520, false);
     store::Table table(bars.time);
     table.with(store::Column::of_float64("open", bars.open))
         .with(store::Column::of_float64("high", bars.high))
         .with(store::Column::of_float64("low", bars.low))
         .with(store::Column::of_float64("close", bars.close))
         .with(store::Column::of_float64("volume", bars.volume));
-    store->library("market_data").write(backtest::market_data_symbol(spec.symbol, "1d"), table);
+    store->library(market_data::kLibrary).write(market_data::bar_symbol(spec.symbol, "1d"), table);
     symbols.push_back(spec.symbol);
   }
+  if (!write_bars.empty()) return 0;
   std::vector<double> seconds[2], rates[2];
   for (int rep = 0; rep < reps; ++rep) {
     for (std::size_t jobs : {1u, 2u}) {

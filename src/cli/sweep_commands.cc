@@ -91,8 +91,8 @@ void run_sweep_command(const CliContext& ctx, const SweepArgs& args) {
   config.start = parse_bound(args.start, "--start", false);
   config.end = parse_bound(args.end, "--end", true);
   config.initial_cash = args.cash;
-  config.fill_model = backtest::parse_fill_model(args.fill);
-  config.commission = backtest::CommissionModel::parse(args.commission);
+  config.fill_model = exchange::parse_fill_model(args.fill);
+  config.commission = exchange::CommissionModel::parse(args.commission);
   config.slippage_bps = args.slippage_bps;
   config.fractional = args.fractional;
 

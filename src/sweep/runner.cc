@@ -12,7 +12,6 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "backtest/bar_loader.h"
 #include "core/error.h"
 #include "report/metrics.h"
 #include "strategy/registry.h"
@@ -54,7 +53,7 @@ std::string spec_json(const SweepSpec& spec, std::size_t combinations, std::size
   j["start"] = c.start ? format_timestamp(*c.start) : "";
   j["end"] = c.end ? format_timestamp(*c.end) : "";
   j["cash"] = c.initial_cash;
-  j["fill"] = c.fill_model == backtest::FillModel::kClose ? "close" : "next-open";
+  j["fill"] = c.fill_model == exchange::FillModel::kClose ? "close" : "next-open";
   j["commission"] = c.commission.describe();
   j["slippage_bps"] = c.slippage_bps;
   j["fractional"] = c.fractional;

@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "backtest/bar_loader.h"
 #include "core/error.h"
+#include "market_data/bar_loader.h"
 #include "report/metrics.h"
 
 namespace tandem::sweep {
@@ -81,7 +81,7 @@ void SweepContext::check_parameters() const {
 }
 
 void SweepContext::load_bars(const store::Store& store) {
-  std::vector<BarSeries> loaded = backtest::load_bars_of(
+  std::vector<BarSeries> loaded = market_data::load_bars_of(
       store, spec_.symbols, spec_.config.bar_size, spec_.config.start, spec_.config.end, 2);
   Bars all;
   Timestamp first = INT64_MAX, last = INT64_MIN;

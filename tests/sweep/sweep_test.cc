@@ -9,10 +9,11 @@
 #include <set>
 #include <thread>
 
-#include "backtest/bar_loader.h"
 #include "backtest/engine.h"
-#include "backtest/synthetic_bars.h"
 #include "core/error.h"
+#include "market_data/bar_loader.h"
+#include "market_data/names.h"
+#include "market_data/synthetic_bars.h"
 #include "strategy/registry.h"
 #include "sweep/runs_table.h"
 
@@ -28,14 +29,14 @@ void write_bars(store::Store& store, const std::string& symbol, const BarSeries&
       .with(store::Column::of_float64("low", bars.low))
       .with(store::Column::of_float64("close", bars.close))
       .with(store::Column::of_float64("volume", bars.volume));
-  store.library("market_data").write(backtest::market_data_symbol(symbol, "1d"), table);
+  store.library(market_data::kLibrary).write(market_data::bar_symbol(symbol, "1d"), table);
 }
 
 void write_sample(store::Store& store, std::size_t days) {
-  for (const backtest::SyntheticSpec& spec : backtest::sample_universe()) {
+  for (const market_data::SyntheticSpec& spec : market_data::sample_universe()) {
     if (spec.symbol != "SPY" && spec.symbol != "QQQ") continue;
     write_bars(store, spec.symbol,
-               backtest::synthetic_bars(spec, day(0), kNanosPerDay, days, true));
+               market_data::synthetic_bars(spec, day(0), kNanosPerDay, days, true));
   }
 }
 
