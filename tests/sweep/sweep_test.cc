@@ -325,3 +325,42 @@ TEST(SweepReport, HeatMapTopRunsAndStabilityComeFromTheRecordedRows) {
 
 }  // namespace
 }  // namespace tandem::sweep
+
+namespace tandem::sweep {
+namespace {
+
+// The store primitive the exactly-once recording stands on (here beside its one user; the
+// backends' shared commit path is what store_test covers).
+TEST(SweepStorePrimitive, AppendIfLatestCommitsOnlyOnTopOfTheVersionRead) {
+  for (const std::string kind : {"mem", "lmdb"}) {
+    const std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                                      ("tandem-sweep-append-" + std::to_string(getpid()));
+    std::filesystem::remove_all(dir);
+    auto store = store::Store::open(kind == "mem" ? "mem://" : "lmdb://" + dir.string());
+    store::Library library = store->library("L");
+    auto rows = [](std::int64_t value) {
+      store::Table table(std::vector<Timestamp>{value});
+      table.with(store::Column::of_int64("v", {value}));
+      return table;
+    };
+    const std::uint64_t v0 = library.append_if_latest("s", rows(1), std::nullopt);
+    try {
+      library.append_if_latest("s", rows(2), std::nullopt);  // it exists now
+      ADD_FAILURE() << kind << ": appended to an existing symbol expected missing";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.kind(), ErrorKind::Conflict) << kind;
+    }
+    const std::uint64_t v1 = library.append_if_latest("s", rows(3), v0);
+    EXPECT_EQ(v1, v0 + 1);
+    EXPECT_THROW(library.append_if_latest("s", rows(4), v0), Error);  // stale
+    const store::Table table = library.read("s").table;
+    const auto values = table.int64s("v");
+    EXPECT_EQ(std::vector<std::int64_t>(values.begin(), values.end()),
+              (std::vector<std::int64_t>{1, 3}))
+        << kind;
+    std::filesystem::remove_all(dir);
+  }
+}
+
+}  // namespace
+}  // namespace tandem::sweep
