@@ -160,6 +160,7 @@ SweepOutcome run_sweep(store::Store& store, const SweepSpec& spec, const Log& lo
   std::condition_variable finished_one;
   std::vector<RunRow> finished;
   std::string failure;
+  ErrorKind failure_kind = ErrorKind::Internal;  // kept from the run's error
   std::atomic<std::size_t> next{0};
   std::atomic<std::uint64_t> bars{0};
   const std::string host = host_and_pid();
@@ -182,7 +183,11 @@ SweepOutcome run_sweep(store::Store& store, const SweepSpec& spec, const Log& lo
         finished.push_back(std::move(row));
       } catch (const std::exception& e) {
         std::lock_guard lock(mutex);
-        if (failure.empty()) failure = fmt::format("run {}: {}", todo[i], e.what());
+        if (failure.empty()) {
+          failure = fmt::format("run {}: {}", todo[i], e.what());
+          const auto* error = dynamic_cast<const Error*>(&e);
+          failure_kind = error != nullptr ? error->kind() : ErrorKind::Internal;
+        }
       }
       finished_one.notify_one();
     }
@@ -233,7 +238,7 @@ SweepOutcome run_sweep(store::Store& store, const SweepSpec& spec, const Log& lo
   outcome.bars_evaluated = bars;
   outcome.run_seconds = std::chrono::duration<double>(Clock::now() - run_start).count();
   if (!error.empty()) {
-    throw Error(ErrorKind::InvalidArgument,
+    throw Error(failure_kind,
                 "sweep " + spec.sweep_id + " stopped: " + error +
                     " (the runs finished before it are recorded)",
                 library_name);
