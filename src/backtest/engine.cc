@@ -145,7 +145,7 @@ BacktestResult Engine::run_in_memory(const std::map<std::string, SharedBarSeries
     throw Error(ErrorKind::InvalidArgument,
                 fmt::format("the target weights add up to {:.6g}, more than the whole account",
                             weight_total),
-                "--weight");
+                "weights");
   }
   AccountSettings settings;
   settings.account_id = "in-memory";

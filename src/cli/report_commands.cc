@@ -96,7 +96,9 @@ std::string headline(const report::AccountReport& r) {
 }
 
 // `tandem report --sweep ID` (docs/sweep.md).
-void run_sweep_report(const ReportArgs& args, const CliContext& ctx) {
+void run_sweep_report(const ReportArgs& args, CliContext& ctx) {
+  ctx.setting_flags["metric"] = "--metric";
+  ctx.setting_flags["heat_map"] = "--heat-map";
   if (!args.account.empty()) {
     throw Error(ErrorKind::InvalidArgument, "give an ACCOUNT or --sweep ID, not both", "--sweep");
   }
@@ -126,7 +128,7 @@ void run_sweep_report(const ReportArgs& args, const CliContext& ctx) {
   std::cout << "report: " << std::filesystem::absolute(path).lexically_normal().string() << "\n";
 }
 
-void run_report(const ReportArgs& args, const CliContext& ctx) {
+void run_report(const ReportArgs& args, CliContext& ctx) {
   if (!args.sweep.empty()) return run_sweep_report(args, ctx);
   if (args.account.empty()) {
     throw Error(ErrorKind::InvalidArgument, "give an ACCOUNT (or --sweep ID)", "report");

@@ -62,9 +62,17 @@ std::string default_sweep_id() {
   return id;
 }
 
+// The sweep's settings as its flags, for errors (setting_flags.h).
+SettingFlags sweep_flags() {
+  return {{"grid", "--grid"},        {"where", "--where"},   {"jobs", "--jobs"},
+          {"shard", "--shard"},      {"metric", "--metric"}, {"sweep_id", "--sweep-id"},
+          {"symbols", "--symbols"},  {"bar_size", "--bar"},  {"walk_forward", "--walk-forward"},
+          {"heat_map", "--heat-map"}};
+}
+
 void run_sweep_command(const CliContext& ctx, const SweepArgs& args) {
   if (args.strategy.empty()) {
-    throw Error(ErrorKind::InvalidArgument, "--strategy is required", "--strategy");
+    throw Error(ErrorKind::InvalidArgument, "a strategy is required", "strategy");
   }
   sweep::SweepSpec spec;
   spec.strategy = args.strategy;
@@ -83,7 +91,8 @@ void run_sweep_command(const CliContext& ctx, const SweepArgs& args) {
   spec.shard = sweep::Shard::parse(args.shard);
   if (args.sweep_id.empty() && spec.shard.count > 1) {
     throw Error(ErrorKind::InvalidArgument,
-                "shards of one sweep must share an ID: give --sweep-id with --shard", "--sweep-id");
+                "shards of one sweep must share an ID: give setting sweep_id with setting shard",
+                "sweep_id");
   }
   spec.sweep_id = args.sweep_id.empty() ? default_sweep_id() : args.sweep_id;
   backtest::BacktestConfig& config = spec.config;
@@ -181,6 +190,7 @@ void register_sweep_commands(CLI::App& app, CliContext& ctx) {
   status->callback([&ctx, args] { run_status_command(ctx, args->status_id); });
   cmd->require_subcommand(0, 1);
   cmd->callback([&ctx, args, status] {
+    for (auto& [setting, flag] : sweep_flags()) ctx.setting_flags[setting] = flag;
     if (status->parsed()) return;
     run_sweep_command(ctx, *args);
   });

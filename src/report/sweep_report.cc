@@ -77,7 +77,7 @@ SweepFigures sweep_figures(const SweepData& data, const SweepReportOptions& opti
     throw Error(ErrorKind::InvalidArgument,
                 fmt::format("unknown metric '{}'; one of {}", options.metric,
                             fmt::join(data.metric_names, ", ")),
-                "--metric");
+                "metric");
   }
   SweepFigures f;
   f.scores = combination_scores(data, options.metric);
@@ -119,7 +119,7 @@ SweepFigures sweep_figures(const SweepData& data, const SweepReportOptions& opti
       throw Error(ErrorKind::InvalidArgument,
                   fmt::format("'{}' is not a parameter of the sweep ({})", *axis,
                               fmt::join(data.param_names, ", ")),
-                  "--heat-map");
+                  "heat_map");
     }
   }
   if (!f.x.empty() && !f.y.empty() && f.x != f.y) {

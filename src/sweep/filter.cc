@@ -32,7 +32,7 @@ struct Filter::Node {
         auto it = values.find(name);
         if (it == values.end()) {
           throw Error(ErrorKind::InvalidArgument,
-                      "'" + name + "' has no numeric value in this combination", "--where");
+                      "'" + name + "' has no numeric value in this combination", "where");
         }
         return it->second;
       }
@@ -84,7 +84,7 @@ class Parser {
  private:
   [[noreturn]] void fail(const std::string& what) const {
     throw Error(ErrorKind::InvalidArgument,
-                fmt::format("'{}': {} at position {}", text_, what, pos_ + 1), "--where");
+                fmt::format("'{}': {} at position {}", text_, what, pos_ + 1), "where");
   }
   void skip_space() {
     while (pos_ < text_.size() && std::isspace(static_cast<unsigned char>(text_[pos_]))) ++pos_;
@@ -219,7 +219,7 @@ void Filter::check_names(const std::vector<std::string>& names) const {
     if (std::find(names.begin(), names.end(), name) == names.end()) {
       throw Error(ErrorKind::InvalidArgument,
                   fmt::format("'{}' names '{}', which is not a --grid parameter", text_, name),
-                  "--where");
+                  "where");
     }
   }
 }

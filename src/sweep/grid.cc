@@ -24,7 +24,7 @@ std::vector<std::string_view> split_text(std::string_view text, char separator) 
 }
 
 Error bad_grid(std::string_view text, const std::string& why) {
-  return Error(ErrorKind::InvalidArgument, fmt::format("'{}': {}", text, why), "--grid");
+  return Error(ErrorKind::InvalidArgument, fmt::format("'{}': {}", text, why), "grid");
 }
 
 std::optional<double> number(std::string_view text) {
@@ -92,7 +92,7 @@ std::vector<Combination> expand_grid(std::vector<GridAxis> axes, const Filter& f
   for (const GridAxis& axis : axes) {
     if (!names.empty() && names.back() == axis.name) {
       throw Error(ErrorKind::InvalidArgument, "parameter '" + axis.name + "' has two --grid axes",
-                  "--grid");
+                  "grid");
     }
     names.push_back(axis.name);
   }
@@ -102,7 +102,7 @@ std::vector<Combination> expand_grid(std::vector<GridAxis> axes, const Filter& f
     total *= axis.values.size();
     if (total > 10'000'000) {
       throw Error(ErrorKind::InvalidArgument, "the grid has more than 10,000,000 combinations",
-                  "--grid");
+                  "grid");
     }
   }
   std::vector<Combination> combinations;
@@ -139,7 +139,7 @@ Shard Shard::parse(std::string_view text) {
       !parse_part(text.substr(slash + 1), shard.count) || shard.count == 0 ||
       shard.index >= shard.count) {
     throw Error(ErrorKind::InvalidArgument,
-                fmt::format("'{}': expected I/N with 0 <= I < N (e.g. 0/4)", text), "--shard");
+                fmt::format("'{}': expected I/N with 0 <= I < N (e.g. 0/4)", text), "shard");
   }
   return shard;
 }
@@ -154,7 +154,7 @@ void parse_length(std::string_view text, std::string_view full, int& months, int
   if (ec != std::errc() || value <= 0 || (unit != "y" && unit != "m" && unit != "d")) {
     throw Error(ErrorKind::InvalidArgument,
                 fmt::format("'{}': a length is a positive number with y, m or d (e.g. 3y)", full),
-                "--walk-forward");
+                "walk_forward");
   }
   months = unit == "y" ? value * 12 : unit == "m" ? value : 0;
   days = unit == "d" ? value : 0;
@@ -191,12 +191,12 @@ WalkForwardSpec WalkForwardSpec::parse(std::string_view text) {
       step = true;
     } else {
       throw Error(ErrorKind::InvalidArgument,
-                  fmt::format("'{}': expected train=L,test=L[,step=L]", text), "--walk-forward");
+                  fmt::format("'{}': expected train=L,test=L[,step=L]", text), "walk_forward");
     }
   }
   if (!train || !test) {
     throw Error(ErrorKind::InvalidArgument,
-                fmt::format("'{}': both train= and test= are required", text), "--walk-forward");
+                fmt::format("'{}': both train= and test= are required", text), "walk_forward");
   }
   if (!step) {
     spec.step_months = spec.test_months;
@@ -223,7 +223,7 @@ std::vector<Window> walk_forward_windows(const WalkForwardSpec& spec, Timestamp 
                 fmt::format("the bars ({} .. {}) are shorter than one training period and a test "
                             "period",
                             format_date(first_bar), format_date(last_bar)),
-                "--walk-forward");
+                "walk_forward");
   }
   return windows;
 }

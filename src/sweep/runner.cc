@@ -91,12 +91,11 @@ void check_spec(store::Library& library, const std::string& json) {
 }  // namespace
 
 std::string sweep_library(std::string_view id) {
-  if (id.empty()) throw Error(ErrorKind::InvalidArgument, "a sweep ID is required", "--sweep-id");
+  if (id.empty()) throw Error(ErrorKind::InvalidArgument, "a sweep ID is required", "sweep_id");
   for (char c : id) {
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.') {
       throw Error(ErrorKind::InvalidArgument,
-                  fmt::format("'{}': a sweep ID has letters, digits, _ . - only", id),
-                  "--sweep-id");
+                  fmt::format("'{}': a sweep ID has letters, digits, _ . - only", id), "sweep_id");
     }
   }
   return "SWEEP_" + std::string(id);
@@ -107,22 +106,22 @@ SweepOutcome run_sweep(store::Store& store, const SweepSpec& spec, const Log& lo
     if (log) log(line);
   };
   if (spec.symbols.empty()) {
-    throw Error(ErrorKind::InvalidArgument, "no symbols to sweep over", "--symbols");
+    throw Error(ErrorKind::InvalidArgument, "no symbols to sweep over", "symbols");
   }
   if (spec.jobs == 0)
-    throw Error(ErrorKind::InvalidArgument, "--jobs must be at least 1", "--jobs");
+    throw Error(ErrorKind::InvalidArgument, "setting jobs must be at least 1", "jobs");
   const auto& metrics = ranking_metrics();
   if (std::find(metrics.begin(), metrics.end(), spec.metric) == metrics.end()) {
     throw Error(
         ErrorKind::InvalidArgument,
         fmt::format("unknown metric '{}'; one of {}", spec.metric, fmt::join(metrics, ", ")),
-        "--metric");
+        "metric");
   }
   const std::string library_name = sweep_library(spec.sweep_id);
   const Filter filter = Filter::parse(spec.where);
   const std::vector<Combination> combinations = expand_grid(spec.axes, filter);
   if (combinations.empty()) {
-    throw Error(ErrorKind::InvalidArgument, "the --where filter leaves no combination", "--where");
+    throw Error(ErrorKind::InvalidArgument, "the setting where leaves no combination", "where");
   }
   SweepContext context(spec, combinations);
   context.check_parameters();  // every combination builds, before anything is loaded or written

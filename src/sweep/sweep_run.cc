@@ -27,7 +27,7 @@ std::map<std::string, backtest::SharedBarSeries> cut(
       throw Error(ErrorKind::InvalidArgument,
                   fmt::format("{} has no bars of {} ({} .. {})", what, symbol, format_date(from),
                               format_date(to - 1)),
-                  "--walk-forward");
+                  "walk_forward");
     }
     BarSeries part;
     part.reserve(end - begin);
@@ -73,9 +73,9 @@ void SweepContext::check_parameters() const {
       for (const auto& [k, v] : combination.params) text += " " + k + "=" + v;
       throw Error(ErrorKind::InvalidArgument,
                   fmt::format("combination {} ({}) is refused: {}; narrow the grid or add a "
-                              "--where filter",
+                              "setting where",
                               combination.index, text.empty() ? "" : text.substr(1), e.what()),
-                  "--grid");
+                  "grid");
     }
   }
 }
