@@ -26,7 +26,7 @@ exchange::ExchangeOrder exchange_order(const Order& order) {
 }  // namespace
 
 BacktestAccount::BacktestAccount(AccountSettings settings, const MarketState& market,
-                                 broker::AccountRecorder& recorder)
+                                 broker::AccountRecorder* recorder)
     : settings_(std::move(settings)),
       market_(market),
       recorder_(recorder),
@@ -55,7 +55,8 @@ std::size_t BacktestAccount::add_strategy(std::string key, broker::EquityAllocat
   strategy.place_where = "place_order (strategy " + strategy.key + ")";
   strategy.position_where = "position (strategy " + strategy.key + ")";
   strategy.allocation = std::move(allocation);
-  strategy.recorder_slot = recorder_.strategy_slot(strategy.key);
+  strategy.recorder_slot =
+      recorder_ != nullptr ? recorder_->strategy_slot(strategy.key) : strategies_.size();
   strategies_.push_back(std::move(strategy));
   return strategies_.size() - 1;
 }
@@ -488,7 +489,12 @@ void BacktestAccount::row_buffered() {
 }
 
 void BacktestAccount::hand_over_rows() {
-  recorder_.record(rows_);
+  if (recorder_ != nullptr) {
+    recorder_->record(rows_);
+  } else {
+    for (const broker::TradeRow& row : rows_.trades) trade_pnls_.push_back(row.trip.pnl);
+    rows_.clear();
+  }
   buffered_rows_ = 0;
 }
 

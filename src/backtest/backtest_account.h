@@ -64,8 +64,10 @@ struct DailyEquity {
 
 class BacktestAccount {
  public:
+  // `recorder` null: an account kept in memory only (a sweep's runs) — rows are made as usual
+  // but dropped at each hand-over, and only the round trips' net PnL is kept (trade_pnls()).
   BacktestAccount(AccountSettings settings, const MarketState& market,
-                  broker::AccountRecorder& recorder);
+                  broker::AccountRecorder* recorder);
 
   // Registers a strategy (before start()); returns its index.
   std::size_t add_strategy(std::string key, broker::EquityAllocation allocation);
@@ -110,6 +112,8 @@ class BacktestAccount {
   std::size_t orders_placed() const { return orders_.size(); }
   std::size_t fills() const { return fills_; }
   std::size_t round_trips() const { return round_trips_; }
+  // Net PnL of every round trip, in exit order; filled only without a recorder.
+  const std::vector<double>& trade_pnls() const { return trade_pnls_; }
   double commission_paid() const { return commission_paid_; }
   std::size_t open_order_count() const;
   // Orders that ended in `status` (Filled, Inactive, Cancelled).
@@ -167,7 +171,8 @@ class BacktestAccount {
 
   AccountSettings settings_;
   const MarketState& market_;
-  broker::AccountRecorder& recorder_;
+  broker::AccountRecorder* recorder_;  // null: in memory only
+  std::vector<double> trade_pnls_;     // without a recorder
   exchange::SimulatedExchange exchange_;
   double cash_;
   std::vector<StrategyAccount> strategies_;

@@ -77,7 +77,7 @@ BacktestResult Engine::run() {
   settings.slippage_bps = config_.slippage_bps;
   settings.fractional = config_.fractional;
   settings.exchange_time_zone = config_.exchange_time_zone;
-  BacktestAccount account(settings, market, recorder);
+  BacktestAccount account(settings, market, &recorder);
   bind_strategies(account, market, allocations);
   account.start();
 
@@ -118,6 +118,57 @@ BacktestResult Engine::run() {
     throw Error(error != nullptr ? error->kind() : ErrorKind::Internal, e.what() + flush_problem,
                 where);
   }
+  return collect_results(account, allocations, std::move(result));
+}
+
+BacktestResult Engine::run_in_memory(const std::map<std::string, SharedBarSeries>& bars) {
+  if (ran_) throw Error("an Engine runs once", "backtest");
+  ran_ = true;
+  check_settings();
+  order_strategies_by_key();
+  MarketState market = shared_market(bars);
+  std::vector<broker::EquityAllocation> allocations;
+  double weight_total = 0;
+  for (const auto& slot : slots_) {
+    auto weight = config_.weights.find(slot->key());
+    if (weight == config_.weights.end()) {
+      throw Error(ErrorKind::InvalidArgument,
+                  "an in-memory run takes every allocation from its weights; none for '" +
+                      slot->key() + "'",
+                  "backtest");
+    }
+    weight_total += weight->second;
+    allocations.push_back(broker::EquityAllocation{broker::EquityAllocation::Source::kTargetWeight,
+                                                   0, weight->second, "weight"});
+  }
+  if (weight_total > 1 + 1e-9 && !config_.allow_leverage) {
+    throw Error(ErrorKind::InvalidArgument,
+                fmt::format("the target weights add up to {:.6g}, more than the whole account",
+                            weight_total),
+                "weights");
+  }
+  AccountSettings settings;
+  settings.account_id = "in-memory";
+  settings.initial_cash = config_.initial_cash;
+  settings.fill_model = config_.fill_model;
+  settings.commission = config_.commission;
+  settings.slippage_bps = config_.slippage_bps;
+  settings.fractional = config_.fractional;
+  settings.exchange_time_zone = config_.exchange_time_zone;
+  BacktestAccount account(settings, market, nullptr);
+  bind_strategies(account, market, allocations);
+  account.start();
+  TimeSliceReplay replay(market, account, slots_,
+                         broker::TradingCalendar(config_.exchange_time_zone));
+  BacktestResult result;
+  result.initial_cash = config_.initial_cash;
+  result.bars = replay.bar_count();
+  result.first_bar = replay.first_bar();
+  const Clock::time_point replay_start = Clock::now();
+  result.last_bar = replay.run();
+  account.hand_over_rows();
+  result.replay_seconds = seconds_since(replay_start);
+  result.trade_pnls = account.trade_pnls();
   return collect_results(account, allocations, std::move(result));
 }
 
@@ -183,6 +234,32 @@ MarketState Engine::load_market() const {
       market_data::load_bars_of(store_, symbols, config_.bar_size, config_.start, config_.end, 2);
   MarketState market;
   for (std::size_t i = 0; i < contracts.size(); ++i) market.add(contracts[i], std::move(bars[i]));
+  for (auto& slot : slots_) {
+    for (const Contract& contract : slot->strategy().contracts()) {
+      slot->symbols().push_back(*market.find(contract.symbol));
+    }
+  }
+  return market;
+}
+
+// The shared bars of every instrument the strategies trade, indexed in symbol order as
+// load_market() does.
+MarketState Engine::shared_market(const std::map<std::string, SharedBarSeries>& bars) const {
+  std::map<std::string, Contract> contracts;  // symbol order
+  for (const auto& slot : slots_) {
+    for (const Contract& contract : slot->strategy().contracts()) {
+      contracts.emplace(contract.symbol, contract);
+    }
+  }
+  MarketState market;
+  for (const auto& [symbol, contract] : contracts) {
+    auto series = bars.find(symbol);
+    if (series == bars.end() || !series->second || series->second->empty()) {
+      throw Error(ErrorKind::NotFound, "no bars of " + symbol + " given to an in-memory run",
+                  "backtest");
+    }
+    market.add(contract, series->second);
+  }
   for (auto& slot : slots_) {
     for (const Contract& contract : slot->strategy().contracts()) {
       slot->symbols().push_back(*market.find(contract.symbol));

@@ -100,6 +100,9 @@ struct BacktestResult {
   std::vector<DailyEquity> daily;
   RunSummary summary;
   std::vector<StrategyResult> strategies;  // in key order
+  // Net PnL of every round trip in exit order: filled by run_in_memory() only (run() records
+  // them in the account's `trades`).
+  std::vector<double> trade_pnls;
   // Wall-clock seconds: reading bars from the store; the replay; waiting at the end for the
   // recorder to write what was still queued.
   double load_seconds = 0;
@@ -127,6 +130,14 @@ class Engine {
   // recorded so far.
   BacktestResult run();
 
+  // Runs the backtest once with the account kept in memory: nothing is read from or written to
+  // the store (no library, no run_info, no recorder). `bars` holds every symbol the strategies
+  // trade, already cut to the run's period (config.start/end are not applied again), and may be
+  // shared read-only with runs on other threads. Each strategy's allocation is its weight in
+  // config.weights, which must name every key. The result is run()'s without an account id,
+  // plus trade_pnls. For sweeps (src/sweep/), where only the summary of each run is kept.
+  BacktestResult run_in_memory(const std::map<std::string, SharedBarSeries>& bars);
+
  private:
   // The steps of run(), in order.
   void check_settings() const;
@@ -138,6 +149,7 @@ class Engine {
   store::Library account_library(const std::string& account_id) const;
   void bind_strategies(BacktestAccount& account, const MarketState& market,
                        const std::vector<broker::EquityAllocation>& allocations);
+  MarketState shared_market(const std::map<std::string, SharedBarSeries>& bars) const;
   BacktestResult collect_results(const BacktestAccount& account,
                                  const std::vector<broker::EquityAllocation>& allocations,
                                  BacktestResult result) const;

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,10 +17,18 @@
 
 namespace tandem::backtest {
 
+// Bars shared read-only by several runs (a sweep's worker threads load them once).
+using SharedBarSeries = std::shared_ptr<const BarSeries>;
+
 class MarketState {
  public:
   // Adds an instrument with its bars (time-ordered); returns its index.
   std::size_t add(Contract contract, BarSeries bars) {
+    return add(std::move(contract), std::make_shared<const BarSeries>(std::move(bars)));
+  }
+  // The same with bars other runs may read at the same time: only the delivery counters are
+  // this state's own.
+  std::size_t add(Contract contract, SharedBarSeries bars) {
     index_by_symbol_.emplace(contract.symbol, contracts_.size());
     contracts_.push_back(std::move(contract));
     series_.push_back(std::move(bars));
@@ -29,7 +38,7 @@ class MarketState {
 
   std::size_t size() const { return contracts_.size(); }
   const Contract& contract(std::size_t i) const { return contracts_[i]; }
-  const BarSeries& series(std::size_t i) const { return series_[i]; }
+  const BarSeries& series(std::size_t i) const { return *series_[i]; }
   // The instrument index of `symbol`, if it is part of the backtest.
   std::optional<std::size_t> find(std::string_view symbol) const {
     auto it = index_by_symbol_.find(symbol);
@@ -41,9 +50,9 @@ class MarketState {
   std::size_t delivered(std::size_t i) const { return delivered_[i]; }
   bool has_price(std::size_t i) const { return delivered_[i] > 0; }
   // The latest delivered bar / close of i; only when has_price(i).
-  Bar current_bar(std::size_t i) const { return series_[i].at(delivered_[i] - 1); }
-  double last_close(std::size_t i) const { return series_[i].close[delivered_[i] - 1]; }
-  BarHistory history(std::size_t i) const { return series_[i].history(delivered_[i]); }
+  Bar current_bar(std::size_t i) const { return series_[i]->at(delivered_[i] - 1); }
+  double last_close(std::size_t i) const { return series_[i]->close[delivered_[i] - 1]; }
+  BarHistory history(std::size_t i) const { return series_[i]->history(delivered_[i]); }
 
   // The replay clock: the time of the bars being delivered.
   Timestamp now() const { return now_; }
@@ -52,7 +61,7 @@ class MarketState {
 
  private:
   std::vector<Contract> contracts_;
-  std::vector<BarSeries> series_;
+  std::vector<SharedBarSeries> series_;
   std::vector<std::size_t> delivered_;
   // Transparent hashing: find(string_view) looks up without building a std::string (the
   // account asks for every held symbol's price at each day's end).

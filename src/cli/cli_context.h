@@ -82,5 +82,7 @@ void register_gateway_commands(CLI::App& app, CliContext& ctx);
 void register_live_commands(CLI::App& app, CliContext& ctx);
 // `tandem config show` (config_commands.cc).
 void register_config_commands(CLI::App& app, CliContext& ctx);
+// `tandem sweep`, `tandem sweep status` (sweep_commands.cc).
+void register_sweep_commands(CLI::App& app, CliContext& ctx);
 
 }  // namespace tandem::cli

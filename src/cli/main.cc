@@ -103,6 +103,7 @@ int main(int argc, char** argv) {
   tandem::cli::register_backtest_commands(app, ctx);
   tandem::cli::register_gateway_commands(app, ctx);
   tandem::cli::register_live_commands(app, ctx);
+  tandem::cli::register_sweep_commands(app, ctx);
   tandem::cli::register_config_commands(app, ctx);
   tandem::cli::register_completion_command(app);
   tandem::cli::add_examples(app);

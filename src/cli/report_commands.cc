@@ -1,6 +1,7 @@
 // tandem report ACCOUNT [--benchmark SYMBOL.1d] [--out FILE] [--format html|json|text]
 //                       [--risk-free RATE]
 // The performance and risk report of an account library (docs/report.md).
+// tandem report --sweep ID [--metric M] [--heat-map X,Y] [--top N]: of a sweep (docs/sweep.md).
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -19,6 +20,7 @@
 #include "report/report.h"
 #include "report/text_format.h"
 #include "store/store.h"
+#include "sweep/sweep.h"
 
 namespace tandem::cli {
 namespace {
@@ -29,6 +31,10 @@ struct ReportArgs {
   std::string out;
   std::string format = "html";
   double risk_free = 0.0;
+  std::string sweep;  // --sweep ID: the report of a sweep instead of an account
+  std::string metric = "sharpe";
+  std::string heat_map;  // X,Y
+  std::size_t top = 20;
 };
 
 // Written under a temporary name and renamed, so a failed run never leaves half a report.
@@ -97,7 +103,40 @@ struct ReportFlags {
   const CLI::Option* risk_free = nullptr;
 };
 
-void run_report(ReportArgs& args, const ReportFlags& flags, const CliContext& ctx) {
+// `tandem report --sweep ID` (docs/sweep.md).
+void run_sweep_report(const ReportArgs& args, CliContext& ctx) {
+  ctx.setting_flags["metric"] = "--metric";
+  ctx.setting_flags["heat_map"] = "--heat-map";
+  if (!args.account.empty()) {
+    throw Error(ErrorKind::InvalidArgument, "give an ACCOUNT or --sweep ID, not both", "--sweep");
+  }
+  std::unique_ptr<store::Store> store = ctx.open_store_for_reading();
+  const report::SweepData data = sweep::load_sweep_report(*store, args.sweep);
+  report::SweepReportOptions options;
+  options.metric = args.metric;
+  options.top = args.top;
+  if (!args.heat_map.empty()) {
+    const auto comma = args.heat_map.find(',');
+    if (comma == std::string::npos) {
+      throw Error(ErrorKind::InvalidArgument, "'" + args.heat_map + "': expected X,Y",
+                  "--heat-map");
+    }
+    options.x = args.heat_map.substr(0, comma);
+    options.y = args.heat_map.substr(comma + 1);
+  }
+  std::string content = args.format == "json"   ? report::render_sweep_json(data, options)
+                        : args.format == "text" ? report::render_sweep_text(data, options)
+                                                : report::render_sweep_html(data, options);
+  if (args.out == "-" || (args.out.empty() && args.format != "html")) {
+    std::cout << content << std::flush;
+    return;
+  }
+  std::filesystem::path path = args.out.empty() ? "SWEEP_" + args.sweep + ".html" : args.out;
+  write_file(path, content);
+  std::cout << "report: " << std::filesystem::absolute(path).lexically_normal().string() << "\n";
+}
+
+void run_report(ReportArgs& args, const ReportFlags& flags, CliContext& ctx) {
   ctx.settings.apply("report.benchmark", flags.benchmark, args.benchmark);
   ctx.settings.apply("report.format", flags.format, args.format);
   ctx.settings.apply("report.risk_free", flags.risk_free, args.risk_free);
@@ -105,6 +144,10 @@ void run_report(ReportArgs& args, const ReportFlags& flags, const CliContext& ct
     throw Error(ErrorKind::InvalidArgument,
                 "'" + args.format + "' is not one of html, json, text (setting report.format)",
                 ctx.settings.resolve("report.format").origin);
+  }
+  if (!args.sweep.empty()) return run_sweep_report(args, ctx);
+  if (args.account.empty()) {
+    throw Error(ErrorKind::InvalidArgument, "give an ACCOUNT (or --sweep ID)", "report");
   }
   if (!(args.risk_free > -1 && args.risk_free < 1)) {
     throw Error(fmt::format("risk-free rate {} is not an annual fraction in (-1, 1); write 0.03 "
@@ -180,7 +223,11 @@ void register_report_commands(CLI::App& app, CliContext& ctx) {
   auto flags = std::make_shared<ReportFlags>();
   CLI::App* cmd = app.add_subcommand(
       "report", "performance and risk report of an account (HTML page, JSON or text)");
-  cmd->add_option("ACCOUNT", args->account, "account library, e.g. BT_20240131_120000")->required();
+  cmd->add_option("ACCOUNT", args->account, "account library, e.g. BT_20240131_120000");
+  cmd->add_option("--sweep", args->sweep, "the report of sweep ID (SWEEP_ID) instead");
+  cmd->add_option("--metric", args->metric, "with --sweep: the metric ranked and mapped");
+  cmd->add_option("--heat-map", args->heat_map, "with --sweep: X,Y parameters of the heat map");
+  cmd->add_option("--top", args->top, "with --sweep: rows of the top-runs table (default 20)");
   flags->benchmark = cmd->add_option("--benchmark", args->benchmark,
                                      "market_data symbol to compare against, e.g. SPY.1d");
   cmd->add_option("--out", args->out,

@@ -17,6 +17,13 @@ std::uint64_t Library::append(std::string_view symbol, const Table& table, Appen
                               std::optional<std::string> metadata) {
   return engine_->append(symbol, table, mode, std::move(metadata));
 }
+std::uint64_t Library::append_if_latest(std::string_view symbol, const Table& table,
+                                        std::optional<std::uint64_t> expected_version,
+                                        AppendMode mode) {
+  return engine_->append(
+      symbol, table, mode, std::nullopt,
+      std::optional<std::optional<std::uint64_t>>(std::in_place, expected_version));
+}
 std::uint64_t Library::update(std::string_view symbol, const Table& table,
                               std::optional<std::string> metadata) {
   return engine_->update(symbol, table, std::move(metadata));

@@ -25,8 +25,11 @@ class LibraryEngine {
 
   std::uint64_t write(std::string_view symbol, const Table& table,
                       std::optional<std::string> metadata);
+  // `expected`: commit only if the symbol's latest version is still *expected (an empty inner
+  // optional: the symbol must not exist); otherwise ErrorKind::Conflict and nothing is written.
   std::uint64_t append(std::string_view symbol, const Table& table, AppendMode mode,
-                       std::optional<std::string> metadata);
+                       std::optional<std::string> metadata,
+                       std::optional<std::optional<std::uint64_t>> expected = std::nullopt);
   std::uint64_t update(std::string_view symbol, const Table& table,
                        std::optional<std::string> metadata);
   std::uint64_t delete_range(std::string_view symbol, Timestamp start, Timestamp end,

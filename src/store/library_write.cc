@@ -148,7 +148,8 @@ std::uint64_t LibraryEngine::write(std::string_view symbol, const Table& table,
 }
 
 std::uint64_t LibraryEngine::append(std::string_view symbol, const Table& table, AppendMode mode,
-                                    std::optional<std::string> metadata) {
+                                    std::optional<std::string> metadata,
+                                    std::optional<std::optional<std::uint64_t>> expected) {
   validate_name("symbol", symbol);
   const std::string w = where(symbol);
   table.validate(w);
@@ -179,6 +180,19 @@ std::uint64_t LibraryEngine::append(std::string_view symbol, const Table& table,
     require_library(view);
     const auto head = load_head(view, symbol);
     wrote = false;
+    if (expected) {
+      const std::optional<std::uint64_t> latest =
+          head ? std::optional<std::uint64_t>(head->version) : std::nullopt;
+      if (latest != *expected) {
+        throw Error(ErrorKind::Conflict,
+                    "append refused: the symbol's latest version is " +
+                        (latest ? std::to_string(*latest) : std::string("none")) +
+                        ", not the expected " +
+                        (*expected ? std::to_string(**expected) : std::string("none")) +
+                        " (another writer committed first; nothing was written)",
+                    w);
+      }
+    }
     if (head && table.num_rows() == 0) {
       version = head->version;
       return Mutation{};

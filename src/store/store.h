@@ -210,6 +210,15 @@ class Library {
   std::uint64_t append(std::string_view symbol, const Table& table,
                        AppendMode mode = AppendMode::kStrict,
                        std::optional<std::string> metadata = std::nullopt);
+  // append() that commits only if the symbol's latest version is still `expected_version`
+  // (nullopt: only if the symbol does not exist yet), checked inside the commit: optimistic
+  // concurrency for writers that decide what to append from what they read (a sweep records each
+  // parameter combination exactly once, docs/sweep.md). Otherwise throws tandem::Error with
+  // ErrorKind::Conflict and writes nothing; read again and retry. Versions also move by
+  // compaction, which only costs such a writer one more read.
+  std::uint64_t append_if_latest(std::string_view symbol, const Table& table,
+                                 std::optional<std::uint64_t> expected_version,
+                                 AppendMode mode = AppendMode::kStrict);
   // Replaces the rows whose timestamps lie in [table's first, table's last] with table's rows.
   // Creates a missing symbol. Metadata nullopt keeps the previous version's.
   std::uint64_t update(std::string_view symbol, const Table& table,

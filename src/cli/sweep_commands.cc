@@ -1,0 +1,199 @@
+// tandem sweep --strategy NAME --symbols A,B --grid k=FROM:TO:STEP|k=A,B,C ... [--param k=v]...
+//              [--where EXPR] [--walk-forward train=3y,test=1y[,step=1y]] [--jobs N]
+//              [--shard I/N] [--sweep-id ID] [--metric sharpe] [--bar 1d] [--start] [--end]
+//              [--cash] [--fill] [--commission] [--slippage-bps] [--fractional]
+// tandem sweep status ID
+// See docs/sweep.md.
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <cmath>
+#include <iostream>
+#include <memory>
+#include <thread>
+
+#include "cli/cli_context.h"
+#include "cli/run_spec.h"
+#include "core/error.h"
+#include "store/store.h"
+#include "sweep/sweep.h"
+
+namespace tandem::cli {
+namespace {
+
+struct SweepArgs {
+  std::string strategy;
+  std::string symbols;
+  std::vector<std::string> grid;
+  std::vector<std::string> params;
+  std::string where;
+  std::string walk_forward;
+  std::size_t jobs = 1;
+  std::string shard = "0/1";
+  std::string sweep_id;
+  std::string metric = "sharpe";
+  std::string bar_size = "1d";
+  std::string start;
+  std::string end;
+  double cash = 100'000;
+  std::string fill = "close";
+  std::string commission = "none";
+  double slippage_bps = 0;
+  bool fractional = false;
+  std::string status_id;
+};
+
+std::optional<Timestamp> parse_bound(const std::string& text, const std::string& option,
+                                     bool end_of_day) {
+  if (text.empty()) return std::nullopt;
+  Timestamp t = parse_timestamp_or_throw(text, option);
+  bool date_only = text.size() == 10 && text[4] == '-' && text[7] == '-';
+  return end_of_day && date_only ? t + kNanosPerDay - 1 : t;
+}
+
+std::string default_sweep_id() {
+  // Like a backtest's account: the UTC start time. Shards of one sweep must be given --sweep-id.
+  std::string t = format_timestamp(now_utc());  // 2024-01-31T12:00:00.123456789Z
+  std::string id;
+  for (char c : t.substr(0, 19)) {
+    if (std::isdigit(static_cast<unsigned char>(c))) id += c;
+    if (c == 'T') id += '_';
+  }
+  return id;
+}
+
+// The sweep's settings as its flags, for errors (setting_flags.h).
+SettingFlags sweep_flags() {
+  return {{"grid", "--grid"},        {"where", "--where"},   {"jobs", "--jobs"},
+          {"shard", "--shard"},      {"metric", "--metric"}, {"sweep_id", "--sweep-id"},
+          {"symbols", "--symbols"},  {"bar_size", "--bar"},  {"walk_forward", "--walk-forward"},
+          {"heat_map", "--heat-map"}};
+}
+
+void run_sweep_command(const CliContext& ctx, const SweepArgs& args) {
+  if (args.strategy.empty()) {
+    throw Error(ErrorKind::InvalidArgument, "a strategy is required", "strategy");
+  }
+  sweep::SweepSpec spec;
+  spec.strategy = args.strategy;
+  spec.symbols = split_list(args.symbols, ',');
+  for (const std::string& axis : args.grid) spec.axes.push_back(sweep::parse_grid_axis(axis));
+  for (const std::string& param : args.params) {
+    spec.fixed.push_back(strategy::split_param_assignment(param));
+  }
+  spec.where = args.where;
+  if (!args.walk_forward.empty()) {
+    spec.walk_forward = sweep::WalkForwardSpec::parse(args.walk_forward);
+    spec.walk_forward_text = args.walk_forward;
+  }
+  spec.metric = args.metric;
+  spec.jobs = args.jobs;
+  spec.shard = sweep::Shard::parse(args.shard);
+  if (args.sweep_id.empty() && spec.shard.count > 1) {
+    throw Error(ErrorKind::InvalidArgument,
+                "shards of one sweep must share an ID: give setting sweep_id with setting shard",
+                "sweep_id");
+  }
+  spec.sweep_id = args.sweep_id.empty() ? default_sweep_id() : args.sweep_id;
+  backtest::BacktestConfig& config = spec.config;
+  config.bar_size = args.bar_size;
+  config.start = parse_bound(args.start, "--start", false);
+  config.end = parse_bound(args.end, "--end", true);
+  config.initial_cash = args.cash;
+  config.fill_model = exchange::parse_fill_model(args.fill);
+  config.commission = exchange::CommissionModel::parse(args.commission);
+  config.slippage_bps = args.slippage_bps;
+  config.fractional = args.fractional;
+
+  auto store = ctx.open_store();
+  const sweep::SweepOutcome outcome =
+      sweep::run_sweep(*store, spec, [](const std::string& line) { std::cout << line << "\n"; });
+  const double per_core = outcome.run_seconds > 0
+                              ? static_cast<double>(outcome.bars_evaluated) / outcome.run_seconds /
+                                    static_cast<double>(std::min<std::size_t>(
+                                        spec.jobs, std::max<std::size_t>(outcome.ran, 1)))
+                              : 0;
+  std::cout << fmt::format(
+      "ran {} runs in {:.2f} s ({:.1f} runs/s; {} bars, {:.1f} M bar-evaluations/s per thread; "
+      "bars loaded in {:.2f} s)\n",
+      outcome.ran, outcome.run_seconds,
+      outcome.run_seconds > 0 ? static_cast<double>(outcome.ran) / outcome.run_seconds : 0.0,
+      outcome.bars_evaluated, per_core / 1e6, outcome.load_seconds);
+  std::cout << fmt::format(
+      "recorded {} here, {} already recorded by another process, {} skipped as recorded before; "
+      "{} out-of-sample run(s) recorded here\n",
+      outcome.recorded, outcome.recorded_by_other, outcome.skipped, outcome.out_of_sample);
+  const std::string store_flag = ctx.store_flag.empty() ? "" : " --store " + ctx.store_flag;
+  std::cout << fmt::format("sweep {}: tandem{} sweep status {}; tandem{} report --sweep {}\n",
+                           spec.sweep_id, store_flag, spec.sweep_id, store_flag, spec.sweep_id);
+}
+
+std::string duration(double seconds) {
+  if (seconds < 120) return fmt::format("{:.0f} s", seconds);
+  if (seconds < 7200) return fmt::format("{:.1f} min", seconds / 60);
+  return fmt::format("{:.1f} h", seconds / 3600);
+}
+
+void run_status_command(const CliContext& ctx, const std::string& id) {
+  auto store = ctx.open_store_for_reading();
+  const sweep::SweepStatus s = sweep::sweep_status(*store, id);
+  std::cout << fmt::format(
+      "sweep {}: {} / {} runs done ({:.1f} %)", s.id, s.done, s.total_runs,
+      s.total_runs > 0 ? 100.0 * static_cast<double>(s.done) / static_cast<double>(s.total_runs)
+                       : 0.0);
+  if (s.windows > 0) {
+    std::cout << fmt::format(", {} / {} walk-forward windows out of sample", s.out_of_sample_done,
+                             s.windows);
+  }
+  std::cout << "\n";
+  for (std::size_t i = 0; i < s.shards_done.size(); ++i) {
+    std::cout << fmt::format("  shard {}/{}: {} / {}{}\n", i, s.shards, s.shards_done[i].done,
+                             s.shards_done[i].total,
+                             s.shards_done[i].done == s.shards_done[i].total ? " (complete)" : "");
+  }
+  if (s.runs_per_second) {
+    std::cout << fmt::format("rate {:.1f} runs/s between the first and the latest recorded row",
+                             *s.runs_per_second);
+    if (s.done < s.total_runs) {
+      std::cout << fmt::format("; ETA {} at that rate", duration(*s.eta_seconds));
+    }
+    std::cout << "\n";
+  }
+}
+
+}  // namespace
+
+void register_sweep_commands(CLI::App& app, CliContext& ctx) {
+  auto args = std::make_shared<SweepArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "sweep", "run a strategy over a parameter grid (and walk-forward windows) in SWEEP_{ID}");
+  cmd->add_option("--strategy", args->strategy, "registry name, e.g. sma_cross");
+  cmd->add_option("--symbols", args->symbols, "A,B: one instance per symbol, equal weights");
+  cmd->add_option("--grid", args->grid, "k=FROM:TO:STEP or k=A,B,C; repeatable");
+  cmd->add_option("--param", args->params, "k=v, the same in every run; repeatable");
+  cmd->add_option("--where", args->where, "filter on combinations, e.g. 'fast<slow'");
+  cmd->add_option("--walk-forward", args->walk_forward, "train=3y,test=1y[,step=1y]");
+  cmd->add_option("--jobs", args->jobs, "worker threads (default 1)");
+  cmd->add_option("--shard", args->shard, "I/N: run the combinations r with r % N == I");
+  cmd->add_option("--sweep-id", args->sweep_id, "the sweep's ID (default: the UTC start time)");
+  cmd->add_option("--metric", args->metric, "ranking metric for walk-forward (default sharpe)");
+  cmd->add_option("--bar", args->bar_size, "bar size of market_data/SYMBOL.BAR (default 1d)");
+  cmd->add_option("--start", args->start, "first bar (ISO-8601 date or date-time)");
+  cmd->add_option("--end", args->end, "last bar (a bare date includes the whole day)");
+  cmd->add_option("--cash", args->cash, "starting cash of every run (default 100000)");
+  cmd->add_option("--fill", args->fill, "close (default) or next-open");
+  cmd->add_option("--commission", args->commission, "none (default), ib or percent:P");
+  cmd->add_option("--slippage-bps", args->slippage_bps, "market fills this many bps worse");
+  cmd->add_flag("--fractional", args->fractional, "allow fractional share quantities");
+  CLI::App* status = cmd->add_subcommand("status", "done / total per shard, rate and ETA");
+  status->add_option("ID", args->status_id, "the sweep's ID")->required();
+  status->callback([&ctx, args] { run_status_command(ctx, args->status_id); });
+  cmd->require_subcommand(0, 1);
+  cmd->callback([&ctx, args, status] {
+    for (auto& [setting, flag] : sweep_flags()) ctx.setting_flags[setting] = flag;
+    if (status->parsed()) return;
+    run_sweep_command(ctx, *args);
+  });
+}
+
+}  // namespace tandem::cli
