@@ -44,6 +44,12 @@ const std::map<std::string, std::vector<std::string>>& examples() {
       {"tandem live",
        {"tandem live --strategy sma_cross --symbols TQQQ --port 7497 --dry-run",
         "tandem live --strategy sma_cross --symbols TQQQ --account U1234567 --real-money"}},
+      {"tandem sweep",
+       {"tandem sweep --strategy sma_cross --symbols SPY,QQQ --grid fast=5:50:5 --grid "
+        "slow=20:200:10 --where 'fast<slow' --jobs 2 --sweep-id demo",
+        "tandem sweep --strategy sma_cross --symbols SPY --grid fast=5,10 --grid slow=50,100 "
+        "--shard 0/4 --sweep-id demo"}},
+      {"tandem sweep status", {"tandem sweep status demo"}},
       {"tandem report",
        {"tandem report BT_20240131_120000", "tandem report BT_20240131_120000 --format text"}},
       {"tandem store", {"tandem store libraries", "tandem store verify"}},
