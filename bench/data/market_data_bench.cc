@@ -105,8 +105,10 @@ void bench_import_to_store(benchmark::State& state, const CsvFile& file) {
     auto store = tandem::store::Store::open("mem://");
     const auto start = std::chrono::steady_clock::now();
     const double cpu_start = thread_cpu_seconds();
-    const auto result = tandem::market_data::import_csv(*store, {file.path},
-                                                        {.symbol = "BENCH", .bar_size = "1min"});
+    tandem::market_data::ImportOptions options;
+    options.symbol = "BENCH";
+    options.bar_size = "1min";
+    const auto result = tandem::market_data::import_csv(*store, {file.path}, options);
     cpu += thread_cpu_seconds() - cpu_start;
     seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (result.rows_written != file.rows) state.SkipWithError("row count differs");
