@@ -171,6 +171,15 @@ Bracket place_bracket_with(Broker& broker, const Contract& contract, Order paren
   bracket.parent =
       size ? broker.place_order(contract, parent, *size) : broker.place_order(contract, parent);
   const Order& placed = bracket.parent->order;
+  if (placed.order_id == 0) {
+    // Live, an order gets its id when it is sent: one held while disconnected (or a dry run's)
+    // has none, and children cannot name it.
+    if (!bracket.parent->is_done()) broker.cancel_order(bracket.parent);
+    throw Error(ErrorKind::Unavailable,
+                "the bracket's parent order was not sent (not connected to IB, or a dry run), so "
+                "its children cannot be attached; the parent was cancelled",
+                "place_bracket");
+  }
   const Action exit = placed.action == Action::kBuy ? Action::kSell : Action::kBuy;
   auto child = [&](Order order, bool transmit) {
     order.tif = TimeInForce::kGtc;

@@ -118,6 +118,17 @@ broker::TradeHandle LiveAccount::place(std::size_t index, const Contract& contra
     broker::check_explicit_quantity(order.total_quantity, settings_.fractional, where);
   }
   broker::check_order_prices(order, where);
+  if (order.parent_id != 0) {
+    // IB's parentId is the parent's order id: the parent must have been sent (an id) and be
+    // this strategy's.
+    auto parent = orders_.find(order.parent_id);
+    if (parent == orders_.end() || parent->second.strategy != index) {
+      throw Error(
+          fmt::format("parent order {} is not an order this strategy sent", order.parent_id),
+          where);
+    }
+    broker::check_parent(*parent->second.trade, contract, where);
+  }
   order.order_ref = strategy.key;
   order.account = settings_.account;
 
