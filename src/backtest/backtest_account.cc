@@ -223,7 +223,9 @@ void BacktestAccount::process_new_orders() {
     if (!record.trade || record.trade->is_done()) continue;  // cancelled before submission
     if (const std::int64_t parent = record.trade->order.parent_id; parent != 0) {
       const OrderRecord& parent_record = orders_[static_cast<std::size_t>(parent - 1)];
-      const OrderStatus status = parent_record.trade->state.status;
+      // A parent's handle outlives the slice its child is placed in (released at a day's end).
+      const OrderStatus status =
+          parent_record.trade ? parent_record.trade->state.status : OrderStatus::kFilled;
       if (is_done(status) && status != OrderStatus::kFilled) {
         change_status(record, OrderStatus::kCancelled, market_.now(),
                       exchange::SimulatedExchange::fmt_parent_cancelled(parent));

@@ -326,6 +326,17 @@ void LiveAccount::on_open_order(const ib::OpenOrder& message) {
     order_by_perm_[message.order.perm_id] = trade.order.order_id;
   }
   if (trade.contract.con_id == 0) trade.contract.con_id = message.contract.con_id;
+  const double quantity = message.order.total_quantity.value_or(trade.order.total_quantity);
+  if (!trade.order.oca_group.empty() && !trade.is_done() && quantity > 0 &&
+      quantity < trade.order.total_quantity) {
+    // An OCA group of type 2 or 3 reduced it at IB's side when another member filled.
+    const double before = trade.order.total_quantity;
+    trade.order.total_quantity = quantity;
+    trade.state.remaining = std::max(0.0, quantity - trade.state.filled);
+    change_status(
+        *record, trade.state.status,
+        fmt::format("OCA group {}: reduced {}->{}", trade.order.oca_group, before, quantity));
+  }
   auto status = parse_order_status(message.state.status);
   if (status && !trade.is_done() && *status != trade.state.status && is_done(*status) &&
       *status != OrderStatus::kFilled) {

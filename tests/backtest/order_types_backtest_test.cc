@@ -3,6 +3,8 @@
 // the account's rows show it. tests/live/live_order_types_test.cc runs the same scenario live.
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include "backtest/backtest_fixture.h"
 #include "backtest/order_types_scenario.h"
 
@@ -123,6 +125,47 @@ TEST_F(OrderTypesBacktest, WrongTermsAreRefusedBeforeAnythingIsSent) {
                         "a BUY bracket's take-profit 90 must be above its stop-loss 98",
                     }));
   EXPECT_FALSE(store_->existing_library(account).has_symbol("orders"));
+}
+
+// The backtest's side of a cancel racing a fill (LiveOrderTypes.ACancelRacingAFillLeavesThe
+// OrderFilledOnce is the live side): nothing is in flight, so a cancel in the placing callback
+// wins — the order never reaches the exchange — and a cancel after the fill is refused.
+TEST_F(OrderTypesBacktest, CancelBeforeSubmissionWinsAndAfterAFillIsRefused) {
+  broker::TradeHandle first;
+  broker::TradeHandle second;
+  std::string refusal;
+  struct Racer : strategy::Strategy {
+    std::function<void(broker::Broker&, const Contract&, int)> script;
+    int bars = 0;
+    explicit Racer(std::function<void(broker::Broker&, const Contract&, int)> s)
+        : Strategy([] {
+            strategy::StrategyConfig config;
+            config.key = "TQQQ";
+            config.contracts = {stock("TQQQ")};
+            config.bar_size = "1d";
+            return config;
+          }()),
+          script(std::move(s)) {}
+    void on_bar(const strategy::BarEvent&) override { script(broker(), contracts()[0], ++bars); }
+  };
+  const std::string account =
+      run(std::make_unique<Racer>([&](broker::Broker& b, const Contract& c, int bar) {
+        if (bar == 1) {
+          first = b.place_order(c, limit_order(Action::kBuy, 101, 10));
+          b.cancel_order(first);
+          second = b.place_order(c, limit_order(Action::kBuy, 101, 10));
+        } else if (bar == 2) {
+          try {
+            b.cancel_order(second);
+          } catch (const Error& e) {
+            refusal = e.message();
+          }
+        }
+      }));
+  EXPECT_EQ(first->state.status, OrderStatus::kCancelled);
+  EXPECT_EQ(second->state.status, OrderStatus::kFilled);
+  EXPECT_EQ(refusal, "order 2 is already Filled; nothing to cancel");
+  EXPECT_EQ(read(account, "fills").num_rows(), 1u);
 }
 
 }  // namespace
