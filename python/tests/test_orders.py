@@ -53,7 +53,7 @@ def test_place_bracket_take_profit_cancels_the_stop_loss(tmp_path):
     write_bracket_bars(uri)
     result = tandem.backtest(Bracket, ["ZZZ"], store=uri, weights={"ZZZ": 1.0})
     orders = result.account.orders
-    last = orders.groupby("order_id").tail(1).set_index("order_id")
+    last = orders.groupby("order_id").tail(1).set_index("order_id").sort_index()
     assert list(last.order_type) == ["LMT", "STP", "LMT"]
     assert list(last.status) == ["Filled", "Cancelled", "Filled"]
     assert last.loc[2, "message"] == "OCA group ZZZ.bracket.1: order 3 filled"
