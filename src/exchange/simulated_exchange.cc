@@ -74,6 +74,32 @@ double SimulatedExchange::trail_distance(const ExchangeOrder& order, double pric
   return order.trailing_amount.value_or(0);
 }
 
+SimulatedExchange::Resting SimulatedExchange::make_resting(const ExchangeOrder& order,
+                                                           const Bar& current) const {
+  Resting resting{order};
+  const bool buy = order.action == Action::kBuy;
+  if (is_trailing(order.type)) {
+    const double distance = trail_distance(order, current.close);
+    resting.trail_stop =
+        order.trail_stop_price.value_or(buy ? current.close + distance : current.close - distance);
+  }
+  if (order.parent_id != 0) {
+    // Held while the parent rests here; a parent no longer resting has filled (the account
+    // submits no children of a cancelled or refused parent).
+    for (const std::vector<Resting>& book : resting_) {
+      for (const Resting& r : book) {
+        if (!r.dead && r.order.order_id == order.parent_id) resting.held = true;
+      }
+    }
+  }
+  return resting;
+}
+
+void SimulatedExchange::rest(std::size_t symbol, const ExchangeOrder& order, const Bar& current) {
+  if (is_linked(order)) ++linked_count_;
+  resting_[symbol].push_back(make_resting(order, current));
+}
+
 void SimulatedExchange::submit(std::size_t symbol, const ExchangeOrder& order, const Bar& current,
                                std::vector<ExchangeEvent>& events) {
   if (is_on_close(order.type) && !is_date_stamp(current.time)) {

@@ -102,6 +102,10 @@ class SimulatedExchange {
   // current.close at once (a fill is appended to `events`); otherwise, and in next-open, it rests.
   void submit(std::size_t symbol, const ExchangeOrder& order, const Bar& current,
               std::vector<ExchangeEvent>& events);
+  // Puts `order` to rest without checking it at the close: a partly filled remainder, or an
+  // order restored after a restart (held if its parent rests; a trailing stop starts again from
+  // trail_stop_price, else from current.close).
+  void rest(std::size_t symbol, const ExchangeOrder& order, const Bar& current);
   // A new bar of `symbol`: expires DAY orders of earlier sessions, then fills every resting order
   // the bar reaches (in submission order). Call before strategies see the bar.
   void on_bar(std::size_t symbol, const Bar& bar, std::vector<ExchangeEvent>& events) {
@@ -141,6 +145,8 @@ class SimulatedExchange {
   };
 
   void match_bar(std::size_t symbol, const Bar& bar, std::vector<ExchangeEvent>& events);
+  // `order` as it starts to rest: its trailing stop, held while its parent rests.
+  Resting make_resting(const ExchangeOrder& order, const Bar& current) const;
   // Price at which `resting` executes on `bar`, if it does (may set `triggered`, move the stop).
   std::optional<double> price_on_bar(Resting& resting, const Bar& bar) const;
   std::optional<double> trail_on_bar(Resting& resting, const Bar& bar) const;

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 
 #include "core/error.h"
 #include "gateway/engine.h"
@@ -289,21 +288,10 @@ void Engine::submit_to_exchange(GatewayOrder& order) {
 }
 
 void Engine::rest_in_exchange(GatewayOrder& order) {
-  // exchange::SimulatedExchange::submit checks a new order against the current close in the close
-  // model. An order that already went through that check (a partly filled remainder, or an
-  // order restored after a restart) must only rest: it enters as a limit no close can reach and
-  // is then given its real terms where it rests.
-  exchange::ExchangeOrder placeholder = order.exchange_order();
-  placeholder.type = OrderType::kLimit;
-  placeholder.limit_price = order.action == Action::kBuy ? -std::numeric_limits<double>::infinity()
-                                                         : std::numeric_limits<double>::infinity();
-  placeholder.stop_price.reset();
-  std::vector<exchange::ExchangeEvent> none;
-  exchange_->submit(order.instrument, placeholder,
-                    market_.instrument(order.instrument).current_bar(), none);
-  if (exchange::ExchangeOrder* resting = exchange_->find(order.instrument, order.perm_id)) {
-    *resting = order.exchange_order();
-  }
+  // An order that already went through the exchange's first check (a partly filled remainder,
+  // or an order restored after a restart) only rests: it is matched from the next bar on.
+  exchange_->rest(order.instrument, order.exchange_order(),
+                  market_.instrument(order.instrument).current_bar());
 }
 
 void Engine::apply_exchange_events() {
