@@ -96,8 +96,11 @@ SimulatedExchange::Resting SimulatedExchange::make_resting(const ExchangeOrder& 
 }
 
 void SimulatedExchange::rest(std::size_t symbol, const ExchangeOrder& order, const Bar& current) {
+  Resting resting = make_resting(order, current);
+  // As submit: in the close model the current bar is its first check, so its DAY session.
+  if (model_ == FillModel::kClose) resting.session_day = calendar_.day_of(current.time);
   if (is_linked(order)) ++linked_count_;
-  resting_[symbol].push_back(make_resting(order, current));
+  resting_[symbol].push_back(std::move(resting));
 }
 
 void SimulatedExchange::submit(std::size_t symbol, const ExchangeOrder& order, const Bar& current,

@@ -248,6 +248,16 @@ TEST(LinkedOrders, ParentFilledAtTheOpenLetsChildrenSeeTheRestOfTheBar) {
   EXPECT_EQ(events[2].kind, ExchangeEvent::Kind::kCancelled);
 }
 
+TEST(LinkedOrders, AChildOfAParentFilledAtSubmissionWorksAtOnce) {
+  Harness h(FillModel::kClose);
+  EXPECT_EQ(fill_price(h.submit(make(1, Action::kBuy, OrderType::kMarket), kNow), 1), 100);
+  ExchangeOrder stop = make(2, Action::kSell, OrderType::kStop);
+  stop.stop_price = 95;
+  stop.parent_id = 1;
+  EXPECT_TRUE(h.submit(stop, kNow).empty());
+  EXPECT_EQ(fill_price(h.next(bar(day(1), 97, 98, 94, 96)), 2), 95);
+}
+
 TEST(LinkedOrders, CancellingTheParentCancelsItsChildren) {
   Harness h;
   submit_bracket(h, 1, OrderType::kLimit, 90);

@@ -295,6 +295,33 @@ TEST_F(EngineOrders, UntransmittedOrdersWaitAndChildrenFollowTheirParent) {
   EXPECT_THAT(error_codes(s), ElementsAre(201));
 }
 
+// A bracket as IB's API sends it, its parent marketable: the parent fills at the close when the
+// last child transmits, the take-profit works at once (Submitted), the stop-loss waits for its
+// trigger (PreSubmitted).
+TEST_F(EngineOrders, ABracketWithAMarketableParentReportsIbsStatuses) {
+  SessionId s = connect(1);
+  const Bar& now = tqqq_[kStartBar];
+  auto parent = order(1, "TQQQ", "BUY", 10, "LMT", now.close, std::nullopt, "GTC");
+  parent.order.transmit = false;
+  auto stop =
+      order(2, "TQQQ", "SELL", 10, "STP", std::nullopt, std::round(now.close * 50) / 100, "GTC");
+  stop.order.parent_id = 1;
+  stop.order.transmit = false;
+  auto take =
+      order(3, "TQQQ", "SELL", 10, "LMT", std::round(now.close * 200) / 100, std::nullopt, "GTC");
+  take.order.parent_id = 1;
+  clear();
+  for (const auto& o : {parent, stop, take}) request(s, o);
+  std::map<int, std::vector<std::string>> seen;
+  for (const ib::OrderStatus& status : received<ib::OrderStatus>(s)) {
+    auto& list = seen[status.order_id];
+    if (list.empty() || list.back() != status.status) list.push_back(status.status);
+  }
+  EXPECT_EQ(seen[1], (std::vector<std::string>{"Submitted", "Filled"}));
+  EXPECT_EQ(seen[2], (std::vector<std::string>{"PreSubmitted"}));
+  EXPECT_EQ(seen[3], (std::vector<std::string>{"Submitted"}));
+}
+
 TEST_F(EngineOrders, UnknownContractIsError200) {
   SessionId s = connect(1);
   request(s, order(1, "NOPE", "BUY", 10));

@@ -8,9 +8,7 @@
 // `tandem gateway --port 0` on loopback, and checks every value the client receives against
 // those bars: managed accounts, next order id, contract details (and error 200), a market and a
 // limit order (statuses, execution, commission report), the limit order's cancel, positions,
-// account summary, a year of daily bars, executions, a bracket (parent, stop-loss, take-profit
-// sent with IB's transmit flags) and an OCA group with IB's status sequences, and the replay
-// clock under control.
+// account summary, a year of daily bars, executions, and the replay clock under control.
 // Exits 0 when every check passed; prints what failed otherwise.
 'use strict';
 
@@ -320,49 +318,6 @@ async function run(ib, port, bars, expectErrors, unexpected) {
   check(() => assert.equal(executions.length, 1));
   check(() => assert.equal(executions[0].execId, exec.e.execId));
 
-  // --- a bracket and an OCA group, as IB's API sends them. The next bar is known (seeded), so
-  // the take-profit and one OCA member are set at its high and fill on it; the stop-loss and the
-  // other member are out of its reach.
-  const next = tqqq[START_BAR + 1];
-  check(() => assert.ok(next.high > now.close, 'the seeded next bar trades above the close'));
-  const statusesOf = {};
-  const statusListener = (id, status) => {
-    const list = statusesOf[id] || (statusesOf[id] = []);
-    if (list[list.length - 1] !== status) list.push(status);  // repeats of one status are one
-  };
-  ib.on(EventName.orderStatus, statusListener);
-  const openOrders = {};
-  const openListener = (id, contract, order) => { openOrders[id] = order; };
-  ib.on(EventName.openOrder, openListener);
-  const parentId = orderId++;
-  const stopLossId = orderId++;
-  const takeProfitId = orderId++;
-  const ocaA = orderId++;
-  const ocaB = orderId++;
-  const exitsDone = collect(ib, EventName.orderStatus, 'bracket and OCA orders finished',
-    () => [stopLossId, takeProfitId, ocaA, ocaB].every((id) =>
-      ['Filled', 'Cancelled'].includes((statusesOf[id] || []).slice(-1)[0])));
-  const stopPrice = Math.round(Math.min(now.low, next.low) * 50) / 100;  // half the low
-  const group = `e2e-oca-${ocaA}`;
-  ib.placeOrder(parentId, stock, {
-    action: OrderAction.BUY, orderType: OrderType.LMT, lmtPrice: now.close, totalQuantity: 10,
-    tif: 'GTC', transmit: false, account: ACCOUNT,
-  });
-  ib.placeOrder(stopLossId, stock, {
-    action: OrderAction.SELL, orderType: OrderType.STP, auxPrice: stopPrice, totalQuantity: 10,
-    tif: 'GTC', parentId, transmit: false, account: ACCOUNT,
-  });
-  ib.placeOrder(takeProfitId, stock, {
-    action: OrderAction.SELL, orderType: OrderType.LMT, lmtPrice: next.high, totalQuantity: 10,
-    tif: 'GTC', parentId, transmit: true, account: ACCOUNT,
-  });
-  for (const [id, price] of [[ocaA, next.high], [ocaB, Math.round(next.high * 200) / 100]]) {
-    ib.placeOrder(id, stock, {
-      action: OrderAction.SELL, orderType: OrderType.LMT, lmtPrice: price, totalQuantity: 10,
-      tif: 'GTC', ocaGroup: group, ocaType: 1, transmit: true, account: ACCOUNT,
-    });
-  }
-
   // --- the replay clock is the test's: one step, and currentTime is the next bar's
   await control(port, 'step 1');
   const time = await new Promise((resolve) => {
@@ -370,23 +325,6 @@ async function run(ib, port, bars, expectErrors, unexpected) {
     ib.reqCurrentTime();
   });
   check(() => assert.equal(time, tqqq[START_BAR + 1].time));
-
-  await exitsDone;
-  ib.off(EventName.orderStatus, statusListener);
-  ib.off(EventName.openOrder, openListener);
-  // The parent fills at the close it was placed at; its children were held until it was sent
-  // (transmit) and then work: the stop PreSubmitted (held at IB until triggered), the limit
-  // Submitted. The take-profit fills on the next bar and its OCA sibling, the stop-loss, is
-  // cancelled; so is the far member of the OCA group when the near one fills.
-  check(() => assert.deepEqual(statusesOf[parentId], ['Submitted', 'Filled']));
-  check(() => assert.deepEqual(statusesOf[stopLossId], ['PreSubmitted', 'Cancelled']));
-  check(() => assert.deepEqual(statusesOf[takeProfitId], ['Submitted', 'Filled']));
-  check(() => assert.deepEqual(statusesOf[ocaA], ['Submitted', 'Filled']));
-  check(() => assert.deepEqual(statusesOf[ocaB], ['Submitted', 'Cancelled']));
-  check(() => assert.equal(openOrders[stopLossId].parentId, parentId));
-  check(() => assert.equal(openOrders[takeProfitId].parentId, parentId));
-  check(() => assert.equal(openOrders[ocaA].ocaGroup, group));
-  check(() => assert.equal(openOrders[ocaB].ocaType, 1));
 
   check(() => assert.deepEqual(expectErrors, [], 'every expected error arrived'));
   check(() => assert.deepEqual(unexpected, [], 'no unexpected error'));
