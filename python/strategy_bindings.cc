@@ -35,6 +35,23 @@ OrderType to_order_type(const std::string& text) {
 TimeInForce to_tif(const std::string& text) {
   return parsed(parse_time_in_force(text), text, "tif");
 }
+OcaType to_oca_type(int type) {
+  if (type < 0 || type > 3) {
+    throw Error(ErrorKind::InvalidArgument,
+                "oca_type must be 0 (none), 1, 2 or 3, got " + std::to_string(type),
+                "tandem.Order");
+  }
+  return static_cast<OcaType>(type);
+}
+bool is_trailing(const Order& o) {
+  return o.order_type == OrderType::kTrail || o.order_type == OrderType::kTrailLimit;
+}
+std::optional<double> aux_price_of(const Order& o) {
+  return is_trailing(o) ? o.trailing_amount : o.stop_price;
+}
+void set_aux_price(Order& o, std::optional<double> price) {
+  (is_trailing(o) ? o.trailing_amount : o.stop_price) = price;
+}
 
 // A contract argument: a tandem.Contract, or a symbol ("SPY" is stock("SPY")).
 Contract as_contract(const py::handle& value) {
@@ -92,23 +109,41 @@ void bind_values(py::module_& m) {
   m.def("stock", &stock, py::arg("symbol"));
 
   py::class_<Order>(m, "Order")
-      .def(py::init([](const std::string& action, double total_quantity,
-                       const std::string& order_type, std::optional<double> lmt_price,
-                       std::optional<double> aux_price, const std::string& tif, bool outside_rth) {
-             Order order;
-             order.action = to_action(action);
-             order.total_quantity = total_quantity;
-             order.order_type = to_order_type(order_type);
-             order.limit_price = lmt_price;
-             order.stop_price = aux_price;
-             order.tif = to_tif(tif);
-             order.outside_rth = outside_rth;
-             return order;
-           }),
+      .def(py::init(
+               [](const std::string& action, double total_quantity, const std::string& order_type,
+                  std::optional<double> lmt_price, std::optional<double> aux_price,
+                  const std::string& tif, bool outside_rth, std::optional<double> trailing_percent,
+                  std::optional<double> trail_stop_price, std::optional<double> lmt_price_offset,
+                  std::optional<Timestamp> good_after_time, std::optional<Timestamp> good_till_date,
+                  const std::string& oca_group, int oca_type, std::int64_t parent_id,
+                  bool transmit) {
+                 Order order;
+                 order.action = to_action(action);
+                 order.total_quantity = total_quantity;
+                 order.order_type = to_order_type(order_type);
+                 order.limit_price = lmt_price;
+                 set_aux_price(order, aux_price);
+                 order.tif = to_tif(tif);
+                 order.outside_rth = outside_rth;
+                 order.trailing_percent = trailing_percent;
+                 order.trail_stop_price = trail_stop_price;
+                 order.limit_offset = lmt_price_offset;
+                 order.good_after = good_after_time;
+                 order.good_till = good_till_date;
+                 order.oca_group = oca_group;
+                 order.oca_type = to_oca_type(oca_type);
+                 order.parent_id = parent_id;
+                 order.transmit = transmit;
+                 return order;
+               }),
            py::arg("action") = "BUY", py::arg("total_quantity") = 0.0,
            py::arg("order_type") = "MKT", py::arg("lmt_price") = py::none(),
            py::arg("aux_price") = py::none(), py::arg("tif") = "DAY",
-           py::arg("outside_rth") = false)
+           py::arg("outside_rth") = false, py::arg("trailing_percent") = py::none(),
+           py::arg("trail_stop_price") = py::none(), py::arg("lmt_price_offset") = py::none(),
+           py::arg("good_after_time") = py::none(), py::arg("good_till_date") = py::none(),
+           py::arg("oca_group") = "", py::arg("oca_type") = 0, py::arg("parent_id") = 0,
+           py::arg("transmit") = true)
       .def_readonly("order_id", &Order::order_id)
       .def_readonly("perm_id", &Order::perm_id)
       .def_property(
@@ -119,13 +154,25 @@ void bind_values(py::module_& m) {
           "order_type", [](const Order& o) { return std::string(order_type_name(o.order_type)); },
           [](Order& o, const std::string& text) { o.order_type = to_order_type(text); })
       .def_readwrite("lmt_price", &Order::limit_price)
-      .def_readwrite("aux_price", &Order::stop_price)
+      // IB's auxPrice: the stop of STP / STP LMT, the trailing amount of TRAIL / TRAIL LIMIT.
+      .def_property("aux_price", &aux_price_of, &set_aux_price)
       .def_property(
           "tif", [](const Order& o) { return std::string(time_in_force_name(o.tif)); },
           [](Order& o, const std::string& text) { o.tif = to_tif(text); })
       .def_readonly("order_ref", &Order::order_ref)
       .def_readonly("account", &Order::account)
       .def_readwrite("outside_rth", &Order::outside_rth)
+      .def_readwrite("trailing_percent", &Order::trailing_percent)
+      .def_readwrite("trail_stop_price", &Order::trail_stop_price)
+      .def_readwrite("lmt_price_offset", &Order::limit_offset)
+      .def_readwrite("good_after_time", &Order::good_after)  // ns since the epoch, UTC
+      .def_readwrite("good_till_date", &Order::good_till)
+      .def_readwrite("oca_group", &Order::oca_group)
+      .def_property(
+          "oca_type", [](const Order& o) { return static_cast<int>(o.oca_type); },
+          [](Order& o, int type) { o.oca_type = to_oca_type(type); })
+      .def_readwrite("parent_id", &Order::parent_id)
+      .def_readwrite("transmit", &Order::transmit)
       .def("__repr__", [](const Order& o) {
         return "Order(order_id=" + std::to_string(o.order_id) + ", action='" +
                std::string(action_name(o.action)) +
@@ -158,6 +205,45 @@ void bind_values(py::module_& m) {
       },
       py::arg("action"), py::arg("aux_price"), py::arg("lmt_price"),
       py::arg("total_quantity") = 0.0);
+  m.def(
+      "market_on_close_order",
+      [action_arg](const std::string& action, double quantity) {
+        return market_on_close_order(action_arg(action), quantity);
+      },
+      py::arg("action"), py::arg("total_quantity") = 0.0);
+  m.def(
+      "limit_on_close_order",
+      [action_arg](const std::string& action, double lmt_price, double quantity) {
+        return limit_on_close_order(action_arg(action), lmt_price, quantity);
+      },
+      py::arg("action"), py::arg("lmt_price"), py::arg("total_quantity") = 0.0);
+  // TRAIL / TRAIL LIMIT by an amount (aux_price) or trailing_percent: give exactly one.
+  auto trailing = [action_arg](const std::string& action, std::optional<double> aux_price,
+                               std::optional<double> trailing_percent, double quantity,
+                               std::optional<double> trail_stop_price) {
+    Order order = market_order(action_arg(action), quantity);
+    order.order_type = OrderType::kTrail;
+    order.trailing_amount = aux_price;
+    order.trailing_percent = trailing_percent;
+    order.trail_stop_price = trail_stop_price;
+    return order;
+  };
+  m.def("trailing_stop_order", trailing, py::arg("action"), py::arg("aux_price") = py::none(),
+        py::arg("trailing_percent") = py::none(), py::arg("total_quantity") = 0.0,
+        py::arg("trail_stop_price") = py::none());
+  m.def(
+      "trailing_stop_limit_order",
+      [trailing](const std::string& action, double lmt_price_offset,
+                 std::optional<double> aux_price, std::optional<double> trailing_percent,
+                 double quantity, std::optional<double> trail_stop_price) {
+        Order order = trailing(action, aux_price, trailing_percent, quantity, trail_stop_price);
+        order.order_type = OrderType::kTrailLimit;
+        order.limit_offset = lmt_price_offset;
+        return order;
+      },
+      py::arg("action"), py::arg("lmt_price_offset"), py::arg("aux_price") = py::none(),
+      py::arg("trailing_percent") = py::none(), py::arg("total_quantity") = 0.0,
+      py::arg("trail_stop_price") = py::none());
 
   py::class_<OrderState>(m, "OrderStatus")
       .def_property_readonly(
@@ -293,6 +379,19 @@ void bind_trading(py::module_& m) {
             return c.wrap(handle);
           },
           py::arg("contract"), py::arg("order"), py::arg("size") = py::none())
+      .def(
+          "place_bracket",
+          [](Context& c, const py::handle& contract, Order parent, double take_profit,
+             double stop_loss, std::optional<double> size) {
+            const Contract target = as_contract(contract);
+            broker::Bracket b =
+                size ? c.broker().place_bracket(target, std::move(parent), take_profit, stop_loss,
+                                                *size)
+                     : c.broker().place_bracket(target, std::move(parent), take_profit, stop_loss);
+            return py::make_tuple(c.wrap(b.parent), c.wrap(b.stop_loss), c.wrap(b.take_profit));
+          },
+          py::arg("contract"), py::arg("parent"), py::arg("take_profit"), py::arg("stop_loss"),
+          py::arg("size") = py::none())
       .def("cancel_order",
            [](Context& c, const PyTrade& trade) {
              c.broker().cancel_order(resolve(c.broker(), trade));

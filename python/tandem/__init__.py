@@ -18,16 +18,18 @@ from .account import Account, IncompleteRunWarning  # noqa: E402
 from .strategy import Param, Params, Strategy  # noqa: E402
 from .runs import BacktestResult, backtest  # noqa: E402
 from ._native import (AccountValue, Bar, Broker, CommissionReport, Contract, Execution,  # noqa: E402
-                      Fill, History, Order, OrderStatus, Position, Trade, limit_order,
-                      market_order, stock, stop_limit_order, stop_order)
+                      Fill, History, Order, OrderStatus, Position, Trade, limit_on_close_order,
+                      limit_order, market_on_close_order, market_order, stock, stop_limit_order,
+                      stop_order, trailing_stop_limit_order, trailing_stop_order)
 
 Arctic = Store
 
 __all__ = [
     "Account", "AccountValue", "Arctic", "BacktestResult", "Bar", "Broker", "CommissionReport",
     "Contract", "Execution", "Fill", "History", "Order", "OrderStatus", "Param", "Params",
-    "Position", "Strategy", "Trade", "backtest", "limit_order", "market_order", "stock",
-    "stop_limit_order", "stop_order", "ConflictError", "CorruptionError", "IncompleteRunWarning",
+    "Position", "Strategy", "Trade", "backtest", "limit_on_close_order", "limit_order",
+    "market_on_close_order", "market_order", "stock", "stop_limit_order", "stop_order",
+    "trailing_stop_limit_order", "trailing_stop_order", "ConflictError", "CorruptionError", "IncompleteRunWarning",
     "InternalError",
     "InvalidArgumentError", "Library", "NotFoundError", "Store", "StoreError", "SymbolVersion",
     "UnavailableError", "VersionInfo", "VersionedItem",

@@ -18,9 +18,7 @@ constexpr double kCashEpsilon = 1e-6;
 constexpr double kShareEpsilon = 1e-9;
 
 exchange::ExchangeOrder exchange_order(const Order& order) {
-  return exchange::ExchangeOrder{
-      order.order_id,    order.action,     order.order_type, order.total_quantity,
-      order.limit_price, order.stop_price, order.tif};
+  return exchange::exchange_order_of(order);
 }
 
 }  // namespace
@@ -118,6 +116,16 @@ broker::TradeHandle BacktestAccount::place(std::size_t strategy, const Contract&
   } else {
     broker::check_explicit_quantity(order.total_quantity, settings_.fractional, where);
   }
+  if (order.parent_id != 0) {
+    const std::int64_t parent = order.parent_id;
+    if (parent > static_cast<std::int64_t>(orders_.size()) ||
+        orders_[static_cast<std::size_t>(parent - 1)].strategy != strategy ||
+        !orders_[static_cast<std::size_t>(parent - 1)].trade) {
+      throw Error(fmt::format("parent order {} is not a working order of this strategy", parent),
+                  where);
+    }
+    broker::check_parent(*orders_[static_cast<std::size_t>(parent - 1)].trade, contract, where);
+  }
   auto trade = std::make_shared<Trade>();
   trade->contract = market_.contract(symbol);
   trade->order = std::move(order);
@@ -132,7 +140,13 @@ broker::TradeHandle BacktestAccount::place(std::size_t strategy, const Contract&
   row_buffered();
   orders_.push_back(OrderRecord{trade, strategy, symbol, false});
   owner.order_ids.push_back(trade->order.order_id);
-  new_orders_.push_back(trade->order.order_id);
+  // transmit false holds the order until the strategy places one with transmit true (IB's rule):
+  // then all go, in the order placed.
+  owner.untransmitted.push_back(trade->order.order_id);
+  if (trade->order.transmit) {
+    new_orders_.insert(new_orders_.end(), owner.untransmitted.begin(), owner.untransmitted.end());
+    owner.untransmitted.clear();
+  }
   return trade;
 }
 
@@ -167,10 +181,15 @@ void BacktestAccount::cancel(std::size_t strategy, const broker::TradeHandle& ha
                             record.trade->order.order_id, order_status_name(status)),
                 where);
   }
-  if (record.submitted) exchange_.cancel(record.symbol, record.trade->order.order_id);
-  // An order not yet submitted is skipped by process_new_orders once it is done.
+  exchange_events_.clear();
+  if (record.submitted) {
+    exchange_.cancel(record.symbol, record.trade->order.order_id, market_.now(), exchange_events_);
+  }
+  // An order not yet submitted is skipped by process_new_orders once it is done (and so are its
+  // children there); the exchange reports the children it held.
   change_status(record, OrderStatus::kPendingCancel, market_.now(), "cancel requested");
   change_status(record, OrderStatus::kCancelled, market_.now(), "cancelled by the strategy");
+  apply_exchange_events();
 }
 
 void BacktestAccount::modify(std::size_t strategy, const broker::TradeHandle& handle,
@@ -202,6 +221,17 @@ void BacktestAccount::process_new_orders() {
   for (std::int64_t id : ids) {
     OrderRecord& record = orders_[static_cast<std::size_t>(id - 1)];
     if (!record.trade || record.trade->is_done()) continue;  // cancelled before submission
+    if (const std::int64_t parent = record.trade->order.parent_id; parent != 0) {
+      const OrderRecord& parent_record = orders_[static_cast<std::size_t>(parent - 1)];
+      // A parent's handle outlives the slice its child is placed in (released at a day's end).
+      const OrderStatus status =
+          parent_record.trade ? parent_record.trade->state.status : OrderStatus::kFilled;
+      if (is_done(status) && status != OrderStatus::kFilled) {
+        change_status(record, OrderStatus::kCancelled, market_.now(),
+                      exchange::SimulatedExchange::fmt_parent_cancelled(parent));
+        continue;
+      }
+    }
     record.submitted = true;
     change_status(record, OrderStatus::kSubmitted, market_.now(), "");
     exchange_events_.clear();
@@ -220,11 +250,26 @@ void BacktestAccount::match_resting(std::size_t symbol, const Bar& bar) {
 void BacktestAccount::apply_exchange_events() {
   for (const exchange::ExchangeEvent& event : exchange_events_) {
     OrderRecord& record = orders_[static_cast<std::size_t>(event.order_id - 1)];
-    if (event.kind == exchange::ExchangeEvent::Kind::kFill) {
-      apply_fill(record, event.price, event.time);
-    } else {
-      change_status(record, OrderStatus::kCancelled, event.time,
-                    "DAY order expired at the end of its session");
+    if (!record.trade || record.trade->is_done()) continue;  // e.g. cancelled by the strategy
+    switch (event.kind) {
+      case exchange::ExchangeEvent::Kind::kFill:
+        apply_fill(record, event.price, event.time);
+        break;
+      case exchange::ExchangeEvent::Kind::kExpired:
+        change_status(record, OrderStatus::kCancelled, event.time,
+                      "DAY order expired at the end of its session");
+        break;
+      case exchange::ExchangeEvent::Kind::kCancelled:
+        change_status(record, OrderStatus::kCancelled, event.time, event.message);
+        break;
+      case exchange::ExchangeEvent::Kind::kRejected:
+        change_status(record, OrderStatus::kInactive, event.time, event.message);
+        break;
+      case exchange::ExchangeEvent::Kind::kReduced:
+        record.trade->order.total_quantity = event.quantity;
+        record.trade->state.remaining = event.quantity;
+        change_status(record, record.trade->state.status, event.time, event.message);
+        break;
     }
   }
   exchange_events_.clear();
@@ -245,6 +290,7 @@ void BacktestAccount::apply_fill(OrderRecord& record, double price, Timestamp ti
           fmt::format("cash account: buying {} {} at {:.4f} costs {:.2f} with "
                       "commission {:.2f}, more than the available cash {:.2f}",
                       shares, trade.contract.symbol, price, value + commission, commission, cash_));
+      refuse_children(record, time);
       return;
     }
   } else {
@@ -254,6 +300,7 @@ void BacktestAccount::apply_fill(OrderRecord& record, double price, Timestamp ti
                     fmt::format("cash account: selling {} {} but strategy {} holds {}; short "
                                 "sales need a margin account",
                                 shares, trade.contract.symbol, owner.key, held));
+      refuse_children(record, time);
       return;
     }
   }
@@ -320,6 +367,20 @@ void BacktestAccount::apply_fill(OrderRecord& record, double price, Timestamp ti
   }
   notices_.push_back(StrategyNotice{record.strategy, record.trade, trade.fills.size() - 1});
   change_status(record, OrderStatus::kFilled, time, "");
+}
+
+void BacktestAccount::refuse_children(const OrderRecord& record, Timestamp time) {
+  // The exchange released them when it executed the parent; the account refused that fill.
+  const std::int64_t parent = record.trade->order.order_id;
+  std::vector<exchange::ExchangeEvent> events;
+  exchange_.cancel_children(parent, time, exchange::SimulatedExchange::fmt_parent_cancelled(parent),
+                            events);
+  for (const exchange::ExchangeEvent& event : events) {
+    OrderRecord& child = orders_[static_cast<std::size_t>(event.order_id - 1)];
+    if (child.trade && !child.trade->is_done()) {
+      change_status(child, OrderStatus::kCancelled, event.time, event.message);
+    }
+  }
 }
 
 void BacktestAccount::change_status(OrderRecord& record, OrderStatus status, Timestamp time,

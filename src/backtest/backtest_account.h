@@ -141,7 +141,8 @@ class BacktestAccount {
     double traded_value_today = 0;
     std::size_t round_trips = 0;
     std::size_t recorder_slot = 0;
-    std::vector<std::int64_t> order_ids;  // not yet finished (pruned at each day's end)
+    std::vector<std::int64_t> order_ids;      // not yet finished (pruned at each day's end)
+    std::vector<std::int64_t> untransmitted;  // placed with transmit false, waiting
     // Every symbol it ever traded, in the book's (symbol name) order, with its market index and
     // its holding (map nodes never move): each day's end marks them without a symbol lookup.
     std::vector<HeldSymbol> held;
@@ -162,6 +163,8 @@ class BacktestAccount {
   void match_resting(std::size_t symbol, const Bar& bar);
   void apply_exchange_events();
   void apply_fill(OrderRecord& record, double price, Timestamp time);
+  // Cancels the children the exchange released for `record`, whose fill the account refused.
+  void refuse_children(const OrderRecord& record, Timestamp time);
   // Sets the trade's status, logs it, records an orders row and queues a notice.
   void change_status(OrderRecord& record, OrderStatus status, Timestamp time, std::string message);
   // The symbol's latest close; nullopt before its first bar.

@@ -31,6 +31,13 @@ struct OrderChanges {
   std::optional<TimeInForce> tif;
 };
 
+// The three orders of a bracket (Broker::place_bracket).
+struct Bracket {
+  TradeHandle parent;
+  TradeHandle stop_loss;
+  TradeHandle take_profit;
+};
+
 class Broker {
  public:
   virtual ~Broker() = default;
@@ -60,6 +67,20 @@ class Broker {
   virtual TradeHandle place_order(const Contract& contract, Order order, double size) = 0;
   // Places `order` for its explicit order.total_quantity (> 0); same refusals otherwise.
   virtual TradeHandle place_order(const Contract& contract, Order order) = 0;
+  // A bracket: `parent` (any type), then a GTC STP at `stop_loss` and a GTC LMT at
+  // `take_profit` on the other side for the parent's quantity, both attached to the parent
+  // (parent_id: they work only once it has filled, and end with it if it does not) and in one
+  // OCA group (type 1, "KEY.bracket.PARENT_ID": the first to fill cancels the other). Placed as
+  // IB's API places one — parent and stop-loss with transmit false, the take-profit with
+  // transmit true — so nothing goes out before all three are in. Throws, sending nothing, for
+  // exit prices on the wrong side (a BUY parent's take-profit must be above its stop-loss) or
+  // any refusal of place_order. The stop-loss is placed before the take-profit so that when one
+  // bar reaches both, the backtest fills the stop-loss (the worse case; docs/backtest.md).
+  Bracket place_bracket(const Contract& contract, Order parent, double take_profit,
+                        double stop_loss, double size);
+  Bracket place_bracket(const Contract& contract, Order parent, double take_profit,
+                        double stop_loss);
+
   // Asks to cancel a working order; the trade's status becomes Cancelled when confirmed.
   // Cancelling a finished order is an error; cancelling one twice is harmless.
   virtual void cancel_order(const TradeHandle& trade) = 0;

@@ -41,15 +41,22 @@ constexpr std::array<std::pair<Action, std::string_view>, 2> kActionNames{{
     {Action::kBuy, "BUY"},
     {Action::kSell, "SELL"},
 }};
-constexpr std::array<std::pair<OrderType, std::string_view>, 4> kOrderTypeNames{{
+constexpr std::array<std::pair<OrderType, std::string_view>, 8> kOrderTypeNames{{
     {OrderType::kMarket, "MKT"},
     {OrderType::kLimit, "LMT"},
     {OrderType::kStop, "STP"},
     {OrderType::kStopLimit, "STP LMT"},
+    {OrderType::kMarketOnClose, "MOC"},
+    {OrderType::kLimitOnClose, "LOC"},
+    {OrderType::kTrail, "TRAIL"},
+    {OrderType::kTrailLimit, "TRAIL LIMIT"},
 }};
-constexpr std::array<std::pair<TimeInForce, std::string_view>, 2> kTifNames{{
+constexpr std::array<std::pair<TimeInForce, std::string_view>, 5> kTifNames{{
     {TimeInForce::kDay, "DAY"},
     {TimeInForce::kGtc, "GTC"},
+    {TimeInForce::kIoc, "IOC"},
+    {TimeInForce::kFok, "FOK"},
+    {TimeInForce::kGtd, "GTD"},
 }};
 
 }  // namespace
@@ -98,6 +105,34 @@ Order stop_limit_order(Action action, double stop_price, double limit_price, dou
   order.order_type = OrderType::kStopLimit;
   order.stop_price = stop_price;
   order.limit_price = limit_price;
+  return order;
+}
+
+Order market_on_close_order(Action action, double quantity) {
+  Order order = market_order(action, quantity);
+  order.order_type = OrderType::kMarketOnClose;
+  return order;
+}
+
+Order limit_on_close_order(Action action, double limit_price, double quantity) {
+  Order order = market_order(action, quantity);
+  order.order_type = OrderType::kLimitOnClose;
+  order.limit_price = limit_price;
+  return order;
+}
+
+Order trailing_stop_order(Action action, double trail, bool percent, double quantity) {
+  Order order = market_order(action, quantity);
+  order.order_type = OrderType::kTrail;
+  (percent ? order.trailing_percent : order.trailing_amount) = trail;
+  return order;
+}
+
+Order trailing_stop_limit_order(Action action, double trail, double limit_offset, bool percent,
+                                double quantity) {
+  Order order = trailing_stop_order(action, trail, percent, quantity);
+  order.order_type = OrderType::kTrailLimit;
+  order.limit_offset = limit_offset;
   return order;
 }
 

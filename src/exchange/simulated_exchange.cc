@@ -1,12 +1,47 @@
 #include "exchange/simulated_exchange.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <cmath>
 #include <string>
 
 #include "core/error.h"
 #include "exchange/commission.h"
 
 namespace tandem::exchange {
+namespace {
+
+bool is_date_stamp(Timestamp t) { return t % kNanosPerDay == 0; }
+
+bool is_trailing(OrderType type) {
+  return type == OrderType::kTrail || type == OrderType::kTrailLimit;
+}
+
+bool is_on_close(OrderType type) {
+  return type == OrderType::kMarketOnClose || type == OrderType::kLimitOnClose;
+}
+
+bool first_check_only(TimeInForce tif) {
+  return tif == TimeInForce::kIoc || tif == TimeInForce::kFok;
+}
+
+}  // namespace
+
+ExchangeOrder exchange_order_of(const Order& order) {
+  ExchangeOrder e{order.order_id,    order.action,     order.order_type, order.total_quantity,
+                  order.limit_price, order.stop_price, order.tif};
+  e.trailing_amount = order.trailing_amount;
+  e.trailing_percent = order.trailing_percent;
+  e.trail_stop_price = order.trail_stop_price;
+  e.limit_offset = order.limit_offset;
+  e.good_after = order.good_after;
+  e.good_till = order.good_till;
+  e.oca_group = order.oca_group;
+  e.oca_type = order.oca_type;
+  e.parent_id = order.parent_id;
+  return e;
+}
 
 std::string_view fill_model_name(FillModel model) {
   return model == FillModel::kClose ? "close" : "next-open";
@@ -34,17 +69,97 @@ double SimulatedExchange::slipped(double price, Action side) const {
   return slippage_bps_ == 0 ? price : apply_slippage(price, side, slippage_bps_);
 }
 
+double SimulatedExchange::trail_distance(const ExchangeOrder& order, double price) const {
+  if (order.trailing_percent) return price * *order.trailing_percent / 100.0;
+  return order.trailing_amount.value_or(0);
+}
+
+SimulatedExchange::Resting SimulatedExchange::make_resting(const ExchangeOrder& order,
+                                                           const Bar& current) const {
+  Resting resting{order};
+  const bool buy = order.action == Action::kBuy;
+  if (is_trailing(order.type)) {
+    const double distance = trail_distance(order, current.close);
+    resting.trail_stop =
+        order.trail_stop_price.value_or(buy ? current.close + distance : current.close - distance);
+  }
+  if (order.parent_id != 0) {
+    // Held while the parent rests here; a parent no longer resting has filled (the account
+    // submits no children of a cancelled or refused parent).
+    for (const std::vector<Resting>& book : resting_) {
+      for (const Resting& r : book) {
+        if (!r.dead && r.order.order_id == order.parent_id) resting.held = true;
+      }
+    }
+  }
+  return resting;
+}
+
+void SimulatedExchange::rest(std::size_t symbol, const ExchangeOrder& order, const Bar& current) {
+  Resting resting = make_resting(order, current);
+  // As submit: in the close model the current bar is its first check, so its DAY session.
+  if (model_ == FillModel::kClose) resting.session_day = calendar_.day_of(current.time);
+  if (is_linked(order)) ++linked_count_;
+  resting_[symbol].push_back(std::move(resting));
+}
+
 void SimulatedExchange::submit(std::size_t symbol, const ExchangeOrder& order, const Bar& current,
                                std::vector<ExchangeEvent>& events) {
+  if (is_on_close(order.type) && !is_date_stamp(current.time)) {
+    events.push_back({ExchangeEvent::Kind::kRejected, order.order_id, symbol, 0, current.time, 0,
+                      fmt::format("{} needs daily bars: with intraday bars the simulated exchange "
+                                  "cannot tell the session's last bar",
+                                  order_type_name(order.type))});
+    return;
+  }
   Resting resting{order};
-  if (model_ == FillModel::kClose) {
+  const bool buy = order.action == Action::kBuy;
+  if (is_trailing(order.type)) {
+    const double distance = trail_distance(order, current.close);
+    resting.trail_stop =
+        order.trail_stop_price.value_or(buy ? current.close + distance : current.close - distance);
+  }
+  if (order.parent_id != 0) {
+    // Held while the parent rests here; a parent no longer resting has filled (the account
+    // submits no children of a cancelled or refused parent).
+    const Resting* parent = nullptr;
+    for (const std::vector<Resting>& book : resting_) {
+      for (const Resting& r : book) {
+        if (!r.dead && r.order.order_id == order.parent_id) parent = &r;
+      }
+    }
+    resting.held = parent != nullptr;
+  }
+  const bool checkable = !resting.held && (!order.good_after || current.time >= *order.good_after);
+  if (model_ == FillModel::kClose && checkable) {
     resting.session_day = calendar_.day_of(current.time);
+    if (order.good_till && current.time >= *order.good_till) {
+      push_cancelled(resting, symbol, current.time, "GTD order reached its goodTillDate", events);
+      return;
+    }
     if (auto price = price_at_close(resting, current.close)) {
       events.push_back({ExchangeEvent::Kind::kFill, order.order_id, symbol, *price, current.time});
+      after_fill(order, current.time, true, events);
+      return;
+    }
+    if (first_check_only(order.tif) || order.type == OrderType::kLimitOnClose) {
+      push_cancelled(resting, symbol, current.time,
+                     order.type == OrderType::kLimitOnClose
+                         ? "LOC order not filled: the close is beyond its limit"
+                         : fmt::format("{} order not filled at its first check",
+                                       time_in_force_name(order.tif)),
+                     events);
       return;
     }
   }
-  resting_[symbol].push_back(resting);
+  if (is_linked(order)) ++linked_count_;
+  resting_[symbol].push_back(std::move(resting));
+}
+
+void SimulatedExchange::push_cancelled(const Resting& resting, std::size_t symbol, Timestamp time,
+                                       std::string message, std::vector<ExchangeEvent>& events) {
+  events.push_back({ExchangeEvent::Kind::kCancelled, resting.order.order_id, symbol, 0, time, 0,
+                    std::move(message)});
 }
 
 std::optional<double> SimulatedExchange::price_at_close(Resting& resting, double close) const {
@@ -52,8 +167,10 @@ std::optional<double> SimulatedExchange::price_at_close(Resting& resting, double
   const bool buy = order.action == Action::kBuy;
   switch (order.type) {
     case OrderType::kMarket:
+    case OrderType::kMarketOnClose:
       return slipped(close, order.action);
     case OrderType::kLimit:
+    case OrderType::kLimitOnClose:
       if (buy ? close <= *order.limit_price : close >= *order.limit_price) return close;
       return std::nullopt;
     case OrderType::kStop:
@@ -69,6 +186,57 @@ std::optional<double> SimulatedExchange::price_at_close(Resting& resting, double
         return close;
       }
       return std::nullopt;
+    case OrderType::kTrail:
+    case OrderType::kTrailLimit: {
+      // Only a trail_stop_price the close has already crossed triggers at submission.
+      const double stop = resting.trail_stop;
+      if (!(buy ? close >= stop : close <= stop)) return std::nullopt;
+      if (order.type == OrderType::kTrail) return slipped(close, order.action);
+      resting.triggered = true;
+      resting.trigger_limit = buy ? stop + *order.limit_offset : stop - *order.limit_offset;
+      if (buy ? close <= resting.trigger_limit : close >= resting.trigger_limit) return close;
+      return std::nullopt;
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<double> SimulatedExchange::trail_on_bar(Resting& resting, const Bar& bar) const {
+  const ExchangeOrder& order = resting.order;
+  const bool buy = order.action == Action::kBuy;
+  const bool limit = order.type == OrderType::kTrailLimit;
+  auto limit_fill = [&](double limit_price) -> std::optional<double> {
+    if (buy ? bar.open <= limit_price : bar.open >= limit_price) return bar.open;
+    if (buy ? bar.low <= limit_price : bar.high >= limit_price) return limit_price;
+    return std::nullopt;
+  };
+  if (resting.triggered) return limit_fill(resting.trigger_limit);
+  auto trigger = [&](double stop) {
+    resting.triggered = true;
+    resting.trigger_limit = buy ? stop + *order.limit_offset : stop - *order.limit_offset;
+  };
+  double stop = resting.trail_stop;
+  if (buy ? bar.open >= stop : bar.open <= stop) {  // gap through the stop
+    if (!limit) return slipped(bar.open, order.action);
+    trigger(stop);
+    return limit_fill(resting.trigger_limit);
+  }
+  if (buy ? bar.high >= stop : bar.low <= stop) {  // touched: the stop as it stood, the worst
+    if (!limit) return slipped(stop, order.action);
+    trigger(stop);
+    return stop;  // within its own limit (the offset is >= 0)
+  }
+  // Not triggered at the old stop: it follows the bar's best price, and a close beyond the moved
+  // stop crossed it after that price was made.
+  const double best = buy ? bar.low : bar.high;
+  const double moved =
+      buy ? best + trail_distance(order, best) : best - trail_distance(order, best);
+  stop = buy ? std::min(stop, moved) : std::max(stop, moved);
+  resting.trail_stop = stop;
+  if (buy ? bar.close >= stop : bar.close <= stop) {
+    if (!limit) return slipped(stop, order.action);
+    trigger(stop);
+    return stop;
   }
   return std::nullopt;
 }
@@ -90,6 +258,11 @@ std::optional<double> SimulatedExchange::price_on_bar(Resting& resting, const Ba
   switch (order.type) {
     case OrderType::kMarket:
       return slipped(bar.open, order.action);
+    case OrderType::kMarketOnClose:
+      return slipped(bar.close, order.action);
+    case OrderType::kLimitOnClose:
+      if (buy ? bar.close <= *order.limit_price : bar.close >= *order.limit_price) return bar.close;
+      return std::nullopt;
     case OrderType::kLimit:
       return limit_fill(*order.limit_price);
     case OrderType::kStop: {
@@ -114,6 +287,9 @@ std::optional<double> SimulatedExchange::price_on_bar(Resting& resting, const Ba
       }
       return std::nullopt;
     }
+    case OrderType::kTrail:
+    case OrderType::kTrailLimit:
+      return trail_on_bar(resting, bar);
   }
   return std::nullopt;
 }
@@ -122,38 +298,85 @@ void SimulatedExchange::match_bar(std::size_t symbol, const Bar& bar,
                                   std::vector<ExchangeEvent>& events) {
   std::vector<Resting>& book = resting_[symbol];
   const std::int64_t day = calendar_.day_of(bar.time);
-  std::size_t kept = 0;
+  matching_ = symbol;
+  // Indexes, not references: OCA effects and released children change other entries' fields
+  // (never the vector's size) while this loop runs.
   for (std::size_t i = 0; i < book.size(); ++i) {
     Resting& resting = book[i];
+    if (resting.dead) continue;
+    if (resting.held || bar.time <= resting.released_after) {
+      // Not checked yet; a held child's DAY session starts when it is first checked.
+      continue;
+    }
+    const ExchangeOrder& order = resting.order;
+    if (order.good_after && bar.time < *order.good_after) continue;
     if (resting.session_day == Resting::kNoSession) resting.session_day = day;
-    if (resting.order.tif == TimeInForce::kDay && day > resting.session_day) {
-      events.push_back(
-          {ExchangeEvent::Kind::kExpired, resting.order.order_id, symbol, 0, bar.time});
+    if (order.tif == TimeInForce::kDay && day > resting.session_day) {
+      resting.dead = true;
+      events.push_back({ExchangeEvent::Kind::kExpired, order.order_id, symbol, 0, bar.time});
+      after_cancel_children(order.order_id, bar.time, events);
+      continue;
+    }
+    if (order.good_till && bar.time >= *order.good_till) {
+      resting.dead = true;
+      push_cancelled(resting, symbol, bar.time, "GTD order reached its goodTillDate", events);
+      after_cancel_children(order.order_id, bar.time, events);
       continue;
     }
     if (auto price = price_on_bar(resting, bar)) {
-      events.push_back(
-          {ExchangeEvent::Kind::kFill, resting.order.order_id, symbol, *price, bar.time});
+      resting.dead = true;
+      events.push_back({ExchangeEvent::Kind::kFill, order.order_id, symbol, *price, bar.time});
+      const bool at_open = *price == bar.open || *price == slipped(bar.open, order.action);
+      after_fill(book[i].order, bar.time, at_open, events);
       continue;
     }
-    if (kept != i) book[kept] = std::move(resting);
-    ++kept;
+    if (first_check_only(order.tif) || order.type == OrderType::kLimitOnClose) {
+      resting.dead = true;
+      push_cancelled(resting, symbol, bar.time,
+                     order.type == OrderType::kLimitOnClose
+                         ? "LOC order not filled: the close is beyond its limit"
+                         : fmt::format("{} order not filled at its first check",
+                                       time_in_force_name(order.tif)),
+                     events);
+      after_cancel_children(order.order_id, bar.time, events);
+    }
   }
-  book.resize(kept);
+  matching_ = kNoSymbol;
+  std::vector<DeferredOca> deferred;
+  deferred.swap(deferred_oca_);
+  for (const DeferredOca& d : deferred) {
+    apply_oca(d.group, OcaType::kReduceNoBlock, d.filled_id, d.quantity, bar.time, events);
+  }
+  std::erase_if(book, [this](const Resting& r) {
+    if (r.dead && is_linked(r.order)) --linked_count_;
+    return r.dead;
+  });
 }
 
-bool SimulatedExchange::cancel(std::size_t symbol, std::int64_t order_id) {
+std::optional<double> SimulatedExchange::trail_stop(std::size_t symbol,
+                                                    std::int64_t order_id) const {
+  for (const Resting& resting : resting_[symbol]) {
+    if (!resting.dead && resting.order.order_id == order_id && is_trailing(resting.order.type)) {
+      return resting.trail_stop;
+    }
+  }
+  return std::nullopt;
+}
+
+bool SimulatedExchange::cancel(std::size_t symbol, std::int64_t order_id, Timestamp time,
+                               std::vector<ExchangeEvent>& events) {
   std::vector<Resting>& book = resting_[symbol];
   auto it = std::find_if(book.begin(), book.end(),
-                         [&](const Resting& r) { return r.order.order_id == order_id; });
+                         [&](const Resting& r) { return !r.dead && r.order.order_id == order_id; });
   if (it == book.end()) return false;
-  book.erase(it);
+  remove(symbol, order_id);
+  after_cancel_children(order_id, time, events);
   return true;
 }
 
 ExchangeOrder* SimulatedExchange::find(std::size_t symbol, std::int64_t order_id) {
   for (Resting& resting : resting_[symbol]) {
-    if (resting.order.order_id == order_id) return &resting.order;
+    if (!resting.dead && resting.order.order_id == order_id) return &resting.order;
   }
   return nullptr;
 }

@@ -127,6 +127,10 @@ class Engine {
   void cancel_order(Session& session, int order_id);
   void cancel_all_orders();
   void cancel(GatewayOrder& order, const std::string& reason, bool confirm_with_202);
+  // Links `order` to its parent (parentId of the same client): "" or why it is refused.
+  std::string link_parent(GatewayOrder& order);
+  // Reports the children of a just-filled parent as working.
+  void release_children(const GatewayOrder& parent);
   void reject(Session* session, GatewayOrder& order, const std::string& reason);
   void submit_to_exchange(GatewayOrder& order);
   void rest_in_exchange(GatewayOrder& order);

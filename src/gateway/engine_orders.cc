@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 
 #include "core/error.h"
 #include "gateway/engine.h"
@@ -15,8 +14,10 @@ namespace {
 
 constexpr double kShareEpsilon = 1e-9;
 
+// IB holds these at its side until they trigger: PreSubmitted until then.
 bool is_stop_type(OrderType type) {
-  return type == OrderType::kStop || type == OrderType::kStopLimit;
+  return type == OrderType::kStop || type == OrderType::kStopLimit || type == OrderType::kTrail ||
+         type == OrderType::kTrailLimit;
 }
 
 }  // namespace
@@ -44,7 +45,7 @@ ib::OrderStatus Engine::order_status_message(const GatewayOrder& order) const {
   m.remaining = order.done() ? 0 : order.remaining();
   m.avg_fill_price = order.avg_fill_price;
   m.perm_id = order.perm_id;
-  m.parent_id = 0;
+  m.parent_id = order.parent_id;
   m.last_fill_price = order.last_fill_price;
   m.client_id = order.client_id;
   return m;
@@ -54,6 +55,10 @@ ib::OpenOrder Engine::open_order_message(const GatewayOrder& order) const {
   ib::OpenOrder m;
   m.contract = wire_contract(order.symbol);
   m.order = wire_order(order);
+  // IB reports a trailing order's current stop in trailStopPrice.
+  if (auto stop = exchange_->trail_stop(order.instrument, order.perm_id)) {
+    m.order.trail_stop_price = stop;
+  }
   m.state.status = order.status;
   return m;
 }
@@ -163,19 +168,18 @@ void Engine::place_order(Session& s, const ib::PlaceOrder& request) {
   order.stop_price = request.order.aux_price;
   next_valid_id_ = std::max(next_valid_id_, order_id + 1);
 
+  order.parent_id = request.order.parent_id;
+  order.transmitted = request.order.transmit;
+
   std::string refusal;
-  auto terms = read_order_terms(request.order);
+  auto terms = read_order_terms(request.order, options_.time_zone);
   if (auto* why = std::get_if<std::string>(&terms)) {
     refusal = *why;
   } else {
-    const OrderTerms& t = std::get<OrderTerms>(terms);
-    order.action = t.action;
-    order.type = t.type;
-    order.tif = t.tif;
-    order.quantity = t.quantity;
-    order.limit_price = t.limit_price;
-    order.stop_price = t.stop_price;
-    if (order.account != options_.account) {
+    apply_terms(order, std::get<OrderTerms>(terms));
+    if (order.parent_id != 0 && !(refusal = link_parent(order)).empty()) {
+      // refused: the parent is unknown, finished or of another contract
+    } else if (order.account != options_.account) {
       refusal = fmt::format("account '{}' is not managed by this gateway ({})", order.account,
                             options_.account);
     } else if (!market_.instrument(order.instrument).has_price()) {
@@ -198,17 +202,70 @@ void Engine::place_order(Session& s, const ib::PlaceOrder& request) {
   if (auto fault = faults_.take(FaultKind::kRepeatStatus, client_id)) {
     repeated_status_orders_[placed.perm_id] = static_cast<int>(fault->value);
   }
-  placed.status = is_stop_type(placed.type) ? "PreSubmitted" : "Submitted";
-  record_order(placed);
-  send_open_order(s, placed);
-  send_order_status(placed);
-  submit_to_exchange(placed);
+  if (!placed.transmitted) {
+    // IB's transmit=0: kept, and sent on with the client's next transmitted order.
+    placed.status = "ApiPending";
+    record_order(placed);
+    return;
+  }
+  // Everything this client held back goes first, in the order placed (a bracket's parent and
+  // its first child wait for the last child).
+  std::vector<std::size_t> release;
+  for (std::size_t i = 0; i < orders_.size(); ++i) {
+    GatewayOrder& held = orders_[i];
+    if (held.client_id == client_id && !held.transmitted && !held.done()) release.push_back(i);
+  }
+  release.push_back(index);
+  for (std::size_t i : release) {
+    GatewayOrder& next = orders_[i];
+    next.transmitted = true;
+    // A child waits for its parent (PreSubmitted at IB) unless the parent has filled.
+    const GatewayOrder* parent = next.parent_perm ? find_order_by_perm(next.parent_perm) : nullptr;
+    const bool waiting = parent != nullptr && parent->status != "Filled";
+    next.status = is_stop_type(next.type) || waiting ? "PreSubmitted" : "Submitted";
+    record_order(next);
+    send_open_order(s, next);
+    send_order_status(next);
+    if (!next.done()) submit_to_exchange(next);
+  }
+}
+
+std::string Engine::link_parent(GatewayOrder& order) {
+  GatewayOrder* parent = find_order(order.client_id, order.parent_id);
+  if (parent == nullptr) return fmt::format("parent order {} is not known", order.parent_id);
+  if (parent->instrument != order.instrument) {
+    return fmt::format("parent order {} trades {}, not {}", order.parent_id, parent->symbol,
+                       order.symbol);
+  }
+  if (parent->done()) {
+    return fmt::format("parent order {} is already {}", order.parent_id, parent->status);
+  }
+  order.parent_perm = parent->perm_id;
+  return "";
+}
+
+void Engine::release_children(const GatewayOrder& parent) {
+  // The exchange works a filled parent's children now; IB reports them Submitted (stop types
+  // stay PreSubmitted until they trigger).
+  for (GatewayOrder& child : orders_) {
+    if (child.parent_perm != parent.perm_id || child.done() || !child.transmitted) continue;
+    if (child.status == "PreSubmitted" && !is_stop_type(child.type)) {
+      change_status(child, "Submitted", "");
+      send_order_status(child);
+    }
+  }
 }
 
 void Engine::reject(Session* s, GatewayOrder& order, const std::string& reason) {
   host_.log(
       fmt::format("order {} of client {} rejected: {}", order.order_id, order.client_id, reason));
   change_status(order, "Inactive", reason);
+  // Children never work without their parent.
+  exchange_events_.clear();
+  exchange_->cancel_children(order.perm_id, clock_->now(),
+                             exchange::SimulatedExchange::fmt_parent_cancelled(order.order_id),
+                             exchange_events_);
+  apply_exchange_events();
   if (s == nullptr) s = session_of_client(order.client_id);
   if (s == nullptr) return;
   send_error(*s, order.order_id, 201, "Order rejected - reason:" + reason);
@@ -217,6 +274,13 @@ void Engine::reject(Session* s, GatewayOrder& order, const std::string& reason) 
 
 void Engine::submit_to_exchange(GatewayOrder& order) {
   const Instrument& instrument = market_.instrument(order.instrument);
+  if (order.parent_perm != 0) {
+    const GatewayOrder* parent = find_order_by_perm(order.parent_perm);
+    if (parent != nullptr && parent->done() && parent->status != "Filled") {
+      cancel(order, exchange::SimulatedExchange::fmt_parent_cancelled(parent->order_id), false);
+      return;
+    }
+  }
   exchange_events_.clear();
   exchange_->submit(order.instrument, order.exchange_order(), instrument.current_bar(),
                     exchange_events_);
@@ -224,21 +288,10 @@ void Engine::submit_to_exchange(GatewayOrder& order) {
 }
 
 void Engine::rest_in_exchange(GatewayOrder& order) {
-  // exchange::SimulatedExchange::submit checks a new order against the current close in the close
-  // model. An order that already went through that check (a partly filled remainder, or an
-  // order restored after a restart) must only rest: it enters as a limit no close can reach and
-  // is then given its real terms where it rests.
-  exchange::ExchangeOrder placeholder = order.exchange_order();
-  placeholder.type = OrderType::kLimit;
-  placeholder.limit_price = order.action == Action::kBuy ? -std::numeric_limits<double>::infinity()
-                                                         : std::numeric_limits<double>::infinity();
-  placeholder.stop_price.reset();
-  std::vector<exchange::ExchangeEvent> none;
-  exchange_->submit(order.instrument, placeholder,
-                    market_.instrument(order.instrument).current_bar(), none);
-  if (exchange::ExchangeOrder* resting = exchange_->find(order.instrument, order.perm_id)) {
-    *resting = order.exchange_order();
-  }
+  // An order that already went through the exchange's first check (a partly filled remainder,
+  // or an order restored after a restart) only rests: it is matched from the next bar on.
+  exchange_->rest(order.instrument, order.exchange_order(),
+                  market_.instrument(order.instrument).current_bar());
 }
 
 void Engine::apply_exchange_events() {
@@ -247,10 +300,26 @@ void Engine::apply_exchange_events() {
   for (const exchange::ExchangeEvent& event : events) {
     GatewayOrder* order = find_order_by_perm(event.order_id);
     if (order == nullptr || order->done()) continue;
-    if (event.kind == exchange::ExchangeEvent::Kind::kFill) {
-      fill(*order, event.price, event.time);
-    } else {
-      cancel(*order, "DAY order expired at the end of its session", false);
+    switch (event.kind) {
+      case exchange::ExchangeEvent::Kind::kFill:
+        fill(*order, event.price, event.time);
+        break;
+      case exchange::ExchangeEvent::Kind::kExpired:
+        cancel(*order, "DAY order expired at the end of its session", false);
+        break;
+      case exchange::ExchangeEvent::Kind::kCancelled:
+        cancel(*order, event.message, false);
+        break;
+      case exchange::ExchangeEvent::Kind::kRejected:
+        reject(nullptr, *order, event.message);
+        break;
+      case exchange::ExchangeEvent::Kind::kReduced:
+        // An OCA reduction: the rest of the order is what the exchange left.
+        order->quantity = order->filled + event.quantity;
+        change_status(*order, order->status, event.message);
+        if (Session* s = session_of_client(order->client_id)) send_open_order(*s, *order);
+        send_order_status(*order);
+        break;
     }
   }
 }
@@ -258,7 +327,10 @@ void Engine::apply_exchange_events() {
 void Engine::fill(GatewayOrder& order, double price, Timestamp time) {
   double shares = order.remaining();
   bool partial = false;
-  if (auto fault = faults_.take(FaultKind::kPartialFill, order.client_id)) {
+  // FOK is all or nothing: a partial-fill fault does not split it.
+  if (auto fault = order.tif == TimeInForce::kFok
+                       ? std::nullopt
+                       : faults_.take(FaultKind::kPartialFill, order.client_id)) {
     double part = shares * fault->value;
     if (shares == std::floor(shares) && shares >= 2) part = std::max(1.0, std::floor(part));
     if (part > kShareEpsilon && part < shares) {
@@ -294,7 +366,7 @@ void Engine::fill(GatewayOrder& order, double price, Timestamp time) {
   ++order.fill_count;
   const bool complete = order.remaining() <= kShareEpsilon;
   if (complete) order.filled = order.quantity;
-  if (partial && !complete) {
+  if (partial && !complete && order.tif != TimeInForce::kIoc) {
     // The remainder works on from the next bar (it was just matched against this one).
     rest_in_exchange(order);
   }
@@ -304,6 +376,10 @@ void Engine::fill(GatewayOrder& order, double price, Timestamp time) {
   change_status(order, complete ? "Filled" : "Submitted", "");
   send_order_status(order);
   send_commission(order.client_id, executions_[execution_index]);
+  if (complete) release_children(order);
+  if (partial && !complete && order.tif == TimeInForce::kIoc) {
+    cancel(order, "IOC order: the rest was not filled at once", false);
+  }
   if (auto fault = faults_.take(FaultKind::kExecCorrection, order.client_id)) {
     correct_execution(execution_index, fault->value);
   }
@@ -391,7 +467,7 @@ void Engine::apply_order_executions(GatewayOrder& order,
 }
 
 void Engine::modify_order(Session& s, GatewayOrder& order, const ib::PlaceOrder& request) {
-  auto terms = read_order_terms(request.order);
+  auto terms = read_order_terms(request.order, options_.time_zone);
   if (auto* why = std::get_if<std::string>(&terms)) {
     send_error(s, order.order_id, 201, "Order rejected - reason:" + *why);
     return;
@@ -411,11 +487,7 @@ void Engine::modify_order(Session& s, GatewayOrder& order, const ib::PlaceOrder&
                            t.quantity, order.filled));
     return;
   }
-  order.type = t.type;
-  order.tif = t.tif;
-  order.quantity = t.quantity;
-  order.limit_price = t.limit_price;
-  order.stop_price = t.stop_price;
+  apply_terms(order, t);
   order.order_ref = request.order.order_ref;
   order.outside_rth = request.order.outside_rth;
   // As in the backtest, a resting order is changed where it rests; it is matched again from
@@ -424,7 +496,8 @@ void Engine::modify_order(Session& s, GatewayOrder& order, const ib::PlaceOrder&
     *resting = order.exchange_order();
   }
   if (order.remaining() <= kShareEpsilon) {
-    exchange_->cancel(order.instrument, order.perm_id);
+    std::vector<exchange::ExchangeEvent> none;
+    exchange_->cancel(order.instrument, order.perm_id, clock_->now(), none);
     change_status(order, "Filled", "quantity reduced to what was filled");
   } else {
     change_status(order, order.status, "modified");
@@ -434,13 +507,20 @@ void Engine::modify_order(Session& s, GatewayOrder& order, const ib::PlaceOrder&
 }
 
 void Engine::cancel(GatewayOrder& order, const std::string& reason, bool confirm_with_202) {
-  exchange_->cancel(order.instrument, order.perm_id);
+  std::vector<exchange::ExchangeEvent> children;
+  exchange_->cancel(order.instrument, order.perm_id, clock_->now(), children);
   change_status(order, "Cancelled", reason);
   Session* s = session_of_client(order.client_id);
   if (s != nullptr && confirm_with_202) {
     send_error(*s, order.order_id, 202, "Order Canceled - reason:" + reason);
   }
   send_order_status(order);
+  // Children still held for it end with it (cancel() of each child finds it gone from the
+  // exchange already).
+  for (const exchange::ExchangeEvent& event : children) {
+    GatewayOrder* child = find_order_by_perm(event.order_id);
+    if (child != nullptr && !child->done()) cancel(*child, event.message, false);
+  }
 }
 
 void Engine::cancel_order(Session& s, int order_id) {

@@ -132,6 +132,9 @@ void Engine::load_state(std::optional<Timestamp> start, std::optional<int> next_
       change_status(order, "Cancelled", "the replay restarted before its symbol's first bar");
       continue;
     }
+    // Held back (transmit 0) orders wait for the client again; they never reached the exchange.
+    if (!order.transmitted) continue;
+    // Orders are in perm id order, so a parent rests before its children (held while it does).
     rest_in_exchange(order);
   }
   next_valid_id_ = next_valid_id ? *next_valid_id : max_order_id + 1;

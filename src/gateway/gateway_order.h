@@ -30,6 +30,19 @@ struct GatewayOrder {
   std::string account;
   std::string order_ref;
   bool outside_rth = false;
+  // TRAIL / TRAIL LIMIT (auxPrice, trailingPercent, trailStopPrice, lmtPriceOffset), the time
+  // terms (goodAfterTime, goodTillDate) and links (ocaGroup, ocaType, parentId).
+  std::optional<double> trailing_amount;
+  std::optional<double> trailing_percent;
+  std::optional<double> trail_stop_price;
+  std::optional<double> limit_offset;
+  std::optional<Timestamp> good_after;
+  std::optional<Timestamp> good_till;
+  std::string oca_group;
+  OcaType oca_type = OcaType::kNone;
+  int parent_id = 0;             // the client's order id of the parent (IB's parentId)
+  std::int64_t parent_perm = 0;  // that parent's perm id, the exchange's id for it
+  bool transmitted = true;       // false: held until the client sends one with transmit true
 
   std::string status = "PreSubmitted";  // IB's status text
   double filled = 0;
@@ -56,8 +69,20 @@ struct OrderTerms {
   double quantity = 0;
   std::optional<double> limit_price;
   std::optional<double> stop_price;
+  std::optional<double> trailing_amount;
+  std::optional<double> trailing_percent;
+  std::optional<double> trail_stop_price;
+  std::optional<double> limit_offset;
+  std::optional<Timestamp> good_after;
+  std::optional<Timestamp> good_till;
+  std::string oca_group;
+  OcaType oca_type = OcaType::kNone;
 };
-std::variant<OrderTerms, std::string> read_order_terms(const ib::Order& order);
+// `time_zone` resolves goodAfterTime / goodTillDate that name no zone (TWS's login zone).
+std::variant<OrderTerms, std::string> read_order_terms(const ib::Order& order,
+                                                       std::string_view time_zone);
+// Copies the terms onto `order`.
+void apply_terms(GatewayOrder& order, const OrderTerms& terms);
 
 // The order as IB's wire struct, for openOrder / completedOrder.
 ib::Order wire_order(const GatewayOrder& order);

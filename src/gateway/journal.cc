@@ -92,6 +92,25 @@ class TableReader {
   const std::string& text(std::string_view name, std::size_t row) const {
     return column(name, row).strings()[row];
   }
+  // Columns added after the first journals were written (issue 18's order terms): absent or
+  // null in older rows, which then read as the default.
+  std::int64_t integer_or(std::string_view name, std::size_t row, std::int64_t fallback) const {
+    const store::Column* c = table_.find_column(name);
+    return c == nullptr || c->is_null(row) ? fallback : c->int64s()[row];
+  }
+  std::string text_or(std::string_view name, std::size_t row) const {
+    const store::Column* c = table_.find_column(name);
+    return c == nullptr || c->is_null(row) ? std::string() : c->strings()[row];
+  }
+  std::optional<Timestamp> optional_time(std::string_view name, std::size_t row) const {
+    const std::string value = text_or(name, row);
+    if (value.empty()) return std::nullopt;
+    try {
+      return std::stoll(value);
+    } catch (const std::exception&) {
+      fail(fmt::format("column '{}' is not a time in ns: '{}'", name, value), row);
+    }
+  }
   [[noreturn]] void fail(std::string_view what, std::size_t row) const {
     throw Error(fmt::format("row {}: {}", row, what), where_);
   }
@@ -182,6 +201,19 @@ LoadedState StateJournal::load() {
       order.account = reader.text("account", row);
       order.order_ref = reader.text("order_ref", row);
       order.outside_rth = reader.integer("outside_rth", row) != 0;
+      order.trailing_amount = reader.optional_number("trailing_amount", row);
+      order.trailing_percent = reader.optional_number("trailing_percent", row);
+      order.trail_stop_price = reader.optional_number("trail_stop_price", row);
+      order.limit_offset = reader.optional_number("limit_offset", row);
+      order.good_after = reader.optional_time("good_after", row);
+      order.good_till = reader.optional_time("good_till", row);
+      order.oca_group = reader.text_or("oca_group", row);
+      const std::int64_t oca_type = reader.integer_or("oca_type", row, 0);
+      if (oca_type < 0 || oca_type > 3) reader.fail("oca_type is not 0-3", row);
+      order.oca_type = static_cast<OcaType>(oca_type);
+      order.parent_id = static_cast<int>(reader.integer_or("parent_id", row, 0));
+      order.parent_perm = reader.integer_or("parent_perm", row, 0);
+      order.transmitted = reader.integer_or("transmitted", row, 1) != 0;
       order.status = reader.text("status", row);
       order.filled = reader.number("filled", row);
       order.avg_fill_price = reader.number("avg_fill_price", row);
@@ -377,6 +409,27 @@ void StateJournal::write_batch(const Pending<JournalState>& states,
     b.add_string("order_ref", [](const GatewayOrder& o) { return o.order_ref; });
     b.add_int("outside_rth",
               [](auto, const GatewayOrder& o) { return std::int64_t{o.outside_rth}; });
+    b.add_optional_double("trailing_amount",
+                          [](const GatewayOrder& o) { return o.trailing_amount; });
+    b.add_optional_double("trailing_percent",
+                          [](const GatewayOrder& o) { return o.trailing_percent; });
+    b.add_optional_double("trail_stop_price",
+                          [](const GatewayOrder& o) { return o.trail_stop_price; });
+    b.add_optional_double("limit_offset", [](const GatewayOrder& o) { return o.limit_offset; });
+    auto time_text = [](const std::optional<Timestamp>& t) {
+      return t ? std::to_string(*t) : std::string();
+    };
+    b.add_string("good_after",
+                 [time_text](const GatewayOrder& o) { return time_text(o.good_after); });
+    b.add_string("good_till",
+                 [time_text](const GatewayOrder& o) { return time_text(o.good_till); });
+    b.add_string("oca_group", [](const GatewayOrder& o) { return o.oca_group; });
+    b.add_int("oca_type",
+              [](auto, const GatewayOrder& o) { return static_cast<std::int64_t>(o.oca_type); });
+    b.add_int("parent_id", [](auto, const GatewayOrder& o) { return std::int64_t{o.parent_id}; });
+    b.add_int("parent_perm", [](auto, const GatewayOrder& o) { return o.parent_perm; });
+    b.add_int("transmitted",
+              [](auto, const GatewayOrder& o) { return std::int64_t{o.transmitted}; });
     b.add_string("status", [](const GatewayOrder& o) { return o.status; });
     b.add_double("filled", [](const GatewayOrder& o) { return o.filled; });
     b.add_double("avg_fill_price", [](const GatewayOrder& o) { return o.avg_fill_price; });

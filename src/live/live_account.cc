@@ -118,6 +118,17 @@ broker::TradeHandle LiveAccount::place(std::size_t index, const Contract& contra
     broker::check_explicit_quantity(order.total_quantity, settings_.fractional, where);
   }
   broker::check_order_prices(order, where);
+  if (order.parent_id != 0) {
+    // IB's parentId is the parent's order id: the parent must have been sent (an id) and be
+    // this strategy's.
+    auto parent = orders_.find(order.parent_id);
+    if (parent == orders_.end() || parent->second.strategy != index) {
+      throw Error(
+          fmt::format("parent order {} is not an order this strategy sent", order.parent_id),
+          where);
+    }
+    broker::check_parent(*parent->second.trade, contract, where);
+  }
   order.order_ref = strategy.key;
   order.account = settings_.account;
 
@@ -315,6 +326,17 @@ void LiveAccount::on_open_order(const ib::OpenOrder& message) {
     order_by_perm_[message.order.perm_id] = trade.order.order_id;
   }
   if (trade.contract.con_id == 0) trade.contract.con_id = message.contract.con_id;
+  const double quantity = message.order.total_quantity.value_or(trade.order.total_quantity);
+  if (!trade.order.oca_group.empty() && !trade.is_done() && quantity > 0 &&
+      quantity < trade.order.total_quantity) {
+    // An OCA group of type 2 or 3 reduced it at IB's side when another member filled.
+    const double before = trade.order.total_quantity;
+    trade.order.total_quantity = quantity;
+    trade.state.remaining = std::max(0.0, quantity - trade.state.filled);
+    change_status(
+        *record, trade.state.status,
+        fmt::format("OCA group {}: reduced {}->{}", trade.order.oca_group, before, quantity));
+  }
   auto status = parse_order_status(message.state.status);
   if (status && !trade.is_done() && *status != trade.state.status && is_done(*status) &&
       *status != OrderStatus::kFilled) {

@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "core/error.h"
+#include "ib/ib_time.h"
 
 namespace tandem::live {
 
@@ -44,12 +45,22 @@ ib::Order to_wire(const Order& order) {
   wire.total_quantity = order.total_quantity;
   wire.order_type = std::string(order_type_name(order.order_type));
   wire.lmt_price = order.limit_price;
-  wire.aux_price = order.stop_price;
+  // IB's auxPrice is the stop of STP / STP LMT and the trailing amount of TRAIL / TRAIL LIMIT.
+  wire.aux_price = order.trailing_amount ? order.trailing_amount : order.stop_price;
+  wire.trailing_percent = order.trailing_percent;
+  wire.trail_stop_price = order.trail_stop_price;
+  wire.lmt_price_offset = order.limit_offset;
   wire.tif = std::string(time_in_force_name(order.tif));
+  // UTC, "yyyymmdd-hh:mm:ss", a form TWS takes for both.
+  if (order.good_after) wire.good_after_time = ib::format_ib_utc(*order.good_after);
+  if (order.good_till) wire.good_till_date = ib::format_ib_utc(*order.good_till);
   wire.account = order.account;
   wire.order_ref = order.order_ref;
-  wire.transmit = true;
+  wire.transmit = order.transmit;
   wire.outside_rth = order.outside_rth;
+  wire.oca_group = order.oca_group;
+  wire.oca_type = static_cast<int>(order.oca_type);
+  wire.parent_id = static_cast<int>(order.parent_id);
   return wire;
 }
 
@@ -69,11 +80,36 @@ Order from_wire(const ib::Order& wire) {
   order.total_quantity = wire.total_quantity.value_or(0);
   order.order_type = *type;
   order.limit_price = wire.lmt_price;
-  order.stop_price = wire.aux_price;
+  if (*type == OrderType::kTrail || *type == OrderType::kTrailLimit) {
+    if (!wire.trailing_percent) order.trailing_amount = wire.aux_price;
+    order.trailing_percent = wire.trailing_percent;
+    order.trail_stop_price = wire.trail_stop_price;
+    order.limit_offset = wire.lmt_price_offset;
+    order.limit_price.reset();  // IB may echo a computed limit; tandem keeps the offset
+  } else {
+    order.stop_price = wire.aux_price;
+  }
   order.tif = *tif;
+  // TWS echoes the times in its own forms; one it cannot be read in is left out, not guessed.
+  auto read_time = [&](const std::string& text) -> std::optional<Timestamp> {
+    if (text.empty()) return std::nullopt;
+    try {
+      return ib::parse_ib_time(text, "UTC");
+    } catch (const Error&) {
+      return std::nullopt;
+    }
+  };
+  order.good_after = read_time(wire.good_after_time);
+  order.good_till = read_time(wire.good_till_date);
   order.order_ref = wire.order_ref;
   order.account = wire.account;
   order.outside_rth = wire.outside_rth;
+  order.oca_group = wire.oca_group;
+  if (!wire.oca_group.empty() && wire.oca_type >= 1 && wire.oca_type <= 3) {
+    order.oca_type = static_cast<OcaType>(wire.oca_type);
+  }
+  order.parent_id = wire.parent_id;
+  order.transmit = wire.transmit;
   return order;
 }
 

@@ -169,9 +169,11 @@ TEST(SimulatedExchange, CancelAndFind) {
   ASSERT_NE(h.exchange.find(0, 7), nullptr);
   h.exchange.find(0, 7)->limit_price = 200;  // modified: now marketable
   EXPECT_EQ(h.next(bar(kDay2, 100, 101, 99, 100)).size(), 1u);
-  EXPECT_FALSE(h.exchange.cancel(0, 7));  // already filled
+  std::vector<ExchangeEvent> events;
+  EXPECT_FALSE(h.exchange.cancel(0, 7, kDay2, events));  // already filled
   h.submit(order(8, Action::kBuy, OrderType::kLimit, 50), kNow);
-  EXPECT_TRUE(h.exchange.cancel(0, 8));
+  EXPECT_TRUE(h.exchange.cancel(0, 8, kDay2, events));
+  EXPECT_TRUE(events.empty());
   EXPECT_TRUE(h.next(bar(kDay3, 40, 41, 39, 40)).empty());
 }
 

@@ -1,6 +1,7 @@
 // The engine's order handling, checked message by message against the seeded bars: fills by
 // the backtest's rules, commissions, status sequences, cancel/modify, refusals.
 #include <cmath>
+#include <map>
 
 #include "engine_fixture.h"
 
@@ -247,6 +248,78 @@ TEST_F(EngineOrders, RefusalsAreError201AndInactive) {
   bool named_cash = false;
   for (const auto& e : errors) named_cash |= e.message.find("available cash") != std::string::npos;
   EXPECT_TRUE(named_cash);
+}
+
+// IB's transmit and parentId: held orders send nothing until the client transmits one, then go
+// in the order placed; a child waits (PreSubmitted) for its parent, names it in parentId, and
+// is cancelled with it; a child of an unknown parent is refused.
+TEST_F(EngineOrders, UntransmittedOrdersWaitAndChildrenFollowTheirParent) {
+  SessionId s = connect(1);
+  clear();
+  const double close = tqqq_[kStartBar].close;
+  auto parent =
+      order(1, "TQQQ", "BUY", 10, "LMT", std::round(close * 50) / 100, std::nullopt, "GTC");
+  parent.order.transmit = false;
+  request(s, parent);
+  EXPECT_TRUE(names(s).empty());
+  auto child =
+      order(2, "TQQQ", "SELL", 10, "LMT", std::round(close * 300) / 100, std::nullopt, "GTC");
+  child.order.parent_id = 1;
+  child.order.oca_group = "bracket";
+  child.order.oca_type = 1;
+  request(s, child);
+  auto statuses = received<ib::OrderStatus>(s);
+  ASSERT_EQ(statuses.size(), 2u);
+  EXPECT_EQ(statuses[0].order_id, 1);
+  EXPECT_EQ(statuses[0].status, "Submitted");
+  EXPECT_EQ(statuses[1].order_id, 2);
+  EXPECT_EQ(statuses[1].status, "PreSubmitted");
+  EXPECT_EQ(statuses[1].parent_id, 1);
+  auto open = received<ib::OpenOrder>(s);
+  ASSERT_EQ(open.size(), 2u);
+  EXPECT_EQ(open[1].order.parent_id, 1);
+  EXPECT_EQ(open[1].order.oca_group, "bracket");
+  EXPECT_EQ(open[1].order.oca_type, 1);
+  clear();
+  request(s, cancel(1));
+  std::map<int, std::string> last_status;
+  for (const ib::OrderStatus& status : received<ib::OrderStatus>(s)) {
+    last_status[status.order_id] = status.status;
+  }
+  EXPECT_EQ(last_status[1], "Cancelled");
+  EXPECT_EQ(last_status[2], "Cancelled");
+  clear();
+  auto orphan = order(3, "TQQQ", "SELL", 10, "LMT", close * 2, std::nullopt, "GTC");
+  orphan.order.parent_id = 99;
+  request(s, orphan);
+  EXPECT_THAT(error_codes(s), ElementsAre(201));
+}
+
+// A bracket as IB's API sends it, its parent marketable: the parent fills at the close when the
+// last child transmits, the take-profit works at once (Submitted), the stop-loss waits for its
+// trigger (PreSubmitted).
+TEST_F(EngineOrders, ABracketWithAMarketableParentReportsIbsStatuses) {
+  SessionId s = connect(1);
+  const Bar& now = tqqq_[kStartBar];
+  auto parent = order(1, "TQQQ", "BUY", 10, "LMT", now.close, std::nullopt, "GTC");
+  parent.order.transmit = false;
+  auto stop =
+      order(2, "TQQQ", "SELL", 10, "STP", std::nullopt, std::round(now.close * 50) / 100, "GTC");
+  stop.order.parent_id = 1;
+  stop.order.transmit = false;
+  auto take =
+      order(3, "TQQQ", "SELL", 10, "LMT", std::round(now.close * 200) / 100, std::nullopt, "GTC");
+  take.order.parent_id = 1;
+  clear();
+  for (const auto& o : {parent, stop, take}) request(s, o);
+  std::map<int, std::vector<std::string>> seen;
+  for (const ib::OrderStatus& status : received<ib::OrderStatus>(s)) {
+    auto& list = seen[status.order_id];
+    if (list.empty() || list.back() != status.status) list.push_back(status.status);
+  }
+  EXPECT_EQ(seen[1], (std::vector<std::string>{"Submitted", "Filled"}));
+  EXPECT_EQ(seen[2], (std::vector<std::string>{"PreSubmitted"}));
+  EXPECT_EQ(seen[3], (std::vector<std::string>{"Submitted"}));
 }
 
 TEST_F(EngineOrders, UnknownContractIsError200) {

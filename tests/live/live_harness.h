@@ -33,11 +33,17 @@ class LiveHarness {
   // Seeds `bars` daily bars of each of `symbols` (TQQQ's are bars(); the others' prices start
   // higher, 10 more per symbol) and starts the gateway with the replay at bar `start_bar`.
   explicit LiveHarness(int bars = 60, int start_bar = 20, std::vector<std::string> faults = {},
-                       std::vector<std::string> symbols = {"TQQQ"}) {
+                       std::vector<std::string> symbols = {"TQQQ"})
+      : LiveHarness(gateway::testing::synthetic_daily_bars(bars, 40), start_bar, std::move(faults),
+                    std::move(symbols)) {}
+  // The same with TQQQ's daily bars given (hand-built cases).
+  LiveHarness(std::vector<Bar> tqqq_bars, int start_bar, std::vector<std::string> faults = {},
+              std::vector<std::string> symbols = {"TQQQ"}) {
     static std::atomic<int> counter{0};
     uri_ = "mem://live-test-" + std::to_string(counter++);
     store_ = store::Store::open(uri_);
-    bars_ = gateway::testing::synthetic_daily_bars(bars, 40);
+    bars_ = std::move(tqqq_bars);
+    const int bars = static_cast<int>(bars_.size());
     for (std::size_t i = 0; i < symbols.size(); ++i) {
       gateway::testing::write_daily_bars(
           *store_, symbols[i],

@@ -54,6 +54,40 @@ int main(int argc, char** argv) {
       write(dir, "responses-" + std::to_string(version), control, responses);
     }
   }
+  // The order terms tandem sends for issue 18, as plain orders carry them (the samples above set
+  // every field at once): a bracket's untransmitted stop-loss child in an OCA group, and a
+  // TRAIL LIMIT by percent with a starting stop, an offset and GTD times.
+  {
+    const char control = static_cast<char>(kMaxServerVersion - kMinServerVersion);
+    PlaceOrder child;
+    child.contract = testing::sample_stock();
+    child.order.order_id = 12;
+    child.order.action = "SELL";
+    child.order.total_quantity = 10;
+    child.order.order_type = "STP";
+    child.order.aux_price = 90;
+    child.order.tif = "GTC";
+    child.order.parent_id = 10;
+    child.order.oca_group = "TQQQ.bracket.10";
+    child.order.oca_type = 1;
+    child.order.transmit = false;
+    write(dir, "request-bracket-child", control, encode_request(child, kMaxServerVersion));
+    PlaceOrder trail = child;
+    trail.order.order_id = 13;
+    trail.order.order_type = "TRAIL LIMIT";
+    trail.order.aux_price.reset();
+    trail.order.trailing_percent = 2.5;
+    trail.order.trail_stop_price = 95;
+    trail.order.lmt_price_offset = 0.5;
+    trail.order.tif = "GTD";
+    trail.order.good_after_time = "20240131-14:30:00";
+    trail.order.good_till_date = "20240205-21:00:00";
+    trail.order.parent_id = 0;
+    trail.order.oca_group.clear();
+    trail.order.oca_type = 0;
+    trail.order.transmit = true;
+    write(dir, "request-trail-limit-gtd", control, encode_request(trail, kMaxServerVersion));
+  }
   const char handshake = 1 << 2;
   write(dir, "hello-stoqey", handshake, "v100..193");
   write(dir, "hello-options", handshake, "v157..178 +PACEAPI");
