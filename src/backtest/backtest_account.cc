@@ -128,8 +128,10 @@ broker::TradeHandle BacktestAccount::place(std::size_t strategy, const Contract&
   trade->state = OrderState{OrderStatus::kPendingSubmit, 0, trade->order.total_quantity, 0};
   trade->log.reserve(4);  // PendingSubmit, Submitted, Filled: one allocation
   trade->log.push_back({market_.now(), OrderStatus::kPendingSubmit, ""});
-  rows_.orders.push_back(broker::make_order_event_row(market_.now(), *trade, ""));
-  row_buffered();
+  if (recorder_ != nullptr) {
+    rows_.orders.push_back(broker::make_order_event_row(market_.now(), *trade, ""));
+    row_buffered();
+  }
   orders_.push_back(OrderRecord{trade, strategy, symbol, false});
   owner.order_ids.push_back(trade->order.order_id);
   new_orders_.push_back(trade->order.order_id);
@@ -303,12 +305,14 @@ void BacktestAccount::apply_fill(OrderRecord& record, double price, Timestamp ti
   fill.commission_report.commission = commission;
   fill.commission_report.currency = settings_.currency;
   if (effect.closed_any) fill.commission_report.realized_pnl = effect.realized_pnl;
-  rows_.fills.push_back(broker::make_fill_row(fill, owner.key));
-  rows_.strategy(owner.recorder_slot)
-      .positions.push_back(broker::StrategyPositionRow{
-          time, trade.contract.symbol, trade.contract.con_id, holding->quantity,
-          holding->avg_cost(), holding->realized_pnl, fill.execution.exec_id});
-  row_buffered();
+  if (recorder_ != nullptr) {
+    rows_.fills.push_back(broker::make_fill_row(fill, owner.key));
+    rows_.strategy(owner.recorder_slot)
+        .positions.push_back(broker::StrategyPositionRow{
+            time, trade.contract.symbol, trade.contract.con_id, holding->quantity,
+            holding->avg_cost(), holding->realized_pnl, fill.execution.exec_id});
+    row_buffered();
+  }
   trade.fills.push_back(std::move(fill));  // after its rows are made from it
   trade.state.filled = shares;
   trade.state.remaining = 0;
@@ -316,7 +320,11 @@ void BacktestAccount::apply_fill(OrderRecord& record, double price, Timestamp ti
   for (broker::RoundTrip& trip : round_trip_buffer_) {
     ++owner.round_trips;
     ++round_trips_;
-    rows_.trades.push_back(broker::TradeRow{owner.key, std::move(trip)});
+    if (recorder_ == nullptr) {
+      trade_pnls_.push_back(trip.pnl);
+    } else {
+      rows_.trades.push_back(broker::TradeRow{owner.key, std::move(trip)});
+    }
   }
   notices_.push_back(StrategyNotice{record.strategy, record.trade, trade.fills.size() - 1});
   change_status(record, OrderStatus::kFilled, time, "");
@@ -328,8 +336,10 @@ void BacktestAccount::change_status(OrderRecord& record, OrderStatus status, Tim
   trade.state.status = status;
   if (is_done(status)) ++ended_[static_cast<std::size_t>(status)];
   trade.log.push_back({time, status, message});
-  rows_.orders.push_back(broker::make_order_event_row(time, trade, std::move(message)));
-  row_buffered();
+  if (recorder_ != nullptr) {
+    rows_.orders.push_back(broker::make_order_event_row(time, trade, std::move(message)));
+    row_buffered();
+  }
   notices_.push_back(StrategyNotice{record.strategy, record.trade, std::nullopt});
 }
 
@@ -419,6 +429,13 @@ std::vector<AccountValue> BacktestAccount::account_values() const {
 
 void BacktestAccount::end_day(Timestamp time) {
   double net_liquidation = total_equity();
+  if (recorder_ == nullptr) {
+    // In memory (a sweep's runs): no row would be kept, so only the day's net liquidation —
+    // the same figure the account_summary row holds — is made.
+    daily_.push_back(DailyEquity{time, net_liquidation});
+    release_finished_trades();
+    return;
+  }
   double gross = 0;
   double unrealized_total = 0;
   double realized_total = 0;
@@ -489,12 +506,7 @@ void BacktestAccount::row_buffered() {
 }
 
 void BacktestAccount::hand_over_rows() {
-  if (recorder_ != nullptr) {
-    recorder_->record(rows_);
-  } else {
-    for (const broker::TradeRow& row : rows_.trades) trade_pnls_.push_back(row.trip.pnl);
-    rows_.clear();
-  }
+  if (recorder_ != nullptr) recorder_->record(rows_);
   buffered_rows_ = 0;
 }
 

@@ -64,8 +64,9 @@ struct DailyEquity {
 
 class BacktestAccount {
  public:
-  // `recorder` null: an account kept in memory only (a sweep's runs) — rows are made as usual
-  // but dropped at each hand-over, and only the round trips' net PnL is kept (trade_pnls()).
+  // `recorder` null: an account kept in memory only (a sweep's runs) — no row is made (a day's
+  // end only appends its net liquidation to daily_equity()), and the round trips' net PnL is
+  // kept instead (trade_pnls()). Everything a strategy sees is the same as with a recorder.
   BacktestAccount(AccountSettings settings, const MarketState& market,
                   broker::AccountRecorder* recorder);
 

@@ -83,7 +83,7 @@ void SweepContext::check_parameters() const {
 void SweepContext::load_bars(const store::Store& store) {
   std::vector<BarSeries> loaded = market_data::load_bars_of(
       store, spec_.symbols, spec_.config.bar_size, spec_.config.start, spec_.config.end, 2);
-  Bars all;
+  std::map<std::string, backtest::SharedBarSeries> all;
   Timestamp first = INT64_MAX, last = INT64_MIN;
   for (std::size_t i = 0; i < spec_.symbols.size(); ++i) {
     first = std::min(first, loaded[i].time.front());
@@ -92,15 +92,15 @@ void SweepContext::load_bars(const store::Store& store) {
   }
   if (!walk_forward_) {
     windows_ = {Window{first, last + 1, last + 1, last + 1}};
-    train_ = {std::move(all)};
+    train_.emplace_back(all);
     return;
   }
   windows_ = walk_forward_windows(*spec_.walk_forward, first, last);
   for (std::size_t w = 0; w < windows_.size(); ++w) {
     const Window& window = windows_[w];
-    train_.push_back(
+    train_.emplace_back(
         cut(all, window.train_start, window.train_end, fmt::format("window {} (training)", w)));
-    test_.push_back(
+    test_.emplace_back(
         cut(all, window.test_start, window.test_end, fmt::format("window {} (test)", w)));
   }
 }

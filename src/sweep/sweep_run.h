@@ -38,7 +38,7 @@ class SweepContext {
                                   const Shard& shard) const;
 
  private:
-  using Bars = std::map<std::string, backtest::SharedBarSeries>;
+  using Bars = backtest::SharedBars;
   RunRow run(const Bars& bars, const Combination& combination, const std::string& phase,
              std::int64_t window, std::vector<backtest::DailyEquity>* daily) const;
 
