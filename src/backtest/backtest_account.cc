@@ -107,7 +107,8 @@ broker::TradeHandle BacktestAccount::place(std::size_t strategy, const Contract&
   StrategyAccount& owner = strategies_[strategy];
   const std::string& where = owner.place_where;
   std::size_t symbol = symbol_index(contract, where);
-  double price = last_price(contract, where);
+  if (!market_.has_price(symbol)) (void)last_price(contract, where);  // throws, saying why
+  const double price = market_.last_close(symbol);
   broker::check_order_prices(order, where);
   if (size) {
     if (order.total_quantity != 0) {
@@ -126,7 +127,8 @@ broker::TradeHandle BacktestAccount::place(std::size_t strategy, const Contract&
   trade->order.order_ref = owner.key;
   trade->order.account = settings_.account_id;
   trade->state = OrderState{OrderStatus::kPendingSubmit, 0, trade->order.total_quantity, 0};
-  trade->log.reserve(4);  // PendingSubmit, Submitted, Filled: one allocation
+  trade->log.reserve(4);    // PendingSubmit, Submitted, Filled: one allocation
+  trade->fills.reserve(1);  // the exchange fills an order whole
   trade->log.push_back({market_.now(), OrderStatus::kPendingSubmit, ""});
   if (recorder_ != nullptr) {
     rows_.orders.push_back(broker::make_order_event_row(market_.now(), *trade, ""));
@@ -199,9 +201,10 @@ void BacktestAccount::modify(std::size_t strategy, const broker::TradeHandle& ha
 }
 
 void BacktestAccount::process_new_orders() {
-  std::vector<std::int64_t> ids;
-  ids.swap(new_orders_);
-  for (std::int64_t id : ids) {
+  // Swapped with a member, so neither vector gives up its capacity (no allocation per order).
+  submitting_.clear();
+  submitting_.swap(new_orders_);
+  for (std::int64_t id : submitting_) {
     OrderRecord& record = orders_[static_cast<std::size_t>(id - 1)];
     if (!record.trade || record.trade->is_done()) continue;  // cancelled before submission
     record.submitted = true;

@@ -179,6 +179,7 @@ class BacktestAccount {
   std::vector<StrategyAccount> strategies_;
   std::vector<OrderRecord> orders_;  // orders_[order_id - 1]
   std::vector<std::int64_t> new_orders_;
+  std::vector<std::int64_t> submitting_;  // process_new_orders' batch
   std::vector<double> account_position_;  // per symbol, all strategies
   std::vector<bool> traded_today_;        // per symbol
   // Per symbol: the strategies that ever traded it (first trade first) and their holdings.
