@@ -323,11 +323,8 @@ void BacktestAccount::apply_fill(OrderRecord& record, double price, Timestamp ti
   for (broker::RoundTrip& trip : round_trip_buffer_) {
     ++owner.round_trips;
     ++round_trips_;
-    if (recorder_ == nullptr) {
-      trade_pnls_.push_back(trip.pnl);
-    } else {
-      rows_.trades.push_back(broker::TradeRow{owner.key, std::move(trip)});
-    }
+    trade_pnls_.push_back(trip.pnl);
+    if (recorder_ != nullptr) rows_.trades.push_back(broker::TradeRow{owner.key, std::move(trip)});
   }
   notices_.push_back(StrategyNotice{record.strategy, record.trade, trade.fills.size() - 1});
   change_status(record, OrderStatus::kFilled, time, "");

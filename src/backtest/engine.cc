@@ -63,7 +63,8 @@ BacktestResult Engine::run() {
   result.load_seconds = seconds_since(load_start);
 
   const Timestamp started_at = config_.started_at.value_or(now_utc());
-  result.account_id = create_backtest_library(store_, started_at);
+  result.account_id =
+      config_.account_id.empty() ? create_backtest_library(store_, started_at) : config_.account_id;
   RunInfo info;  // written with status "running" now, with the outcome at the end
   const std::vector<broker::EquityAllocation> allocations =
       create_account(result.account_id, started_at, market, info);
@@ -94,6 +95,7 @@ BacktestResult Engine::run() {
     const Clock::time_point flush_start = Clock::now();
     recorder.flush();
     result.flush_seconds = seconds_since(flush_start);
+    result.trade_pnls = account.trade_pnls();
     // Last: only a run whose every row is stored is marked complete.
     info.status = RunStatus::kComplete;
     write_run_info(store_.existing_library(result.account_id), info);

@@ -70,7 +70,10 @@ struct BacktestConfig {
   store::Compression account_codec = store::Compression::kLz4;
   int account_zstd_level = -3;
   std::optional<Timestamp> started_at;  // names the account; wall clock when unset
-  std::string command_line;             // recorded in run_info
+  // A library the caller created for this run (a sweep's kept account, BT_SWEEP_...); empty:
+  // run() creates BT_{started_at}.
+  std::string account_id;
+  std::string command_line;  // recorded in run_info
 };
 
 struct StrategyResult {
@@ -101,8 +104,7 @@ struct BacktestResult {
   std::vector<DailyEquity> daily;
   RunSummary summary;
   std::vector<StrategyResult> strategies;  // in key order
-  // Net PnL of every round trip in exit order: filled by run_in_memory() only (run() records
-  // them in the account's `trades`).
+  // Net PnL of every round trip in exit order (run() also records them in `trades`).
   std::vector<double> trade_pnls;
   // Wall-clock seconds: reading bars from the store; the replay; waiting at the end for the
   // recorder to write what was still queued.
