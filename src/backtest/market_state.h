@@ -79,10 +79,10 @@ class MarketState {
   void set_now(Timestamp t) { now_ = t; }
   void mark_delivered(std::size_t i) {
     ++delivered_[i];
-    if (rows_[i] != nullptr) {
+    if (rows_[i] != nullptr && delivered_[i] + 1 < series_[i]->size()) {
       // A sweep's runs each stream through megabytes of rows, more than a core's cache holds:
       // asking for the bar after next now hides the memory latency the replay otherwise waits
-      // for on every bar (a prefetch past the end is harmless).
+      // for on every bar.
       const char* ahead = reinterpret_cast<const char*>(rows_[i] + delivered_[i] + 1);
       __builtin_prefetch(ahead);
       __builtin_prefetch(ahead + sizeof(Bar) - 1);
