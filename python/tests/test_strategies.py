@@ -194,6 +194,34 @@ def test_tandem_backtest_runs_a_python_file_class_as_the_cpp_strategy(tmp_path):
         assert frame.equals(tables[1][symbol]), symbol
 
 
+def test_tandem_sweep_runs_a_python_class_on_one_worker_with_the_cpp_figures(uri):
+    # The GIL would make a second worker thread wait on the first: the sweep runs one and says
+    # so. Every run's figures are the C++ sma_cross's, and the class is checked before any run.
+    example = os.path.join(EXAMPLES, "sma_cross.py")
+    grid = ["--symbols", "S1,S2", "--grid", "fast=5,10", "--grid", "slow=20,30", "--param",
+            "size=0.9", "--commission", "ib", "--jobs", "2"]
+    py = run_cli(["sweep", "--strategy", f"{example}:SmaCross", *grid, "--sweep-id", "py",
+                  "--keep-accounts", "best:1"], uri)
+    assert py.returncode == 0, py.stderr
+    assert "one worker thread, not 2: a Python strategy holds the interpreter's lock" in py.stdout
+    assert "4 to run on 1 thread(s)" in py.stdout
+    assert "1 account library kept here" in py.stdout
+    cpp = run_cli(["sweep", "--strategy", "sma_cross", *grid, "--sweep-id", "cpp",
+                   "--keep-accounts", "best:1"], uri)
+    assert cpp.returncode == 0, cpp.stderr
+    assert "4 to run on 2 thread(s)" in cpp.stdout
+    arctic = tandem.Arctic(uri)
+    runs = [arctic.get_library(f"SWEEP_{name}").read("runs").data.sort_values("run")
+            .reset_index(drop=True).drop(columns=["host"]) for name in ("py", "cpp")]
+    assert len(runs[0]) == 4 and runs[0]["trades"].sum() > 10
+    assert runs[0].equals(runs[1])
+    kept = [arctic.get_library(f"SWEEP_{name}").read("kept_accounts").data for name in ("py", "cpp")]
+    assert list(kept[0].run) == list(kept[1].run)
+    # A symbol or key after the class is refused: the sweep makes one instance per symbol.
+    keyed = run_cli(["sweep", "--strategy", f"{example}:SmaCross:S1", *grid], uri)
+    assert keyed.returncode != 0 and "give the class only (FILE.py:CLASS)" in keyed.stderr
+
+
 def test_tandem_backtest_names_a_missing_file_or_class_before_running(uri, tmp_path):
     before = set(tandem.Arctic(uri).list_libraries())
     missing = run_cli(["backtest", "--strategy", f"{tmp_path}/none.py:X", "--symbols", "S0"], uri)

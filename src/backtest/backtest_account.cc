@@ -105,7 +105,8 @@ broker::TradeHandle BacktestAccount::place(std::size_t strategy, const Contract&
   StrategyAccount& owner = strategies_[strategy];
   const std::string& where = owner.place_where;
   std::size_t symbol = symbol_index(contract, where);
-  double price = last_price(contract, where);
+  if (!market_.has_price(symbol)) (void)last_price(contract, where);  // throws, saying why
+  const double price = market_.last_close(symbol);
   broker::check_order_prices(order, where);
   if (size) {
     if (order.total_quantity != 0) {
@@ -134,10 +135,13 @@ broker::TradeHandle BacktestAccount::place(std::size_t strategy, const Contract&
   trade->order.order_ref = owner.key;
   trade->order.account = settings_.account_id;
   trade->state = OrderState{OrderStatus::kPendingSubmit, 0, trade->order.total_quantity, 0};
-  trade->log.reserve(4);  // PendingSubmit, Submitted, Filled: one allocation
+  trade->log.reserve(4);    // PendingSubmit, Submitted, Filled: one allocation
+  trade->fills.reserve(1);  // the exchange fills an order whole
   trade->log.push_back({market_.now(), OrderStatus::kPendingSubmit, ""});
-  rows_.orders.push_back(broker::make_order_event_row(market_.now(), *trade, ""));
-  row_buffered();
+  if (recorder_ != nullptr) {
+    rows_.orders.push_back(broker::make_order_event_row(market_.now(), *trade, ""));
+    row_buffered();
+  }
   orders_.push_back(OrderRecord{trade, strategy, symbol, false});
   owner.order_ids.push_back(trade->order.order_id);
   // transmit false holds the order until the strategy places one with transmit true (IB's rule):
@@ -216,9 +220,10 @@ void BacktestAccount::modify(std::size_t strategy, const broker::TradeHandle& ha
 }
 
 void BacktestAccount::process_new_orders() {
-  std::vector<std::int64_t> ids;
-  ids.swap(new_orders_);
-  for (std::int64_t id : ids) {
+  // Swapped with a member, so neither vector gives up its capacity (no allocation per order).
+  submitting_.clear();
+  submitting_.swap(new_orders_);
+  for (std::int64_t id : submitting_) {
     OrderRecord& record = orders_[static_cast<std::size_t>(id - 1)];
     if (!record.trade || record.trade->is_done()) continue;  // cancelled before submission
     if (const std::int64_t parent = record.trade->order.parent_id; parent != 0) {
@@ -350,12 +355,14 @@ void BacktestAccount::apply_fill(OrderRecord& record, double price, Timestamp ti
   fill.commission_report.commission = commission;
   fill.commission_report.currency = settings_.currency;
   if (effect.closed_any) fill.commission_report.realized_pnl = effect.realized_pnl;
-  rows_.fills.push_back(broker::make_fill_row(fill, owner.key));
-  rows_.strategy(owner.recorder_slot)
-      .positions.push_back(broker::StrategyPositionRow{
-          time, trade.contract.symbol, trade.contract.con_id, holding->quantity,
-          holding->avg_cost(), holding->realized_pnl, fill.execution.exec_id});
-  row_buffered();
+  if (recorder_ != nullptr) {
+    rows_.fills.push_back(broker::make_fill_row(fill, owner.key));
+    rows_.strategy(owner.recorder_slot)
+        .positions.push_back(broker::StrategyPositionRow{
+            time, trade.contract.symbol, trade.contract.con_id, holding->quantity,
+            holding->avg_cost(), holding->realized_pnl, fill.execution.exec_id});
+    row_buffered();
+  }
   trade.fills.push_back(std::move(fill));  // after its rows are made from it
   trade.state.filled = shares;
   trade.state.remaining = 0;
@@ -363,7 +370,8 @@ void BacktestAccount::apply_fill(OrderRecord& record, double price, Timestamp ti
   for (broker::RoundTrip& trip : round_trip_buffer_) {
     ++owner.round_trips;
     ++round_trips_;
-    rows_.trades.push_back(broker::TradeRow{owner.key, std::move(trip)});
+    trade_pnls_.push_back(trip.pnl);
+    if (recorder_ != nullptr) rows_.trades.push_back(broker::TradeRow{owner.key, std::move(trip)});
   }
   notices_.push_back(StrategyNotice{record.strategy, record.trade, trade.fills.size() - 1});
   change_status(record, OrderStatus::kFilled, time, "");
@@ -389,8 +397,10 @@ void BacktestAccount::change_status(OrderRecord& record, OrderStatus status, Tim
   trade.state.status = status;
   if (is_done(status)) ++ended_[static_cast<std::size_t>(status)];
   trade.log.push_back({time, status, message});
-  rows_.orders.push_back(broker::make_order_event_row(time, trade, std::move(message)));
-  row_buffered();
+  if (recorder_ != nullptr) {
+    rows_.orders.push_back(broker::make_order_event_row(time, trade, std::move(message)));
+    row_buffered();
+  }
   notices_.push_back(StrategyNotice{record.strategy, record.trade, std::nullopt});
 }
 
@@ -480,6 +490,13 @@ std::vector<AccountValue> BacktestAccount::account_values() const {
 
 void BacktestAccount::end_day(Timestamp time) {
   double net_liquidation = total_equity();
+  if (recorder_ == nullptr) {
+    // In memory (a sweep's runs): no row would be kept, so only the day's net liquidation —
+    // the same figure the account_summary row holds — is made.
+    daily_.push_back(DailyEquity{time, net_liquidation});
+    release_finished_trades();
+    return;
+  }
   double gross = 0;
   double unrealized_total = 0;
   double realized_total = 0;
@@ -550,12 +567,7 @@ void BacktestAccount::row_buffered() {
 }
 
 void BacktestAccount::hand_over_rows() {
-  if (recorder_ != nullptr) {
-    recorder_->record(rows_);
-  } else {
-    for (const broker::TradeRow& row : rows_.trades) trade_pnls_.push_back(row.trip.pnl);
-    rows_.clear();
-  }
+  if (recorder_ != nullptr) recorder_->record(rows_);
   buffered_rows_ = 0;
 }
 

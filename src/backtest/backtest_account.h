@@ -64,8 +64,9 @@ struct DailyEquity {
 
 class BacktestAccount {
  public:
-  // `recorder` null: an account kept in memory only (a sweep's runs) — rows are made as usual
-  // but dropped at each hand-over, and only the round trips' net PnL is kept (trade_pnls()).
+  // `recorder` null: an account kept in memory only (a sweep's runs) — no row is made (a day's
+  // end only appends its net liquidation to daily_equity()). Everything a strategy sees is the
+  // same as with a recorder.
   BacktestAccount(AccountSettings settings, const MarketState& market,
                   broker::AccountRecorder* recorder);
 
@@ -112,7 +113,8 @@ class BacktestAccount {
   std::size_t orders_placed() const { return orders_.size(); }
   std::size_t fills() const { return fills_; }
   std::size_t round_trips() const { return round_trips_; }
-  // Net PnL of every round trip, in exit order; filled only without a recorder.
+  // Net PnL of every round trip, in exit order (a double per round trip, kept for the run's
+  // summary metrics).
   const std::vector<double>& trade_pnls() const { return trade_pnls_; }
   double commission_paid() const { return commission_paid_; }
   std::size_t open_order_count() const;
@@ -175,12 +177,13 @@ class BacktestAccount {
   AccountSettings settings_;
   const MarketState& market_;
   broker::AccountRecorder* recorder_;  // null: in memory only
-  std::vector<double> trade_pnls_;     // without a recorder
+  std::vector<double> trade_pnls_;
   exchange::SimulatedExchange exchange_;
   double cash_;
   std::vector<StrategyAccount> strategies_;
   std::vector<OrderRecord> orders_;  // orders_[order_id - 1]
   std::vector<std::int64_t> new_orders_;
+  std::vector<std::int64_t> submitting_;  // process_new_orders' batch
   std::vector<double> account_position_;  // per symbol, all strategies
   std::vector<bool> traded_today_;        // per symbol
   // Per symbol: the strategies that ever traded it (first trade first) and their holdings.

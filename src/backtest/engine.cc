@@ -63,7 +63,8 @@ BacktestResult Engine::run() {
   result.load_seconds = seconds_since(load_start);
 
   const Timestamp started_at = config_.started_at.value_or(now_utc());
-  result.account_id = create_backtest_library(store_, started_at);
+  result.account_id =
+      config_.account_id.empty() ? create_backtest_library(store_, started_at) : config_.account_id;
   RunInfo info;  // written with status "running" now, with the outcome at the end
   const std::vector<broker::EquityAllocation> allocations =
       create_account(result.account_id, started_at, market, info);
@@ -94,6 +95,7 @@ BacktestResult Engine::run() {
     const Clock::time_point flush_start = Clock::now();
     recorder.flush();
     result.flush_seconds = seconds_since(flush_start);
+    result.trade_pnls = account.trade_pnls();
     // Last: only a run whose every row is stored is marked complete.
     info.status = RunStatus::kComplete;
     write_run_info(store_.existing_library(result.account_id), info);
@@ -121,7 +123,7 @@ BacktestResult Engine::run() {
   return collect_results(account, allocations, std::move(result));
 }
 
-BacktestResult Engine::run_in_memory(const std::map<std::string, SharedBarSeries>& bars) {
+BacktestResult Engine::run_in_memory(const SharedBars& bars) {
   if (ran_) throw Error("an Engine runs once", "backtest");
   ran_ = true;
   check_settings();
@@ -243,8 +245,8 @@ MarketState Engine::load_market() const {
 }
 
 // The shared bars of every instrument the strategies trade, indexed in symbol order as
-// load_market() does.
-MarketState Engine::shared_market(const std::map<std::string, SharedBarSeries>& bars) const {
+// load_market() does; with the shared schedule when they trade every shared symbol.
+MarketState Engine::shared_market(const SharedBars& bars) const {
   std::map<std::string, Contract> contracts;  // symbol order
   for (const auto& slot : slots_) {
     for (const Contract& contract : slot->strategy().contracts()) {
@@ -253,13 +255,15 @@ MarketState Engine::shared_market(const std::map<std::string, SharedBarSeries>& 
   }
   MarketState market;
   for (const auto& [symbol, contract] : contracts) {
-    auto series = bars.find(symbol);
-    if (series == bars.end() || !series->second || series->second->empty()) {
+    auto shared = bars.instruments().find(symbol);
+    if (shared == bars.instruments().end()) {
       throw Error(ErrorKind::NotFound, "no bars of " + symbol + " given to an in-memory run",
                   "backtest");
     }
-    market.add(contract, series->second);
+    market.add(contract, shared->second.series, shared->second.rows);
   }
+  // Both in symbol order: the same instruments have the same indices.
+  if (contracts.size() == bars.instruments().size()) market.set_schedule(bars.schedule());
   for (auto& slot : slots_) {
     for (const Contract& contract : slot->strategy().contracts()) {
       slot->symbols().push_back(*market.find(contract.symbol));

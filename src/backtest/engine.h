@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "backtest/backtest_account.h"
+#include "backtest/shared_bars.h"
 #include "backtest/summary.h"
 #include "broker/account_recorder.h"
 #include "exchange/commission.h"
@@ -69,7 +70,10 @@ struct BacktestConfig {
   store::Compression account_codec = store::Compression::kLz4;
   int account_zstd_level = -3;
   std::optional<Timestamp> started_at;  // names the account; wall clock when unset
-  std::string command_line;             // recorded in run_info
+  // A library the caller created for this run (a sweep's kept account, BT_SWEEP_...); empty:
+  // run() creates BT_{started_at}.
+  std::string account_id;
+  std::string command_line;  // recorded in run_info
 };
 
 struct StrategyResult {
@@ -100,8 +104,7 @@ struct BacktestResult {
   std::vector<DailyEquity> daily;
   RunSummary summary;
   std::vector<StrategyResult> strategies;  // in key order
-  // Net PnL of every round trip in exit order: filled by run_in_memory() only (run() records
-  // them in the account's `trades`).
+  // Net PnL of every round trip in exit order (run() also records them in `trades`).
   std::vector<double> trade_pnls;
   // Wall-clock seconds: reading bars from the store; the replay; waiting at the end for the
   // recorder to write what was still queued.
@@ -131,12 +134,13 @@ class Engine {
   BacktestResult run();
 
   // Runs the backtest once with the account kept in memory: nothing is read from or written to
-  // the store (no library, no run_info, no recorder). `bars` holds every symbol the strategies
-  // trade, already cut to the run's period (config.start/end are not applied again), and may be
-  // shared read-only with runs on other threads. Each strategy's allocation is its weight in
-  // config.weights, which must name every key. The result is run()'s without an account id,
-  // plus trade_pnls. For sweeps (src/sweep/), where only the summary of each run is kept.
-  BacktestResult run_in_memory(const std::map<std::string, SharedBarSeries>& bars);
+  // the store (no library, no run_info, no recorder, no row made). `bars` holds every symbol the
+  // strategies trade, already cut to the run's period (config.start/end are not applied again),
+  // and is shared read-only with runs on other threads. Each strategy's allocation is its weight
+  // in config.weights, which must name every key. The result is run()'s without an account id
+  // (the same daily equity, trades and figures: tests/sweep check it), plus trade_pnls. For
+  // sweeps (src/sweep/), where only the summary of each run is kept.
+  BacktestResult run_in_memory(const SharedBars& bars);
 
  private:
   // The steps of run(), in order.
@@ -149,7 +153,7 @@ class Engine {
   store::Library account_library(const std::string& account_id) const;
   void bind_strategies(BacktestAccount& account, const MarketState& market,
                        const std::vector<broker::EquityAllocation>& allocations);
-  MarketState shared_market(const std::map<std::string, SharedBarSeries>& bars) const;
+  MarketState shared_market(const SharedBars& bars) const;
   BacktestResult collect_results(const BacktestAccount& account,
                                  const std::vector<broker::EquityAllocation>& allocations,
                                  BacktestResult result) const;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -19,6 +20,9 @@ namespace tandem::backtest {
 
 // Bars shared read-only by several runs (a sweep's worker threads load them once).
 using SharedBarSeries = std::shared_ptr<const BarSeries>;
+// The same bars as rows (shared_bars.h), and a replay schedule (replay_schedule.h).
+using SharedBarRows = std::shared_ptr<const std::vector<Bar>>;
+using SharedSchedule = std::shared_ptr<const std::vector<std::uint32_t>>;
 
 class MarketState {
  public:
@@ -28,13 +32,20 @@ class MarketState {
   }
   // The same with bars other runs may read at the same time: only the delivery counters are
   // this state's own.
-  std::size_t add(Contract contract, SharedBarSeries bars) {
+  // `rows`, when given, are the same bars as rows: current_bar() reads them.
+  std::size_t add(Contract contract, SharedBarSeries bars, SharedBarRows rows = nullptr) {
     index_by_symbol_.emplace(contract.symbol, contracts_.size());
     contracts_.push_back(std::move(contract));
     series_.push_back(std::move(bars));
+    rows_.push_back(rows ? rows->data() : nullptr);
+    row_owners_.push_back(std::move(rows));
     delivered_.push_back(0);
     return contracts_.size() - 1;
   }
+  // The replay order of every instrument's bars, made once for many runs (SharedBars);
+  // unset, the replay merges its own.
+  void set_schedule(SharedSchedule schedule) { schedule_ = std::move(schedule); }
+  const SharedSchedule& schedule() const { return schedule_; }
 
   std::size_t size() const { return contracts_.size(); }
   const Contract& contract(std::size_t i) const { return contracts_[i]; }
@@ -50,18 +61,40 @@ class MarketState {
   std::size_t delivered(std::size_t i) const { return delivered_[i]; }
   bool has_price(std::size_t i) const { return delivered_[i] > 0; }
   // The latest delivered bar / close of i; only when has_price(i).
-  Bar current_bar(std::size_t i) const { return series_[i]->at(delivered_[i] - 1); }
-  double last_close(std::size_t i) const { return series_[i]->close[delivered_[i] - 1]; }
+  Bar current_bar(std::size_t i) const {
+    return rows_[i] != nullptr ? rows_[i][delivered_[i] - 1] : series_[i]->at(delivered_[i] - 1);
+  }
+  double last_close(std::size_t i) const {
+    return rows_[i] != nullptr ? rows_[i][delivered_[i] - 1].close
+                               : series_[i]->close[delivered_[i] - 1];
+  }
+  // The time of i's next bar (not delivered yet); only when there is one.
+  Timestamp next_time(std::size_t i) const {
+    return rows_[i] != nullptr ? rows_[i][delivered_[i]].time : series_[i]->time[delivered_[i]];
+  }
   BarHistory history(std::size_t i) const { return series_[i]->history(delivered_[i]); }
 
   // The replay clock: the time of the bars being delivered.
   Timestamp now() const { return now_; }
   void set_now(Timestamp t) { now_ = t; }
-  void mark_delivered(std::size_t i) { ++delivered_[i]; }
+  void mark_delivered(std::size_t i) {
+    ++delivered_[i];
+    if (rows_[i] != nullptr && delivered_[i] + 1 < series_[i]->size()) {
+      // A sweep's runs each stream through megabytes of rows, more than a core's cache holds:
+      // asking for the bar after next now hides the memory latency the replay otherwise waits
+      // for on every bar.
+      const char* ahead = reinterpret_cast<const char*>(rows_[i] + delivered_[i] + 1);
+      __builtin_prefetch(ahead);
+      __builtin_prefetch(ahead + sizeof(Bar) - 1);
+    }
+  }
 
  private:
   std::vector<Contract> contracts_;
   std::vector<SharedBarSeries> series_;
+  std::vector<const Bar*> rows_;  // null: no rows given
+  std::vector<SharedBarRows> row_owners_;
+  SharedSchedule schedule_;
   std::vector<std::size_t> delivered_;
   // Transparent hashing: find(string_view) looks up without building a std::string (the
   // account asks for every held symbol's price at each day's end).

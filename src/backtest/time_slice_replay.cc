@@ -15,20 +15,24 @@ TimeSliceReplay::TimeSliceReplay(MarketState& market, BacktestAccount& account,
       account_(account),
       slots_(slots),
       calendar_(std::move(calendar)),
-      schedule_(merge_schedule(market)),
+      schedule_(market.schedule()
+                    ? market.schedule()
+                    : std::make_shared<const std::vector<std::uint32_t>>(merge_schedule(market))),
+      order_(schedule_->data()),
       subscribers_(market.size()) {
-  bar_count_ = market.size() == 1 ? market.series(0).size() : schedule_.size();
+  bar_count_ = market.size() == 1 ? market.series(0).size() : schedule_->size();
   first_bar_ = std::numeric_limits<Timestamp>::max();
   for (std::size_t i = 0; i < market.size(); ++i) {
     if (market.series(i).size() != 0) first_bar_ = std::min(first_bar_, market.series(i).time[0]);
   }
-  if (schedule_.empty()) slice_.push_back(0);  // the one instrument's slice, for every bar
+  if (schedule_->empty()) slice_.push_back(0);  // the one instrument's slice, for every bar
   // In slot order, then the strategy's own instrument order: deliveries_ of a slice come out
   // of the subscribers of its instruments in that order once sorted.
   for (std::uint32_t slot = 0; slot < slots_.size(); ++slot) {
     const std::vector<std::size_t>& symbols = slots_[slot]->symbols();
     for (std::uint32_t instrument = 0; instrument < symbols.size(); ++instrument) {
       subscribers_[symbols[instrument]].emplace_back(slot, instrument);
+      all_deliveries_.emplace_back(slot, instrument);
     }
   }
 }
@@ -48,24 +52,22 @@ void TimeSliceReplay::stop() {
 }
 
 inline Timestamp TimeSliceReplay::gather_slice() {
-  if (schedule_.empty()) {  // one instrument: every bar is a slice of its own, slice_ is {0}
+  if (schedule_->empty()) {  // one instrument: every bar is a slice of its own, slice_ is {0}
     ++next_bar_;
-    return market_.series(0).time[market_.delivered(0)];
+    return market_.next_time(0);
   }
   slice_.clear();
   // The schedule orders bars by (time, instrument), so the slice is the run of bars with the
   // first one's time, in ascending instrument order. An instrument not above the last one taken
   // starts the next slice — it is the same instrument's next bar, which must not be read
   // through delivered() before this slice is marked.
-  auto time_of = [this](std::uint32_t symbol) {
-    return market_.series(symbol).time[market_.delivered(symbol)];
-  };
-  const Timestamp time = time_of(schedule_[next_bar_]);
+  auto time_of = [this](std::uint32_t symbol) { return market_.next_time(symbol); };
+  const Timestamp time = time_of(order_[next_bar_]);
   do {
-    slice_.push_back(schedule_[next_bar_]);
+    slice_.push_back(order_[next_bar_]);
     ++next_bar_;
-  } while (next_bar_ < bar_count_ && schedule_[next_bar_] > slice_.back() &&
-           time_of(schedule_[next_bar_]) == time);
+  } while (next_bar_ < bar_count_ && order_[next_bar_] > slice_.back() &&
+           time_of(order_[next_bar_]) == time);
   return time;
 }
 
@@ -83,7 +85,11 @@ inline void TimeSliceReplay::mark_to_close() {
 
 inline void TimeSliceReplay::call_on_bar(Timestamp time) {
   const std::vector<Delivery>* deliveries = &subscribers_[slice_[0]];  // already in order
-  if (slice_.size() > 1) {
+  if (slice_.size() == subscribers_.size()) {
+    // Every instrument has a bar (the usual slice of daily bars): the deliveries of every
+    // subscriber, which the gathering below would rebuild and sort into the same order.
+    deliveries = &all_deliveries_;
+  } else if (slice_.size() > 1) {
     deliveries_.clear();
     for (std::uint32_t symbol : slice_) {
       const std::vector<Delivery>& subscribers = subscribers_[symbol];

@@ -58,13 +58,16 @@ class TimeSliceReplay {
   std::vector<std::unique_ptr<StrategySlot>>& slots_;
   broker::TradingCalendar calendar_;
   // Instrument of every bar in replay order; empty for a single instrument (replay_schedule.h).
-  std::vector<std::uint32_t> schedule_;
+  // The market's shared one when it has one, else merged for this run.
+  SharedSchedule schedule_;
+  const std::uint32_t* order_;  // schedule_'s data
   std::size_t bar_count_ = 0;
   Timestamp first_bar_ = 0;
   std::size_t next_bar_ = 0;          // index into the replay order
   std::vector<std::uint32_t> slice_;  // instruments with a bar at the current time, ascending
   std::vector<std::vector<Delivery>> subscribers_;  // per instrument: who gets its bars
   std::vector<Delivery> deliveries_;                // the on_bar calls of the current slice
+  std::vector<Delivery> all_deliveries_;  // of a slice with every instrument: in slot order
   std::vector<StrategyNotice> notices_;
 };
 

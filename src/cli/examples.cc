@@ -48,7 +48,9 @@ const std::map<std::string, std::vector<std::string>>& examples() {
        {"tandem sweep --strategy sma_cross --symbols SPY,QQQ --grid fast=5:50:5 --grid "
         "slow=20:200:10 --where 'fast<slow' --jobs 2 --sweep-id demo",
         "tandem sweep --strategy sma_cross --symbols SPY --grid fast=5,10 --grid slow=50,100 "
-        "--shard 0/4 --sweep-id demo"}},
+        "--shard 0/4 --sweep-id demo --keep-accounts best:3",
+        "tandem sweep --strategy examples/strategies/sma_cross.py:SmaCross --symbols SPY "
+        "--grid fast=5,10 --grid slow=50,100 --sweep-id py"}},
       {"tandem sweep status", {"tandem sweep status demo"}},
       {"tandem report",
        {"tandem report BT_20240131_120000", "tandem report BT_20240131_120000 --format text"}},

@@ -1,6 +1,7 @@
 // tandem sweep --strategy NAME --symbols A,B --grid k=FROM:TO:STEP|k=A,B,C ... [--param k=v]...
 //              [--where EXPR] [--walk-forward train=3y,test=1y[,step=1y]] [--jobs N]
-//              [--shard I/N] [--sweep-id ID] [--metric sharpe] [--bar 1d] [--start] [--end]
+//              [--shard I/N] [--sweep-id ID] [--metric sharpe] [--keep-accounts none|all|best:K]
+//              [--bar 1d] [--start] [--end]
 //              [--cash] [--fill] [--commission] [--slippage-bps] [--fractional]
 // tandem sweep status ID
 // See docs/sweep.md.
@@ -13,6 +14,7 @@
 #include <thread>
 
 #include "cli/cli_context.h"
+#include "cli/python_specs.h"
 #include "cli/run_spec.h"
 #include "core/error.h"
 #include "store/store.h"
@@ -32,6 +34,7 @@ struct SweepArgs {
   std::string shard = "0/1";
   std::string sweep_id;
   std::string metric = "sharpe";
+  std::string keep_accounts = "none";
   std::string bar_size = "1d";
   std::string start;
   std::string end;
@@ -64,10 +67,17 @@ std::string default_sweep_id() {
 
 // The sweep's settings as its flags, for errors (setting_flags.h).
 SettingFlags sweep_flags() {
-  return {{"grid", "--grid"},        {"where", "--where"},   {"jobs", "--jobs"},
-          {"shard", "--shard"},      {"metric", "--metric"}, {"sweep_id", "--sweep-id"},
-          {"symbols", "--symbols"},  {"bar_size", "--bar"},  {"walk_forward", "--walk-forward"},
-          {"heat_map", "--heat-map"}};
+  return {{"grid", "--grid"},
+          {"where", "--where"},
+          {"jobs", "--jobs"},
+          {"shard", "--shard"},
+          {"metric", "--metric"},
+          {"sweep_id", "--sweep-id"},
+          {"symbols", "--symbols"},
+          {"bar_size", "--bar"},
+          {"walk_forward", "--walk-forward"},
+          {"heat_map", "--heat-map"},
+          {"keep_accounts", "--keep-accounts"}};
 }
 
 void run_sweep_command(const CliContext& ctx, const SweepArgs& args) {
@@ -76,6 +86,24 @@ void run_sweep_command(const CliContext& ctx, const SweepArgs& args) {
   }
   sweep::SweepSpec spec;
   spec.strategy = args.strategy;
+  // FILE.py:CLASS, as tandem backtest takes it: the class joins the registry under its name.
+  auto registry = std::make_shared<strategy::StrategyRegistry>(strategy::builtin_strategies());
+  std::vector<std::string> specs{args.strategy};
+  register_python_strategies(specs, *registry);
+  if (specs.front() != args.strategy) {
+    if (specs.front().find_first_of(":@") != std::string::npos) {
+      throw Error(ErrorKind::InvalidArgument,
+                  "'" + args.strategy +
+                      "': a sweep runs one instance per symbol of --symbols, keyed by its symbol; "
+                      "give the class only (FILE.py:CLASS)",
+                  "strategy");
+    }
+    spec.strategy = specs.front();
+    spec.one_worker_reason =
+        "a Python strategy holds the interpreter's lock (the GIL) in every callback, so more "
+        "threads would only take turns; run more processes with --shard to use more cores";
+  }
+  spec.registry = registry;
   spec.symbols = split_list(args.symbols, ',');
   for (const std::string& axis : args.grid) spec.axes.push_back(sweep::parse_grid_axis(axis));
   for (const std::string& param : args.params) {
@@ -89,6 +117,7 @@ void run_sweep_command(const CliContext& ctx, const SweepArgs& args) {
   spec.metric = args.metric;
   spec.jobs = args.jobs;
   spec.shard = sweep::Shard::parse(args.shard);
+  spec.keep_accounts = sweep::KeepAccounts::parse(args.keep_accounts);
   if (args.sweep_id.empty() && spec.shard.count > 1) {
     throw Error(ErrorKind::InvalidArgument,
                 "shards of one sweep must share an ID: give setting sweep_id with setting shard",
@@ -111,7 +140,8 @@ void run_sweep_command(const CliContext& ctx, const SweepArgs& args) {
   const double per_core = outcome.run_seconds > 0
                               ? static_cast<double>(outcome.bars_evaluated) / outcome.run_seconds /
                                     static_cast<double>(std::min<std::size_t>(
-                                        spec.jobs, std::max<std::size_t>(outcome.ran, 1)))
+                                        spec.one_worker_reason.empty() ? spec.jobs : 1,
+                                        std::max<std::size_t>(outcome.ran, 1)))
                               : 0;
   std::cout << fmt::format(
       "ran {} runs in {:.2f} s ({:.1f} runs/s; {} bars, {:.1f} M bar-evaluations/s per thread; "
@@ -121,8 +151,9 @@ void run_sweep_command(const CliContext& ctx, const SweepArgs& args) {
       outcome.bars_evaluated, per_core / 1e6, outcome.load_seconds);
   std::cout << fmt::format(
       "recorded {} here, {} already recorded by another process, {} skipped as recorded before; "
-      "{} out-of-sample run(s) recorded here\n",
-      outcome.recorded, outcome.recorded_by_other, outcome.skipped, outcome.out_of_sample);
+      "{} out-of-sample run(s) recorded here; {} account librar{} kept here\n",
+      outcome.recorded, outcome.recorded_by_other, outcome.skipped, outcome.out_of_sample,
+      outcome.accounts_kept, outcome.accounts_kept == 1 ? "y" : "ies");
   const std::string store_flag = ctx.store_flag.empty() ? "" : " --store " + ctx.store_flag;
   std::cout << fmt::format("sweep {}: tandem{} sweep status {}; tandem{} report --sweep {}\n",
                            spec.sweep_id, store_flag, spec.sweep_id, store_flag, spec.sweep_id);
@@ -167,7 +198,7 @@ void register_sweep_commands(CLI::App& app, CliContext& ctx) {
   auto args = std::make_shared<SweepArgs>();
   CLI::App* cmd = app.add_subcommand(
       "sweep", "run a strategy over a parameter grid (and walk-forward windows) in SWEEP_{ID}");
-  cmd->add_option("--strategy", args->strategy, "registry name, e.g. sma_cross");
+  cmd->add_option("--strategy", args->strategy, "registry name (sma_cross) or FILE.py:CLASS");
   cmd->add_option("--symbols", args->symbols, "A,B: one instance per symbol, equal weights");
   cmd->add_option("--grid", args->grid, "k=FROM:TO:STEP or k=A,B,C; repeatable");
   cmd->add_option("--param", args->params, "k=v, the same in every run; repeatable");
@@ -176,7 +207,10 @@ void register_sweep_commands(CLI::App& app, CliContext& ctx) {
   cmd->add_option("--jobs", args->jobs, "worker threads (default 1)");
   cmd->add_option("--shard", args->shard, "I/N: run the combinations r with r % N == I");
   cmd->add_option("--sweep-id", args->sweep_id, "the sweep's ID (default: the UTC start time)");
-  cmd->add_option("--metric", args->metric, "ranking metric for walk-forward (default sharpe)");
+  cmd->add_option("--metric", args->metric,
+                  "ranking metric for walk-forward and best:K (default sharpe)");
+  cmd->add_option("--keep-accounts", args->keep_accounts,
+                  "none (default), all, or best:K: keep those runs' account libraries");
   cmd->add_option("--bar", args->bar_size, "bar size of market_data/SYMBOL.BAR (default 1d)");
   cmd->add_option("--start", args->start, "first bar (ISO-8601 date or date-time)");
   cmd->add_option("--end", args->end, "last bar (a bare date includes the whole day)");

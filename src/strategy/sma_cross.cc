@@ -38,24 +38,27 @@ class SmaCross : public Strategy {
     fast_.push(event.bar.close);
     slow_.push(event.bar.close);
     if (!slow_.ready()) return;  // the slow window is the longer one: fast is ready too
-    double fast = fast_.value();
-    double slow = slow_.value();
-    if (has_previous_ && !order_working_) {
-      if (previous_fast_ <= previous_slow_ && fast > slow) {
-        if (broker().position(event.contract) == 0) {
-          order_working_ = buy_capped(broker(), event.contract, size_, event.bar.close) != nullptr;
-        }
-      } else if (previous_fast_ >= previous_slow_ && fast < slow) {
-        double held = broker().position(event.contract);
-        if (held > 0) {
-          broker().place_order(event.contract, market_order(Action::kSell, held));
-          order_working_ = true;
-        }
-      }
-    }
+    const double fast = fast_.value();
+    const double slow = slow_.value();
+    // The crosses are decided and the averages kept before any broker call, so the common bar
+    // (no cross) is a few comparisons with the values still in registers.
+    const bool above = has_previous_ && previous_fast_ <= previous_slow_ && fast > slow;
+    const bool below = has_previous_ && previous_fast_ >= previous_slow_ && fast < slow;
     previous_fast_ = fast;
     previous_slow_ = slow;
     has_previous_ = true;
+    if (order_working_ || !(above || below)) return;
+    if (above) {
+      if (broker().position(event.contract) == 0) {
+        order_working_ = buy_capped(broker(), event.contract, size_, event.bar.close) != nullptr;
+      }
+    } else {
+      double held = broker().position(event.contract);
+      if (held > 0) {
+        broker().place_order(event.contract, market_order(Action::kSell, held));
+        order_working_ = true;
+      }
+    }
   }
 
   void on_order_status(const Trade& trade) override {

@@ -57,6 +57,10 @@ std::string spec_json(const SweepSpec& spec, std::size_t combinations, std::size
   j["commission"] = c.commission.describe();
   j["slippage_bps"] = c.slippage_bps;
   j["fractional"] = c.fractional;
+  // Only when kept, so that sweeps begun before --keep-accounts existed keep their spec.
+  if (spec.keep_accounts.mode != KeepAccounts::Mode::kNone) {
+    j["keep_accounts"] = spec.keep_accounts.text();
+  }
   j["combinations"] = combinations;
   j["windows"] = windows;
   return j.dump();
@@ -117,13 +121,19 @@ SweepOutcome run_sweep(store::Store& store, const SweepSpec& spec, const Log& lo
         fmt::format("unknown metric '{}'; one of {}", spec.metric, fmt::join(metrics, ", ")),
         "metric");
   }
+  if (spec.keep_accounts.mode == KeepAccounts::Mode::kBest && spec.walk_forward) {
+    throw Error(ErrorKind::InvalidArgument,
+                "best:K ranks whole-period runs; with walk-forward keep all accounts or none",
+                "keep_accounts");
+  }
   const std::string library_name = sweep_library(spec.sweep_id);
   const Filter filter = Filter::parse(spec.where);
   const std::vector<Combination> combinations = expand_grid(spec.axes, filter);
   if (combinations.empty()) {
     throw Error(ErrorKind::InvalidArgument, "the setting where leaves no combination", "where");
   }
-  SweepContext context(spec, combinations);
+  SweepContext context(store, spec, combinations,
+                       spec.registry ? *spec.registry : strategy::builtin_strategies());
   context.check_parameters();  // every combination builds, before anything is loaded or written
 
   SweepOutcome outcome;
@@ -148,11 +158,14 @@ SweepOutcome run_sweep(store::Store& store, const SweepSpec& spec, const Log& lo
       todo.push_back(run);
     }
   }
+  const std::size_t jobs = spec.one_worker_reason.empty() ? spec.jobs : 1;
+  if (jobs != spec.jobs)
+    say("one worker thread, not " + std::to_string(spec.jobs) + ": " + spec.one_worker_reason);
   say(
       fmt::format("sweep {}: {} combinations x {} window(s) = {} runs; shard {}/{} owns {}, {} "
                   "already recorded, {} to run on {} thread(s)",
                   spec.sweep_id, combinations.size(), windows, in_sample_runs, spec.shard.index,
-                  spec.shard.count, outcome.shard_runs, outcome.skipped, todo.size(), spec.jobs));
+                  spec.shard.count, outcome.shard_runs, outcome.skipped, todo.size(), jobs));
 
   // Workers take runs in order; the calling thread records what they finish.
   std::mutex mutex;
@@ -173,7 +186,11 @@ SweepOutcome run_sweep(store::Store& store, const SweepSpec& spec, const Log& lo
         if (!failure.empty()) return;
       }
       try {
-        RunRow row = context.run_in_sample(todo[i]);
+        std::optional<std::string> account;
+        if (spec.keep_accounts.mode == KeepAccounts::Mode::kAll) {
+          account = create_kept_account(store, spec.sweep_id, static_cast<std::int64_t>(todo[i]));
+        }
+        RunRow row = context.run_in_sample(todo[i], account ? &*account : nullptr);
         row.shard_index = static_cast<std::int64_t>(spec.shard.index);
         row.shard_count = static_cast<std::int64_t>(spec.shard.count);
         row.host = host;
@@ -192,14 +209,23 @@ SweepOutcome run_sweep(store::Store& store, const SweepSpec& spec, const Log& lo
     }
   };
   std::vector<std::thread> threads;
-  const std::size_t thread_count = std::min(spec.jobs, std::max<std::size_t>(todo.size(), 1));
+  const std::size_t thread_count = std::min(jobs, std::max<std::size_t>(todo.size(), 1));
   for (std::size_t t = 0; t < thread_count; ++t) threads.emplace_back(worker);
   std::size_t taken = 0;
   std::string error;
   auto record = [&](std::vector<RunRow> batch) {
-    const std::size_t appended = record_once(library, batch);
+    std::vector<std::int64_t> taken;  // recorded first by another process
+    const std::size_t appended = record_once(library, batch, &taken);
     outcome.recorded += appended;
     outcome.recorded_by_other += batch.size() - appended;
+    for (const RunRow& row : batch) {
+      if (row.account.empty()) continue;
+      if (std::find(taken.begin(), taken.end(), row.run) == taken.end()) {
+        ++outcome.accounts_kept;
+      } else {
+        store.delete_library(row.account);  // its row names the other process's account
+      }
+    }
   };
   const auto interval = std::chrono::duration<double>(spec.record_interval_seconds);
   while (true) {
@@ -245,6 +271,7 @@ SweepOutcome run_sweep(store::Store& store, const SweepSpec& spec, const Log& lo
   if (spec.walk_forward) {
     outcome.out_of_sample = context.finish_walk_forward(library, host, spec.shard);
   }
+  outcome.accounts_kept += keep_best_accounts(store, library, context, spec, combinations.size());
   return outcome;
 }
 

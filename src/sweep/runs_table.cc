@@ -31,7 +31,7 @@ store::Table to_table(const std::vector<const RunRow*>& rows) {
   const Timestamp now = now_utc();
   store::Table table(std::vector<Timestamp>(rows.size(), now));
   std::vector<std::int64_t> run, combination, window, bars, shard_index, shard_count;
-  std::vector<std::string> phase, params, host;
+  std::vector<std::string> phase, params, host, account;
   std::vector<Timestamp> start, end;
   for (const RunRow* row : rows) {
     run.push_back(row->run);
@@ -47,6 +47,7 @@ store::Table to_table(const std::vector<const RunRow*>& rows) {
     }
     params.push_back(std::move(text));
     host.push_back(row->host);
+    account.push_back(row->account);
     start.push_back(row->period_start);
     end.push_back(row->period_end);
   }
@@ -80,7 +81,8 @@ store::Table to_table(const std::vector<const RunRow*>& rows) {
   table.with(store::Column::of_int64("bars", std::move(bars)))
       .with(store::Column::of_int64("shard_index", std::move(shard_index)))
       .with(store::Column::of_int64("shard_count", std::move(shard_count)))
-      .with(store::Column::of_string("host", std::move(host)));
+      .with(store::Column::of_string("host", std::move(host)))
+      .with(store::Column::of_string("account", std::move(account)));
   return table;
 }
 
@@ -104,7 +106,8 @@ RecordedRuns read_recorded(const store::Library& library) {
   return recorded;
 }
 
-std::size_t record_once(store::Library& library, const std::vector<RunRow>& rows) {
+std::size_t record_once(store::Library& library, const std::vector<RunRow>& rows,
+                        std::vector<std::int64_t>* not_recorded) {
   if (rows.empty()) return 0;
   for (int attempt = 0; attempt < kMaxConflicts; ++attempt) {
     // Only the version and the run numbers matter here.
@@ -118,12 +121,25 @@ std::size_t record_once(store::Library& library, const std::vector<RunRow>& rows
       for (std::int64_t run : result.table.int64s("run")) recorded.insert(run);
     }
     std::vector<const RunRow*> fresh;
+    std::vector<std::int64_t> taken;
     for (const RunRow& row : rows) {
-      if (recorded.count(row.run) == 0) fresh.push_back(&row);
+      if (recorded.count(row.run) == 0) {
+        fresh.push_back(&row);
+      } else {
+        taken.push_back(row.run);
+      }
     }
-    if (fresh.empty()) return 0;
+    const auto report_taken = [&] {
+      if (not_recorded != nullptr)
+        not_recorded->insert(not_recorded->end(), taken.begin(), taken.end());
+    };
+    if (fresh.empty()) {
+      report_taken();
+      return 0;
+    }
     try {
       library.append_if_latest(kRunsSymbol, to_table(fresh), version, store::AppendMode::kAnyOrder);
+      report_taken();
       return fresh.size();
     } catch (const Error& e) {
       if (e.kind() != ErrorKind::Conflict) throw;
@@ -163,6 +179,8 @@ RunRow row_at(const store::Table& table, std::size_t i) {
   row.shard_index = table.int64s("shard_index")[i];
   row.shard_count = table.int64s("shard_count")[i];
   row.host = table.strings("host")[i];
+  // Sweeps recorded before --keep-accounts have no account column.
+  if (table.has_column("account")) row.account = table.strings("account")[i];
   return row;
 }
 

@@ -17,6 +17,8 @@ namespace tandem::sweep {
 inline constexpr const char* kRunsSymbol = "runs";
 inline constexpr const char* kSpecSymbol = "spec";
 inline constexpr const char* kOutOfSampleEquitySymbol = "oos_equity";
+// --keep-accounts best:K: the K best runs' kept account libraries (run, account).
+inline constexpr const char* kKeptAccountsSymbol = "kept_accounts";
 
 // Phases of a run (the `phase` column).
 inline constexpr const char* kPhaseFull = "full";
@@ -36,7 +38,8 @@ struct RunRow {
   std::vector<std::optional<double>> metrics;  // by metric_names()
   std::int64_t bars = 0;
   std::int64_t shard_index = 0, shard_count = 1;
-  std::string host;  // host:pid of the process that ran it
+  std::string host;     // host:pid of the process that ran it
+  std::string account;  // its account library when kept (--keep-accounts all), else empty
 };
 
 // What is recorded so far: the table's version and its run numbers.
@@ -49,8 +52,9 @@ RecordedRuns read_recorded(const store::Library& library);
 
 // Appends those of `rows` whose run is not recorded yet, only on top of the version it read
 // (retrying after a conflict); returns how many this call appended. The rest were recorded by
-// another process first.
-std::size_t record_once(store::Library& library, const std::vector<RunRow>& rows);
+// another process first: their run numbers go to `not_recorded` when given.
+std::size_t record_once(store::Library& library, const std::vector<RunRow>& rows,
+                        std::vector<std::int64_t>* not_recorded = nullptr);
 
 // A row of the table back (for the walk-forward choice and the report).
 RunRow row_at(const store::Table& table, std::size_t i);

@@ -17,14 +17,18 @@
 //   the version it read (Library::append_if_latest, checked inside the store's commit), after
 //   dropping rows whose run is already there; on a conflict it reads again. A re-run shard skips
 //   the runs already recorded, and two processes given the same shard never both record a run.
-// - Nothing per run is written to the store: the account lives in memory (backtest::Engine::
-//   run_in_memory) and only the summary row is kept.
+// - By default nothing per run is written to the store: the account lives in memory
+//   (backtest::Engine::run_in_memory) and only the summary row is kept. --keep-accounts all
+//   records every run's account library (BT_SWEEP_{ID}_{RUN}) and names it in the run's row;
+//   best:K, once every run of the grid is recorded, records the K best runs' accounts again
+//   and lists them in SWEEP_{ID}/kept_accounts (docs/sweep.md).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,6 +38,7 @@
 #include "report/sweep_report.h"
 #include "store/store.h"
 #include "strategy/params.h"
+#include "strategy/registry.h"
 
 namespace tandem::sweep {
 
@@ -82,6 +87,19 @@ struct Shard {
 };
 
 // --walk-forward train=3y,test=1y[,step=1y]: lengths in y, m (months) or d (days).
+// --keep-accounts none|all|best:K.
+struct KeepAccounts {
+  enum class Mode { kNone, kAll, kBest } mode = Mode::kNone;
+  std::size_t best = 0;  // K of best:K
+  // Throws tandem::Error (InvalidArgument) naming --keep-accounts when malformed.
+  static KeepAccounts parse(std::string_view text);
+  std::string text() const;  // as parse() takes it
+};
+
+// The kept account library of run `run` of sweep `id` (before the suffix _2, _3, ... that a
+// second attempt at the same run gets).
+std::string kept_account_name(std::string_view id, std::int64_t run);
+
 struct WalkForwardSpec {
   int train_months = 0, train_days = 0;
   int test_months = 0, test_days = 0;
@@ -105,6 +123,12 @@ const std::vector<std::string>& ranking_metrics();
 struct SweepSpec {
   std::string sweep_id;  // library SWEEP_{ID}
   std::string strategy;  // registry name
+  // Where `strategy` is looked up; null: strategy::builtin_strategies(). The CLI adds the
+  // Python classes given as FILE.py:CLASS (cli/python_specs.h).
+  std::shared_ptr<const strategy::StrategyRegistry> registry;
+  // When set, the runs go on one worker thread whatever `jobs` says, and the sweep's first
+  // output line says why (Python strategies: their callbacks hold the GIL).
+  std::string one_worker_reason;
   std::vector<std::string> symbols;
   std::vector<GridAxis> axes;
   strategy::RawParams fixed;  // --param k=v, the same in every run
@@ -114,6 +138,7 @@ struct SweepSpec {
   std::string metric = "sharpe";
   std::size_t jobs = 1;
   Shard shard;
+  KeepAccounts keep_accounts;
   // Bar size, period, cash, fills, commission, slippage; weights are set per run (1/symbols).
   backtest::BacktestConfig config;
   // How often the finished runs are recorded (also at the end).
@@ -128,6 +153,7 @@ struct SweepOutcome {
   std::size_t recorded = 0;           // rows this process appended
   std::size_t recorded_by_other = 0;  // ran here, but another process recorded them first
   std::size_t out_of_sample = 0;      // out-of-sample rows recorded here
+  std::size_t accounts_kept = 0;      // account libraries this process kept (and named in a row)
   std::uint64_t bars_evaluated = 0;   // bars replayed by the runs made here
   double load_seconds = 0;
   double run_seconds = 0;

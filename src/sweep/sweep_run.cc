@@ -55,10 +55,13 @@ const std::vector<std::string>& ranking_metrics() {
   return names;
 }
 
-SweepContext::SweepContext(const SweepSpec& spec, const std::vector<Combination>& combinations)
-    : spec_(spec),
+SweepContext::SweepContext(store::Store& store, const SweepSpec& spec,
+                           const std::vector<Combination>& combinations,
+                           strategy::StrategyRegistry registry)
+    : store_(store),
+      spec_(spec),
       combinations_(combinations),
-      registry_(strategy::builtin_strategies()),
+      registry_(std::move(registry)),
       walk_forward_(spec.walk_forward.has_value()) {}
 
 void SweepContext::check_parameters() const {
@@ -83,7 +86,7 @@ void SweepContext::check_parameters() const {
 void SweepContext::load_bars(const store::Store& store) {
   std::vector<BarSeries> loaded = market_data::load_bars_of(
       store, spec_.symbols, spec_.config.bar_size, spec_.config.start, spec_.config.end, 2);
-  Bars all;
+  std::map<std::string, backtest::SharedBarSeries> all;
   Timestamp first = INT64_MAX, last = INT64_MIN;
   for (std::size_t i = 0; i < spec_.symbols.size(); ++i) {
     first = std::min(first, loaded[i].time.front());
@@ -92,21 +95,22 @@ void SweepContext::load_bars(const store::Store& store) {
   }
   if (!walk_forward_) {
     windows_ = {Window{first, last + 1, last + 1, last + 1}};
-    train_ = {std::move(all)};
+    train_.emplace_back(all);
     return;
   }
   windows_ = walk_forward_windows(*spec_.walk_forward, first, last);
   for (std::size_t w = 0; w < windows_.size(); ++w) {
     const Window& window = windows_[w];
-    train_.push_back(
+    train_.emplace_back(
         cut(all, window.train_start, window.train_end, fmt::format("window {} (training)", w)));
-    test_.push_back(
+    test_.emplace_back(
         cut(all, window.test_start, window.test_end, fmt::format("window {} (test)", w)));
   }
 }
 
 RunRow SweepContext::run(const Bars& bars, const Combination& combination, const std::string& phase,
-                         std::int64_t window, std::vector<backtest::DailyEquity>* daily) const {
+                         std::int64_t window, std::vector<backtest::DailyEquity>* daily,
+                         const std::string* account) const {
   backtest::BacktestConfig config = spec_.config;
   config.start.reset();
   config.end.reset();
@@ -114,9 +118,24 @@ RunRow SweepContext::run(const Bars& bars, const Combination& combination, const
   for (const std::string& symbol : spec_.symbols) {
     config.weights[symbol] = 1.0 / static_cast<double>(spec_.symbols.size());
   }
-  // The engine's store is not touched by an in-memory run.
-  static const std::unique_ptr<store::Store> unused = store::Store::open("mem://");
-  backtest::Engine engine(*unused, config);
+  if (account != nullptr) {
+    // A recorded backtest of exactly these bars: the period from the first to the last of them.
+    config.account_id = *account;
+    config.start = INT64_MAX;
+    config.end = INT64_MIN;
+    for (const auto& [symbol, shared] : bars.instruments()) {
+      config.start = std::min(*config.start, shared.series->time.front());
+      config.end = std::max(*config.end, shared.series->time.back());
+    }
+    config.command_line =
+        fmt::format("tandem sweep --sweep-id {} ({} run of", spec_.sweep_id, phase);
+    for (const auto& [name, value] : combination.params) {
+      config.command_line += " " + name + "=" + value;
+    }
+    config.command_line += ")";
+  }
+  // An in-memory run does not touch the engine's store.
+  backtest::Engine engine(store_, config);
   strategy::RawParams params = spec_.fixed;
   params.insert(params.end(), combination.params.begin(), combination.params.end());
   for (const std::string& symbol : spec_.symbols) {
@@ -124,7 +143,7 @@ RunRow SweepContext::run(const Bars& bars, const Combination& combination, const
         registry_.create(spec_.strategy, symbol, {stock(symbol)}, config.bar_size, params),
         spec_.strategy);
   }
-  backtest::BacktestResult result = engine.run_in_memory(bars);
+  backtest::BacktestResult result = account != nullptr ? engine.run() : engine.run_in_memory(bars);
 
   report::Series equity;
   for (const backtest::DailyEquity& day : result.daily) {
@@ -143,6 +162,7 @@ RunRow SweepContext::run(const Bars& bars, const Combination& combination, const
   row.period_start = result.first_bar;
   row.period_end = result.last_bar;
   row.bars = static_cast<std::int64_t>(result.bars);
+  row.account = result.account_id;
   row.metrics = {finite(r.total_return),
                  finite(r.cagr),
                  finite(r.volatility),
@@ -164,20 +184,21 @@ RunRow SweepContext::run(const Bars& bars, const Combination& combination, const
   return row;
 }
 
-RunRow SweepContext::run_in_sample(std::size_t run_number) const {
+RunRow SweepContext::run_in_sample(std::size_t run_number, const std::string* account) const {
   const std::size_t c = combinations_.size();
   const std::size_t window = run_number / c;
   RunRow row = run(train_.at(window), combinations_.at(run_number % c),
                    walk_forward_ ? kPhaseInSample : kPhaseFull,
-                   walk_forward_ ? static_cast<std::int64_t>(window) : -1, nullptr);
+                   walk_forward_ ? static_cast<std::int64_t>(window) : -1, nullptr, account);
   row.run = static_cast<std::int64_t>(run_number);
   return row;
 }
 
 RunRow SweepContext::run_out_of_sample(std::size_t window, std::size_t combination,
-                                       std::vector<backtest::DailyEquity>* daily) const {
+                                       std::vector<backtest::DailyEquity>* daily,
+                                       const std::string* account) const {
   RunRow row = run(test_.at(window), combinations_.at(combination), kPhaseOutOfSample,
-                   static_cast<std::int64_t>(window), daily);
+                   static_cast<std::int64_t>(window), daily, account);
   row.run = static_cast<std::int64_t>(windows_.size() * combinations_.size() + window);
   return row;
 }
@@ -210,11 +231,18 @@ std::size_t SweepContext::finish_walk_forward(store::Library& library, const std
   for (std::size_t w = 0; w < w_count; ++w) {
     const auto run_number = static_cast<std::int64_t>(w_count * c + w);
     if (recorded.runs.count(run_number) != 0 || complete[w] < c || !best[w]) continue;
-    RunRow row = run_out_of_sample(w, static_cast<std::size_t>(best[w]->second), nullptr);
+    std::optional<std::string> account;
+    if (spec_.keep_accounts.mode == KeepAccounts::Mode::kAll) {
+      account = create_kept_account(store_, spec_.sweep_id, run_number);
+    }
+    RunRow row = run_out_of_sample(w, static_cast<std::size_t>(best[w]->second), nullptr,
+                                   account ? &*account : nullptr);
     row.shard_index = static_cast<std::int64_t>(shard.index);
     row.shard_count = static_cast<std::int64_t>(shard.count);
     row.host = host;
-    recorded_here += record_once(library, {row});
+    const std::size_t appended = record_once(library, {row});
+    recorded_here += appended;
+    if (appended == 0 && account) store_.delete_library(*account);  // recorded by another
   }
   // The stitched curve, once every window has its out-of-sample row.
   recorded = read_recorded(library);
