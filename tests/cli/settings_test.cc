@@ -154,7 +154,7 @@ TEST_F(SettingsTest, AnUnknownKeyAWrongTypeOrBadTomlNamesFileLineAndKey) {
       {"[ib]\nport = 1\nprot = 2\n", ":3: unknown key 'ib.prot'"},
       {"[ibb]\nport = 1\n", ":1: unknown key 'ibb'"},
       {"[ib]\nport = \"x\"\n", ":2: key 'ib.port' must be an integer"},
-      {"[store.s3]\nsecret = \"x\"\n", ":2: unknown key 'store.s3.secret'"},
+      {"[store.s3]\nsecrte = \"x\"\n", ":2: unknown key 'store.s3.secrte'"},
       {"[live]\nreal_money = true\n", ":2: key 'live.real_money' must be a string or an array"},
       {"[ib\nport = 1\n", ":1: malformed config file"},
   };

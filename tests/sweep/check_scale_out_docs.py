@@ -51,7 +51,11 @@ build_stage = dockerfile.split("FROM debian:12-slim")[0]
 install = re.search(r"--no-install-recommends(.*?)&&", build_stage, re.S).group(1)
 wanted = set(install.replace("\\", " ").split())
 deps = (root / "scripts/install-deps").read_text()
-known = set(re.findall(r"[a-z0-9][a-z0-9.+-]+", deps.split("packages=(")[1].split(")")[0]))
+# The packages=( ... ) array, one or more names per line; a line's comment is not a package.
+block = deps.split("packages=(")[1].split("\n)")[0]
+known = set()
+for line in block.splitlines():
+    known |= set(re.findall(r"[a-z0-9][a-z0-9.+-]+", line.split("#")[0]))
 extra = wanted - known - {"ca-certificates"}
 if extra:
     failures.append(f"the Dockerfile installs packages scripts/install-deps does not: {sorted(extra)}")
