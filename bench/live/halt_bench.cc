@@ -1,4 +1,5 @@
-// halt_bench: how fast a running session sees `tandem halt` (BENCHMARKS.md, "Kill switch").
+// halt_bench: how fast a running session sees `tandem halt` (BENCHMARKS.md, "Pre-trade risk and the
+// kill switch").
 //
 // For LMDB (a fresh directory) and S3 (the local s3rver the S3 tests start), a HaltWatcher —
 // the thread every `tandem live` runs on its account's halts table — polls at the live default

@@ -116,7 +116,8 @@ TEST(LiveRisk, AHaltStopsTheNextOrderOfARunningSessionAndSurvivesARestart) {
   const auto seen_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                            std::chrono::steady_clock::now() - halted_at)
                            .count();
-  // Measured, not asserted (BENCHMARKS.md, "Kill switch"): the watch polls every 200 ms.
+  // Measured, not asserted (BENCHMARKS.md, "Pre-trade risk and the kill switch"): the watch polls
+  // every 200 ms.
   std::cout << "halt seen by the running session after " << seen_ms << " ms\n";
   h.step_and_settle();
   EXPECT_EQ(h.count_lines("FILL new"), 1u) << h.log_text();
