@@ -16,7 +16,7 @@ constexpr std::string_view kPerformanceFloats[PerformanceColumns::kFloatColumns]
     "equity",         "allocation", "allocated_cash", "position_value", "realized_pnl",
     "unrealized_pnl", "commission", "exposure",       "turnover"};
 constexpr std::string_view kPortfolioFloats[PortfolioColumns::kFloatColumns] = {
-    "position",     "avg_cost",     "market_price", "market_value",
+    "position",       "avg_cost",     "market_price", "market_value",
     "unrealized_pnl", "realized_pnl", "unattributed"};
 
 constexpr std::size_t kFirstCapacity = 32;
