@@ -61,10 +61,15 @@ void BacktestAccount::apply_halts(Timestamp time) {
     risk_.set_halt(row);
     if (!row.halted) continue;
     if (row.cancel_open) {
-      for (OrderRecord& record : orders_) {
+      for (std::size_t i = 0; i < orders_.size(); ++i) {
+        OrderRecord& record = orders_[i];
         if (!record.trade || record.trade->is_done()) continue;
-        if (record.submitted) exchange_.cancel(record.symbol, record.trade->order.order_id);
+        exchange_events_.clear();
+        if (record.submitted) {
+          exchange_.cancel(record.symbol, record.trade->order.order_id, time, exchange_events_);
+        }
         change_status(record, OrderStatus::kCancelled, time, "cancelled by the halt");
+        apply_exchange_events();  // children the exchange held go with their parent
       }
     }
     if (row.flatten) {
