@@ -15,6 +15,7 @@
 #include "core/domain.h"
 #include "core/error.h"
 #include "python_strategy.h"
+#include "strategy/sizing.h"
 
 namespace tandem::python {
 namespace {
@@ -26,6 +27,11 @@ T parsed(std::optional<T> value, const std::string& text, const char* what) {
                 "tandem." + std::string(what));
   }
   return *value;
+}
+
+// A sizing helper's trade, or None when it placed nothing (its quantity rounded to 0).
+py::object wrap_or_none(StrategyContext& c, const broker::TradeHandle& handle) {
+  return handle ? c.wrap(handle) : py::object(py::none());
 }
 
 Action to_action(const std::string& text) { return parsed(parse_action(text), text, "action"); }
@@ -411,6 +417,72 @@ void bind_trading(py::module_& m) {
           py::arg("trade"), py::arg("total_quantity") = py::none(),
           py::arg("lmt_price") = py::none(), py::arg("aux_price") = py::none(),
           py::arg("tif") = py::none())
+      // Sizing helpers (docs/strategies.md, "Sizing"): each returns the Trade, or None when the
+      // quantity rounds to 0 and nothing is placed.
+      .def(
+          "order_quantity",
+          [](Context& c, const py::handle& contract, double quantity, double lot, bool fractional,
+             bool cap_to_funds) {
+            return wrap_or_none(
+                c, strategy::order_quantity(c.broker(), as_contract(contract), quantity,
+                                            {lot, fractional, cap_to_funds}));
+          },
+          py::arg("contract"), py::arg("quantity"), py::kw_only(), py::arg("lot") = 1.0,
+          py::arg("fractional") = false, py::arg("cap_to_funds") = false)
+      .def(
+          "order_percent",
+          [](Context& c, const py::handle& contract, double fraction, double lot, bool fractional,
+             bool cap_to_funds) {
+            return wrap_or_none(c,
+                                strategy::order_percent(c.broker(), as_contract(contract), fraction,
+                                                        {lot, fractional, cap_to_funds}));
+          },
+          py::arg("contract"), py::arg("fraction"), py::kw_only(), py::arg("lot") = 1.0,
+          py::arg("fractional") = false, py::arg("cap_to_funds") = false)
+      .def(
+          "order_target_quantity",
+          [](Context& c, const py::handle& contract, double target, double lot, bool fractional,
+             bool cap_to_funds) {
+            return wrap_or_none(
+                c, strategy::order_target_quantity(c.broker(), as_contract(contract), target,
+                                                   {lot, fractional, cap_to_funds}));
+          },
+          py::arg("contract"), py::arg("target"), py::kw_only(), py::arg("lot") = 1.0,
+          py::arg("fractional") = false, py::arg("cap_to_funds") = false)
+      .def(
+          "order_target_percent",
+          [](Context& c, const py::handle& contract, double weight, double lot, bool fractional,
+             bool cap_to_funds) {
+            return wrap_or_none(
+                c, strategy::order_target_percent(c.broker(), as_contract(contract), weight,
+                                                  {lot, fractional, cap_to_funds}));
+          },
+          py::arg("contract"), py::arg("weight"), py::kw_only(), py::arg("lot") = 1.0,
+          py::arg("fractional") = false, py::arg("cap_to_funds") = false)
+      .def(
+          "order_volatility_target",
+          [](Context& c, const py::handle& contract, std::vector<double> closes,
+             double annual_target, double budget_fraction, double periods_per_year, double lot,
+             bool fractional, bool cap_to_funds) {
+            return wrap_or_none(
+                c, strategy::order_volatility_target(
+                       c.broker(), as_contract(contract), closes, annual_target, budget_fraction,
+                       periods_per_year, {lot, fractional, cap_to_funds}));
+          },
+          py::arg("contract"), py::arg("closes"), py::arg("annual_target"), py::kw_only(),
+          py::arg("budget_fraction") = 1.0, py::arg("periods_per_year") = 252.0,
+          py::arg("lot") = 1.0, py::arg("fractional") = false, py::arg("cap_to_funds") = false)
+      .def(
+          "order_risk_per_trade",
+          [](Context& c, const py::handle& contract, const std::string& action, double risk_amount,
+             double stop_price, double lot, bool fractional, bool cap_to_funds) {
+            return wrap_or_none(c, strategy::order_risk_per_trade(
+                                       c.broker(), as_contract(contract), to_action(action),
+                                       risk_amount, stop_price, {lot, fractional, cap_to_funds}));
+          },
+          py::arg("contract"), py::arg("action"), py::arg("risk_amount"), py::arg("stop_price"),
+          py::kw_only(), py::arg("lot") = 1.0, py::arg("fractional") = false,
+          py::arg("cap_to_funds") = false)
       .def("get_positions", [](const Context& c) { return c.broker().positions(); })
       .def("position",
            [](const Context& c, const py::handle& contract) {

@@ -11,6 +11,9 @@
 //                       writing them to LMDB meanwhile, until the last row is stored.
 //
 // Usage: live_bench [runs=5] [events=200000]. Prints the median over runs of each figure.
+//        live_bench [runs=5] [events] risk: bar → order bytes without and with every pre-trade
+//        risk limit set (none refusing), alternating in one session (BENCHMARKS.md, "Pre-trade
+//        risk").
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -25,6 +28,7 @@
 #include "ib/codec.h"
 #include "live/bar_feed.h"
 #include "live/live_account.h"
+#include "risk/risk.h"
 #include "store/store.h"
 
 namespace {
@@ -113,12 +117,25 @@ void dispatch(live::LiveAccount& account, std::string_view payload) {
   account.take_notices(notices);
 }
 
-// bar → order bytes: p50 and p99 in µs over `count` bars.
-std::pair<double, double> bar_to_order(int count) {
+// Every limit set, on the account and the strategy, far from refusing: each check runs.
+void set_every_limit(live::LiveAccount& account) {
+  risk::Limits limits;
+  limits.max_order_value = 1e12;
+  limits.max_position_value = 1e15;
+  limits.max_gross_leverage = 1e6;
+  limits.max_orders_per_minute = 1e9;
+  limits.price_band_pct = 50;
+  limits.max_daily_loss = 1e12;
+  account.set_risk_limits(limits, {limits});
+}
+
+// bar → order bytes: p50 and p99 in µs over `count` bars (`with_risk`: every limit set).
+std::pair<double, double> bar_to_order(int count, bool with_risk = false) {
   auto store = store::Store::open("mem://");
   broker::AccountRecorder recorder(store->library("DU1"));
   EncodingChannel channel;
   auto account = make_account(recorder, channel);
+  if (with_risk) set_every_limit(*account);
   live::BarBuilder builder(kNanosPerDay, kNanosPerDay);
   live::BarFeed feed;
   std::vector<std::string> payloads;
@@ -222,6 +239,29 @@ int main(int argc, char** argv) {
   try {
     const int runs = argc > 1 ? std::stoi(argv[1]) : 5;
     const int events = argc > 2 ? std::stoi(argv[2]) : 200'000;
+    if (argc > 3 && std::string(argv[3]) == "risk") {
+      std::vector<double> off50, off99, on50, on99;
+      for (int run = 0; run < runs; ++run) {
+        auto [a50, a99] = bar_to_order(20'000, false);
+        auto [b50, b99] = bar_to_order(20'000, true);
+        off50.push_back(a50);
+        off99.push_back(a99);
+        on50.push_back(b50);
+        on99.push_back(b99);
+        std::cerr << fmt::format(
+            "run {}: bar→order without limits p50 {:.2f} µs p99 {:.2f} µs; with every limit "
+            "p50 {:.2f} µs p99 {:.2f} µs\n",
+            run + 1, a50, a99, b50, b99);
+      }
+      std::cout << fmt::format("median of {} runs (alternating)\n", runs);
+      std::cout << fmt::format("bar -> order, no limits      p50 {:.2f} us   p99 {:.2f} us\n",
+                               median(off50), median(off99));
+      std::cout << fmt::format("bar -> order, every limit    p50 {:.2f} us   p99 {:.2f} us\n",
+                               median(on50), median(on99));
+      std::cout << fmt::format("added by the risk checks     p50 {:+.2f} us   p99 {:+.2f} us\n",
+                               median(on50) - median(off50), median(on99) - median(off99));
+      return 0;
+    }
     if (argc > 3 && std::string(argv[3]) == "rate-only") {  // for profiling the booking path
       const auto dir = std::filesystem::temp_directory_path() / "tandem-live-bench-rate";
       std::cout << fmt::format("{:.0f} executions/s\n", executions_per_second(events, dir));

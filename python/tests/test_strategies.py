@@ -305,3 +305,43 @@ def test_broker_test_live_against_the_paper_gateway(tmp_path):
     assert set(orders.strategy) == {"TQQQ"}
     fills = account.fills
     assert len(fills) == 2 and 2.0 in set(fills.shares)
+
+
+class SizingHelpers(tandem.Strategy):
+    """the sizing helpers of the broker view on its first three bars (docs/strategies.md)"""
+
+    def __init__(self):
+        self.seen = []
+
+    def on_bar(self, bar):
+        broker = self.broker
+        n = len(self.history(bar.instrument))
+        if n == 1:
+            equity = broker.get_equity()
+            trade = broker.order_target_percent(bar.contract, 0.5, lot=10)
+            self.seen.append(("target_percent", trade.order.total_quantity,
+                              (0.5 * equity / bar.close) // 10 * 10))
+        elif n == 2:
+            trade = broker.order_target_quantity(bar.contract, 7)
+            self.seen.append(("target_quantity", trade.order.action,
+                              trade.order.total_quantity, broker.position(bar.contract) - 7))
+        elif n == 3:
+            self.seen.append(("nothing", broker.order_target_quantity(bar.contract, 7)))
+            trade = broker.order_risk_per_trade(bar.contract, "BUY", 100.0, bar.close - 2.5)
+            self.seen.append(("risk", trade.order.total_quantity, 40.0))
+
+
+def test_sizing_helpers_from_python(uri):
+    instances = []
+
+    class Recorded(SizingHelpers):
+        def __init__(self):
+            super().__init__()
+            instances.append(self)
+
+    tandem.backtest(Recorded, ["S0"], store=uri, weights={"S0": 1.0})
+    seen = instances[0].seen
+    assert seen[0][1] == seen[0][2] and seen[0][1] > 0
+    assert seen[1][1] == "SELL" and seen[1][2] == seen[1][3]
+    assert seen[2] == ("nothing", None)
+    assert seen[3] == ("risk", 40.0, 40.0)

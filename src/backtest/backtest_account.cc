@@ -55,6 +55,7 @@ std::size_t BacktestAccount::add_strategy(std::string key, broker::EquityAllocat
   strategy.allocation = std::move(allocation);
   strategy.recorder_slot =
       recorder_ != nullptr ? recorder_->strategy_slot(strategy.key) : strategies_.size();
+  risk_.add_strategy(strategy.key, {});
   strategies_.push_back(std::move(strategy));
   return strategies_.size() - 1;
 }
@@ -63,6 +64,7 @@ void BacktestAccount::start() {
   double total = total_equity();
   for (StrategyAccount& strategy : strategies_)
     strategy.capital = strategy.allocation.equity(total);
+  note_day_start();
 }
 
 std::size_t BacktestAccount::symbol_index(const Contract& contract, std::string_view where) const {
@@ -127,6 +129,8 @@ broker::TradeHandle BacktestAccount::place(std::size_t strategy, const Contract&
     }
     broker::check_parent(*orders_[static_cast<std::size_t>(parent - 1)].trade, contract, where);
   }
+  std::optional<risk::Refusal> refusal;
+  if (risk_.active()) refusal = check_risk(strategy, symbol, order, price);
   auto trade = std::make_shared<Trade>();
   trade->contract = market_.contract(symbol);
   trade->order = std::move(order);
@@ -144,6 +148,12 @@ broker::TradeHandle BacktestAccount::place(std::size_t strategy, const Contract&
   }
   orders_.push_back(OrderRecord{trade, strategy, symbol, false});
   owner.order_ids.push_back(trade->order.order_id);
+  if (refusal) {
+    // Never reaches the exchange; the strategy hears of it as a status change.
+    change_status(orders_.back(), OrderStatus::kInactive, market_.now(),
+                  std::move(refusal->message));
+    return trade;
+  }
   // transmit false holds the order until the strategy places one with transmit true (IB's rule):
   // then all go, in the order placed.
   owner.untransmitted.push_back(trade->order.order_id);
@@ -560,6 +570,7 @@ void BacktestAccount::end_day(Timestamp time) {
   if (buffered_rows_ >= kRowsPerHandOver) hand_over_rows();
   daily_.push_back(DailyEquity{time, net_liquidation});
   release_finished_trades();
+  note_day_start();
 }
 
 void BacktestAccount::row_buffered() {

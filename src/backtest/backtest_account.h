@@ -35,6 +35,7 @@
 #include "broker/trading_day.h"
 #include "exchange/commission.h"
 #include "exchange/simulated_exchange.h"
+#include "risk/risk.h"
 
 namespace tandem::backtest {
 
@@ -74,6 +75,20 @@ class BacktestAccount {
   std::size_t add_strategy(std::string key, broker::EquityAllocation allocation);
   // Fixes each strategy's capital — its allocation of the starting equity.
   void start();
+
+  // --- pre-trade risk (backtest_risk.cc, docs/risk.md) ---
+  // The account's and each strategy's limits (after add_strategy; strategies by index);
+  // `limits_owner` names the account whose stored limits `account` are (refusals say it).
+  void set_risk_limits(const risk::Limits& account, const std::vector<risk::Limits>& strategies,
+                       const std::string& limits_owner);
+  // The rows of the run's own halts table: each applies from its time on.
+  void set_halts(std::vector<risk::HaltRow> halts) { halts_ = std::move(halts); }
+  bool halt_due(Timestamp time) const {
+    return next_halt_ < halts_.size() && halts_[next_halt_].time <= time;
+  }
+  // Applies the halt rows due at `time` (before strategies see it): a halt refuses new
+  // orders, and with cancel_open / flatten cancels working orders / closes positions at market.
+  void apply_halts(Timestamp time);
 
   // --- engine side ---
   bool has_resting_orders(std::size_t symbol) const { return exchange_.resting_count(symbol) != 0; }
@@ -172,6 +187,11 @@ class BacktestAccount {
   // The symbol's latest close; nullopt before its first bar.
   std::optional<double> holding_price(const std::string& symbol) const;
   void release_finished_trades();
+  // The gate's verdict on an order about to be placed (nullopt: it may leave).
+  std::optional<risk::Refusal> check_risk(std::size_t strategy, std::size_t symbol,
+                                          const Order& order, double price);
+  // Keeps the equities a new trading day starts from (when a daily-loss limit is set).
+  void note_day_start();
   void row_buffered();  // counts an order-event row; hands rows over every kRowsPerHandOver
 
   AccountSettings settings_;
@@ -204,6 +224,12 @@ class BacktestAccount {
   std::array<std::size_t, 16> ended_{};  // by OrderStatus, counted when an order is done
   std::size_t fills_ = 0;
   std::size_t round_trips_ = 0;
+  risk::RiskGate risk_;
+  std::vector<risk::HaltRow> halts_;
+  std::size_t next_halt_ = 0;
+  // Equity when the trading day began (the previous day's end): the base of the daily loss.
+  double account_day_start_ = 0;
+  std::vector<double> strategy_day_start_;
   double commission_paid_ = 0;
 };
 

@@ -80,6 +80,7 @@ BacktestResult Engine::run() {
   settings.exchange_time_zone = config_.exchange_time_zone;
   BacktestAccount account(settings, market, &recorder);
   bind_strategies(account, market, allocations);
+  set_up_risk(account, result.account_id);
   account.start();
 
   TimeSliceReplay replay(market, account, slots_,
@@ -336,6 +337,23 @@ std::vector<broker::EquityAllocation> Engine::create_account(const std::string& 
     throw;
   }
   return allocations;
+}
+
+void Engine::set_up_risk(BacktestAccount& account, const std::string& account_id) {
+  const std::vector<risk::LimitsRow> rows = risk::read_limits(store_);
+  std::vector<risk::Limits> strategies;
+  for (const auto& slot : slots_) {
+    strategies.push_back(risk::find_limits(rows, risk::Scope::kStrategy, slot->key()));
+  }
+  account.set_risk_limits(
+      config_.risk_account.empty()
+          ? risk::Limits{}
+          : risk::find_limits(rows, risk::Scope::kAccount, config_.risk_account),
+      strategies, config_.risk_account);
+  store::Library library = store_.existing_library(account_id);
+  for (const risk::HaltRow& halt : config_.halts) risk::append_halt(library, halt);
+  // The table, not the config: what the run honours is what its library holds.
+  account.set_halts(risk::read_halts(library));
 }
 
 store::Library Engine::account_library(const std::string& account_id) const {

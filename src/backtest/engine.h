@@ -25,6 +25,7 @@
 #include "broker/account_recorder.h"
 #include "exchange/commission.h"
 #include "exchange/simulated_exchange.h"
+#include "risk/risk.h"
 #include "store/store.h"
 #include "strategy/strategy.h"
 
@@ -69,6 +70,13 @@ struct BacktestConfig {
   // account library"). account_zstd_level applies when account_codec is zstd.
   store::Compression account_codec = store::Compression::kLz4;
   int account_zstd_level = -3;
+  // Pre-trade risk (docs/risk.md): each strategy's limits come from general/risk_limits by its
+  // key; the account's from the entry named here (a backtest's own id is new each run, so name
+  // the live account whose limits the run should try, e.g. "DU1234567"); "" = none.
+  std::string risk_account;
+  // Halt rows appended to the run's own halts table before the run; the run honours that table
+  // (a row applies from its timestamp, a bar time, on).
+  std::vector<risk::HaltRow> halts;
   std::optional<Timestamp> started_at;  // names the account; wall clock when unset
   // A library the caller created for this run (a sweep's kept account, BT_SWEEP_...); empty:
   // run() creates BT_{started_at}.
@@ -151,6 +159,7 @@ class Engine {
                                                        Timestamp started_at,
                                                        const MarketState& market, RunInfo& info);
   store::Library account_library(const std::string& account_id) const;
+  void set_up_risk(BacktestAccount& account, const std::string& account_id);
   void bind_strategies(BacktestAccount& account, const MarketState& market,
                        const std::vector<broker::EquityAllocation>& allocations);
   MarketState shared_market(const SharedBars& bars) const;

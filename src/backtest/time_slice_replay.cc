@@ -152,6 +152,7 @@ Timestamp TimeSliceReplay::run() {
     market_.set_now(time);
     match_resting_orders();
     mark_to_close();
+    if (account_.halt_due(time)) account_.apply_halts(time);
     if (account_.has_notices()) deliver_notices();
     call_on_bar(time);
     if (account_.has_new_orders() || account_.has_notices()) settle();

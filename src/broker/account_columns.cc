@@ -16,7 +16,8 @@ constexpr std::string_view kPerformanceFloats[PerformanceColumns::kFloatColumns]
     "equity",         "allocation", "allocated_cash", "position_value", "realized_pnl",
     "unrealized_pnl", "commission", "exposure",       "turnover"};
 constexpr std::string_view kPortfolioFloats[PortfolioColumns::kFloatColumns] = {
-    "position", "avg_cost", "market_price", "market_value", "unrealized_pnl", "realized_pnl"};
+    "position",       "avg_cost",     "market_price", "market_value",
+    "unrealized_pnl", "realized_pnl", "unattributed"};
 
 constexpr std::size_t kFirstCapacity = 32;
 
@@ -102,6 +103,7 @@ void PortfolioColumns::push_back(const PortfolioRow& row) {
   floats_[3].push_back(row.market_value);
   floats_[4].push_back(row.unrealized_pnl);
   floats_[5].push_back(row.realized_pnl);
+  floats_[6].push_back(row.unattributed);
 }
 
 void PortfolioColumns::clear() {

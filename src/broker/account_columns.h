@@ -45,7 +45,7 @@ class PerformanceColumns {
 
 class PortfolioColumns {
  public:
-  static constexpr std::size_t kFloatColumns = 6;  // after symbol and con_id
+  static constexpr std::size_t kFloatColumns = 7;  // after symbol and con_id
 
   void push_back(const PortfolioRow& row);
   std::size_t size() const { return time_.size(); }

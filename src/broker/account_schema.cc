@@ -220,7 +220,8 @@ Table to_table(const std::vector<PortfolioRow>& rows) {
       .with(float_column(rows, "market_price", [](const R& r) { return r.market_price; }))
       .with(float_column(rows, "market_value", [](const R& r) { return r.market_value; }))
       .with(float_column(rows, "unrealized_pnl", [](const R& r) { return r.unrealized_pnl; }))
-      .with(float_column(rows, "realized_pnl", [](const R& r) { return r.realized_pnl; }));
+      .with(float_column(rows, "realized_pnl", [](const R& r) { return r.realized_pnl; }))
+      .with(float_column(rows, "unattributed", [](const R& r) { return r.unattributed; }));
   return table;
 }
 

@@ -111,6 +111,9 @@ struct PortfolioRow {
   double market_value = 0;
   double unrealized_pnl = 0;
   double realized_pnl = 0;
+  // Shares of `position` no strategy holds (position - the sum of strategy_{KEY}_positions): a
+  // manual trade in TWS, or another program's. Live only; always 0 in a backtest (docs/risk.md).
+  double unattributed = 0;
 };
 
 struct AccountSummaryRow {

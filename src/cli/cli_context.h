@@ -77,6 +77,7 @@ std::size_t report_unreplayed_spills(const CliContext& ctx);
 void register_report_commands(CLI::App& app, CliContext& ctx);
 void register_data_commands(CLI::App& app, CliContext& ctx);
 void register_alloc_commands(CLI::App& app, CliContext& ctx);
+void register_risk_commands(CLI::App& app, CliContext& ctx);
 void register_backtest_commands(CLI::App& app, CliContext& ctx);
 void register_gateway_commands(CLI::App& app, CliContext& ctx);
 void register_live_commands(CLI::App& app, CliContext& ctx);

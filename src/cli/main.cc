@@ -100,6 +100,7 @@ int main(int argc, char** argv) {
   tandem::cli::register_report_commands(app, ctx);
   tandem::cli::register_data_commands(app, ctx);
   tandem::cli::register_alloc_commands(app, ctx);
+  tandem::cli::register_risk_commands(app, ctx);
   tandem::cli::register_backtest_commands(app, ctx);
   tandem::cli::register_gateway_commands(app, ctx);
   tandem::cli::register_live_commands(app, ctx);

@@ -85,6 +85,9 @@ struct LiveOptions {
   // (docs/live.md, "Time slices"); then the slice goes without it, logged.
   std::chrono::milliseconds slice_grace{2'000};
   std::chrono::milliseconds commission_wait{5'000};
+  // How often the account's halts table is looked at (docs/risk.md): a halt is seen within
+  // this plus one head read.
+  std::chrono::milliseconds halt_poll{200};
   broker::RecorderOptions recorder{std::chrono::milliseconds(50), 50'000, 0};
   std::function<Timestamp()> clock;           // wall clock by default
   std::function<void(std::string_view)> log;  // one readable line per event

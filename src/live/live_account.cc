@@ -50,6 +50,7 @@ std::size_t LiveAccount::add_strategy(std::string key, broker::EquityAllocation 
   strategy.key = std::move(key);
   strategy.allocation = std::move(allocation);
   strategy.contracts = std::move(contracts);
+  risk_.add_strategy(strategy.key, {});
   strategies_.push_back(std::move(strategy));
   return strategies_.size() - 1;
 }
@@ -66,6 +67,7 @@ void LiveAccount::start() {
   for (StrategyAccount& strategy : strategies_) {
     strategy.capital = strategy.allocation.equity(net_liquidation);
   }
+  note_day_start();
 }
 
 double LiveAccount::total_equity() const {
@@ -131,6 +133,8 @@ broker::TradeHandle LiveAccount::place(std::size_t index, const Contract& contra
   }
   order.order_ref = strategy.key;
   order.account = settings_.account;
+  std::optional<risk::Refusal> refusal;
+  if (risk_.active()) refusal = check_risk(index, contract, order, last_price(contract, where));
 
   auto trade = std::make_shared<Trade>();
   trade->contract = contract;
@@ -139,6 +143,12 @@ broker::TradeHandle LiveAccount::place(std::size_t index, const Contract& contra
   const std::int64_t key = next_held_id_--;
   OrderRecord& record = orders_.emplace(key, OrderRecord{trade, index, true, true}).first->second;
   ++orders_placed_;
+  if (refusal) {
+    // Never sent; the strategy hears of it as a status change, and `orders` records it.
+    record.held = false;
+    change_status(record, OrderStatus::kInactive, std::move(refusal->message));
+    return trade;
+  }
   if (settings_.dry_run) {
     record.held = false;
     change_status(record, OrderStatus::kApiCancelled, "dry run: not sent");
@@ -442,18 +452,18 @@ void LiveAccount::on_order_error(const ib::ErrMsg& error) {
   }
 }
 
-std::size_t LiveAccount::cancel_all_open() {
+std::size_t LiveAccount::cancel_all_open(std::string_view why) {
   std::size_t count = 0;
   for (auto& [id, record] : orders_) {
     Trade& trade = *record.trade;
     if (trade.is_done() || trade.state.status == OrderStatus::kPendingCancel) continue;
     if (record.held) {
       record.held = false;
-      change_status(record, OrderStatus::kCancelled, "cancelled at shutdown before it was sent");
+      change_status(record, OrderStatus::kCancelled, fmt::format("{} before it was sent", why));
     } else if (channel_.connected()) {
       channel_.send(ib::CancelOrder{.order_id = static_cast<int>(trade.order.order_id),
                                     .manual_order_cancel_time = ""});
-      change_status(record, OrderStatus::kPendingCancel, "cancel on exit");
+      change_status(record, OrderStatus::kPendingCancel, std::string(why));
     }
     ++count;
   }

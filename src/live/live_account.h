@@ -35,6 +35,7 @@
 #include "ib/requests.h"
 #include "ib/responses.h"
 #include "live/stored_state.h"
+#include "risk/risk.h"
 
 namespace tandem::live {
 
@@ -107,12 +108,24 @@ class LiveAccount {
   // The connection is back (after reconciliation): orders held while disconnected are sent.
   void send_held_orders();
   // Sends cancelOrder for every working order of every strategy (shutdown with
-  // --cancel-on-exit); returns how many.
-  std::size_t cancel_all_open();
+  // --cancel-on-exit, a halt with --cancel-open); `why` goes into the orders rows. Returns how
+  // many.
+  std::size_t cancel_all_open(std::string_view why = "cancel on exit");
   // The account's position per symbol from IB (reqPositions) vs the strategies' positions
   // rebuilt from the store; every difference is logged and returned for recording.
   std::vector<PositionMismatch> compare_positions(
       const std::map<std::string, double>& ib_positions) const;
+
+  // --- pre-trade risk and the kill switch (live_account_risk.cc, docs/risk.md) ---
+  void set_risk_limits(const risk::Limits& account, const std::vector<risk::Limits>& strategies);
+  // The halt row now in force (nullopt or a resume: trading allowed). Called by the session
+  // when the account's halts table changes; a halt's cancel_open and flatten are carried out
+  // by cancel_all_open() and flatten_all(), which the session calls.
+  void set_halt(std::optional<risk::HaltRow> halt) { risk_.set_halt(std::move(halt)); }
+  bool halted() const { return risk_.halted(); }
+  // Sends a market order closing each strategy's position (past the gate: the halt refuses
+  // only the strategies' own orders); returns how many.
+  std::size_t flatten_all();
 
   // End of a trading day (and shutdown): performance, portfolio and account summary rows, stamped
   // `time` (the day's last market time). Round trips are recorded as they close, not here.
@@ -196,6 +209,11 @@ class LiveAccount {
   void update_order_fills(OrderRecord& record);
   const Contract& contract_for(const StrategyAccount& strategy, const std::string& symbol) const;
   void log(std::string_view line) const;
+  std::optional<risk::Refusal> check_risk(std::size_t strategy, const Contract& contract,
+                                          const Order& order, double price);
+  // capital + realized + unrealized PnL at the latest prices.
+  double performance_equity(const StrategyAccount& strategy) const;
+  void note_day_start();
 
   LiveAccountSettings settings_;
   broker::AccountRecorder& recorder_;
@@ -221,6 +239,10 @@ class LiveAccount {
   double commission_paid_ = 0;
   Timestamp last_execution_time_ = 0;
   std::string default_zone_ = "UTC";
+  risk::RiskGate risk_;
+  // Equities the trading day started from (the previous day's end, or start()).
+  std::optional<double> account_day_start_;
+  std::vector<double> strategy_day_start_;
 };
 
 }  // namespace tandem::live

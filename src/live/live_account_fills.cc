@@ -428,10 +428,39 @@ void LiveAccount::end_day(Timestamp time) {
     strategy.traded_value_today = 0;
     recorder_.record_performance(strategy.recorder_slot, row);
   }
-  for (const auto& [symbol, p] : portfolio_) {
-    // The backtest's rule (docs/backtest.md): a row per instrument held, or traded that day.
-    if (!broker::portfolio_row_due(p.position, traded_today_.count(symbol) != 0)) continue;
+  // What the strategies hold together, per symbol: the rest of IB's position is unattributed.
+  std::map<std::string, double> attributed;
+  for (const StrategyAccount& strategy : strategies_) {
+    for (const auto& [symbol, holding] : strategy.book.holdings()) {
+      if (holding.quantity != 0) attributed[symbol] += holding.quantity;
+    }
+  }
+  for (const auto& [symbol, quantity] : attributed) {
+    // Held by strategies, absent from IB's portfolio: IB holds none of it (known only once
+    // the account updates have begun to arrive).
+    if (portfolio_.count(symbol) != 0 || account_values_.empty()) continue;
     broker::PortfolioRow row;
+    row.time = time;
+    row.symbol = symbol;
+    row.unattributed = -quantity;
+    log(fmt::format("UNATTRIBUTED {}: the account holds 0, its strategies {}; unattributed {}",
+                    symbol, quantity, row.unattributed));
+    recorder_.record(row);
+  }
+  for (const auto& [symbol, p] : portfolio_) {
+    auto held = attributed.find(symbol);
+    const double unattributed = p.position - (held == attributed.end() ? 0.0 : held->second);
+    const bool differs = std::abs(unattributed) > kShareEpsilon;
+    // The backtest's rule (docs/backtest.md): a row per instrument held, or traded that day.
+    if (!differs && !broker::portfolio_row_due(p.position, traded_today_.count(symbol) != 0)) {
+      continue;
+    }
+    broker::PortfolioRow row;
+    if (differs) {
+      row.unattributed = unattributed;
+      log(fmt::format("UNATTRIBUTED {}: the account holds {}, its strategies {}; unattributed {}",
+                      symbol, p.position, p.position - unattributed, unattributed));
+    }
     row.time = time;
     row.symbol = symbol;
     row.con_id = p.contract.con_id;
@@ -460,6 +489,7 @@ void LiveAccount::end_day(Timestamp time) {
     summary.commission = commission_paid_;
     recorder_.record(summary);
   }
+  note_day_start();
 }
 
 }  // namespace tandem::live

@@ -411,6 +411,7 @@ void LiveSession::Impl::finish_shutdown() {
     }
     tick_timer_.cancel();
     slice_timer_.cancel();
+    halt_watcher_.reset();
     if (client_) client_->stop();
     io_.stop();
   };

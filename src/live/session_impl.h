@@ -17,6 +17,7 @@
 #include "broker/trading_day.h"
 #include "core/error.h"
 #include "live/bar_feed.h"
+#include "live/halt_watcher.h"
 #include "live/live.h"
 #include "live/live_account.h"
 #include "live/live_broker.h"
@@ -93,6 +94,11 @@ class LiveSession::Impl : public OrderChannel {
   void check_reconciled();
   void request_warmup();
   void request_backfill();
+  // session_risk.cc: the limits from general/risk_limits, the halt in force, and the watch on
+  // the account's halts table.
+  void set_up_risk(const std::string& account);
+  // A halt row took force (`act`: seen while running, so its cancel_open / flatten are done).
+  void apply_halt(const std::optional<risk::HaltRow>& row, bool act);
   // Asks for the first instrument's contract details: its timeZoneId is the trading calendar's
   // zone (options_.exchange_time_zone until it comes).
   void request_exchange_zone();
@@ -147,6 +153,8 @@ class LiveSession::Impl : public OrderChannel {
   std::size_t spilled_rows_ = 0;  // rows the store refused at shutdown, written to the spill
   std::vector<AccountNotice> notices_;
   LiveResult result_;
+  // Last: its thread posts to io_, so it stops (is destroyed) before everything above.
+  std::unique_ptr<HaltWatcher> halt_watcher_;
 };
 
 // A strategy bound to its broker and its instruments' bars.

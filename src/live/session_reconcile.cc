@@ -155,6 +155,7 @@ void LiveSession::Impl::set_up_account(const ib::SessionInfo& session) {
     slot.bind(*account_, index, std::move(feeds));
   }
   account_->load(stored);
+  set_up_risk(account);
   reservation_ = std::make_unique<OrderIdReservation>(*library_, options_.client.client_id,
                                                       stored.highest_order_id);
   log(

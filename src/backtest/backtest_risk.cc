@@ -1,0 +1,104 @@
+// BacktestAccount's side of pre-trade risk (risk/risk.h): the facts the gate checks an order
+// against, the daily-loss base, and the halts of the run's own library.
+#include <cmath>
+
+#include "backtest/backtest_account.h"
+#include "broker/order_rules.h"
+
+namespace tandem::backtest {
+
+void BacktestAccount::set_risk_limits(const risk::Limits& account,
+                                      const std::vector<risk::Limits>& strategies,
+                                      const std::string& limits_owner) {
+  risk::RiskGate gate;
+  gate.set_account(settings_.account_id, account, limits_owner);
+  for (std::size_t i = 0; i < strategies_.size(); ++i) {
+    gate.add_strategy(strategies_[i].key, i < strategies.size() ? strategies[i] : risk::Limits{});
+  }
+  risk_ = std::move(gate);
+}
+
+void BacktestAccount::note_day_start() {
+  if (!risk_.active()) return;
+  account_day_start_ = total_equity();
+  strategy_day_start_.resize(strategies_.size());
+  for (std::size_t i = 0; i < strategies_.size(); ++i) {
+    strategy_day_start_[i] = performance_equity(i);
+  }
+}
+
+std::optional<risk::Refusal> BacktestAccount::check_risk(std::size_t strategy, std::size_t symbol,
+                                                         const Order& order, double price) {
+  risk::OrderFacts facts;
+  facts.time = market_.now();
+  facts.signed_quantity =
+      order.action == Action::kBuy ? order.total_quantity : -order.total_quantity;
+  facts.price = price;
+  facts.multiplier = market_.contract(symbol).multiplier;
+  facts.limit_price = order.limit_price;
+  facts.stop_price = order.stop_price;
+  facts.strategy_position = strategies_[strategy].book.quantity(market_.contract(symbol).symbol);
+  facts.account_position = account_position_[symbol];
+  return risk_.check(strategy, facts, [&] {
+    risk::AccountFigures figures;
+    for (std::size_t s = 0; s < account_position_.size(); ++s) {
+      if (account_position_[s] == 0) continue;
+      figures.gross_position_value +=
+          std::abs(account_position_[s]) * market_.last_close(s) * market_.contract(s).multiplier;
+    }
+    figures.net_liquidation = total_equity();
+    figures.account_day_pnl = figures.net_liquidation - account_day_start_;
+    figures.strategy_day_pnl = strategy < strategy_day_start_.size()
+                                   ? performance_equity(strategy) - strategy_day_start_[strategy]
+                                   : 0.0;
+    return figures;
+  });
+}
+
+void BacktestAccount::apply_halts(Timestamp time) {
+  while (halt_due(time)) {
+    const risk::HaltRow& row = halts_[next_halt_++];
+    risk_.set_halt(row);
+    if (!row.halted) continue;
+    if (row.cancel_open) {
+      for (std::size_t i = 0; i < orders_.size(); ++i) {
+        OrderRecord& record = orders_[i];
+        if (!record.trade || record.trade->is_done()) continue;
+        exchange_events_.clear();
+        if (record.submitted) {
+          exchange_.cancel(record.symbol, record.trade->order.order_id, time, exchange_events_);
+        }
+        change_status(record, OrderStatus::kCancelled, time, "cancelled by the halt");
+        apply_exchange_events();  // children the exchange held go with their parent
+      }
+    }
+    if (row.flatten) {
+      // Market orders closing every strategy position, placed past the gate (the halt refuses
+      // only the strategies' own orders); they fill as any market order does.
+      for (std::size_t s = 0; s < strategies_.size(); ++s) {
+        for (const HeldSymbol& held : strategies_[s].held) {
+          const double quantity = held.holding->quantity;
+          if (quantity == 0) continue;
+          auto trade = std::make_shared<Trade>();
+          trade->contract = market_.contract(held.symbol);
+          trade->order =
+              market_order(quantity > 0 ? Action::kSell : Action::kBuy, std::abs(quantity));
+          trade->order.order_id = static_cast<std::int64_t>(orders_.size()) + 1;
+          trade->order.perm_id = trade->order.order_id;
+          trade->order.order_ref = strategies_[s].key;
+          trade->order.account = settings_.account_id;
+          trade->state = OrderState{OrderStatus::kPendingSubmit, 0, std::abs(quantity), 0};
+          trade->log.push_back({time, OrderStatus::kPendingSubmit, "flatten: the halt closes it"});
+          rows_.orders.push_back(
+              broker::make_order_event_row(time, *trade, "flatten: the halt closes it"));
+          row_buffered();
+          orders_.push_back(OrderRecord{trade, s, held.symbol, false});
+          strategies_[s].order_ids.push_back(trade->order.order_id);
+          new_orders_.push_back(trade->order.order_id);
+        }
+      }
+    }
+  }
+}
+
+}  // namespace tandem::backtest
