@@ -92,8 +92,8 @@ void remove_versions(const StorageView& view, const std::string& library, std::s
         }
       }
       keep_inline_segments(rec, keep, m);
-      m.removes.push_back(kv.key);
-      ++counts.versions_removed;
+      m.retires.push_back(kv.key);  // its number is never written again
+      if (rec.kind != VersionKind::kDeleted) ++counts.versions_removed;
     }
     if (page.size() < kScanPage) break;
     after = page.back().key;
@@ -122,13 +122,37 @@ std::vector<std::string> LibraryEngine::list_symbols() const {
 
 bool LibraryEngine::has_symbol(std::string_view symbol) const {
   validate_name("symbol", symbol);
-  return storage_->get(keys::head(library_, symbol)).has_value();
+  const auto view = storage_->read_view();
+  if (view->heads_may_lag()) return load_head(*view, symbol).has_value();
+  return view->get(keys::head(library_, symbol)).has_value();
 }
 
 void LibraryEngine::delete_symbol(std::string_view symbol) {
   validate_name("symbol", symbol);
+  const Timestamp t = now();
   storage_->commit({}, [&](const StorageView& view) {
     require_library(view);
+    if (view.heads_may_lag()) {
+      // Version numbers are never reused here: the deletion is a marker record after the
+      // latest version, created like a version (a writer that committed after the state
+      // decided on takes the number first, and this runs again); then the records before it
+      // are retired, the unkept segments deleted and the head removed.
+      const auto head = load_head(view, symbol);
+      if (!head) throw Error(ErrorKind::NotFound, "no such symbol", where(symbol));
+      VersionRecord marker;
+      marker.version = head->version + 1;
+      marker.kind = VersionKind::kDeleted;
+      marker.written_at = std::max(t, head->written_at);
+      marker.base_version = marker.version;
+      Mutation m;
+      m.puts.push_back({keys::version(library_, symbol, marker.version), encode_record(marker)});
+      m.create_first = true;
+      const auto keep = snapshot_segments(load_snapshots(view, library_, nullptr), symbol);
+      PruneResult counts;
+      remove_versions(view, library_, symbol, marker.version, keep, true, m, counts);
+      m.removes.push_back(keys::head(library_, symbol));
+      return m;
+    }
     if (!view.get(keys::head(library_, symbol)))
       throw Error(ErrorKind::NotFound, "no such symbol", where(symbol));
     const auto keep = snapshot_segments(load_snapshots(view, library_, nullptr), symbol);
@@ -159,6 +183,7 @@ std::vector<VersionInfo> LibraryEngine::list_versions(std::string_view symbol, s
     } catch (const Error& e) {
       throw Error(e.kind(), e.message() + " (record " + kv.key + ")", where(symbol));
     }
+    if (rec.kind == VersionKind::kDeleted) continue;  // an earlier life of the symbol ended here
     out.push_back(VersionInfo{rec.version, rec.kind, rec.written_at, rec.rows, rec.rows_added,
                               rec.metadata_given ? rec.metadata : ""});
   }
@@ -180,12 +205,20 @@ void LibraryEngine::snapshot(std::string_view name, std::optional<std::string> m
     snap.created_at = t;
     snap.metadata = metadata.value_or("");
     const std::string prefix = keys::heads_prefix(library_);
-    for (auto& kv : view.scan({prefix})) {
-      std::string symbol(keys::suffix(kv.key, prefix));
-      try {
-        snap.symbols.emplace_back(symbol, decode_record(kv.value));
-      } catch (const Error& e) {
-        throw Error(e.kind(), e.message() + " (head " + kv.key + ")", where(symbol));
+    if (view.heads_may_lag()) {
+      // Heads may lag: each symbol's latest version is its head with the newer records folded.
+      for (const auto& key : view.list({prefix})) {
+        std::string symbol(keys::suffix(key, prefix));
+        if (auto latest = load_head(view, symbol)) snap.symbols.emplace_back(symbol, *latest);
+      }
+    } else {
+      for (auto& kv : view.scan({prefix})) {
+        std::string symbol(keys::suffix(kv.key, prefix));
+        try {
+          snap.symbols.emplace_back(symbol, decode_record(kv.value));
+        } catch (const Error& e) {
+          throw Error(e.kind(), e.message() + " (head " + kv.key + ")", where(symbol));
+        }
       }
     }
     Mutation m;
@@ -307,7 +340,14 @@ PruneResult LibraryEngine::prune_previous_versions(std::string_view symbol) {
     head->appends_since_full = 0;
     const std::string bytes = encode_record(*head);
     m.puts.push_back({keys::version(library_, symbol, head->version), bytes});
-    m.puts.push_back({keys::head(library_, symbol), bytes});
+    if (view.heads_may_lag()) {
+      // The head must be at the latest version before any record below it is retired, or a
+      // reader folding from an older head would miss the retired deltas. It goes first: if
+      // another writer moved it meanwhile, nothing is written and the prune decides again.
+      m.puts.insert(m.puts.begin(), {keys::head(library_, symbol), bytes});
+    } else {
+      m.puts.push_back({keys::head(library_, symbol), bytes});
+    }
     return m;
   });
   return result;

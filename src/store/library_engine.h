@@ -67,6 +67,9 @@ class LibraryEngine {
 
   // The head (latest version, resolved) or nullopt if the symbol does not exist.
   std::optional<VersionRecord> load_head(const StorageView& view, std::string_view symbol) const;
+  // The number a new version of `symbol` gets, given its latest (load_head).
+  std::uint64_t next_version(const StorageView& view, std::string_view symbol,
+                             const std::optional<VersionRecord>& head) const;
   // The version `as_of` selects, resolved to full form. Throws if there is none.
   VersionRecord resolve(const StorageView& view, std::string_view symbol, const AsOf& as_of) const;
   // Version `v` (older than the head, whose version is `newest`) resolved to full form (walks
@@ -93,6 +96,9 @@ class LibraryEngine {
                                 const std::string& where);
 
  private:
+  std::optional<VersionRecord> fold_newer_records(const StorageView& view, std::string_view symbol,
+                                                  std::optional<VersionRecord> state) const;
+
   std::shared_ptr<Storage> storage_;
   std::string library_;
   StoreOptions options_;

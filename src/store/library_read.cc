@@ -240,12 +240,69 @@ std::optional<VersionRecord> LibraryEngine::load_head(const StorageView& view,
                                                       std::string_view symbol) const {
   const std::string key = keys::head(library_, symbol);
   auto bytes = view.get(key);
-  if (!bytes) return std::nullopt;
-  try {
-    return decode_record(*bytes);
-  } catch (const Error& e) {
-    throw Error(e.kind(), e.message() + " (head " + key + ")", where(symbol));
+  std::optional<VersionRecord> head;
+  if (bytes) {
+    try {
+      head = decode_record(*bytes);
+    } catch (const Error& e) {
+      throw Error(e.kind(), e.message() + " (head " + key + ")", where(symbol));
+    }
   }
+  if (!view.heads_may_lag()) return head;
+  return fold_newer_records(view, symbol, std::move(head));
+}
+
+// Where the head may lag (StorageView::heads_may_lag), every version record above it is a
+// committed version: fold them onto the head in order. Without a head object, the fold starts
+// at the symbol's first record — the symbol may be new (its creator's head not written yet) or
+// deleted (a deletion marker ends the chain; records before it were retired). A delta that
+// opens a fold from nothing is what a writer racing the symbol's deletion leaves behind: it
+// has no base and belongs to no version anyone can read.
+std::optional<VersionRecord> LibraryEngine::fold_newer_records(
+    const StorageView& view, std::string_view symbol, std::optional<VersionRecord> state) const {
+  constexpr std::size_t kPage = 1000;
+  const std::string prefix = keys::versions_prefix(library_, symbol);
+  std::string after = state ? keys::version(library_, symbol, state->version) : std::string();
+  for (;;) {
+    const auto page = view.scan({prefix, after, kPage, false});
+    for (const auto& kv : page) {
+      const auto n = keys::version_of(kv.key);
+      VersionRecord rec;
+      try {
+        rec = decode_record(kv.value);
+      } catch (const Error& e) {
+        throw Error(e.kind(), e.message() + " (record " + kv.key + ")",
+                    where(symbol, n.value_or(0)));
+      }
+      rec.inline_segments.clear();
+      if (rec.kind == VersionKind::kDeleted) {
+        state.reset();
+      } else if (rec.full) {
+        state = std::move(rec);
+      } else if (state) {
+        std::vector<SegmentRef> segments = std::move(state->segments);
+        segments.insert(segments.end(), rec.segments.begin(), rec.segments.end());
+        if (!rec.metadata_given) rec.metadata = std::move(state->metadata);
+        rec.segments = std::move(segments);
+        rec.full = true;
+        state = std::move(rec);
+      }
+    }
+    if (page.size() < kPage) break;
+    after = page.back().key;
+  }
+  return state;
+}
+
+std::uint64_t LibraryEngine::next_version(const StorageView& view, std::string_view symbol,
+                                          const std::optional<VersionRecord>& head) const {
+  if (head) return head->version + 1;
+  if (!view.heads_may_lag()) return 0;
+  // Numbers are never reused here: continue after the last record (a deletion marker, or what
+  // a writer racing a deletion left).
+  const auto all = view.list({keys::versions_prefix(library_, symbol)});
+  if (all.empty()) return 0;
+  return keys::version_of(all.back()).value_or(0) + 1;
 }
 
 // "No version v", with the range that is stored: the oldest record up to the head's version.
@@ -277,10 +334,24 @@ VersionRecord LibraryEngine::resolve_version(const StorageView& view, std::strin
   auto bytes = view.get(key);
   if (!bytes) throw no_such_version(*this, view, symbol, v, newest);
   VersionRecord rec = decode(*bytes, key, v);
+  if (rec.kind == VersionKind::kDeleted) throw no_such_version(*this, view, symbol, v, newest);
   // The resolved form references inline segments; their bytes stay in the records.
   rec.inline_segments.clear();
   if (rec.full) return rec;
-  // A delta: its chain base_version .. v is contiguous (prune keeps only whole chains).
+  // A delta: its chain base_version .. v is contiguous (prune keeps only whole chains). Where
+  // commits are not serialized (heads_may_lag), a prune may have rewritten a later version of
+  // the chain as a full record and retired the base while this delta was being written: the
+  // chain then starts at the newest full record below v.
+  if (view.heads_may_lag() && !view.get(keys::version(library_, symbol, rec.base_version))) {
+    const auto below = view.scan({keys::versions_prefix(library_, symbol),
+                                  keys::version(library_, symbol, v), SIZE_MAX, true});
+    for (const auto& kv : below) {
+      if (decode(kv.value, kv.key, keys::version_of(kv.key).value_or(0)).full) {
+        rec.base_version = keys::version_of(kv.key).value_or(rec.base_version);
+        break;
+      }
+    }
+  }
   const auto chain =
       view.scan({keys::versions_prefix(library_, symbol),
                  keys::version(library_, symbol, rec.base_version), v - rec.base_version, false});
@@ -298,6 +369,13 @@ VersionRecord LibraryEngine::resolve_version(const StorageView& view, std::strin
     const auto n = keys::version_of(kv.key);
     if (!n || *n > v) break;
     VersionRecord delta = decode(kv.value, kv.key, *n);
+    if (delta.full && view.heads_may_lag() && *n < v) {
+      // Rewritten in full by a prune that raced the delta's writer (see above).
+      delta.inline_segments.clear();
+      metadata = delta.metadata;
+      out = std::move(delta);
+      continue;
+    }
     if (delta.full) {
       throw Error(ErrorKind::Corruption,
                   "version chain broken: version " + std::to_string(*n) +

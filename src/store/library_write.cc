@@ -62,6 +62,8 @@ Mutation put_version(const LibraryEngine& engine, std::string_view symbol,
     m.puts.push_back({keys::head(engine.name(), symbol), encode_record(bare)});
   }
   m.prefix_invisible = true;
+  m.create_first = true;
+  m.last_put_is_hint = true;
   return m;
 }
 
@@ -128,7 +130,7 @@ std::uint64_t LibraryEngine::write(std::string_view symbol, const Table& table,
     require_library(view);
     const auto head = load_head(view, symbol);
     VersionRecord rec;
-    rec.version = head ? head->version + 1 : 0;
+    rec.version = next_version(view, symbol, head);
     rec.kind = VersionKind::kWrite;
     rec.written_at = head ? std::max(t, head->written_at) : t;
     rec.base_version = rec.version;
@@ -210,7 +212,7 @@ std::uint64_t LibraryEngine::append(std::string_view symbol, const Table& table,
     }
     VersionRecord rec;
     rec.kind = VersionKind::kAppend;
-    rec.version = head ? head->version + 1 : 0;
+    rec.version = next_version(view, symbol, head);
     rec.rows_added = table.num_rows();
     rec.metadata_given = metadata.has_value();
     rec.metadata = metadata.value_or("");
@@ -224,7 +226,7 @@ std::uint64_t LibraryEngine::append(std::string_view symbol, const Table& table,
     if (!head) {
       rec.written_at = t;
       rec.full = true;
-      rec.base_version = 0;
+      rec.base_version = rec.version;
       rec.rows = table.num_rows();
       if (rec.rows > 0) {
         rec.index_min = table.index().front();
@@ -337,7 +339,7 @@ static std::uint64_t replace_range(LibraryEngine& engine, std::string_view symbo
           throw HeadMoved{};
         }
         VersionRecord rec;
-        rec.version = head ? head->version + 1 : 0;
+        rec.version = engine.next_version(view, symbol, head);
         rec.kind = kind;
         rec.written_at = head ? std::max(t, head->written_at) : t;
         rec.base_version = rec.version;

@@ -92,6 +92,8 @@ std::string_view version_kind_name(VersionKind kind) {
       return "delete_range";
     case VersionKind::kCompact:
       return "compact";
+    case VersionKind::kDeleted:
+      return "deleted";
   }
   return "unknown";
 }

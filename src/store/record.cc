@@ -88,7 +88,7 @@ VersionRecord read_record_body(ByteReader& r, std::uint8_t format, bool header_o
   VersionRecord rec;
   rec.version = r.varint();
   const auto kind = r.u8();
-  if (kind > static_cast<std::uint8_t>(VersionKind::kCompact)) {
+  if (kind > static_cast<std::uint8_t>(VersionKind::kDeleted)) {
     r.fail("unknown version kind " + std::to_string(kind));
   }
   rec.kind = static_cast<VersionKind>(kind);

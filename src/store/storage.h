@@ -44,6 +44,13 @@ class StorageView {
   // A hint that these keys are about to be visited, in this order (a version's segments).
   // Backends with slow round trips fetch them ahead, in parallel (s3); others ignore it.
   virtual void prefetch(const std::vector<std::string>& keys) const { (void)keys; }
+  // True when a symbol's head may lag its version records: version records above the head's
+  // version are committed versions, folded onto the head by readers (LibraryEngine::load_head),
+  // and version numbers are never reused — a symbol deleted and written again continues its
+  // numbering after the deletion marker. Only the S3 backend's chain protocol (docs/s3.md,
+  // *Commits by conditional writes*) commits a version by creating its record; everywhere
+  // else the head is exact and a record above it was never committed.
+  virtual bool heads_may_lag() const { return false; }
 };
 
 // What a commit writes besides its blobs: puts are applied first, then removes.
@@ -59,6 +66,23 @@ struct Mutation {
   // version; see library_read.cc). mem and lmdb apply every commit atomically anyway and ignore
   // it; s3 applies such a commit in order instead of first writing its intent (docs/s3.md).
   bool prefix_invisible = false;
+  // Set by the engine when puts[0] is a version record that must not exist yet: creating it is
+  // the commit (where commits are not serialized by a lock, a taken key means another writer
+  // committed that version first, and decide runs again on the newer state). With it,
+  // `last_put_is_hint` says the last put is the symbol's head, which a backend whose views
+  // report heads_may_lag() may write later or not at all. Other backends ignore both.
+  bool create_first = false;
+  bool last_put_is_hint = false;
+  // Version records removed for good. Backends whose commits are serialized remove them like
+  // `removes` (before them); where they are not (S3 chain protocol) the key stays taken by an
+  // empty object, so that a late create of that version number by a writer holding an old
+  // state fails instead of forking the chain. Views never return such empty objects.
+  std::vector<std::string> retires;
+  // For backends that treat retires as plain removes.
+  void retire_as_removes() {
+    removes.insert(removes.begin(), retires.begin(), retires.end());
+    retires.clear();
+  }
 };
 
 class Storage {

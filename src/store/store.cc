@@ -198,17 +198,35 @@ bool Store::has_library(std::string_view name) const {
 
 void Store::delete_library(std::string_view name) {
   validate_name("library", name);
+  if (storage_->read_view()->heads_may_lag()) {
+    // Version numbers are never reused (StorageView::heads_may_lag): each symbol is deleted on
+    // its own first — a deletion marker ends its chain, so a writer still holding its old
+    // state cannot add to it — and the library goes last. Not one commit: interrupted, the
+    // library still exists with fewer symbols, and deleting it again finishes the job.
+    if (!storage_->get(keys::library(name))) {
+      throw Error(ErrorKind::NotFound, "no library named " + std::string(name), uri_);
+    }
+    Library library = make_library(name);
+    for (const auto& symbol : library.list_symbols()) {
+      try {
+        library.delete_symbol(symbol);
+      } catch (const Error& e) {
+        if (e.kind() != ErrorKind::NotFound) throw;  // deleted meanwhile
+      }
+    }
+  }
   storage_->commit({}, [&](const StorageView& view) {
     if (!view.get(keys::library(name))) {
       throw Error(ErrorKind::NotFound, "no library named " + std::string(name), uri_);
     }
     Mutation m;
-    m.removes.push_back(keys::library(name));
     for (char space : {'H', 'V', 'S', 'P'}) {
       for (auto& key : view.list({keys::symbol_data_prefix(space, name)})) {
-        m.removes.push_back(std::move(key));
+        (space == 'V' ? m.retires : m.removes).push_back(std::move(key));
       }
     }
+    // Last: the marker is what says the library exists.
+    m.removes.push_back(keys::library(name));
     return m;
   });
 }

@@ -124,6 +124,10 @@ enum class VersionKind : std::uint8_t {
   kUpdate = 2,
   kDeleteRange = 3,
   kCompact = 4,
+  // A symbol's deletion, on stores whose version numbers are never reused (the S3 chain
+  // protocol): the symbol is absent from here on; writing it again continues the numbering.
+  // Never listed as a version.
+  kDeleted = 5,
 };
 std::string_view version_kind_name(VersionKind kind);  // "write", "append", ...
 

@@ -488,6 +488,7 @@ class LmdbStorage : public Storage {
         {
           TxnView view(*env_, txn);
           m = decide(view);
+          m.retire_as_removes();
         }
         for (const auto& kv : m.puts) put(txn, kv.key, kv.value, 0);
         for (const auto& key : m.removes) {

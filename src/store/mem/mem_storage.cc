@@ -117,6 +117,7 @@ void MemStorage::commit(std::vector<KeyValue> blobs,
   try {
     View view(data_);
     m = decide(view);
+    m.retire_as_removes();
   } catch (...) {
     for (const auto& k : inserted) data_.erase(k);
     throw;

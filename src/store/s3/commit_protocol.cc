@@ -21,6 +21,7 @@ CommitProtocol parse_record(const std::string& bytes, const std::string& where) 
   std::string_view rest = std::string_view(bytes).substr(kMagic.size());
   if (rest.starts_with("protocol=lease\n")) return CommitProtocol::kLease;
   if (rest.starts_with("protocol=conditional\n")) return CommitProtocol::kConditional;
+  if (rest.starts_with("protocol=chain\n")) return CommitProtocol::kChain;
   throw Error(ErrorKind::Corruption, "unknown protocol in the record", where);
 }
 
@@ -39,7 +40,7 @@ std::string random_hex() {
 }
 
 bool wanted_matches(ConditionalWrites configured, CommitProtocol protocol) {
-  if (configured == ConditionalWrites::kOn) return protocol == CommitProtocol::kConditional;
+  if (configured == ConditionalWrites::kOn) return protocol != CommitProtocol::kLease;
   if (configured == ConditionalWrites::kOff) return protocol == CommitProtocol::kLease;
   return true;
 }
@@ -47,17 +48,16 @@ bool wanted_matches(ConditionalWrites configured, CommitProtocol protocol) {
 [[noreturn]] void refuse(CommitProtocol recorded, ConditionalWrites configured, bool legacy,
                          const std::string& store_name) {
   const std::string asked = configured == ConditionalWrites::kOn ? "on" : "off";
-  throw Error(
-      ErrorKind::Conflict,
-      "this store commits by the " + protocol_name(recorded) + " protocol (" +
-          (legacy ? "it was made before stores recorded their protocol"
-                  : "recorded in ~store/protocol") +
-          "), but this writer is configured for the " +
-          protocol_name(asked == "on" ? CommitProtocol::kConditional : CommitProtocol::kLease) +
-          " protocol (conditional_writes=" + asked +
-          "); writers of both kinds must never mix on one store. Use "
-          "conditional_writes=auto, or `tandem store copy` it into a new store",
-      store_name);
+  throw Error(ErrorKind::Conflict,
+              "this store commits by the " + protocol_name(recorded) + " protocol (" +
+                  (legacy ? "it was made before stores recorded their protocol"
+                          : "recorded in ~store/protocol") +
+                  "), but this writer is configured for the " +
+                  protocol_name(asked == "on" ? CommitProtocol::kChain : CommitProtocol::kLease) +
+                  " protocol (conditional_writes=" + asked +
+                  "); writers of both kinds must never mix on one store. Use "
+                  "conditional_writes=auto, or `tandem store copy` it into a new store",
+              store_name);
 }
 
 // Does the store hold anything besides probe objects? Listed BEFORE the record is read: a new
@@ -74,7 +74,22 @@ bool holds_anything(S3Client& client, const ObjectNames& names) {
 }  // namespace
 
 std::string protocol_name(CommitProtocol protocol) {
-  return protocol == CommitProtocol::kLease ? "lease" : "conditional";
+  switch (protocol) {
+    case CommitProtocol::kLease:
+      return "lease";
+    case CommitProtocol::kConditional:
+      return "conditional";
+    case CommitProtocol::kChain:
+      return "chain";
+  }
+  return "unknown";
+}
+
+std::optional<CommitProtocol> recorded_protocol(S3Client& client, const ObjectNames& names) {
+  const std::string record = protocol_object(names);
+  std::optional<std::string> bytes = client.get_object(record);
+  if (!bytes) return std::nullopt;
+  return parse_record(*bytes, client.describe(record));
 }
 
 bool server_enforces_preconditions(S3Client& client, const ObjectNames& names, std::string& why) {
@@ -128,7 +143,7 @@ CommitProtocol settle_protocol(S3Client& client, const ObjectNames& names,
     if (configured != ConditionalWrites::kOff) {
       const bool enforced = server_enforces_preconditions(client, names, why);
       if (enforced) {
-        chosen = CommitProtocol::kConditional;
+        chosen = CommitProtocol::kChain;
       } else if (configured == ConditionalWrites::kOn) {
         throw Error(ErrorKind::Conflict,
                     "conditional_writes=on, but the server at " + client.endpoint().base_url() +

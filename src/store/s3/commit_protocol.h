@@ -18,7 +18,10 @@
 
 namespace tandem::store::s3 {
 
-enum class CommitProtocol { kLease, kConditional };
+// kChain: conditional writes, each version committed by creating its record (new stores on
+// servers that enforce preconditions); kConditional: conditional writes through a store-wide
+// journal (stores made before the chain protocol; still written that way).
+enum class CommitProtocol { kLease, kConditional, kChain };
 
 std::string protocol_name(CommitProtocol protocol);
 
@@ -26,6 +29,9 @@ std::string protocol_name(CommitProtocol protocol);
 inline std::string protocol_object(const ObjectNames& names) {
   return names.path_prefix() + "~store/protocol";
 }
+
+// What the store records; nullopt when it has no record (new, or made before records).
+std::optional<CommitProtocol> recorded_protocol(S3Client& client, const ObjectNames& names);
 
 // Does the server enforce If-None-Match: * and If-Match on PUT and If-Match on DELETE? Writes,
 // rewrites and deletes one probe object under PREFIX~store/; `why` says what failed.

@@ -285,6 +285,7 @@ void ConditionalCommitter::commit(const std::function<Mutation(const StorageView
     try {
       std::unique_ptr<StorageView> view = make_view(seen_);
       mutation = decide(*view);
+      mutation.retire_as_removes();
       for (const KeyValue& put : mutation.puts) ObjectNames::validate_key(put.key);
       for (const std::string& key : mutation.removes) ObjectNames::validate_key(key);
     } catch (const Error&) {

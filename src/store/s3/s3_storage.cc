@@ -28,11 +28,21 @@ class S3Storage::View : public StorageView {
  public:
   // With a cache (commits, lock held): reads of cached keys cost nothing, and what is read is
   // remembered.
-  View(const S3Storage& storage, milliseconds timeout, HolderCache* cache = nullptr)
-      : storage_(storage), timeout_(timeout), cache_(cache) {}
-  // Conditional mode: reads are answered from, and recorded with their ETags in, `seen`.
-  View(const S3Storage& storage, Observations& seen)
-      : storage_(storage), timeout_(0), cache_(nullptr), seen_(&seen) {}
+  View(const S3Storage& storage, milliseconds timeout, HolderCache* cache = nullptr,
+       bool chain = false)
+      : storage_(storage), timeout_(timeout), cache_(cache), chain_(chain) {}
+  // Conditional modes: reads are answered from, and recorded with their ETags in, `seen`.
+  // `chain`: the chain protocol (chain_commit.h) — empty objects (retired version records)
+  // are absent, and heads may lag unless the view is `optimistic`.
+  View(const S3Storage& storage, Observations& seen, bool chain = false, bool optimistic = false)
+      : storage_(storage),
+        timeout_(0),
+        cache_(nullptr),
+        seen_(&seen),
+        chain_(chain),
+        optimistic_(optimistic) {}
+
+  bool heads_may_lag() const override { return chain_ && !optimistic_; }
 
   std::optional<std::string> get(std::string_view key) const override {
     if (seen_ != nullptr) return get_observed(key);
@@ -42,6 +52,7 @@ class S3Storage::View : public StorageView {
     std::optional<std::string> value =
         storage_.client_->get_object(storage_.names_.object(key), timeout_);
     if (cache_ != nullptr) cache_->remember(std::string(key), value);
+    if (chain_ && value && value->empty()) return std::nullopt;
     return value;
   }
 
@@ -49,7 +60,7 @@ class S3Storage::View : public StorageView {
              const std::function<void(std::string_view)>& use) const override {
     std::optional<std::string> value;
     if (!take_prefetched(key, value)) value = get(key);
-    if (!value) return false;
+    if (!value || (chain_ && value->empty())) return false;
     use(*value);
     return true;
   }
@@ -71,6 +82,29 @@ class S3Storage::View : public StorageView {
   std::vector<KeyValue> scan(const ListRange& range) const override {
     std::vector<std::string> keys = list(range);
     if (seen_ != nullptr) {
+      // Fetch what is not remembered in parallel first (a fold reads many records).
+      std::vector<std::string> unseen;
+      for (const std::string& key : keys) {
+        auto it = seen_->find(key);
+        if (it == seen_->end() || !it->second.has_value) {
+          unseen.push_back(storage_.names_.object(key));
+        }
+      }
+      if (unseen.size() > 1) {
+        std::vector<std::optional<TaggedObject>> fetched =
+            storage_.client_->get_tagged_objects(unseen);
+        for (std::size_t i = 0; i < unseen.size(); ++i) {
+          std::optional<std::string> key = storage_.names_.key(unseen[i]);
+          if (!key) continue;
+          Observed observed;
+          observed.has_value = true;
+          if (fetched[i]) {
+            observed.etag = std::move(fetched[i]->etag);
+            observed.value = std::move(fetched[i]->bytes);
+          }
+          seen_->insert_or_assign(std::move(*key), std::move(observed));
+        }
+      }
       std::vector<KeyValue> out;
       for (std::string& key : keys) {
         if (std::optional<std::string> value = get_observed(key)) {
@@ -88,7 +122,9 @@ class S3Storage::View : public StorageView {
     out.reserve(keys.size());
     for (std::size_t i = 0; i < keys.size(); ++i) {
       // A key removed between the listing and the read is simply no longer there.
-      if (values[i]) out.push_back({std::move(keys[i]), std::move(*values[i])});
+      if (values[i] && !(chain_ && values[i]->empty())) {
+        out.push_back({std::move(keys[i]), std::move(*values[i])});
+      }
     }
     return out;
   }
@@ -108,7 +144,7 @@ class S3Storage::View : public StorageView {
       }
       it = seen_->insert_or_assign(std::string(key), std::move(observed)).first;
     }
-    if (it->second.etag.empty()) return std::nullopt;
+    if (it->second.etag.empty() || (chain_ && it->second.value.empty())) return std::nullopt;
     return it->second.value;
   }
 
@@ -148,6 +184,7 @@ class S3Storage::View : public StorageView {
       for (const ObjectInfo& object : page.objects) {
         std::optional<std::string> key = names.key(object.key);
         if (!key || !key->starts_with(range.prefix)) continue;
+        if (chain_ && object.size == 0) continue;  // retired
         if (!range.start_after.empty() && *key <= range.start_after) continue;
         observe_listed(*key, object);
         out.push_back(std::move(*key));
@@ -171,7 +208,7 @@ class S3Storage::View : public StorageView {
       ListPage page = storage_.client_->list_objects(query);
       for (const ObjectInfo& object : page.objects) {
         std::optional<std::string> key = names.key(object.key);
-        if (key && key->starts_with(range.prefix)) {
+        if (key && key->starts_with(range.prefix) && !(chain_ && object.size == 0)) {
           observe_listed(*key, object);
           keys.push_back(std::move(*key));
         }
@@ -228,6 +265,8 @@ class S3Storage::View : public StorageView {
   milliseconds timeout_;
   HolderCache* cache_;
   Observations* seen_ = nullptr;
+  bool chain_ = false;
+  bool optimistic_ = false;
   mutable std::vector<std::string> ahead_;  // keys announced by prefetch(), in visiting order
   mutable std::size_t ahead_next_ = 0;      // ahead_[ahead_next_..] are not fetched yet
   mutable std::map<std::string, std::optional<std::string>, std::less<>> fetched_;
@@ -272,6 +311,7 @@ S3Storage::S3Storage(const S3Config& config, S3HoldOptions hold)
       CommitLockOptions{config.lock_lease, config.lock_wait},
       [this](const Mutation& mutation, milliseconds timeout) { apply(mutation, timeout); });
   committer_ = std::make_unique<ConditionalCommitter>(client_, names_, uri_, config.lock_wait);
+  chain_ = std::make_unique<ChainCommitter>(client_, names_, uri_, config.lock_wait);
   releaser_ = std::thread([this] { idle_releaser(); });
 }
 
@@ -280,6 +320,7 @@ S3Storage::~S3Storage() {
     std::lock_guard local(commit_mutex_);
     stopping_ = true;
     drop_lease();
+    chain_->flush_hints();
   }
   wake_.notify_all();
   releaser_.join();
@@ -288,13 +329,17 @@ S3Storage::~S3Storage() {
 void S3Storage::idle_releaser() {
   std::unique_lock local(commit_mutex_);
   while (!stopping_) {
-    if (!lease_) {
+    const bool hints = chain_->hints_pending();
+    if (!lease_ && !hints) {
       wake_.wait(local);
       continue;
     }
     const auto idle_until = last_commit_ + hold_.idle_release;
     if (std::chrono::steady_clock::now() >= idle_until) {
       drop_lease();
+      // An idle chain writer writes the heads it moved past, so that the next writer (or
+      // reader) starts from the latest version without folding records.
+      if (hints) chain_->flush_hints();
     } else {
       wake_.wait_until(local, idle_until);
     }
@@ -342,7 +387,19 @@ CommitLock::Lease& S3Storage::take_lease() {
 }
 
 std::unique_ptr<StorageView> S3Storage::read_view() const {
-  return std::make_unique<View>(*this, milliseconds(0));
+  return std::make_unique<View>(*this, milliseconds(0), nullptr, reads_chain());
+}
+
+bool S3Storage::reads_chain() const {
+  std::lock_guard local(read_protocol_mutex_);
+  if (!read_protocol_) {
+    // A store without a record is read as it is; asked again next time, since its first
+    // writer may be about to record the chain protocol.
+    std::optional<CommitProtocol> recorded = recorded_protocol(*client_, names_);
+    if (!recorded) return false;
+    read_protocol_ = recorded;
+  }
+  return *read_protocol_ == CommitProtocol::kChain;
 }
 
 void S3Storage::apply(const Mutation& mutation, milliseconds timeout) const {
@@ -406,7 +463,7 @@ void S3Storage::commit(std::vector<KeyValue> blobs,
   client_->put_objects(blob_puts);
 
   std::unique_lock local(commit_mutex_);
-  if (*protocol_ == CommitProtocol::kConditional) {
+  if (*protocol_ == CommitProtocol::kConditional || *protocol_ == CommitProtocol::kChain) {
     // The blobs are removed again only when decide() threw (then nothing was committed); after
     // any other failure a journal entry may reference them.
     bool decide_threw = false;
@@ -433,6 +490,7 @@ void S3Storage::commit(std::vector<KeyValue> blobs,
     try {
       View view(*this, lease.request_timeout(), &cache_);
       mutation = decide(view);
+      mutation.retire_as_removes();
       for (const KeyValue& put : mutation.puts) ObjectNames::validate_key(put.key);
       for (const std::string& key : mutation.removes) ObjectNames::validate_key(key);
     } catch (...) {
@@ -521,12 +579,24 @@ CommitProtocol S3Storage::protocol() {
 }
 
 CommitProtocol S3Storage::settle_protocol_locked() {
-  if (!protocol_) protocol_ = settle_protocol(*client_, names_, uri_, conditional_writes_);
+  if (!protocol_) {
+    protocol_ = settle_protocol(*client_, names_, uri_, conditional_writes_);
+    std::lock_guard local(read_protocol_mutex_);
+    read_protocol_ = protocol_;
+  }
   return *protocol_;
 }
 
 void S3Storage::commit_conditionally(
     const std::function<Mutation(const StorageView& view)>& decide) {
+  if (*protocol_ == CommitProtocol::kChain) {
+    chain_->commit(decide, [this](Observations& seen, bool optimistic) {
+      return std::unique_ptr<StorageView>(std::make_unique<View>(*this, seen, true, optimistic));
+    });
+    last_commit_ = std::chrono::steady_clock::now();
+    wake_.notify_all();
+    return;
+  }
   committer_->commit(decide, [this](Observations& seen) -> std::unique_ptr<StorageView> {
     return std::make_unique<View>(*this, seen);
   });

@@ -33,6 +33,7 @@
 #include <string_view>
 #include <thread>
 
+#include "store/s3/chain_commit.h"
 #include "store/s3/commit_lock.h"
 #include "store/s3/commit_protocol.h"
 #include "store/s3/conditional_commit.h"
@@ -73,13 +74,16 @@ class S3Storage : public Storage {
   void fail_next_in_order_commit_after(std::size_t puts) {
     fail_after_puts_ = puts;
     if (committer_) committer_->fail_next_commit_after(puts);
+    if (chain_) chain_->fail_next_commit_after(puts);
   }
 
   // The commit protocol this writer uses, settled by the first commit or by this call (which,
   // for a new store, probes the server and writes the record: see commit_protocol.h).
   CommitProtocol protocol();
   // Conditional mode: commits that lost the race for the journal and decided again.
-  std::uint64_t lost_races() const { return committer_ ? committer_->lost_races() : 0; }
+  std::uint64_t lost_races() const {
+    return (committer_ ? committer_->lost_races() : 0) + (chain_ ? chain_->lost_races() : 0);
+  }
 
  private:
   class View;
@@ -111,6 +115,8 @@ class S3Storage : public Storage {
   // With commit_mutex_ held.
   CommitProtocol settle_protocol_locked();
   void commit_conditionally(const std::function<Mutation(const StorageView& view)>& decide);
+  // Do reads fold heads (the store records the chain protocol)? Reads the record once.
+  bool reads_chain() const;
 
   std::string uri_;
   std::shared_ptr<S3Client> client_;
@@ -119,6 +125,9 @@ class S3Storage : public Storage {
   ConditionalWrites conditional_writes_;
   std::optional<CommitProtocol> protocol_;  // settled by the first commit
   std::unique_ptr<ConditionalCommitter> committer_;
+  std::unique_ptr<ChainCommitter> chain_;
+  mutable std::mutex read_protocol_mutex_;
+  mutable std::optional<CommitProtocol> read_protocol_;
   std::unique_ptr<CommitLock> lock_;
   std::mutex commit_mutex_;  // threads of this process queue here, not on the bucket
   std::optional<CommitLock::Lease> lease_;

@@ -1,9 +1,10 @@
-// The S3 backend's conditional-writes protocol (docs/s3.md, *Commits by conditional writes*),
-// against moto (which enforces If-None-Match / If-Match) and s3rver (which ignores them): which
-// protocol a store records and when a writer refuses, what a lost race does, that a writer
+// The S3 backend's commit protocols by conditional writes (docs/s3.md, *Commits by conditional
+// writes*), against moto (which enforces If-None-Match / If-Match) and s3rver (which ignores
+// them): which protocol a store records and when a writer refuses; for stores that record the
+// journal protocol (made before the chain protocol), what a lost race does, that a writer
 // stopped after its commit point is finished by the next one, that a late request of an applied
-// commit changes nothing, what a burst of appends costs, and that an independent client (boto3)
-// reads what tandem wrote.
+// commit changes nothing and what a burst of appends costs; and that an independent client
+// (boto3) reads what tandem wrote. The chain protocol's own tests: s3_chain_test.cc.
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -35,6 +36,15 @@ std::shared_ptr<S3Storage> open(const std::string& uri) {
   return std::make_shared<S3Storage>(parse_s3_uri(uri));
 }
 
+// A new store that records the journal protocol, as stores made before the chain protocol do
+// (new stores get the chain protocol); their writers keep committing through the journal.
+std::shared_ptr<S3Storage> open_journal_store(const std::string& uri) {
+  auto storage = open(uri);
+  storage->client().put_object(protocol_object(storage->names()),
+                               "tandem-s3-protocol-1\nprotocol=conditional\nreason=test\n");
+  return storage;
+}
+
 std::string object_text(S3Storage& storage, const std::string& object) {
   return storage.client().get_object(storage.names().path_prefix() + object).value_or("");
 }
@@ -53,22 +63,22 @@ void expect_refusal(const std::function<void()>& fn, ErrorKind kind,
   }
 }
 
-TEST(S3ConditionalProtocol, AutoProbesANewStoreOnceAndRecordsConditionalOnMoto) {
+TEST(S3ConditionalProtocol, AutoProbesANewStoreOnceAndRecordsTheChainProtocolOnMoto) {
   auto storage = open(moto_uri("auto", testing::unique_name("auto")));
   storage->put("a/one", "1");
-  EXPECT_EQ(storage->protocol(), CommitProtocol::kConditional);
+  EXPECT_EQ(storage->protocol(), CommitProtocol::kChain);
   const std::string record = object_text(*storage, "~store/protocol");
-  EXPECT_NE(record.find("protocol=conditional\n"), std::string::npos) << record;
+  EXPECT_NE(record.find("protocol=chain\n"), std::string::npos) << record;
   EXPECT_NE(record.find("412"), std::string::npos) << record;
-  // The commit went through the journal, not the lock.
-  EXPECT_FALSE(object_text(*storage, "~store/journal").empty());
+  // No lock and no journal.
+  EXPECT_TRUE(object_text(*storage, "~store/journal").empty());
   EXPECT_TRUE(storage->client().list_objects(storage->names().lock_prefix()).objects.empty());
   // A second writer reads the record and does not probe again.
   auto second =
       open(moto_uri("auto", "") + "&path_prefix=" +
            storage->names().path_prefix().substr(0, storage->names().path_prefix().size() - 1));
   const S3RequestCounts before = second->client().counts();
-  EXPECT_EQ(second->protocol(), CommitProtocol::kConditional);
+  EXPECT_EQ(second->protocol(), CommitProtocol::kChain);
   EXPECT_EQ(second->client().counts().put, before.put);
   EXPECT_EQ(second->get("a/one"), "1");
 }
@@ -97,20 +107,28 @@ TEST(S3ConditionalProtocol, AWriterConfiguredForTheOtherProtocolRefusesToWrite) 
   const std::string prefix = testing::unique_name("mix");
   auto conditional = open(moto_uri("on", prefix));
   conditional->put("a/one", "1");
-  const std::string journal = object_text(*conditional, "~store/journal");
   auto lease = open(moto_uri("off", prefix));
   expect_refusal([&] { lease->put("a/one", "2"); }, ErrorKind::Conflict,
-                 {"conditional protocol", "configured for the lease protocol",
-                  "conditional_writes=off", "tandem store copy"});
+                 {"chain protocol", "configured for the lease protocol", "conditional_writes=off",
+                  "tandem store copy"});
   EXPECT_EQ(lease->get("a/one"), "1");
-  EXPECT_EQ(object_text(*conditional, "~store/journal"), journal);
+  // A journal store refuses lease writers the same way.
+  auto journal = open_journal_store(moto_uri("on", testing::unique_name("mix")));
+  journal->put("a/one", "1");
+  expect_refusal(
+      [&] {
+        open(moto_uri("off", journal->names().path_prefix().substr(
+                                 0, journal->names().path_prefix().size() - 1)))
+            ->put("a/one", "2");
+      },
+      ErrorKind::Conflict, {"conditional protocol", "configured for the lease protocol"});
 
   const std::string other = testing::unique_name("mix");
   auto first = open(moto_uri("off", other));
   first->put("a/one", "1");
   EXPECT_EQ(first->protocol(), CommitProtocol::kLease);
   expect_refusal([&] { open(moto_uri("on", other))->put("a/one", "2"); }, ErrorKind::Conflict,
-                 {"lease protocol", "configured for the conditional protocol"});
+                 {"lease protocol", "configured for the chain protocol"});
   // auto follows what the store records.
   auto follower = open(moto_uri("auto", other));
   follower->put("a/two", "2");
@@ -137,7 +155,7 @@ Mutation increment(const StorageView& view) {
 
 TEST(S3ConditionalCommits, ALostRaceDecidesAgainOnTheNewState) {
   const std::string uri = moto_uri("on", testing::unique_name("race"));
-  auto a = open(uri);
+  auto a = open_journal_store(uri);
   auto b = open(uri);
   a->commit({}, increment);  // 1
   int calls = 0;
@@ -156,7 +174,7 @@ TEST(S3ConditionalCommits, ALostRaceDecidesAgainOnTheNewState) {
 
 TEST(S3ConditionalCommits, AWriterStoppedAfterItsCommitPointIsFinishedByTheNextWriter) {
   const std::string uri = moto_uri("on", testing::unique_name("stop"));
-  auto a = open(uri);
+  auto a = open_journal_store(uri);
   a->put("a/zero", "0");
   // A new version's shape: record, then the head that makes it visible.
   Mutation version;
@@ -172,7 +190,9 @@ TEST(S3ConditionalCommits, AWriterStoppedAfterItsCommitPointIsFinishedByTheNextW
   std::optional<std::string> head_seen;
   b->commit({}, [&](const StorageView& view) {
     head_seen = view.get("h/head");
-    return Mutation{{{"a/after", "x"}}, {}};
+    Mutation m;
+    m.puts.push_back({"a/after", "x"});
+    return m;
   });
   EXPECT_EQ(head_seen, "1");
   EXPECT_EQ(b->get("h/head"), "1");
@@ -180,11 +200,14 @@ TEST(S3ConditionalCommits, AWriterStoppedAfterItsCommitPointIsFinishedByTheNextW
 
 TEST(S3ConditionalCommits, ALateRequestOfAnAppliedCommitChangesNothing) {
   const std::string uri = moto_uri("on", testing::unique_name("late"));
-  auto storage = open(uri);
+  auto storage = open_journal_store(uri);
   storage->put("k/key", "v1");
   storage->commit({}, [](const StorageView& view) {
     EXPECT_EQ(view.get("k/key"), "v1");
-    return Mutation{{{"k/key", "v2"}}, {"k/gone"}};
+    Mutation m;
+    m.puts.push_back({"k/key", "v2"});
+    m.removes.push_back("k/gone");
+    return m;
   });
   const std::string journal_object = storage->names().path_prefix() + "~store/journal";
   const JournalEntry second = decode_journal(*storage->client().get_object(journal_object),
@@ -199,9 +222,9 @@ TEST(S3ConditionalCommits, ALateRequestOfAnAppliedCommitChangesNothing) {
   EXPECT_EQ(storage->get("k/key"), "v3");
 }
 
-TEST(S3ConditionalCommits, OneRowAppendsCostThreePutsEachInABurst) {
+TEST(S3ConditionalCommits, OneRowAppendsCostThreePutsEachInABurstOnAJournalStore) {
   const std::string uri = moto_uri("on", testing::unique_name("burst"));
-  auto storage = open(uri);
+  auto storage = open_journal_store(uri);
   storage->put(keys::library("lib"), encode_library_marker(kBase));
   StoreOptions options;
   options.compaction_threshold = 0;
@@ -285,13 +308,13 @@ TEST(S3ConditionalCommits, Boto3ReadsWhatTandemWrote) {
   }
   EXPECT_EQ(theirs, mine);
   // The objects a reader of the layout expects: library marker, head, 5 version records (the
-  // rows inline), the snapshot, the journal and the protocol record.
+  // rows inline), the snapshot and the protocol record (the chain protocol has no journal).
   auto has = [&](const std::string& object) { return theirs.contains(prefix + "/" + object); };
   EXPECT_TRUE(has("L!/lib!"));
   EXPECT_TRUE(has("H!/lib!/fills!"));
   EXPECT_TRUE(has("V!/lib!/fills!/00000000000000000004!"));
   EXPECT_TRUE(has("P!/lib!/eod!"));
-  EXPECT_TRUE(has("~store/journal"));
+  EXPECT_FALSE(has("~store/journal"));
   EXPECT_TRUE(has("~store/protocol"));
 }
 

@@ -173,8 +173,7 @@ TEST_P(S3Processes, FourWritersAppendingAtOnceLoseAndDoubleNothing) {
   // Every writer let go of the commit lock when it finished (conditional writes take none).
   EXPECT_EQ(tickets_left(uri, prefix), 0u);
   auto storage = std::make_shared<S3Storage>(parse_s3_uri(uri));
-  EXPECT_EQ(storage->protocol(),
-            conditional() ? CommitProtocol::kConditional : CommitProtocol::kLease);
+  EXPECT_EQ(storage->protocol(), conditional() ? CommitProtocol::kChain : CommitProtocol::kLease);
 }
 
 TEST_P(S3Processes, KilledWritersLeaveNoPartialVersionAndLaterAppendsWork) {

@@ -119,7 +119,7 @@ TEST(StoreCopy, MovesAStoreFromTheLeaseLockToConditionalWrites) {
   auto& source = dynamic_cast<store::s3::S3Storage&>(lease->storage());
   auto& target = dynamic_cast<store::s3::S3Storage&>(conditional->storage());
   EXPECT_EQ(source.protocol(), store::s3::CommitProtocol::kLease);
-  EXPECT_EQ(target.protocol(), store::s3::CommitProtocol::kConditional);
+  EXPECT_EQ(target.protocol(), store::s3::CommitProtocol::kChain);
   conditional->existing_library("market").append("TQQQ.1d", prices(600, 1));
   EXPECT_EQ(conditional->existing_library("market").read("TQQQ.1d").table.num_rows(), 516u);
   EXPECT_TRUE(conditional->existing_library("market").verify().ok());
