@@ -3,6 +3,7 @@
 // compare-and-swap by conditional writes (conditional_writes=on). docs/s3.md, *Two commit
 // protocols*; the figures are in BENCHMARKS.md. Per protocol, on a fresh store each:
 //   alone  — one-row appends 300 ms apart (the lease holder has let go by then): requests each;
+//   cold   — a new store handle appends one row to that symbol (counted until it is idle);
 //   burst  — TANDEM_S3_PROTOCOL_BURST one-row appends back to back: requests each, without the
 //            first (which settles the protocol / takes the lock);
 //   4 x N  — 4 writers (threads, each with its own store handle, client and connections)
@@ -63,7 +64,8 @@ void run(const std::string& mode) {
   store::StoreOptions options;
   options.compaction_threshold = 0;  // one-row appends only, not compaction
   {
-    auto store = store::Store::open(uri(mode), options);
+    const std::string alone_uri = uri(mode);
+    auto store = store::Store::open(alone_uri, options);
     auto lib = store->library("lib");
     lib.append("alone", one_row(0, 0));
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -75,6 +77,22 @@ void run(const std::string& mode) {
     }
     const double alone = static_cast<double>(s3(*store).client().counts().total() - before) / n;
     std::printf("%-11s alone: %.3f requests per one-row append (%zu appends)\n", name, alone, n);
+    // Cold: a new handle (as a new process would open) appends one row to the symbol. Counted
+    // from its first request after opening the library to its idle flush, 300 ms later.
+    const std::size_t cold_n = 5;
+    double cold = 0;
+    for (std::size_t i = 0; i < cold_n; ++i) {
+      auto fresh = store::Store::open(alone_uri, options);
+      auto fresh_lib = fresh->existing_library("lib");
+      const auto start = s3(*fresh).client().counts().total();
+      fresh_lib.append("alone", one_row(0, static_cast<std::int64_t>(n + 1 + i)));
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+      cold += static_cast<double>(s3(*fresh).client().counts().total() - start);
+    }
+    std::printf(
+        "%-11s cold: %.3f requests per one-row append by a new handle (%zu handles; "
+        "its first commit also reads the store's protocol record once)\n",
+        name, cold / cold_n, cold_n);
   }
   {
     auto store = store::Store::open(uri(mode), options);

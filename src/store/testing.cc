@@ -11,10 +11,21 @@ namespace tandem::store::testing {
 
 std::vector<std::string> latest_segment_keys(Store& store, std::string_view library,
                                              std::string_view symbol) {
-  auto bytes = store.storage().get(keys::head(library, symbol));
+  const auto view = store.storage().read_view();
+  auto bytes = view->get(keys::head(library, symbol));
   if (!bytes) throw Error("no such symbol", std::string(library) + "/" + std::string(symbol));
+  VersionRecord head = decode_record(*bytes);
   std::vector<std::string> out;
-  for (const auto& s : decode_record(*bytes).segments) out.push_back(s.key);
+  for (const auto& s : head.segments) out.push_back(s.key);
+  if (view->heads_may_lag()) {
+    // The head may lag: the versions above it add segments (deltas) or replace them (full).
+    for (const auto& kv : view->scan({keys::versions_prefix(library, symbol),
+                                      keys::version(library, symbol, head.version)})) {
+      const VersionRecord rec = decode_record(kv.value);
+      if (rec.full) out.clear();
+      for (const auto& s : rec.segments) out.push_back(s.key);
+    }
+  }
   return out;
 }
 

@@ -36,6 +36,9 @@ class StoreConformance : public ::testing::TestWithParam<BackendFactory> {
   // versions get distinct, increasing times.
   StoreOptions options();
   std::unique_ptr<Store> reopen() { return backend_->open(options()); }
+  // Does the store commit a version by creating its record (the S3 chain protocol)? Then a
+  // record above the head is a committed version and version numbers are never reused.
+  bool chain() const { return store_->storage().read_view()->heads_may_lag(); }
 
   std::unique_ptr<BackendInstance> backend_;
   std::unique_ptr<Store> store_;

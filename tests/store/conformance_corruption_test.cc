@@ -61,7 +61,18 @@ TEST_P(StoreConformance, CorruptVersionRecordsAreReported) {
   const std::string v1 = keys::version("lib", "S", 1);
   testing::corrupt_value(*store_, v1, 7);
   // The latest version does not need record 1 (the head is resolved); version 2's chain does.
-  EXPECT_EQ(lib.read("S").table, bars(0, 15));
+  // Where heads may lag (chain()), the latest version is folded from records 1 and 2.
+  if (chain()) {
+    // ... unless the writer's idle flush has written the head at version 2 already.
+    try {
+      EXPECT_EQ(lib.read("S").table, bars(0, 15));
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("corrupt version record"), std::string::npos)
+          << e.what();
+    }
+  } else {
+    EXPECT_EQ(lib.read("S").table, bars(0, 15));
+  }
   expect_error([&] { lib.read("S", {.as_of = AsOf::version(1)}); },
                {"library lib, symbol S, version 1", "corrupt version record", v1});
   const VerifyReport report = lib.verify();

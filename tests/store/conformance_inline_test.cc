@@ -51,6 +51,11 @@ TEST_P(StoreConformance, SmallAppendsTravelInsideTheirVersionRecords) {
 }
 
 TEST_P(StoreConformance, RangeReadsFetchOnlyTheRecordsHoldingOverlappingInlineSegments) {
+  if (chain()) {
+    GTEST_SKIP() << "a chain store's head may lag: the latest version is then folded from the "
+                    "records above it, so a corrupt one fails every read of the latest with an "
+                    "error naming the record (CorruptVersionRecordsAreReported)";
+  }
   compaction_threshold_ = 0;
   store_ = reopen();
   auto lib = store_->library("lib");
@@ -67,6 +72,11 @@ TEST_P(StoreConformance, RangeReadsFetchOnlyTheRecordsHoldingOverlappingInlineSe
 }
 
 TEST_P(StoreConformance, CorruptInlineSegmentIsAnErrorNamingLibrarySymbolVersionAndSegment) {
+  if (chain()) {
+    GTEST_SKIP() << "a chain store's head may lag: the latest version is then folded from the "
+                    "records above it, so a corrupt one fails every read of the latest with an "
+                    "error naming the record (CorruptVersionRecordsAreReported)";
+  }
   auto lib = store_->library("lib");
   lib.write("S", bars(0, 500));
   lib.append("S", bars(500, 1));

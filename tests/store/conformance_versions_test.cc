@@ -174,6 +174,10 @@ TEST_P(StoreConformance, StatsDescribeTheLatestVersion) {
 // transactions (Mutation::prefix_invisible): the record is never read or listed, and the next
 // commit takes version N over. Written by hand here so that every backend is held to it.
 TEST_P(StoreConformance, AVersionRecordAboveTheHeadIsNeverTrustedAndTheNextAppendReplacesIt) {
+  if (chain()) {
+    GTEST_SKIP() << "a chain store commits a version by creating its record: a record above "
+                    "the head is a committed version there (tests/store/s3/s3_chain_test.cc)";
+  }
   auto lib = store_->library("lib");
   lib.write("S", bars(0, 2));   // 0
   lib.append("S", bars(2, 1));  // 1

@@ -169,8 +169,9 @@ void ChainCommitter::commit(const std::function<Mutation(const StorageView&)>& d
       for (const KeyValue& put : mutation.puts) ObjectNames::validate_key(put.key);
       for (const std::string& key : mutation.retires) ObjectNames::validate_key(key);
       for (const std::string& key : mutation.removes) ObjectNames::validate_key(key);
-    } catch (const Error&) {
-      // What it remembered may be stale: only an error on the bucket's current state stands.
+    } catch (...) {
+      // What it remembered may be stale: only an error (or the engine's "the head moved, plan
+      // again") on the bucket's current state stands.
       if (!optimistic) throw;
       proven_next_ = true;
       continue;
