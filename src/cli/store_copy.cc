@@ -7,6 +7,8 @@
 
 #include "core/error.h"
 #include "store/keys.h"
+#include "store/library_engine.h"
+#include "store/record.h"
 #include "store/storage.h"
 
 namespace tandem::cli {
@@ -69,10 +71,22 @@ LibraryCopyReport copy_library(store::Store& from, store::Store& to, const std::
   // Records first: every segment they reference was stored before them, so copying the
   // segments afterwards finds them all (unless pruned meanwhile, which the check below reports).
   std::vector<KeyValue> records;
+  // A chain store's heads may lag (docs/s3.md): a target whose heads are exact gets each head
+  // at the symbol's latest version, folded from the records above it.
+  const bool fold_heads =
+      source.read_view()->heads_may_lag() && !target.read_view()->heads_may_lag();
+  store::LibraryEngine source_engine(std::shared_ptr<Storage>(std::shared_ptr<Storage>(), &source),
+                                     library, from.options());
   for (char space : {'H', 'V', 'P'}) {
     const std::string prefix = store::keys::symbol_data_prefix(space, library);
     for_each_batch(source, prefix, [&](std::vector<KeyValue>& batch) {
       for (KeyValue& kv : batch) {
+        if (space == 'H' && fold_heads) {
+          const auto view = source.read_view();
+          const auto latest = source_engine.load_head(*view, store::keys::suffix(kv.key, prefix));
+          if (!latest) continue;  // deleted since the listing
+          kv.value = store::encode_record(*latest);
+        }
         if (space == 'H') ++report.symbols;
         if (space == 'V') ++report.version_records;
         if (space == 'P') ++report.snapshots;

@@ -11,6 +11,7 @@
 
 #include "backends.h"
 #include "core/error.h"
+#include "store/storage.h"
 #include "store/store.h"
 
 namespace tandem::store::test {

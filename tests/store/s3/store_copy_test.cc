@@ -125,6 +125,25 @@ TEST(StoreCopy, MovesAStoreFromTheLeaseLockToConditionalWrites) {
   EXPECT_TRUE(conditional->existing_library("market").verify().ok());
 }
 
+// A chain store's heads may lag its versions (docs/s3.md): copied to LMDB, whose heads are
+// exact, every head is written at the symbol's latest version.
+TEST(StoreCopy, MovesAChainStoreWithLaggingHeadsToLmdb) {
+  const std::string moto_uri = store::s3::testing::MotoProcess::shared().uri(
+      "copies", store::s3::testing::unique_name("chain"));
+  auto chain = Store::open(moto_uri);
+  fill(*chain);
+  // Appends back to back: the writer writes heads every 16 versions or when idle, so the
+  // heads below lag until it is closed.
+  auto lib = chain->existing_library("market");
+  for (int i = 0; i < 6; ++i) lib.append("TQQQ.1d", prices(600 + i, 1));
+  test::TempDir dir;
+  auto lmdb = Store::open("lmdb://" + (dir.path() / "copy").string());
+  copy_library(*chain, *lmdb, "market");
+  expect_same_history(*chain, *lmdb);
+  EXPECT_EQ(lmdb->existing_library("market").read("TQQQ.1d").table.num_rows(), 521u);
+  EXPECT_TRUE(lmdb->existing_library("market").verify().ok());
+}
+
 TEST(StoreCopy, RefusesMissingSourceAndExistingTargetLibrariesWritingNothing) {
   test::TempDir dir;
   auto source = Store::open("lmdb://" + (dir.path() / "a").string());
