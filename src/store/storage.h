@@ -109,8 +109,10 @@ class Storage {
   //   writers; a Mutation is made atomic by its intent, written into the lock ticket before it
   //   is applied and re-applied by the next writer if its writer died — or, when it is
   //   prefix_invisible, simply by applying its puts in order (docs/s3.md). On servers that
-  //   enforce conditional writes a store may instead commit by compare-and-swap of a journal
-  //   object holding the intent (decide then runs again after a lost race).
+  //   enforce conditional writes a store instead commits a new version by the create-only PUT
+  //   of its record (create_first; heads_may_lag), each other commit request by request
+  //   conditional on what decide saw (decide then runs again after a lost race); stores made
+  //   before that commit by compare-and-swap of a journal object holding the intent.
   virtual void commit(std::vector<KeyValue> blobs,
                       const std::function<Mutation(const StorageView& view)>& decide) = 0;
 

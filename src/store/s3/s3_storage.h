@@ -4,11 +4,12 @@
 // bucket: S3's read-after-write consistency makes every committed object visible at once, and
 // since a version's segments are written before the records that reference them, and a record
 // is a single object, a reader sees either the old or the new version, never half of one.
-// Commits are serialized across processes by one of two protocols, recorded per store
-// (commit_protocol.h): with conditional writes, by compare-and-swap of the store's journal
-// (conditional_commit.h); otherwise by the commit lock (commit_lock.h), described here: blobs
-// (segments) are PUT first, then, holding the lock, decide() runs on the current state and its
-// mutation is applied — all or nothing, through the intent kept in the lock ticket.
+// Commits are serialized across processes by one of three protocols, recorded per store
+// (commit_protocol.h): with conditional writes, by creating each version's record (the version
+// chain, chain_commit.h) or, for stores made before it, by compare-and-swap of the store's
+// journal (conditional_commit.h); otherwise by the commit lock (commit_lock.h), described here:
+// blobs (segments) are PUT first, then, holding the lock, decide() runs on the current state and
+// its mutation is applied — all or nothing, through the intent kept in the lock ticket.
 //
 // Commits of one object, and commits the engine marks prefix_invisible (a new version: record,
 // then head), are applied object by object in order, without an intent: a crash after any
@@ -70,7 +71,8 @@ class S3Storage : public Storage {
 
   // Testing: the next commit applied in order (see commit()) fails, as if the connection broke,
   // after `puts` of its puts were written — what a writer that dies there leaves behind. In
-  // conditional mode: after its journal entry and `puts` of its puts.
+  // journal mode: after its journal entry and `puts` of its puts; in chain mode: after `puts`
+  // of its requests.
   void fail_next_in_order_commit_after(std::size_t puts) {
     fail_after_puts_ = puts;
     if (committer_) committer_->fail_next_commit_after(puts);
