@@ -38,8 +38,12 @@ class StoreConformance : public ::testing::TestWithParam<BackendFactory> {
   StoreOptions options();
   std::unique_ptr<Store> reopen() { return backend_->open(options()); }
   // Does the store commit a version by creating its record (the S3 chain protocol)? Then a
-  // record above the head is a committed version and version numbers are never reused.
-  bool chain() const { return store_->storage().read_view()->heads_may_lag(); }
+  // record above the head is a committed version and version numbers are never reused. Known
+  // once the store has committed something (its first commit records the protocol).
+  bool chain() const {
+    store_->library("chain-probe");
+    return store_->storage().read_view()->heads_may_lag();
+  }
 
   std::unique_ptr<BackendInstance> backend_;
   std::unique_ptr<Store> store_;
