@@ -239,9 +239,6 @@ class Engine {
   std::map<std::pair<int, int>, std::size_t> order_by_client_id_;  // (clientId, orderId)
   std::vector<ExecutionRecord> executions_;  // every execution report, corrections included
   std::vector<exchange::ExchangeEvent> exchange_events_;
-  // Per order being filled: faults taken for it (status suppressed, repeats, ...).
-  std::set<std::int64_t> silent_orders_;
-  std::map<std::int64_t, int> repeated_status_orders_;
   std::uint64_t bars_replayed_ = 0;
   Timestamp last_step_time_ = std::numeric_limits<Timestamp>::min();
   std::optional<ReplayRequest> replay_request_;

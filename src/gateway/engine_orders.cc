@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "core/error.h"
 #include "gateway/engine.h"
@@ -102,26 +103,23 @@ void Engine::send_open_order(Session& s, const GatewayOrder& order) {
 
 void Engine::send_order_status(GatewayOrder& order) {
   if (order.done()) {
-    // The last status of the order: faults taken for it end here.
-    const bool silent = silent_orders_.erase(order.perm_id) != 0;
-    auto repeat = repeated_status_orders_.find(order.perm_id);
-    const int copies = repeat == repeated_status_orders_.end() ? 0 : repeat->second;
-    if (repeat != repeated_status_orders_.end()) repeated_status_orders_.erase(repeat);
+    // The last status of the order: faults taken for it end here (a later status, such as an
+    // execution correction's, is sent plainly).
+    const bool silent = std::exchange(order.status_silenced, false);
+    const int copies = std::exchange(order.status_repeats, 0);
     if (silent) return;
     for (int i = 0; i <= copies; ++i) {
       if (Session* s = session_of_client(order.client_id)) send(*s, order_status_message(order));
     }
     return;
   }
-  if (silent_orders_.contains(order.perm_id)) return;
+  if (order.status_silenced) return;
   Session* s = session_of_client(order.client_id);
   if (s == nullptr) return;
   const ib::OrderStatus message = order_status_message(order);
   send(*s, message);
-  if (auto it = repeated_status_orders_.find(order.perm_id); it != repeated_status_orders_.end()) {
-    for (int i = 0; i < it->second; ++i) {
-      if (Session* again = session_of_client(order.client_id)) send(*again, message);
-    }
+  for (int i = 0; i < order.status_repeats; ++i) {
+    if (Session* again = session_of_client(order.client_id)) send(*again, message);
   }
 }
 
@@ -198,9 +196,9 @@ void Engine::place_order(Session& s, const ib::PlaceOrder& request) {
     reject(&s, placed, refusal);
     return;
   }
-  if (faults_.take(FaultKind::kFillWithoutStatus, client_id)) silent_orders_.insert(placed.perm_id);
+  if (faults_.take(FaultKind::kFillWithoutStatus, client_id)) placed.status_silenced = true;
   if (auto fault = faults_.take(FaultKind::kRepeatStatus, client_id)) {
-    repeated_status_orders_[placed.perm_id] = static_cast<int>(fault->value);
+    placed.status_repeats = static_cast<int>(fault->value);
   }
   if (!placed.transmitted) {
     // IB's transmit=0: kept, and sent on with the client's next transmitted order.

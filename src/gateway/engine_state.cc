@@ -197,8 +197,6 @@ std::string Engine::restart(std::optional<int> next_valid_id) {
   const ReplaySpeed speed = clock_->speed();
   exchange_ = std::make_unique<exchange::SimulatedExchange>(
       options_.fill_model, options_.slippage_bps, market_.size(), options_.time_zone);
-  silent_orders_.clear();
-  repeated_status_orders_.clear();
   pacing_ = HistoricalPacing();
   options_.speed = speed;
   load_state(replay_time, next_valid_id);

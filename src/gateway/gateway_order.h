@@ -53,6 +53,12 @@ struct GatewayOrder {
   Timestamp completed_time = 0;  // when it became Filled / Cancelled / Inactive
   std::string message;           // why it was cancelled or refused
 
+  // Faults taken for this order, kept on it (not in a side table) so they end with it: both
+  // are cleared by its last orderStatus. Never journalled: a restart loses them, as a real one
+  // loses what a connection was doing.
+  bool status_silenced = false;  // fill-without-status: no orderStatus at all
+  int status_repeats = 0;        // repeat-status: each orderStatus is sent this many more times
+
   double remaining() const { return quantity - filled; }
   bool done() const {
     return status == "Filled" || status == "Cancelled" || status == "ApiCancelled" ||
