@@ -91,9 +91,11 @@ class LiveAccount {
   void on_price(const std::string& symbol, double price) { last_price_[symbol] = price; }
   // The zone of execution times IB sends without one (TWS's login zone).
   void set_default_time_zone(std::string zone) { default_zone_ = std::move(zone); }
-  // Books fills whose commission did not come within commission_wait (all of them if `all`).
+  // Books fills whose commission did not come within commission_wait (all of them if `all`),
+  // and drops commission reports whose execution did not come within commission_wait.
   void book_overdue_fills(bool all);
   std::size_t fills_awaiting_commission() const { return pending_.size(); }
+  std::size_t commissions_awaiting_execution() const { return early_commissions_.size(); }
   // A reconciliation starts: from now on every order IB reports is marked as known to it.
   void begin_reconcile() {
     reported_.clear();
@@ -228,7 +230,16 @@ class LiveAccount {
   // Booked without a commission report (overdue this run, or stored with 0 and no late one).
   std::unordered_set<std::string> booked_without_commission_;
   std::unordered_map<std::string, PendingFill> pending_;  // by exec id, awaiting commission
-  std::unordered_map<std::string, ib::CommissionReportData> early_commissions_;
+  // Commission reports that came before their execution, by exec id. IB sends an execution
+  // before its report, so one held longer than commission_wait is for an execution this run
+  // does not record (another program's, which on_execution ignores) and is dropped: nothing a
+  // reconciliation needs is lost, since reqExecutions sends every execution from the last one
+  // booked on again, each followed by its report (a late one is then applied as such).
+  struct EarlyCommission {
+    ib::CommissionReportData report;
+    std::chrono::steady_clock::time_point expires;
+  };
+  std::unordered_map<std::string, EarlyCommission> early_commissions_;
   std::map<std::string, double> account_values_;         // by tag (base currency)
   std::map<std::string, ib::PortfolioValue> portfolio_;  // by symbol
   std::unordered_map<std::string, double> last_price_;

@@ -177,9 +177,9 @@ void LiveAccount::on_execution(const ib::ExecutionData& message) {
   }
   auto early = early_commissions_.find(e.exec_id);
   if (early != early_commissions_.end()) {
-    fill.commission_report.commission = early->second.commission;
-    fill.commission_report.currency = early->second.currency;
-    fill.commission_report.realized_pnl = early->second.realized_pnl;
+    fill.commission_report.commission = early->second.report.commission;
+    fill.commission_report.currency = early->second.report.currency;
+    fill.commission_report.realized_pnl = early->second.report.realized_pnl;
     early_commissions_.erase(early);
     return book_fill(std::move(pending));
   }
@@ -193,7 +193,9 @@ void LiveAccount::on_commission(const ib::CommissionReportData& report) {
       if (booked_without_commission_.erase(report.exec_id) != 0) apply_late_commission(report);
       return;  // otherwise a repeat (reconciliation sends them again)
     }
-    early_commissions_[report.exec_id] = report;  // the execution may still come
+    // The execution may still come (for commission_wait; see early_commissions_).
+    early_commissions_[report.exec_id] = {
+        report, std::chrono::steady_clock::now() + settings_.commission_wait};
     return;
   }
   PendingFill pending = std::move(it->second);
@@ -256,6 +258,14 @@ void LiveAccount::apply_late_commission(const ib::CommissionReportData& report) 
 
 void LiveAccount::book_overdue_fills(bool all) {
   const auto now = std::chrono::steady_clock::now();
+  std::erase_if(early_commissions_, [&](const auto& entry) {
+    if (entry.second.expires > now) return false;
+    log(
+        fmt::format("execution {}: no execution within {} ms of its commission report; the "
+                    "report is dropped (an execution this run does not record)",
+                    entry.first, settings_.commission_wait.count()));
+    return true;
+  });
   std::vector<std::string> overdue;
   for (const auto& [exec_id, pending] : pending_) {
     if (all || pending.deadline <= now) overdue.push_back(exec_id);

@@ -181,6 +181,32 @@ TEST_F(LiveAccountTest, ACommissionThatComesLateIsJoinedToItsExecution) {
   EXPECT_EQ(read("late_commissions").num_rows(), 1u);
 }
 
+TEST_F(LiveAccountTest, ACommissionWhoseExecutionDoesNotComeIsDroppedAfterTheWait) {
+  // Another program's execution is ignored, its commission report is not ours to join: it is
+  // held for commission_wait (0 here) in case its execution still comes, then dropped, so a
+  // long session does not keep them all.
+  account_->on_commission(commission("0002.0001.01.01", 1.0));
+  EXPECT_EQ(account_->commissions_awaiting_execution(), 1u);
+  account_->book_overdue_fills(false);
+  EXPECT_EQ(account_->commissions_awaiting_execution(), 0u);
+  EXPECT_NE(log_.find("0002.0001.01.01: no execution within 0 ms of its commission report"),
+            std::string::npos)
+      << log_;
+  // Had it been ours after all, nothing is lost: the fill is booked without it, and the report
+  // that a reconciliation sends again after the execution is applied as a late commission.
+  account_->place(0, stock("TQQQ"), market_order(Action::kBuy, 10), std::nullopt);
+  account_->on_execution(execution(100, "0002.0001.01.01", 10, 50.0));
+  account_->book_overdue_fills(false);
+  account_->on_execution(execution(100, "0002.0001.01.01", 10, 50.0));  // the reconciliation's
+  account_->on_commission(commission("0002.0001.01.01", 1.0));
+  EXPECT_EQ(read("fills").num_rows(), 1u);
+  store::Table late = read("late_commissions");
+  ASSERT_EQ(late.num_rows(), 1u);
+  EXPECT_EQ(late.strings("exec_id")[0], "0002.0001.01.01");
+  EXPECT_EQ(late.float64s("commission")[0], 1.0);
+  EXPECT_EQ(account_->commissions_awaiting_execution(), 0u);
+}
+
 TEST_F(LiveAccountTest, ACommissionLateAcrossARestartIsStoredOnceAndApplied) {
   account_->place(0, stock("TQQQ"), market_order(Action::kBuy, 10), std::nullopt);
   account_->on_execution(execution(100, "0001.0005.01.01", 10, 50.0));
