@@ -14,6 +14,10 @@ constexpr std::size_t kMaxVersionText = 1024;
 constexpr std::size_t kMaxControlLine = 64 * 1024;
 // A client that stops reading is disconnected rather than buffered without bound.
 constexpr std::size_t kMaxPendingWrite = 64 << 20;
+// A write buffer keeps its capacity for the next message up to this much; a burst's larger one
+// (a reconnecting client's completed orders and executions, which grow with the account) is
+// released once written, not held for the rest of the connection.
+constexpr std::size_t kKeptWriteCapacity = 64 << 10;
 
 }  // namespace
 
@@ -197,6 +201,9 @@ void Connection::start_write() {
                     [self = shared_from_this()](asio::error_code ec, std::size_t) {
                       self->write_in_flight_ = false;
                       self->writing_.clear();
+                      if (self->writing_.capacity() > kKeptWriteCapacity) {
+                        std::string().swap(self->writing_);
+                      }
                       if (ec) return self->close_now();
                       if (!self->pending_.empty()) return self->start_write();
                       if (self->close_requested_) self->finish_close();

@@ -31,6 +31,9 @@ FrameSplit split_frame(std::string_view data, std::size_t max_frame_size) {
 
 void FrameDecoder::append(std::string_view bytes) {
   if (read_pos_ == buffer_.size()) {
+    // Everything was consumed: a buffer grown for a burst or a large frame (a history reply)
+    // is released rather than held for the rest of the connection.
+    if (buffer_.capacity() > 2 * kCompactThreshold) std::string().swap(buffer_);
     buffer_.clear();
     read_pos_ = 0;
   } else if (read_pos_ >= kCompactThreshold) {
