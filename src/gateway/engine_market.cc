@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/error.h"
+#include "core/heap.h"
 #include "gateway/engine.h"
 #include "ib/ib_time.h"
 
@@ -320,6 +321,7 @@ void Engine::on_replay_timer() {
   if (!clients_settled()) return wait_for_clients();  // resume_replay() schedules again
   try {
     step();
+    release_free_heap();  // between bars, the quiet point of a replay (core/heap.h)
   } catch (const std::exception& e) {
     // The replay pauses rather than taking the gateway down; `status` and the log say why.
     host_.log(std::string("replay step failed; pausing the replay: ") + e.what());

@@ -8,6 +8,7 @@
 
 #include "broker/account_spill.h"
 #include "core/error.h"
+#include "core/heap.h"
 #include "live/session_impl.h"
 #include "live/wire_mapping.h"
 
@@ -328,6 +329,7 @@ void LiveSession::Impl::note_market_time(Timestamp t) {
   if (market_day_ && day > *market_day_ && day_rows_due_) {
     account_->end_day(last_market_time_);
     day_rows_due_ = false;
+    release_free_heap();  // a quiet point: the day's transient buffers are freed (core/heap.h)
   }
   if (!market_day_ || day > *market_day_) last_market_time_ = t;
   market_day_ = day;

@@ -11,6 +11,7 @@
 #include "broker/account_spill.h"
 #include "broker/allocation.h"
 #include "core/error.h"
+#include "core/heap.h"
 #include "ib/ib_time.h"
 #include "live/session_impl.h"
 #include "live/wire_mapping.h"
@@ -251,7 +252,8 @@ void LiveSession::Impl::check_reconciled() {
   }
   account_->resend_lost_orders();
   deliver_notices();
-  request_backfill();  // then the real-time bars again
+  request_backfill();   // then the real-time bars again
+  release_free_heap();  // the reconciliation's burst of messages is handled (core/heap.h)
 }
 
 void LiveSession::Impl::request_warmup() {
