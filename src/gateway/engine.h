@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <limits>
 #include <map>
@@ -234,10 +235,13 @@ class Engine {
   std::uint32_t instance_id_ = 0;
   std::int64_t next_perm_id_ = 0;
   int next_valid_id_ = 1;
-  std::vector<GatewayOrder> orders_;  // every order, in the order placed
+  // Every order and every execution of the account are kept (reqExecutions after a reconnect,
+  // a correction's replay of the ledger): in deques, so a long session grows them a block at a
+  // time — a vector's doubling would hold up to twice their size, and copy all of them, at once.
+  std::deque<GatewayOrder> orders_;  // every order, in the order placed
   std::map<std::int64_t, std::size_t> order_by_perm_;
   std::map<std::pair<int, int>, std::size_t> order_by_client_id_;  // (clientId, orderId)
-  std::vector<ExecutionRecord> executions_;  // every execution report, corrections included
+  std::deque<ExecutionRecord> executions_;  // every execution report, corrections included
   std::vector<exchange::ExchangeEvent> exchange_events_;
   std::uint64_t bars_replayed_ = 0;
   Timestamp last_step_time_ = std::numeric_limits<Timestamp>::min();

@@ -79,8 +79,10 @@ void Engine::load_state(std::optional<Timestamp> start, std::optional<int> next_
   market_.rewind_to(replay_start);
   clock_ = std::make_unique<ReplayClock>(replay_start, options_.speed);
 
-  orders_ = std::move(loaded.orders);
-  executions_ = std::move(loaded.executions);
+  orders_.assign(std::make_move_iterator(loaded.orders.begin()),
+                 std::make_move_iterator(loaded.orders.end()));
+  executions_.assign(std::make_move_iterator(loaded.executions.begin()),
+                     std::make_move_iterator(loaded.executions.end()));
   order_by_perm_.clear();
   order_by_client_id_.clear();
   int max_order_id = 0;
