@@ -14,6 +14,7 @@
 #include "core/error.h"
 #include "store/keys.h"
 #include "store/library_engine.h"
+#include "store/segment.h"
 
 namespace tandem::store {
 namespace {
@@ -53,6 +54,10 @@ std::size_t plan_compaction(const std::vector<SegmentRef>& segments, std::size_t
 }  // namespace
 
 CompactResult LibraryEngine::compact(std::string_view symbol, bool aggressive) {
+  // Whatever the outcome, the buffers sized for the rows rewritten are not kept (segment.h).
+  struct ReleaseBuffers {
+    ~ReleaseBuffers() { release_thread_buffers(); }
+  } release_buffers;
   validate_name("symbol", symbol);
   const std::string w = where(symbol);
   for (int attempt = 0; attempt < kMaxReplans; ++attempt) {

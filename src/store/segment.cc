@@ -68,12 +68,24 @@ struct PendingBlock {
   std::size_t validity_offset = 0, validity_len = 0;
 };
 
+// Per-thread buffers that keep their pages between segments (see release_thread_buffers).
+thread_local std::vector<ScratchBuffer> filtered_columns;  // encode: each 8-byte column filtered
+thread_local ScratchBuffer compressed_blocks;              // encode: every block compressed
+thread_local ScratchBuffer expanded_block;                 // decode: one block decompressed
+
 std::size_t directory_entry_bytes(const PendingBlock& b) {
   return 4 + ((b.filter.bits & kFilterDecimal) != 0 ? 1 : 0) + 2 + b.name.size() + 16 +
          (b.validity_raw.empty() ? 0 : 9);
 }
 
 }  // namespace
+
+void release_thread_buffers() {
+  filtered_columns.clear();
+  filtered_columns.shrink_to_fit();
+  compressed_blocks.release();
+  expanded_block.release();
+}
 
 EncodedSegment encode_segment(const Table& table, std::size_t begin, std::size_t end,
                               Compression codec, int zstd_level) {
@@ -139,7 +151,7 @@ EncodedSegment encode_segment(const Table& table, std::size_t begin, std::size_t
 
   // 2. Filter the 8-byte columns (unless stored uncompressed: the filters exist to help the
   // codecs), into per-thread buffers that keep their pages between segments.
-  thread_local std::vector<ScratchBuffer> filtered;
+  std::vector<ScratchBuffer>& filtered = filtered_columns;
   if (codec != Compression::kNone) {
     if (filtered.size() < blocks.size()) filtered.resize(blocks.size());
     for (std::size_t i = 0; i < blocks.size(); ++i) {
@@ -155,7 +167,7 @@ EncodedSegment encode_segment(const Table& table, std::size_t begin, std::size_t
   }
 
   // 3. Compress every block into one reused scratch buffer, sized up front so it never moves.
-  thread_local ScratchBuffer scratch;
+  ScratchBuffer& scratch = compressed_blocks;
   scratch.clear();
   std::size_t bound = 0;
   for (const auto& b : blocks) {
@@ -371,7 +383,7 @@ void SegmentReader::decode_words(const Block& block, std::vector<T>& out, Check 
   // Stored blocks are filtered bytes as they are; compressed ones are expanded into a per-thread
   // buffer that stays mapped (a segment's column fits the L2 cache), then unfiltered a chunk at
   // a time into an L1-sized buffer and appended: the output is written once, never zero-filled.
-  thread_local ScratchBuffer expanded;
+  ScratchBuffer& expanded = expanded_block;
   const unsigned char* filtered = nullptr;
   if (block.codec == Compression::kNone) {
     if (block.stored.size() != block.raw_len) {

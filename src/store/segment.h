@@ -45,6 +45,14 @@ struct EncodedSegment {
 EncodedSegment encode_segment(const Table& table, std::size_t begin, std::size_t end,
                               Compression codec, int zstd_level);
 
+// Encoding and decoding use per-thread buffers that keep their memory between segments, so bulk
+// writes and reads do not fault in fresh pages for each one; they grow to the largest segment
+// the thread has handled. This frees the calling thread's. Compaction calls it when done: the
+// automatic one of a symbol appended to all session long rewrites ever more rows, and a
+// long-running writer (live's recorder, the gateway's journal) would otherwise keep the largest
+// of them for good.
+void release_thread_buffers();
+
 // Parses and validates a segment's header and directory (and, unless told not to, its
 // checksum) without decoding column data. The bytes must outlive the reader.
 class SegmentReader {
