@@ -197,11 +197,7 @@ void BacktestAccount::modify(std::size_t strategy, const broker::TradeHandle& ha
   std::string where = "modify_order (strategy " + strategies_[strategy].key + ")";
   OrderRecord& record = owned_order(strategy, handle, where);
   Trade& trade = *record.trade;
-  if (trade.is_done() || trade.state.status == OrderStatus::kPendingCancel) {
-    throw Error(fmt::format("order {} is {}; it can no longer be modified", trade.order.order_id,
-                            order_status_name(trade.state.status)),
-                where);
-  }
+  broker::check_modifiable(trade, where);
   std::string what;
   const Order changed =
       broker::changed_order(trade.order, changes, settings_.fractional, where, what);
@@ -365,7 +361,7 @@ void BacktestAccount::apply_fill(OrderRecord& record, double price, Timestamp ti
     ++round_trips_;
     rows_.trades.push_back(broker::TradeRow{owner.key, std::move(trip)});
   }
-  notices_.push_back(StrategyNotice{record.strategy, record.trade, trade.fills.size() - 1});
+  notices_.fill(record.strategy, record.trade, trade.fills.size() - 1);
   change_status(record, OrderStatus::kFilled, time, "");
 }
 
@@ -385,19 +381,14 @@ void BacktestAccount::refuse_children(const OrderRecord& record, Timestamp time)
 
 void BacktestAccount::change_status(OrderRecord& record, OrderStatus status, Timestamp time,
                                     std::string message) {
-  Trade& trade = *record.trade;
-  trade.state.status = status;
   if (is_done(status)) ++ended_[static_cast<std::size_t>(status)];
-  trade.log.push_back({time, status, message});
-  rows_.orders.push_back(broker::make_order_event_row(time, trade, std::move(message)));
+  rows_.orders.push_back(
+      broker::change_order_status(*record.trade, status, time, std::move(message)));
   row_buffered();
-  notices_.push_back(StrategyNotice{record.strategy, record.trade, std::nullopt});
+  notices_.order_status(record.strategy, record.trade);
 }
 
-void BacktestAccount::take_notices(std::vector<StrategyNotice>& out) {
-  out.clear();
-  out.swap(notices_);
-}
+void BacktestAccount::take_notices(std::vector<StrategyNotice>& out) { notices_.take(out); }
 
 std::optional<double> BacktestAccount::holding_price(const std::string& symbol) const {
   std::optional<std::size_t> index = market_.find(symbol);

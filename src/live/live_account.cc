@@ -255,11 +255,7 @@ void LiveAccount::modify(std::size_t strategy, const broker::TradeHandle& handle
   const std::string where = "modify_order (strategy " + strategies_[strategy].key + ")";
   OrderRecord& record = owned_order(strategy, handle, where);
   Trade& trade = *record.trade;
-  if (trade.is_done() || trade.state.status == OrderStatus::kPendingCancel) {
-    throw Error(fmt::format("order {} is {}; it can no longer be modified", trade.order.order_id,
-                            order_status_name(trade.state.status)),
-                where);
-  }
+  broker::check_modifiable(trade, where);
   std::string what;
   const Order changed =
       broker::changed_order(trade.order, changes, settings_.fractional, where, what);
@@ -278,19 +274,16 @@ void LiveAccount::modify(std::size_t strategy, const broker::TradeHandle& handle
 
 void LiveAccount::change_status(OrderRecord& record, OrderStatus status, std::string message) {
   Trade& trade = *record.trade;
-  trade.state.status = status;
   const Timestamp time = settings_.clock();
-  trade.log.push_back({time, status, message});
   if (settings_.log) {
     log(fmt::format("ORDER {} {} {} {}{}{}", trade.order.order_id, strategies_[record.strategy].key,
                     describe_order(trade), order_status_name(status),
                     trade.state.filled > 0 ? fmt::format(" filled {}", trade.state.filled) : "",
                     message.empty() ? "" : " (" + message + ")"));
   }
-  if (!settings_.dry_run) {
-    recorder_.record(broker::make_order_event_row(time, trade, std::move(message)));
-  }
-  notices_.push_back(AccountNotice{record.strategy, record.trade, std::nullopt});
+  broker::OrderEventRow row = broker::change_order_status(trade, status, time, std::move(message));
+  if (!settings_.dry_run) recorder_.record(std::move(row));
+  notices_.order_status(record.strategy, record.trade);
 }
 
 LiveAccount::OrderRecord& LiveAccount::adopt_order(std::size_t strategy, const Contract& contract,
@@ -508,9 +501,6 @@ void LiveAccount::on_portfolio(const ib::PortfolioValue& message) {
     last_price_.try_emplace(message.contract.symbol, message.market_price);
 }
 
-void LiveAccount::take_notices(std::vector<AccountNotice>& out) {
-  out.clear();
-  out.swap(notices_);
-}
+void LiveAccount::take_notices(std::vector<AccountNotice>& out) { notices_.take(out); }
 
 }  // namespace tandem::live
