@@ -153,34 +153,19 @@ broker::TradeHandle BacktestAccount::place(std::size_t strategy, const Contract&
 BacktestAccount::OrderRecord& BacktestAccount::owned_order(std::size_t strategy,
                                                            const broker::TradeHandle& trade,
                                                            std::string_view where) {
-  if (!trade) throw Error("no trade given", std::string(where));
-  std::int64_t id = trade->order.order_id;
-  if (id < 1 || id > static_cast<std::int64_t>(orders_.size()) ||
-      orders_[static_cast<std::size_t>(id - 1)].trade.get() != trade.get()) {
-    throw Error(fmt::format("order {} was not placed through this broker", id), std::string(where));
-  }
-  OrderRecord& record = orders_[static_cast<std::size_t>(id - 1)];
-  if (record.strategy != strategy) {
-    throw Error(
-        fmt::format("order {} belongs to strategy {}", id, strategies_[record.strategy].key),
-        std::string(where));
-  }
-  return record;
+  const std::int64_t id = trade ? trade->order.order_id : 0;
+  const bool found = id >= 1 && id <= static_cast<std::int64_t>(orders_.size()) &&
+                     orders_[static_cast<std::size_t>(id - 1)].trade.get() == trade.get();
+  OrderRecord* record = found ? &orders_[static_cast<std::size_t>(id - 1)] : nullptr;
+  const std::size_t owner = record != nullptr ? record->strategy : strategy;
+  broker::check_owner(trade, found, owner, strategies_[owner].key, strategy, where);
+  return *record;
 }
 
 void BacktestAccount::cancel(std::size_t strategy, const broker::TradeHandle& handle) {
   std::string where = "cancel_order (strategy " + strategies_[strategy].key + ")";
   OrderRecord& record = owned_order(strategy, handle, where);
-  OrderStatus status = record.trade->state.status;
-  if (status == OrderStatus::kCancelled || status == OrderStatus::kApiCancelled ||
-      status == OrderStatus::kPendingCancel) {
-    return;  // already cancelled or being cancelled
-  }
-  if (is_done(status)) {
-    throw Error(fmt::format("order {} is already {}; nothing to cancel",
-                            record.trade->order.order_id, order_status_name(status)),
-                where);
-  }
+  if (!broker::cancel_needed(*record.trade, where)) return;
   exchange_events_.clear();
   if (record.submitted) {
     exchange_.cancel(record.symbol, record.trade->order.order_id, market_.now(), exchange_events_);

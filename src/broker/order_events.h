@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "broker/account_schema.h"
+#include "broker/broker.h"
 #include "core/domain.h"
 
 namespace tandem::broker {
@@ -56,5 +57,18 @@ OrderEventRow change_order_status(Trade& trade, OrderStatus status, Timestamp ti
 // Throws tandem::Error (InvalidArgument) at `where` when `trade` can no longer be modified: it
 // is done, or a cancel of it is pending.
 void check_modifiable(const Trade& trade, std::string_view where);
+
+// Whether cancelling `trade` has anything to do (broker.h: cancelling a finished order is an
+// error, cancelling one twice is harmless): false when it is cancelled or a cancel is pending;
+// throws tandem::Error (InvalidArgument) at `where` when it finished otherwise (filled,
+// inactive).
+bool cancel_needed(const Trade& trade, std::string_view where);
+
+// The ownership rule: only the strategy that placed an order may cancel or modify it. `trade`
+// is the handle a strategy passed; `found` whether the account holds it; `owner` and
+// `owner_key` the strategy that placed it. Throws tandem::Error (InvalidArgument) at `where`
+// for a null handle, an order this account does not hold, or another strategy's order.
+void check_owner(const TradeHandle& trade, bool found, std::size_t owner,
+                 std::string_view owner_key, std::size_t strategy, std::string_view where);
 
 }  // namespace tandem::broker

@@ -214,27 +214,23 @@ LiveAccount::OrderRecord* LiveAccount::find_order(std::int64_t order_id) {
 LiveAccount::OrderRecord& LiveAccount::owned_order(std::size_t strategy,
                                                    const broker::TradeHandle& trade,
                                                    std::string_view where) {
+  OrderRecord* found = nullptr;
   for (auto& [id, record] : orders_) {
-    if (record.trade == trade) {
-      if (record.strategy != strategy) {
-        throw Error("the order belongs to another strategy", std::string(where));
-      }
-      return record;
+    if (trade && record.trade == trade) {
+      found = &record;
+      break;
     }
   }
-  throw Error("unknown order (not placed through this broker)", std::string(where));
+  const std::size_t owner = found != nullptr ? found->strategy : strategy;
+  broker::check_owner(trade, found != nullptr, owner, strategies_[owner].key, strategy, where);
+  return *found;
 }
 
 void LiveAccount::cancel(std::size_t strategy, const broker::TradeHandle& handle) {
   const std::string where = "cancel_order (strategy " + strategies_[strategy].key + ")";
   OrderRecord& record = owned_order(strategy, handle, where);
   Trade& trade = *record.trade;
-  if (trade.is_done()) {
-    throw Error(fmt::format("order {} is {}; it can no longer be cancelled", trade.order.order_id,
-                            order_status_name(trade.state.status)),
-                where);
-  }
-  if (trade.state.status == OrderStatus::kPendingCancel) return;
+  if (!broker::cancel_needed(trade, where)) return;
   if (record.held) {
     record.held = false;
     change_status(record, OrderStatus::kCancelled, "cancelled before it was sent");

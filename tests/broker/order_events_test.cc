@@ -54,6 +54,49 @@ TEST(OrderEventsTest, DoneOrPendingCancelOrdersCannotBeModified) {
   }
 }
 
+TEST(OrderEventsTest, CancellingTwiceIsHarmlessCancellingAFinishedOrderIsNot) {
+  auto trade = limit_trade();
+  EXPECT_TRUE(cancel_needed(*trade, "here"));
+  trade->state.status = OrderStatus::kSubmitted;
+  EXPECT_TRUE(cancel_needed(*trade, "here"));
+  for (OrderStatus status :
+       {OrderStatus::kPendingCancel, OrderStatus::kCancelled, OrderStatus::kApiCancelled}) {
+    trade->state.status = status;
+    EXPECT_FALSE(cancel_needed(*trade, "here")) << order_status_name(status);
+  }
+  for (OrderStatus status : {OrderStatus::kFilled, OrderStatus::kInactive}) {
+    trade->state.status = status;
+    try {
+      cancel_needed(*trade, "cancel_order (strategy S)");
+      ADD_FAILURE() << "cancel of a " << order_status_name(status) << " order accepted";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.kind(), ErrorKind::InvalidArgument);
+      EXPECT_EQ(std::string(e.what()), "cancel_order (strategy S): order 4 is already " +
+                                           std::string(order_status_name(status)) +
+                                           "; nothing to cancel");
+    }
+  }
+}
+
+TEST(OrderEventsTest, OnlyTheStrategyThatPlacedAnOrderMayTouchIt) {
+  auto trade = limit_trade();
+  EXPECT_NO_THROW(check_owner(trade, true, 2, "S", 2, "here"));
+  auto message = [&](const TradeHandle& handle, bool found, std::size_t owner) {
+    try {
+      check_owner(handle, found, owner, "OWNER", 2, "modify_order (strategy T)");
+    } catch (const Error& e) {
+      EXPECT_EQ(e.kind(), ErrorKind::InvalidArgument);
+      return std::string(e.what());
+    }
+    return std::string("(accepted)");
+  };
+  EXPECT_EQ(message(nullptr, false, 2), "modify_order (strategy T): no trade given");
+  EXPECT_EQ(message(trade, false, 2),
+            "modify_order (strategy T): order 4 was not placed through this broker");
+  EXPECT_EQ(message(trade, true, 0),
+            "modify_order (strategy T): order 4 belongs to strategy OWNER");
+}
+
 TEST(OrderEventsTest, NoticesAreTakenOldestFirstAndOnlyOnce) {
   NoticeQueue queue;
   EXPECT_TRUE(queue.empty());
