@@ -167,34 +167,19 @@ broker::TradeHandle BacktestAccount::place(std::size_t strategy, const Contract&
 BacktestAccount::OrderRecord& BacktestAccount::owned_order(std::size_t strategy,
                                                            const broker::TradeHandle& trade,
                                                            std::string_view where) {
-  if (!trade) throw Error("no trade given", std::string(where));
-  std::int64_t id = trade->order.order_id;
-  if (id < 1 || id > static_cast<std::int64_t>(orders_.size()) ||
-      orders_[static_cast<std::size_t>(id - 1)].trade.get() != trade.get()) {
-    throw Error(fmt::format("order {} was not placed through this broker", id), std::string(where));
-  }
-  OrderRecord& record = orders_[static_cast<std::size_t>(id - 1)];
-  if (record.strategy != strategy) {
-    throw Error(
-        fmt::format("order {} belongs to strategy {}", id, strategies_[record.strategy].key),
-        std::string(where));
-  }
-  return record;
+  const std::int64_t id = trade ? trade->order.order_id : 0;
+  const bool found = id >= 1 && id <= static_cast<std::int64_t>(orders_.size()) &&
+                     orders_[static_cast<std::size_t>(id - 1)].trade.get() == trade.get();
+  OrderRecord* record = found ? &orders_[static_cast<std::size_t>(id - 1)] : nullptr;
+  const std::size_t owner = record != nullptr ? record->strategy : strategy;
+  broker::check_owner(trade, found, owner, strategies_[owner].key, strategy, where);
+  return *record;
 }
 
 void BacktestAccount::cancel(std::size_t strategy, const broker::TradeHandle& handle) {
   std::string where = "cancel_order (strategy " + strategies_[strategy].key + ")";
   OrderRecord& record = owned_order(strategy, handle, where);
-  OrderStatus status = record.trade->state.status;
-  if (status == OrderStatus::kCancelled || status == OrderStatus::kApiCancelled ||
-      status == OrderStatus::kPendingCancel) {
-    return;  // already cancelled or being cancelled
-  }
-  if (is_done(status)) {
-    throw Error(fmt::format("order {} is already {}; nothing to cancel",
-                            record.trade->order.order_id, order_status_name(status)),
-                where);
-  }
+  if (!broker::cancel_needed(*record.trade, where)) return;
   exchange_events_.clear();
   if (record.submitted) {
     exchange_.cancel(record.symbol, record.trade->order.order_id, market_.now(), exchange_events_);
@@ -211,11 +196,7 @@ void BacktestAccount::modify(std::size_t strategy, const broker::TradeHandle& ha
   std::string where = "modify_order (strategy " + strategies_[strategy].key + ")";
   OrderRecord& record = owned_order(strategy, handle, where);
   Trade& trade = *record.trade;
-  if (trade.is_done() || trade.state.status == OrderStatus::kPendingCancel) {
-    throw Error(fmt::format("order {} is {}; it can no longer be modified", trade.order.order_id,
-                            order_status_name(trade.state.status)),
-                where);
-  }
+  broker::check_modifiable(trade, where);
   std::string what;
   const Order changed =
       broker::changed_order(trade.order, changes, settings_.fractional, where, what);
@@ -383,7 +364,7 @@ void BacktestAccount::apply_fill(OrderRecord& record, double price, Timestamp ti
     trade_pnls_.push_back(trip.pnl);
     if (recorder_ != nullptr) rows_.trades.push_back(broker::TradeRow{owner.key, std::move(trip)});
   }
-  notices_.push_back(StrategyNotice{record.strategy, record.trade, trade.fills.size() - 1});
+  notices_.fill(record.strategy, record.trade, trade.fills.size() - 1);
   change_status(record, OrderStatus::kFilled, time, "");
 }
 
@@ -403,21 +384,19 @@ void BacktestAccount::refuse_children(const OrderRecord& record, Timestamp time)
 
 void BacktestAccount::change_status(OrderRecord& record, OrderStatus status, Timestamp time,
                                     std::string message) {
-  Trade& trade = *record.trade;
-  trade.state.status = status;
   if (is_done(status)) ++ended_[static_cast<std::size_t>(status)];
-  trade.log.push_back({time, status, message});
+  // The row is built either way (the trade's state and log change with it); it is kept only
+  // when something records it (a sweep's in-memory run does not).
+  broker::OrderEventRow row =
+      broker::change_order_status(*record.trade, status, time, std::move(message));
   if (recorder_ != nullptr) {
-    rows_.orders.push_back(broker::make_order_event_row(time, trade, std::move(message)));
+    rows_.orders.push_back(std::move(row));
     row_buffered();
   }
-  notices_.push_back(StrategyNotice{record.strategy, record.trade, std::nullopt});
+  notices_.order_status(record.strategy, record.trade);
 }
 
-void BacktestAccount::take_notices(std::vector<StrategyNotice>& out) {
-  out.clear();
-  out.swap(notices_);
-}
+void BacktestAccount::take_notices(std::vector<StrategyNotice>& out) { notices_.take(out); }
 
 std::optional<double> BacktestAccount::holding_price(const std::string& symbol) const {
   std::optional<std::size_t> index = market_.find(symbol);

@@ -31,6 +31,7 @@
 #include "broker/account_recorder.h"
 #include "broker/allocation.h"
 #include "broker/broker.h"
+#include "broker/order_events.h"
 #include "broker/position_book.h"
 #include "broker/trading_day.h"
 #include "exchange/commission.h"
@@ -50,12 +51,8 @@ struct AccountSettings {
   std::string exchange_time_zone = std::string(broker::TradingCalendar::kDefaultZone);
 };
 
-// A strategy callback to deliver: an order status change, or a fill when fill_index is set.
-struct StrategyNotice {
-  std::size_t strategy = 0;
-  std::shared_ptr<const Trade> trade;
-  std::optional<std::size_t> fill_index;  // into trade->fills
-};
+// A strategy callback to deliver (broker/order_events.h, shared with live trading).
+using StrategyNotice = broker::StrategyNotice;
 
 // The account's net liquidation value at the end of a day.
 struct DailyEquity {
@@ -214,7 +211,7 @@ class BacktestAccount {
   std::vector<std::vector<Holder>> holders_;
   std::vector<exchange::ExchangeEvent> exchange_events_;
   std::vector<broker::RoundTrip> round_trip_buffer_;
-  std::vector<StrategyNotice> notices_;
+  broker::NoticeQueue notices_;
   std::vector<DailyEquity> daily_;
   // Rows for the recorder, handed over in batches (one lock and a few recycled vectors per
   // batch instead of per row or per day).

@@ -14,6 +14,7 @@
 //   run_info                a backtest's settings (one row; JSON in the version's metadata)
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -164,5 +165,50 @@ store::Table to_table(const std::vector<PortfolioRow>& rows);
 store::Table to_table(const std::vector<AccountSummaryRow>& rows);
 store::Table to_table(const std::vector<StrategyPositionRow>& rows);
 store::Table to_table(const std::vector<PerformanceRow>& rows);
+
+// --- decoders: a stored table back into rows (account_decode.cc) ---
+//
+// Every reader of the account library goes through these — the live start-up loader, the
+// report loader — so a column is named, typed and defaulted in this module only. The rules:
+//   - columns are found by name; columns the schema does not know are ignored (a library
+//     written by a newer recorder still loads);
+//   - a table lacking one of its required columns (listed per decoder) is
+//     ErrorKind::Corruption naming `where` and the column; a lacking optional column leaves
+//     its field at the row type's default and is listed in Decoded::absent (a library written
+//     before the column existed, or a read of a few columns only);
+//   - a null cell is nullopt for an optional field, the default otherwise; rows without the
+//     value that defines them (noted per decoder) are left out and counted in `skipped`;
+//   - text that names none of the enum's values is ErrorKind::Corruption naming the row.
+template <typename Row>
+struct Decoded {
+  std::vector<Row> rows;
+  std::size_t skipped = 0;          // rows left out: their defining value is null
+  std::vector<std::string> absent;  // schema columns the table lacks
+  bool lacks(std::string_view column) const {
+    for (const std::string& name : absent) {
+      if (name == column) return true;
+    }
+    return false;
+  }
+};
+
+// No column required (an event log read for a few columns still decodes).
+Decoded<OrderEventRow> decode_orders(const store::Table& table, std::string where);
+// Requires shares and price; side is BUY/SELL, or IB's BOT/SLD.
+Decoded<FillRow> decode_fills(const store::Table& table, std::string where);
+// Requires exec_id and commission.
+Decoded<LateCommissionRow> decode_late_commissions(const store::Table& table, std::string where);
+// Requires pnl (rows with a null pnl are skipped); entry_time and exit_time default to the index.
+Decoded<TradeRow> decode_trades(const store::Table& table, std::string where);
+// Requires symbol, position and market_value.
+Decoded<PortfolioRow> decode_portfolio(const store::Table& table, std::string where);
+// Requires net_liquidation (rows with a null one are skipped).
+Decoded<AccountSummaryRow> decode_account_summary(const store::Table& table, std::string where);
+// Requires position.
+Decoded<StrategyPositionRow> decode_strategy_positions(const store::Table& table,
+                                                       std::string where);
+// Requires equity (rows with a null one are skipped); reads `commissions`, the column's name in
+// libraries written before it became `commission`.
+Decoded<PerformanceRow> decode_performance(const store::Table& table, std::string where);
 
 }  // namespace tandem::broker

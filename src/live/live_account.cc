@@ -224,27 +224,23 @@ LiveAccount::OrderRecord* LiveAccount::find_order(std::int64_t order_id) {
 LiveAccount::OrderRecord& LiveAccount::owned_order(std::size_t strategy,
                                                    const broker::TradeHandle& trade,
                                                    std::string_view where) {
+  OrderRecord* found = nullptr;
   for (auto& [id, record] : orders_) {
-    if (record.trade == trade) {
-      if (record.strategy != strategy) {
-        throw Error("the order belongs to another strategy", std::string(where));
-      }
-      return record;
+    if (trade && record.trade == trade) {
+      found = &record;
+      break;
     }
   }
-  throw Error("unknown order (not placed through this broker)", std::string(where));
+  const std::size_t owner = found != nullptr ? found->strategy : strategy;
+  broker::check_owner(trade, found != nullptr, owner, strategies_[owner].key, strategy, where);
+  return *found;
 }
 
 void LiveAccount::cancel(std::size_t strategy, const broker::TradeHandle& handle) {
   const std::string where = "cancel_order (strategy " + strategies_[strategy].key + ")";
   OrderRecord& record = owned_order(strategy, handle, where);
   Trade& trade = *record.trade;
-  if (trade.is_done()) {
-    throw Error(fmt::format("order {} is {}; it can no longer be cancelled", trade.order.order_id,
-                            order_status_name(trade.state.status)),
-                where);
-  }
-  if (trade.state.status == OrderStatus::kPendingCancel) return;
+  if (!broker::cancel_needed(trade, where)) return;
   if (record.held) {
     record.held = false;
     change_status(record, OrderStatus::kCancelled, "cancelled before it was sent");
@@ -265,11 +261,7 @@ void LiveAccount::modify(std::size_t strategy, const broker::TradeHandle& handle
   const std::string where = "modify_order (strategy " + strategies_[strategy].key + ")";
   OrderRecord& record = owned_order(strategy, handle, where);
   Trade& trade = *record.trade;
-  if (trade.is_done() || trade.state.status == OrderStatus::kPendingCancel) {
-    throw Error(fmt::format("order {} is {}; it can no longer be modified", trade.order.order_id,
-                            order_status_name(trade.state.status)),
-                where);
-  }
+  broker::check_modifiable(trade, where);
   std::string what;
   const Order changed =
       broker::changed_order(trade.order, changes, settings_.fractional, where, what);
@@ -288,19 +280,16 @@ void LiveAccount::modify(std::size_t strategy, const broker::TradeHandle& handle
 
 void LiveAccount::change_status(OrderRecord& record, OrderStatus status, std::string message) {
   Trade& trade = *record.trade;
-  trade.state.status = status;
   const Timestamp time = settings_.clock();
-  trade.log.push_back({time, status, message});
   if (settings_.log) {
     log(fmt::format("ORDER {} {} {} {}{}{}", trade.order.order_id, strategies_[record.strategy].key,
                     describe_order(trade), order_status_name(status),
                     trade.state.filled > 0 ? fmt::format(" filled {}", trade.state.filled) : "",
                     message.empty() ? "" : " (" + message + ")"));
   }
-  if (!settings_.dry_run) {
-    recorder_.record(broker::make_order_event_row(time, trade, std::move(message)));
-  }
-  notices_.push_back(AccountNotice{record.strategy, record.trade, std::nullopt});
+  broker::OrderEventRow row = broker::change_order_status(trade, status, time, std::move(message));
+  if (!settings_.dry_run) recorder_.record(std::move(row));
+  notices_.order_status(record.strategy, record.trade);
 }
 
 LiveAccount::OrderRecord& LiveAccount::adopt_order(std::size_t strategy, const Contract& contract,
@@ -518,9 +507,6 @@ void LiveAccount::on_portfolio(const ib::PortfolioValue& message) {
     last_price_.try_emplace(message.contract.symbol, message.market_price);
 }
 
-void LiveAccount::take_notices(std::vector<AccountNotice>& out) {
-  out.clear();
-  out.swap(notices_);
-}
+void LiveAccount::take_notices(std::vector<AccountNotice>& out) { notices_.take(out); }
 
 }  // namespace tandem::live

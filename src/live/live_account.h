@@ -31,6 +31,7 @@
 #include "broker/account_recorder.h"
 #include "broker/allocation.h"
 #include "broker/broker.h"
+#include "broker/order_events.h"
 #include "broker/position_book.h"
 #include "ib/requests.h"
 #include "ib/responses.h"
@@ -49,11 +50,8 @@ class OrderChannel {
   virtual void send(const ib::Request& request) = 0;
 };
 
-struct AccountNotice {
-  std::size_t strategy = 0;
-  std::shared_ptr<const Trade> trade;
-  std::optional<std::size_t> fill_index;  // into trade->fills: an on_fill
-};
+// A strategy callback to deliver (broker/order_events.h, shared with the backtest).
+using AccountNotice = broker::StrategyNotice;
 
 struct LiveAccountSettings {
   std::string account;
@@ -244,7 +242,7 @@ class LiveAccount {
   std::map<std::string, ib::PortfolioValue> portfolio_;  // by symbol
   std::unordered_map<std::string, double> last_price_;
   std::set<std::string> traded_today_;  // symbols with a fill booked since the last end_day
-  std::vector<AccountNotice> notices_;
+  broker::NoticeQueue notices_;
   std::size_t fills_booked_ = 0;
   std::size_t orders_placed_ = 0;
   double commission_paid_ = 0;

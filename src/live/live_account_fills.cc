@@ -381,7 +381,7 @@ void LiveAccount::book_fill(PendingFill pending) {
     fill_index = static_cast<std::size_t>(same - trade.fills.begin());
   }
   update_order_fills(*record);
-  notices_.push_back(AccountNotice{record->strategy, record->trade, fill_index});
+  notices_.fill(record->strategy, record->trade, fill_index);
   if (!trade.is_done() && trade.state.filled + kShareEpsilon >= trade.order.total_quantity) {
     change_status(*record, OrderStatus::kFilled, "");
   }

@@ -1,7 +1,8 @@
 // load_account(): the account library (DESIGN.md, "The account library") and a benchmark from
-// market_data, read from the store into AccountData. Column lookups are by name, so a library
-// written by an older or newer recorder with extra columns still loads; a missing required
-// column is an error naming library, symbol and column.
+// market_data, read from the store into AccountData. The account tables are decoded by the
+// schema's own decoders (broker/account_schema.h: by column name, so a library written by an
+// older or newer recorder still loads; a missing required column is an error naming library,
+// symbol and column); this file only turns the rows into the report's.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 
 #include "broker/account_schema.h"
 #include "broker/allocation.h"
+#include "broker/table_reader.h"
 #include "core/error.h"
 #include "market_data/names.h"
 #include "report/load_prices.h"
@@ -30,282 +32,146 @@ std::string join(const std::vector<std::string>& items) {
   return out;
 }
 
-// Typed, null-aware access to one table read from library/symbol.
-class Rows {
- public:
-  Rows(store::Table table, std::string where)
-      : table_(std::move(table)), where_(std::move(where)) {}
-
-  std::size_t size() const { return table_.num_rows(); }
-  Timestamp time(std::size_t row) const { return table_.index()[row]; }
-  const std::string& where() const { return where_; }
-
-  // A numeric column (float64, int64 or timestamp); nullptr when absent and not required.
-  const store::Column* numeric(std::string_view name, bool required) const {
-    const store::Column* c = find(name, required);
-    if (c != nullptr && c->type() == store::ColumnType::kBool) type_error(*c, "a number");
-    if (c != nullptr && c->type() == store::ColumnType::kString) type_error(*c, "a number");
-    return c;
-  }
-  const store::Column* text(std::string_view name, bool required) const {
-    const store::Column* c = find(name, required);
-    if (c != nullptr && c->type() != store::ColumnType::kString) type_error(*c, "text");
-    return c;
-  }
-
-  // nullopt for a null cell, a missing column, or a non-finite float.
-  static std::optional<double> number(const store::Column* c, std::size_t row) {
-    if (c == nullptr || c->is_null(row)) return std::nullopt;
-    if (c->type() == store::ColumnType::kFloat64) {
-      double v = c->float64s()[row];
-      return std::isfinite(v) ? std::optional<double>(v) : std::nullopt;
-    }
-    return static_cast<double>(c->int64s()[row]);
-  }
-  static double number_or(const store::Column* c, std::size_t row, double fallback) {
-    return number(c, row).value_or(fallback);
-  }
-  static std::int64_t integer_or(const store::Column* c, std::size_t row, std::int64_t fallback) {
-    if (c == nullptr || c->is_null(row)) return fallback;
-    if (c->type() == store::ColumnType::kFloat64) {
-      double v = c->float64s()[row];
-      return std::isfinite(v) ? static_cast<std::int64_t>(v) : fallback;
-    }
-    return c->int64s()[row];
-  }
-  static std::string string_or(const store::Column* c, std::size_t row) {
-    if (c == nullptr || c->is_null(row)) return {};
-    return c->strings()[row];
-  }
-
- private:
-  const store::Column* find(std::string_view name, bool required) const {
-    const store::Column* c = table_.find_column(name);
-    if (c == nullptr && required) {
-      throw Error(
-          fmt::format("column '{}' is missing (columns: {})", name, join(table_.column_names())),
-          where_);
-    }
-    return c;
-  }
-  [[noreturn]] void type_error(const store::Column& c, std::string_view expected) const {
-    throw Error(fmt::format("column '{}' is {}, expected {}", c.name(),
-                            store::column_type_name(c.type()), expected),
-                where_);
-  }
-
-  store::Table table_;
-  std::string where_;
+// One table read from the account library, with where it came from (library/symbol).
+struct StoredTable {
+  store::Table table;
+  std::string where;
 };
 
-std::optional<Rows> read_symbol(const store::Library& lib, std::string_view symbol,
-                                const store::ReadOptions& options = {}) {
+std::optional<StoredTable> read_symbol(const store::Library& lib, std::string_view symbol,
+                                       const store::ReadOptions& options = {}) {
   if (!lib.has_symbol(symbol)) return std::nullopt;
-  return Rows(lib.read(symbol, options).table, lib.name() + "/" + std::string(symbol));
+  return StoredTable{lib.read(symbol, options).table, lib.name() + "/" + std::string(symbol)};
 }
 
 void load_summary(const store::Library& lib, AccountData& d) {
-  auto rows = read_symbol(lib, broker::kAccountSummarySymbol);
-  if (!rows) return;
-  const store::Column* nlv = rows->numeric("net_liquidation", true);
-  const store::Column* cash = rows->numeric("total_cash", false);
-  const store::Column* gross = rows->numeric("gross_position_value", false);
-  const store::Column* unrealized = rows->numeric("unrealized_pnl", false);
-  const store::Column* realized = rows->numeric("realized_pnl", false);
-  const store::Column* currency = rows->text("currency", false);
-  std::size_t skipped = 0;
-  d.summary.reserve(rows->size());
-  for (std::size_t i = 0; i < rows->size(); ++i) {
-    std::optional<double> value = Rows::number(nlv, i);
-    if (!value) {
-      ++skipped;
-      continue;
-    }
-    d.summary.push_back({rows->time(i), *value, Rows::number_or(cash, i, 0),
-                         Rows::number_or(gross, i, 0), Rows::number_or(unrealized, i, 0),
-                         Rows::number_or(realized, i, 0)});
-    std::string c = Rows::string_or(currency, i);
-    if (!c.empty()) d.currency = c;
+  auto stored = read_symbol(lib, broker::kAccountSummarySymbol);
+  if (!stored) return;
+  broker::Decoded<broker::AccountSummaryRow> rows =
+      broker::decode_account_summary(stored->table, stored->where);
+  d.summary.reserve(rows.rows.size());
+  for (const broker::AccountSummaryRow& row : rows.rows) {
+    d.summary.push_back({row.time, row.net_liquidation, row.total_cash, row.gross_position_value,
+                         row.unrealized_pnl, row.realized_pnl});
   }
-  if (skipped > 0) {
+  // The currency the rows state (the last one's), when the library records one.
+  if (!rows.lacks("currency") && !rows.rows.empty()) d.currency = rows.rows.back().currency;
+  if (rows.skipped > 0) {
     d.load_notes.push_back(fmt::format(
-        "{} account_summary row(s) without a net_liquidation value were left out", skipped));
+        "{} account_summary row(s) without a net_liquidation value were left out", rows.skipped));
   }
 }
 
 StrategyHistory load_performance(const store::Library& lib, const std::string& symbol,
                                  std::string key, std::vector<std::string>& notes) {
-  Rows rows = *read_symbol(lib, symbol);
-  const store::Column* equity = rows.numeric("equity", true);
-  const store::Column* cash = rows.numeric("allocated_cash", false);
-  const store::Column* position = rows.numeric("position_value", false);
-  const store::Column* realized = rows.numeric("realized_pnl", false);
-  const store::Column* unrealized = rows.numeric("unrealized_pnl", false);
-  const store::Column* commission = rows.numeric("commission", false);
-  if (commission == nullptr) commission = rows.numeric("commissions", false);
-  const store::Column* exposure = rows.numeric("exposure", false);
-  const store::Column* turnover = rows.numeric("turnover", false);
+  StoredTable stored = *read_symbol(lib, symbol);
+  broker::Decoded<broker::PerformanceRow> rows =
+      broker::decode_performance(stored.table, stored.where);
+  // Without those columns (an older library) the report computes exposure and turnover itself.
+  const bool has_exposure = !rows.lacks("exposure");
+  const bool has_turnover = !rows.lacks("turnover");
   StrategyHistory h{std::move(key), {}};
-  h.days.reserve(rows.size());
-  std::size_t skipped = 0;
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    std::optional<double> e = Rows::number(equity, i);
-    if (!e) {
-      ++skipped;
-      continue;
-    }
+  h.days.reserve(rows.rows.size());
+  for (const broker::PerformanceRow& row : rows.rows) {
     StrategyDay day;
-    day.time = rows.time(i);
-    day.equity = *e;
-    day.allocated_cash = Rows::number_or(cash, i, 0);
-    day.position_value = Rows::number_or(position, i, 0);
-    day.realized_pnl = Rows::number_or(realized, i, 0);
-    day.unrealized_pnl = Rows::number_or(unrealized, i, 0);
-    day.commissions = Rows::number_or(commission, i, 0);
-    day.exposure = Rows::number(exposure, i);
-    day.turnover = Rows::number(turnover, i);
+    day.time = row.time;
+    day.equity = row.equity;
+    day.allocated_cash = row.allocated_cash;
+    day.position_value = row.position_value;
+    day.realized_pnl = row.realized_pnl;
+    day.unrealized_pnl = row.unrealized_pnl;
+    day.commissions = row.commission;
+    if (has_exposure) day.exposure = row.exposure;
+    if (has_turnover) day.turnover = row.turnover;
     h.days.push_back(day);
   }
-  if (skipped > 0) {
+  if (rows.skipped > 0) {
     notes.push_back(
-        fmt::format("{} {} row(s) without an equity value were left out", skipped, symbol));
+        fmt::format("{} {} row(s) without an equity value were left out", rows.skipped, symbol));
   }
   return h;
 }
 
 void load_portfolio(const store::Library& lib, AccountData& d) {
-  auto rows = read_symbol(lib, broker::kPortfolioSymbol);
-  if (!rows) return;
-  const store::Column* symbol = rows->text("symbol", true);
-  const store::Column* con_id = rows->numeric("con_id", false);
-  const store::Column* position = rows->numeric("position", true);
-  const store::Column* avg_cost = rows->numeric("avg_cost", false);
-  const store::Column* price = rows->numeric("market_price", false);
-  const store::Column* value = rows->numeric("market_value", true);
-  const store::Column* unrealized = rows->numeric("unrealized_pnl", false);
-  const store::Column* realized = rows->numeric("realized_pnl", false);
-  d.portfolio.reserve(rows->size());
-  for (std::size_t i = 0; i < rows->size(); ++i) {
-    PortfolioRow p;
-    p.time = rows->time(i);
-    p.symbol = Rows::string_or(symbol, i);
-    p.con_id = Rows::integer_or(con_id, i, 0);
-    p.position = Rows::number_or(position, i, 0);
-    p.avg_cost = Rows::number_or(avg_cost, i, 0);
-    p.market_price = Rows::number_or(price, i, 0);
-    p.market_value = Rows::number_or(value, i, 0);
-    p.unrealized_pnl = Rows::number_or(unrealized, i, 0);
-    p.realized_pnl = Rows::number_or(realized, i, 0);
-    d.portfolio.push_back(std::move(p));
-  }
+  auto stored = read_symbol(lib, broker::kPortfolioSymbol);
+  if (!stored) return;
+  d.portfolio = broker::decode_portfolio(stored->table, stored->where).rows;
 }
 
-void convert_orders(const std::optional<Rows>& rows, AccountData& d) {
-  if (!rows) return;
-  const store::Column* order_id = rows->numeric("order_id", false);
-  const store::Column* perm_id = rows->numeric("perm_id", false);
-  const store::Column* strategy = rows->text("strategy", false);
-  const store::Column* symbol = rows->text("symbol", false);
-  const store::Column* action = rows->text("action", false);
-  const store::Column* quantity = rows->numeric("quantity", false);
-  const store::Column* type = rows->text("order_type", false);
-  const store::Column* limit = rows->numeric("limit_price", false);
-  const store::Column* stop = rows->numeric("stop_price", false);
-  const store::Column* tif = rows->text("tif", false);
-  const store::Column* status = rows->text("status", false);
-  const store::Column* filled = rows->numeric("filled", false);
-  const store::Column* remaining = rows->numeric("remaining", false);
-  const store::Column* avg = rows->numeric("avg_fill_price", false);
-  const store::Column* message = rows->text("message", false);
-  d.orders.reserve(rows->size());
-  for (std::size_t i = 0; i < rows->size(); ++i) {
+// An enum column's text as the report shows it: empty when the library lacks the column.
+template <typename Row, typename Enum, typename Name>
+std::string shown(const broker::Decoded<Row>& rows, std::string_view column, Enum value,
+                  Name name) {
+  return rows.lacks(column) ? std::string() : std::string(name(value));
+}
+
+void convert_orders(const std::optional<StoredTable>& stored, AccountData& d) {
+  if (!stored) return;
+  broker::Decoded<broker::OrderEventRow> rows = broker::decode_orders(stored->table, stored->where);
+  const bool has_avg = !rows.lacks("avg_fill_price");
+  d.orders.reserve(rows.rows.size());
+  for (broker::OrderEventRow& row : rows.rows) {
     OrderRow o;
-    o.time = rows->time(i);
-    o.order_id = Rows::integer_or(order_id, i, 0);
-    o.perm_id = Rows::integer_or(perm_id, i, 0);
-    o.strategy = Rows::string_or(strategy, i);
-    o.symbol = Rows::string_or(symbol, i);
-    o.action = Rows::string_or(action, i);
-    o.quantity = Rows::number_or(quantity, i, 0);
-    o.order_type = Rows::string_or(type, i);
-    o.limit_price = Rows::number(limit, i);
-    o.stop_price = Rows::number(stop, i);
-    o.tif = Rows::string_or(tif, i);
-    o.status = Rows::string_or(status, i);
-    o.filled = Rows::number_or(filled, i, 0);
-    o.remaining = Rows::number_or(remaining, i, 0);
-    o.avg_fill_price = Rows::number(avg, i);
-    if (o.avg_fill_price == 0.0 && o.filled == 0) o.avg_fill_price.reset();  // nothing filled yet
-    o.message = Rows::string_or(message, i);
+    o.time = row.time;
+    o.order_id = row.order_id;
+    o.perm_id = row.perm_id;
+    o.strategy = std::move(row.strategy);
+    o.symbol = std::move(row.symbol);
+    o.action = shown(rows, "action", row.action, action_name);
+    o.quantity = row.quantity;
+    o.order_type = shown(rows, "order_type", row.order_type, order_type_name);
+    o.limit_price = row.limit_price;
+    o.stop_price = row.stop_price;
+    o.tif = shown(rows, "tif", row.tif, time_in_force_name);
+    o.status = shown(rows, "status", row.status, order_status_name);
+    o.filled = row.filled;
+    o.remaining = row.remaining;
+    if (has_avg && (row.avg_fill_price != 0.0 || o.filled != 0)) {  // else nothing filled yet
+      o.avg_fill_price = row.avg_fill_price;
+    }
+    o.message = std::move(row.message);
     d.orders.push_back(std::move(o));
   }
 }
 
-void convert_fills(const std::optional<Rows>& rows, AccountData& d) {
-  if (!rows) return;
-  const store::Column* exec_id = rows->text("exec_id", false);
-  const store::Column* order_id = rows->numeric("order_id", false);
-  const store::Column* perm_id = rows->numeric("perm_id", false);
-  const store::Column* strategy = rows->text("strategy", false);
-  const store::Column* symbol = rows->text("symbol", false);
-  const store::Column* side = rows->text("side", false);
-  const store::Column* shares = rows->numeric("shares", true);
-  const store::Column* price = rows->numeric("price", true);
-  const store::Column* cum_qty = rows->numeric("cum_qty", false);
-  const store::Column* avg_price = rows->numeric("avg_price", false);
-  const store::Column* exchange = rows->text("exchange", false);
-  const store::Column* commission = rows->numeric("commission", false);
-  const store::Column* realized = rows->numeric("realized_pnl", false);
-  d.fills.reserve(rows->size());
-  for (std::size_t i = 0; i < rows->size(); ++i) {
+void convert_fills(const std::optional<StoredTable>& stored, AccountData& d) {
+  if (!stored) return;
+  broker::Decoded<broker::FillRow> rows = broker::decode_fills(stored->table, stored->where);
+  d.fills.reserve(rows.rows.size());
+  for (broker::FillRow& row : rows.rows) {
     FillRow f;
-    f.time = rows->time(i);
-    f.exec_id = Rows::string_or(exec_id, i);
-    f.order_id = Rows::integer_or(order_id, i, 0);
-    f.perm_id = Rows::integer_or(perm_id, i, 0);
-    f.strategy = Rows::string_or(strategy, i);
-    f.symbol = Rows::string_or(symbol, i);
-    f.side = Rows::string_or(side, i);
-    f.shares = Rows::number_or(shares, i, 0);
-    f.price = Rows::number_or(price, i, 0);
-    f.cum_qty = Rows::number_or(cum_qty, i, 0);
-    f.avg_price = Rows::number_or(avg_price, i, 0);
-    f.exchange = Rows::string_or(exchange, i);
-    f.commission = Rows::number_or(commission, i, 0);
-    f.realized_pnl = Rows::number(realized, i);
+    f.time = row.time;
+    f.exec_id = std::move(row.exec_id);
+    f.order_id = row.order_id;
+    f.perm_id = row.perm_id;
+    f.strategy = std::move(row.strategy);
+    f.symbol = std::move(row.symbol);
+    f.side = shown(rows, "side", row.side, action_name);
+    f.shares = row.shares;
+    f.price = row.price;
+    f.cum_qty = row.cum_qty;
+    f.avg_price = row.avg_price;
+    f.exchange = std::move(row.exchange);
+    f.commission = row.commission;
+    f.realized_pnl = row.realized_pnl;
     d.fills.push_back(std::move(f));
   }
 }
 
 // Commission reports that came after their fills were booked without one (live trading): the
 // fills rows hold 0, these hold the amounts (broker/account_schema.h).
-struct LateCommission {
-  std::string exec_id;
-  std::string strategy;
-  double commission = 0;
-  std::optional<double> realized_pnl;
-};
-
-std::vector<LateCommission> load_late_commissions(const store::Library& lib) {
-  std::vector<LateCommission> late;
-  auto rows = read_symbol(lib, broker::kLateCommissionsSymbol);
-  if (!rows) return late;
-  const store::Column* exec_id = rows->text("exec_id", true);
-  const store::Column* strategy = rows->text("strategy", false);
-  const store::Column* commission = rows->numeric("commission", true);
-  const store::Column* realized = rows->numeric("realized_pnl", false);
-  for (std::size_t i = 0; i < rows->size(); ++i) {
-    late.push_back({Rows::string_or(exec_id, i), Rows::string_or(strategy, i),
-                    Rows::number_or(commission, i, 0), Rows::number(realized, i)});
-  }
-  return late;
+std::vector<broker::LateCommissionRow> load_late_commissions(const store::Library& lib) {
+  auto stored = read_symbol(lib, broker::kLateCommissionsSymbol);
+  if (!stored) return {};
+  return broker::decode_late_commissions(stored->table, stored->where).rows;
 }
 
 // The fill rows with a late report's exec_id take its commission and realized PnL.
-void apply_late_commissions(const std::vector<LateCommission>& late, std::vector<FillRow>& fills) {
+void apply_late_commissions(const std::vector<broker::LateCommissionRow>& late,
+                            std::vector<FillRow>& fills) {
   if (late.empty()) return;
-  std::map<std::string_view, const LateCommission*> by_exec_id;
-  for (const LateCommission& l : late) by_exec_id[l.exec_id] = &l;
+  std::map<std::string_view, const broker::LateCommissionRow*> by_exec_id;
+  for (const broker::LateCommissionRow& l : late) by_exec_id[l.exec_id] = &l;
   for (FillRow& f : fills) {
     auto it = by_exec_id.find(f.exec_id);
     if (it == by_exec_id.end()) continue;
@@ -315,50 +181,37 @@ void apply_late_commissions(const std::vector<LateCommission>& late, std::vector
 }
 
 void load_trades(const store::Library& lib, AccountData& d) {
-  auto rows = read_symbol(lib, broker::kTradesSymbol);
-  if (!rows) return;
-  const store::Column* strategy = rows->text("strategy", false);
-  const store::Column* symbol = rows->text("symbol", false);
-  const store::Column* direction = rows->text("direction", false);
-  const store::Column* quantity = rows->numeric("quantity", false);
-  const store::Column* entry_time = rows->numeric("entry_time", false);
-  const store::Column* exit_time = rows->numeric("exit_time", false);
-  const store::Column* entry_price = rows->numeric("entry_price", false);
-  const store::Column* exit_price = rows->numeric("exit_price", false);
-  const store::Column* pnl = rows->numeric("pnl", true);
-  const store::Column* commission = rows->numeric("commission", false);
-  std::size_t skipped = 0;
-  d.trades.reserve(rows->size());
-  for (std::size_t i = 0; i < rows->size(); ++i) {
-    std::optional<double> p = Rows::number(pnl, i);
-    if (!p) {
-      ++skipped;
-      continue;
-    }
+  auto stored = read_symbol(lib, broker::kTradesSymbol);
+  if (!stored) return;
+  broker::Decoded<broker::TradeRow> rows = broker::decode_trades(stored->table, stored->where);
+  d.trades.reserve(rows.rows.size());
+  for (broker::TradeRow& row : rows.rows) {
+    const broker::RoundTrip& trip = row.trip;
     TradeRow t;
-    t.time = rows->time(i);
-    t.strategy = Rows::string_or(strategy, i);
-    t.symbol = Rows::string_or(symbol, i);
-    double q = std::abs(Rows::number_or(quantity, i, 0));
-    t.quantity = Rows::string_or(direction, i) == "SHORT" ? -q : q;
-    t.entry_time = Rows::integer_or(entry_time, i, t.time);
-    t.exit_time = Rows::integer_or(exit_time, i, t.time);
-    t.entry_price = Rows::number_or(entry_price, i, 0);
-    t.exit_price = Rows::number_or(exit_price, i, 0);
-    t.pnl = *p;
-    t.commission = Rows::number_or(commission, i, 0);
+    t.time = trip.exit_time;  // the table's index
+    t.strategy = std::move(row.strategy);
+    t.symbol = trip.symbol;
+    const double q = std::abs(trip.quantity);
+    t.quantity = trip.is_long ? q : -q;
+    t.entry_time = trip.entry_time;
+    t.exit_time = trip.exit_time;
+    t.entry_price = trip.entry_price;
+    t.exit_price = trip.exit_price;
+    t.pnl = trip.pnl;
+    t.commission = trip.commission;
     d.trades.push_back(std::move(t));
   }
-  if (skipped > 0) {
-    d.load_notes.push_back(fmt::format("{} trade row(s) without a pnl were left out", skipped));
+  if (rows.skipped > 0) {
+    d.load_notes.push_back(
+        fmt::format("{} trade row(s) without a pnl were left out", rows.skipped));
   }
 }
 
 // Reads `symbol` at one version: the columns the figures need over every row, then the latest
 // `latest` rows in full (as of the same version, so a concurrent append cannot skew the two).
 struct EventLog {
-  std::optional<Rows> figures;  // every row, `figure_columns` only (those present)
-  std::optional<Rows> latest;   // the last rows, every column
+  std::optional<StoredTable> figures;  // every row, `figure_columns` only (those present)
+  std::optional<StoredTable> latest;   // the last rows, every column
 };
 
 EventLog read_event_log(const store::Library& lib, std::string_view symbol,
@@ -375,32 +228,27 @@ EventLog read_event_log(const store::Library& lib, std::string_view symbol,
   store::ReadResult all = lib.read(symbol, {.columns = present});
   store::ReadOptions tail{.as_of = store::AsOf::version(all.version)};
   if (latest != std::numeric_limits<std::size_t>::max()) tail.tail = latest;
-  log.latest = Rows(lib.read(symbol, tail).table, where);
-  log.figures = Rows(std::move(all.table), where);
+  log.latest = StoredTable{lib.read(symbol, tail).table, where};
+  log.figures = StoredTable{std::move(all.table), where};
   return log;
 }
 
-void summarize_orders(const std::optional<Rows>& rows, EventSummary& summary) {
-  if (!rows) return;
-  const store::Column* strategy = rows->text("strategy", false);
-  for (std::size_t i = 0; i < rows->size(); ++i) {
+void summarize_orders(const std::optional<StoredTable>& stored, EventSummary& summary) {
+  if (!stored) return;
+  for (const broker::OrderEventRow& row :
+       broker::decode_orders(stored->table, stored->where).rows) {
     ++summary.all.orders;
-    ++summary.by_strategy[Rows::string_or(strategy, i)].orders;
+    ++summary.by_strategy[row.strategy].orders;
   }
 }
 
-void summarize_fills(const std::optional<Rows>& rows, EventSummary& summary) {
-  if (!rows) return;
-  const store::Column* strategy = rows->text("strategy", false);
-  const store::Column* shares = rows->numeric("shares", true);
-  const store::Column* price = rows->numeric("price", true);
-  const store::Column* commission = rows->numeric("commission", false);
-  for (std::size_t i = 0; i < rows->size(); ++i) {
-    double value = std::abs(Rows::number_or(shares, i, 0) * Rows::number_or(price, i, 0));
-    double fee = Rows::number_or(commission, i, 0);
-    for (EventTotals* t : {&summary.all, &summary.by_strategy[Rows::string_or(strategy, i)]}) {
+void summarize_fills(const std::optional<StoredTable>& stored, EventSummary& summary) {
+  if (!stored) return;
+  for (const broker::FillRow& row : broker::decode_fills(stored->table, stored->where).rows) {
+    const double value = std::abs(row.shares * row.price);
+    for (EventTotals* t : {&summary.all, &summary.by_strategy[row.strategy]}) {
       ++t->fills;
-      t->commissions += fee;
+      t->commissions += row.commission;
       t->traded_value += value;
     }
   }
@@ -421,12 +269,12 @@ Benchmark load_benchmark(store::Store& store, const std::string& symbol) {
                             present.empty() ? "none" : join(present)),
                 store.uri());
   }
-  Rows rows(lib.read(symbol, {.columns = std::vector<std::string>{"close"}}).table,
-            "market_data/" + symbol);
-  const store::Column* close = rows.numeric("close", true);
+  store::Table table = lib.read(symbol, {.columns = std::vector<std::string>{"close"}}).table;
+  broker::TableReader rows(table, "market_data/" + symbol);
+  const store::Column* close = rows.numeric("close", broker::TableReader::Need::kRequired);
   Benchmark b{symbol, {}};
   for (std::size_t i = 0; i < rows.size(); ++i) {
-    if (auto v = Rows::number(close, i)) {
+    if (auto v = broker::TableReader::number(close, i)) {
       b.close.time.push_back(rows.time(i));
       b.close.value.push_back(*v);
     }
@@ -485,8 +333,8 @@ AccountData load_account(store::Store& store, std::string_view account_id,
                        options.latest_fills.value_or(kAll));
     summarize_fills(fills.figures, summary);
     convert_fills(fills.latest, d);
-    const std::vector<LateCommission> late = load_late_commissions(lib);
-    for (const LateCommission& l : late) {
+    const std::vector<broker::LateCommissionRow> late = load_late_commissions(lib);
+    for (const broker::LateCommissionRow& l : late) {
       summary.all.commissions += l.commission;
       summary.by_strategy[l.strategy].commissions += l.commission;
     }

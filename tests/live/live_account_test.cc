@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "broker/account_recorder.h"
+#include "core/error.h"
 #include "ib/ib_time.h"
 #include "live/bar_feed.h"
 #include "live/stored_state.h"
@@ -304,6 +305,56 @@ TEST(OrderIdReservationTest, IdsAreReservedDurablyInBlocksAndSurviveARestart) {
   StoredState stored = load_stored_state(library, {"X"}, 7);
   EXPECT_EQ(stored.highest_order_id, 20);
   EXPECT_EQ(load_stored_state(library, {"X"}, 8).highest_order_id, 0);  // per client id
+}
+
+// The start-up loader reads through the schema's decoders (broker/account_schema.h): a fills
+// table the recorder could not have written stops the start with a Corruption error naming the
+// library, the table and the column, before anything is sent.
+TEST(StoredStateTest, AFillsTableWithoutItsPriceColumnStopsTheStartNamingIt) {
+  auto store = store::Store::open("mem://");
+  store::Library library = store->library("DU1");
+  library.write("fills", store::Table({1})
+                             .with(store::Column::of_string("strategy", {"X"}))
+                             .with(store::Column::of_float64("shares", {1})));
+  try {
+    load_stored_state(library, {"X"}, 0);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::Corruption);
+    EXPECT_NE(std::string(e.what()).find("DU1/fills"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("'price' is missing"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("live start-up"), std::string::npos) << e.what();
+  }
+}
+
+// Rows of strategies not in this run are left to them; orders keep their last row.
+TEST(StoredStateTest, OnlyThisRunsStrategiesAreLoadedAndAnOrdersLastRowWins) {
+  auto store = store::Store::open("mem://");
+  store::Library library = store->library("DU1");
+  broker::OrderEventRow placed;
+  placed.time = 1;
+  placed.order_id = 5;
+  placed.strategy = "X";
+  placed.symbol = "AAA";
+  placed.order_type = OrderType::kLimit;
+  placed.limit_price = 9.5;
+  placed.quantity = 3;
+  placed.remaining = 3;
+  broker::OrderEventRow submitted = placed;
+  submitted.time = 2;
+  submitted.status = OrderStatus::kSubmitted;
+  broker::OrderEventRow other = placed;
+  other.time = 3;
+  other.order_id = 9;
+  other.strategy = "Y";
+  library.write("orders", broker::to_table(std::vector{placed, submitted, other}));
+  StoredState stored = load_stored_state(library, {"X"}, 0);
+  ASSERT_EQ(stored.last_order_rows.size(), 1u);
+  const broker::OrderEventRow& last = stored.last_order_rows.at(5);
+  EXPECT_EQ(last.status, OrderStatus::kSubmitted);
+  EXPECT_EQ(last.order_type, OrderType::kLimit);
+  EXPECT_EQ(last.limit_price, 9.5);
+  EXPECT_EQ(stored.highest_order_id, 5);
 }
 
 TEST(LiveTimeTest, EveryFormIbUsesIsStoredAsUtcNanoseconds) {
