@@ -14,9 +14,9 @@
 #include "cli/cli_context.h"
 #include "cli/log_lines.h"
 #include "core/error.h"
+#include "core/log.h"
 #include "core/printable.h"
 #include "core/redact.h"
-#include "core/log.h"
 #include "gateway/gateway.h"
 
 namespace tandem::cli {

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "cli/cli_context.h"
+#include "cli/progress.h"
 #include "cli/python_specs.h"
 #include "cli/run_spec.h"
 #include "core/error.h"
@@ -35,6 +36,7 @@ struct SweepArgs {
   std::string sweep_id;
   std::string metric = "sharpe";
   std::string keep_accounts = "none";
+  std::string progress = "auto";
   std::string bar_size = "1d";
   std::string start;
   std::string end;
@@ -135,8 +137,15 @@ void run_sweep_command(const CliContext& ctx, const SweepArgs& args) {
   config.fractional = args.fractional;
 
   auto store = ctx.open_store();
-  const sweep::SweepOutcome outcome =
-      sweep::run_sweep(*store, spec, [](const std::string& line) { std::cout << line << "\n"; });
+  ProgressCounter progress(parse_progress_mode(args.progress), "runs");
+  spec.on_progress = [&progress](std::size_t done, std::size_t total) {
+    progress.update("sweep", done, total);
+  };
+  const sweep::SweepOutcome outcome = sweep::run_sweep(*store, spec, [&](const std::string& line) {
+    progress.clear();  // the line goes above a drawn progress line, never through it
+    std::cout << line << "\n";
+  });
+  progress.clear();
   const double per_core = outcome.run_seconds > 0
                               ? static_cast<double>(outcome.bars_evaluated) / outcome.run_seconds /
                                     static_cast<double>(std::min<std::size_t>(
@@ -205,6 +214,8 @@ void register_sweep_commands(CLI::App& app, CliContext& ctx) {
   cmd->add_option("--where", args->where, "filter on combinations, e.g. 'fast<slow'");
   cmd->add_option("--walk-forward", args->walk_forward, "train=3y,test=1y[,step=1y]");
   cmd->add_option("--jobs", args->jobs, "worker threads (default 1)");
+  cmd->add_option("--progress", args->progress,
+                  "auto (a line with rate and ETA on a terminal, else nothing), lines, none");
   cmd->add_option("--shard", args->shard, "I/N: run the combinations r with r % N == I");
   cmd->add_option("--sweep-id", args->sweep_id, "the sweep's ID (default: the UTC start time)");
   cmd->add_option("--metric", args->metric,

@@ -251,6 +251,7 @@ SweepOutcome run_sweep(store::Store& store, const SweepSpec& spec, const Log& lo
       for (auto& thread : threads) thread.join();
       throw;
     }
+    if (spec.on_progress) spec.on_progress(taken, todo.size());
     if (done) break;
   }
   for (auto& thread : threads) thread.join();

@@ -143,6 +143,9 @@ struct SweepSpec {
   backtest::BacktestConfig config;
   // How often the finished runs are recorded (also at the end).
   double record_interval_seconds = 1.0;
+  // Called after each recording with the runs this process has finished and the number it has
+  // to run (the CLI's progress line: rate and ETA; docs/cli.md, "Progress").
+  std::function<void(std::size_t done, std::size_t total)> on_progress;
 };
 
 struct SweepOutcome {
