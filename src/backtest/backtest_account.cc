@@ -129,10 +129,11 @@ broker::TradeHandle BacktestAccount::place(std::size_t strategy, const Contract&
   auto trade = std::make_shared<Trade>();
   trade->contract = market_.contract(symbol);
   trade->order = std::move(order);
+  broker::apply_routing(owner.routing, trade->contract, trade->order, price);
   trade->order.order_id = static_cast<std::int64_t>(orders_.size()) + 1;
   trade->order.perm_id = trade->order.order_id;
   trade->order.order_ref = owner.key;
-  trade->order.account = settings_.account_id;
+  if (trade->order.account.empty()) trade->order.account = settings_.account_id;
   trade->state = OrderState{OrderStatus::kPendingSubmit, 0, trade->order.total_quantity, 0};
   trade->log.reserve(4);  // PendingSubmit, Submitted, Filled: one allocation
   trade->log.push_back({market_.now(), OrderStatus::kPendingSubmit, ""});

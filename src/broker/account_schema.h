@@ -60,6 +60,15 @@ struct OrderEventRow {
   double remaining = 0;
   double avg_fill_price = 0;
   std::string message;
+  // Where the order went (its routing, docs/routing.md): the contract's exchange, primary
+  // exchange and currency, the order's account, outside-RTH and algo ("Adaptive:
+  // adaptivePriority=Normal", "" for none).
+  std::string exchange;
+  std::string primary_exchange;
+  std::string currency;
+  std::string account;
+  bool outside_rth = false;
+  std::string algo;
 };
 // The row for `trade` in its current state.
 OrderEventRow make_order_event_row(Timestamp time, const Trade& trade, std::string message);

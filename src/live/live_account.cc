@@ -130,11 +130,15 @@ broker::TradeHandle LiveAccount::place(std::size_t index, const Contract& contra
     broker::check_parent(*parent->second.trade, contract, where);
   }
   order.order_ref = strategy.key;
-  order.account = settings_.account;
 
   auto trade = std::make_shared<Trade>();
   trade->contract = contract;
   trade->order = std::move(order);
+  broker::apply_routing(strategy.routing, trade->contract, trade->order,
+                        broker::routing_prices_order(strategy.routing, trade->order)
+                            ? last_price(contract, where)
+                            : 0);
+  if (trade->order.account.empty()) trade->order.account = settings_.account;
   trade->state.remaining = trade->order.total_quantity;
   const std::int64_t key = next_held_id_--;
   OrderRecord& record = orders_.emplace(key, OrderRecord{trade, index, true, true}).first->second;
