@@ -18,6 +18,11 @@ const std::map<std::string, std::vector<std::string>>& examples() {
       {"tandem alloc set", {"tandem alloc set TQQQ 0.5"}},
       {"tandem alloc list", {"tandem alloc list"}},
       {"tandem alloc equity", {"tandem alloc equity DU1234567 TQQQ 25000"}},
+      {"tandem alloc route",
+       {"tandem alloc route TQQQ --exchange SMART --primary-exchange NASDAQ --account U1234567 "
+        "--order-type LMT --outside-rth --algo Adaptive:priority=Normal",
+        "tandem alloc route TQQQ --clear"}},
+      {"tandem alloc routes", {"tandem alloc routes", "tandem alloc routes TQQQ"}},
       {"tandem backtest",
        {"tandem backtest --strategy sma_cross --symbols TQQQ",
         "tandem backtest --strategy sma_cross --symbols TQQQ,SPY --fill next-open --commission "
