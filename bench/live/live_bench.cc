@@ -11,6 +11,8 @@
 //                       writing them to LMDB meanwhile, until the last row is stored.
 //
 // Usage: live_bench [runs=5] [events=200000]. Prints the median over runs of each figure.
+//        live_bench [runs=5] bar-only   bar → order bytes only, unrouted and with a full routing
+//                                       preference (docs/routing.md), the runs interleaved.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -113,12 +115,30 @@ void dispatch(live::LiveAccount& account, std::string_view payload) {
   account.take_notices(notices);
 }
 
-// bar → order bytes: p50 and p99 in µs over `count` bars.
-std::pair<double, double> bar_to_order(int count) {
+// A full routing preference (docs/routing.md): every field set, so each order is rewritten
+// (market → limit at the last price, GTC, outside RTH, account, primary exchange) and carries an
+// Adaptive algo on the wire.
+broker::Routing full_routing() {
+  broker::Routing routing;
+  routing.exchange = "SMART";
+  routing.primary_exchange = "NASDAQ";
+  routing.currency = "USD";
+  routing.account = "DU1";
+  routing.order_type = OrderType::kLimit;
+  routing.tif = TimeInForce::kGtc;
+  routing.outside_rth = true;
+  routing.algo_strategy = "Adaptive";
+  routing.algo_params = {{"adaptivePriority", "Normal"}};
+  return routing;
+}
+
+// bar → order bytes: p50 and p99 in µs over `count` bars, the strategy routed by `routing`.
+std::pair<double, double> bar_to_order(int count, const broker::Routing& routing = {}) {
   auto store = store::Store::open("mem://");
   broker::AccountRecorder recorder(store->library("DU1"));
   EncodingChannel channel;
   auto account = make_account(recorder, channel);
+  account->set_routing(0, routing);
   live::BarBuilder builder(kNanosPerDay, kNanosPerDay);
   live::BarFeed feed;
   std::vector<std::string> payloads;
@@ -221,7 +241,28 @@ double executions_per_second(int count, const std::filesystem::path& dir) {
 int main(int argc, char** argv) {
   try {
     const int runs = argc > 1 ? std::stoi(argv[1]) : 5;
-    const int events = argc > 2 ? std::stoi(argv[2]) : 200'000;
+    const bool bar_only = argc > 2 && std::string(argv[2]) == "bar-only";
+    const int events = argc > 2 && !bar_only ? std::stoi(argv[2]) : 200'000;
+    if (bar_only) {  // routing's cost, the runs interleaved
+      std::vector<double> plain50, plain99, routed50, routed99;
+      for (int run = 0; run < runs; ++run) {
+        auto [p50, p99] = bar_to_order(20'000);
+        auto [r50, r99] = bar_to_order(20'000, full_routing());
+        plain50.push_back(p50);
+        plain99.push_back(p99);
+        routed50.push_back(r50);
+        routed99.push_back(r99);
+        std::cerr << fmt::format(
+            "run {}: bar→order p50 {:.2f} µs p99 {:.2f} µs; routed p50 {:.2f} µs p99 {:.2f} µs\n",
+            run + 1, p50, p99, r50, r99);
+      }
+      std::cout << fmt::format("median of {} runs\n", runs);
+      std::cout << fmt::format("bar -> order bytes            p50 {:.2f} us   p99 {:.2f} us\n",
+                               median(plain50), median(plain99));
+      std::cout << fmt::format("bar -> order bytes (routed)   p50 {:.2f} us   p99 {:.2f} us\n",
+                               median(routed50), median(routed99));
+      return 0;
+    }
     if (argc > 3 && std::string(argv[3]) == "rate-only") {  // for profiling the booking path
       const auto dir = std::filesystem::temp_directory_path() / "tandem-live-bench-rate";
       std::cout << fmt::format("{:.0f} executions/s\n", executions_per_second(events, dir));
