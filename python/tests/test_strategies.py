@@ -172,10 +172,10 @@ def account_of(stdout):
 
 
 def tables_but_exec_ids(uri, account_id):
-    """Every table of the account but run_info, exec_id and the orders' account columns left
-    out (they carry the account id, which the command takes from the wall clock)."""
+    """Every table of the account but run_info, exec_id columns left out (they carry the
+    account id, which the command takes from the wall clock)."""
     library = tandem.Arctic(uri).get_library(account_id)
-    return {symbol: library.read(symbol).data.drop(columns=["exec_id", "account"], errors="ignore")
+    return {symbol: library.read(symbol).data.drop(columns=["exec_id"], errors="ignore")
             for symbol in library.list_symbols() if symbol != "run_info"}
 
 

@@ -137,7 +137,8 @@ broker::TradeHandle BacktestAccount::place(std::size_t strategy, const Contract&
   trade->state = OrderState{OrderStatus::kPendingSubmit, 0, trade->order.total_quantity, 0};
   trade->log.reserve(4);  // PendingSubmit, Submitted, Filled: one allocation
   trade->log.push_back({market_.now(), OrderStatus::kPendingSubmit, ""});
-  rows_.orders.push_back(broker::make_order_event_row(market_.now(), *trade, ""));
+  rows_.orders.push_back(
+      broker::make_order_event_row(market_.now(), *trade, "", settings_.account_id));
   row_buffered();
   orders_.push_back(OrderRecord{trade, strategy, symbol, false});
   owner.order_ids.push_back(trade->order.order_id);
@@ -390,7 +391,8 @@ void BacktestAccount::change_status(OrderRecord& record, OrderStatus status, Tim
   trade.state.status = status;
   if (is_done(status)) ++ended_[static_cast<std::size_t>(status)];
   trade.log.push_back({time, status, message});
-  rows_.orders.push_back(broker::make_order_event_row(time, trade, std::move(message)));
+  rows_.orders.push_back(
+      broker::make_order_event_row(time, trade, std::move(message), settings_.account_id));
   row_buffered();
   notices_.push_back(StrategyNotice{record.strategy, record.trade, std::nullopt});
 }

@@ -108,7 +108,8 @@ std::optional<std::string> performance_symbol_key(std::string_view symbol) {
       symbol.substr(kPrefix.size(), symbol.size() - kPrefix.size() - kSuffix.size()));
 }
 
-OrderEventRow make_order_event_row(Timestamp time, const Trade& trade, std::string message) {
+OrderEventRow make_order_event_row(Timestamp time, const Trade& trade, std::string message,
+                                   std::string_view own_account) {
   OrderEventRow row;
   row.time = time;
   row.order_id = trade.order.order_id;
@@ -129,7 +130,7 @@ OrderEventRow make_order_event_row(Timestamp time, const Trade& trade, std::stri
   row.exchange = trade.contract.exchange;
   row.primary_exchange = trade.contract.primary_exchange;
   row.currency = trade.contract.currency;
-  row.account = trade.order.account;
+  if (trade.order.account != own_account) row.account = trade.order.account;
   row.outside_rth = trade.order.outside_rth;
   if (!trade.order.algo_strategy.empty()) {
     row.algo = algo_text(trade.order.algo_strategy, trade.order.algo_params);

@@ -292,7 +292,8 @@ void LiveAccount::change_status(OrderRecord& record, OrderStatus status, std::st
                     message.empty() ? "" : " (" + message + ")"));
   }
   if (!settings_.dry_run) {
-    recorder_.record(broker::make_order_event_row(time, trade, std::move(message)));
+    recorder_.record(
+        broker::make_order_event_row(time, trade, std::move(message), settings_.account));
   }
   notices_.push_back(AccountNotice{record.strategy, record.trade, std::nullopt});
 }

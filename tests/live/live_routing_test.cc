@@ -87,7 +87,8 @@ TEST(LiveRouting, TheRouteRidesOnTheOrderAndIsWhatTheGatewayReceived) {
   EXPECT_EQ(last(o.orders, "status"), "Filled") << h.log_text();
   EXPECT_EQ(last(o.orders, "exchange"), "ISLAND");
   EXPECT_EQ(last(o.orders, "primary_exchange"), "NASDAQ");
-  EXPECT_EQ(last(o.orders, "account"), kAccount);
+  EXPECT_EQ(last(o.orders, "account"), "");  // the route named the session's own account
+  EXPECT_EQ(last(o.gateway_orders, "account"), kAccount);
   EXPECT_EQ(last(o.orders, "tif"), "GTC");
   EXPECT_EQ(o.orders.bools("outside_rth")[o.orders.num_rows() - 1], 1);
   ASSERT_GT(o.gateway_orders.num_rows(), 0u) << "the gateway journal has no orders";
