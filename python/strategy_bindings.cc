@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 
+#include "broker/routing.h"
 #include "core/domain.h"
 #include "core/error.h"
 #include "python_strategy.h"
@@ -166,7 +167,7 @@ void bind_values(py::module_& m) {
           "tif", [](const Order& o) { return std::string(time_in_force_name(o.tif)); },
           [](Order& o, const std::string& text) { o.tif = to_tif(text); })
       .def_readonly("order_ref", &Order::order_ref)
-      .def_readonly("account", &Order::account)
+      .def_readwrite("account", &Order::account)
       .def_readwrite("outside_rth", &Order::outside_rth)
       .def_readwrite("trailing_percent", &Order::trailing_percent)
       .def_readwrite("trail_stop_price", &Order::trail_stop_price)
@@ -179,12 +180,37 @@ void bind_values(py::module_& m) {
           [](Order& o, int type) { o.oca_type = to_oca_type(type); })
       .def_readwrite("parent_id", &Order::parent_id)
       .def_readwrite("transmit", &Order::transmit)
+      .def_readwrite("algo_strategy", &Order::algo_strategy)
+      .def_readwrite("algo_params", &Order::algo_params)
+      .def_readwrite("use_routing", &Order::use_routing)
       .def("__repr__", [](const Order& o) {
         return "Order(order_id=" + std::to_string(o.order_id) + ", action='" +
                std::string(action_name(o.action)) +
                "', total_quantity=" + py::repr(py::float_(o.total_quantity)).cast<std::string>() +
                ", order_type='" + std::string(order_type_name(o.order_type)) + "')";
       });
+  // A strategy's routing preference (docs/routing.md), read-only: set with `tandem alloc route`.
+  py::class_<broker::Routing>(m, "Routing")
+      .def_readonly("exchange", &broker::Routing::exchange)
+      .def_readonly("primary_exchange", &broker::Routing::primary_exchange)
+      .def_readonly("currency", &broker::Routing::currency)
+      .def_readonly("account", &broker::Routing::account)
+      .def_property_readonly("order_type",
+                             [](const broker::Routing& r) -> std::optional<std::string> {
+                               if (!r.order_type) return std::nullopt;
+                               return std::string(order_type_name(*r.order_type));
+                             })
+      .def_property_readonly("tif",
+                             [](const broker::Routing& r) -> std::optional<std::string> {
+                               if (!r.tif) return std::nullopt;
+                               return std::string(time_in_force_name(*r.tif));
+                             })
+      .def_readonly("outside_rth", &broker::Routing::outside_rth)
+      .def_readonly("algo_strategy", &broker::Routing::algo_strategy)
+      .def_readonly("algo_params", &broker::Routing::algo_params)
+      .def("empty", &broker::Routing::empty)
+      .def("__repr__",
+           [](const broker::Routing& r) { return "Routing(" + broker::describe_routing(r) + ")"; });
   auto action_arg = [](const std::string& text) { return to_action(text); };
   m.def(
       "market_order",
@@ -369,6 +395,7 @@ void bind_trading(py::module_& m) {
       .def_property_readonly("account", [](const Context& c) { return c.broker().account(); })
       .def_property_readonly("strategy_key", &Context::key)
       .def("now", [](const Context& c) { return c.broker().now(); })
+      .def_property_readonly("routing", [](const Context& c) { return c.broker().routing(); })
       .def("get_equity", [](const Context& c) { return c.broker().equity(); })
       .def("get_total_equity", [](const Context& c) { return c.broker().total_equity(); })
       .def("available_funds", [](const Context& c) { return c.broker().available_funds(); })

@@ -14,6 +14,8 @@
 //        live_bench [runs=5] [events] risk: bar → order bytes without and with every pre-trade
 //        risk limit set (none refusing), alternating in one session (BENCHMARKS.md, "Pre-trade
 //        risk").
+//        live_bench [runs=5] bar-only   bar → order bytes only, unrouted and with a full routing
+//                                       preference (docs/routing.md), the runs interleaved.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -129,13 +131,34 @@ void set_every_limit(live::LiveAccount& account) {
   account.set_risk_limits(limits, {limits});
 }
 
-// bar → order bytes: p50 and p99 in µs over `count` bars (`with_risk`: every limit set).
-std::pair<double, double> bar_to_order(int count, bool with_risk = false) {
+
+// A full routing preference (docs/routing.md): every field set, so each order is rewritten
+// (market → limit at the last price, GTC, outside RTH, account, primary exchange) and carries an
+// Adaptive algo on the wire.
+broker::Routing full_routing() {
+  broker::Routing routing;
+  routing.exchange = "SMART";
+  routing.primary_exchange = "NASDAQ";
+  routing.currency = "USD";
+  routing.account = "DU1";
+  routing.order_type = OrderType::kLimit;
+  routing.tif = TimeInForce::kGtc;
+  routing.outside_rth = true;
+  routing.algo_strategy = "Adaptive";
+  routing.algo_params = {{"adaptivePriority", "Normal"}};
+  return routing;
+}
+
+// bar → order bytes: p50 and p99 in µs over `count` bars (`with_risk`: every limit set), the
+// strategy routed by `routing`.
+std::pair<double, double> bar_to_order(int count, bool with_risk = false,
+                                       const broker::Routing& routing = {}) {
   auto store = store::Store::open("mem://");
   broker::AccountRecorder recorder(store->library("DU1"));
   EncodingChannel channel;
   auto account = make_account(recorder, channel);
   if (with_risk) set_every_limit(*account);
+  account->set_routing(0, routing);
   live::BarBuilder builder(kNanosPerDay, kNanosPerDay);
   live::BarFeed feed;
   std::vector<std::string> payloads;
@@ -238,7 +261,8 @@ double executions_per_second(int count, const std::filesystem::path& dir) {
 int main(int argc, char** argv) {
   try {
     const int runs = argc > 1 ? std::stoi(argv[1]) : 5;
-    const int events = argc > 2 ? std::stoi(argv[2]) : 200'000;
+    const bool bar_only = argc > 2 && std::string(argv[2]) == "bar-only";
+    const int events = argc > 2 && !bar_only ? std::stoi(argv[2]) : 200'000;
     if (argc > 3 && std::string(argv[3]) == "risk") {
       std::vector<double> off50, off99, on50, on99;
       for (int run = 0; run < runs; ++run) {
@@ -260,6 +284,26 @@ int main(int argc, char** argv) {
                                median(on50), median(on99));
       std::cout << fmt::format("added by the risk checks     p50 {:+.2f} us   p99 {:+.2f} us\n",
                                median(on50) - median(off50), median(on99) - median(off99));
+      return 0;
+    }
+    if (bar_only) {  // routing's cost, the runs interleaved
+      std::vector<double> plain50, plain99, routed50, routed99;
+      for (int run = 0; run < runs; ++run) {
+        auto [p50, p99] = bar_to_order(20'000);
+        auto [r50, r99] = bar_to_order(20'000, false, full_routing());
+        plain50.push_back(p50);
+        plain99.push_back(p99);
+        routed50.push_back(r50);
+        routed99.push_back(r99);
+        std::cerr << fmt::format(
+            "run {}: bar→order p50 {:.2f} µs p99 {:.2f} µs; routed p50 {:.2f} µs p99 {:.2f} µs\n",
+            run + 1, p50, p99, r50, r99);
+      }
+      std::cout << fmt::format("median of {} runs\n", runs);
+      std::cout << fmt::format("bar -> order bytes            p50 {:.2f} us   p99 {:.2f} us\n",
+                               median(plain50), median(plain99));
+      std::cout << fmt::format("bar -> order bytes (routed)   p50 {:.2f} us   p99 {:.2f} us\n",
+                               median(routed50), median(routed99));
       return 0;
     }
     if (argc > 3 && std::string(argv[3]) == "rate-only") {  // for profiling the booking path

@@ -345,3 +345,39 @@ def test_sizing_helpers_from_python(uri):
     assert seen[1][1] == "SELL" and seen[1][2] == seen[1][3]
     assert seen[2] == ("nothing", None)
     assert seen[3] == ("risk", 40.0, 40.0)
+
+
+def test_a_python_strategy_reads_its_routing_and_its_orders_carry_it(tmp_path):
+    uri = f"lmdb://{tmp_path}/store"
+    write_bars(uri, "S0", 60, seed=100)
+    subprocess.run([os.environ["TANDEM_BIN"], "alloc", "route", "S0", "--primary-exchange",
+                    "NASDAQ", "--order-type", "LMT", "--tif", "GTC", "--outside-rth", "--algo",
+                    "Adaptive:priority=Urgent"],
+                   env={**os.environ, "TANDEM_STORE": uri}, check=True, capture_output=True)
+    seen = {}
+
+    class Routed(tandem.Strategy):
+        def on_bar(self, bar):
+            if "routing" in seen:
+                return
+            seen["routing"] = self.broker.routing
+            seen["close"] = bar.close
+            self.broker.place_order(bar.contract, tandem.market_order("BUY"), size=0.5)
+            plain = tandem.market_order("BUY", 1)
+            plain.use_routing = False
+            self.broker.place_order(bar.contract, plain)
+
+    result = tandem.backtest(Routed, ["S0"], store=uri, weights={"S0": 1.0})
+    routing = seen["routing"]
+    assert routing.primary_exchange == "NASDAQ" and routing.order_type == "LMT"
+    assert routing.tif == "GTC" and routing.outside_rth and routing.exchange == ""
+    assert routing.algo_strategy == "Adaptive"
+    assert routing.algo_params == [("adaptivePriority", "Urgent")]
+    orders = result.account.orders
+    routed = orders[orders.order_id == 1]
+    assert set(routed.order_type) == {"LMT"} and set(routed.limit_price) == {seen["close"]}
+    assert set(routed.tif) == {"GTC"} and set(routed.primary_exchange) == {"NASDAQ"}
+    assert set(routed.algo) == {"Adaptive:adaptivePriority=Urgent"} and all(routed.outside_rth)
+    plain = orders[orders.order_id == 2]
+    assert set(plain.order_type) == {"MKT"} and set(plain.algo) == {""}
+    assert not any(plain.outside_rth)

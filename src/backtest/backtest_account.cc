@@ -129,21 +129,24 @@ broker::TradeHandle BacktestAccount::place(std::size_t strategy, const Contract&
     }
     broker::check_parent(*orders_[static_cast<std::size_t>(parent - 1)].trade, contract, where);
   }
-  std::optional<risk::Refusal> refusal;
-  if (risk_.active()) refusal = check_risk(strategy, symbol, order, price);
   auto trade = std::make_shared<Trade>();
   trade->contract = market_.contract(symbol);
   trade->order = std::move(order);
+  broker::apply_routing(owner.routing, trade->contract, trade->order, price);
+  // The limits judge the order as it will be sent: after its routing (a default limit price).
+  std::optional<risk::Refusal> refusal;
+  if (risk_.active()) refusal = check_risk(strategy, symbol, trade->order, price);
   trade->order.order_id = static_cast<std::int64_t>(orders_.size()) + 1;
   trade->order.perm_id = trade->order.order_id;
   trade->order.order_ref = owner.key;
-  trade->order.account = settings_.account_id;
+  if (trade->order.account.empty()) trade->order.account = settings_.account_id;
   trade->state = OrderState{OrderStatus::kPendingSubmit, 0, trade->order.total_quantity, 0};
   trade->log.reserve(4);    // PendingSubmit, Submitted, Filled: one allocation
   trade->fills.reserve(1);  // the exchange fills an order whole
   trade->log.push_back({market_.now(), OrderStatus::kPendingSubmit, ""});
   if (recorder_ != nullptr) {
-    rows_.orders.push_back(broker::make_order_event_row(market_.now(), *trade, ""));
+    rows_.orders.push_back(
+        broker::make_order_event_row(market_.now(), *trade, "", settings_.account_id));
     row_buffered();
   }
   orders_.push_back(OrderRecord{trade, strategy, symbol, false});
@@ -388,7 +391,8 @@ void BacktestAccount::change_status(OrderRecord& record, OrderStatus status, Tim
   // The row is built either way (the trade's state and log change with it); it is kept only
   // when something records it (a sweep's in-memory run does not).
   broker::OrderEventRow row =
-      broker::change_order_status(*record.trade, status, time, std::move(message));
+      broker::change_order_status(*record.trade, status, time, std::move(message),
+                                    settings_.account_id);
   if (recorder_ != nullptr) {
     rows_.orders.push_back(std::move(row));
     row_buffered();

@@ -105,6 +105,13 @@ class BacktestAccount {
 
   // --- strategy side (BacktestBroker) ---
   const std::string& key(std::size_t strategy) const { return strategies_[strategy].key; }
+  // The strategy's routing preference, applied to each order it places (broker/routing.h).
+  void set_routing(std::size_t strategy, broker::Routing routing) {
+    strategies_[strategy].routing = std::move(routing);
+  }
+  const broker::Routing& routing(std::size_t strategy) const {
+    return strategies_[strategy].routing;
+  }
   broker::TradeHandle place(std::size_t strategy, const Contract& contract, Order order,
                             std::optional<double> size);
   void cancel(std::size_t strategy, const broker::TradeHandle& trade);
@@ -150,6 +157,7 @@ class BacktestAccount {
   struct StrategyAccount {
     std::string key;
     broker::EquityAllocation allocation;
+    broker::Routing routing;
     double capital = 0;  // allocation at start(); the base of its performance equity
     broker::PositionBook book;
     double traded_value_today = 0;

@@ -18,6 +18,7 @@ class BacktestBroker : public broker::Broker {
   const std::string& account() const override { return account_.settings().account_id; }
   const std::string& strategy_key() const override { return account_.key(strategy_); }
   Timestamp now() const override { return market_.now(); }
+  const broker::Routing& routing() const override { return account_.routing(strategy_); }
 
   double equity() const override { return account_.strategy_equity(strategy_); }
   double total_equity() const override { return account_.total_equity(); }

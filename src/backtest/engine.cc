@@ -59,6 +59,10 @@ BacktestResult Engine::run() {
   const Clock::time_point load_start = Clock::now();
   // Bars first: nothing is created in the store if any are missing.
   MarketState market = load_market();
+  // Routing preferences as live would read them when it starts (this run's own win).
+  for (broker::StoredRouting& stored : broker::read_routings(store_)) {
+    config_.routing.try_emplace(stored.strategy, std::move(stored.routing));
+  }
   BacktestResult result;
   result.load_seconds = seconds_since(load_start);
 
@@ -370,6 +374,9 @@ void Engine::bind_strategies(BacktestAccount& account, const MarketState& market
                              const std::vector<broker::EquityAllocation>& allocations) {
   for (std::size_t i = 0; i < slots_.size(); ++i) {
     const std::size_t index = account.add_strategy(slots_[i]->key(), allocations[i]);
+    if (auto it = config_.routing.find(slots_[i]->key()); it != config_.routing.end()) {
+      account.set_routing(index, it->second);
+    }
     slots_[i]->bind(account, market, index);
   }
 }

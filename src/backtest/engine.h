@@ -51,6 +51,9 @@ struct BacktestConfig {
   // Target weights (from --weight and general/strategies) adding up to more than 1 ask for more
   // than the account holds; they are refused unless this is set (--allow-leverage).
   bool allow_leverage = false;
+  // Routing preferences by strategy key for this run only; a key not here takes its preference
+  // from general/routing in run() and none in run_in_memory() (docs/routing.md).
+  std::map<std::string, broker::Routing> routing;
   // Explicit equities (--equity KEY=AMOUNT), appended to strategy_{KEY}_equity of the run's own
   // library before the run, so the two-tier rule finds them there.
   std::map<std::string, double> explicit_equity;

@@ -24,6 +24,9 @@ class Columns {
   const store::Column* text(std::string_view name, Need need = Need::kOptional) {
     return note(name, reader_.text(name, need));
   }
+  const store::Column* flag(std::string_view name, Need need = Need::kOptional) {
+    return note(name, reader_.flag(name, need));
+  }
 
   // The enum a text cell names; the default for an absent column or a null cell.
   template <typename Enum, typename Parse>
@@ -77,6 +80,13 @@ Decoded<OrderEventRow> decode_orders(const store::Table& table, std::string wher
   const store::Column* remaining = c.numeric("remaining");
   const store::Column* avg_fill_price = c.numeric("avg_fill_price");
   const store::Column* message = c.text("message");
+  // The routing columns (docs/routing.md); tables written before them lack them.
+  const store::Column* exchange = c.text("exchange");
+  const store::Column* primary_exchange = c.text("primary_exchange");
+  const store::Column* currency = c.text("currency");
+  const store::Column* account = c.text("account");
+  const store::Column* outside_rth = c.flag("outside_rth");
+  const store::Column* algo = c.text("algo");
   out.rows.reserve(table.num_rows());
   for (std::size_t i = 0; i < table.num_rows(); ++i) {
     OrderEventRow row;
@@ -97,6 +107,12 @@ Decoded<OrderEventRow> decode_orders(const store::Table& table, std::string wher
     row.remaining = R::number_or(remaining, i, 0);
     row.avg_fill_price = R::number_or(avg_fill_price, i, 0);
     row.message = R::string_or(message, i);
+    row.exchange = R::string_or(exchange, i);
+    row.primary_exchange = R::string_or(primary_exchange, i);
+    row.currency = R::string_or(currency, i);
+    row.account = R::string_or(account, i);
+    row.outside_rth = R::flag_or_false(outside_rth, i);
+    row.algo = R::string_or(algo, i);
     out.rows.push_back(std::move(row));
   }
   return out;

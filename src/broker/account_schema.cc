@@ -1,5 +1,6 @@
 #include "broker/account_schema.h"
 
+#include "broker/routing.h"
 #include "core/error.h"
 
 namespace tandem::broker {
@@ -61,6 +62,13 @@ Column string_column(const std::vector<Row>& rows, std::string name, Get get) {
 }
 
 template <typename Row, typename Get>
+Column bool_column(const std::vector<Row>& rows, std::string name, Get get) {
+  std::vector<std::uint8_t> values(rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) values[i] = get(rows[i]) ? 1 : 0;
+  return Column::of_bool(std::move(name), std::move(values));
+}
+
+template <typename Row, typename Get>
 Table indexed_by(const std::vector<Row>& rows, Get get_time) {
   return Table(values_of<Timestamp>(rows, get_time));
 }
@@ -100,7 +108,8 @@ std::optional<std::string> performance_symbol_key(std::string_view symbol) {
       symbol.substr(kPrefix.size(), symbol.size() - kPrefix.size() - kSuffix.size()));
 }
 
-OrderEventRow make_order_event_row(Timestamp time, const Trade& trade, std::string message) {
+OrderEventRow make_order_event_row(Timestamp time, const Trade& trade, std::string message,
+                                   std::string_view own_account) {
   OrderEventRow row;
   row.time = time;
   row.order_id = trade.order.order_id;
@@ -118,6 +127,14 @@ OrderEventRow make_order_event_row(Timestamp time, const Trade& trade, std::stri
   row.remaining = trade.state.remaining;
   row.avg_fill_price = trade.state.avg_fill_price;
   row.message = std::move(message);
+  row.exchange = trade.contract.exchange;
+  row.primary_exchange = trade.contract.primary_exchange;
+  row.currency = trade.contract.currency;
+  if (trade.order.account != own_account) row.account = trade.order.account;
+  row.outside_rth = trade.order.outside_rth;
+  if (!trade.order.algo_strategy.empty()) {
+    row.algo = algo_text(trade.order.algo_strategy, trade.order.algo_params);
+  }
   return row;
 }
 
@@ -158,7 +175,13 @@ Table to_table(const std::vector<OrderEventRow>& rows) {
       .with(float_column(rows, "filled", [](const R& r) { return r.filled; }))
       .with(float_column(rows, "remaining", [](const R& r) { return r.remaining; }))
       .with(float_column(rows, "avg_fill_price", [](const R& r) { return r.avg_fill_price; }))
-      .with(string_column(rows, "message", [](const R& r) { return r.message; }));
+      .with(string_column(rows, "message", [](const R& r) { return r.message; }))
+      .with(string_column(rows, "exchange", [](const R& r) { return r.exchange; }))
+      .with(string_column(rows, "primary_exchange", [](const R& r) { return r.primary_exchange; }))
+      .with(string_column(rows, "currency", [](const R& r) { return r.currency; }))
+      .with(string_column(rows, "account", [](const R& r) { return r.account; }))
+      .with(bool_column(rows, "outside_rth", [](const R& r) { return r.outside_rth; }))
+      .with(string_column(rows, "algo", [](const R& r) { return r.algo; }));
   return table;
 }
 

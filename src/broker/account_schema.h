@@ -61,9 +61,21 @@ struct OrderEventRow {
   double remaining = 0;
   double avg_fill_price = 0;
   std::string message;
+  // Where the order went (its routing, docs/routing.md): the contract's exchange, primary
+  // exchange and currency, the order's account when it is not the library's own (an advisor
+  // login's other account; "" otherwise), outside-RTH and algo ("Adaptive:
+  // adaptivePriority=Normal", "" for none).
+  std::string exchange;
+  std::string primary_exchange;
+  std::string currency;
+  std::string account;
+  bool outside_rth = false;
+  std::string algo;
 };
-// The row for `trade` in its current state.
-OrderEventRow make_order_event_row(Timestamp time, const Trade& trade, std::string message);
+// The row for `trade` in its current state; `own_account` is the account library's (its orders'
+// account column stays empty for it, so runs of one strategy in two accounts compare equal).
+OrderEventRow make_order_event_row(Timestamp time, const Trade& trade, std::string message,
+                                   std::string_view own_account = {});
 
 struct FillRow {
   Timestamp time = 0;

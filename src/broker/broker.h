@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "broker/routing.h"
 #include "core/domain.h"
 
 namespace tandem::broker {
@@ -48,6 +49,9 @@ class Broker {
   virtual const std::string& strategy_key() const = 0;
   // The current time: the current bar's time in a backtest, the wall clock live.
   virtual Timestamp now() const = 0;
+  // The strategy's routing preference (general/routing as the run started; docs/routing.md),
+  // applied by place_order to every order unless the order says otherwise. Empty when none.
+  virtual const Routing& routing() const = 0;
 
   // This strategy's equity, two-tier: the latest `equity` of strategy_{KEY}_equity in the
   // account library if that symbol exists; else target_weight × total_equity() with the weight

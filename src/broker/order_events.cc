@@ -7,10 +7,10 @@
 namespace tandem::broker {
 
 OrderEventRow change_order_status(Trade& trade, OrderStatus status, Timestamp time,
-                                  std::string message) {
+                                  std::string message, std::string_view own_account) {
   trade.state.status = status;
   trade.log.push_back({time, status, message});
-  return make_order_event_row(time, trade, std::move(message));
+  return make_order_event_row(time, trade, std::move(message), own_account);
 }
 
 void check_modifiable(const Trade& trade, std::string_view where) {

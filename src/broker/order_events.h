@@ -50,9 +50,10 @@ class NoticeQueue {
 };
 
 // Moves `trade` to `status` at `time`: its state and log, and the `orders` row that states the
-// change (with `message`). The caller records the row and queues the notice.
+// change (with `message`; `own_account` as in make_order_event_row). The caller records the row
+// and queues the notice.
 OrderEventRow change_order_status(Trade& trade, OrderStatus status, Timestamp time,
-                                  std::string message);
+                                  std::string message, std::string_view own_account = {});
 
 // Throws tandem::Error (InvalidArgument) at `where` when `trade` can no longer be modified: it
 // is done, or a cancel of it is pending.

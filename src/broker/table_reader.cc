@@ -53,6 +53,12 @@ const store::Column* TableReader::text(std::string_view name, Need need) const {
   return column;
 }
 
+const store::Column* TableReader::flag(std::string_view name, Need need) const {
+  const store::Column* column = find(name, need);
+  if (column != nullptr && column->type() != store::ColumnType::kBool) type_error(*column, "a bool");
+  return column;
+}
+
 std::optional<double> TableReader::number(const store::Column* column, std::size_t row) {
   if (column == nullptr || column->is_null(row)) return std::nullopt;
   if (column->type() == store::ColumnType::kFloat64) {

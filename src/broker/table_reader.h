@@ -41,6 +41,8 @@ class TableReader {
   const store::Column* numeric(std::string_view name, Need need) const;
   // A string column; nullptr when absent and optional.
   const store::Column* text(std::string_view name, Need need) const;
+  // A bool column; nullptr when absent and optional.
+  const store::Column* flag(std::string_view name, Need need) const;
 
   // nullopt for an absent column, a null cell or a non-finite float.
   static std::optional<double> number(const store::Column* column, std::size_t row);
@@ -50,6 +52,10 @@ class TableReader {
   static std::int64_t integer_or(const store::Column* column, std::size_t row,
                                  std::int64_t fallback);
   static std::string string_or(const store::Column* column, std::size_t row);
+  // false for an absent column or a null cell.
+  static bool flag_or_false(const store::Column* column, std::size_t row) {
+    return column != nullptr && !column->is_null(row) && column->bools()[row] != 0;
+  }
 
   // Cell reads that throw for an absent column or a null cell.
   std::int64_t integer(std::string_view name, std::size_t row) const;

@@ -27,6 +27,11 @@ const std::map<std::string, std::vector<std::string>>& examples() {
       {"tandem risk show", {"tandem risk show"}},
       {"tandem halt", {"tandem halt DU1234567", "tandem halt DU1234567 --cancel-open --flatten"}},
       {"tandem resume", {"tandem resume DU1234567"}},
+      {"tandem alloc route",
+       {"tandem alloc route TQQQ --exchange SMART --primary-exchange NASDAQ --account U1234567 "
+        "--order-type LMT --outside-rth --algo Adaptive:priority=Normal",
+        "tandem alloc route TQQQ --clear"}},
+      {"tandem alloc routes", {"tandem alloc routes", "tandem alloc routes TQQQ"}},
       {"tandem backtest",
        {"tandem backtest --strategy sma_cross --symbols TQQQ",
         "tandem backtest --strategy sma_cross --symbols TQQQ,SPY --fill next-open --commission "

@@ -8,6 +8,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "core/time.h"
 
@@ -63,7 +65,9 @@ struct Order {
   std::optional<Timestamp> good_after;  // not matched before this time (goodAfterTime)
   std::optional<Timestamp> good_till;   // GTD: cancelled from this time on (goodTillDate)
   std::string order_ref;  // the strategy key; set by the broker, never by the strategy
-  std::string account;    // set by the broker
+  // The account the order is for: empty means the strategy's routing preference, else the
+  // session's account; an advisor login may name one of its accounts.
+  std::string account;
   bool outside_rth = false;
   // One-cancels-all group (ocaGroup): orders of one strategy sharing a non-empty name.
   std::string oca_group;
@@ -74,6 +78,14 @@ struct Order {
   // False holds the order back until the strategy places an order with transmit true (IB's
   // transmit): how a bracket's parent and first child wait for the last child.
   bool transmit = true;
+
+  // Routing (docs/routing.md). An IB algo: algoStrategy ("Adaptive", "Twap", "Vwap"; empty for
+  // none) and its algoParams as (tag, value) pairs.
+  std::string algo_strategy;
+  std::vector<std::pair<std::string, std::string>> algo_params;
+  // false: the strategy's routing preference is not applied to this order at all (a market
+  // order stays a market order, the contract's exchange stays as it is).
+  bool use_routing = true;
 };
 
 // Convenience builders.

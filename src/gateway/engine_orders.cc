@@ -55,6 +55,7 @@ ib::OrderStatus Engine::order_status_message(const GatewayOrder& order) const {
 ib::OpenOrder Engine::open_order_message(const GatewayOrder& order) const {
   ib::OpenOrder m;
   m.contract = wire_contract(order.symbol);
+  m.contract.exchange = order.exchange;  // where the client routed it, as TWS echoes it
   m.order = wire_order(order);
   // IB reports a trailing order's current stop in trailStopPrice.
   if (auto stop = exchange_->trail_stop(order.instrument, order.perm_id)) {
@@ -160,6 +161,10 @@ void Engine::place_order(Session& s, const ib::PlaceOrder& request) {
   order.account = request.order.account.empty() ? options_.account : request.order.account;
   order.order_ref = request.order.order_ref;
   order.outside_rth = request.order.outside_rth;
+  if (!request.contract.exchange.empty()) order.exchange = request.contract.exchange;
+  order.primary_exchange = request.contract.primary_exchange;
+  order.algo_strategy = request.order.algo_strategy;
+  order.algo_params = request.order.algo_params;
   order.placed_time = clock_->now();
   order.quantity = request.order.total_quantity.value_or(0);
   order.limit_price = request.order.lmt_price;
@@ -175,7 +180,9 @@ void Engine::place_order(Session& s, const ib::PlaceOrder& request) {
     refusal = *why;
   } else {
     apply_terms(order, std::get<OrderTerms>(terms));
-    if (order.parent_id != 0 && !(refusal = link_parent(order)).empty()) {
+    if (auto why = routing_refusal(request.contract, request.order)) {
+      refusal = *why;
+    } else if (order.parent_id != 0 && !(refusal = link_parent(order)).empty()) {
       // refused: the parent is unknown, finished or of another contract
     } else if (order.account != options_.account) {
       refusal = fmt::format("account '{}' is not managed by this gateway ({})", order.account,
@@ -557,6 +564,7 @@ void Engine::req_completed_orders(Session& s) {
     if (!order.done()) continue;
     ib::CompletedOrder m;
     m.contract = wire_contract(order.symbol);
+    m.contract.exchange = order.exchange;
     m.order = wire_order(order);
     m.state.status = order.status;
     m.state.completed_time = format_time(order.completed_time);

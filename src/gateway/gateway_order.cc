@@ -2,7 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
+#include <cctype>
 #include <cmath>
+#include <string_view>
 
 #include "core/error.h"
 #include "ib/ib_time.h"
@@ -169,8 +173,27 @@ std::variant<OrderTerms, std::string> read_order_terms(const ib::Order& order,
   if (auto why = read_extra_terms(order, time_zone, terms)) return *why;
   if (order.what_if) return std::string("what-if orders are not supported");
   if (!order.conditions.empty()) return std::string("conditional orders are not supported");
-  if (!order.algo_strategy.empty()) return std::string("algo orders are not supported");
   return terms;
+}
+
+std::optional<std::string> routing_refusal(const ib::Contract& contract, const ib::Order& order) {
+  if (order.algo_strategy.empty()) return std::nullopt;
+  static constexpr std::array<std::string_view, 3> kAlgos = {"Adaptive", "Twap", "Vwap"};
+  if (std::find(kAlgos.begin(), kAlgos.end(), order.algo_strategy) == kAlgos.end()) {
+    return fmt::format(
+        "algo strategy '{}' is not supported by the paper gateway (Adaptive, Twap, Vwap)",
+        order.algo_strategy);
+  }
+  std::string exchange = contract.exchange;
+  std::transform(exchange.begin(), exchange.end(), exchange.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  if (exchange != "SMART") {
+    return fmt::format(
+        "the {} algo is available for SMART-routed orders only; this order is routed "
+        "directly to {}",
+        order.algo_strategy, contract.exchange.empty() ? "no exchange" : contract.exchange);
+  }
+  return std::nullopt;
 }
 
 ib::Order wire_order(const GatewayOrder& order) {
@@ -198,6 +221,8 @@ ib::Order wire_order(const GatewayOrder& order) {
   wire.oca_group = order.oca_group;
   wire.oca_type = static_cast<int>(order.oca_type);
   wire.parent_id = order.parent_id;
+  wire.algo_strategy = order.algo_strategy;
+  wire.algo_params = order.algo_params;
   wire.open_close = "";
   wire.exempt_code = -1;
   wire.filled_quantity = order.filled;

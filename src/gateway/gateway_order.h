@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "core/order.h"
 #include "core/time.h"
@@ -43,6 +44,12 @@ struct GatewayOrder {
   int parent_id = 0;             // the client's order id of the parent (IB's parentId)
   std::int64_t parent_perm = 0;  // that parent's perm id, the exchange's id for it
   bool transmitted = true;       // false: held until the client sends one with transmit true
+  // Routing as the client sent it: the contract's exchange (SMART or a venue) and primary
+  // exchange, and the IB algo with its parameters.
+  std::string exchange = "SMART";
+  std::string primary_exchange;
+  std::string algo_strategy;
+  std::vector<ib::TagValue> algo_params;
 
   std::string status = "PreSubmitted";  // IB's status text
   double filled = 0;
@@ -89,6 +96,11 @@ std::variant<OrderTerms, std::string> read_order_terms(const ib::Order& order,
                                                        std::string_view time_zone);
 // Copies the terms onto `order`.
 void apply_terms(GatewayOrder& order, const OrderTerms& terms);
+
+// Why the paper exchange refuses the order's routing, as TWS does (error 201's text); nullopt
+// when it accepts it: an algo must be one the gateway runs (Adaptive, Twap, Vwap) and needs
+// exchange SMART — TWS refuses an algo on an order routed directly to a venue.
+std::optional<std::string> routing_refusal(const ib::Contract& contract, const ib::Order& order);
 
 // The order as IB's wire struct, for openOrder / completedOrder.
 ib::Order wire_order(const GatewayOrder& order);

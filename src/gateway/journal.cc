@@ -126,6 +126,29 @@ class TableReader {
   std::string where_;
 };
 
+// algoParams in one text column: "tag=value;tag=value" (IB's tags and values hold neither).
+std::string algo_params_text(const GatewayOrder& order) {
+  std::string text;
+  for (const ib::TagValue& param : order.algo_params) {
+    text += (text.empty() ? "" : ";") + param.tag + "=" + param.value;
+  }
+  return text;
+}
+
+std::vector<ib::TagValue> algo_params_of(std::string_view text) {
+  std::vector<ib::TagValue> params;
+  while (!text.empty()) {
+    const std::size_t end = text.find(';');
+    const std::string_view item = text.substr(0, end);
+    const std::size_t equals = item.find('=');
+    params.push_back(
+        {std::string(item.substr(0, equals)),
+         equals == std::string_view::npos ? "" : std::string(item.substr(equals + 1))});
+    text = end == std::string_view::npos ? "" : text.substr(end + 1);
+  }
+  return params;
+}
+
 std::vector<std::size_t> rows_by_seq(const TableReader& reader) {
   std::vector<std::size_t> order(reader.rows());
   std::iota(order.begin(), order.end(), 0);
@@ -222,6 +245,12 @@ LoadedState StateJournal::load() {
       order.placed_time = reader.integer("placed_time", row);
       order.completed_time = reader.integer("completed_time", row);
       order.message = reader.text("message", row);
+      if (std::string exchange = reader.text_or("exchange", row); !exchange.empty()) {
+        order.exchange = std::move(exchange);
+      }
+      order.primary_exchange = reader.text_or("primary_exchange", row);
+      order.algo_strategy = reader.text_or("algo_strategy", row);
+      order.algo_params = algo_params_of(reader.text_or("algo_params", row));
       auto [it, inserted] = index_by_perm.emplace(order.perm_id, loaded.orders.size());
       if (inserted) {
         loaded.orders.push_back(std::move(order));
@@ -438,6 +467,10 @@ void StateJournal::write_batch(const Pending<JournalState>& states,
     b.add_time("placed_time", [](const GatewayOrder& o) { return o.placed_time; });
     b.add_time("completed_time", [](const GatewayOrder& o) { return o.completed_time; });
     b.add_string("message", [](const GatewayOrder& o) { return o.message; });
+    b.add_string("exchange", [](const GatewayOrder& o) { return o.exchange; });
+    b.add_string("primary_exchange", [](const GatewayOrder& o) { return o.primary_exchange; });
+    b.add_string("algo_strategy", [](const GatewayOrder& o) { return o.algo_strategy; });
+    b.add_string("algo_params", [](const GatewayOrder& o) { return algo_params_text(o); });
     library_.append(kOrdersSymbol, b.take(), store::AppendMode::kAnyOrder);
   }
   if (!states.empty()) {

@@ -93,15 +93,37 @@ Instrument make_instrument(std::string symbol) {
   return instrument;
 }
 
+// The venues a US stock can be routed to directly besides SMART (as IB lists them in a US
+// stock's validExchanges); an order routed anywhere else is error 200.
+constexpr std::string_view kUsStockVenues =
+    "AMEX,ARCA,BATS,BEX,BYX,CBOE,CHX,DRCTEDGE,EDGEA,EDGX,IBEOS,IEX,ISE,ISLAND,LTSE,MEMX,NYSE,"
+    "NYSENAT,PEARL,PHLX,PSX,TPLUS1";
+
+// True when `venue` is one of the comma-separated `valid_exchanges`.
+bool routes_to(std::string_view valid_exchanges, std::string_view venue) {
+  while (!valid_exchanges.empty()) {
+    const std::size_t comma = valid_exchanges.find(',');
+    if (valid_exchanges.substr(0, comma) == venue) return true;
+    valid_exchanges =
+        comma == std::string_view::npos ? std::string_view{} : valid_exchanges.substr(comma + 1);
+  }
+  return false;
+}
+
 void finish_contract(Instrument& instrument) {
   ib::ContractDetails& d = instrument.details;
   d.contract.multiplier = "";
   if (d.contract.primary_exchange.empty() && d.contract.exchange != "SMART") {
     d.contract.primary_exchange = d.contract.exchange;
   }
-  d.valid_exchanges = d.contract.primary_exchange.empty()
-                          ? d.contract.exchange
-                          : d.contract.exchange + "," + d.contract.primary_exchange;
+  d.valid_exchanges = d.contract.exchange;
+  if (d.contract.sec_type == "STK" && d.contract.currency == "USD") {
+    d.valid_exchanges += "," + std::string(kUsStockVenues);
+  }
+  if (!d.contract.primary_exchange.empty() &&
+      !routes_to(d.valid_exchanges, d.contract.primary_exchange)) {
+    d.valid_exchanges += "," + d.contract.primary_exchange;
+  }
   Contract& c = instrument.contract;
   c.symbol = instrument.symbol;
   c.sec_type = d.contract.sec_type;
@@ -257,9 +279,14 @@ std::optional<std::size_t> MarketData::find(const ib::Contract& contract) const 
   if (!contract.currency.empty() && upper(contract.currency) != known.currency) return std::nullopt;
   if (!contract.exchange.empty()) {
     const std::string exchange = upper(contract.exchange);
-    if (exchange != "SMART" && exchange != known.exchange && exchange != known.primary_exchange) {
-      return std::nullopt;
+    if (exchange != "SMART" && !routes_to(instruments_[*found].details.valid_exchanges, exchange)) {
+      return std::nullopt;  // a venue the instrument is not traded on
     }
+  }
+  // A primary exchange that contradicts the known one names another instrument.
+  if (!contract.primary_exchange.empty() && !known.primary_exchange.empty() &&
+      upper(contract.primary_exchange) != known.primary_exchange) {
+    return std::nullopt;
   }
   if (!contract.local_symbol.empty() && upper(contract.local_symbol) != known.local_symbol) {
     return std::nullopt;

@@ -132,13 +132,20 @@ broker::TradeHandle LiveAccount::place(std::size_t index, const Contract& contra
     broker::check_parent(*parent->second.trade, contract, where);
   }
   order.order_ref = strategy.key;
-  order.account = settings_.account;
-  std::optional<risk::Refusal> refusal;
-  if (risk_.active()) refusal = check_risk(index, contract, order, last_price(contract, where));
 
   auto trade = std::make_shared<Trade>();
   trade->contract = contract;
   trade->order = std::move(order);
+  broker::apply_routing(strategy.routing, trade->contract, trade->order,
+                        broker::routing_prices_order(strategy.routing, trade->order)
+                            ? last_price(contract, where)
+                            : 0);
+  if (trade->order.account.empty()) trade->order.account = settings_.account;
+  // The limits judge the order as it will be sent: after its routing (a default limit price).
+  std::optional<risk::Refusal> refusal;
+  if (risk_.active()) {
+    refusal = check_risk(index, trade->contract, trade->order, last_price(contract, where));
+  }
   trade->state.remaining = trade->order.total_quantity;
   const std::int64_t key = next_held_id_--;
   OrderRecord& record = orders_.emplace(key, OrderRecord{trade, index, true, true}).first->second;
@@ -287,7 +294,8 @@ void LiveAccount::change_status(OrderRecord& record, OrderStatus status, std::st
                     trade.state.filled > 0 ? fmt::format(" filled {}", trade.state.filled) : "",
                     message.empty() ? "" : " (" + message + ")"));
   }
-  broker::OrderEventRow row = broker::change_order_status(trade, status, time, std::move(message));
+  broker::OrderEventRow row =
+      broker::change_order_status(trade, status, time, std::move(message), settings_.account);
   if (!settings_.dry_run) recorder_.record(std::move(row));
   notices_.order_status(record.strategy, record.trade);
 }

@@ -139,6 +139,13 @@ class LiveAccount {
   // --- strategy side (LiveBroker) ---
   const std::string& account() const { return settings_.account; }
   const std::string& key(std::size_t strategy) const { return strategies_[strategy].key; }
+  // The strategy's routing preference, applied to each order it places (broker/routing.h).
+  void set_routing(std::size_t strategy, broker::Routing routing) {
+    strategies_[strategy].routing = std::move(routing);
+  }
+  const broker::Routing& routing(std::size_t strategy) const {
+    return strategies_[strategy].routing;
+  }
   Timestamp now() const { return settings_.clock(); }
   broker::TradeHandle place(std::size_t strategy, const Contract& contract, Order order,
                             std::optional<double> size);
@@ -168,6 +175,7 @@ class LiveAccount {
     std::string key;
     broker::EquityAllocation allocation;
     std::vector<Contract> contracts;
+    broker::Routing routing;
     double capital = 0;
     std::size_t recorder_slot = 0;
     // Effective fills in booking order; a deque, so a long session never copies them to grow.

@@ -145,10 +145,17 @@ void LiveSession::Impl::set_up_account(const ib::SessionInfo& session) {
   settings.clock = [this] { return server_clock_.now(); };
   settings.log = options_.log;
   account_ = std::make_unique<LiveAccount>(settings, *recorder_, *this);
+  const std::vector<broker::StoredRouting> routings = broker::read_routings(store_);
   for (std::size_t i = 0; i < slots_.size(); ++i) {
     Slot& slot = *slots_[i];
     std::size_t index =
         account_->add_strategy(slot.strategy().key(), allocations[i], slot.strategy().contracts());
+    for (const broker::StoredRouting& stored : routings) {
+      if (stored.strategy != slot.strategy().key()) continue;
+      account_->set_routing(index, stored.routing);
+      log(fmt::format("strategy {} routes {}", stored.strategy,
+                      broker::describe_routing(stored.routing)));
+    }
     std::vector<const BarFeed*> feeds;
     for (const Contract& contract : slot.strategy().contracts()) {
       feeds.push_back(&instruments_[instrument_by_symbol_.at(contract.symbol)].feed);

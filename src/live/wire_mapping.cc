@@ -61,6 +61,8 @@ ib::Order to_wire(const Order& order) {
   wire.oca_group = order.oca_group;
   wire.oca_type = static_cast<int>(order.oca_type);
   wire.parent_id = static_cast<int>(order.parent_id);
+  wire.algo_strategy = order.algo_strategy;
+  for (const auto& [tag, value] : order.algo_params) wire.algo_params.push_back({tag, value});
   return wire;
 }
 
@@ -110,6 +112,10 @@ Order from_wire(const ib::Order& wire) {
   }
   order.parent_id = wire.parent_id;
   order.transmit = wire.transmit;
+  order.algo_strategy = wire.algo_strategy;
+  for (const ib::TagValue& param : wire.algo_params) {
+    order.algo_params.emplace_back(param.tag, param.value);
+  }
   return order;
 }
 

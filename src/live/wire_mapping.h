@@ -14,7 +14,7 @@ ib::Contract to_wire(const Contract& contract);
 Contract from_wire(const ib::Contract& contract);
 
 // The wire order for placeOrder: action, quantity, type, prices, TIF, account, order_ref,
-// outside_rth; transmit set; everything else IB's defaults.
+// outside_rth, algoStrategy and algoParams; transmit set; everything else IB's defaults.
 ib::Order to_wire(const Order& order);
 // Fields of an order IB reported (openOrder / completedOrder) in tandem's terms. Throws
 // tandem::Error for an action, type or TIF tandem does not trade (the caller logs and skips).

@@ -45,6 +45,12 @@ TEST(AccountDecodeTest, OrdersSurviveEncodingAndDecoding) {
   a.remaining = 10.5;
   a.avg_fill_price = 9.75;
   a.message = "modified:quantity";
+  a.exchange = "SMART";
+  a.primary_exchange = "NASDAQ";
+  a.currency = "USD";
+  a.account = "U7654321";
+  a.outside_rth = true;
+  a.algo = "Adaptive:adaptivePriority=Normal";
   OrderEventRow b;  // defaults: market, no prices
   b.time = 200;
   b.order_id = 8;
@@ -70,6 +76,14 @@ TEST(AccountDecodeTest, OrdersSurviveEncodingAndDecoding) {
   EXPECT_EQ(d.remaining, 10.5);
   EXPECT_EQ(d.avg_fill_price, 9.75);
   EXPECT_EQ(d.message, "modified:quantity");
+  EXPECT_EQ(d.exchange, "SMART");
+  EXPECT_EQ(d.primary_exchange, "NASDAQ");
+  EXPECT_EQ(d.currency, "USD");
+  EXPECT_EQ(d.account, "U7654321");
+  EXPECT_TRUE(d.outside_rth);
+  EXPECT_EQ(d.algo, "Adaptive:adaptivePriority=Normal");
+  EXPECT_FALSE(out.rows[1].outside_rth);
+  EXPECT_EQ(out.rows[1].algo, "");
   EXPECT_FALSE(out.rows[1].limit_price.has_value());
   EXPECT_FALSE(out.rows[1].stop_price.has_value());
   EXPECT_EQ(out.rows[1].status, OrderStatus::kFilled);

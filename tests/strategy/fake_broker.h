@@ -30,6 +30,7 @@ class FakeBroker : public broker::Broker, public strategy::StrategyHost {
   const std::string& account() const override { return account_id; }
   const std::string& strategy_key() const override { return key; }
   Timestamp now() const override { return bars.empty() ? 0 : bars.time.back(); }
+  const broker::Routing& routing() const override { return routing_preference; }
   double equity() const override { return strategy_equity; }
   double total_equity() const override { return strategy_equity; }
   double last_price(const Contract&) const override { return bars.close.back(); }
@@ -68,6 +69,7 @@ class FakeBroker : public broker::Broker, public strategy::StrategyHost {
 
   std::string account_id = "TEST";
   std::string key = "KEY";
+  broker::Routing routing_preference;
   double strategy_equity = 10'000;
   std::map<std::string, double> held;
   BarSeries bars;

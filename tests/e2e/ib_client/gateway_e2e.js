@@ -8,7 +8,8 @@
 // `tandem gateway --port 0` on loopback, and checks every value the client receives against
 // those bars: managed accounts, next order id, contract details (and error 200), a market and a
 // limit order (statuses, execution, commission report), the limit order's cancel, positions,
-// account summary, a year of daily bars, executions, and the replay clock under control.
+// account summary, a year of daily bars, executions, an Adaptive algo order (accepted on SMART,
+// refused with 201 on a directed route), and the replay clock under control.
 // Exits 0 when every check passed; prints what failed otherwise.
 'use strict';
 
@@ -317,6 +318,37 @@ async function run(ib, port, bars, expectErrors, unexpected) {
   });
   check(() => assert.equal(executions.length, 1));
   check(() => assert.equal(executions[0].execId, exec.e.execId));
+
+  // --- an IB algo (docs/routing.md): Adaptive on SMART is accepted, echoed and filled; the
+  // same algo on an order routed directly to ISLAND is refused with 201, as TWS refuses it
+  const algoId = orderId++;
+  const algoFilled = waitFor(ib, EventName.orderStatus, 'algo order Filled',
+    (id, status, filledQty) => (id === algoId && status === 'Filled' ? filledQty : undefined));
+  const algoOpened = waitFor(ib, EventName.openOrder, 'algo openOrder',
+    (id, contract, order) => (id === algoId ? { contract, order } : undefined));
+  ib.placeOrder(algoId, stock, {
+    action: OrderAction.BUY, orderType: OrderType.MKT, totalQuantity: 10, tif: 'DAY',
+    transmit: true, account: ACCOUNT, algoStrategy: 'Adaptive',
+    algoParams: [{ tag: 'adaptivePriority', value: 'Normal' }],
+  });
+  const algoOpen = await algoOpened;
+  check(() => assert.equal(algoOpen.order.algoStrategy, 'Adaptive'));
+  check(() => assert.deepEqual(
+    algoOpen.order.algoParams.map((p) => [p.tag, p.value]), [['adaptivePriority', 'Normal']]));
+  const algoQuantity = await algoFilled;
+  check(() => assert.equal(algoQuantity, 10));
+  const directedId = orderId++;
+  const refused = waitFor(ib, EventName.error, 'error 201 for an algo routed to ISLAND',
+    (err, code, reqId) => (reqId === directedId ? { code, message: err && err.message } : undefined));
+  expectErrors.push([directedId, 201]);
+  ib.placeOrder(directedId, { ...stock, exchange: 'ISLAND' }, {
+    action: OrderAction.BUY, orderType: OrderType.MKT, totalQuantity: 10, tif: 'DAY',
+    transmit: true, account: ACCOUNT, algoStrategy: 'Adaptive',
+    algoParams: [{ tag: 'adaptivePriority', value: 'Normal' }],
+  });
+  const refusal = await refused;
+  check(() => assert.equal(refusal.code, 201));
+  check(() => assert.match(refusal.message, /SMART-routed orders only/));
 
   // --- the replay clock is the test's: one step, and currentTime is the next bar's
   await control(port, 'step 1');
