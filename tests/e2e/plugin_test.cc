@@ -86,6 +86,14 @@ TEST_F(PluginCli, BacktestRunsAPluginsStrategy) {
   EXPECT_THAT(run.out, HasSubstr("orders         1 (1 filled"));
 }
 
+TEST_F(PluginCli, AnErrorThrownInsideThePluginIsTheCommandsOwn) {
+  CliResult refused = tandem({"backtest", "--plugin", good_PLUGIN, "--strategy", "always_long",
+                              "--symbols", "SPY", "--weight", "SPY=1", "--param", "size=2"});
+  EXPECT_EQ(refused.exit_code, 2) << refused.err;  // a tandem::Error of kind invalid argument
+  EXPECT_THAT(refused.err,
+              HasSubstr("tandem: error: strategy always_long: size must be at most 1"));
+}
+
 TEST_F(PluginCli, AnotherAbiOrAMissingFileStopsTheCommandBeforeAnythingRuns) {
   CliResult abi = tandem({"backtest", "--plugin", other_abi_PLUGIN, "--strategy", "always_long",
                           "--symbols", "SPY", "--weight", "SPY=1"});

@@ -1,4 +1,5 @@
-// A strategy plugin for plugin_test: "always_long" buys `size` of its equity on its first bar.
+// A strategy plugin for plugin_test: "always_long" buys `size` of its equity on its first bar
+// (size > 1 is refused by its constructor, inside the plugin).
 #include <memory>
 
 #include "strategy/plugin.h"
@@ -7,7 +8,13 @@ namespace {
 
 class AlwaysLong : public tandem::strategy::Strategy {
  public:
-  using Strategy::Strategy;
+  explicit AlwaysLong(tandem::strategy::StrategyConfig config) : Strategy(std::move(config)) {
+    // Thrown inside the plugin, caught by the command as its own error type.
+    if (params().real("size") > 1) {
+      throw tandem::Error(tandem::ErrorKind::InvalidArgument, "size must be at most 1",
+                          "strategy always_long");
+    }
+  }
   void on_bar(const tandem::strategy::BarEvent& event) override {
     if (placed_) return;
     placed_ = true;
