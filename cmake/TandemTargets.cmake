@@ -1,10 +1,13 @@
 # tandem_library(NAME SOURCES ... DEPS ...): a concern's library; src/ is the include root, so
-# headers are included as "store/store.h".
+# headers are included as "store/store.h". Installed as tandem::NAME (cmake/TandemInstall.cmake),
+# whose include root is include/tandem, so the same #include lines work out of the tree.
 function(tandem_library name)
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
   add_library(tandem_${name} STATIC ${ARG_SOURCES})
-  target_include_directories(tandem_${name} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+  target_include_directories(tandem_${name} PUBLIC $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/src>
+                                                   $<INSTALL_INTERFACE:include/tandem>)
   target_link_libraries(tandem_${name} PUBLIC ${ARG_DEPS})
+  set_target_properties(tandem_${name} PROPERTIES EXPORT_NAME ${name})
 endfunction()
 
 # tandem_test(NAME SOURCES ... DEPS ... [TEST_SERVERS]): a GoogleTest executable; each TEST is its

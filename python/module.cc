@@ -225,6 +225,7 @@ PYBIND11_MODULE(_native, m) {
   bind_store(m);
   tandem::python::bind_strategy_api(m);
   tandem::python::bind_runs(m);
+  tandem::python::bind_live(m);
   // For bench/python only: one C++ full read of the symbol, without any conversion, timed the
   // way bench/store/store_bench.cc times it; (seconds, bytes of decoded column data).
   m.def("_bench_cpp_full_read",

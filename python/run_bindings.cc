@@ -14,6 +14,7 @@
 #include "core/error.h"
 #include "core/time.h"
 #include "python_strategy.h"
+#include "run_instances.h"
 #include "store/testing.h"
 #include "strategy/registry.h"
 #include "strategy_bindings.h"
@@ -72,27 +73,12 @@ py::dict result_dict(const backtest::BacktestResult& r) {
   return out;
 }
 
-// instances: [(strategy, name, key, [symbols], [(param, value)], where)]: strategy is a registry
-// name (str) or a tandem.Strategy subclass registered under `name`; `where` names it in errors.
-py::dict run_backtest(store::Store& store, const py::list& instances, const py::dict& options) {
-  backtest::BacktestConfig config;
-  config.bar_size = options["bar_size"].cast<std::string>();
-  config.start = bound(options["start"].cast<std::optional<std::string>>(), "start", false);
-  config.end = bound(options["end"].cast<std::optional<std::string>>(), "end", true);
-  config.initial_cash = options["cash"].cast<double>();
-  config.fill_model = exchange::parse_fill_model(options["fill"].cast<std::string>());
-  config.commission = exchange::CommissionModel::parse(options["commission"].cast<std::string>());
-  config.slippage_bps = options["slippage_bps"].cast<double>();
-  config.fractional = options["fractional"].cast<bool>();
-  config.allow_leverage = options["allow_leverage"].cast<bool>();
-  config.weights = options["weights"].cast<std::map<std::string, double>>();
-  config.explicit_equity = options["equity"].cast<std::map<std::string, double>>();
-  config.command_line = options["command_line"].cast<std::string>();
-  config.started_at =
-      bound(options["started_at"].cast<std::optional<std::string>>(), "started_at", false);
+}  // namespace
 
+std::vector<RunStrategy> build_run_strategies(const py::list& instances,
+                                              const std::string& bar_size) {
   strategy::StrategyRegistry registry = strategy::builtin_strategies();
-  backtest::Engine engine(store, config);
+  std::vector<RunStrategy> out;
   std::map<std::string, py::object> python_classes;  // registered here, by name
   for (py::handle instance : instances) {
     auto fields = instance.cast<py::tuple>();
@@ -128,13 +114,40 @@ py::dict run_backtest(store::Store& store, const py::list& instances, const py::
     }
     std::unique_ptr<strategy::Strategy> built;
     try {
-      built = registry.create(name, key, std::move(contracts), config.bar_size, raw);
+      built = registry.create(name, key, std::move(contracts), bar_size, raw);
     } catch (const Error& e) {
       // Everything checked here is the caller's choice (parameters, instrument count, values
       // the strategy's __init__ refused): InvalidArgument, whatever kind the check used.
       throw Error(ErrorKind::InvalidArgument, e.message(), e.where());
     }
-    engine.add_strategy(std::move(built), name);
+    out.push_back({std::move(built), name});
+  }
+  return out;
+}
+
+namespace {
+
+// instances: as build_run_strategies (run_instances.h).
+py::dict run_backtest(store::Store& store, const py::list& instances, const py::dict& options) {
+  backtest::BacktestConfig config;
+  config.bar_size = options["bar_size"].cast<std::string>();
+  config.start = bound(options["start"].cast<std::optional<std::string>>(), "start", false);
+  config.end = bound(options["end"].cast<std::optional<std::string>>(), "end", true);
+  config.initial_cash = options["cash"].cast<double>();
+  config.fill_model = exchange::parse_fill_model(options["fill"].cast<std::string>());
+  config.commission = exchange::CommissionModel::parse(options["commission"].cast<std::string>());
+  config.slippage_bps = options["slippage_bps"].cast<double>();
+  config.fractional = options["fractional"].cast<bool>();
+  config.allow_leverage = options["allow_leverage"].cast<bool>();
+  config.weights = options["weights"].cast<std::map<std::string, double>>();
+  config.explicit_equity = options["equity"].cast<std::map<std::string, double>>();
+  config.command_line = options["command_line"].cast<std::string>();
+  config.started_at =
+      bound(options["started_at"].cast<std::optional<std::string>>(), "started_at", false);
+
+  backtest::Engine engine(store, config);
+  for (RunStrategy& built : build_run_strategies(instances, config.bar_size)) {
+    engine.add_strategy(std::move(built.strategy), built.name);
   }
   backtest::BacktestResult result;
   {

@@ -1,7 +1,9 @@
-"""tandem.backtest(): a backtest run from Python, the engine and options of `tandem backtest`
-(docs/strategies.md, "Python strategies"; docs/backtest.md for the options)."""
+"""tandem.backtest() and tandem.live(): runs from Python, the engine, session and options of
+`tandem backtest` and `tandem live` (docs/strategies.md, "Python strategies"; docs/backtest.md
+and docs/live.md for the options)."""
 
 import sys
+import time
 
 from . import _native
 from ._library import Store
@@ -83,3 +85,67 @@ def backtest(strategy, symbols, *, store=None, weights=None, equity=None, cash=1
     }
     figures = _native._backtest(native_store._store, instances, options)
     return BacktestResult(native_store, figures)
+
+
+class LiveResult:
+    """The outcome of tandem.live(): account (the id traded), orders placed and fills booked
+    this session, bars delivered, sessions (connections that became ready), mismatches (found by
+    reconciliation), cancelled_on_exit (as attributes and in `figures`), and `account_library`, a
+    tandem.Account on the account's library."""
+
+    def __init__(self, store, figures):
+        self.figures = figures
+        self.account = figures["account"]
+        self.account_library = Account(store, self.account)
+
+    def __getattr__(self, name):
+        try:
+            return self.figures[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __repr__(self):
+        return (f"LiveResult({self.account}, {self.figures['orders']} orders, "
+                f"{self.figures['fills']} fills, {self.figures['bars']} bars)")
+
+
+def _print_line(line):
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    print(f"{stamp} {line}", flush=True)
+
+
+def live(strategy, symbols, *, store=None, host="127.0.0.1", port=7497, client_id=0, account="",
+         weights=None, params=None, key=None, bar_size="1d", realtime_bar_size="5s", warmup=100,
+         reconnect_attempts=0, connect_timeout_ms=5000, cancel_on_exit=False, dry_run=False,
+         real_money=False, real_money_accounts=(), fractional=False, duration=None, log=None):
+    """Trades `strategy` (a tandem.Strategy subclass, or a C++ strategy's name) through TWS, IB
+    Gateway or tandem's paper gateway at host:port as `tandem live` does, recording into the
+    account's library in `store`, and returns a LiveResult when the session stops.
+
+    Instances as in tandem.backtest (one per symbol keyed by it; key=... for one over every
+    symbol). host, port, client_id, account, weights, bar_size, realtime_bar_size, warmup,
+    reconnect_attempts, connect_timeout_ms, cancel_on_exit, dry_run, real_money (with
+    real_money_accounts, the accounts allowed without it), fractional: the flags of `tandem live`
+    (docs/live.md). The session runs until SIGINT or SIGTERM (Ctrl-C), or for `duration` seconds
+    when given; Python's own handlers are back when it returns. Each log line (ORDER, FILL, BAR,
+    connection events, ...) goes to `log`, a callable taking the line; by default it is printed
+    with the UTC time in front, as `tandem live` prints its event lines. Errors raise tandem's
+    exceptions after what was recorded is flushed (tandem.InternalError for an exception in a
+    strategy callback, with its traceback)."""
+    native_store = _store(store)
+    instances = _instances(strategy, symbols, key, params)
+    options = {
+        "host": host, "port": int(port), "client_id": int(client_id), "account": account or "",
+        "weights": {k: float(v) for k, v in (weights or {}).items()},
+        "bar_size": bar_size, "realtime_bar_size": realtime_bar_size, "warmup": int(warmup),
+        "reconnect_attempts": int(reconnect_attempts),
+        "connect_timeout_ms": int(connect_timeout_ms), "cancel_on_exit": bool(cancel_on_exit),
+        "dry_run": bool(dry_run), "real_money": bool(real_money),
+        "real_money_accounts": list(real_money_accounts), "fractional": bool(fractional),
+        "duration": float(duration) if duration is not None else 0.0,
+        "log": log if log is not None else _print_line,
+    }
+    if duration is not None and options["duration"] <= 0:
+        raise ValueError(f"duration: give a positive number of seconds, got {duration!r}")
+    figures = _native._live(native_store._store, instances, options)
+    return LiveResult(native_store, figures)

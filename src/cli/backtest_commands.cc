@@ -17,7 +17,6 @@
 #include "backtest/engine.h"
 #include "backtest/run_info.h"
 #include "cli/cli_context.h"
-#include "cli/python_specs.h"
 #include "cli/run_spec.h"
 #include "core/error.h"
 #include "core/redact.h"
@@ -31,6 +30,7 @@ namespace {
 
 struct BacktestArgs {
   std::vector<std::string> strategies;
+  std::vector<std::string> plugins;
   std::string symbols;
   std::string bar_size = "1d";
   std::string start;
@@ -180,9 +180,8 @@ void run_backtest(const CliContext& ctx, const BacktestArgs& args) {
     throw Error(ErrorKind::InvalidArgument,
                 "at least one --strategy is required (or --cleanup-incomplete)", "--strategy");
   }
-  strategy::StrategyRegistry registry = strategy::builtin_strategies();
   std::vector<std::string> specs = args.strategies;
-  register_python_strategies(specs, registry);  // FILE.py:CLASS specs (python_specs.h)
+  const strategy::StrategyRegistry registry = run_registry(*ctx.strategies, args.plugins, specs);
   std::vector<RunInstance> instances =
       parse_run_instances(specs, args.symbols, args.params, registry);
 
@@ -222,7 +221,10 @@ void register_backtest_commands(CLI::App& app, CliContext& ctx) {
       "--strategy", args->strategies,
       "NAME (once per --symbols entry), NAME:SYMBOL, or NAME:A+B@KEY, where NAME may be "
       "FILE.py:CLASS (a Python tandem.Strategy); repeatable (" +
-          strategy::builtin_strategies().names() + ")");
+          ctx.strategies->names() + ", or a --plugin's)");
+  cmd->add_option("--plugin", args->plugins,
+                  "FILE.so: a strategy plugin whose strategies --strategy may name; repeatable "
+                  "(docs/strategies.md)");
   cmd->add_option("--symbols", args->symbols, "A,B: symbols for each --strategy NAME");
   cmd->add_option("--bar", args->bar_size, "bar size of market_data/SYMBOL.BAR (default 1d)");
   cmd->add_option("--start", args->start, "first bar (ISO-8601 date or date-time)");

@@ -18,6 +18,9 @@ class Option;
 namespace tandem::store {
 class Store;
 }
+namespace tandem::strategy {
+class StrategyRegistry;
+}
 
 namespace tandem::cli {
 
@@ -37,6 +40,9 @@ struct CliContext {
   // The running command's own flag for a setting where it differs from the default table
   // (setting_flags.h): `data import` and `data download` spell bar_size --bar.
   SettingFlags setting_flags;
+  // The strategies `--strategy NAME` names (run_command's registry); a run adds its --plugin
+  // and FILE.py:CLASS strategies to a copy.
+  const strategy::StrategyRegistry* strategies = nullptr;
 
   // After parsing, before the command runs: loads the config file and configures the logs.
   void start();

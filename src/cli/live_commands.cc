@@ -17,7 +17,6 @@
 
 #include "cli/cli_context.h"
 #include "cli/log_lines.h"
-#include "cli/python_specs.h"
 #include "cli/run_spec.h"
 #include "core/error.h"
 #include "core/redact.h"
@@ -38,6 +37,7 @@ struct LiveFlags {
 
 struct LiveArgs {
   std::vector<std::string> strategies;
+  std::vector<std::string> plugins;
   std::string symbols;
   std::string host = "127.0.0.1";
   int port = 7497;
@@ -101,9 +101,8 @@ void run_live(CliContext& ctx, LiveArgs& args, const LiveFlags& flags) {
   ctx.settings.apply("ib.client_id", flags.client_id, args.client_id);
   ctx.settings.apply("ib.account", flags.account, args.account);
   const ResolvedSetting real_money_accounts = ctx.settings.resolve("live.real_money");
-  strategy::StrategyRegistry registry = strategy::builtin_strategies();
   std::vector<std::string> specs = args.strategies;
-  register_python_strategies(specs, registry);  // FILE.py:CLASS specs (python_specs.h)
+  const strategy::StrategyRegistry registry = run_registry(*ctx.strategies, args.plugins, specs);
   std::vector<RunInstance> instances =
       parse_run_instances(specs, args.symbols, args.params, registry);
   if (args.port <= 0 || args.port > 65535) {
@@ -185,8 +184,11 @@ void register_live_commands(CLI::App& app, CliContext& ctx) {
          "--strategy", args->strategies,
          "NAME (once per --symbols entry), NAME:SYMBOL, or NAME:A+B@KEY, where NAME may be "
          "FILE.py:CLASS (a Python tandem.Strategy); repeatable (" +
-             strategy::builtin_strategies().names() + ")")
+             ctx.strategies->names() + ", or a --plugin's)")
       ->required();
+  cmd->add_option("--plugin", args->plugins,
+                  "FILE.so: a strategy plugin whose strategies --strategy may name; repeatable "
+                  "(docs/strategies.md)");
   cmd->add_option("--symbols", args->symbols, "A,B: one instance of each NAME per symbol");
   flags->host = cmd->add_option("--host", args->host,
                                 "TWS / IB Gateway host (default: ib.host, else 127.0.0.1)");

@@ -39,6 +39,9 @@ fs::path find_native_module() {
   std::error_code ec;
   fs::path exe = fs::read_symlink("/proc/self/exe", ec);
   if (!ec) places.push_back(exe.parent_path().parent_path() / "python");
+#ifdef TANDEM_INSTALL_PYTHON_DIR
+  places.emplace_back(TANDEM_INSTALL_PYTHON_DIR);
+#endif
   std::string looked;
   for (const fs::path& place : places) {
     if (auto found = native_module_in(place)) return *found;

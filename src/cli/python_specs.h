@@ -8,7 +8,7 @@
 // (tandem/_native*.so, which holds the C++ adapter, python/python_strategy.h) — and the class
 // is loaded from the file and registered in `registry` like any C++ strategy. The module is
 // looked up in $TANDEM_PYTHONPATH, then the build tree's python/ folder, then ../python next to
-// the executable (an installed tree).
+// the executable (an installed tree), then PREFIX/python of the installed tandem::cli.
 #pragma once
 
 #include <string>

@@ -4,7 +4,9 @@
 #include <charconv>
 #include <cmath>
 
+#include "cli/python_specs.h"
 #include "core/error.h"
+#include "strategy/plugin.h"
 
 namespace tandem::cli {
 namespace {
@@ -149,6 +151,15 @@ std::map<std::string, double> parse_key_values(const std::vector<std::string>& e
     values[key] = parse_number(entry.substr(equals + 1), option + " " + entry);
   }
   return values;
+}
+
+strategy::StrategyRegistry run_registry(const strategy::StrategyRegistry& base,
+                                        const std::vector<std::string>& plugins,
+                                        std::vector<std::string>& specs) {
+  strategy::StrategyRegistry registry = base;
+  for (const std::string& plugin : plugins) strategy::load_plugin(plugin, registry);
+  register_python_strategies(specs, registry);
+  return registry;
 }
 
 std::vector<RunInstance> parse_run_instances(const std::vector<std::string>& specs,

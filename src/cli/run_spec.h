@@ -31,6 +31,14 @@ std::map<std::string, double> parse_key_values(const std::vector<std::string>& e
 // "A,B" → {"A", "B"} (spaces dropped, empty items skipped).
 std::vector<std::string> split_list(const std::string& text, char separator);
 
+// The strategies a run can name: a copy of `base` (run_command's registry) with the strategies of
+// each --plugin file (strategy/plugin.h) and of each FILE.py:CLASS spec added — the latter
+// rewritten in `specs` to the names they were registered under (cli/python_specs.h). Every
+// error (a missing or refused plugin, a missing file or class) is thrown before anything runs.
+strategy::StrategyRegistry run_registry(const strategy::StrategyRegistry& base,
+                                        const std::vector<std::string>& plugins,
+                                        std::vector<std::string>& specs);
+
 // The instances `specs` (repeatable --strategy) and `symbols` (--symbols A,B) describe; throws
 // tandem::Error (ErrorKind::InvalidArgument) naming the option and the offending spec. Strategy
 // names are checked against `registry`, and `params` (--param) are handed to the instances.

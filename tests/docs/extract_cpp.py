@@ -3,7 +3,8 @@
 
     extract_cpp.py PAGE.md OUT.cc
 
-Each block is preceded by a #line directive, so a compile error names the page and its line.
+Blocks under a `<!-- doc-test file: PATH -->` marker are left out: they are files of the tree,
+built there. Each block is preceded by a #line directive, so a compile error names the page and its line.
 The blocks are compiled at namespace scope, as a reader would paste them into a file.
 """
 
@@ -18,7 +19,10 @@ def main():
     parts = [f"// Generated from {page.name} by tests/docs/extract_cpp.py; do not edit.\n"]
     i, blocks = 0, 0
     while i < len(lines):
-        if re.match(r"^```(cpp|c\+\+)\s*$", lines[i]):
+        # A block showing a file of the tree (<!-- doc-test file: PATH -->) is that file, built
+        # where it belongs (check_doc_files.py compares the two), not here.
+        shows_file = i > 0 and lines[i - 1].strip().startswith("<!-- doc-test file:")
+        if re.match(r"^```(cpp|c\+\+)\s*$", lines[i]) and not shows_file:
             j = i + 1
             while j < len(lines) and not lines[j].startswith("```"):
                 j += 1

@@ -223,9 +223,9 @@ TEST_F(BacktestCli, WeightsFromAllocAndRunErrors) {
   EXPECT_THAT(missing,
               HasSubstr("give SPY an equity (--equity) or a weight (--weight) for this run"));
   EXPECT_THAT(missing, Not(HasSubstr("tandem alloc equity")));
-  // The strategy list in --help is the registry's.
+  // The strategy list in --help is the registry's (a --plugin adds to it for a run).
   EXPECT_THAT(ok({"backtest", "--help"}),
-              HasSubstr("(" + strategy::builtin_strategies().names() + ")"));
+              HasSubstr("(" + strategy::builtin_strategies().names() + ", or a --plugin's)"));
   ok({"alloc", "set", "SPY", "0.5"});
   ok({"alloc", "set", "QQQ", "0.5"});
   std::string out =
