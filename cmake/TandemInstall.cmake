@@ -11,7 +11,7 @@ include(CMakePackageConfigHelpers)
 
 # Every concern's library: tandem::cli needs them all, and they are static archives.
 set(tandem_installed_libraries tandem_asio tandem_version)
-foreach(concern core store_s3 store csv ib strategy broker exchange market_data backtest gateway
+foreach(concern core store_s3 store csv ib strategy broker risk exchange market_data backtest gateway
                 live report sweep cli)
   if(TARGET tandem_${concern})
     list(APPEND tandem_installed_libraries tandem_${concern})
@@ -29,7 +29,7 @@ install(TARGETS ${tandem_installed_libraries} EXPORT tandemTargets
 set(tandem_public_headers
   core/account_value.h core/bar.h core/bar_series.h core/contract.h core/domain.h core/error.h
   core/fill.h core/order.h core/order_status.h core/position.h core/time.h core/trade.h
-  broker/broker.h
+  broker/broker.h broker/routing.h
   strategy/strategy.h strategy/registry.h strategy/params.h strategy/plugin.h
   cli/command.h)
 foreach(header ${tandem_public_headers})

@@ -131,7 +131,6 @@ void set_every_limit(live::LiveAccount& account) {
   account.set_risk_limits(limits, {limits});
 }
 
-
 // A full routing preference (docs/routing.md): every field set, so each order is rewritten
 // (market → limit at the last price, GTC, outside RTH, account, primary exchange) and carries an
 // Adaptive algo on the wire.

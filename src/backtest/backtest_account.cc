@@ -390,9 +390,8 @@ void BacktestAccount::change_status(OrderRecord& record, OrderStatus status, Tim
   if (is_done(status)) ++ended_[static_cast<std::size_t>(status)];
   // The row is built either way (the trade's state and log change with it); it is kept only
   // when something records it (a sweep's in-memory run does not).
-  broker::OrderEventRow row =
-      broker::change_order_status(*record.trade, status, time, std::move(message),
-                                    settings_.account_id);
+  broker::OrderEventRow row = broker::change_order_status(*record.trade, status, time,
+                                                          std::move(message), settings_.account_id);
   if (recorder_ != nullptr) {
     rows_.orders.push_back(std::move(row));
     row_buffered();

@@ -89,9 +89,8 @@ void BacktestAccount::apply_halts(Timestamp time) {
           trade->order.account = settings_.account_id;
           trade->state = OrderState{OrderStatus::kPendingSubmit, 0, std::abs(quantity), 0};
           trade->log.push_back({time, OrderStatus::kPendingSubmit, "flatten: the halt closes it"});
-          rows_.orders.push_back(
-              broker::make_order_event_row(time, *trade, "flatten: the halt closes it",
-                                           settings_.account_id));
+          rows_.orders.push_back(broker::make_order_event_row(
+              time, *trade, "flatten: the halt closes it", settings_.account_id));
           row_buffered();
           orders_.push_back(OrderRecord{trade, s, held.symbol, false});
           strategies_[s].order_ids.push_back(trade->order.order_id);

@@ -55,7 +55,8 @@ const store::Column* TableReader::text(std::string_view name, Need need) const {
 
 const store::Column* TableReader::flag(std::string_view name, Need need) const {
   const store::Column* column = find(name, need);
-  if (column != nullptr && column->type() != store::ColumnType::kBool) type_error(*column, "a bool");
+  if (column != nullptr && column->type() != store::ColumnType::kBool)
+    type_error(*column, "a bool");
   return column;
 }
 
