@@ -11,7 +11,17 @@ from .account import Account
 from .strategy import Strategy, _where, registry_name
 
 
-class BacktestResult:
+class _Figures:
+    """A run's figures (a dict from the C++ side) readable as attributes too."""
+
+    def __getattr__(self, name):
+        try:
+            return self.__dict__["figures"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+class BacktestResult(_Figures):
     """The outcome of tandem.backtest(): account_id, the summary figures (as attributes and in
     `figures`), `strategies` (one dict per instance) and `account`, a tandem.Account on the run's
     library."""
@@ -21,12 +31,6 @@ class BacktestResult:
         self.account_id = figures["account_id"]
         self.strategies = figures["strategies"]
         self.account = Account(store, self.account_id)
-
-    def __getattr__(self, name):
-        try:
-            return self.figures[name]
-        except KeyError:
-            raise AttributeError(name) from None
 
     def __repr__(self):
         return (f"BacktestResult({self.account_id}, {self.figures['bars']} bars, "
@@ -87,7 +91,7 @@ def backtest(strategy, symbols, *, store=None, weights=None, equity=None, cash=1
     return BacktestResult(native_store, figures)
 
 
-class LiveResult:
+class LiveResult(_Figures):
     """The outcome of tandem.live(): account (the id traded), orders placed and fills booked
     this session, bars delivered, sessions (connections that became ready), mismatches (found by
     reconciliation), cancelled_on_exit (as attributes and in `figures`), and `account_library`, a
@@ -97,12 +101,6 @@ class LiveResult:
         self.figures = figures
         self.account = figures["account"]
         self.account_library = Account(store, self.account)
-
-    def __getattr__(self, name):
-        try:
-            return self.figures[name]
-        except KeyError:
-            raise AttributeError(name) from None
 
     def __repr__(self):
         return (f"LiveResult({self.account}, {self.figures['orders']} orders, "

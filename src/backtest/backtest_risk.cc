@@ -29,14 +29,8 @@ void BacktestAccount::note_day_start() {
 
 std::optional<risk::Refusal> BacktestAccount::check_risk(std::size_t strategy, std::size_t symbol,
                                                          const Order& order, double price) {
-  risk::OrderFacts facts;
-  facts.time = market_.now();
-  facts.signed_quantity =
-      order.action == Action::kBuy ? order.total_quantity : -order.total_quantity;
-  facts.price = price;
-  facts.multiplier = market_.contract(symbol).multiplier;
-  facts.limit_price = order.limit_price;
-  facts.stop_price = order.stop_price;
+  risk::OrderFacts facts =
+      risk::order_facts(order, market_.now(), price, market_.contract(symbol).multiplier);
   facts.strategy_position = strategies_[strategy].book.quantity(market_.contract(symbol).symbol);
   facts.account_position = account_position_[symbol];
   return risk_.check(strategy, facts, [&] {

@@ -17,6 +17,7 @@
 #include "backtest/engine.h"
 #include "backtest/run_info.h"
 #include "cli/cli_context.h"
+#include "cli/replay_options.h"
 #include "cli/run_spec.h"
 #include "core/error.h"
 #include "core/redact.h"
@@ -226,19 +227,12 @@ void register_backtest_commands(CLI::App& app, CliContext& ctx) {
                   "FILE.so: a strategy plugin whose strategies --strategy may name; repeatable "
                   "(docs/strategies.md)");
   cmd->add_option("--symbols", args->symbols, "A,B: symbols for each --strategy NAME");
-  cmd->add_option("--bar", args->bar_size, "bar size of market_data/SYMBOL.BAR (default 1d)");
-  cmd->add_option("--start", args->start, "first bar (ISO-8601 date or date-time)");
-  cmd->add_option("--end", args->end, "last bar (a bare date includes the whole day)");
-  cmd->add_option("--cash", args->cash, "starting cash (default 100000)");
-  cmd->add_option("--fill", args->fill, "close (default) or next-open");
-  cmd->add_option("--commission", args->commission, "none (default), ib or percent:P");
-  cmd->add_option("--slippage-bps", args->slippage_bps, "market fills this many bps worse");
+  add_replay_options(*cmd, *args, "starting cash (default 100000)");
   cmd->add_option("--param", args->params, "k=v for every strategy declaring k, or KEY.k=v");
   cmd->add_option("--weight", args->weights,
                   "KEY=W: target weight for this run only (recorded in run_info)");
   cmd->add_option("--equity", args->equities,
                   "KEY=AMOUNT: explicit equity, written to the run's strategy_KEY_equity");
-  cmd->add_flag("--fractional", args->fractional, "allow fractional share quantities");
   cmd->add_flag("--allow-leverage", args->allow_leverage,
                 "accept target weights adding up to more than 1");
   cmd->add_flag("--cleanup-incomplete", args->cleanup_incomplete,

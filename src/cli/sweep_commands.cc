@@ -16,6 +16,7 @@
 #include "cli/cli_context.h"
 #include "cli/progress.h"
 #include "cli/python_specs.h"
+#include "cli/replay_options.h"
 #include "cli/run_spec.h"
 #include "core/error.h"
 #include "store/store.h"
@@ -222,14 +223,7 @@ void register_sweep_commands(CLI::App& app, CliContext& ctx) {
                   "ranking metric for walk-forward and best:K (default sharpe)");
   cmd->add_option("--keep-accounts", args->keep_accounts,
                   "none (default), all, or best:K: keep those runs' account libraries");
-  cmd->add_option("--bar", args->bar_size, "bar size of market_data/SYMBOL.BAR (default 1d)");
-  cmd->add_option("--start", args->start, "first bar (ISO-8601 date or date-time)");
-  cmd->add_option("--end", args->end, "last bar (a bare date includes the whole day)");
-  cmd->add_option("--cash", args->cash, "starting cash of every run (default 100000)");
-  cmd->add_option("--fill", args->fill, "close (default) or next-open");
-  cmd->add_option("--commission", args->commission, "none (default), ib or percent:P");
-  cmd->add_option("--slippage-bps", args->slippage_bps, "market fills this many bps worse");
-  cmd->add_flag("--fractional", args->fractional, "allow fractional share quantities");
+  add_replay_options(*cmd, *args, "starting cash of every run (default 100000)");
   CLI::App* status = cmd->add_subcommand("status", "done / total per shard, rate and ETA");
   status->add_option("ID", args->status_id, "the sweep's ID")->required();
   status->callback([&ctx, args] { run_status_command(ctx, args->status_id); });

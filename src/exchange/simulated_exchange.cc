@@ -112,24 +112,7 @@ void SimulatedExchange::submit(std::size_t symbol, const ExchangeOrder& order, c
                                   order_type_name(order.type))});
     return;
   }
-  Resting resting{order};
-  const bool buy = order.action == Action::kBuy;
-  if (is_trailing(order.type)) {
-    const double distance = trail_distance(order, current.close);
-    resting.trail_stop =
-        order.trail_stop_price.value_or(buy ? current.close + distance : current.close - distance);
-  }
-  if (order.parent_id != 0) {
-    // Held while the parent rests here; a parent no longer resting has filled (the account
-    // submits no children of a cancelled or refused parent).
-    const Resting* parent = nullptr;
-    for (const std::vector<Resting>& book : resting_) {
-      for (const Resting& r : book) {
-        if (!r.dead && r.order.order_id == order.parent_id) parent = &r;
-      }
-    }
-    resting.held = parent != nullptr;
-  }
+  Resting resting = make_resting(order, current);
   const bool checkable = !resting.held && (!order.good_after || current.time >= *order.good_after);
   if (model_ == FillModel::kClose && checkable) {
     resting.session_day = calendar_.day_of(current.time);

@@ -40,14 +40,7 @@ void LiveAccount::note_day_start() {
 
 std::optional<risk::Refusal> LiveAccount::check_risk(std::size_t strategy, const Contract& contract,
                                                      const Order& order, double price) {
-  risk::OrderFacts facts;
-  facts.time = settings_.clock();
-  facts.signed_quantity =
-      order.action == Action::kBuy ? order.total_quantity : -order.total_quantity;
-  facts.price = price;
-  facts.multiplier = contract.multiplier;
-  facts.limit_price = order.limit_price;
-  facts.stop_price = order.stop_price;
+  risk::OrderFacts facts = risk::order_facts(order, settings_.clock(), price, contract.multiplier);
   facts.strategy_position = strategies_[strategy].book.quantity(contract.symbol);
   // The account's position as IB reports it (manual trades included); before the first
   // portfolio update, the strategies' sum.

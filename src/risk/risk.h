@@ -23,6 +23,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/order.h"
 #include "core/time.h"
 #include "store/store.h"
 
@@ -103,6 +104,10 @@ struct OrderFacts {
   double strategy_position = 0;  // the strategy's, in this contract, before the order
   double account_position = 0;   // the account's, in this contract, before the order
 };
+
+// The facts of `order` itself, priced at `price` at `time` (the positions are the caller's to
+// fill in: each account keeps them its own way).
+OrderFacts order_facts(const Order& order, Timestamp time, double price, double multiplier);
 
 // The account-wide figures a few limits need; computed only when such a limit is set.
 struct AccountFigures {

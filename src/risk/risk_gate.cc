@@ -6,6 +6,18 @@
 #include "risk/risk.h"
 
 namespace tandem::risk {
+
+OrderFacts order_facts(const Order& order, Timestamp time, double price, double multiplier) {
+  OrderFacts facts;
+  facts.time = time;
+  facts.signed_quantity =
+      order.action == Action::kBuy ? order.total_quantity : -order.total_quantity;
+  facts.price = price;
+  facts.multiplier = multiplier;
+  facts.limit_price = order.limit_price;
+  facts.stop_price = order.stop_price;
+  return facts;
+}
 namespace {
 
 constexpr Timestamp kMinute = 60'000'000'000;

@@ -212,6 +212,33 @@ TEST(SweepRun, ShardsTogetherEqualOneProcessAndRerunsRecordNothing) {
   }
 }
 
+TEST(SweepRun, ProgressCountsTheRunsThisAttemptHasToDo) {
+  auto store = store::Store::open("mem://");
+  write_sample(*store, 300);
+  SweepSpec first = sma_spec("progress");
+  first.shard = Shard::parse("0/2");
+  const SweepOutcome half = run_sweep(*store, first);
+  ASSERT_GT(half.recorded, 0u);
+  // The whole grid again: what shard 0 recorded is skipped and not counted.
+  SweepSpec whole = sma_spec("progress");
+  whole.jobs = 2;
+  std::vector<std::pair<std::size_t, std::size_t>> reports;
+  whole.on_progress = [&reports](std::size_t done, std::size_t total) {
+    reports.emplace_back(done, total);
+  };
+  const SweepOutcome rest = run_sweep(*store, whole);
+  ASSERT_FALSE(reports.empty());
+  const std::size_t todo = 8 - half.recorded;
+  EXPECT_EQ(rest.ran, todo);
+  for (std::size_t i = 0; i < reports.size(); ++i) {
+    EXPECT_EQ(reports[i].second, todo) << "report " << i;
+    if (i > 0) {
+      EXPECT_GE(reports[i].first, reports[i - 1].first) << "report " << i;
+    }
+  }
+  EXPECT_EQ(reports.back().first, todo);
+}
+
 TEST(SweepRun, TwoProcessesOnOneShardNeverBothRecordARun) {
   // Two stores opened on one LMDB directory stand for two processes (the commit is serialized
   // by LMDB's lock file); both run the whole grid and record in small batches.
