@@ -360,9 +360,10 @@ void LiveAccount::on_open_order(const ib::OpenOrder& message) {
   }
   if (trade.contract.con_id == 0) trade.contract.con_id = message.contract.con_id;
   const double quantity = message.order.total_quantity.value_or(trade.order.total_quantity);
-  if (!trade.order.oca_group.empty() && !trade.is_done() && quantity > 0 &&
-      quantity < trade.order.total_quantity) {
-    // An OCA group of type 2 or 3 reduced it at IB's side when another member filled.
+  if (!trade.order.oca_group.empty() && !trade.is_done() && !record->before_change &&
+      quantity > 0 && quantity < trade.order.total_quantity) {
+    // An OCA group of type 2 or 3 reduced it at IB's side when another member filled. (With a
+    // change in flight, a smaller quantity may be the terms before the change.)
     const double before = trade.order.total_quantity;
     trade.order.total_quantity = quantity;
     trade.state.remaining = std::max(0.0, quantity - trade.state.filled);
