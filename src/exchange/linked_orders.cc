@@ -62,12 +62,37 @@ void SimulatedExchange::after_fill(const ExchangeOrder& filled, Timestamp time, 
       if (!at_open) r.released_after = time;
     }
   }
-  if (filled.oca_group.empty()) return;
+  if (filled.oca_group.empty()) {
+    if (filled.parent_id != 0) cancel_siblings(filled, time, events);
+    return;
+  }
   if (filled.oca_type == OcaType::kReduceNoBlock && matching_ != kNoSymbol) {
     deferred_oca_.push_back({filled.oca_group, filled.order_id, filled.quantity});
     return;
   }
   apply_oca(filled.oca_group, filled.oca_type, filled.order_id, filled.quantity, time, events);
+}
+
+void SimulatedExchange::cancel_siblings(const ExchangeOrder& filled, Timestamp time,
+                                        std::vector<ExchangeEvent>& events) {
+  // IB's attached orders: children of one parent that name no OCA group are one-cancels-other
+  // (a bracket's take-profit and stop-loss as IB's API sends them, without an ocaGroup).
+  std::vector<std::pair<std::size_t, std::int64_t>> siblings;
+  for (std::size_t symbol = 0; symbol < resting_.size(); ++symbol) {
+    for (const Resting& r : resting_[symbol]) {
+      if (!r.dead && r.order.parent_id == filled.parent_id && r.order.oca_group.empty() &&
+          r.order.order_id != filled.order_id) {
+        siblings.emplace_back(symbol, r.order.order_id);
+      }
+    }
+  }
+  for (const auto& [symbol, id] : siblings) {
+    events.push_back({ExchangeEvent::Kind::kCancelled, id, symbol, 0, time, 0,
+                      fmt::format("order {}, attached to the same parent {}, filled",
+                                  filled.order_id, filled.parent_id)});
+    remove(symbol, id);
+    cancel_children(id, time, fmt_parent_cancelled(id), events);
+  }
 }
 
 void SimulatedExchange::apply_oca(const std::string& group, OcaType type, std::int64_t filled_id,

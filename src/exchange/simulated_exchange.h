@@ -29,7 +29,9 @@
 // volume limits.
 // Linked orders: a child (parent_id) is held until its parent fills — from the same bar on when
 // the parent filled at the open or at submission, from the next bar when it filled inside a bar —
-// and is cancelled with its parent. When a member of an OCA group fills, oca_type 1 cancels the
+// and is cancelled with its parent. Children of one parent that name no OCA group are one
+// group of type 1, as IB treats attached orders: when one fills the others are cancelled (a
+// bracket sent as IB's API sends it). When a member of an OCA group fills, oca_type 1 cancels the
 // others and 2 reduces them by the filled quantity (both "with block": a member not yet matched
 // on this bar is changed before it is); 3 reduces them after the bar (members the same bar
 // reaches all fill). docs/backtest.md, "Fill models", states the same rules with examples.
@@ -158,6 +160,10 @@ class SimulatedExchange {
   // filled `at_open`) and applies its OCA group (type 3 deferred to the end of the bar).
   void after_fill(const ExchangeOrder& filled, Timestamp time, bool at_open,
                   std::vector<ExchangeEvent>& events);
+  // Cancels the resting children of filled.parent_id that name no OCA group (IB's attached
+  // orders are one-cancels-other), with their own children.
+  void cancel_siblings(const ExchangeOrder& filled, Timestamp time,
+                       std::vector<ExchangeEvent>& events);
   void apply_oca(const std::string& group, OcaType type, std::int64_t filled_id, double quantity,
                  Timestamp time, std::vector<ExchangeEvent>& events);
   // Takes `resting` out of its book: marked dead while its book is being matched, else erased.

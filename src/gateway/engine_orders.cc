@@ -214,13 +214,15 @@ void Engine::place_order(Session& s, const ib::PlaceOrder& request) {
     return;
   }
   // Everything this client held back goes first, in the order placed (a bracket's parent and
-  // its first child wait for the last child).
+  // its first child wait for the last child), then this order — the last one placed. Until its
+  // turn it counts as not sent, so a parent filled on the way does not report it before its
+  // openOrder.
+  placed.transmitted = false;
   std::vector<std::size_t> release;
   for (std::size_t i = 0; i < orders_.size(); ++i) {
     GatewayOrder& held = orders_[i];
     if (held.client_id == client_id && !held.transmitted && !held.done()) release.push_back(i);
   }
-  release.push_back(index);
   for (std::size_t i : release) {
     GatewayOrder& next = orders_[i];
     next.transmitted = true;

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "broker/order_rules.h"
 #include "broker/order_sizing.h"
@@ -25,6 +26,22 @@ std::string describe_order(const Trade& trade) {
   if (o.limit_price) text += fmt::format(" lmt {}", *o.limit_price);
   if (o.stop_price) text += fmt::format(" stp {}", *o.stop_price);
   return text + " " + std::string(time_in_force_name(o.tif));
+}
+
+// IB's errors that refuse a placeOrder: 201 rejected, 103 duplicate id (a finished order's),
+// 104 a filled order cannot be modified, 105 not the original order, 321 not valid.
+bool is_refusal(int code) {
+  return code == 103 || code == 104 || code == 105 || code == 201 || code == 321;
+}
+
+// Whether openOrder's `reported` carries the quantity and prices of `order` as sent.
+bool same_terms(const ib::Order& reported, const Order& order) {
+  const ib::Order sent = to_wire(order);
+  auto same = [](const std::optional<double>& a, const std::optional<double>& b) {
+    return a.has_value() == b.has_value() && (!a || std::abs(*a - *b) < 1e-9);
+  };
+  return same(reported.total_quantity, sent.total_quantity) &&
+         same(reported.lmt_price, sent.lmt_price) && same(reported.aux_price, sent.aux_price);
 }
 
 }  // namespace
@@ -148,7 +165,9 @@ broker::TradeHandle LiveAccount::place(std::size_t index, const Contract& contra
   }
   trade->state.remaining = trade->order.total_quantity;
   const std::int64_t key = next_held_id_--;
-  OrderRecord& record = orders_.emplace(key, OrderRecord{trade, index, true, true}).first->second;
+  OrderRecord& record =
+      orders_.emplace(key, OrderRecord{trade, index, true, true, false, std::nullopt})
+          .first->second;
   ++orders_placed_;
   if (refusal) {
     // Never sent; the strategy hears of it as a status change, and `orders` records it.
@@ -277,6 +296,7 @@ void LiveAccount::modify(std::size_t strategy, const broker::TradeHandle& handle
                             trade.order.order_id),
                 where);
   }
+  if (!record.held && !record.before_change) record.before_change = trade.order;
   trade.order = changed;
   trade.state.remaining = std::max(0.0, changed.total_quantity - trade.state.filled);
   if (!record.held) {
@@ -307,7 +327,9 @@ LiveAccount::OrderRecord& LiveAccount::adopt_order(std::size_t strategy, const C
   trade->order = order;
   trade->state.remaining = order.total_quantity;
   if (order.perm_id != 0) order_by_perm_[order.perm_id] = order.order_id;
-  return orders_.emplace(order.order_id, OrderRecord{trade, strategy, false, false}).first->second;
+  return orders_
+      .emplace(order.order_id, OrderRecord{trade, strategy, false, false, false, std::nullopt})
+      .first->second;
 }
 
 void LiveAccount::on_open_order(const ib::OpenOrder& message) {
@@ -328,15 +350,20 @@ void LiveAccount::on_open_order(const ib::OpenOrder& message) {
   }
   mark_reported(record->trade->order.order_id);
   Trade& trade = *record->trade;
+  record->acknowledged = true;
+  if (record->before_change && same_terms(message.order, trade.order)) {
+    record->before_change.reset();  // IB confirms the change
+  }
   if (message.order.perm_id != 0) {
     trade.order.perm_id = message.order.perm_id;
     order_by_perm_[message.order.perm_id] = trade.order.order_id;
   }
   if (trade.contract.con_id == 0) trade.contract.con_id = message.contract.con_id;
   const double quantity = message.order.total_quantity.value_or(trade.order.total_quantity);
-  if (!trade.order.oca_group.empty() && !trade.is_done() && quantity > 0 &&
-      quantity < trade.order.total_quantity) {
-    // An OCA group of type 2 or 3 reduced it at IB's side when another member filled.
+  if (!trade.order.oca_group.empty() && !trade.is_done() && !record->before_change &&
+      quantity > 0 && quantity < trade.order.total_quantity) {
+    // An OCA group of type 2 or 3 reduced it at IB's side when another member filled. (With a
+    // change in flight, a smaller quantity may be the terms before the change.)
     const double before = trade.order.total_quantity;
     trade.order.total_quantity = quantity;
     trade.state.remaining = std::max(0.0, quantity - trade.state.filled);
@@ -365,6 +392,7 @@ void LiveAccount::on_order_status(const ib::OrderStatus& message) {
     log(fmt::format("order {}: unknown status '{}' ignored", message.order_id, message.status));
     return;
   }
+  if (*status != OrderStatus::kInactive) record->acknowledged = true;
   // A finished order never goes back; Filled comes from the executions (which may arrive
   // after this status), so a Filled status only finishes the order once they are all in.
   if (trade.is_done()) return;
@@ -428,6 +456,12 @@ void LiveAccount::on_order_error(const ib::ErrMsg& error) {
   }
   Trade& trade = *record->trade;
   const std::string message = fmt::format("IB error {}: {}", error.code, error.message);
+  if (record->before_change && record->acknowledged && is_refusal(error.code)) {
+    // The order is at IB: this refuses the change in flight (a modify that reached an order
+    // which filled meanwhile is 103/104 at IB), not the order.
+    change_refused(*record, message);
+    return;
+  }
   if (trade.is_done()) {
     log(fmt::format("order {}: {}", error.id, message));
     return;
@@ -447,6 +481,20 @@ void LiveAccount::on_order_error(const ib::ErrMsg& error) {
       trade.log.push_back({settings_.clock(), trade.state.status, message});
       log(fmt::format("order {}: {}", error.id, message));
   }
+}
+
+void LiveAccount::change_refused(OrderRecord& record, const std::string& message) {
+  Trade& trade = *record.trade;
+  trade.order = *std::exchange(record.before_change, std::nullopt);
+  trade.state.remaining = std::max(0.0, trade.order.total_quantity - trade.state.filled);
+  const std::string why = "change refused, the order keeps its terms: " + message;
+  if (trade.is_done()) {
+    log(fmt::format("order {}: {}", trade.order.order_id, why));
+    return;
+  }
+  // Back at its own quantity, executions already in may complete it.
+  const bool complete = trade.state.filled + kShareEpsilon >= trade.order.total_quantity;
+  change_status(record, complete ? OrderStatus::kFilled : trade.state.status, why);
 }
 
 std::size_t LiveAccount::cancel_all_open(std::string_view why) {

@@ -191,6 +191,12 @@ class LiveAccount {
     std::size_t strategy = 0;
     bool held = false;             // placed while disconnected; sent after reconnecting
     bool placed_this_run = false;  // false for orders adopted from the store or from IB
+    // IB reported the order (openOrder, or a status other than Inactive): an error about it
+    // from then on can only refuse a change, never the order.
+    bool acknowledged = false;
+    // The terms before a change IB has not confirmed yet (openOrder with the new terms): put
+    // back when IB refuses the change — e.g. it reached an order that had filled meanwhile.
+    std::optional<Order> before_change;
   };
   struct PendingFill {
     Fill fill;
@@ -200,6 +206,8 @@ class LiveAccount {
   };
 
   std::optional<std::size_t> strategy_of(const std::string& order_ref) const;
+  // IB refused the change in flight on `record` (`message`): the order keeps its terms.
+  void change_refused(OrderRecord& record, const std::string& message);
   OrderRecord& owned_order(std::size_t strategy, const broker::TradeHandle& trade,
                            std::string_view where);
   OrderRecord* find_order(std::int64_t order_id);

@@ -87,7 +87,8 @@ std::size_t LiveAccount::flatten_all() {
       trade->state.remaining = trade->order.total_quantity;
       const std::int64_t key = next_held_id_--;
       OrderRecord& record =
-          orders_.emplace(key, OrderRecord{trade, index, true, true}).first->second;
+          orders_.emplace(key, OrderRecord{trade, index, true, true, false, std::nullopt})
+              .first->second;
       ++count;
       if (settings_.dry_run) {
         record.held = false;

@@ -4,6 +4,8 @@
 // rules these check.
 #include <gtest/gtest.h>
 
+#include <string>
+
 #include "exchange/simulated_exchange.h"
 
 namespace tandem::exchange {
@@ -199,9 +201,11 @@ TEST(TimeInForce, GoodAfterAndGoodTill) {
   EXPECT_EQ(fill_price(close.next(bar(day(2), 100, 101, 99, 100)), 2), 100);
 }
 
-// A bracket as the account submits it: parent, stop-loss, take-profit (OCA type 1).
+// A bracket as the account submits it: parent, stop-loss, take-profit (OCA type 1); with
+// `oca_group` "" the children name no group, as IB's API sends a bracket.
 void submit_bracket(Harness& h, std::int64_t parent, OrderType parent_type,
-                    std::optional<double> parent_limit = std::nullopt) {
+                    std::optional<double> parent_limit = std::nullopt,
+                    const std::string& oca_group = "bracket") {
   ExchangeOrder p = make(parent, Action::kBuy, parent_type);
   p.limit_price = parent_limit;
   ExchangeOrder stop = make(parent + 1, Action::kSell, OrderType::kStop);
@@ -210,8 +214,8 @@ void submit_bracket(Harness& h, std::int64_t parent, OrderType parent_type,
   take.limit_price = 105;
   for (ExchangeOrder* child : {&stop, &take}) {
     child->parent_id = parent;
-    child->oca_group = "bracket";
-    child->oca_type = OcaType::kCancelWithBlock;
+    child->oca_group = oca_group;
+    child->oca_type = oca_group.empty() ? OcaType::kNone : OcaType::kCancelWithBlock;
   }
   for (const ExchangeOrder& o : {p, stop, take}) EXPECT_TRUE(h.submit(o, kNow).empty());
 }
@@ -232,6 +236,37 @@ TEST(LinkedOrders, BracketChildrenWaitForTheParentThenOneCancelsTheOther) {
   EXPECT_EQ(events[1].order_id, 2);
   EXPECT_NE(events[1].message.find("OCA group bracket: order 3 filled"), std::string::npos);
   EXPECT_EQ(h.exchange.resting_count(0), 0u);
+}
+
+TEST(LinkedOrders, ChildrenWithoutAGroupAreOneCancelsOtherAsIbsAttachedOrders) {
+  Harness h;
+  submit_bracket(h, 1, OrderType::kMarket, std::nullopt, "");
+  EXPECT_EQ(fill_price(h.next(bar(day(1), 100, 101, 99, 100)), 1), 100);
+  auto events = h.next(bar(day(2), 100, 106, 99, 105));  // take-profit touched
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].kind, ExchangeEvent::Kind::kFill);
+  EXPECT_EQ(events[0].order_id, 3);
+  EXPECT_EQ(events[1].kind, ExchangeEvent::Kind::kCancelled);
+  EXPECT_EQ(events[1].order_id, 2);
+  EXPECT_EQ(events[1].message, "order 3, attached to the same parent 1, filled");
+  EXPECT_EQ(h.exchange.resting_count(0), 0u);
+  // A child in a group of its own is not its ungrouped siblings' OCA partner.
+  Harness g;
+  submit_bracket(g, 1, OrderType::kMarket, std::nullopt, "");
+  ExchangeOrder other = make(4, Action::kSell, OrderType::kLimit);
+  other.limit_price = 104;
+  other.parent_id = 1;
+  other.oca_group = "mine";
+  other.oca_type = OcaType::kCancelWithBlock;
+  EXPECT_TRUE(g.submit(other, kNow).empty());
+  EXPECT_EQ(g.next(bar(day(1), 100, 101, 99, 100)).size(), 1u);  // the parent fills
+  events = g.next(bar(day(2), 100, 106, 99, 105));
+  ASSERT_EQ(events.size(), 3u);  // take-profit and order 4 fill; only the stop is cancelled
+  EXPECT_EQ(events[0].order_id, 3);
+  EXPECT_EQ(events[1].kind, ExchangeEvent::Kind::kCancelled);
+  EXPECT_EQ(events[1].order_id, 2);
+  EXPECT_EQ(events[2].order_id, 4);
+  EXPECT_EQ(events[2].kind, ExchangeEvent::Kind::kFill);
 }
 
 TEST(LinkedOrders, ParentFilledAtTheOpenLetsChildrenSeeTheRestOfTheBar) {

@@ -1,7 +1,11 @@
 // The engine's order handling, checked message by message against the seeded bars: fills by
 // the backtest's rules, commissions, status sequences, cancel/modify, refusals.
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
 
 #include "engine_fixture.h"
 
@@ -295,31 +299,51 @@ TEST_F(EngineOrders, UntransmittedOrdersWaitAndChildrenFollowTheirParent) {
   EXPECT_THAT(error_codes(s), ElementsAre(201));
 }
 
-// A bracket as IB's API sends it, its parent marketable: the parent fills at the close when the
-// last child transmits, the take-profit works at once (Submitted), the stop-loss waits for its
-// trigger (PreSubmitted).
+// A bracket as IB's API sends it (no ocaGroup), its parent marketable: the parent fills at the
+// close when the last child transmits, the take-profit works at once (Submitted), the stop-loss
+// waits for its trigger (PreSubmitted); every order's openOrder comes before its first
+// orderStatus. The take-profit is the high of the first later bar above the close: that bar
+// fills it and its sibling, the stop-loss, is cancelled by the gateway (IB's attached orders are
+// one-cancels-other).
 TEST_F(EngineOrders, ABracketWithAMarketableParentReportsIbsStatuses) {
   SessionId s = connect(1);
   const Bar& now = tqqq_[kStartBar];
+  std::size_t above = kStartBar + 1;
+  while (above < tqqq_.size() && tqqq_[above].high <= now.close) ++above;
+  ASSERT_LT(above, tqqq_.size());
+  const Bar& next = tqqq_[above];
   auto parent = order(1, "TQQQ", "BUY", 10, "LMT", now.close, std::nullopt, "GTC");
   parent.order.transmit = false;
   auto stop =
       order(2, "TQQQ", "SELL", 10, "STP", std::nullopt, std::round(now.close * 50) / 100, "GTC");
   stop.order.parent_id = 1;
   stop.order.transmit = false;
-  auto take =
-      order(3, "TQQQ", "SELL", 10, "LMT", std::round(now.close * 200) / 100, std::nullopt, "GTC");
+  auto take = order(3, "TQQQ", "SELL", 10, "LMT", next.high, std::nullopt, "GTC");
   take.order.parent_id = 1;
   clear();
   for (const auto& o : {parent, stop, take}) request(s, o);
+  std::set<int> opened;
+  for (const auto& [id, message] : host_.sent) {
+    if (id != s) continue;
+    if (const auto* open = std::get_if<ib::OpenOrder>(&message)) {
+      opened.insert(open->order.order_id);
+    } else if (const auto* status = std::get_if<ib::OrderStatus>(&message)) {
+      EXPECT_TRUE(opened.contains(status->order_id))
+          << "orderStatus " << status->status << " of order " << status->order_id
+          << " before its openOrder";
+    }
+  }
+  ASSERT_EQ(control(fmt::format("step {}", above - kStartBar)).substr(0, 2), "ok");
   std::map<int, std::vector<std::string>> seen;
   for (const ib::OrderStatus& status : received<ib::OrderStatus>(s)) {
     auto& list = seen[status.order_id];
     if (list.empty() || list.back() != status.status) list.push_back(status.status);
   }
   EXPECT_EQ(seen[1], (std::vector<std::string>{"Submitted", "Filled"}));
-  EXPECT_EQ(seen[2], (std::vector<std::string>{"PreSubmitted"}));
-  EXPECT_EQ(seen[3], (std::vector<std::string>{"Submitted"}));
+  EXPECT_EQ(seen[2], (std::vector<std::string>{"PreSubmitted", "Cancelled"}));
+  EXPECT_EQ(seen[3], (std::vector<std::string>{"Submitted", "Filled"}));
+  const auto errors = error_codes(s);
+  EXPECT_EQ(std::count(errors.begin(), errors.end(), 202), 0) << "no 202: IB cancelled it";
 }
 
 TEST_F(EngineOrders, UnknownContractIsError200) {

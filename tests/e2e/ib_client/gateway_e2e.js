@@ -9,7 +9,8 @@
 // those bars: managed accounts, next order id, contract details (and error 200), a market and a
 // limit order (statuses, execution, commission report), the limit order's cancel, positions,
 // account summary, a year of daily bars, executions, an Adaptive algo order (accepted on SMART,
-// refused with 201 on a directed route), and the replay clock under control.
+// refused with 201 on a directed route), the replay clock under control, and a bracket and an
+// OCA group sent as IB's API sends them, with the exact status sequences IB reports.
 // Exits 0 when every check passed; prints what failed otherwise.
 'use strict';
 
@@ -32,6 +33,7 @@ const ACCOUNT = 'DU1234567';
 const CASH = 1000000;
 const START_BAR = 299;  // replay starts on this bar: 300 bars of history, 100 still to come
 const TIMEOUT_MS = 15000;
+const STOCK = { symbol: 'TQQQ', secType: SecType.STK, exchange: 'SMART', currency: 'USD' };
 
 function arg(name) {
   const i = process.argv.indexOf(name);
@@ -146,7 +148,7 @@ async function run(ib, port, bars, expectErrors, unexpected) {
   check(() => assert.equal(orderId, 1));
 
   // --- contract details, and error 200 for a symbol the gateway has no data for
-  const stock = { symbol: 'TQQQ', secType: SecType.STK, exchange: 'SMART', currency: 'USD' };
+  const stock = STOCK;
   const details = waitFor(ib, EventName.contractDetails, 'contractDetails',
     (reqId, d) => (reqId === 11 ? d : undefined));
   const detailsEnd = waitFor(ib, EventName.contractDetailsEnd, 'contractDetailsEnd',
@@ -358,8 +360,124 @@ async function run(ib, port, bars, expectErrors, unexpected) {
   });
   check(() => assert.equal(time, tqqq[START_BAR + 1].time));
 
+  checks += await bracketAndOca(ib, port, tqqq, START_BAR + 1, () => orderId);
+
   check(() => assert.deepEqual(expectErrors, [], 'every expected error arrived'));
   check(() => assert.deepEqual(unexpected, [], 'no unexpected error'));
+  return checks;
+}
+
+// Polls `test` until it is true, or rejects after the timeout.
+function until(test, what) {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const poll = () => {
+      if (test()) resolve();
+      else if (Date.now() - started > TIMEOUT_MS) reject(new Error(`timed out waiting for ${what}`));
+      else setTimeout(poll, 5);
+    };
+    poll();
+  });
+}
+
+// A bracket as IB's sample code sends it (parent LMT and take-profit LMT with transmit false,
+// the stop-loss STP transmitting all three; no ocaGroup: TWS makes attached orders
+// one-cancels-other) and an OCA group of type 1, placed while bar `current` is the latest. The
+// bars are seeded, so the next two are known: the parent's limit is the next bar's low (not
+// marketable now; filled inside that bar, so its children work from the bar after), the
+// take-profit is the bar after's high, the stop-loss half the low; one OCA member sells at the
+// next bar's high, the others are out of its reach. Two steps replay those bars. The gateway
+// fills only on replayed bars, and control commands travel on their own connection: each step
+// waits until the gateway has acknowledged every order (openOrder), or the step could replay
+// the bar before the orders arrive. Returns the number of checks.
+async function bracketAndOca(ib, port, tqqq, current, nextOrderId) {
+  let checks = 0;
+  const check = (fn) => { fn(); checks += 1; };
+  const stock = STOCK;
+  const now = tqqq[current];
+  const b1 = tqqq[current + 1];
+  const b2 = tqqq[current + 2];
+  check(() => assert.ok(b1.low < now.close && b1.open > b1.low, 'the next bar dips inside the bar'));
+  check(() => assert.ok(b2.high > b1.high, 'the bar after trades above the next one'));
+
+  const statusesOf = {};  // order id → every status orderStatus reported, in order
+  const fills = {};       // order id → [filled, avgFillPrice, parentId] of its last status
+  const statusListener = (id, status, filled, remaining, avgFillPrice, permId, parentId) => {
+    (statusesOf[id] || (statusesOf[id] = [])).push(status);
+    fills[id] = [filled, avgFillPrice, parentId];
+  };
+  const openOrders = {};
+  const openListener = (id, contract, order) => { openOrders[id] = order; };
+  ib.on(EventName.orderStatus, statusListener);
+  ib.on(EventName.openOrder, openListener);
+  let id = nextOrderId();
+  const parentId = id++;
+  const takeProfitId = id++;
+  const stopLossId = id++;
+  const ocaIds = [id++, id++, id++];
+  const group = `e2e-oca-${ocaIds[0]}`;
+  const order = (fields) => ({ tif: 'GTC', account: ACCOUNT, totalQuantity: 10, ...fields });
+  ib.placeOrder(parentId, stock, order({
+    action: OrderAction.BUY, orderType: OrderType.LMT, lmtPrice: b1.low, transmit: false,
+  }));
+  ib.placeOrder(takeProfitId, stock, order({
+    action: OrderAction.SELL, orderType: OrderType.LMT, lmtPrice: b2.high, parentId,
+    transmit: false,
+  }));
+  ib.placeOrder(stopLossId, stock, order({
+    action: OrderAction.SELL, orderType: OrderType.STP, auxPrice: Math.round(b1.low * 50) / 100,
+    parentId, transmit: true,
+  }));
+  const ocaPrices = [
+    [OrderAction.SELL, b1.high],                          // reached by the next bar
+    [OrderAction.SELL, Math.round(b2.high * 200) / 100],  // twice the price: never
+    [OrderAction.BUY, Math.round(b1.low * 50) / 100],     // half the price: never
+  ];
+  ocaIds.forEach((ocaId, i) => ib.placeOrder(ocaId, stock, order({
+    action: ocaPrices[i][0], orderType: OrderType.LMT, lmtPrice: ocaPrices[i][1],
+    ocaGroup: group, ocaType: 1, transmit: true,
+  })));
+  const all = [parentId, takeProfitId, stopLossId, ...ocaIds];
+  await until(() => all.every((i) => openOrders[i] && statusesOf[i]), 'every order acknowledged');
+
+  // Placed: the parent works, its children wait for it, the OCA members work.
+  check(() => assert.deepEqual(statusesOf[parentId], ['Submitted']));
+  check(() => assert.deepEqual(statusesOf[takeProfitId], ['PreSubmitted']));
+  check(() => assert.deepEqual(statusesOf[stopLossId], ['PreSubmitted']));
+  for (const i of ocaIds) check(() => assert.deepEqual(statusesOf[i], ['Submitted']));
+  check(() => assert.equal(openOrders[takeProfitId].parentId, parentId));
+  check(() => assert.equal(openOrders[stopLossId].parentId, parentId));
+  check(() => assert.equal(openOrders[ocaIds[1]].ocaGroup, group));
+  check(() => assert.equal(openOrders[ocaIds[2]].ocaType, 1));
+
+  // The next bar: the parent fills at its limit and releases the take-profit (the stop-loss is
+  // held at IB until triggered: PreSubmitted); the first OCA member fills, the others are
+  // cancelled by IB (orderStatus Cancelled, no error 202).
+  const done = (i, status) => (statusesOf[i] || []).includes(status);
+  await control(port, 'step 1');
+  await until(() => done(parentId, 'Filled') && done(ocaIds[0], 'Filled') &&
+    done(ocaIds[1], 'Cancelled') && done(ocaIds[2], 'Cancelled') &&
+    done(takeProfitId, 'Submitted'), 'the next bar\'s fills and cancels');
+  check(() => assert.deepEqual(statusesOf[parentId], ['Submitted', 'Filled']));
+  check(() => assert.deepEqual(fills[parentId].slice(0, 2), [10, b1.low]));
+  check(() => assert.deepEqual(statusesOf[takeProfitId], ['PreSubmitted', 'Submitted']));
+  check(() => assert.deepEqual(statusesOf[stopLossId], ['PreSubmitted']));
+  check(() => assert.deepEqual(statusesOf[ocaIds[0]], ['Submitted', 'Filled']));
+  check(() => assert.deepEqual(fills[ocaIds[0]].slice(0, 2), [10, b1.high]));
+  check(() => assert.deepEqual(statusesOf[ocaIds[1]], ['Submitted', 'Cancelled']));
+  check(() => assert.deepEqual(statusesOf[ocaIds[2]], ['Submitted', 'Cancelled']));
+
+  // The bar after: the take-profit fills at its limit and its sibling, the stop-loss, is
+  // cancelled by IB.
+  await control(port, 'step 1');
+  await until(() => done(takeProfitId, 'Filled') && done(stopLossId, 'Cancelled'),
+    'the take-profit\'s fill and the stop-loss\'s cancel');
+  check(() => assert.deepEqual(statusesOf[takeProfitId], ['PreSubmitted', 'Submitted', 'Filled']));
+  check(() => assert.deepEqual(fills[takeProfitId], [10, b2.high, parentId]));
+  check(() => assert.deepEqual(statusesOf[stopLossId], ['PreSubmitted', 'Cancelled']));
+  check(() => assert.deepEqual(fills[stopLossId], [0, 0, parentId]));
+  ib.off(EventName.orderStatus, statusListener);
+  ib.off(EventName.openOrder, openListener);
   return checks;
 }
 
