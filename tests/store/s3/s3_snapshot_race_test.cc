@@ -50,8 +50,8 @@ TEST_P(S3SnapshotRace, SnapshotsTakenWhilePrunesRunReadWhole) {
   const bool chain = GetParam() == testing::ServerKind::kMoto;
   // At least this many of each, at the same time. Lease-mode commits take turns holding the
   // lock (a hand-over takes up to a few seconds), so fewer there.
-  const int want_snapshots = chain ? 30 : 10;
-  const int want_prunes = chain ? 15 : 4;
+  const int want_snapshots = chain ? 20 : 10;
+  const int want_prunes = chain ? 10 : 4;
   const int most_snapshots = 10 * want_snapshots;
   const std::string uri =
       testing::test_server(GetParam()).uri("race", testing::unique_name("race"));
