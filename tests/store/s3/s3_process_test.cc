@@ -207,13 +207,20 @@ TEST_P(S3Processes, KilledWritersLeaveNoPartialVersionAndLaterAppendsWork) {
     {
       auto store = Store::open(uri);
       auto lib = store->existing_library("lib");
+      const S3Client& client = dynamic_cast<S3Storage&>(store->storage()).client();
+      const S3RequestCounts before = client.counts();
       const auto start = std::chrono::steady_clock::now();
       lib.append("fills", one_row(200 + round), AppendMode::kAnyOrder);
       const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(
           std::chrono::steady_clock::now() - start);
+      const S3RequestCounts after = client.counts();
+      // The requests say where the time went: a handful and no retries is a slow server.
       std::printf(
-          "[ figure ] %s, round %d: the next writer's append after the SIGKILLs took %lld ms\n",
-          testing::server_name(GetParam()).c_str(), round, static_cast<long long>(waited.count()));
+          "[ figure ] %s, round %d: the next writer's append after the SIGKILLs took %lld ms "
+          "(%llu requests, %llu retries)\n",
+          testing::server_name(GetParam()).c_str(), round, static_cast<long long>(waited.count()),
+          static_cast<unsigned long long>(after.total() - before.total()),
+          static_cast<unsigned long long>(after.retries - before.retries));
       if (conditional()) {
         EXPECT_LT(waited, std::chrono::seconds(1)) << waited.count() << " ms";
       }
