@@ -81,6 +81,12 @@ LibraryCopyReport copy_library(store::Store& from, store::Store& to, const std::
     const std::string prefix = store::keys::symbol_data_prefix(space, library);
     for_each_batch(source, prefix, [&](std::vector<KeyValue>& batch) {
       for (KeyValue& kv : batch) {
+        // A chain store's pending snapshots and prune epoch (store/keys.h) are its own
+        // protocol state, not data: the copy is a new store.
+        if (space == 'P' &&
+            store::keys::is_snapshot_protocol_name(store::keys::suffix(kv.key, prefix))) {
+          continue;
+        }
         if (space == 'H' && fold_heads) {
           const auto view = source.read_view();
           const auto latest = source_engine.load_head(*view, store::keys::suffix(kv.key, prefix));

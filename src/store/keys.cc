@@ -27,7 +27,7 @@ std::optional<std::uint64_t> version_of(std::string_view key) {
   return v;
 }
 
-std::string new_segment(std::string_view lib, std::string_view sym) {
+std::string random_hex() {
   // 128 bits from the kernel: no generator state that a fork() could duplicate, and much cheaper
   // than constructing a std::random_device per key.
   unsigned char bits[16];
@@ -41,12 +41,20 @@ std::string new_segment(std::string_view lib, std::string_view sym) {
     got += static_cast<std::size_t>(n);
   }
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string key = segments_prefix(lib, sym);
-  key.reserve(key.size() + 32);
+  std::string hex;
+  hex.reserve(32);
   for (unsigned char b : bits) {
-    key += kHex[b >> 4];
-    key += kHex[b & 15];
+    hex += kHex[b >> 4];
+    hex += kHex[b & 15];
   }
-  return key;
+  return hex;
+}
+
+std::string new_segment(std::string_view lib, std::string_view sym) {
+  return segments_prefix(lib, sym) + random_hex();
+}
+
+std::string pending_snapshot(std::string_view lib, std::string_view name) {
+  return snapshots_prefix(lib) + "~pending." + std::string(name) + "." + random_hex();
 }
 }  // namespace tandem::store::keys

@@ -6,6 +6,8 @@
 //   V/<lib>/<sym>/<version:020>      version record (delta for appends, full otherwise)
 //   S/<lib>/<sym>/<32 hex>           segment (immutable, unique key)
 //   P/<lib>/<snapshot>               snapshot record
+//   P/<lib>/~pending.<snapshot>.<hex> a snapshot being taken (chain stores only, see below)
+//   P/<lib>/~pruned                  the library's prune epoch (chain stores only)
 #pragma once
 
 #include <cstdint>
@@ -40,6 +42,21 @@ inline std::string snapshots_prefix(std::string_view lib) { return "P/" + std::s
 inline std::string snapshot(std::string_view lib, std::string_view name) {
   return snapshots_prefix(lib) + std::string(name);
 }
+
+// Chain stores (docs/s3.md, *Snapshots against prunes*) keep two kinds of protocol objects
+// beside the snapshot records, under names no snapshot can have (names start with a letter or
+// digit): a snapshot is first stored as a pending record, which prunes and deletions respect
+// like a snapshot but readers never see, and every prune or symbol deletion rewrites the prune
+// epoch before it deletes anything.
+inline bool is_snapshot_protocol_name(std::string_view name) { return name.starts_with('~'); }
+inline bool is_pending_snapshot_name(std::string_view name) {
+  return name.starts_with("~pending.");
+}
+inline std::string prune_epoch(std::string_view lib) { return snapshots_prefix(lib) + "~pruned"; }
+// A fresh pending record's key for snapshot `name` (128 random bits).
+std::string pending_snapshot(std::string_view lib, std::string_view name);
+// 32 random hex digits from the kernel.
+std::string random_hex();
 
 // Every prefix that holds data of a library (for delete_library).
 inline std::string symbol_data_prefix(char space, std::string_view lib) {

@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "store/keys.h"
 #include "store/library_engine.h"
+#include "store/library_removal.h"
 #include "store/segment.h"
 #include "store/segment_source.h"
 
@@ -14,102 +15,10 @@ namespace {
 
 constexpr std::size_t kScanPage = 1024;
 
-std::vector<SnapshotRecord> load_snapshots(const StorageView& view, const std::string& library,
-                                           std::vector<Corruption>* corrupt) {
-  std::vector<SnapshotRecord> out;
-  for (auto& kv : view.scan({keys::snapshots_prefix(library)})) {
-    try {
-      out.push_back(decode_snapshot(kv.value));
-    } catch (const Error& e) {
-      if (corrupt == nullptr)
-        throw Error(e.kind(), e.message() + " (" + kv.key + ")", "library " + library);
-      corrupt->push_back({library, "", std::nullopt, kv.key, e.message()});
-    }
-  }
-  return out;
-}
-
-// Segment keys of `symbol` that some snapshot references.
-std::set<std::string, std::less<>> snapshot_segments(const std::vector<SnapshotRecord>& snaps,
-                                                     std::string_view symbol) {
-  std::set<std::string, std::less<>> keys;
-  for (const auto& snap : snaps) {
-    for (const auto& [name, record] : snap.symbols) {
-      if (name != symbol) continue;
-      for (const auto& s : record.segments) keys.insert(s.key);
-    }
-  }
-  return keys;
-}
-
-// Stores the inline segments of `record` that `keep` holds as objects of their own.
-void keep_inline_segments(VersionRecord& record, const std::set<std::string, std::less<>>& keep,
-                          Mutation& m) {
-  for (auto& held : record.inline_segments) {
-    if (keep.contains(held.key)) m.puts.push_back({std::move(held.key), std::move(held.bytes)});
-  }
-}
-
-// Removes the symbol's version records (all, or all but `keep_version`) and the segments they
-// reference that are not in `keep`. Only segments some removed record references are deleted:
-// on a backend where blobs become visible before their commit (S3), a segment that no record
-// references yet may belong to a commit in flight.
-// An inline segment lives and dies with its record: one in `keep` (the latest version's or a
-// snapshot's) is first stored as the object under its key — where readers look once its record
-// is gone — in the same commit, so no reference is ever left without its bytes.
-// With `sweep_if_corrupt` (deleting the whole symbol), a record that does not decode is removed
-// too and every unkept segment under the symbol goes with it.
-void remove_versions(const StorageView& view, const std::string& library, std::string_view symbol,
-                     std::optional<std::uint64_t> keep_version,
-                     const std::set<std::string, std::less<>>& keep, bool sweep_if_corrupt,
-                     Mutation& m, PruneResult& counts) {
-  std::set<std::string, std::less<>> referenced;
-  bool sweep = false;
-  const std::string prefix = keys::versions_prefix(library, symbol);
-  std::string after;
-  for (;;) {
-    auto page = view.scan({prefix, after, kScanPage, false});
-    for (auto& kv : page) {
-      if (keep_version && keys::version_of(kv.key) == keep_version) continue;
-      VersionRecord rec;
-      try {
-        rec = decode_record(kv.value);
-      } catch (const Error& e) {
-        if (!sweep_if_corrupt) {
-          throw Error(e.kind(),
-                      e.message() + " (record " + kv.key +
-                          "; nothing was pruned — see verify, or delete the symbol)",
-                      "library " + library + ", symbol " + std::string(symbol));
-        }
-        sweep = true;
-      }
-      for (auto& seg : rec.segments) {
-        if (keep.contains(seg.key)) continue;
-        if (seg.inline_in == rec.version) {
-          ++counts.segments_removed;  // its bytes go with this record
-        } else {
-          referenced.insert(std::move(seg.key));
-        }
-      }
-      keep_inline_segments(rec, keep, m);
-      m.retires.push_back(kv.key);  // its number is never written again
-      if (rec.kind != VersionKind::kDeleted) ++counts.versions_removed;
-    }
-    if (page.size() < kScanPage) break;
-    after = page.back().key;
-  }
-  if (sweep) {
-    for (auto& key : view.list({keys::segments_prefix(library, symbol)})) {
-      if (!keep.contains(key)) referenced.insert(std::move(key));
-    }
-  }
-  for (const auto& key : referenced) {
-    if (view.visit(key, [](std::string_view) {})) {
-      m.removes.push_back(key);
-      ++counts.segments_removed;
-    }
-  }
-}
+using removal::keep_inline_segments;
+using removal::load_snapshots;
+using removal::remove_versions;
+using removal::snapshot_segments;
 
 }  // namespace
 
@@ -129,37 +38,16 @@ bool LibraryEngine::has_symbol(std::string_view symbol) const {
 
 void LibraryEngine::delete_symbol(std::string_view symbol) {
   validate_name("symbol", symbol);
-  const Timestamp t = now();
+  if (storage_->read_view()->heads_may_lag()) return delete_symbol_on_chain(symbol);
   storage_->commit({}, [&](const StorageView& view) {
     require_library(view);
-    if (view.heads_may_lag()) {
-      // Version numbers are never reused here: the deletion is a marker record after the
-      // latest version, created like a version (a writer that committed after the state
-      // decided on takes the number first, and this runs again); then the records before it
-      // are retired, the unkept segments deleted and the head removed.
-      const auto head = load_head(view, symbol);
-      if (!head) throw Error(ErrorKind::NotFound, "no such symbol", where(symbol));
-      VersionRecord marker;
-      marker.version = head->version + 1;
-      marker.kind = VersionKind::kDeleted;
-      marker.written_at = std::max(t, head->written_at);
-      marker.base_version = marker.version;
-      Mutation m;
-      m.puts.push_back({keys::version(library_, symbol, marker.version), encode_record(marker)});
-      m.create_first = true;
-      const auto keep = snapshot_segments(load_snapshots(view, library_, nullptr), symbol);
-      PruneResult counts;
-      remove_versions(view, library_, symbol, marker.version, keep, true, m, counts);
-      m.removes.push_back(keys::head(library_, symbol));
-      return m;
-    }
     if (!view.get(keys::head(library_, symbol)))
       throw Error(ErrorKind::NotFound, "no such symbol", where(symbol));
     const auto keep = snapshot_segments(load_snapshots(view, library_, nullptr), symbol);
     Mutation m;
     m.removes.push_back(keys::head(library_, symbol));
     PruneResult counts;
-    remove_versions(view, library_, symbol, std::nullopt, keep, true, m, counts);
+    remove_versions(view, library_, symbol, std::nullopt, std::nullopt, keep, true, m, counts);
     return m;
   });
 }
@@ -190,10 +78,36 @@ std::vector<VersionInfo> LibraryEngine::list_versions(std::string_view symbol, s
   return out;
 }
 
+SnapshotRecord LibraryEngine::take_snapshot(const StorageView& view, Timestamp created_at,
+                                            const std::optional<std::string>& metadata) const {
+  SnapshotRecord snap;
+  snap.created_at = created_at;
+  snap.metadata = metadata.value_or("");
+  const std::string prefix = keys::heads_prefix(library_);
+  if (view.heads_may_lag()) {
+    // Heads may lag: each symbol's latest version is its head with the newer records folded.
+    for (const auto& key : view.list({prefix})) {
+      std::string symbol(keys::suffix(key, prefix));
+      if (auto latest = load_head(view, symbol)) snap.symbols.emplace_back(symbol, *latest);
+    }
+    return snap;
+  }
+  for (auto& kv : view.scan({prefix})) {
+    std::string symbol(keys::suffix(kv.key, prefix));
+    try {
+      snap.symbols.emplace_back(symbol, decode_record(kv.value));
+    } catch (const Error& e) {
+      throw Error(e.kind(), e.message() + " (head " + kv.key + ")", where(symbol));
+    }
+  }
+  return snap;
+}
+
 void LibraryEngine::snapshot(std::string_view name, std::optional<std::string> metadata) {
   validate_name("snapshot", name);
   validate_metadata(metadata, "library " + library_ + ", snapshot " + std::string(name));
   const Timestamp t = now();
+  if (storage_->read_view()->heads_may_lag()) return snapshot_on_chain(name, metadata, t);
   storage_->commit({}, [&](const StorageView& view) {
     require_library(view);
     const std::string key = keys::snapshot(library_, name);
@@ -201,28 +115,8 @@ void LibraryEngine::snapshot(std::string_view name, std::optional<std::string> m
       throw Error(ErrorKind::Conflict, "snapshot " + std::string(name) + " already exists",
                   "library " + library_);
     }
-    SnapshotRecord snap;
-    snap.created_at = t;
-    snap.metadata = metadata.value_or("");
-    const std::string prefix = keys::heads_prefix(library_);
-    if (view.heads_may_lag()) {
-      // Heads may lag: each symbol's latest version is its head with the newer records folded.
-      for (const auto& key : view.list({prefix})) {
-        std::string symbol(keys::suffix(key, prefix));
-        if (auto latest = load_head(view, symbol)) snap.symbols.emplace_back(symbol, *latest);
-      }
-    } else {
-      for (auto& kv : view.scan({prefix})) {
-        std::string symbol(keys::suffix(kv.key, prefix));
-        try {
-          snap.symbols.emplace_back(symbol, decode_record(kv.value));
-        } catch (const Error& e) {
-          throw Error(e.kind(), e.message() + " (head " + kv.key + ")", where(symbol));
-        }
-      }
-    }
     Mutation m;
-    m.puts.push_back({key, encode_snapshot(snap)});
+    m.puts.push_back({key, encode_snapshot(take_snapshot(view, t, metadata))});
     return m;
   });
 }
@@ -231,6 +125,8 @@ std::vector<SnapshotInfo> LibraryEngine::list_snapshots() const {
   const std::string prefix = keys::snapshots_prefix(library_);
   std::vector<SnapshotInfo> out;
   for (const auto& kv : storage_->read_view()->scan({prefix})) {
+    // Pending records and the prune epoch (chain stores) are not snapshots.
+    if (keys::is_snapshot_protocol_name(keys::suffix(kv.key, prefix))) continue;
     SnapshotRecord snap;
     try {
       snap = decode_snapshot(kv.value);
@@ -276,9 +172,16 @@ void LibraryEngine::delete_snapshot(std::string_view name) {
     // Segments are deleted when their last reference goes: those of this snapshot that no other
     // snapshot and no remaining version record references are garbage now.
     const SnapshotRecord snap = decode_snapshot(*bytes);
+    // Every other snapshot, pending ones included (chain stores: keys.h).
     std::vector<SnapshotRecord> others;
-    for (auto& kv : view.scan({keys::snapshots_prefix(library_)})) {
-      if (kv.key != key) others.push_back(decode_snapshot(kv.value));
+    const std::string prefix = keys::snapshots_prefix(library_);
+    for (auto& kv : view.scan({prefix})) {
+      const std::string_view other = keys::suffix(kv.key, prefix);
+      if (kv.key == key ||
+          (keys::is_snapshot_protocol_name(other) && !keys::is_pending_snapshot_name(other))) {
+        continue;
+      }
+      others.push_back(decode_snapshot(kv.value));
     }
     for (const auto& [symbol, record] : snap.symbols) {
       auto keep = snapshot_segments(others, symbol);
@@ -308,6 +211,7 @@ void LibraryEngine::delete_snapshot(std::string_view name) {
 
 PruneResult LibraryEngine::prune_previous_versions(std::string_view symbol) {
   validate_name("symbol", symbol);
+  if (storage_->read_view()->heads_may_lag()) return prune_on_chain(symbol);
   PruneResult result;
   // One commit: on LMDB a single write transaction, so an append racing with the prune either
   // lands before it (and its segments are the latest version's) or after it.
@@ -319,38 +223,38 @@ PruneResult LibraryEngine::prune_previous_versions(std::string_view symbol) {
     auto keep = snapshot_segments(load_snapshots(view, library_, nullptr), symbol);
     for (const auto& s : head->segments) keep.insert(s.key);
     Mutation m;
-    remove_versions(view, library_, symbol, head->version, keep, false, m, result);
-    // The latest version's own record is rewritten below: its inline segments become objects
-    // too, and the rewritten version references every segment as an object.
-    const std::string own_key = keys::version(library_, symbol, head->version);
-    if (auto own = view.get(own_key)) {
-      VersionRecord rec;
-      try {
-        rec = decode_record(*own);
-      } catch (const Error& e) {
-        throw Error(e.kind(), e.message() + " (record " + own_key + "; nothing was pruned)",
-                    where(symbol));
-      }
-      keep_inline_segments(rec, keep, m);
-    }
-    for (auto& s : head->segments) s.inline_in.reset();
-    // The latest version loses its delta chain, so it is stored in full form from now on.
-    head->full = true;
-    head->base_version = head->version;
-    head->appends_since_full = 0;
-    const std::string bytes = encode_record(*head);
+    remove_versions(view, library_, symbol, head->version, std::nullopt, keep, false, m, result);
+    VersionRecord latest = full_form_for_prune(view, symbol, *head, keep, m);
+    const std::string bytes = encode_record(latest);
     m.puts.push_back({keys::version(library_, symbol, head->version), bytes});
-    if (view.heads_may_lag()) {
-      // The head must be at the latest version before any record below it is retired, or a
-      // reader folding from an older head would miss the retired deltas. It goes first: if
-      // another writer moved it meanwhile, nothing is written and the prune decides again.
-      m.puts.insert(m.puts.begin(), {keys::head(library_, symbol), bytes});
-    } else {
-      m.puts.push_back({keys::head(library_, symbol), bytes});
-    }
+    m.puts.push_back({keys::head(library_, symbol), bytes});
     return m;
   });
   return result;
+}
+
+VersionRecord LibraryEngine::full_form_for_prune(const StorageView& view, std::string_view symbol,
+                                                 VersionRecord head, const removal::KeySet& keep,
+                                                 Mutation& m) const {
+  // The latest version's own record is rewritten: its inline segments become objects too, and
+  // the rewritten version references every segment as an object.
+  const std::string own_key = keys::version(library_, symbol, head.version);
+  if (auto own = view.get(own_key)) {
+    VersionRecord rec;
+    try {
+      rec = decode_record(*own);
+    } catch (const Error& e) {
+      throw Error(e.kind(), e.message() + " (record " + own_key + "; nothing was pruned)",
+                  where(symbol));
+    }
+    keep_inline_segments(rec, keep, m);
+  }
+  for (auto& s : head.segments) s.inline_in.reset();
+  // The latest version loses its delta chain, so it is stored in full form from now on.
+  head.full = true;
+  head.base_version = head.version;
+  head.appends_since_full = 0;
+  return head;
 }
 
 SymbolStats LibraryEngine::stats(std::string_view symbol) const {

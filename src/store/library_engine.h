@@ -2,12 +2,14 @@
 //   library_write.cc   write, append, update, delete_range (and the commit helpers)
 //   library_read.cc    version resolution and reads
 //   library_admin.cc   symbols, versions, snapshots, prune, stats, verify
+//   library_chain.cc   snapshots, prune and symbol deletion on chain stores (S3 conditional)
 //   compaction.cc      compaction policy and compact()
 #pragma once
 
 #include <limits>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -96,6 +98,22 @@ class LibraryEngine {
                                 const std::string& where);
 
  private:
+  // The library's snapshot as `view` shows it: each symbol's latest version.
+  SnapshotRecord take_snapshot(const StorageView& view, Timestamp created_at,
+                               const std::optional<std::string>& metadata) const;
+  // The latest version `head` as a prune leaves it: in full form, every segment an object (its
+  // own record's inline segments that `keep` holds are added to `m` as objects).
+  VersionRecord full_form_for_prune(const StorageView& view, std::string_view symbol,
+                                    VersionRecord head,
+                                    const std::set<std::string, std::less<>>& keep,
+                                    Mutation& m) const;
+  // Chain stores (heads_may_lag): snapshots, prunes and deletions that cannot race each other
+  // into deleting what a snapshot references (library_chain.cc, docs/s3.md).
+  void snapshot_on_chain(std::string_view name, const std::optional<std::string>& metadata,
+                         Timestamp created_at);
+  PruneResult prune_on_chain(std::string_view symbol);
+  void delete_symbol_on_chain(std::string_view symbol);
+
   std::optional<VersionRecord> fold_newer_records(const StorageView& view, std::string_view symbol,
                                                   std::optional<VersionRecord> state) const;
 

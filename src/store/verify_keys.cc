@@ -41,6 +41,8 @@ std::string shape_problem(const std::vector<std::string_view>& parts) {
   }
   if (parts.size() != want) return "key outside the store's layout";
   for (std::size_t i = 1; i < std::min<std::size_t>(parts.size(), 3); ++i) {
+    // Beside the snapshots, chain stores keep pending snapshots and the prune epoch (keys.h).
+    if (space == "P" && i == 2 && keys::is_snapshot_protocol_name(parts[i])) continue;
     if (!is_valid_name(parts[i])) return "key with an invalid name";
   }
   if (space == "V" && (parts[3].size() != 20 || !all_of(parts[3], ::isdigit))) {

@@ -220,6 +220,30 @@ TEST(S3ClientFailures, BatchesRunInParallelWithinTheBoundAndReuseConnections) {
   EXPECT_EQ(client.counts().get, 30u);
 }
 
+// s3rver knows one access key id; moto accepts any.
+S3Credentials credentials_for(testing::ServerKind kind) {
+  if (kind == testing::ServerKind::kMoto) {
+    return S3Credentials{testing::MotoProcess::kMotoKey, testing::MotoProcess::kMotoKey, "",
+                         "test"};
+  }
+  return kCredentials;
+}
+
+// The client against each real server (the store's objects go through exactly these calls).
+class S3ClientOnServers : public ::testing::TestWithParam<testing::ServerKind> {
+ protected:
+  void SetUp() override {
+    testing::TestServer& server = testing::test_server(GetParam());
+    bucket_ = testing::unique_name("client");
+    server.uri(bucket_);  // creates the bucket
+    client_ =
+        std::make_unique<S3Client>(local(server.port(), bucket_), credentials_for(GetParam()));
+  }
+  std::string bucket_;
+  std::unique_ptr<S3Client> client_;
+};
+
+// The s3rver launcher's own defence (docs/s3.md, *The test servers*): moto has no such queue.
 class S3ClientOnS3rver : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -275,7 +299,7 @@ TEST_F(S3ClientOnS3rver, APutCutOffBeforeItsBodyDoesNotBlockItsKey) {
   EXPECT_EQ(client_->get_object("k/before"), "0");
 }
 
-TEST_F(S3ClientOnS3rver, PutGetDeleteRoundTripsAnyBytes) {
+TEST_P(S3ClientOnServers, PutGetDeleteRoundTripsAnyBytes) {
   std::string every_byte;
   for (int i = 0; i < 256; ++i) every_byte.push_back(static_cast<char>(i));
   std::string large(5 << 20, '\0');
@@ -292,7 +316,7 @@ TEST_F(S3ClientOnS3rver, PutGetDeleteRoundTripsAnyBytes) {
   client_->delete_object("a/every-byte");
 }
 
-TEST_F(S3ClientOnS3rver, KeysWithAwkwardCharactersSurviveTheRoundTrip) {
+TEST_P(S3ClientOnServers, KeysWithAwkwardCharactersSurviveTheRoundTrip) {
   std::string key = "lib/a b+c=d&e%f~g!h'(i)*j,k;l:m@n$o.seg";
   client_->put_object(key, "x");
   EXPECT_EQ(client_->get_object(key), "x");
@@ -302,7 +326,7 @@ TEST_F(S3ClientOnS3rver, KeysWithAwkwardCharactersSurviveTheRoundTrip) {
   EXPECT_EQ(page.objects[0].size, 1u);
 }
 
-TEST_F(S3ClientOnS3rver, ListsPageByPageWithPrefixStartAfterAndContinuation) {
+TEST_P(S3ClientOnServers, ListsPageByPageWithPrefixStartAfterAndContinuation) {
   std::vector<ObjectPut> puts;
   std::vector<std::string> expected;
   std::string body = "v";
@@ -348,7 +372,7 @@ TEST_F(S3ClientOnS3rver, ListsPageByPageWithPrefixStartAfterAndContinuation) {
   EXPECT_TRUE(client_->list_objects("").objects.empty());
 }
 
-TEST_F(S3ClientOnS3rver, ParallelGetsReturnEachObjectInOrder) {
+TEST_P(S3ClientOnServers, ParallelGetsReturnEachObjectInOrder) {
   std::vector<std::string> bodies;
   std::vector<ObjectPut> puts;
   std::vector<std::string> keys;
@@ -370,9 +394,9 @@ TEST_F(S3ClientOnS3rver, ParallelGetsReturnEachObjectInOrder) {
   EXPECT_EQ(after.retries, 0u);
 }
 
-TEST_F(S3ClientOnS3rver, BucketExistenceAndCreation) {
-  testing::S3rverProcess& server = testing::S3rverProcess::shared();
-  S3Client fresh(local(server.port(), testing::unique_name("fresh")), kCredentials);
+TEST_P(S3ClientOnServers, BucketExistenceAndCreation) {
+  S3Client fresh(local(testing::test_server(GetParam()).port(), testing::unique_name("fresh")),
+                 credentials_for(GetParam()));
   EXPECT_FALSE(fresh.bucket_exists());
   Error e = error_from([&] { fresh.put_object("k", "v"); });
   EXPECT_NE(e.message().find("HTTP 404 NoSuchBucket"), std::string::npos) << e.message();
@@ -381,6 +405,13 @@ TEST_F(S3ClientOnS3rver, BucketExistenceAndCreation) {
   fresh.put_object("k", "v");
   EXPECT_EQ(fresh.get_object("k"), "v");
 }
+
+INSTANTIATE_TEST_SUITE_P(Servers, S3ClientOnServers,
+                         ::testing::Values(testing::ServerKind::kS3rver,
+                                           testing::ServerKind::kMoto),
+                         [](const ::testing::TestParamInfo<testing::ServerKind>& info) {
+                           return testing::server_name(info.param);
+                         });
 
 }  // namespace
 }  // namespace tandem::store::s3

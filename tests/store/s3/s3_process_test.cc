@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <memory>
 #include <random>
 #include <set>
@@ -198,17 +199,31 @@ TEST_P(S3Processes, KilledWritersLeaveNoPartialVersionAndLaterAppendsWork) {
     }
     acknowledged.insert(ids.begin(), ids.end());
 
-    if (conditional()) {
-      // No lease to wait out: the next append finishes a killed writer's commit (if its journal
-      // entry landed) and commits at once. Not a speed target: with the lease lock this append
-      // waits for the dead writer's ticket to expire (4 s or more here).
+    // The next writer's append, timed. With conditional writes there is no lease to wait out:
+    // a killed writer's version is committed or not by its record alone, and the append
+    // commits at once (< 1 s: issue #22's target, asserted; a delay here would be a stall, not
+    // slowness). With the lease lock it waits for the dead writer's ticket to expire (4 s or
+    // more here), which is printed for comparison.
+    {
       auto store = Store::open(uri);
       auto lib = store->existing_library("lib");
+      const S3Client& client = dynamic_cast<S3Storage&>(store->storage()).client();
+      const S3RequestCounts before = client.counts();
       const auto start = std::chrono::steady_clock::now();
       lib.append("fills", one_row(200 + round), AppendMode::kAnyOrder);
-      const auto waited = std::chrono::steady_clock::now() - start;
-      EXPECT_LT(waited, std::chrono::seconds(1))
-          << std::chrono::duration_cast<std::chrono::milliseconds>(waited).count() << " ms";
+      const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::chrono::steady_clock::now() - start);
+      const S3RequestCounts after = client.counts();
+      // The requests say where the time went: a handful and no retries is a slow server.
+      std::printf(
+          "[ figure ] %s, round %d: the next writer's append after the SIGKILLs took %lld ms "
+          "(%llu requests, %llu retries)\n",
+          testing::server_name(GetParam()).c_str(), round, static_cast<long long>(waited.count()),
+          static_cast<unsigned long long>(after.total() - before.total()),
+          static_cast<unsigned long long>(after.retries - before.retries));
+      if (conditional()) {
+        EXPECT_LT(waited, std::chrono::seconds(1)) << waited.count() << " ms";
+      }
       acknowledged.insert(std::int64_t{200 + round} * 1'000'000);
     }
 

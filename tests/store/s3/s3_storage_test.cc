@@ -139,10 +139,11 @@ TEST(S3StorageCommits, AWriterGivesUpWaitingForAHeldLockWithAClearError) {
   EXPECT_EQ(waiter.get("w"), std::nullopt);
 }
 
-TEST(S3StorageOpen, AMissingBucketIsAClearError) {
+TEST_P(S3StorageOnBoth, AMissingBucketIsAClearError) {
+  const std::string key = GetParam() == testing::ServerKind::kMoto ? "testing" : "S3RVER";
   const std::string uri =
-      "s3://127.0.0.1:" + std::to_string(testing::S3rverProcess::shared().port()) +
-      ":no-such-bucket?access_key=S3RVER&secret_key=S3RVER";
+      "s3://127.0.0.1:" + std::to_string(testing::test_server(GetParam()).port()) +
+      ":no-such-bucket?access_key=" + key + "&secret_key=" + key;
   try {
     S3Storage storage(parse_s3_uri(uri));
     FAIL();
@@ -150,7 +151,7 @@ TEST(S3StorageOpen, AMissingBucketIsAClearError) {
     EXPECT_NE(std::string(e.what()).find("bucket \"no-such-bucket\" does not exist"),
               std::string::npos)
         << e.what();
-    EXPECT_EQ(std::string(e.what()).find("secret_key=S3RVER"), std::string::npos) << e.what();
+    EXPECT_EQ(std::string(e.what()).find("secret_key=" + key), std::string::npos) << e.what();
   }
 }
 
