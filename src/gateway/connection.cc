@@ -1,6 +1,8 @@
 // One client socket: handshake (IB or control), frame reading and buffered writing.
 #include <fmt/format.h>
 
+#include <atomic>
+
 #include "gateway/server.h"
 #include "ib/codec.h"
 
@@ -19,6 +21,8 @@ constexpr std::size_t kMaxPendingWrite = 64 << 20;
 // released once written, not held for the rest of the connection.
 constexpr std::size_t kKeptWriteCapacity = 64 << 10;
 
+std::atomic<std::size_t> live_connections{0};
+
 }  // namespace
 
 Connection::Connection(GatewayServer& server, SessionId id, asio::ip::tcp::socket socket,
@@ -29,7 +33,13 @@ Connection::Connection(GatewayServer& server, SessionId id, asio::ip::tcp::socke
       socket_(std::move(socket)),
       handshake_timer_(socket_.get_executor()),
       frames_(kMaxRequestFrame),
-      control_input_(kMaxControlLine) {}
+      control_input_(kMaxControlLine) {
+  ++live_connections;
+}
+
+Connection::~Connection() { --live_connections; }
+
+std::size_t Connection::instances() { return live_connections.load(); }
 
 void Connection::start() {
   asio::error_code ignored;

@@ -56,6 +56,9 @@ class EngineHost {
   // Stops the gateway (the "shutdown" command).
   virtual void shutdown() = 0;
   virtual void log(std::string_view line) = 0;
+  // Sockets open now (API, control and in handshake), for `status`: an operator sees that
+  // closed connections are let go of (docs/gateway.md, "Control").
+  virtual std::size_t open_connections() const = 0;
 };
 
 class Engine {

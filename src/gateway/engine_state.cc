@@ -162,6 +162,7 @@ std::string Engine::status_json() const {
     if (s.client_id && !s.closing) clients.push_back(*s.client_id);
   }
   j["clients"] = clients;
+  j["connections"] = host_.open_connections();
   std::size_t open = 0;
   for (const GatewayOrder& order : orders_) open += order.done() ? 0 : 1;
   j["orders"] = orders_.size();

@@ -30,6 +30,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(GatewayServer& server, SessionId id, asio::ip::tcp::socket socket,
              asio::ip::address address);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Connection objects alive in this process, all servers together. A closed connection must
+  // be destroyed once its last handler has run, not kept by one (tests check this returns to 0).
+  static std::size_t instances();
 
   void start();
   // Queues a framed message (already encoded).
@@ -94,6 +101,7 @@ class GatewayServer final : public Gateway, public EngineHost {
   void close_all() override;
   void shutdown() override;
   void log(std::string_view line) override;
+  std::size_t open_connections() const override { return connections_.size(); }
 
   void accept();
   void on_accepted(asio::ip::tcp::socket socket);

@@ -48,6 +48,7 @@ class FakeHost : public EngineHost {
   void close_all() override { closed_all = true; }
   void shutdown() override { shutdown_requested = true; }
   void log(std::string_view line) override { logs.emplace_back(line); }
+  std::size_t open_connections() const override { return connections; }
 
   // Runs the scheduled tasks (delayed commission reports), oldest first.
   void run_tasks() {
@@ -63,6 +64,7 @@ class FakeHost : public EngineHost {
   bool closed_all = false;
   bool shutdown_requested = false;
   std::vector<std::string> logs;
+  std::size_t connections = 0;  // what `status` reports as open sockets
 };
 
 class EngineFixture : public ::testing::Test {
