@@ -27,19 +27,33 @@ struct DCtxDeleter {
   void operator()(ZSTD_DCtx* c) const { ZSTD_freeDCtx(c); }
 };
 
-// One context per thread: creating one costs more than compressing a small block.
+// One context per thread: creating one costs more than compressing a small block. A context
+// keeps the workspace of the largest block it has handled (zstd sizes it by the input), so
+// release_thread_compression_contexts() frees them after a compaction (compression.h).
+thread_local std::unique_ptr<ZSTD_CCtx, CCtxDeleter> cctx;
+thread_local std::unique_ptr<ZSTD_DCtx, DCtxDeleter> dctx;
+
 ZSTD_CCtx* thread_cctx() {
-  thread_local std::unique_ptr<ZSTD_CCtx, CCtxDeleter> ctx(ZSTD_createCCtx());
-  if (!ctx) throw Error("out of memory creating a zstd compression context");
-  return ctx.get();
+  if (!cctx) cctx.reset(ZSTD_createCCtx());
+  if (!cctx) throw Error("out of memory creating a zstd compression context");
+  return cctx.get();
 }
 ZSTD_DCtx* thread_dctx() {
-  thread_local std::unique_ptr<ZSTD_DCtx, DCtxDeleter> ctx(ZSTD_createDCtx());
-  if (!ctx) throw Error("out of memory creating a zstd decompression context");
-  return ctx.get();
+  if (!dctx) dctx.reset(ZSTD_createDCtx());
+  if (!dctx) throw Error("out of memory creating a zstd decompression context");
+  return dctx.get();
 }
 
 }  // namespace
+
+void release_thread_compression_contexts() {
+  cctx.reset();
+  dctx.reset();
+}
+
+std::size_t thread_compression_context_bytes() {
+  return (cctx ? ZSTD_sizeof_CCtx(cctx.get()) : 0) + (dctx ? ZSTD_sizeof_DCtx(dctx.get()) : 0);
+}
 
 char* ScratchBuffer::extend(std::size_t n) {
   if (capacity_ - size_ < n) {

@@ -45,6 +45,15 @@ std::size_t compress_bound(Compression codec, std::size_t raw_len);
 Compression compress_block(Compression codec, int zstd_level, std::string_view raw,
                            ScratchBuffer& scratch, bool trial = true);
 
+// Frees the calling thread's zstd contexts; the next block creates them again. A compression
+// context grows its workspace to the largest block it has compressed (up to a few MB at the
+// store's level) and keeps it: after a compaction of a symbol appended to all session long,
+// which rewrites ever more rows, a long-running writer would keep the largest for good
+// (docs/operations.md, "Soak"). release_thread_buffers() (segment.h) calls this.
+void release_thread_compression_contexts();
+// What the calling thread's zstd contexts hold now, in bytes (0 when it has none).
+std::size_t thread_compression_context_bytes();
+
 // Decompresses `stored` into exactly `raw_len` bytes at `dst`. Throws tandem::Error if the
 // stored bytes are not a valid block of that codec or do not expand to exactly raw_len bytes.
 void decompress_block(Compression codec, std::string_view stored, void* dst, std::size_t raw_len);

@@ -85,6 +85,7 @@ void release_thread_buffers() {
   filtered_columns.shrink_to_fit();
   compressed_blocks.release();
   expanded_block.release();
+  release_thread_compression_contexts();
 }
 
 EncodedSegment encode_segment(const Table& table, std::size_t begin, std::size_t end,

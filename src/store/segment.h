@@ -50,7 +50,7 @@ EncodedSegment encode_segment(const Table& table, std::size_t begin, std::size_t
 // the thread has handled. This frees the calling thread's. Compaction calls it when done: the
 // automatic one of a symbol appended to all session long rewrites ever more rows, and a
 // long-running writer (live's recorder, the gateway's journal) would otherwise keep the largest
-// of them for good.
+// of them for good. The thread's zstd contexts, which grow the same way, are freed too.
 void release_thread_buffers();
 
 // Parses and validates a segment's header and directory (and, unless told not to, its

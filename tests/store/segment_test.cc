@@ -8,6 +8,7 @@
 #include <random>
 
 #include "core/error.h"
+#include "store/compression.h"
 #include "store/record.h"
 
 namespace tandem::store {
@@ -130,6 +131,34 @@ TEST(Segment, CompressionFallsBackToRawForIncompressibleData) {
   SegmentReader reader(seg.bytes);
   EXPECT_EQ(reader.column_block(0).codec, Compression::kNone);
   EXPECT_EQ(decode_segment(seg.bytes), t);
+}
+
+TEST(Segment, ReleasingThreadBuffersFreesTheZstdContextsThatALargeBlockGrew) {
+  // A long-running writer compresses small appends all session and, at each compaction, ever
+  // larger blocks; the context must not keep the largest one's workspace (compression.h).
+  auto block = [](std::size_t n) {
+    std::string bytes(n, '\0');
+    std::mt19937 rng(7);
+    for (std::size_t i = 0; i < n; ++i) bytes[i] = static_cast<char>('a' + rng() % 4);
+    return bytes;
+  };
+  const std::string small = block(2000);
+  const std::string large = block(std::size_t{4} << 20);
+  ScratchBuffer scratch;
+  release_thread_buffers();
+  ASSERT_EQ(thread_compression_context_bytes(), 0u);
+  ASSERT_EQ(compress_block(Compression::kZstd, 3, small, scratch, false), Compression::kZstd);
+  const std::size_t after_small = thread_compression_context_bytes();
+  EXPECT_GT(after_small, 0u);
+  scratch.clear();
+  ASSERT_EQ(compress_block(Compression::kZstd, 3, large, scratch, false), Compression::kZstd);
+  const std::size_t after_large = thread_compression_context_bytes();
+  EXPECT_GT(after_large, 2 * after_small);
+  release_thread_buffers();
+  EXPECT_EQ(thread_compression_context_bytes(), 0u);
+  scratch.clear();
+  ASSERT_EQ(compress_block(Compression::kZstd, 3, small, scratch, false), Compression::kZstd);
+  EXPECT_EQ(thread_compression_context_bytes(), after_small);
 }
 
 TEST(Record, RoundTripsAndRejectsDamage) {
