@@ -14,6 +14,7 @@
 #include "cli/cli_context.h"
 #include "cli/log_lines.h"
 #include "core/error.h"
+#include "core/heap.h"
 #include "core/log.h"
 #include "core/printable.h"
 #include "core/redact.h"
@@ -89,6 +90,8 @@ void run_gateway(const GatewayArgs& args, const CliContext& ctx) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  // The gateway runs for days; its large transient buffers must not stay resident (heap.h).
+  fix_heap_thresholds();
   std::unique_ptr<gateway::Gateway> gw = gateway::Gateway::start(options);
   std::cout << fmt::format(
                    "tandem gateway listening on {}:{} (account {}, data {}, speed {}, "

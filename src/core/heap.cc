@@ -26,4 +26,14 @@ bool release_free_heap(std::chrono::milliseconds min_interval) {
 #endif
 }
 
+bool fix_heap_thresholds() {
+#if defined(__GLIBC__)
+  constexpr int kThreshold = 128 * 1024;
+  // Setting either turns glibc's dynamic adjustment of both off.
+  return mallopt(M_MMAP_THRESHOLD, kThreshold) == 1 && mallopt(M_TRIM_THRESHOLD, kThreshold) == 1;
+#else
+  return false;
+#endif
+}
+
 }  // namespace tandem

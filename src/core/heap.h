@@ -20,4 +20,15 @@ namespace tandem {
 // whether it trimmed.
 bool release_free_heap(std::chrono::milliseconds min_interval = std::chrono::seconds(1));
 
+// For a long-running process, called once at its start: fixes glibc's mmap and trim thresholds
+// at 128 KiB (their defaults). Left dynamic, glibc raises both each time a large block is freed
+// (towards 32 MiB and 64 MiB), so later large blocks — the gateway's answer to a reconnecting
+// client, which grows with the account — come from a thread's arena, and the free top of a
+// thread's arena is given back only past the trim threshold: malloc_trim() madvises free
+// chunks but not a thread arena's top. Measured in the soak (BENCHMARKS.md, "Soak"), the
+// gateway's io thread kept ~400 kB free but resident that way. Fixed, a block of 128 KiB or
+// more is mmapped and unmapped when freed, and an arena's top is trimmed past 128 KiB. Returns
+// false where the C library has no mallopt.
+bool fix_heap_thresholds();
+
 }  // namespace tandem
