@@ -56,6 +56,7 @@ std::size_t BacktestAccount::add_strategy(std::string key, broker::EquityAllocat
   strategy.recorder_slot =
       recorder_ != nullptr ? recorder_->strategy_slot(strategy.key) : strategies_.size();
   risk_.add_strategy(strategy.key, {});
+  orders_.add_strategy(strategy.key);
   strategies_.push_back(std::move(strategy));
   return strategies_.size() - 1;
 }
@@ -120,14 +121,13 @@ broker::TradeHandle BacktestAccount::place(std::size_t strategy, const Contract&
     broker::check_explicit_quantity(order.total_quantity, settings_.fractional, where);
   }
   if (order.parent_id != 0) {
-    const std::int64_t parent = order.parent_id;
-    if (parent > static_cast<std::int64_t>(orders_.size()) ||
-        orders_[static_cast<std::size_t>(parent - 1)].strategy != strategy ||
-        !orders_[static_cast<std::size_t>(parent - 1)].trade) {
-      throw Error(fmt::format("parent order {} is not a working order of this strategy", parent),
-                  where);
+    const OrderRecord* parent = orders_.find(order.parent_id);
+    if (parent == nullptr || parent->strategy != strategy || !parent->trade) {
+      throw Error(
+          fmt::format("parent order {} is not a working order of this strategy", order.parent_id),
+          where);
     }
-    broker::check_parent(*orders_[static_cast<std::size_t>(parent - 1)].trade, contract, where);
+    broker::check_parent(*parent->trade, contract, where);
   }
   auto trade = std::make_shared<Trade>();
   trade->contract = market_.contract(symbol);
@@ -149,12 +149,12 @@ broker::TradeHandle BacktestAccount::place(std::size_t strategy, const Contract&
         broker::make_order_event_row(market_.now(), *trade, "", settings_.account_id));
     row_buffered();
   }
-  orders_.push_back(OrderRecord{trade, strategy, symbol, false});
-  owner.order_ids.push_back(trade->order.order_id);
+  OrderRecord& record =
+      orders_.add(trade->order.order_id,
+                  OrderRecord{.trade = trade, .strategy = strategy, .instrument = symbol});
   if (refusal) {
     // Never reaches the exchange; the strategy hears of it as a status change.
-    change_status(orders_.back(), OrderStatus::kInactive, market_.now(),
-                  std::move(refusal->message));
+    change_status(record, OrderStatus::kInactive, market_.now(), std::move(refusal->message));
     return trade;
   }
   // transmit false holds the order until the strategy places one with transmit true (IB's rule):
@@ -167,25 +167,14 @@ broker::TradeHandle BacktestAccount::place(std::size_t strategy, const Contract&
   return trade;
 }
 
-BacktestAccount::OrderRecord& BacktestAccount::owned_order(std::size_t strategy,
-                                                           const broker::TradeHandle& trade,
-                                                           std::string_view where) {
-  const std::int64_t id = trade ? trade->order.order_id : 0;
-  const bool found = id >= 1 && id <= static_cast<std::int64_t>(orders_.size()) &&
-                     orders_[static_cast<std::size_t>(id - 1)].trade.get() == trade.get();
-  OrderRecord* record = found ? &orders_[static_cast<std::size_t>(id - 1)] : nullptr;
-  const std::size_t owner = record != nullptr ? record->strategy : strategy;
-  broker::check_owner(trade, found, owner, strategies_[owner].key, strategy, where);
-  return *record;
-}
-
 void BacktestAccount::cancel(std::size_t strategy, const broker::TradeHandle& handle) {
   std::string where = "cancel_order (strategy " + strategies_[strategy].key + ")";
-  OrderRecord& record = owned_order(strategy, handle, where);
+  OrderRecord& record = orders_.owned(strategy, handle, where);
   if (!broker::cancel_needed(*record.trade, where)) return;
   exchange_events_.clear();
   if (record.submitted) {
-    exchange_.cancel(record.symbol, record.trade->order.order_id, market_.now(), exchange_events_);
+    exchange_.cancel(record.instrument, record.trade->order.order_id, market_.now(),
+                     exchange_events_);
   }
   // An order not yet submitted is skipped by process_new_orders once it is done (and so are its
   // children there); the exchange reports the children it held.
@@ -197,7 +186,7 @@ void BacktestAccount::cancel(std::size_t strategy, const broker::TradeHandle& ha
 void BacktestAccount::modify(std::size_t strategy, const broker::TradeHandle& handle,
                              const broker::OrderChanges& changes) {
   std::string where = "modify_order (strategy " + strategies_[strategy].key + ")";
-  OrderRecord& record = owned_order(strategy, handle, where);
+  OrderRecord& record = orders_.owned(strategy, handle, where);
   Trade& trade = *record.trade;
   broker::check_modifiable(trade, where);
   std::string what;
@@ -206,7 +195,7 @@ void BacktestAccount::modify(std::size_t strategy, const broker::TradeHandle& ha
   trade.order = changed;
   trade.state.remaining = changed.total_quantity;
   if (record.submitted) {
-    if (exchange::ExchangeOrder* resting = exchange_.find(record.symbol, changed.order_id)) {
+    if (exchange::ExchangeOrder* resting = exchange_.find(record.instrument, changed.order_id)) {
       *resting = exchange_order(changed);
     }
   }
@@ -218,10 +207,10 @@ void BacktestAccount::process_new_orders() {
   submitting_.clear();
   submitting_.swap(new_orders_);
   for (std::int64_t id : submitting_) {
-    OrderRecord& record = orders_[static_cast<std::size_t>(id - 1)];
+    OrderRecord& record = *orders_.find(id);
     if (!record.trade || record.trade->is_done()) continue;  // cancelled before submission
     if (const std::int64_t parent = record.trade->order.parent_id; parent != 0) {
-      const OrderRecord& parent_record = orders_[static_cast<std::size_t>(parent - 1)];
+      const OrderRecord& parent_record = *orders_.find(parent);
       // A parent's handle outlives the slice its child is placed in (released at a day's end).
       const OrderStatus status =
           parent_record.trade ? parent_record.trade->state.status : OrderStatus::kFilled;
@@ -234,8 +223,8 @@ void BacktestAccount::process_new_orders() {
     record.submitted = true;
     change_status(record, OrderStatus::kSubmitted, market_.now(), "");
     exchange_events_.clear();
-    exchange_.submit(record.symbol, exchange_order(record.trade->order),
-                     market_.current_bar(record.symbol), exchange_events_);
+    exchange_.submit(record.instrument, exchange_order(record.trade->order),
+                     market_.current_bar(record.instrument), exchange_events_);
     apply_exchange_events();
   }
 }
@@ -248,7 +237,7 @@ void BacktestAccount::match_resting(std::size_t symbol, const Bar& bar) {
 
 void BacktestAccount::apply_exchange_events() {
   for (const exchange::ExchangeEvent& event : exchange_events_) {
-    OrderRecord& record = orders_[static_cast<std::size_t>(event.order_id - 1)];
+    OrderRecord& record = *orders_.find(event.order_id);
     if (!record.trade || record.trade->is_done()) continue;  // e.g. cancelled by the strategy
     switch (event.kind) {
       case exchange::ExchangeEvent::Kind::kFill:
@@ -276,7 +265,11 @@ void BacktestAccount::apply_exchange_events() {
 
 void BacktestAccount::apply_fill(OrderRecord& record, double price, Timestamp time) {
   Trade& trade = *record.trade;
-  StrategyAccount& owner = strategies_[record.strategy];
+  // The fill's strategy by the rule live trading follows (broker/order_registry.h): the order's
+  // order_ref, else its owner — here always the strategy that placed it.
+  const std::size_t strategy =
+      orders_.attribute(trade.order.order_ref, trade.order.order_id).value_or(record.strategy);
+  StrategyAccount& owner = strategies_[strategy];
   const Order& order = trade.order;
   const double shares = order.total_quantity;
   const double multiplier = trade.contract.multiplier;
@@ -309,22 +302,22 @@ void BacktestAccount::apply_fill(OrderRecord& record, double price, Timestamp ti
   broker::FillEffect effect =
       owner.book.apply_fill(trade.contract.symbol, order.action, shares, price, commission,
                             multiplier, time, round_trip_buffer_);
-  account_position_[record.symbol] += sign * shares;
-  if (std::abs(account_position_[record.symbol]) <= kShareEpsilon) {
-    account_position_[record.symbol] = 0;
+  account_position_[record.instrument] += sign * shares;
+  if (std::abs(account_position_[record.instrument]) <= kShareEpsilon) {
+    account_position_[record.instrument] = 0;
   }
-  traded_today_[record.symbol] = true;
+  traded_today_[record.instrument] = true;
   const broker::PositionBook::Holding* holding = owner.book.find(trade.contract.symbol);
-  std::vector<Holder>& holders = holders_[record.symbol];
+  std::vector<Holder>& holders = holders_[record.instrument];
   if (std::none_of(holders.begin(), holders.end(),
-                   [&](const Holder& h) { return h.strategy == record.strategy; })) {
-    holders.push_back(Holder{record.strategy, holding});
+                   [&](const Holder& h) { return h.strategy == strategy; })) {
+    holders.push_back(Holder{strategy, holding});
     // Kept in the book's order, so that sums over it add up exactly as over book.holdings().
     auto at = std::lower_bound(owner.held.begin(), owner.held.end(), trade.contract.symbol,
                                [this](const HeldSymbol& h, const std::string& symbol) {
                                  return market_.contract(h.symbol).symbol < symbol;
                                });
-    owner.held.insert(at, HeldSymbol{record.symbol, holding});
+    owner.held.insert(at, HeldSymbol{record.instrument, holding});
   }
   owner.traded_value_today += value;
   ++fills_;
@@ -367,7 +360,7 @@ void BacktestAccount::apply_fill(OrderRecord& record, double price, Timestamp ti
     trade_pnls_.push_back(trip.pnl);
     if (recorder_ != nullptr) rows_.trades.push_back(broker::TradeRow{owner.key, std::move(trip)});
   }
-  notices_.fill(record.strategy, record.trade, trade.fills.size() - 1);
+  notices_.fill(strategy, record.trade, trade.fills.size() - 1);
   change_status(record, OrderStatus::kFilled, time, "");
 }
 
@@ -378,7 +371,7 @@ void BacktestAccount::refuse_children(const OrderRecord& record, Timestamp time)
   exchange_.cancel_children(parent, time, exchange::SimulatedExchange::fmt_parent_cancelled(parent),
                             events);
   for (const exchange::ExchangeEvent& event : events) {
-    OrderRecord& child = orders_[static_cast<std::size_t>(event.order_id - 1)];
+    OrderRecord& child = *orders_.find(event.order_id);
     if (child.trade && !child.trade->is_done()) {
       change_status(child, OrderStatus::kCancelled, event.time, event.message);
     }
@@ -435,17 +428,14 @@ double BacktestAccount::position(std::size_t strategy, const Contract& contract)
 }
 
 std::vector<broker::TradeHandle> BacktestAccount::open_trades(std::size_t strategy) const {
-  std::vector<broker::TradeHandle> result;
-  for (std::int64_t id : strategies_[strategy].order_ids) {
-    const OrderRecord& record = orders_[static_cast<std::size_t>(id - 1)];
-    if (record.trade && !record.trade->is_done()) result.push_back(record.trade);
-  }
-  return result;
+  return orders_.open_trades(strategy);
 }
 
 std::size_t BacktestAccount::open_order_count() const {
   std::size_t count = 0;
-  for (const OrderRecord& record : orders_) count += record.trade && !record.trade->is_done();
+  orders_.for_each([&](std::int64_t, const OrderRecord& record) {
+    count += record.trade && !record.trade->is_done();
+  });
   return count;
 }
 
@@ -567,14 +557,7 @@ void BacktestAccount::hand_over_rows() {
 void BacktestAccount::release_finished_trades() {
   // A finished trade no strategy holds a handle to can never be asked about again: free it, so
   // memory stays flat over millions of bars. Its rows are already buffered (copies).
-  for (StrategyAccount& strategy : strategies_) {
-    std::erase_if(strategy.order_ids, [&](std::int64_t id) {
-      OrderRecord& record = orders_[static_cast<std::size_t>(id - 1)];
-      if (!record.trade->is_done()) return false;
-      if (record.trade.use_count() == 1) record.trade.reset();
-      return true;
-    });
-  }
+  orders_.prune_finished(/*release=*/true);
 }
 
 }  // namespace tandem::backtest

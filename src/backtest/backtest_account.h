@@ -32,6 +32,7 @@
 #include "broker/allocation.h"
 #include "broker/broker.h"
 #include "broker/order_events.h"
+#include "broker/order_registry.h"
 #include "broker/position_book.h"
 #include "broker/trading_day.h"
 #include "exchange/commission.h"
@@ -163,7 +164,6 @@ class BacktestAccount {
     double traded_value_today = 0;
     std::size_t round_trips = 0;
     std::size_t recorder_slot = 0;
-    std::vector<std::int64_t> order_ids;      // not yet finished (pruned at each day's end)
     std::vector<std::int64_t> untransmitted;  // placed with transmit false, waiting
     // Every symbol it ever traded, in the book's (symbol name) order, with its market index and
     // its holding (map nodes never move): each day's end marks them without a symbol lookup.
@@ -172,16 +172,11 @@ class BacktestAccount {
     std::string place_where;
     std::string position_where;
   };
-  struct OrderRecord {
-    std::shared_ptr<Trade> trade;  // null once finished and released
-    std::size_t strategy = 0;
-    std::size_t symbol = 0;
-    bool submitted = false;  // handed to the exchange
-  };
+  // An order of the registry: `instrument` is its market index, `submitted` whether it was
+  // handed to the exchange; a finished trade is released at a day's end (trade null).
+  using OrderRecord = broker::OrderEntry;
 
   std::size_t symbol_index(const Contract& contract, std::string_view where) const;
-  OrderRecord& owned_order(std::size_t strategy, const broker::TradeHandle& trade,
-                           std::string_view where);
   void match_resting(std::size_t symbol, const Bar& bar);
   void apply_exchange_events();
   void apply_fill(OrderRecord& record, double price, Timestamp time);
@@ -206,7 +201,7 @@ class BacktestAccount {
   exchange::SimulatedExchange exchange_;
   double cash_;
   std::vector<StrategyAccount> strategies_;
-  std::vector<OrderRecord> orders_;  // orders_[order_id - 1]
+  broker::OrderRegistry orders_;  // ids 1, 2, 3… in placement order
   std::vector<std::int64_t> new_orders_;
   std::vector<std::int64_t> submitting_;  // process_new_orders' batch
   std::vector<double> account_position_;  // per symbol, all strategies

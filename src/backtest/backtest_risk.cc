@@ -55,16 +55,15 @@ void BacktestAccount::apply_halts(Timestamp time) {
     risk_.set_halt(row);
     if (!row.halted) continue;
     if (row.cancel_open) {
-      for (std::size_t i = 0; i < orders_.size(); ++i) {
-        OrderRecord& record = orders_[i];
-        if (!record.trade || record.trade->is_done()) continue;
+      orders_.for_each([&](std::int64_t, OrderRecord& record) {
+        if (!record.trade || record.trade->is_done()) return;
         exchange_events_.clear();
         if (record.submitted) {
-          exchange_.cancel(record.symbol, record.trade->order.order_id, time, exchange_events_);
+          exchange_.cancel(record.instrument, record.trade->order.order_id, time, exchange_events_);
         }
         change_status(record, OrderStatus::kCancelled, time, "cancelled by the halt");
         apply_exchange_events();  // children the exchange held go with their parent
-      }
+      });
     }
     if (row.flatten) {
       // Market orders closing every strategy position, placed past the gate (the halt refuses
@@ -86,8 +85,8 @@ void BacktestAccount::apply_halts(Timestamp time) {
           rows_.orders.push_back(broker::make_order_event_row(
               time, *trade, "flatten: the halt closes it", settings_.account_id));
           row_buffered();
-          orders_.push_back(OrderRecord{trade, s, held.symbol, false});
-          strategies_[s].order_ids.push_back(trade->order.order_id);
+          orders_.add(trade->order.order_id,
+                      OrderRecord{.trade = trade, .strategy = s, .instrument = held.symbol});
           new_orders_.push_back(trade->order.order_id);
         }
       }

@@ -95,7 +95,8 @@ class Broker {
   virtual std::vector<Position> positions() const = 0;
   // This strategy's position in one contract (0 when flat).
   virtual double position(const Contract& contract) const = 0;
-  // This strategy's orders that are not done yet.
+  // This strategy's orders that are not done yet, in the order they were placed (live: or
+  // adopted from the store or IB).
   virtual std::vector<TradeHandle> open_trades() const = 0;
   // Account-wide figures (NetLiquidation, TotalCashValue, GrossPositionValue, ...).
   virtual std::vector<AccountValue> account_values() const = 0;

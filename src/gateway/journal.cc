@@ -4,10 +4,9 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cmath>
 #include <map>
-#include <numeric>
 
+#include "broker/table_reader.h"
 #include "core/error.h"
 
 namespace tandem::gateway {
@@ -72,59 +71,22 @@ class TableBuilder {
   store::Table table_;
 };
 
-// Typed reads of a stored table, naming library/symbol/column/row in every error.
-class TableReader {
- public:
-  TableReader(const store::Table& table, std::string where)
-      : table_(table), where_(std::move(where)) {}
-  std::size_t rows() const { return table_.num_rows(); }
-  std::int64_t integer(std::string_view name, std::size_t row) const {
-    return column(name, row).int64s()[row];
-  }
-  double number(std::string_view name, std::size_t row) const {
-    return column(name, row).float64s()[row];
-  }
-  std::optional<double> optional_number(std::string_view name, std::size_t row) const {
-    const store::Column* c = table_.find_column(name);
-    if (c == nullptr || c->is_null(row)) return std::nullopt;
-    return c->float64s()[row];
-  }
-  const std::string& text(std::string_view name, std::size_t row) const {
-    return column(name, row).strings()[row];
-  }
-  // Columns added after the first journals were written (issue 18's order terms): absent or
-  // null in older rows, which then read as the default.
-  std::int64_t integer_or(std::string_view name, std::size_t row, std::int64_t fallback) const {
-    const store::Column* c = table_.find_column(name);
-    return c == nullptr || c->is_null(row) ? fallback : c->int64s()[row];
-  }
-  std::string text_or(std::string_view name, std::size_t row) const {
-    const store::Column* c = table_.find_column(name);
-    return c == nullptr || c->is_null(row) ? std::string() : c->strings()[row];
-  }
-  std::optional<Timestamp> optional_time(std::string_view name, std::size_t row) const {
-    const std::string value = text_or(name, row);
-    if (value.empty()) return std::nullopt;
-    try {
-      return std::stoll(value);
-    } catch (const std::exception&) {
-      fail(fmt::format("column '{}' is not a time in ns: '{}'", name, value), row);
-    }
-  }
-  [[noreturn]] void fail(std::string_view what, std::size_t row) const {
-    throw Error(fmt::format("row {}: {}", row, what), where_);
-  }
+using broker::TableReader;
+using Need = TableReader::Need;
 
- private:
-  const store::Column& column(std::string_view name, std::size_t row) const {
-    const store::Column* c = table_.find_column(name);
-    if (c == nullptr) throw Error(fmt::format("column '{}' is missing", name), where_);
-    if (c->is_null(row)) fail(fmt::format("column '{}' is null", name), row);
-    return *c;
+// good_after / good_till: ns since the epoch as text, "" when the order has none.
+std::optional<Timestamp> optional_time(const TableReader& reader, const store::Column* column,
+                                       std::size_t row) {
+  const std::string value = TableReader::string_or(column, row);
+  if (value.empty()) return std::nullopt;
+  try {
+    std::size_t used = 0;
+    const Timestamp time = std::stoll(value, &used);
+    if (used == value.size()) return time;
+  } catch (const std::exception&) {
   }
-  const store::Table& table_;
-  std::string where_;
-};
+  reader.fail(fmt::format("column '{}' is not a time in ns: '{}'", column->name(), value), row);
+}
 
 // algoParams in one text column: "tag=value;tag=value" (IB's tags and values hold neither).
 std::string algo_params_text(const GatewayOrder& order) {
@@ -149,12 +111,15 @@ std::vector<ib::TagValue> algo_params_of(std::string_view text) {
   return params;
 }
 
-std::vector<std::size_t> rows_by_seq(const TableReader& reader) {
-  std::vector<std::size_t> order(reader.rows());
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    return reader.integer("seq", a) < reader.integer("seq", b);
-  });
+// The rows in the order they were recorded, each with its seq.
+std::vector<std::pair<std::int64_t, std::size_t>> rows_by_seq(const TableReader& reader) {
+  std::vector<std::pair<std::int64_t, std::size_t>> order;
+  order.reserve(reader.size());
+  for (std::size_t row = 0; row < reader.size(); ++row) {
+    order.emplace_back(reader.integer("seq", row), row);
+  }
+  std::stable_sort(order.begin(), order.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
   return order;
 }
 
@@ -164,6 +129,7 @@ std::string StateJournal::library_name(std::string_view account) {
   std::string name = "gateway_" + std::string(account);
   if (!store::is_valid_name(name)) {
     throw Error(
+        ErrorKind::InvalidArgument,
         fmt::format("account '{}' cannot name a library (letters, digits, _ . - only)", account),
         "account");
   }
@@ -191,21 +157,34 @@ LoadedState StateJournal::load() {
   if (library_.has_symbol(kStateSymbol)) {
     store::Table table = library_.read(kStateSymbol).table;
     TableReader reader(table, lib + "/state");
-    for (std::size_t row : rows_by_seq(reader)) {
+    for (const auto& [seq, row] : rows_by_seq(reader)) {
       JournalState state;
       state.instance_id = static_cast<std::uint32_t>(reader.integer("instance_id", row));
       state.initial_cash = reader.number("initial_cash", row);
       state.replay_time = reader.integer("replay_time", row);
       state.next_perm_id = reader.integer("next_perm_id", row);
       loaded.state = state;
-      max_seq = std::max(max_seq, reader.integer("seq", row));
+      max_seq = std::max(max_seq, seq);
     }
   }
   if (library_.has_symbol(kOrdersSymbol)) {
     store::Table table = library_.read(kOrdersSymbol).table;
     TableReader reader(table, lib + "/orders");
+    // Columns added after the first journals were written (issue 18's order terms): absent in
+    // older tables and null in older rows, which then read as the default.
+    const store::Column* good_after = reader.text("good_after", Need::kOptional);
+    const store::Column* good_till = reader.text("good_till", Need::kOptional);
+    const store::Column* oca_group = reader.text("oca_group", Need::kOptional);
+    const store::Column* oca_type_column = reader.numeric("oca_type", Need::kOptional);
+    const store::Column* parent_id = reader.numeric("parent_id", Need::kOptional);
+    const store::Column* parent_perm = reader.numeric("parent_perm", Need::kOptional);
+    const store::Column* transmitted = reader.numeric("transmitted", Need::kOptional);
+    const store::Column* exchange = reader.text("exchange", Need::kOptional);
+    const store::Column* primary_exchange = reader.text("primary_exchange", Need::kOptional);
+    const store::Column* algo_strategy = reader.text("algo_strategy", Need::kOptional);
+    const store::Column* algo_params = reader.text("algo_params", Need::kOptional);
     std::map<std::int64_t, std::size_t> index_by_perm;
-    for (std::size_t row : rows_by_seq(reader)) {
+    for (const auto& [seq, row] : rows_by_seq(reader)) {
       GatewayOrder order;
       order.perm_id = reader.integer("perm_id", row);
       order.client_id = static_cast<int>(reader.integer("client_id", row));
@@ -228,15 +207,15 @@ LoadedState StateJournal::load() {
       order.trailing_percent = reader.optional_number("trailing_percent", row);
       order.trail_stop_price = reader.optional_number("trail_stop_price", row);
       order.limit_offset = reader.optional_number("limit_offset", row);
-      order.good_after = reader.optional_time("good_after", row);
-      order.good_till = reader.optional_time("good_till", row);
-      order.oca_group = reader.text_or("oca_group", row);
-      const std::int64_t oca_type = reader.integer_or("oca_type", row, 0);
+      order.good_after = optional_time(reader, good_after, row);
+      order.good_till = optional_time(reader, good_till, row);
+      order.oca_group = TableReader::string_or(oca_group, row);
+      const std::int64_t oca_type = TableReader::integer_or(oca_type_column, row, 0);
       if (oca_type < 0 || oca_type > 3) reader.fail("oca_type is not 0-3", row);
       order.oca_type = static_cast<OcaType>(oca_type);
-      order.parent_id = static_cast<int>(reader.integer_or("parent_id", row, 0));
-      order.parent_perm = reader.integer_or("parent_perm", row, 0);
-      order.transmitted = reader.integer_or("transmitted", row, 1) != 0;
+      order.parent_id = static_cast<int>(TableReader::integer_or(parent_id, row, 0));
+      order.parent_perm = TableReader::integer_or(parent_perm, row, 0);
+      order.transmitted = TableReader::integer_or(transmitted, row, 1) != 0;
       order.status = reader.text("status", row);
       order.filled = reader.number("filled", row);
       order.avg_fill_price = reader.number("avg_fill_price", row);
@@ -245,25 +224,25 @@ LoadedState StateJournal::load() {
       order.placed_time = reader.integer("placed_time", row);
       order.completed_time = reader.integer("completed_time", row);
       order.message = reader.text("message", row);
-      if (std::string exchange = reader.text_or("exchange", row); !exchange.empty()) {
-        order.exchange = std::move(exchange);
+      if (std::string venue = TableReader::string_or(exchange, row); !venue.empty()) {
+        order.exchange = std::move(venue);
       }
-      order.primary_exchange = reader.text_or("primary_exchange", row);
-      order.algo_strategy = reader.text_or("algo_strategy", row);
-      order.algo_params = algo_params_of(reader.text_or("algo_params", row));
+      order.primary_exchange = TableReader::string_or(primary_exchange, row);
+      order.algo_strategy = TableReader::string_or(algo_strategy, row);
+      order.algo_params = algo_params_of(TableReader::string_or(algo_params, row));
       auto [it, inserted] = index_by_perm.emplace(order.perm_id, loaded.orders.size());
       if (inserted) {
         loaded.orders.push_back(std::move(order));
       } else {
         loaded.orders[it->second] = std::move(order);
       }
-      max_seq = std::max(max_seq, reader.integer("seq", row));
+      max_seq = std::max(max_seq, seq);
     }
   }
   if (library_.has_symbol(kExecutionsSymbol)) {
     store::Table table = library_.read(kExecutionsSymbol).table;
     TableReader reader(table, lib + "/executions");
-    for (std::size_t row : rows_by_seq(reader)) {
+    for (const auto& [seq, row] : rows_by_seq(reader)) {
       ExecutionRecord e;
       e.exec_id = reader.text("exec_id", row);
       e.perm_id = reader.integer("perm_id", row);
@@ -282,7 +261,7 @@ LoadedState StateJournal::load() {
       e.commission = reader.number("commission", row);
       e.realized_pnl = reader.optional_number("realized_pnl", row);
       loaded.executions.push_back(std::move(e));
-      max_seq = std::max(max_seq, reader.integer("seq", row));
+      max_seq = std::max(max_seq, seq);
     }
   }
   loaded.next_seq = max_seq + 1;

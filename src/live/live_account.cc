@@ -68,15 +68,9 @@ std::size_t LiveAccount::add_strategy(std::string key, broker::EquityAllocation 
   strategy.allocation = std::move(allocation);
   strategy.contracts = std::move(contracts);
   risk_.add_strategy(strategy.key, {});
+  orders_.add_strategy(strategy.key);
   strategies_.push_back(std::move(strategy));
   return strategies_.size() - 1;
-}
-
-std::optional<std::size_t> LiveAccount::strategy_of(const std::string& order_ref) const {
-  for (std::size_t i = 0; i < strategies_.size(); ++i) {
-    if (strategies_[i].key == order_ref) return i;
-  }
-  return std::nullopt;
 }
 
 void LiveAccount::start() {
@@ -140,13 +134,13 @@ broker::TradeHandle LiveAccount::place(std::size_t index, const Contract& contra
   if (order.parent_id != 0) {
     // IB's parentId is the parent's order id: the parent must have been sent (an id) and be
     // this strategy's.
-    auto parent = orders_.find(order.parent_id);
-    if (parent == orders_.end() || parent->second.strategy != index) {
+    const OrderRecord* parent = orders_.find(order.parent_id);
+    if (order.parent_id < 0 || parent == nullptr || parent->strategy != index) {
       throw Error(
           fmt::format("parent order {} is not an order this strategy sent", order.parent_id),
           where);
     }
-    broker::check_parent(*parent->second.trade, contract, where);
+    broker::check_parent(*parent->trade, contract, where);
   }
   order.order_ref = strategy.key;
 
@@ -164,10 +158,8 @@ broker::TradeHandle LiveAccount::place(std::size_t index, const Contract& contra
     refusal = check_risk(index, trade->contract, trade->order, last_price(contract, where));
   }
   trade->state.remaining = trade->order.total_quantity;
-  const std::int64_t key = next_held_id_--;
-  OrderRecord& record =
-      orders_.emplace(key, OrderRecord{trade, index, true, true, false, std::nullopt})
-          .first->second;
+  const std::int64_t key = orders_.hold(OrderRecord{.trade = trade, .strategy = index});
+  OrderRecord& record = *orders_.find(key);
   ++orders_placed_;
   if (refusal) {
     // Never sent; the strategy hears of it as a status change, and `orders` records it.
@@ -193,11 +185,8 @@ broker::TradeHandle LiveAccount::place(std::size_t index, const Contract& contra
 void LiveAccount::send_new_order(std::int64_t held_key, std::string message) {
   // The id is taken when the order is sent (an order held while disconnected gets one above
   // whatever the reconnected server says), and the record is filed under it.
-  auto node = orders_.extract(held_key);
   const int id = channel_.next_order_id();
-  node.key() = id;
-  OrderRecord& record = orders_.insert(std::move(node)).position->second;
-  record.held = false;
+  OrderRecord& record = orders_.assign_id(held_key, id);
   record.trade->order.order_id = id;
   channel_.send(ib::PlaceOrder{to_wire(record.trade->contract), to_wire(record.trade->order)});
   change_status(record, OrderStatus::kPendingSubmit, std::move(message));
@@ -205,22 +194,19 @@ void LiveAccount::send_new_order(std::int64_t held_key, std::string message) {
 
 std::size_t LiveAccount::resend_lost_orders() {
   std::vector<std::int64_t> lost;
-  for (const auto& [id, record] : orders_) {
+  orders_.for_each([&](std::int64_t id, const OrderRecord& record) {
     if (id > 0 && !record.held && !record.trade->is_done() && reported_.count(id) == 0) {
       lost.push_back(id);
     }
-  }
+  });
   for (std::int64_t id : lost) {
-    OrderRecord& record = orders_[id];
-    if (!record.placed_this_run) {
+    OrderRecord& record = *orders_.find(id);
+    if (record.adopted) {
       change_status(record, OrderStatus::kInactive,
                     "IB does not know this order: it was lost before it reached IB");
       continue;
     }
-    auto node = orders_.extract(id);
-    const std::int64_t key = next_held_id_--;
-    node.key() = key;
-    orders_.insert(std::move(node));
+    const std::int64_t key = orders_.hold_again(id);
     send_new_order(key, fmt::format("sent again: order {} never reached IB, it was lost with the "
                                     "connection",
                                     id));
@@ -232,39 +218,19 @@ std::size_t LiveAccount::resend_lost_orders() {
 
 void LiveAccount::send_held_orders() {
   std::vector<std::int64_t> held;
-  for (const auto& [id, record] : orders_) {
+  orders_.for_each([&](std::int64_t id, const OrderRecord& record) {
     if (record.held && !record.trade->is_done()) held.push_back(id);
-  }
+  });
   for (std::int64_t id : held) {
     log(fmt::format("sending order held while disconnected: {}",
-                    describe_order(*orders_[id].trade)));
+                    describe_order(*orders_.find(id)->trade)));
     send_new_order(id);
   }
 }
 
-LiveAccount::OrderRecord* LiveAccount::find_order(std::int64_t order_id) {
-  auto it = orders_.find(order_id);
-  return it == orders_.end() ? nullptr : &it->second;
-}
-
-LiveAccount::OrderRecord& LiveAccount::owned_order(std::size_t strategy,
-                                                   const broker::TradeHandle& trade,
-                                                   std::string_view where) {
-  OrderRecord* found = nullptr;
-  for (auto& [id, record] : orders_) {
-    if (trade && record.trade == trade) {
-      found = &record;
-      break;
-    }
-  }
-  const std::size_t owner = found != nullptr ? found->strategy : strategy;
-  broker::check_owner(trade, found != nullptr, owner, strategies_[owner].key, strategy, where);
-  return *found;
-}
-
 void LiveAccount::cancel(std::size_t strategy, const broker::TradeHandle& handle) {
   const std::string where = "cancel_order (strategy " + strategies_[strategy].key + ")";
-  OrderRecord& record = owned_order(strategy, handle, where);
+  OrderRecord& record = orders_.owned(strategy, handle, where);
   Trade& trade = *record.trade;
   if (!broker::cancel_needed(trade, where)) return;
   if (record.held) {
@@ -285,7 +251,7 @@ void LiveAccount::cancel(std::size_t strategy, const broker::TradeHandle& handle
 void LiveAccount::modify(std::size_t strategy, const broker::TradeHandle& handle,
                          const broker::OrderChanges& changes) {
   const std::string where = "modify_order (strategy " + strategies_[strategy].key + ")";
-  OrderRecord& record = owned_order(strategy, handle, where);
+  OrderRecord& record = orders_.owned(strategy, handle, where);
   Trade& trade = *record.trade;
   broker::check_modifiable(trade, where);
   std::string what;
@@ -326,16 +292,17 @@ LiveAccount::OrderRecord& LiveAccount::adopt_order(std::size_t strategy, const C
   trade->contract = contract;
   trade->order = order;
   trade->state.remaining = order.total_quantity;
-  if (order.perm_id != 0) order_by_perm_[order.perm_id] = order.order_id;
-  return orders_
-      .emplace(order.order_id, OrderRecord{trade, strategy, false, false, false, std::nullopt})
-      .first->second;
+  orders_.note_perm(order.perm_id, order.order_id);
+  return orders_.add(order.order_id,
+                     OrderRecord{.trade = trade, .strategy = strategy, .adopted = true});
 }
 
 void LiveAccount::on_open_order(const ib::OpenOrder& message) {
-  OrderRecord* record = find_order(message.order.order_id);
+  // An order placed outside the API (in TWS) has no order id to follow it by.
+  if (message.order.order_id <= 0) return;
+  OrderRecord* record = orders_.find(message.order.order_id);
   if (record == nullptr) {
-    auto strategy = strategy_of(message.order.order_ref);
+    auto strategy = orders_.strategy_of(message.order.order_ref);
     if (!strategy) return;  // another program's order
     Order order;
     try {
@@ -356,7 +323,7 @@ void LiveAccount::on_open_order(const ib::OpenOrder& message) {
   }
   if (message.order.perm_id != 0) {
     trade.order.perm_id = message.order.perm_id;
-    order_by_perm_[message.order.perm_id] = trade.order.order_id;
+    orders_.note_perm(message.order.perm_id, trade.order.order_id);
   }
   if (trade.contract.con_id == 0) trade.contract.con_id = message.contract.con_id;
   const double quantity = message.order.total_quantity.value_or(trade.order.total_quantity);
@@ -379,13 +346,13 @@ void LiveAccount::on_open_order(const ib::OpenOrder& message) {
 }
 
 void LiveAccount::on_order_status(const ib::OrderStatus& message) {
-  OrderRecord* record = find_order(message.order_id);
+  OrderRecord* record = message.order_id > 0 ? orders_.find(message.order_id) : nullptr;
   if (record == nullptr) return;  // an order of another program, or not yet adopted
   mark_reported(message.order_id);
   Trade& trade = *record->trade;
   if (message.perm_id != 0 && trade.order.perm_id == 0) {
     trade.order.perm_id = message.perm_id;
-    order_by_perm_[message.perm_id] = trade.order.order_id;
+    orders_.note_perm(message.perm_id, trade.order.order_id);
   }
   auto status = parse_order_status(message.status);
   if (!status) {
@@ -414,24 +381,20 @@ void LiveAccount::on_order_status(const ib::OrderStatus& message) {
 }
 
 void LiveAccount::on_completed_order(const ib::CompletedOrder& message) {
-  OrderRecord* record = nullptr;
-  auto it = order_by_perm_.find(message.order.perm_id);
-  if (it != order_by_perm_.end()) {
-    record = find_order(it->second);
-  } else {
+  OrderRecord* record = orders_.find_by_perm(message.order.perm_id);
+  if (record == nullptr) {
     // completedOrder carries no order id: an order whose permId never reached us (the
     // connection dropped first) is recognised by its terms.
-    for (auto& [id, candidate] : orders_) {
+    orders_.for_each([&](std::int64_t id, OrderRecord& candidate) {
       const Trade& t = *candidate.trade;
-      if (id > 0 && t.order.perm_id == 0 && !t.is_done() &&
+      if (record == nullptr && id > 0 && t.order.perm_id == 0 && !t.is_done() &&
           t.order.order_ref == message.order.order_ref &&
           t.contract.symbol == message.contract.symbol &&
           action_name(t.order.action) == message.order.action &&
           message.order.total_quantity == t.order.total_quantity) {
         record = &candidate;
-        break;
       }
-    }
+    });
   }
   if (record == nullptr) return;
   mark_reported(record->trade->order.order_id);
@@ -448,7 +411,7 @@ void LiveAccount::on_completed_order(const ib::CompletedOrder& message) {
 }
 
 void LiveAccount::on_order_error(const ib::ErrMsg& error) {
-  OrderRecord* record = find_order(error.id);
+  OrderRecord* record = error.id > 0 ? orders_.find(error.id) : nullptr;
   if (record == nullptr) {
     log(fmt::format("IB error {} for order {} (not one of this run's): {}", error.code, error.id,
                     error.message));
@@ -499,9 +462,9 @@ void LiveAccount::change_refused(OrderRecord& record, const std::string& message
 
 std::size_t LiveAccount::cancel_all_open(std::string_view why) {
   std::size_t count = 0;
-  for (auto& [id, record] : orders_) {
+  orders_.for_each([&](std::int64_t, OrderRecord& record) {
     Trade& trade = *record.trade;
-    if (trade.is_done() || trade.state.status == OrderStatus::kPendingCancel) continue;
+    if (trade.is_done() || trade.state.status == OrderStatus::kPendingCancel) return;
     if (record.held) {
       record.held = false;
       change_status(record, OrderStatus::kCancelled, fmt::format("{} before it was sent", why));
@@ -511,7 +474,7 @@ std::size_t LiveAccount::cancel_all_open(std::string_view why) {
       change_status(record, OrderStatus::kPendingCancel, std::string(why));
     }
     ++count;
-  }
+  });
   return count;
 }
 
@@ -532,11 +495,7 @@ double LiveAccount::position(std::size_t strategy, const Contract& contract) con
 }
 
 std::vector<broker::TradeHandle> LiveAccount::open_trades(std::size_t strategy) const {
-  std::vector<broker::TradeHandle> result;
-  for (const auto& [id, record] : orders_) {
-    if (record.strategy == strategy && !record.trade->is_done()) result.push_back(record.trade);
-  }
-  return result;
+  return orders_.open_trades(strategy);
 }
 
 std::vector<AccountValue> LiveAccount::account_values() const {

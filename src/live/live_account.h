@@ -32,6 +32,7 @@
 #include "broker/allocation.h"
 #include "broker/broker.h"
 #include "broker/order_events.h"
+#include "broker/order_registry.h"
 #include "broker/position_book.h"
 #include "ib/requests.h"
 #include "ib/responses.h"
@@ -186,18 +187,9 @@ class LiveAccount {
     std::size_t trips_recorded = 0;
     double traded_value_today = 0;
   };
-  struct OrderRecord {
-    std::shared_ptr<Trade> trade;
-    std::size_t strategy = 0;
-    bool held = false;             // placed while disconnected; sent after reconnecting
-    bool placed_this_run = false;  // false for orders adopted from the store or from IB
-    // IB reported the order (openOrder, or a status other than Inactive): an error about it
-    // from then on can only refuse a change, never the order.
-    bool acknowledged = false;
-    // The terms before a change IB has not confirmed yet (openOrder with the new terms): put
-    // back when IB refuses the change — e.g. it reached an order that had filled meanwhile.
-    std::optional<Order> before_change;
-  };
+  // An order of the registry: `held` while it waits for the connection, `adopted` when it
+  // came from the store or from IB rather than from this run's strategies.
+  using OrderRecord = broker::OrderEntry;
   struct PendingFill {
     Fill fill;
     std::size_t strategy = 0;
@@ -205,12 +197,8 @@ class LiveAccount {
     std::chrono::steady_clock::time_point deadline;
   };
 
-  std::optional<std::size_t> strategy_of(const std::string& order_ref) const;
   // IB refused the change in flight on `record` (`message`): the order keeps its terms.
   void change_refused(OrderRecord& record, const std::string& message);
-  OrderRecord& owned_order(std::size_t strategy, const broker::TradeHandle& trade,
-                           std::string_view where);
-  OrderRecord* find_order(std::int64_t order_id);
   OrderRecord& adopt_order(std::size_t strategy, const Contract& contract, const Order& order);
   void send_new_order(std::int64_t held_key, std::string message = "sent");
   void change_status(OrderRecord& record, OrderStatus status, std::string message);
@@ -235,9 +223,8 @@ class LiveAccount {
   broker::AccountRecorder& recorder_;
   OrderChannel& channel_;
   std::vector<StrategyAccount> strategies_;
-  std::map<std::int64_t, OrderRecord> orders_;  // by order id (held orders: negative ids)
-  std::map<std::int64_t, std::int64_t> order_by_perm_;
-  std::int64_t next_held_id_ = -1;
+  // By order id; orders without one yet under negative keys; adopted ones too.
+  broker::OrderRegistry orders_;
   std::set<std::int64_t> reported_;  // order ids IB reported during the current reconciliation
   bool reconciling_ = false;
   std::unordered_set<std::string> booked_exec_ids_;  // stored or booked this run

@@ -28,7 +28,7 @@ int exec_revision(const std::string& exec_id) {
 
 void LiveAccount::load(const StoredState& stored) {
   for (const broker::FillRow& row : stored.fills) {
-    auto index = strategy_of(row.strategy);
+    auto index = orders_.strategy_of(row.strategy);
     if (!index) continue;
     StrategyAccount& strategy = strategies_[*index];
     Fill fill;
@@ -67,7 +67,7 @@ void LiveAccount::load(const StoredState& stored) {
   std::unordered_set<std::string> late;
   for (const broker::LateCommissionRow& row : stored.late_commissions) {
     late.insert(row.exec_id);
-    auto index = strategy_of(row.strategy);
+    auto index = orders_.strategy_of(row.strategy);
     if (!index) continue;
     StrategyAccount& strategy = strategies_[*index];
     auto it = strategy.fill_by_key.find(exec_key(row.exec_id));
@@ -78,7 +78,7 @@ void LiveAccount::load(const StoredState& stored) {
     fill.commission_report.realized_pnl = row.realized_pnl;
   }
   for (const broker::FillRow& row : stored.fills) {
-    if (row.commission == 0 && late.count(row.exec_id) == 0 && strategy_of(row.strategy)) {
+    if (row.commission == 0 && late.count(row.exec_id) == 0 && orders_.strategy_of(row.strategy)) {
       booked_without_commission_.insert(row.exec_id);
     }
   }
@@ -94,7 +94,7 @@ void LiveAccount::load(const StoredState& stored) {
   // Unfinished orders come back as trades, so their events are followed (and reconciled).
   for (const auto& [id, row] : stored.last_order_rows) {
     if (is_done(row.status)) continue;
-    auto index = strategy_of(row.strategy);
+    auto index = orders_.strategy_of(row.strategy);
     if (!index) continue;
     Contract contract = contract_for(strategies_[*index], row.symbol);
     if (contract.symbol.empty()) contract = stock(row.symbol);
@@ -124,12 +124,9 @@ void LiveAccount::on_execution(const ib::ExecutionData& message) {
   const ib::Execution& e = message.execution;
   mark_reported(e.order_id);
   if (booked_exec_ids_.count(e.exec_id) != 0 || pending_.count(e.exec_id) != 0) return;
-  auto index = strategy_of(e.order_ref);
-  if (!index) {
-    OrderRecord* record = find_order(e.order_id);
-    if (record == nullptr) return;  // another program's execution: not this run's to record
-    index = record->strategy;
-  }
+  // By its order_ref (the strategy's key), else by its order (broker/order_registry.h).
+  const std::optional<std::size_t> index = orders_.attribute(e.order_ref, e.order_id);
+  if (!index) return;  // another program's execution: not this run's to record
   auto side = parse_execution_side(e.side);
   if (!side) {
     log(fmt::format("execution {}: unknown side '{}' ignored", e.exec_id, e.side));
@@ -165,7 +162,7 @@ void LiveAccount::on_execution(const ib::ExecutionData& message) {
   fill.commission_report.exec_id = e.exec_id;
   pending.deadline = std::chrono::steady_clock::now() + settings_.commission_wait;
   // An order of an earlier run (or placed before a restart) is adopted from the execution.
-  if (find_order(e.order_id) == nullptr && e.order_id > 0) {
+  if (orders_.find(e.order_id) == nullptr && e.order_id > 0) {
     Order order;
     order.order_id = e.order_id;
     order.perm_id = e.perm_id;
@@ -238,7 +235,7 @@ void LiveAccount::apply_late_commission(const ib::CommissionReportData& report) 
     // is in time order, and the report's arrival time may precede a later fill's row); the
     // next row there, like every reader, includes this commission.
     rebuild_book(strategy);
-    if (OrderRecord* record = find_order(fill.execution.order_id)) {
+    if (OrderRecord* record = orders_.find(fill.execution.order_id)) {
       for (Fill& traded : record->trade->fills) {
         if (traded.execution.exec_id == report.exec_id)
           traded.commission_report = fill.commission_report;
@@ -367,7 +364,7 @@ void LiveAccount::book_fill(PendingFill pending) {
                     fill.commission_report.commission, holding ? holding->quantity : 0.0));
   }
 
-  OrderRecord* record = find_order(fill.execution.order_id);
+  OrderRecord* record = orders_.find(fill.execution.order_id);
   if (record == nullptr) return;
   Trade& trade = *record->trade;
   auto same = std::find_if(trade.fills.begin(), trade.fills.end(),
@@ -422,6 +419,9 @@ std::vector<PositionMismatch> LiveAccount::compare_positions(
 }
 
 void LiveAccount::end_day(Timestamp time) {
+  // Each strategy's list of open orders forgets the finished ones; their trades stay (a
+  // correction or a late commission report may still name them).
+  orders_.prune_finished(/*release=*/false);
   double net_liquidation = 0;
   auto nlv = account_values_.find("NetLiquidation");
   if (nlv != account_values_.end()) net_liquidation = nlv->second;

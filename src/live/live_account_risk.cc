@@ -85,10 +85,8 @@ std::size_t LiveAccount::flatten_all() {
       trade->contract = contract;
       trade->order = std::move(order);
       trade->state.remaining = trade->order.total_quantity;
-      const std::int64_t key = next_held_id_--;
-      OrderRecord& record =
-          orders_.emplace(key, OrderRecord{trade, index, true, true, false, std::nullopt})
-              .first->second;
+      const std::int64_t key = orders_.hold(OrderRecord{.trade = trade, .strategy = index});
+      OrderRecord& record = *orders_.find(key);
       ++count;
       if (settings_.dry_run) {
         record.held = false;
