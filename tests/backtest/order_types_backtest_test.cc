@@ -7,6 +7,7 @@
 
 #include "backtest/backtest_fixture.h"
 #include "backtest/order_types_scenario.h"
+#include "strategy/daily_config.h"
 
 namespace tandem::testing {
 namespace {
@@ -68,13 +69,7 @@ class Scripted : public strategy::Strategy {
   }
 
  private:
-  static strategy::StrategyConfig config() {
-    strategy::StrategyConfig config;
-    config.key = "TQQQ";
-    config.contracts = {stock("TQQQ")};
-    config.bar_size = "1d";
-    return config;
-  }
+  static strategy::StrategyConfig config() { return tandem::testing::daily_config("TQQQ"); }
   std::function<void(broker::Broker&, const Contract&)> script_;
   int bars_ = 0;
 };

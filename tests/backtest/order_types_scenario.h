@@ -15,6 +15,7 @@
 #include "core/bar.h"
 #include "core/domain.h"
 #include "store/table.h"
+#include "strategy/daily_config.h"
 #include "strategy/strategy.h"
 
 namespace tandem::testing {
@@ -119,11 +120,7 @@ class OrderTypesScenario : public strategy::Strategy {
 
  private:
   static strategy::StrategyConfig config(const std::string& symbol) {
-    strategy::StrategyConfig config;
-    config.key = symbol;
-    config.contracts = {stock(symbol)};
-    config.bar_size = "1d";
-    return config;
+    return tandem::testing::daily_config(symbol);
   }
   int bars_ = 0;
   broker::Bracket bracket_;

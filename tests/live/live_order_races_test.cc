@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "live/live_harness.h"
+#include "strategy/daily_config.h"
 
 namespace tandem::live::testing {
 namespace {
@@ -38,13 +39,7 @@ class RaceAFill : public strategy::Strategy {
   }
 
  private:
-  static strategy::StrategyConfig config() {
-    strategy::StrategyConfig config;
-    config.key = "TQQQ";
-    config.contracts = {stock("TQQQ")};
-    config.bar_size = "1d";
-    return config;
-  }
+  static strategy::StrategyConfig config() { return tandem::testing::daily_config("TQQQ"); }
   Race race_;
   int bars_ = 0;
 };

@@ -9,6 +9,7 @@
 
 #include "backtest/order_types_scenario.h"
 #include "live/live_harness.h"
+#include "strategy/daily_config.h"
 
 namespace tandem::live::testing {
 namespace {
@@ -59,13 +60,7 @@ class CancelRace : public strategy::Strategy {
   }
 
  private:
-  static strategy::StrategyConfig config() {
-    strategy::StrategyConfig config;
-    config.key = "TQQQ";
-    config.contracts = {stock("TQQQ")};
-    config.bar_size = "1d";
-    return config;
-  }
+  static strategy::StrategyConfig config() { return tandem::testing::daily_config("TQQQ"); }
   int bars_ = 0;
 };
 

@@ -9,6 +9,7 @@
 
 #include "broker/routing.h"
 #include "live_harness.h"
+#include "strategy/daily_config.h"
 
 namespace tandem::live::testing {
 namespace {
@@ -28,13 +29,7 @@ class RoutedBuyer : public strategy::Strategy {
   }
 
  private:
-  static strategy::StrategyConfig config() {
-    strategy::StrategyConfig config;
-    config.key = "TQQQ";
-    config.contracts = {stock("TQQQ")};
-    config.bar_size = "1d";
-    return config;
-  }
+  static strategy::StrategyConfig config() { return tandem::testing::daily_config("TQQQ"); }
   std::string exchange_;
   broker::Routing* seen_;
   bool placed_ = false;
