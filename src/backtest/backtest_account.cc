@@ -69,7 +69,7 @@ void BacktestAccount::start() {
 }
 
 std::size_t BacktestAccount::symbol_index(const Contract& contract, std::string_view where) const {
-  if (auto index = market_.find(contract.symbol)) return *index;
+  if (auto index = market_.find(contract)) return *index;
   std::string known;
   for (std::size_t i = 0; i < market_.size() && i < 20; ++i) {
     known += (i == 0 ? "" : ", ") + market_.contract(i).symbol;
@@ -90,11 +90,11 @@ double BacktestAccount::last_price(const Contract& contract, std::string_view wh
 
 double BacktestAccount::total_equity() const {
   double equity = cash_;
-  for (std::size_t symbol = 0; symbol < account_position_.size(); ++symbol) {
-    if (account_position_[symbol] != 0) {
-      equity += account_position_[symbol] * market_.last_close(symbol) *
-                market_.contract(symbol).multiplier;
-    }
+  // The symbols with a position, ascending: the same terms in the same order as a loop over
+  // every symbol that skips the flat ones, without visiting those (each day's end asks).
+  for (std::size_t symbol : open_symbols_) {
+    equity += account_position_[symbol] * market_.last_close(symbol) *
+              market_.contract(symbol).multiplier;
   }
   return equity;
 }
@@ -129,7 +129,7 @@ broker::TradeHandle BacktestAccount::place(std::size_t strategy, const Contract&
     }
     broker::check_parent(*parent->trade, contract, where);
   }
-  auto trade = std::make_shared<Trade>();
+  std::shared_ptr<Trade> trade = new_trade();
   trade->contract = market_.contract(symbol);
   trade->order = std::move(order);
   broker::apply_routing(owner.routing, trade->contract, trade->order, price);
@@ -141,8 +141,6 @@ broker::TradeHandle BacktestAccount::place(std::size_t strategy, const Contract&
   trade->order.order_ref = owner.key;
   if (trade->order.account.empty()) trade->order.account = settings_.account_id;
   trade->state = OrderState{OrderStatus::kPendingSubmit, 0, trade->order.total_quantity, 0};
-  trade->log.reserve(4);    // PendingSubmit, Submitted, Filled: one allocation
-  trade->fills.reserve(1);  // the exchange fills an order whole
   trade->log.push_back({market_.now(), OrderStatus::kPendingSubmit, ""});
   if (recorder_ != nullptr) {
     rows_.orders.push_back(
@@ -306,6 +304,15 @@ void BacktestAccount::apply_fill(OrderRecord& record, double price, Timestamp ti
   if (std::abs(account_position_[record.instrument]) <= kShareEpsilon) {
     account_position_[record.instrument] = 0;
   }
+  {
+    auto at = std::lower_bound(open_symbols_.begin(), open_symbols_.end(), record.instrument);
+    const bool listed = at != open_symbols_.end() && *at == record.instrument;
+    if (account_position_[record.instrument] == 0) {
+      if (listed) open_symbols_.erase(at);
+    } else if (!listed) {
+      open_symbols_.insert(at, record.instrument);
+    }
+  }
   traded_today_[record.instrument] = true;
   const broker::PositionBook::Holding* holding = owner.book.find(trade.contract.symbol);
   std::vector<Holder>& holders = holders_[record.instrument];
@@ -381,13 +388,13 @@ void BacktestAccount::refuse_children(const OrderRecord& record, Timestamp time)
 void BacktestAccount::change_status(OrderRecord& record, OrderStatus status, Timestamp time,
                                     std::string message) {
   if (is_done(status)) ++ended_[static_cast<std::size_t>(status)];
-  // The row is built either way (the trade's state and log change with it); it is kept only
-  // when something records it (a sweep's in-memory run does not).
-  broker::OrderEventRow row = broker::change_order_status(*record.trade, status, time,
-                                                          std::move(message), settings_.account_id);
   if (recorder_ != nullptr) {
-    rows_.orders.push_back(std::move(row));
+    rows_.orders.push_back(broker::change_order_status(*record.trade, status, time,
+                                                       std::move(message), settings_.account_id));
     row_buffered();
+  } else {
+    // In memory (a sweep's runs) no row is kept, so none is made.
+    broker::set_order_status(*record.trade, status, time, std::move(message));
   }
   notices_.order_status(record.strategy, record.trade);
 }
@@ -555,9 +562,27 @@ void BacktestAccount::hand_over_rows() {
 }
 
 void BacktestAccount::release_finished_trades() {
-  // A finished trade no strategy holds a handle to can never be asked about again: free it, so
-  // memory stays flat over millions of bars. Its rows are already buffered (copies).
-  orders_.prune_finished(/*release=*/true);
+  // A finished trade no strategy holds a handle to can never be asked about again: release it,
+  // so memory stays flat over millions of bars. Its rows are already buffered (copies). Up to
+  // kSpareTrades of them are kept for new_trade() to reuse.
+  orders_.prune_finished(/*release=*/true, &spare_trades_);
+  if (spare_trades_.size() > kSpareTrades) spare_trades_.resize(kSpareTrades);
+}
+
+std::shared_ptr<Trade> BacktestAccount::new_trade() {
+  if (spare_trades_.empty()) {
+    auto trade = std::make_shared<Trade>();
+    trade->log.reserve(4);    // PendingSubmit, Submitted, Filled: one allocation
+    trade->fills.reserve(1);  // the exchange fills an order whole
+    return trade;
+  }
+  // A released trade nothing refers to any more: its log and fills keep their capacity, so an
+  // order costs no allocation for them. place() sets every other field.
+  std::shared_ptr<Trade> trade = std::move(spare_trades_.back());
+  spare_trades_.pop_back();
+  trade->fills.clear();
+  trade->log.clear();
+  return trade;
 }
 
 }  // namespace tandem::backtest

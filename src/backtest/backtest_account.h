@@ -187,6 +187,9 @@ class BacktestAccount {
   // The symbol's latest close; nullopt before its first bar.
   std::optional<double> holding_price(const std::string& symbol) const;
   void release_finished_trades();
+  // A trade for place() to fill in: a released one when there is one (new_trade() reuses it
+  // whole — its allocation and its vectors' capacity), else a new one.
+  std::shared_ptr<Trade> new_trade();
   // The gate's verdict on an order about to be placed (nullopt: it may leave).
   std::optional<risk::Refusal> check_risk(std::size_t strategy, std::size_t symbol,
                                           const Order& order, double price);
@@ -202,10 +205,15 @@ class BacktestAccount {
   double cash_;
   std::vector<StrategyAccount> strategies_;
   broker::OrderRegistry orders_;  // ids 1, 2, 3… in placement order
+  // Released trades kept for new_trade() (at most kSpareTrades: a day rarely finishes more).
+  static constexpr std::size_t kSpareTrades = 64;
+  std::vector<std::shared_ptr<Trade>> spare_trades_;
   std::vector<std::int64_t> new_orders_;
   std::vector<std::int64_t> submitting_;  // process_new_orders' batch
   std::vector<double> account_position_;  // per symbol, all strategies
-  std::vector<bool> traded_today_;        // per symbol
+  // The symbols whose account_position_ is not 0, ascending.
+  std::vector<std::size_t> open_symbols_;
+  std::vector<bool> traded_today_;  // per symbol
   // Per symbol: the strategies that ever traded it (first trade first) and their holdings.
   struct Holder {
     std::size_t strategy = 0;

@@ -50,6 +50,17 @@ class MarketState {
   std::size_t size() const { return contracts_.size(); }
   const Contract& contract(std::size_t i) const { return contracts_[i]; }
   const BarSeries& series(std::size_t i) const { return *series_[i]; }
+  // The instrument index of `contract`: without hashing its symbol when it is one of this
+  // state's own contracts (what strategies are handed in BarEvent and pass back when they order).
+  std::optional<std::size_t> find(const Contract& contract) const {
+    const Contract* first = contracts_.data();
+    // std::less: a total order even for pointers into other objects.
+    if (!std::less<const Contract*>{}(&contract, first) &&
+        std::less<const Contract*>{}(&contract, first + contracts_.size())) {
+      return static_cast<std::size_t>(&contract - first);
+    }
+    return find(std::string_view(contract.symbol));
+  }
   // The instrument index of `symbol`, if it is part of the backtest.
   std::optional<std::size_t> find(std::string_view symbol) const {
     auto it = index_by_symbol_.find(symbol);

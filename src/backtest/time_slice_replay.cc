@@ -132,6 +132,9 @@ void TimeSliceReplay::deliver_notices() {
                      [&] { slot.strategy().on_order_status(*notice.trade); });
       }
     }
+    // Delivered: their handles must not keep the trades alive, so that the account frees (or
+    // reuses) them at the day's end.
+    notices_.clear();
   }
 }
 

@@ -6,10 +6,14 @@
 
 namespace tandem::broker {
 
+void set_order_status(Trade& trade, OrderStatus status, Timestamp time, std::string message) {
+  trade.state.status = status;
+  trade.log.push_back({time, status, std::move(message)});
+}
+
 OrderEventRow change_order_status(Trade& trade, OrderStatus status, Timestamp time,
                                   std::string message, std::string_view own_account) {
-  trade.state.status = status;
-  trade.log.push_back({time, status, message});
+  set_order_status(trade, status, time, message);
   return make_order_event_row(time, trade, std::move(message), own_account);
 }
 

@@ -49,6 +49,10 @@ class NoticeQueue {
   std::vector<StrategyNotice> notices_;
 };
 
+// Moves `trade` to `status` at `time`: its state and its log (with `message`). What
+// change_order_status does without making the row (for accounts that record none).
+void set_order_status(Trade& trade, OrderStatus status, Timestamp time, std::string message);
+
 // Moves `trade` to `status` at `time`: its state and log, and the `orders` row that states the
 // change (with `message`; `own_account` as in make_order_event_row). The caller records the row
 // and queues the notice.

@@ -144,11 +144,17 @@ std::vector<TradeHandle> OrderRegistry::open_trades(std::size_t strategy) const 
   return result;
 }
 
-void OrderRegistry::prune_finished(bool release) {
+void OrderRegistry::prune_finished(bool release, std::vector<std::shared_ptr<Trade>>* released) {
   for (std::vector<OrderEntry*>& entries : by_strategy_) {
     std::erase_if(entries, [&](OrderEntry* entry) {
       if (entry->trade && !entry->trade->is_done()) return false;
-      if (release && entry->trade.use_count() == 1) entry->trade.reset();
+      if (release && entry->trade.use_count() == 1) {
+        if (released != nullptr) {
+          released->push_back(std::move(entry->trade));  // leaves the entry's trade null
+        } else {
+          entry->trade.reset();
+        }
+      }
       return true;
     });
   }

@@ -96,7 +96,8 @@ class OrderRegistry {
   // Forgets, in each strategy's list, the orders that are done; with `release`, also frees the
   // trade of each such order no one else holds a handle to (its entry stays, trade null): a
   // long backtest's memory stays flat. The entries themselves stay (find still answers).
-  void prune_finished(bool release);
+  // With `released` too, each such trade is moved there instead of freed (for reuse).
+  void prune_finished(bool release, std::vector<std::shared_ptr<Trade>>* released = nullptr);
 
   // Orders filed (held ones included).
   std::size_t size() const { return entries_.size(); }
