@@ -31,8 +31,9 @@ TimeSliceReplay::TimeSliceReplay(MarketState& market, BacktestAccount& account,
   for (std::uint32_t slot = 0; slot < slots_.size(); ++slot) {
     const std::vector<std::size_t>& symbols = slots_[slot]->symbols();
     for (std::uint32_t instrument = 0; instrument < symbols.size(); ++instrument) {
-      subscribers_[symbols[instrument]].emplace_back(slot, instrument);
-      all_deliveries_.emplace_back(slot, instrument);
+      const Delivery delivery{slot, instrument, slots_[slot].get(), symbols[instrument]};
+      subscribers_[symbols[instrument]].push_back(delivery);
+      all_deliveries_.push_back(delivery);
     }
   }
 }
@@ -101,11 +102,11 @@ inline void TimeSliceReplay::call_on_bar(Timestamp time) {
     }
     deliveries = &deliveries_;
   }
-  for (const auto& [slot_index, instrument] : *deliveries) {
-    StrategySlot& slot = *slots_[slot_index];
-    const std::size_t symbol = slot.symbols()[instrument];
+  for (const Delivery& delivery : *deliveries) {
+    StrategySlot& slot = *delivery.target;
+    const std::size_t symbol = delivery.symbol;
     const Bar bar = market_.current_bar(symbol);
-    const strategy::BarEvent event{instrument, market_.contract(symbol), bar,
+    const strategy::BarEvent event{delivery.instrument, market_.contract(symbol), bar,
                                    market_.history(symbol)};
     slot.guarded("on_bar", time, [&] { slot.strategy().on_bar(event); });
   }

@@ -42,7 +42,17 @@ class TimeSliceReplay {
   Timestamp run();
 
  private:
-  using Delivery = std::pair<std::uint32_t, std::uint32_t>;  // (slot, strategy's instrument)
+  // One on_bar call: ordered by (slot, strategy's instrument); the slot and the market index
+  // resolved once, so a delivery does not chase them through the slot on every bar.
+  struct Delivery {
+    std::uint32_t slot = 0;
+    std::uint32_t instrument = 0;
+    StrategySlot* target = nullptr;
+    std::size_t symbol = 0;
+    bool operator<(const Delivery& other) const {
+      return slot != other.slot ? slot < other.slot : instrument < other.instrument;
+    }
+  };
 
   void start();
   Timestamp gather_slice();          // the instruments of the next time into slice_; its time
