@@ -378,7 +378,7 @@ VersionRecord LibraryEngine::resolve_version(const StorageView& view, std::strin
   // Where a view is not one snapshot (heads_may_lag), a record missing from the chain of a
   // version read a moment ago was retired by a prune meanwhile: read again (TornRead).
   const bool torn_possible = view.heads_may_lag();
-  if (!base_bytes && torn_possible) throw torn_fold(symbol, rec.base_version - 1, v);
+  if (!base_bytes && torn_possible) throw torn_fold(symbol, rec.base_version, v);
   if (!base_bytes) {
     throw Error(
         ErrorKind::Corruption,
