@@ -66,7 +66,7 @@ CompactResult LibraryEngine::compact(std::string_view symbol, bool aggressive) {
     Table rows;
     {
       const auto view = storage_->read_view();
-      auto head = load_head(*view, symbol);
+      auto head = on_whole_view([&](const StorageView& v) { return load_head(v, symbol); });
       if (!head) throw Error(ErrorKind::NotFound, "no such symbol", w);
       planned = std::move(*head);
       first = plan_compaction(planned.segments, std::max<std::size_t>(1, options_.segment_rows),

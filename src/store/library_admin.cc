@@ -31,9 +31,10 @@ std::vector<std::string> LibraryEngine::list_symbols() const {
 
 bool LibraryEngine::has_symbol(std::string_view symbol) const {
   validate_name("symbol", symbol);
-  const auto view = storage_->read_view();
-  if (view->heads_may_lag()) return load_head(*view, symbol).has_value();
-  return view->get(keys::head(library_, symbol)).has_value();
+  return on_whole_view([&](const StorageView& view) {
+    if (view.heads_may_lag()) return load_head(view, symbol).has_value();
+    return view.get(keys::head(library_, symbol)).has_value();
+  });
 }
 
 void LibraryEngine::delete_symbol(std::string_view symbol) {
@@ -56,7 +57,7 @@ std::vector<VersionInfo> LibraryEngine::list_versions(std::string_view symbol, s
                                                       std::optional<std::uint64_t> before) const {
   validate_name("symbol", symbol);
   const auto view = storage_->read_view();
-  const auto head = load_head(*view, symbol);
+  const auto head = on_whole_view([&](const StorageView& v) { return load_head(v, symbol); });
   if (!head) throw Error(ErrorKind::NotFound, "no such symbol", where(symbol));
   // Newest first, from the head's version down: a record above it was never committed (its
   // writer died before writing the head; see Mutation::prefix_invisible).
@@ -260,7 +261,7 @@ VersionRecord LibraryEngine::full_form_for_prune(const StorageView& view, std::s
 SymbolStats LibraryEngine::stats(std::string_view symbol) const {
   validate_name("symbol", symbol);
   const auto view = storage_->read_view();
-  const auto head = load_head(*view, symbol);
+  const auto head = on_whole_view([&](const StorageView& v) { return load_head(v, symbol); });
   if (!head) throw Error(ErrorKind::NotFound, "no such symbol", where(symbol));
   SymbolStats s;
   s.version = head->version;

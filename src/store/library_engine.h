@@ -92,6 +92,31 @@ class LibraryEngine {
   // Encodes `table` into segments of at most options().segment_rows rows.
   void encode_segments(std::string_view symbol, const Table& table, std::vector<KeyValue>& blobs,
                        std::vector<SegmentRef>& refs) const;
+  // Runs `read` on a fresh view and returns what it returns. Where views are not snapshots
+  // (heads_may_lag), a prune can retire records between two of a view's requests; the engine's
+  // folds and chain walks then throw TornRead instead of returning a version with rows missing,
+  // and `read` runs again on a new view — up to kReadAttempts times, pausing 2, 4, ... 64 ms
+  // between — before ErrorKind::Conflict naming the library, symbol and version. Not for a
+  // commit's decide: there the committer decides again (docs/s3.md, *Readers against prunes*).
+  static constexpr int kReadAttempts = 10;
+  template <class F>
+  auto on_whole_view(F&& read) const {
+    for (int attempt = 1;; ++attempt) {
+      try {
+        const auto view = storage_->read_view();
+        return read(*view);
+      } catch (const TornRead& e) {
+        if (attempt == kReadAttempts) {
+          throw Error(ErrorKind::Conflict,
+                      "gave up after " + std::to_string(kReadAttempts) +
+                          " reads, each torn by prunes running meanwhile; the last: " + e.message(),
+                      e.where());
+        }
+        pause_before_reading_again(attempt);
+      }
+    }
+  }
+  static void pause_before_reading_again(int attempt);
   // Throws unless the library still exists (checked inside every commit).
   void require_library(const StorageView& view) const;
   static void validate_metadata(const std::optional<std::string>& metadata,
@@ -114,6 +139,8 @@ class LibraryEngine {
   PruneResult prune_on_chain(std::string_view symbol);
   void delete_symbol_on_chain(std::string_view symbol);
 
+  // The error of a fold or chain walk that found records between `from` and `to` missing.
+  TornRead torn_fold(std::string_view symbol, std::uint64_t from, std::uint64_t to) const;
   std::optional<VersionRecord> fold_newer_records(const StorageView& view, std::string_view symbol,
                                                   std::optional<VersionRecord> state) const;
 

@@ -3,8 +3,10 @@
 // output columns, and merge into index order when segments overlap (any-order appends).
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <limits>
 #include <numeric>
+#include <thread>
 
 #include "core/error.h"
 #include "store/buffer_cache.h"
@@ -236,6 +238,18 @@ void decode_rows_in_range(const SegmentReader& reader, Timestamp lo, Timestamp h
 
 }  // namespace
 
+void LibraryEngine::pause_before_reading_again(int attempt) {
+  std::this_thread::sleep_for(std::chrono::milliseconds(1 << std::min(attempt, 6)));
+}
+
+TornRead LibraryEngine::torn_fold(std::string_view symbol, std::uint64_t from,
+                                  std::uint64_t to) const {
+  return TornRead(ErrorKind::Conflict,
+                  "version records between " + std::to_string(from) + " and " + std::to_string(to) +
+                      " vanished while this read walked them (a prune retired them meanwhile)",
+                  where(symbol, to));
+}
+
 std::optional<VersionRecord> LibraryEngine::load_head(const StorageView& view,
                                                       std::string_view symbol) const {
   const std::string key = keys::head(library_, symbol);
@@ -280,6 +294,11 @@ std::optional<VersionRecord> LibraryEngine::fold_newer_records(
       } else if (rec.full) {
         state = std::move(rec);
       } else if (state) {
+        // Numbers are never reused and a prune retires records only below a head it wrote
+        // first, so the records after any head are contiguous up to a full one. A delta after
+        // a hole was listed before a prune retired the records in between and read after:
+        // folding it would leave their rows out of this version.
+        if (n && *n != state->version + 1) throw torn_fold(symbol, state->version, *n);
         std::vector<SegmentRef> segments = std::move(state->segments);
         segments.insert(segments.end(), rec.segments.begin(), rec.segments.end());
         if (!rec.metadata_given) rec.metadata = std::move(state->metadata);
@@ -356,6 +375,10 @@ VersionRecord LibraryEngine::resolve_version(const StorageView& view, std::strin
       view.scan({keys::versions_prefix(library_, symbol),
                  keys::version(library_, symbol, rec.base_version), v - rec.base_version, false});
   auto base_bytes = view.get(keys::version(library_, symbol, rec.base_version));
+  // Where a view is not one snapshot (heads_may_lag), a record missing from the chain of a
+  // version read a moment ago was retired by a prune meanwhile: read again (TornRead).
+  const bool torn_possible = view.heads_may_lag();
+  if (!base_bytes && torn_possible) throw torn_fold(symbol, rec.base_version, v);
   if (!base_bytes) {
     throw Error(
         ErrorKind::Corruption,
@@ -365,6 +388,7 @@ VersionRecord LibraryEngine::resolve_version(const StorageView& view, std::strin
   VersionRecord out =
       decode(*base_bytes, keys::version(library_, symbol, rec.base_version), rec.base_version);
   std::string metadata = out.metadata;
+  std::uint64_t expect = rec.base_version + 1;
   for (const auto& kv : chain) {
     const auto n = keys::version_of(kv.key);
     if (!n || *n > v) break;
@@ -374,8 +398,11 @@ VersionRecord LibraryEngine::resolve_version(const StorageView& view, std::strin
       delta.inline_segments.clear();
       metadata = delta.metadata;
       out = std::move(delta);
+      expect = *n + 1;
       continue;
     }
+    if (torn_possible && !delta.full && *n != expect) throw torn_fold(symbol, expect - 1, *n);
+    expect = *n + 1;
     if (delta.full) {
       throw Error(ErrorKind::Corruption,
                   "version chain broken: version " + std::to_string(*n) +
@@ -392,6 +419,7 @@ VersionRecord LibraryEngine::resolve_version(const StorageView& view, std::strin
       return delta;
     }
   }
+  if (torn_possible) throw torn_fold(symbol, expect - 1, v);
   throw Error(ErrorKind::Corruption,
               "version chain broken between versions " + std::to_string(rec.base_version) +
                   " and " + std::to_string(v),
@@ -535,17 +563,21 @@ ReadResult LibraryEngine::read(std::string_view symbol, const ReadOptions& optio
                     " is after its end " + format_timestamp(*options.end),
                 w);
   }
-  const auto view = storage_->read_view();
-  VersionRecord version = resolve(*view, symbol, options.as_of);
-  const std::vector<SchemaField> schema = project(version.schema, options.columns, w);
+  VersionRecord version;
+  std::vector<SchemaField> schema;
   std::vector<SegmentRef> chosen;
-  for (std::size_t i : select_segments(version.segments, options)) {
-    chosen.push_back(version.segments[i]);
-  }
-  Table rows = read_segments(*view, symbol, version.version, schema, chosen,
-                             options.start.value_or(std::numeric_limits<Timestamp>::min()),
-                             options.end.value_or(std::numeric_limits<Timestamp>::max()),
-                             std::move(recycled));
+  Table rows = on_whole_view([&](const StorageView& view) {
+    version = resolve(view, symbol, options.as_of);
+    schema = project(version.schema, options.columns, w);
+    chosen.clear();
+    for (std::size_t i : select_segments(version.segments, options)) {
+      chosen.push_back(version.segments[i]);
+    }
+    return read_segments(view, symbol, version.version, schema, chosen,
+                         options.start.value_or(std::numeric_limits<Timestamp>::min()),
+                         options.end.value_or(std::numeric_limits<Timestamp>::max()),
+                         std::move(recycled));
+  });
   // read_segments kept only rows in the date range; head/tail trim further (the bounds below
   // are then the whole table unless head or tail cut it).
   const auto& idx = rows.index();

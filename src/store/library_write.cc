@@ -320,7 +320,8 @@ static std::uint64_t replace_range(LibraryEngine& engine, std::string_view symbo
     RangeRewrite plan;
     {
       const auto view = engine.storage().read_view();
-      planned = engine.load_head(*view, symbol);
+      planned =
+          engine.on_whole_view([&](const StorageView& v) { return engine.load_head(v, symbol); });
       if (!planned && !create_missing) throw Error(ErrorKind::NotFound, "no such symbol", w);
       if (planned) plan = plan_range_rewrite(engine, *view, symbol, *planned, first, last);
     }
@@ -378,8 +379,7 @@ std::uint64_t LibraryEngine::update(std::string_view symbol, const Table& table,
   table.validate(w);
   validate_metadata(metadata, w);
   if (table.num_rows() == 0) {
-    const auto view = storage_->read_view();
-    const auto head = load_head(*view, symbol);
+    const auto head = on_whole_view([&](const StorageView& v) { return load_head(v, symbol); });
     if (!head) throw Error(ErrorKind::NotFound, "update with no rows of a missing symbol", w);
     return head->version;
   }

@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/error.h"
+
 namespace tandem::store {
 
 struct KeyValue {
@@ -51,6 +53,17 @@ class StorageView {
   // *Commits by conditional writes*) commits a version by creating its record; everywhere
   // else the head is exact and a record above it was never committed.
   virtual bool heads_may_lag() const { return false; }
+};
+
+// Thrown by a reader of a view whose reads are not one snapshot (heads_may_lag) when what it
+// read cannot be one state: the fold from a head (or a delta chain) skips a version record that
+// the state it started from promised, because a prune retired it between two of the view's
+// requests (docs/s3.md, *Readers against prunes*). Nothing is wrong with the store: read again
+// on a fresh view. Read-only operations do (LibraryEngine, bounded); a commit's decide that
+// throws it lost a race, and the S3 chain committer decides again.
+class TornRead : public Error {
+ public:
+  using Error::Error;
 };
 
 // What a commit writes besides its blobs: puts are applied first, then removes.

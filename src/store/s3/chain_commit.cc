@@ -144,12 +144,16 @@ void ChainCommitter::commit(const std::function<Mutation(const StorageView&)>& d
   const Clock::time_point give_up = Clock::now() + give_up_after_;
   std::minstd_rand jitter(std::random_device{}());
   int lost_in_a_row = 0;
+  std::string last_torn;  // what the last torn read said (for the give-up error)
   for (;;) {
     if (lost_in_a_row > 0) {
       if (Clock::now() > give_up) {
         throw Error(ErrorKind::Conflict,
                     "gave up after " + std::to_string(lost_in_a_row) +
-                        " commits in a row found their version taken by other writers",
+                        " commits in a row found their version taken by other writers" +
+                        (last_torn.empty()
+                             ? std::string()
+                             : " or their reads torn by prunes (the last: " + last_torn + ")"),
                     store_name_);
       }
       // Writers that collided should not collide again at once.
@@ -169,6 +173,15 @@ void ChainCommitter::commit(const std::function<Mutation(const StorageView&)>& d
       for (const KeyValue& put : mutation.puts) ObjectNames::validate_key(put.key);
       for (const std::string& key : mutation.retires) ObjectNames::validate_key(key);
       for (const std::string& key : mutation.removes) ObjectNames::validate_key(key);
+    } catch (const TornRead& e) {
+      last_torn = e.what();
+      // A prune retired records between two of the fresh view's requests, so what decide read
+      // is no one state of the bucket: a lost race like a refused create — decide again on a
+      // new view (docs/s3.md, *Readers against prunes*).
+      ++lost_races_;
+      ++lost_in_a_row;
+      proven_next_ = true;
+      continue;
     } catch (...) {
       // What it remembered may be stale: only an error (or the engine's "the head moved, plan
       // again") on the bucket's current state stands.
