@@ -48,9 +48,11 @@ function chromeExited(ms) {
   });
 }
 
+// Up to 90 s: a cold Chromium start on a loaded 2-core host has been seen to take ~30 s before
+// it writes the port file (the test's own timeout is 180 s).
 async function devtoolsEndpoint() {
   const file = path.join(profile, 'DevToolsActivePort');
-  for (let i = 0; i < 300; i++) {
+  for (let i = 0; i < 900; i++) {
     if (fs.existsSync(file)) {
       const [port, browserPath] = fs.readFileSync(file, 'utf8').trim().split('\n');
       if (port && browserPath) return `ws://127.0.0.1:${port}${browserPath}`;
