@@ -11,24 +11,13 @@
 #include "market_data/synthetic_bars.h"
 #include "sweep/runs_table.h"
 #include "sweep/sweep.h"
+#include "sweep/sweep_fixture.h"
 
 namespace tandem::sweep {
 namespace {
 
-void write_sample(store::Store& store, std::size_t days) {
-  for (const market_data::SyntheticSpec& spec : market_data::sample_universe()) {
-    if (spec.symbol != "SPY" && spec.symbol != "QQQ") continue;
-    const BarSeries bars =
-        market_data::synthetic_bars(spec, 19723LL * kNanosPerDay, kNanosPerDay, days, true);
-    store::Table table(bars.time);
-    table.with(store::Column::of_float64("open", bars.open))
-        .with(store::Column::of_float64("high", bars.high))
-        .with(store::Column::of_float64("low", bars.low))
-        .with(store::Column::of_float64("close", bars.close))
-        .with(store::Column::of_float64("volume", bars.volume));
-    store.library(market_data::kLibrary).write(market_data::bar_symbol(spec.symbol, "1d"), table);
-  }
-}
+using testing::rows_by_run;
+using testing::write_sample;
 
 // 8 combinations; IB commission and slippage so that fills, costs and marks all matter.
 SweepSpec spec_of(const std::string& id, const std::string& keep) {
@@ -43,16 +32,6 @@ SweepSpec spec_of(const std::string& id, const std::string& keep) {
   spec.config.commission = exchange::CommissionModel::parse("ib");
   spec.config.slippage_bps = 2;
   return spec;
-}
-
-std::map<std::int64_t, RunRow> rows_by_run(const store::Store& store, const std::string& id) {
-  const RecordedRuns recorded = read_recorded(store.existing_library(sweep_library(id)));
-  std::map<std::int64_t, RunRow> rows;
-  for (std::size_t i = 0; i < recorded.table.num_rows(); ++i) {
-    RunRow row = row_at(recorded.table, i);
-    EXPECT_TRUE(rows.emplace(row.run, row).second) << "run " << row.run << " recorded twice";
-  }
-  return rows;
 }
 
 std::set<std::string> kept_libraries(const store::Store& store, const std::string& id) {

@@ -16,29 +16,14 @@
 #include "market_data/synthetic_bars.h"
 #include "strategy/registry.h"
 #include "sweep/runs_table.h"
+#include "sweep/sweep_fixture.h"
 
 namespace tandem::sweep {
 namespace {
 
-Timestamp day(int n) { return (19723LL + n) * kNanosPerDay; }  // 2024-01-01 + n
-
-void write_bars(store::Store& store, const std::string& symbol, const BarSeries& bars) {
-  store::Table table(bars.time);
-  table.with(store::Column::of_float64("open", bars.open))
-      .with(store::Column::of_float64("high", bars.high))
-      .with(store::Column::of_float64("low", bars.low))
-      .with(store::Column::of_float64("close", bars.close))
-      .with(store::Column::of_float64("volume", bars.volume));
-  store.library(market_data::kLibrary).write(market_data::bar_symbol(symbol, "1d"), table);
-}
-
-void write_sample(store::Store& store, std::size_t days) {
-  for (const market_data::SyntheticSpec& spec : market_data::sample_universe()) {
-    if (spec.symbol != "SPY" && spec.symbol != "QQQ") continue;
-    write_bars(store, spec.symbol,
-               market_data::synthetic_bars(spec, day(0), kNanosPerDay, days, true));
-  }
-}
+using tandem::testing::day;
+using testing::rows_by_run;
+using testing::write_sample;
 
 SweepSpec sma_spec(const std::string& id) {
   SweepSpec spec;
@@ -49,16 +34,6 @@ SweepSpec sma_spec(const std::string& id) {
   spec.where = "fast < slow";
   spec.record_interval_seconds = 0.01;
   return spec;
-}
-
-std::map<std::int64_t, RunRow> rows_by_run(const store::Store& store, const std::string& id) {
-  const RecordedRuns recorded = read_recorded(store.existing_library(sweep_library(id)));
-  std::map<std::int64_t, RunRow> rows;
-  for (std::size_t i = 0; i < recorded.table.num_rows(); ++i) {
-    RunRow row = row_at(recorded.table, i);
-    EXPECT_TRUE(rows.emplace(row.run, row).second) << "run " << row.run << " recorded twice";
-  }
-  return rows;
 }
 
 TEST(SweepGrid, RangesAndListsExpandInNameOrderWithTheLastNameFastest) {
