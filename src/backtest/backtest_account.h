@@ -1,4 +1,5 @@
-// BacktestAccount: the simulated cash account behind every BacktestBroker of one run — cash,
+// BacktestAccount: the simulated cash account behind every strategy's broker::AccountView of one
+// run (it is their broker::TradingAccount) — cash,
 // each strategy's positions (FIFO lots), the orders and their trades, the simulated exchange —
 // and the source of everything the AccountRecorder writes for the run.
 //
@@ -29,6 +30,7 @@
 
 #include "backtest/market_state.h"
 #include "broker/account_recorder.h"
+#include "broker/account_view.h"
 #include "broker/allocation.h"
 #include "broker/broker.h"
 #include "broker/order_events.h"
@@ -61,7 +63,7 @@ struct DailyEquity {
   double equity = 0;
 };
 
-class BacktestAccount {
+class BacktestAccount final : public broker::TradingAccount {
  public:
   // `recorder` null: an account kept in memory only (a sweep's runs) — no row is made (a day's
   // end only appends its net liquidation to daily_equity()). Everything a strategy sees is the
@@ -104,27 +106,31 @@ class BacktestAccount {
   // stops on an error) for the rest, before flushing the recorder.
   void hand_over_rows();
 
-  // --- strategy side (BacktestBroker) ---
-  const std::string& key(std::size_t strategy) const { return strategies_[strategy].key; }
+  // --- strategy side (broker::TradingAccount, for the strategies' AccountViews) ---
+  const std::string& account() const override { return settings_.account_id; }
+  const std::string& key(std::size_t strategy) const override { return strategies_[strategy].key; }
+  Timestamp now() const override { return market_.now(); }
   // The strategy's routing preference, applied to each order it places (broker/routing.h).
   void set_routing(std::size_t strategy, broker::Routing routing) {
     strategies_[strategy].routing = std::move(routing);
   }
-  const broker::Routing& routing(std::size_t strategy) const {
+  const broker::Routing& routing(std::size_t strategy) const override {
     return strategies_[strategy].routing;
   }
   broker::TradeHandle place(std::size_t strategy, const Contract& contract, Order order,
-                            std::optional<double> size);
-  void cancel(std::size_t strategy, const broker::TradeHandle& trade);
+                            std::optional<double> size) override;
+  void cancel(std::size_t strategy, const broker::TradeHandle& trade) override;
   void modify(std::size_t strategy, const broker::TradeHandle& trade,
-              const broker::OrderChanges& changes);
-  double strategy_equity(std::size_t strategy) const;
-  double total_equity() const;
-  double last_price(const Contract& contract, std::string_view where) const;
-  std::vector<Position> positions(std::size_t strategy) const;
-  double position(std::size_t strategy, const Contract& contract) const;
-  std::vector<broker::TradeHandle> open_trades(std::size_t strategy) const;
-  std::vector<AccountValue> account_values() const;
+              const broker::OrderChanges& changes) override;
+  double strategy_equity(std::size_t strategy) const override;
+  double total_equity() const override;
+  double last_price(const Contract& contract, std::string_view where) const override;
+  std::vector<Position> positions(std::size_t strategy) const override;
+  double position(std::size_t strategy, const Contract& contract) const override;
+  std::vector<broker::TradeHandle> open_trades(std::size_t strategy) const override;
+  std::vector<AccountValue> account_values() const override;
+  // The cash account's AvailableFunds (= cash, as in account_values()) without building them all.
+  std::optional<double> available_funds() const override { return cash_; }
 
   // --- results ---
   const AccountSettings& settings() const { return settings_; }

@@ -11,7 +11,6 @@
 #include "backtest/account_id.h"
 #include "backtest/market_state.h"
 #include "backtest/run_info.h"
-#include "backtest/strategy_slot.h"
 #include "backtest/time_slice_replay.h"
 #include "broker/account_schema.h"
 #include "broker/allocation.h"
@@ -47,7 +46,7 @@ void Engine::add_strategy(std::unique_ptr<strategy::Strategy> strategy, std::str
   if (strategy->contracts().empty()) {
     throw Error("strategy trades no instrument", "strategy " + strategy->key());
   }
-  slots_.push_back(std::make_unique<StrategySlot>(std::move(strategy), std::move(name)));
+  slots_.push_back(std::make_unique<strategy::StrategySlot>(std::move(strategy), std::move(name)));
 }
 
 BacktestResult Engine::run() {
@@ -243,7 +242,7 @@ MarketState Engine::load_market() const {
   for (std::size_t i = 0; i < contracts.size(); ++i) market.add(contracts[i], std::move(bars[i]));
   for (auto& slot : slots_) {
     for (const Contract& contract : slot->strategy().contracts()) {
-      slot->symbols().push_back(*market.find(contract.symbol));
+      slot->instruments().push_back(*market.find(contract.symbol));
     }
   }
   return market;
@@ -271,7 +270,7 @@ MarketState Engine::shared_market(const SharedBars& bars) const {
   if (contracts.size() == bars.instruments().size()) market.set_schedule(bars.schedule());
   for (auto& slot : slots_) {
     for (const Contract& contract : slot->strategy().contracts()) {
-      slot->symbols().push_back(*market.find(contract.symbol));
+      slot->instruments().push_back(*market.find(contract.symbol));
     }
   }
   return market;
@@ -377,7 +376,7 @@ void Engine::bind_strategies(BacktestAccount& account, const MarketState& market
     if (auto it = config_.routing.find(slots_[i]->key()); it != config_.routing.end()) {
       account.set_routing(index, it->second);
     }
-    slots_[i]->bind(account, market, index);
+    slots_[i]->bind(account, index, market);
   }
 }
 

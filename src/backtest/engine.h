@@ -29,9 +29,11 @@
 #include "store/store.h"
 #include "strategy/strategy.h"
 
-namespace tandem::backtest {
-
+namespace tandem::strategy {
 class StrategySlot;
+}
+
+namespace tandem::backtest {
 
 struct BacktestConfig {
   std::string bar_size = "1d";
@@ -172,7 +174,7 @@ class Engine {
 
   store::Store& store_;
   BacktestConfig config_;
-  std::vector<std::unique_ptr<StrategySlot>> slots_;
+  std::vector<std::unique_ptr<strategy::StrategySlot>> slots_;
   bool ran_ = false;
 };
 

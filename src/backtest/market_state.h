@@ -15,6 +15,7 @@
 
 #include "core/bar_series.h"
 #include "core/contract.h"
+#include "strategy/strategy_slot.h"
 
 namespace tandem::backtest {
 
@@ -24,7 +25,8 @@ using SharedBarSeries = std::shared_ptr<const BarSeries>;
 using SharedBarRows = std::shared_ptr<const std::vector<Bar>>;
 using SharedSchedule = std::shared_ptr<const std::vector<std::uint32_t>>;
 
-class MarketState {
+// The strategies' strategy::HistorySource: their history() reads it by market index.
+class MarketState final : public strategy::HistorySource {
  public:
   // Adds an instrument with its bars (time-ordered); returns its index.
   std::size_t add(Contract contract, BarSeries bars) {
@@ -83,7 +85,7 @@ class MarketState {
   Timestamp next_time(std::size_t i) const {
     return rows_[i] != nullptr ? rows_[i][delivered_[i]].time : series_[i]->time[delivered_[i]];
   }
-  BarHistory history(std::size_t i) const { return series_[i]->history(delivered_[i]); }
+  BarHistory history(std::size_t i) const override { return series_[i]->history(delivered_[i]); }
 
   // The replay clock: the time of the bars being delivered.
   Timestamp now() const { return now_; }

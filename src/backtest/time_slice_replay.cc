@@ -9,7 +9,7 @@
 namespace tandem::backtest {
 
 TimeSliceReplay::TimeSliceReplay(MarketState& market, BacktestAccount& account,
-                                 std::vector<std::unique_ptr<StrategySlot>>& slots,
+                                 std::vector<std::unique_ptr<strategy::StrategySlot>>& slots,
                                  broker::TradingCalendar calendar)
     : market_(market),
       account_(account),
@@ -29,7 +29,7 @@ TimeSliceReplay::TimeSliceReplay(MarketState& market, BacktestAccount& account,
   // In slot order, then the strategy's own instrument order: deliveries_ of a slice come out
   // of the subscribers of its instruments in that order once sorted.
   for (std::uint32_t slot = 0; slot < slots_.size(); ++slot) {
-    const std::vector<std::size_t>& symbols = slots_[slot]->symbols();
+    const std::vector<std::size_t>& symbols = slots_[slot]->instruments();
     for (std::uint32_t instrument = 0; instrument < symbols.size(); ++instrument) {
       const Delivery delivery{slot, instrument, slots_[slot].get(), symbols[instrument]};
       subscribers_[symbols[instrument]].push_back(delivery);
@@ -103,7 +103,7 @@ inline void TimeSliceReplay::call_on_bar(Timestamp time) {
     deliveries = &deliveries_;
   }
   for (const Delivery& delivery : *deliveries) {
-    StrategySlot& slot = *delivery.target;
+    strategy::StrategySlot& slot = *delivery.target;
     const std::size_t symbol = delivery.symbol;
     const Bar bar = market_.current_bar(symbol);
     const strategy::BarEvent event{delivery.instrument, market_.contract(symbol), bar,
@@ -123,7 +123,7 @@ void TimeSliceReplay::deliver_notices() {
   while (account_.has_notices()) {
     account_.take_notices(notices_);
     for (const StrategyNotice& notice : notices_) {
-      StrategySlot& slot = *slots_[notice.strategy];
+      strategy::StrategySlot& slot = *slots_[notice.strategy];
       if (notice.fill_index) {
         slot.guarded("on_fill", market_.now(), [&] {
           slot.strategy().on_fill(*notice.trade, notice.trade->fills[*notice.fill_index]);

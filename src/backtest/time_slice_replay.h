@@ -21,8 +21,8 @@
 
 #include "backtest/backtest_account.h"
 #include "backtest/market_state.h"
-#include "backtest/strategy_slot.h"
 #include "broker/trading_day.h"
+#include "strategy/strategy_slot.h"
 
 namespace tandem::backtest {
 
@@ -32,7 +32,7 @@ class TimeSliceReplay {
   // and none delivered.
   // `calendar` cuts the days: after the last slice of each trading day its daily rows are written.
   TimeSliceReplay(MarketState& market, BacktestAccount& account,
-                  std::vector<std::unique_ptr<StrategySlot>>& slots,
+                  std::vector<std::unique_ptr<strategy::StrategySlot>>& slots,
                   broker::TradingCalendar calendar);
 
   std::size_t bar_count() const { return bar_count_; }
@@ -47,7 +47,7 @@ class TimeSliceReplay {
   struct Delivery {
     std::uint32_t slot = 0;
     std::uint32_t instrument = 0;
-    StrategySlot* target = nullptr;
+    strategy::StrategySlot* target = nullptr;
     std::size_t symbol = 0;
     bool operator<(const Delivery& other) const {
       return slot != other.slot ? slot < other.slot : instrument < other.instrument;
@@ -65,7 +65,7 @@ class TimeSliceReplay {
 
   MarketState& market_;
   BacktestAccount& account_;
-  std::vector<std::unique_ptr<StrategySlot>>& slots_;
+  std::vector<std::unique_ptr<strategy::StrategySlot>>& slots_;
   broker::TradingCalendar calendar_;
   // Instrument of every bar in replay order; empty for a single instrument (replay_schedule.h).
   // The market's shared one when it has one, else merged for this run.

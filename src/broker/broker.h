@@ -1,6 +1,6 @@
 // The broker contract: what a strategy may ask of the account it trades in. One implementation
-// per mode — backtest::BacktestBroker (simulated exchange) and the live IB broker — and a
-// strategy written against this header runs unchanged in both.
+// serves both modes — broker::AccountView (account_view.h), a view of the backtest's or the
+// live account — and a strategy written against this header runs unchanged in both.
 //
 // A Broker object is one strategy's view of one account: equity(), positions() and
 // open_trades() are that strategy's, identified by its key (by default the symbol it trades).

@@ -1,4 +1,5 @@
-// Internal to src/live: LiveAccount, the state behind every LiveBroker of one `tandem live` run —
+// Internal to src/live: LiveAccount, the state behind every strategy's broker::AccountView of one
+// `tandem live` run (it is their broker::TradingAccount) —
 // the account's values, each strategy's fills and positions (FIFO lots, attributed by
 // order_ref), the orders and their trades — and the source of everything the AccountRecorder
 // writes for the account.
@@ -29,6 +30,7 @@
 #include <vector>
 
 #include "broker/account_recorder.h"
+#include "broker/account_view.h"
 #include "broker/allocation.h"
 #include "broker/broker.h"
 #include "broker/order_events.h"
@@ -63,7 +65,7 @@ struct LiveAccountSettings {
   std::function<void(std::string_view)> log;  // one line per order event and fill
 };
 
-class LiveAccount {
+class LiveAccount final : public broker::TradingAccount {
  public:
   LiveAccount(LiveAccountSettings settings, broker::AccountRecorder& recorder,
               OrderChannel& channel);
@@ -137,29 +139,40 @@ class LiveAccount {
   bool has_notices() const { return !notices_.empty(); }
   void take_notices(std::vector<AccountNotice>& out);
 
-  // --- strategy side (LiveBroker) ---
-  const std::string& account() const { return settings_.account; }
-  const std::string& key(std::size_t strategy) const { return strategies_[strategy].key; }
+  // --- strategy side (broker::TradingAccount, for the strategies' AccountViews) ---
+  const std::string& account() const override { return settings_.account; }
+  const std::string& key(std::size_t strategy) const override { return strategies_[strategy].key; }
   // The strategy's routing preference, applied to each order it places (broker/routing.h).
   void set_routing(std::size_t strategy, broker::Routing routing) {
     strategies_[strategy].routing = std::move(routing);
   }
-  const broker::Routing& routing(std::size_t strategy) const {
+  const broker::Routing& routing(std::size_t strategy) const override {
     return strategies_[strategy].routing;
   }
-  Timestamp now() const { return settings_.clock(); }
+  Timestamp now() const override { return settings_.clock(); }
   broker::TradeHandle place(std::size_t strategy, const Contract& contract, Order order,
-                            std::optional<double> size);
-  void cancel(std::size_t strategy, const broker::TradeHandle& trade);
+                            std::optional<double> size) override;
+  void cancel(std::size_t strategy, const broker::TradeHandle& trade) override;
   void modify(std::size_t strategy, const broker::TradeHandle& trade,
-              const broker::OrderChanges& changes);
-  double strategy_equity(std::size_t strategy) const;
-  double total_equity() const;
-  double last_price(const Contract& contract, std::string_view where) const;
-  std::vector<Position> positions(std::size_t strategy) const;
-  double position(std::size_t strategy, const Contract& contract) const;
-  std::vector<broker::TradeHandle> open_trades(std::size_t strategy) const;
-  std::vector<AccountValue> account_values() const;
+              const broker::OrderChanges& changes) override;
+  double strategy_equity(std::size_t strategy) const override;
+  double total_equity() const override;
+  double last_price(const Contract& contract, std::string_view where) const override;
+  std::vector<Position> positions(std::size_t strategy) const override;
+  double position(std::size_t strategy, const Contract& contract) const override;
+  std::vector<broker::TradeHandle> open_trades(std::size_t strategy) const override;
+  std::vector<AccountValue> account_values() const override;
+  // IB's AvailableFunds, else its TotalCashValue; nullopt before either was reported (what
+  // the broker's default read from account_values(), without building them).
+  std::optional<double> available_funds() const override {
+    if (auto it = account_values_.find("AvailableFunds"); it != account_values_.end()) {
+      return it->second;
+    }
+    if (auto it = account_values_.find("TotalCashValue"); it != account_values_.end()) {
+      return it->second;
+    }
+    return std::nullopt;
+  }
 
   // --- figures ---
   std::size_t fills_booked() const { return fills_booked_; }

@@ -61,13 +61,12 @@ int LiveSession::Impl::next_order_id() {
 void LiveSession::Impl::send(const ib::Request& request) { client_->send(request); }
 
 template <class Call>
-void LiveSession::Impl::guarded(Slot& slot, const char* callback, Call&& call) {
+void LiveSession::Impl::guarded(Slot& slot, const char* callback, Timestamp time, Call&& call) {
   if (!fatal_.empty()) return;
   try {
-    call();
-  } catch (const std::exception& e) {
-    fail(fmt::format("strategy {} ({}) failed in {}: {}", slot.strategy().key(), slot.name(),
-                     callback, e.what()));
+    slot.guarded(callback, time, std::forward<Call>(call));
+  } catch (const Error& e) {
+    fail(e.what(), e.kind());
   }
 }
 
@@ -232,12 +231,12 @@ void LiveSession::Impl::deliver_slice(Timestamp t, std::vector<std::pair<std::si
     Slot& slot = *slots_[slot_index];
     const std::vector<Contract>& contracts = slot.strategy().contracts();
     for (std::size_t k = 0; k < contracts.size(); ++k) {
-      const std::size_t index = instrument_by_symbol_.at(contracts[k].symbol);
+      const std::size_t index = slot.instruments()[k];
       if (!in_slice[index]) continue;
       const BarHistory history = instruments_[index].feed.history();
       strategy::BarEvent event{k, contracts[k], history.back(), history};
       ++result_.bars;
-      guarded(slot, "on_bar", [&] { slot.strategy().on_bar(event); });
+      guarded(slot, "on_bar", t, [&] { slot.strategy().on_bar(event); });
       deliver_notices();
     }
   }
@@ -257,11 +256,12 @@ void LiveSession::Impl::deliver_notices() {
     for (const AccountNotice& notice : notices_) {
       Slot& slot = *slots_[notice.strategy];
       if (notice.fill_index) {
-        guarded(slot, "on_fill", [&] {
+        guarded(slot, "on_fill", server_clock_.now(), [&] {
           slot.strategy().on_fill(*notice.trade, notice.trade->fills[*notice.fill_index]);
         });
       } else {
-        guarded(slot, "on_order_status", [&] { slot.strategy().on_order_status(*notice.trade); });
+        guarded(slot, "on_order_status", server_clock_.now(),
+                [&] { slot.strategy().on_order_status(*notice.trade); });
       }
     }
   }
@@ -282,7 +282,7 @@ void LiveSession::Impl::start_strategies() {
   for (auto& slot : slots_) {
     log(fmt::format("strategy {} ({}) starts: equity {:.2f}", slot->strategy().key(), slot->name(),
                     slot->broker().equity()));
-    guarded(*slot, "on_start", [&] { slot->strategy().on_start(); });
+    guarded(*slot, "on_start", server_clock_.now(), [&] { slot->strategy().on_start(); });
   }
   deliver_notices();  // fills reconciled before the start
 }
@@ -396,7 +396,7 @@ void LiveSession::Impl::finish_shutdown() {
   if (started_ && fatal_.empty()) {
     deliver_notices();
     for (auto& slot : slots_) {
-      guarded(*slot, "on_stop", [&] { slot->strategy().on_stop(); });
+      guarded(*slot, "on_stop", server_clock_.now(), [&] { slot->strategy().on_stop(); });
     }
   }
   auto finish = [this] {

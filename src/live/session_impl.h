@@ -20,9 +20,9 @@
 #include "live/halt_watcher.h"
 #include "live/live.h"
 #include "live/live_account.h"
-#include "live/live_broker.h"
 #include "live/server_clock.h"
 #include "live/stored_state.h"
+#include "strategy/strategy_slot.h"
 
 namespace tandem::live {
 
@@ -51,7 +51,19 @@ class LiveSession::Impl : public OrderChannel {
     // reconnect, every completed bar after it is fetched as history and delivered.
     std::optional<Timestamp> delivered_through;
   };
-  class Slot;
+  // A strategy of the session (strategy/strategy_slot.h); its instruments() index instruments_.
+  using Slot = strategy::StrategySlot;
+  // The slots' strategy::HistorySource: instruments_[i]'s bar feed.
+  class Feeds final : public strategy::HistorySource {
+   public:
+    explicit Feeds(const std::vector<Instrument>& instruments) : instruments_(instruments) {}
+    BarHistory history(std::size_t instrument) const override {
+      return instruments_[instrument].feed.history();
+    }
+
+   private:
+    const std::vector<Instrument>& instruments_;
+  };
 
   // session.cc
   void log(std::string_view line) const;
@@ -70,8 +82,10 @@ class LiveSession::Impl : public OrderChannel {
   void on_replay_time(Timestamp t);
   void deliver_slice(Timestamp t, std::vector<std::pair<std::size_t, Bar>>& bars);
   void deliver_notices();
+  // Runs a strategy's callback (Slot::guarded, `time` the slice's or the server clock's); its
+  // failure ends the run, the error's kind kept.
   template <class Call>
-  void guarded(Slot& slot, const char* callback, Call&& call);
+  void guarded(Slot& slot, const char* callback, Timestamp time, Call&& call);
   void fail(const std::string& message, ErrorKind kind = ErrorKind::Internal);
   void subscribe_realtime_bars();
   void start_strategies();
@@ -111,6 +125,7 @@ class LiveSession::Impl : public OrderChannel {
   std::unique_ptr<ib::Client> client_;
   std::vector<std::unique_ptr<Slot>> slots_;
   std::vector<Instrument> instruments_;
+  Feeds feeds_{instruments_};
   std::map<std::string, std::size_t> instrument_by_symbol_;
 
   std::optional<store::Library> library_;
@@ -155,36 +170,6 @@ class LiveSession::Impl : public OrderChannel {
   LiveResult result_;
   // Last: its thread posts to io_, so it stops (is destroyed) before everything above.
   std::unique_ptr<HaltWatcher> halt_watcher_;
-};
-
-// A strategy bound to its broker and its instruments' bars.
-class LiveSession::Impl::Slot : public strategy::StrategyHost {
- public:
-  Slot(std::unique_ptr<strategy::Strategy> strategy, std::string name)
-      : strategy_(std::move(strategy)), name_(std::move(name)) {}
-
-  strategy::Strategy& strategy() { return *strategy_; }
-  const std::string& name() const { return name_; }
-  void bind(LiveAccount& account, std::size_t index, std::vector<const BarFeed*> feeds) {
-    broker_ = std::make_unique<LiveBroker>(account, index);
-    feeds_ = std::move(feeds);
-    strategy_->attach(*this);
-  }
-  broker::Broker& broker() override { return *broker_; }
-  BarHistory history(std::size_t instrument) const override {
-    if (instrument >= feeds_.size()) {
-      throw Error(
-          fmt::format("instrument {} requested; the strategy has {}", instrument, feeds_.size()),
-          "history (strategy " + strategy_->key() + ")");
-    }
-    return feeds_[instrument]->history();
-  }
-
- private:
-  std::unique_ptr<strategy::Strategy> strategy_;
-  std::string name_;
-  std::unique_ptr<LiveBroker> broker_;
-  std::vector<const BarFeed*> feeds_;
 };
 
 }  // namespace tandem::live

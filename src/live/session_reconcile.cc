@@ -156,11 +156,11 @@ void LiveSession::Impl::set_up_account(const ib::SessionInfo& session) {
       log(fmt::format("strategy {} routes {}", stored.strategy,
                       broker::describe_routing(stored.routing)));
     }
-    std::vector<const BarFeed*> feeds;
+    slot.instruments().clear();
     for (const Contract& contract : slot.strategy().contracts()) {
-      feeds.push_back(&instruments_[instrument_by_symbol_.at(contract.symbol)].feed);
+      slot.instruments().push_back(instrument_by_symbol_.at(contract.symbol));
     }
-    slot.bind(*account_, index, std::move(feeds));
+    slot.bind(*account_, index, feeds_);
   }
   account_->load(stored);
   set_up_risk(account);

@@ -234,6 +234,43 @@ TEST(LiveGatewayTest, AnOrderPlacedWhileNotConnectedIsHeldAndSentAfterTheReconne
   EXPECT_EQ(stored_position(h), 15);
 }
 
+// Asks for the bars of a second instrument it does not trade, on its first bar (whose time it
+// keeps): the strategy slot's InvalidArgument error.
+class AsksForAMissingInstrument : public strategy::Strategy {
+ public:
+  AsksForAMissingInstrument(strategy::StrategyConfig config, std::shared_ptr<Timestamp> bar_time)
+      : Strategy(std::move(config)), bar_time_(std::move(bar_time)) {}
+  void on_bar(const strategy::BarEvent& event) override {
+    *bar_time_ = event.bar.time;
+    history(1);
+  }
+
+ private:
+  std::shared_ptr<Timestamp> bar_time_;  // read by the test after the session ended
+};
+
+// A strategy's failure live reads as in a backtest (strategy/strategy_slot.h): the strategy, the
+// callback and the slice's time name it, and the error keeps its kind (the exit status's).
+TEST(LiveGatewayTest, AStrategysFailureNamesItsCallbackAndBarTimeAndKeepsItsKind) {
+  LiveHarness h;
+  strategy::StrategyConfig config;
+  config.key = "TQQQ";
+  config.contracts = {stock("TQQQ")};
+  auto bar_time = std::make_shared<Timestamp>(0);
+  h.start_session(std::make_unique<AsksForAMissingInstrument>(config, bar_time), "asks",
+                  h.options());
+  ASSERT_TRUE(h.wait_for_lines("streaming")) << h.log_text();
+  ASSERT_EQ(h.gateway().control("step 1").substr(0, 2), "ok");
+  ASSERT_TRUE(h.wait_for_lines("ERROR strategy TQQQ (on_bar)")) << h.log_text();
+  const std::string error = h.stop_session();
+  ASSERT_NE(*bar_time, 0) << h.log_text();
+  EXPECT_EQ(error, "tandem live: strategy TQQQ (on_bar) at " + format_timestamp(*bar_time) +
+                       ": strategy TQQQ: history(1) asked, but the strategy trades 1 "
+                       "instrument(s)")
+      << h.log_text();
+  EXPECT_EQ(h.error_kind(), ErrorKind::InvalidArgument);
+}
+
 // Records the time of every bar it is given.
 class BarRecorder : public strategy::Strategy {
  public:

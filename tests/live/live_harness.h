@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -104,9 +105,14 @@ class LiveHarness {
     session_ = std::make_unique<LiveSession>(*store_, options);
     for (auto& strategy : strategies) session_->add_strategy(std::move(strategy), name);
     error_.clear();
+    error_kind_.reset();
     thread_ = std::thread([this] {
       try {
         result_ = session_->run();
+      } catch (const Error& e) {
+        std::lock_guard lock(mutex_);
+        error_ = e.what();
+        error_kind_ = e.kind();
       } catch (const std::exception& e) {
         std::lock_guard lock(mutex_);
         error_ = e.what();
@@ -125,6 +131,8 @@ class LiveHarness {
     return error_;
   }
 
+  // The kind of the tandem::Error the last session ended with (after stop_session()).
+  std::optional<ErrorKind> error_kind() const { return error_kind_; }
   LiveSession& session() { return *session_; }
   const LiveResult& result() const { return result_; }
 
@@ -190,6 +198,7 @@ class LiveHarness {
   std::thread thread_;
   LiveResult result_;
   std::string error_;
+  std::optional<ErrorKind> error_kind_;
   bool finished_ = false;
   std::mutex mutex_;
   std::condition_variable changed_;
