@@ -29,6 +29,7 @@
 #include "broker/account_recorder.h"
 #include "ib/codec.h"
 #include "live/bar_feed.h"
+#include "live/ib_venue.h"
 #include "live/live_account.h"
 #include "risk/risk.h"
 #include "store/store.h"
@@ -60,17 +61,34 @@ broker::EquityAllocation explicit_equity(double amount) {
   return allocation;
 }
 
-std::unique_ptr<live::LiveAccount> make_account(broker::AccountRecorder& recorder,
-                                                live::OrderChannel& channel) {
-  live::LiveAccountSettings settings;
-  settings.account = "DU1";
-  settings.commission_wait = std::chrono::milliseconds(60'000);
-  auto account = std::make_unique<live::LiveAccount>(settings, recorder, channel);
-  account->add_strategy("TQQQ", explicit_equity(1e9), {stock("TQQQ")});
-  account->on_account_value({"NetLiquidation", "1000000000", "USD", "DU1"});
-  account->on_price("TQQQ", 50);
-  account->start();
-  return account;
+// The session's pair: the IB adapter and the account behind it.
+struct Live {
+  Live(broker::AccountRecorder& recorder, live::OrderChannel& channel)
+      : venue(venue_settings(), channel), account(account_settings(), recorder, venue) {
+    venue.bind(account);
+  }
+  static live::IbVenueSettings venue_settings() {
+    live::IbVenueSettings settings;
+    settings.account = "DU1";
+    settings.commission_wait = std::chrono::milliseconds(60'000);
+    return settings;
+  }
+  static live::LiveAccountSettings account_settings() {
+    live::LiveAccountSettings settings;
+    settings.account = "DU1";
+    return settings;
+  }
+  live::IbVenue venue;
+  live::LiveAccount account;
+};
+
+std::unique_ptr<Live> make_account(broker::AccountRecorder& recorder, live::OrderChannel& channel) {
+  auto stack = std::make_unique<Live>(recorder, channel);
+  stack->account.add_strategy("TQQQ", explicit_equity(1e9), {stock("TQQQ")});
+  stack->venue.on_account_value({"NetLiquidation", "1000000000", "USD", "DU1"});
+  stack->account.on_price("TQQQ", 50);
+  stack->account.start();
+  return stack;
 }
 
 double percentile(std::vector<double> values, double p) {
@@ -110,13 +128,14 @@ std::string commission_payload(int n) {
   return framed.substr(4);
 }
 
-// As the session does: decode, hand to the account, take the strategy notices it queued.
-void dispatch(live::LiveAccount& account, std::string_view payload) {
+// As the session does: decode, hand to the IB adapter (which books through the account), take
+// the strategy notices the account queued.
+void dispatch(Live& stack, std::string_view payload) {
   static std::vector<live::AccountNotice> notices;
   ib::Response message = ib::decode_response(payload, ib::kMaxServerVersion);
-  if (auto* e = std::get_if<ib::ExecutionData>(&message)) account.on_execution(*e);
-  if (auto* c = std::get_if<ib::CommissionReport>(&message)) account.on_commission(c->report);
-  account.take_notices(notices);
+  if (auto* e = std::get_if<ib::ExecutionData>(&message)) stack.venue.on_execution(*e);
+  if (auto* c = std::get_if<ib::CommissionReport>(&message)) stack.venue.on_commission(c->report);
+  stack.account.take_notices(notices);
 }
 
 // Every limit set, on the account and the strategy, far from refusing: each check runs.
@@ -155,7 +174,8 @@ std::pair<double, double> bar_to_order(int count, bool with_risk = false,
   auto store = store::Store::open("mem://");
   broker::AccountRecorder recorder(store->library("DU1"));
   EncodingChannel channel;
-  auto account = make_account(recorder, channel);
+  auto stack = make_account(recorder, channel);
+  live::LiveAccount* account = &stack->account;
   if (with_risk) set_every_limit(*account);
   account->set_routing(0, routing);
   live::BarBuilder builder(kNanosPerDay, kNanosPerDay);
@@ -199,7 +219,8 @@ std::pair<double, double> execution_to_durable(int count, std::chrono::milliseco
   broker::AccountRecorder recorder(store->library("DU1"),
                                    broker::RecorderOptions{interval, 50'000, 0});
   EncodingChannel channel;
-  auto account = make_account(recorder, channel);
+  auto stack = make_account(recorder, channel);
+  live::LiveAccount* account = &stack->account;
   std::vector<std::string> executions;
   std::vector<std::string> commissions;
   for (int i = 0; i < count; ++i) {
@@ -212,8 +233,8 @@ std::pair<double, double> execution_to_durable(int count, std::chrono::milliseco
   for (int i = 0; i < count; ++i) {
     const std::uint64_t before = recorder.stats().rows_written;
     const auto start = Clock::now();
-    dispatch(*account, executions[static_cast<std::size_t>(i)]);
-    dispatch(*account, commissions[static_cast<std::size_t>(i)]);
+    dispatch(*stack, executions[static_cast<std::size_t>(i)]);
+    dispatch(*stack, commissions[static_cast<std::size_t>(i)]);
     // fill + strategy position + order status (Filled) rows.
     while (recorder.stats().rows_written < before + 3) std::this_thread::yield();
     millis.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
@@ -229,7 +250,8 @@ double executions_per_second(int count, const std::filesystem::path& dir) {
   broker::AccountRecorder recorder(
       store->library("DU1"), broker::RecorderOptions{std::chrono::milliseconds(50), 50'000, 0});
   EncodingChannel channel;
-  auto account = make_account(recorder, channel);
+  auto stack = make_account(recorder, channel);
+  live::LiveAccount* account = &stack->account;
   std::vector<std::string> executions;
   std::vector<std::string> commissions;
   for (int i = 0; i < count; ++i) {
@@ -241,8 +263,8 @@ double executions_per_second(int count, const std::filesystem::path& dir) {
   recorder.flush();
   const auto start = Clock::now();
   for (int i = 0; i < count; ++i) {
-    dispatch(*account, executions[static_cast<std::size_t>(i)]);
-    dispatch(*account, commissions[static_cast<std::size_t>(i)]);
+    dispatch(*stack, executions[static_cast<std::size_t>(i)]);
+    dispatch(*stack, commissions[static_cast<std::size_t>(i)]);
   }
   const double booking = std::chrono::duration<double>(Clock::now() - start).count();
   recorder.flush();

@@ -11,8 +11,6 @@
 #include "broker/order_rules.h"
 #include "broker/order_sizing.h"
 #include "core/error.h"
-#include "ib/requests.h"
-#include "live/wire_mapping.h"
 
 namespace tandem::live {
 namespace {
@@ -28,27 +26,11 @@ std::string describe_order(const Trade& trade) {
   return text + " " + std::string(time_in_force_name(o.tif));
 }
 
-// IB's errors that refuse a placeOrder: 201 rejected, 103 duplicate id (a finished order's),
-// 104 a filled order cannot be modified, 105 not the original order, 321 not valid.
-bool is_refusal(int code) {
-  return code == 103 || code == 104 || code == 105 || code == 201 || code == 321;
-}
-
-// Whether openOrder's `reported` carries the quantity and prices of `order` as sent.
-bool same_terms(const ib::Order& reported, const Order& order) {
-  const ib::Order sent = to_wire(order);
-  auto same = [](const std::optional<double>& a, const std::optional<double>& b) {
-    return a.has_value() == b.has_value() && (!a || std::abs(*a - *b) < 1e-9);
-  };
-  return same(reported.total_quantity, sent.total_quantity) &&
-         same(reported.lmt_price, sent.lmt_price) && same(reported.aux_price, sent.aux_price);
-}
-
 }  // namespace
 
 LiveAccount::LiveAccount(LiveAccountSettings settings, broker::AccountRecorder& recorder,
-                         OrderChannel& channel)
-    : settings_(std::move(settings)), recorder_(recorder), channel_(channel) {
+                         broker::Venue& venue)
+    : settings_(std::move(settings)), recorder_(recorder), venue_(venue) {
   if (!settings_.clock) settings_.clock = now_utc;
 }
 
@@ -172,7 +154,7 @@ broker::TradeHandle LiveAccount::place(std::size_t index, const Contract& contra
     change_status(record, OrderStatus::kApiCancelled, "dry run: not sent");
     return trade;
   }
-  if (!channel_.connected()) {
+  if (!venue_.connected()) {
     // Held, never dropped: sent once the connection is back and reconciled.
     change_status(record, OrderStatus::kPendingSubmit,
                   "held: not connected to IB (or reconciling after a reconnect)");
@@ -185,10 +167,10 @@ broker::TradeHandle LiveAccount::place(std::size_t index, const Contract& contra
 void LiveAccount::send_new_order(std::int64_t held_key, std::string message) {
   // The id is taken when the order is sent (an order held while disconnected gets one above
   // whatever the reconnected server says), and the record is filed under it.
-  const int id = channel_.next_order_id();
+  const std::int64_t id = venue_.next_order_id();
   OrderRecord& record = orders_.assign_id(held_key, id);
   record.trade->order.order_id = id;
-  channel_.send(ib::PlaceOrder{to_wire(record.trade->contract), to_wire(record.trade->order)});
+  venue_.place(record.trade->contract, record.trade->order);
   change_status(record, OrderStatus::kPendingSubmit, std::move(message));
 }
 
@@ -238,13 +220,12 @@ void LiveAccount::cancel(std::size_t strategy, const broker::TradeHandle& handle
     change_status(record, OrderStatus::kCancelled, "cancelled before it was sent");
     return;
   }
-  if (!channel_.connected()) {
+  if (!venue_.connected()) {
     throw Error(fmt::format("order {}: not connected to IB, the cancel cannot be sent now",
                             trade.order.order_id),
                 where);
   }
-  channel_.send(ib::CancelOrder{.order_id = static_cast<int>(trade.order.order_id),
-                                .manual_order_cancel_time = ""});
+  venue_.cancel(trade.order.order_id);
   change_status(record, OrderStatus::kPendingCancel, "cancel requested");
 }
 
@@ -257,7 +238,7 @@ void LiveAccount::modify(std::size_t strategy, const broker::TradeHandle& handle
   std::string what;
   const Order changed =
       broker::changed_order(trade.order, changes, settings_.fractional, where, what);
-  if (!record.held && !channel_.connected()) {
+  if (!record.held && !venue_.connected()) {
     throw Error(fmt::format("order {}: not connected to IB, the change cannot be sent now",
                             trade.order.order_id),
                 where);
@@ -265,9 +246,7 @@ void LiveAccount::modify(std::size_t strategy, const broker::TradeHandle& handle
   if (!record.held && !record.before_change) record.before_change = trade.order;
   trade.order = changed;
   trade.state.remaining = std::max(0.0, changed.total_quantity - trade.state.filled);
-  if (!record.held) {
-    channel_.send(ib::PlaceOrder{to_wire(trade.contract), to_wire(trade.order)});
-  }
+  if (!record.held) venue_.modify(trade.contract, trade.order);
   change_status(record, trade.state.status, "modified:" + what);
 }
 
@@ -297,36 +276,34 @@ LiveAccount::OrderRecord& LiveAccount::adopt_order(std::size_t strategy, const C
                      OrderRecord{.trade = trade, .strategy = strategy, .adopted = true});
 }
 
-void LiveAccount::on_open_order(const ib::OpenOrder& message) {
+void LiveAccount::order_open(const broker::VenueOrder& message) {
   // An order placed outside the API (in TWS) has no order id to follow it by.
-  if (message.order.order_id <= 0) return;
-  OrderRecord* record = orders_.find(message.order.order_id);
+  if (message.order_id <= 0) return;
+  OrderRecord* record = orders_.find(message.order_id);
   if (record == nullptr) {
-    auto strategy = orders_.strategy_of(message.order.order_ref);
+    auto strategy = orders_.strategy_of(message.order_ref);
     if (!strategy) return;  // another program's order
-    Order order;
-    try {
-      order = from_wire(message.order);
-    } catch (const Error& e) {
-      log(std::string("ignoring an order tandem cannot trade: ") + e.what());
+    if (!message.order) {
+      log("ignoring an order tandem cannot trade: " + message.untradeable);
       return;
     }
-    record = &adopt_order(*strategy, from_wire(message.contract), order);
+    const Order& order = *message.order;
+    record = &adopt_order(*strategy, message.contract, order);
     log(fmt::format("adopted open order {} of strategy {} from IB", order.order_id,
                     strategies_[*strategy].key));
   }
-  mark_reported(record->trade->order.order_id);
+  order_reported(record->trade->order.order_id);
   Trade& trade = *record->trade;
   record->acknowledged = true;
-  if (record->before_change && same_terms(message.order, trade.order)) {
+  if (record->before_change && message.confirms_last_sent) {
     record->before_change.reset();  // IB confirms the change
   }
-  if (message.order.perm_id != 0) {
-    trade.order.perm_id = message.order.perm_id;
-    orders_.note_perm(message.order.perm_id, trade.order.order_id);
+  if (message.perm_id != 0) {
+    trade.order.perm_id = message.perm_id;
+    orders_.note_perm(message.perm_id, trade.order.order_id);
   }
   if (trade.contract.con_id == 0) trade.contract.con_id = message.contract.con_id;
-  const double quantity = message.order.total_quantity.value_or(trade.order.total_quantity);
+  const double quantity = message.quantity.value_or(trade.order.total_quantity);
   if (!trade.order.oca_group.empty() && !trade.is_done() && !record->before_change &&
       quantity > 0 && quantity < trade.order.total_quantity) {
     // An OCA group of type 2 or 3 reduced it at IB's side when another member filled. (With a
@@ -338,25 +315,26 @@ void LiveAccount::on_open_order(const ib::OpenOrder& message) {
         *record, trade.state.status,
         fmt::format("OCA group {}: reduced {}->{}", trade.order.oca_group, before, quantity));
   }
-  auto status = parse_order_status(message.state.status);
+  const std::optional<OrderStatus> status = message.status;
   if (status && !trade.is_done() && *status != trade.state.status && is_done(*status) &&
       *status != OrderStatus::kFilled) {
     change_status(*record, *status, "reported by openOrder");
   }
 }
 
-void LiveAccount::on_order_status(const ib::OrderStatus& message) {
+void LiveAccount::order_status(const broker::VenueStatus& message) {
   OrderRecord* record = message.order_id > 0 ? orders_.find(message.order_id) : nullptr;
   if (record == nullptr) return;  // an order of another program, or not yet adopted
-  mark_reported(message.order_id);
+  order_reported(message.order_id);
   Trade& trade = *record->trade;
   if (message.perm_id != 0 && trade.order.perm_id == 0) {
     trade.order.perm_id = message.perm_id;
     orders_.note_perm(message.perm_id, trade.order.order_id);
   }
-  auto status = parse_order_status(message.status);
+  const std::optional<OrderStatus> status = message.status;
   if (!status) {
-    log(fmt::format("order {}: unknown status '{}' ignored", message.order_id, message.status));
+    log(fmt::format("order {}: unknown status '{}' ignored", message.order_id,
+                    message.reported_as));
     return;
   }
   if (*status != OrderStatus::kInactive) record->acknowledged = true;
@@ -380,69 +358,61 @@ void LiveAccount::on_order_status(const ib::OrderStatus& message) {
   change_status(*record, *status, "");
 }
 
-void LiveAccount::on_completed_order(const ib::CompletedOrder& message) {
-  OrderRecord* record = orders_.find_by_perm(message.order.perm_id);
+void LiveAccount::order_completed(const broker::VenueCompleted& message) {
+  OrderRecord* record = orders_.find_by_perm(message.perm_id);
   if (record == nullptr) {
     // completedOrder carries no order id: an order whose permId never reached us (the
     // connection dropped first) is recognised by its terms.
     orders_.for_each([&](std::int64_t id, OrderRecord& candidate) {
       const Trade& t = *candidate.trade;
       if (record == nullptr && id > 0 && t.order.perm_id == 0 && !t.is_done() &&
-          t.order.order_ref == message.order.order_ref &&
-          t.contract.symbol == message.contract.symbol &&
-          action_name(t.order.action) == message.order.action &&
-          message.order.total_quantity == t.order.total_quantity) {
+          t.order.order_ref == message.order_ref && t.contract.symbol == message.symbol &&
+          message.action == t.order.action && message.quantity == t.order.total_quantity) {
         record = &candidate;
       }
     });
   }
   if (record == nullptr) return;
-  mark_reported(record->trade->order.order_id);
+  order_reported(record->trade->order.order_id);
   if (record->trade->is_done()) return;
-  auto status = parse_order_status(message.state.status);
+  const std::optional<OrderStatus> status = message.status;
   if (!status || !is_done(*status)) return;
   if (*status == OrderStatus::kFilled &&
       record->trade->state.filled + kShareEpsilon < record->trade->order.total_quantity) {
     return;  // its executions finish it
   }
-  change_status(*record, *status,
-                message.state.completed_status.empty() ? "reported by completedOrder"
-                                                       : message.state.completed_status);
+  change_status(*record, *status, message.why.empty() ? "reported by completedOrder" : message.why);
 }
 
-void LiveAccount::on_order_error(const ib::ErrMsg& error) {
-  OrderRecord* record = error.id > 0 ? orders_.find(error.id) : nullptr;
+void LiveAccount::order_error(const broker::VenueError& error) {
+  OrderRecord* record = error.order_id > 0 ? orders_.find(error.order_id) : nullptr;
   if (record == nullptr) {
-    log(fmt::format("IB error {} for order {} (not one of this run's): {}", error.code, error.id,
-                    error.message));
+    log(fmt::format("{} (order {} is not one of this run's)", error.message, error.order_id));
     return;
   }
   Trade& trade = *record->trade;
-  const std::string message = fmt::format("IB error {}: {}", error.code, error.message);
-  if (record->before_change && record->acknowledged && is_refusal(error.code)) {
+  const std::string& message = error.message;
+  if (record->before_change && record->acknowledged && error.refuses_change) {
     // The order is at IB: this refuses the change in flight (a modify that reached an order
     // which filled meanwhile is 103/104 at IB), not the order.
     change_refused(*record, message);
     return;
   }
   if (trade.is_done()) {
-    log(fmt::format("order {}: {}", error.id, message));
+    log(fmt::format("order {}: {}", error.order_id, message));
     return;
   }
-  switch (error.code) {
-    case 201:  // rejected
-    case 203:  // security not allowed for this account
-    case 103:  // duplicate order id
-    case 200:  // no security definition
-    case 321:  // request could not be validated
+  switch (error.effect) {
+    case broker::VenueError::Effect::kRefused:
       change_status(*record, OrderStatus::kInactive, message);
       return;
-    case 202:  // cancelled (the normal confirmation too)
+    case broker::VenueError::Effect::kCancelled:
       change_status(*record, OrderStatus::kCancelled, message);
       return;
-    default:
+    case broker::VenueError::Effect::kNotice:
       trade.log.push_back({settings_.clock(), trade.state.status, message});
-      log(fmt::format("order {}: {}", error.id, message));
+      log(fmt::format("order {}: {}", error.order_id, message));
+      return;
   }
 }
 
@@ -468,9 +438,8 @@ std::size_t LiveAccount::cancel_all_open(std::string_view why) {
     if (record.held) {
       record.held = false;
       change_status(record, OrderStatus::kCancelled, fmt::format("{} before it was sent", why));
-    } else if (channel_.connected()) {
-      channel_.send(ib::CancelOrder{.order_id = static_cast<int>(trade.order.order_id),
-                                    .manual_order_cancel_time = ""});
+    } else if (venue_.connected()) {
+      venue_.cancel(trade.order.order_id);
       change_status(record, OrderStatus::kPendingCancel, std::string(why));
     }
     ++count;
@@ -506,20 +475,14 @@ std::vector<AccountValue> LiveAccount::account_values() const {
   return result;
 }
 
-void LiveAccount::on_account_value(const ib::AcctValue& message) {
-  if (!message.account.empty() && message.account != settings_.account) return;
-  if (message.currency == "BASE") return;  // per-currency ledger rows
-  char* end = nullptr;
-  double value = std::strtod(message.value.c_str(), &end);
-  if (end == message.value.c_str()) return;  // text values (AccountType, AccountReady...)
-  account_values_[message.key] = value;
+void LiveAccount::account_value(const AccountValue& value) {
+  account_values_[value.tag] = value.value;
 }
 
-void LiveAccount::on_portfolio(const ib::PortfolioValue& message) {
-  if (!message.account.empty() && message.account != settings_.account) return;
-  portfolio_[message.contract.symbol] = message;
-  if (message.market_price > 0)
-    last_price_.try_emplace(message.contract.symbol, message.market_price);
+void LiveAccount::holding(const broker::VenueHolding& holding) {
+  const std::string& symbol = holding.contract.symbol;
+  portfolio_[symbol] = holding;
+  if (holding.market_price > 0) last_price_.try_emplace(symbol, holding.market_price);
 }
 
 void LiveAccount::take_notices(std::vector<AccountNotice>& out) { notices_.take(out); }

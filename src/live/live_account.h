@@ -4,19 +4,18 @@
 // order_ref), the orders and their trades — and the source of everything the AccountRecorder
 // writes for the account.
 //
-// Fills are driven by executions, never by orderStatus: an execution is applied once per exec
-// id (duplicates from repeats and reconciliation are ignored), a correction (same exec id up
-// to the last '.', a higher revision) replaces what it corrects and the strategy's positions
-// are rebuilt from the corrected executions, and a fill is booked — position, `fills` row,
-// strategy_{KEY}_positions row, on_fill — once its commission report has joined it (or after
-// commission_wait without one; a later report is then logged). orderStatus only moves the
-// status (identical repeats are ignored, a finished order never goes back).
+// It trades through a venue (broker/venue.h; live: the IB adapter, live/ib_venue.h) and hears
+// back as that venue's events, in tandem's types only: the venue delivers each execution once,
+// with its commission joined (or overdue, then a late report), and marks corrections. The
+// account applies them: a correction replaces what it corrects and the strategy's positions are
+// rebuilt from the corrected executions; a fill is booked — position, `fills` row,
+// strategy_{KEY}_positions row, on_fill — when the venue delivers it. A status report only moves
+// the status (identical repeats are ignored, a finished order never goes back).
 //
 // Strategy callbacks are not made from here: they are queued as notices that the session
 // delivers once the current callback has returned, so no strategy is ever re-entered.
 #pragma once
 
-#include <chrono>
 #include <cstddef>
 #include <deque>
 #include <functional>
@@ -26,7 +25,6 @@
 #include <set>
 #include <string>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "broker/account_recorder.h"
@@ -36,22 +34,11 @@
 #include "broker/order_events.h"
 #include "broker/order_registry.h"
 #include "broker/position_book.h"
-#include "ib/requests.h"
-#include "ib/responses.h"
+#include "broker/venue.h"
 #include "live/stored_state.h"
 #include "risk/risk.h"
 
 namespace tandem::live {
-
-// How the account sends orders: the session's ib::Client (with the order-id reservation).
-class OrderChannel {
- public:
-  virtual ~OrderChannel() = default;
-  virtual bool connected() const = 0;
-  // The next order id; never one used before (by this or an earlier run).
-  virtual int next_order_id() = 0;
-  virtual void send(const ib::Request& request) = 0;
-};
 
 // A strategy callback to deliver (broker/order_events.h, shared with the backtest).
 using AccountNotice = broker::StrategyNotice;
@@ -59,16 +46,15 @@ using AccountNotice = broker::StrategyNotice;
 struct LiveAccountSettings {
   std::string account;
   bool fractional = false;
-  bool dry_run = false;  // orders are logged, never sent
-  std::chrono::milliseconds commission_wait{5'000};
+  bool dry_run = false;                       // orders are logged, never sent
   std::function<Timestamp()> clock;           // wall clock (tests may drive it)
   std::function<void(std::string_view)> log;  // one line per order event and fill
 };
 
-class LiveAccount final : public broker::TradingAccount {
+class LiveAccount final : public broker::TradingAccount, public broker::VenueEvents {
  public:
   LiveAccount(LiveAccountSettings settings, broker::AccountRecorder& recorder,
-              OrderChannel& channel);
+              broker::Venue& venue);
 
   std::size_t add_strategy(std::string key, broker::EquityAllocation allocation,
                            std::vector<Contract> contracts);
@@ -77,26 +63,22 @@ class LiveAccount final : public broker::TradingAccount {
   // Fixes each strategy's capital (its allocation of NetLiquidation now).
   void start();
 
-  // --- IB events (the session routes them here) ---
-  void on_order_status(const ib::OrderStatus& message);
-  void on_open_order(const ib::OpenOrder& message);
-  void on_completed_order(const ib::CompletedOrder& message);
-  void on_execution(const ib::ExecutionData& message);
-  void on_commission(const ib::CommissionReportData& report);
-  void on_order_error(const ib::ErrMsg& error);
-  void mark_reported(std::int64_t order_id) {
+  // --- the venue's events (broker/venue.h) ---
+  void order_reported(std::int64_t order_id) override {
     if (reconciling_) reported_.insert(order_id);
   }
-  void on_account_value(const ib::AcctValue& message);
-  void on_portfolio(const ib::PortfolioValue& message);
+  void order_open(const broker::VenueOrder& order) override;
+  void order_status(const broker::VenueStatus& status) override;
+  void order_completed(const broker::VenueCompleted& completed) override;
+  bool execution_arrived(Fill& fill) override;
+  void fill(const broker::VenueFill& fill) override;
+  // A report for a fill booked without one: stored in late_commissions and applied to the
+  // fill, its trade and the strategy's book.
+  void late_commission(const CommissionReport& report) override;
+  void order_error(const broker::VenueError& error) override;
+  void account_value(const AccountValue& value) override;
+  void holding(const broker::VenueHolding& holding) override;
   void on_price(const std::string& symbol, double price) { last_price_[symbol] = price; }
-  // The zone of execution times IB sends without one (TWS's login zone).
-  void set_default_time_zone(std::string zone) { default_zone_ = std::move(zone); }
-  // Books fills whose commission did not come within commission_wait (all of them if `all`),
-  // and drops commission reports whose execution did not come within commission_wait.
-  void book_overdue_fills(bool all);
-  std::size_t fills_awaiting_commission() const { return pending_.size(); }
-  std::size_t commissions_awaiting_execution() const { return early_commissions_.size(); }
   // A reconciliation starts: from now on every order IB reports is marked as known to it.
   void begin_reconcile() {
     reported_.clear();
@@ -133,8 +115,6 @@ class LiveAccount final : public broker::TradingAccount {
   // End of a trading day (and shutdown): performance, portfolio and account summary rows, stamped
   // `time` (the day's last market time). Round trips are recorded as they close, not here.
   void end_day(Timestamp time);
-  // The market time of an execution as IB stated it (nullopt if it cannot be read).
-  std::optional<Timestamp> execution_time(const ib::Execution& execution) const;
 
   bool has_notices() const { return !notices_.empty(); }
   void take_notices(std::vector<AccountNotice>& out);
@@ -203,22 +183,12 @@ class LiveAccount final : public broker::TradingAccount {
   // An order of the registry: `held` while it waits for the connection, `adopted` when it
   // came from the store or from IB rather than from this run's strategies.
   using OrderRecord = broker::OrderEntry;
-  struct PendingFill {
-    Fill fill;
-    std::size_t strategy = 0;
-    std::int64_t order_id = 0;
-    std::chrono::steady_clock::time_point deadline;
-  };
 
   // IB refused the change in flight on `record` (`message`): the order keeps its terms.
   void change_refused(OrderRecord& record, const std::string& message);
   OrderRecord& adopt_order(std::size_t strategy, const Contract& contract, const Order& order);
   void send_new_order(std::int64_t held_key, std::string message = "sent");
   void change_status(OrderRecord& record, OrderStatus status, std::string message);
-  void book_fill(PendingFill pending);
-  // A report for a fill booked without one: stored in late_commissions and applied to the
-  // fill, its trade and the strategy's book.
-  void apply_late_commission(const ib::CommissionReportData& report);
   void rebuild_book(StrategyAccount& strategy);
   // Records the strategy's round trips closed since the last call (`trades`, index = exit time).
   void record_closed_trips(StrategyAccount& strategy);
@@ -234,28 +204,14 @@ class LiveAccount final : public broker::TradingAccount {
 
   LiveAccountSettings settings_;
   broker::AccountRecorder& recorder_;
-  OrderChannel& channel_;
+  broker::Venue& venue_;
   std::vector<StrategyAccount> strategies_;
   // By order id; orders without one yet under negative keys; adopted ones too.
   broker::OrderRegistry orders_;
   std::set<std::int64_t> reported_;  // order ids IB reported during the current reconciliation
   bool reconciling_ = false;
-  std::unordered_set<std::string> booked_exec_ids_;  // stored or booked this run
-  // Booked without a commission report (overdue this run, or stored with 0 and no late one).
-  std::unordered_set<std::string> booked_without_commission_;
-  std::unordered_map<std::string, PendingFill> pending_;  // by exec id, awaiting commission
-  // Commission reports that came before their execution, by exec id. IB sends an execution
-  // before its report, so one held longer than commission_wait is for an execution this run
-  // does not record (another program's, which on_execution ignores) and is dropped: nothing a
-  // reconciliation needs is lost, since reqExecutions sends every execution from the last one
-  // booked on again, each followed by its report (a late one is then applied as such).
-  struct EarlyCommission {
-    ib::CommissionReportData report;
-    std::chrono::steady_clock::time_point expires;
-  };
-  std::unordered_map<std::string, EarlyCommission> early_commissions_;
-  std::map<std::string, double> account_values_;         // by tag (base currency)
-  std::map<std::string, ib::PortfolioValue> portfolio_;  // by symbol
+  std::map<std::string, double> account_values_;           // by tag (base currency)
+  std::map<std::string, broker::VenueHolding> portfolio_;  // by symbol
   std::unordered_map<std::string, double> last_price_;
   std::set<std::string> traded_today_;  // symbols with a fill booked since the last end_day
   broker::NoticeQueue notices_;
@@ -263,7 +219,6 @@ class LiveAccount final : public broker::TradingAccount {
   std::size_t orders_placed_ = 0;
   double commission_paid_ = 0;
   Timestamp last_execution_time_ = 0;
-  std::string default_zone_ = "UTC";
   risk::RiskGate risk_;
   // Equities the trading day started from (the previous day's end, or start()).
   std::optional<double> account_day_start_;

@@ -1,28 +1,22 @@
-// LiveAccount: executions (exactly once per exec id, corrections win), commission reports
-// (joined by exec id, also late), the strategies' books, the state loaded from the store and
-// the daily rows.
+// LiveAccount: the fills its venue delivers (each once, corrections marked, commissions joined:
+// broker/venue.h) applied to the strategies' books, late commissions, the state loaded from the
+// store and the daily rows.
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
-#include <unordered_set>
 
 #include "broker/daily_rows.h"
 #include "core/error.h"
-#include "ib/ib_time.h"
 #include "live/live_account.h"
-#include "live/wire_mapping.h"
 
 namespace tandem::live {
 namespace {
 
 constexpr double kShareEpsilon = 1e-9;
 
-int exec_revision(const std::string& exec_id) {
-  std::size_t dot = exec_id.rfind('.');
-  if (dot == std::string::npos) return 0;
-  return std::atoi(exec_id.c_str() + dot + 1);
-}
+using broker::exec_key;
+using broker::exec_revision;
 
 }  // namespace
 
@@ -50,7 +44,6 @@ void LiveAccount::load(const StoredState& stored) {
     fill.commission_report.exec_id = row.exec_id;
     fill.commission_report.commission = row.commission;
     fill.commission_report.realized_pnl = row.realized_pnl;
-    booked_exec_ids_.insert(row.exec_id);
     last_execution_time_ = std::max(last_execution_time_, row.time);
     const std::string key = exec_key(row.exec_id);
     auto it = strategy.fill_by_key.find(key);
@@ -63,10 +56,9 @@ void LiveAccount::load(const StoredState& stored) {
     }
   }
   // Commissions that came late in an earlier run replace the 0 their fills rows hold; a fill
-  // still at 0 without one may get its report when reconciliation sends the executions again.
-  std::unordered_set<std::string> late;
+  // still at 0 without one may get its report when reconciliation sends the executions again
+  // (the venue knows which: IbVenue::load).
   for (const broker::LateCommissionRow& row : stored.late_commissions) {
-    late.insert(row.exec_id);
     auto index = orders_.strategy_of(row.strategy);
     if (!index) continue;
     StrategyAccount& strategy = strategies_[*index];
@@ -76,11 +68,6 @@ void LiveAccount::load(const StoredState& stored) {
     if (fill.execution.exec_id != row.exec_id) continue;  // a replaced revision's
     fill.commission_report.commission = row.commission;
     fill.commission_report.realized_pnl = row.realized_pnl;
-  }
-  for (const broker::FillRow& row : stored.fills) {
-    if (row.commission == 0 && late.count(row.exec_id) == 0 && orders_.strategy_of(row.strategy)) {
-      booked_without_commission_.insert(row.exec_id);
-    }
   }
   for (StrategyAccount& strategy : strategies_) {
     rebuild_book(strategy);
@@ -120,90 +107,34 @@ void LiveAccount::load(const StoredState& stored) {
   }
 }
 
-void LiveAccount::on_execution(const ib::ExecutionData& message) {
-  const ib::Execution& e = message.execution;
-  mark_reported(e.order_id);
-  if (booked_exec_ids_.count(e.exec_id) != 0 || pending_.count(e.exec_id) != 0) return;
+bool LiveAccount::execution_arrived(Fill& fill) {
+  Execution& e = fill.execution;
   // By its order_ref (the strategy's key), else by its order (broker/order_registry.h).
   const std::optional<std::size_t> index = orders_.attribute(e.order_ref, e.order_id);
-  if (!index) return;  // another program's execution: not this run's to record
-  auto side = parse_execution_side(e.side);
-  if (!side) {
-    log(fmt::format("execution {}: unknown side '{}' ignored", e.exec_id, e.side));
-    return;
+  if (!index) return false;  // another program's execution: not this run's to record
+  StrategyAccount& strategy = strategies_[*index];
+  const Contract& own = contract_for(strategy, fill.contract.symbol);
+  if (!own.symbol.empty()) {
+    const std::int64_t con_id = fill.contract.con_id;
+    fill.contract = own;
+    if (fill.contract.con_id == 0) fill.contract.con_id = con_id;
   }
-  PendingFill pending;
-  pending.strategy = *index;
-  pending.order_id = e.order_id;
-  Fill& fill = pending.fill;
-  fill.contract = contract_for(strategies_[*index], message.contract.symbol);
-  if (fill.contract.symbol.empty()) fill.contract = from_wire(message.contract);
-  if (fill.contract.con_id == 0) fill.contract.con_id = message.contract.con_id;
-  try {
-    // IB's forms: "yyyymmdd hh:mm:ss <zone>", "yyyymmdd  hh:mm:ss" (TWS's login zone, taken
-    // from the server's connection time), "yyyymmdd-hh:mm:ss" UTC, epoch seconds.
-    fill.time = ib::parse_ib_time(e.time, default_zone_);
-  } catch (const Error& error) {
-    log(fmt::format("execution {}: {}; using the time it arrived", e.exec_id, error.what()));
-    fill.time = settings_.clock();
-  }
-  fill.execution.exec_id = e.exec_id;
-  fill.execution.time = fill.time;
-  fill.execution.account = e.acct_number;
-  fill.execution.exchange = e.exchange;
-  fill.execution.side = *side;
-  fill.execution.shares = e.shares;
-  fill.execution.price = e.price;
-  fill.execution.order_id = e.order_id;
-  fill.execution.perm_id = e.perm_id;
-  fill.execution.cum_qty = e.cum_qty;
-  fill.execution.avg_price = e.avg_price;
-  fill.execution.order_ref = strategies_[*index].key;
-  fill.commission_report.exec_id = e.exec_id;
-  pending.deadline = std::chrono::steady_clock::now() + settings_.commission_wait;
+  e.order_ref = strategy.key;
   // An order of an earlier run (or placed before a restart) is adopted from the execution.
   if (orders_.find(e.order_id) == nullptr && e.order_id > 0) {
     Order order;
     order.order_id = e.order_id;
     order.perm_id = e.perm_id;
-    order.action = *side;
+    order.action = e.side;
     order.total_quantity = e.cum_qty;
-    order.order_ref = strategies_[*index].key;
+    order.order_ref = strategy.key;
     order.account = settings_.account;
     adopt_order(*index, fill.contract, order);
   }
-  auto early = early_commissions_.find(e.exec_id);
-  if (early != early_commissions_.end()) {
-    fill.commission_report.commission = early->second.report.commission;
-    fill.commission_report.currency = early->second.report.currency;
-    fill.commission_report.realized_pnl = early->second.report.realized_pnl;
-    early_commissions_.erase(early);
-    return book_fill(std::move(pending));
-  }
-  pending_.emplace(e.exec_id, std::move(pending));
+  return true;
 }
 
-void LiveAccount::on_commission(const ib::CommissionReportData& report) {
-  auto it = pending_.find(report.exec_id);
-  if (it == pending_.end()) {
-    if (booked_exec_ids_.count(report.exec_id) != 0) {
-      if (booked_without_commission_.erase(report.exec_id) != 0) apply_late_commission(report);
-      return;  // otherwise a repeat (reconciliation sends them again)
-    }
-    // The execution may still come (for commission_wait; see early_commissions_).
-    early_commissions_[report.exec_id] = {
-        report, std::chrono::steady_clock::now() + settings_.commission_wait};
-    return;
-  }
-  PendingFill pending = std::move(it->second);
-  pending_.erase(it);
-  pending.fill.commission_report.commission = report.commission;
-  if (!report.currency.empty()) pending.fill.commission_report.currency = report.currency;
-  pending.fill.commission_report.realized_pnl = report.realized_pnl;
-  book_fill(std::move(pending));
-}
-
-void LiveAccount::apply_late_commission(const ib::CommissionReportData& report) {
+void LiveAccount::late_commission(const CommissionReport& report) {
   const std::string key = exec_key(report.exec_id);
   for (StrategyAccount& strategy : strategies_) {
     auto found = strategy.fill_by_key.find(key);
@@ -253,34 +184,6 @@ void LiveAccount::apply_late_commission(const ib::CommissionReportData& report) 
                   report.exec_id, report.commission, report.currency));
 }
 
-void LiveAccount::book_overdue_fills(bool all) {
-  const auto now = std::chrono::steady_clock::now();
-  std::erase_if(early_commissions_, [&](const auto& entry) {
-    if (entry.second.expires > now) return false;
-    log(
-        fmt::format("execution {}: no execution within {} ms of its commission report; the "
-                    "report is dropped (an execution this run does not record)",
-                    entry.first, settings_.commission_wait.count()));
-    return true;
-  });
-  std::vector<std::string> overdue;
-  for (const auto& [exec_id, pending] : pending_) {
-    if (all || pending.deadline <= now) overdue.push_back(exec_id);
-  }
-  // In execution order, as they happened.
-  std::sort(overdue.begin(), overdue.end(), [&](const std::string& a, const std::string& b) {
-    return pending_[a].fill.time < pending_[b].fill.time;
-  });
-  for (const std::string& exec_id : overdue) {
-    PendingFill pending = std::move(pending_[exec_id]);
-    pending_.erase(exec_id);
-    booked_without_commission_.insert(exec_id);
-    log(fmt::format("execution {}: no commission report within {} ms; booked without one", exec_id,
-                    settings_.commission_wait.count()));
-    book_fill(std::move(pending));
-  }
-}
-
 void LiveAccount::apply_to_book(StrategyAccount& strategy, const Fill& fill) {
   const double multiplier = fill.contract.multiplier > 0 ? fill.contract.multiplier : 1.0;
   strategy.book.apply_fill(fill.contract.symbol, fill.execution.side, fill.execution.shares,
@@ -301,20 +204,24 @@ void LiveAccount::record_closed_trips(StrategyAccount& strategy) {
   strategy.trips_recorded = std::max(strategy.trips_recorded, strategy.round_trips.size());
 }
 
-std::optional<Timestamp> LiveAccount::execution_time(const ib::Execution& execution) const {
-  try {
-    return ib::parse_ib_time(execution.time, default_zone_);
-  } catch (const Error&) {
-    return std::nullopt;
+void LiveAccount::fill(const broker::VenueFill& delivered) {
+  const Fill& fill = delivered.fill;
+  // execution_arrived set its order_ref to the strategy's key.
+  const std::optional<std::size_t> index =
+      orders_.attribute(fill.execution.order_ref, fill.execution.order_id);
+  if (!index) {
+    log(fmt::format("execution {}: delivered for no strategy of this run; ignored",
+                    fill.execution.exec_id));
+    return;
   }
-}
-
-void LiveAccount::book_fill(PendingFill pending) {
-  StrategyAccount& strategy = strategies_[pending.strategy];
-  Fill& fill = pending.fill;
+  StrategyAccount& strategy = strategies_[*index];
   const std::string key = exec_key(fill.execution.exec_id);
-  booked_exec_ids_.insert(fill.execution.exec_id);
   last_execution_time_ = std::max(last_execution_time_, fill.time);
+  if (delivered.kind == broker::FillKind::kSuperseded) {
+    // An older revision arriving after its correction: recorded, never applied.
+    recorder_.record(broker::make_fill_row(fill, strategy.key));
+    return;
+  }
   auto existing = strategy.fill_by_key.find(key);
   bool correction = false;
   if (existing == strategy.fill_by_key.end()) {
@@ -324,11 +231,6 @@ void LiveAccount::book_fill(PendingFill pending) {
     record_closed_trips(strategy);
   } else {
     const Fill& before = strategy.fills[existing->second];
-    if (exec_revision(fill.execution.exec_id) < exec_revision(before.execution.exec_id)) {
-      // An older revision arriving after its correction: recorded, never applied.
-      recorder_.record(broker::make_fill_row(fill, strategy.key));
-      return;
-    }
     correction = true;
     log(fmt::format("CORRECTION {} replaces {}: {} {} {} at {} (was {} at {})",
                     fill.execution.exec_id, before.execution.exec_id, strategy.key,

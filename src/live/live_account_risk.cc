@@ -91,7 +91,7 @@ std::size_t LiveAccount::flatten_all() {
       if (settings_.dry_run) {
         record.held = false;
         change_status(record, OrderStatus::kApiCancelled, "dry run: flatten not sent");
-      } else if (!channel_.connected()) {
+      } else if (!venue_.connected()) {
         change_status(record, OrderStatus::kPendingSubmit,
                       "flatten (halt): held until the connection is back");
       } else {

@@ -85,29 +85,29 @@ void LiveSession::Impl::on_message(const ib::Response& message) {
       [&](const auto& m) {
         using M = std::decay_t<decltype(m)>;
         if constexpr (std::is_same_v<M, ib::OrderStatus>) {
-          account_->on_order_status(m);
+          venue_->on_order_status(m);
         } else if constexpr (std::is_same_v<M, ib::OpenOrder>) {
-          account_->on_open_order(m);
+          venue_->on_open_order(m);
         } else if constexpr (std::is_same_v<M, ib::OpenOrderEnd>) {
           open_orders_done_ = true;
         } else if constexpr (std::is_same_v<M, ib::CompletedOrder>) {
-          account_->on_completed_order(m);
+          venue_->on_completed_order(m);
         } else if constexpr (std::is_same_v<M, ib::CompletedOrdersEnd>) {
           completed_orders_done_ = true;
         } else if constexpr (std::is_same_v<M, ib::ExecutionData>) {
           // A live execution (not one a reconciliation replays) is market time; it may start
           // a new trading day, whose rows must not include it.
-          if (auto time = account_->execution_time(m.execution)) {
+          if (auto time = venue_->execution_time(m.execution)) {
             if (reconciled_) server_clock_.observe(*time);  // not one a reconciliation replays
             if (reconciled_ && started_) note_market_time(*time);
           }
-          account_->on_execution(m);
+          venue_->on_execution(m);
         } else if constexpr (std::is_same_v<M, ib::CommissionReport>) {
-          account_->on_commission(m.report);
+          venue_->on_commission(m.report);
         } else if constexpr (std::is_same_v<M, ib::AcctValue>) {
-          account_->on_account_value(m);
+          venue_->on_account_value(m);
         } else if constexpr (std::is_same_v<M, ib::PortfolioValue>) {
-          account_->on_portfolio(m);
+          venue_->on_portfolio(m);
         } else if constexpr (std::is_same_v<M, ib::AcctDownloadEnd>) {
           account_download_done_ = true;
         } else if constexpr (std::is_same_v<M, ib::PositionData>) {
@@ -316,7 +316,7 @@ void LiveSession::Impl::arm_tick() {
   tick_timer_.async_wait([this](asio::error_code ec) {
     if (ec || stopping_) return;
     if (account_) {
-      account_->book_overdue_fills(false);
+      venue_->book_overdue_fills(false);
       deliver_notices();
     }
     arm_tick();
@@ -401,7 +401,7 @@ void LiveSession::Impl::finish_shutdown() {
   }
   auto finish = [this] {
     if (account_) {
-      account_->book_overdue_fills(true);
+      venue_->book_overdue_fills(true);
       // The day in progress gets its rows now, stamped with its last market time (a restart
       // within the same day writes that day's rows again at its end: docs/live.md).
       if (started_ && day_rows_due_) {
@@ -417,9 +417,9 @@ void LiveSession::Impl::finish_shutdown() {
     if (client_) client_->stop();
     io_.stop();
   };
-  if (account_ && account_->fills_awaiting_commission() > 0) {
+  if (account_ && venue_->fills_awaiting_commission() > 0) {
     // Give commission reports in flight a moment to join their executions.
-    wait_until([this] { return account_->fills_awaiting_commission() == 0; },
+    wait_until([this] { return venue_->fills_awaiting_commission() == 0; },
                std::chrono::milliseconds(1'000), finish);
   } else {
     finish();
@@ -434,7 +434,7 @@ LiveResult LiveSession::Impl::run() {
   events.on_disconnected = [this](const std::string& r, bool g) { on_disconnected(r, g); };
   events.on_message = [this](const ib::Response& m) { on_message(m); };
   events.on_order_error = [this](const ib::ErrMsg& e) {
-    if (account_) account_->on_order_error(e);
+    if (venue_) venue_->on_order_error(e);
     deliver_notices();
   };
   events.on_error = [this](const ib::ErrMsg& e) {

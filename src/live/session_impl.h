@@ -18,6 +18,7 @@
 #include "core/error.h"
 #include "live/bar_feed.h"
 #include "live/halt_watcher.h"
+#include "live/ib_venue.h"
 #include "live/live.h"
 #include "live/live_account.h"
 #include "live/server_clock.h"
@@ -130,6 +131,7 @@ class LiveSession::Impl : public OrderChannel {
 
   std::optional<store::Library> library_;
   std::unique_ptr<broker::AccountRecorder> recorder_;
+  std::unique_ptr<IbVenue> venue_;  // before account_, which trades through it
   std::unique_ptr<LiveAccount> account_;
   std::unique_ptr<OrderIdReservation> reservation_;
 

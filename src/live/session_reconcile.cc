@@ -47,7 +47,7 @@ void LiveSession::Impl::on_ready(const ib::SessionInfo& session) {
                     "as {}",
                     zone, tws_zone_));
   }
-  account_->set_default_time_zone(tws_zone_);
+  venue_->set_default_time_zone(tws_zone_);
   client_->send(ib::ReqCurrentTime{});  // the server's clock: real time, or a replay's
   if (!exchange_zone_requested_) request_exchange_zone();
   client_->ensure_order_ids_above(static_cast<int>(reservation_->reserved_through()));
@@ -141,10 +141,17 @@ void LiveSession::Impl::set_up_account(const ib::SessionInfo& session) {
   settings.account = account;
   settings.fractional = options_.fractional;
   settings.dry_run = options_.dry_run;
-  settings.commission_wait = options_.commission_wait;
   settings.clock = [this] { return server_clock_.now(); };
   settings.log = options_.log;
-  account_ = std::make_unique<LiveAccount>(settings, *recorder_, *this);
+  // The account trades through the IB adapter, which alone speaks IB's order messages.
+  IbVenueSettings venue_settings;
+  venue_settings.account = account;
+  venue_settings.commission_wait = options_.commission_wait;
+  venue_settings.clock = settings.clock;
+  venue_settings.log = options_.log;
+  venue_ = std::make_unique<IbVenue>(venue_settings, *this);
+  account_ = std::make_unique<LiveAccount>(settings, *recorder_, *venue_);
+  venue_->bind(*account_);
   const std::vector<broker::StoredRouting> routings = broker::read_routings(store_);
   for (std::size_t i = 0; i < slots_.size(); ++i) {
     Slot& slot = *slots_[i];
@@ -163,6 +170,7 @@ void LiveSession::Impl::set_up_account(const ib::SessionInfo& session) {
     slot.bind(*account_, index, feeds_);
   }
   account_->load(stored);
+  venue_->load(stored, keys);
   set_up_risk(account);
   reservation_ = std::make_unique<OrderIdReservation>(*library_, options_.client.client_id,
                                                       stored.highest_order_id);
@@ -204,13 +212,13 @@ void LiveSession::Impl::request_executions(int attempt) {
                           options_.reconcile_attempts, result.failure->describe(),
                           retry ? "retrying" : "resetting the connection"));
           // What arrived is real: book it (exec ids make a repeat harmless).
-          for (const ib::ExecutionData& e : result.executions) account_->on_execution(e);
+          for (const ib::ExecutionData& e : result.executions) venue_->on_execution(e);
           if (retry) return request_executions(attempt + 1);
           client_->drop_connection("reconcile: no complete reqExecutions answer");
           return;
         }
         std::size_t before = account_->fills_booked();
-        for (const ib::ExecutionData& e : result.executions) account_->on_execution(e);
+        for (const ib::ExecutionData& e : result.executions) venue_->on_execution(e);
         log(fmt::format("reconcile: {} executions reported since the last stored, {} new so far",
                         result.executions.size(), account_->fills_booked() - before));
         executions_done_ = true;

@@ -125,9 +125,4 @@ std::optional<Action> parse_execution_side(const std::string& side) {
   return std::nullopt;
 }
 
-std::string exec_key(const std::string& exec_id) {
-  std::size_t dot = exec_id.rfind('.');
-  return dot == std::string::npos ? exec_id : exec_id.substr(0, dot);
-}
-
 }  // namespace tandem::live

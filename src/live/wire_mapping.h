@@ -23,8 +23,4 @@ Order from_wire(const ib::Order& order);
 // IB's BOT/SLD (also BUY/SELL) → Action; nullopt for anything else.
 std::optional<Action> parse_execution_side(const std::string& side);
 
-// The part of an exec id that stays the same across corrections: everything before the last
-// '.' ("0000e0d5.6587a3b1.01.01" → "0000e0d5.6587a3b1.01"); the whole id if it has no '.'.
-std::string exec_key(const std::string& exec_id);
-
 }  // namespace tandem::live

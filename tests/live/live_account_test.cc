@@ -1,6 +1,7 @@
-// LiveAccount without a socket: IB messages in, orders out through a fake channel, rows in a
-// mem:// store. Exactly-once fills, corrections, late commissions, held orders, restart from
-// the store, and the time forms executions and bars come in.
+// LiveAccount behind its IB adapter without a socket: IB messages in through the IbVenue,
+// orders out through a fake channel, rows in a mem:// store. Exactly-once fills, corrections,
+// late commissions, held orders, restart from the store, and the time forms executions and
+// bars come in. (The adapter alone: ib_venue_test.cc.)
 #include "live/live_account.h"
 
 #include <gtest/gtest.h>
@@ -9,6 +10,7 @@
 #include "core/error.h"
 #include "ib/ib_time.h"
 #include "live/bar_feed.h"
+#include "live/ib_venue.h"
 #include "live/stored_state.h"
 #include "store/store.h"
 
@@ -42,19 +44,27 @@ class LiveAccountTest : public ::testing::Test {
   }
   void open(const StoredState& stored = {}) {
     account_.reset();
+    venue_.reset();
     recorder_ = std::make_unique<broker::AccountRecorder>(*library_);
     LiveAccountSettings settings;
     settings.account = "DU1";
     settings.clock = [] { return Timestamp{1'700'000'000} * kNanosPerSecond; };
-    settings.commission_wait = std::chrono::milliseconds(0);
     settings.log = [this](std::string_view line) { log_ += std::string(line) + "\n"; };
-    account_ = std::make_unique<LiveAccount>(settings, *recorder_, channel_);
+    IbVenueSettings venue_settings;
+    venue_settings.account = "DU1";
+    venue_settings.commission_wait = std::chrono::milliseconds(0);
+    venue_settings.clock = settings.clock;
+    venue_settings.log = settings.log;
+    venue_ = std::make_unique<IbVenue>(venue_settings, channel_);
+    account_ = std::make_unique<LiveAccount>(settings, *recorder_, *venue_);
+    venue_->bind(*account_);
     broker::EquityAllocation allocation;
     allocation.source = broker::EquityAllocation::Source::kExplicitEquity;
     allocation.explicit_equity = 10'000;
     account_->add_strategy("TQQQ", allocation, {stock("TQQQ")});
     account_->load(stored);
-    account_->on_account_value({"NetLiquidation", "100000", "USD", "DU1"});
+    venue_->load(stored, {"TQQQ"});
+    venue_->on_account_value({"NetLiquidation", "100000", "USD", "DU1"});
     account_->on_price("TQQQ", 50);
     account_->start();
   }
@@ -93,6 +103,7 @@ class LiveAccountTest : public ::testing::Test {
   std::optional<store::Library> library_;
   std::unique_ptr<broker::AccountRecorder> recorder_;
   FakeChannel channel_;
+  std::unique_ptr<IbVenue> venue_;
   std::unique_ptr<LiveAccount> account_;
   std::string log_;
 };
@@ -112,11 +123,11 @@ TEST_F(LiveAccountTest, SizedOrderCarriesTheStrategyKeyAndQuantityFromEquity) {
 TEST_F(LiveAccountTest, EveryExecutionIsBookedOnceAndDrivesFilledWithoutAnyStatus) {
   auto trade = account_->place(0, stock("TQQQ"), market_order(Action::kBuy, 10), std::nullopt);
   auto e = execution(100, "0001.0002.01.01", 10, 50.5);
-  account_->on_execution(e);
-  account_->on_execution(e);  // repeated (reconciliation)
-  account_->on_commission(commission("0001.0002.01.01", 1.25));
-  account_->on_commission(commission("0001.0002.01.01", 1.25));
-  account_->on_execution(e);
+  venue_->on_execution(e);
+  venue_->on_execution(e);  // repeated (reconciliation)
+  venue_->on_commission(commission("0001.0002.01.01", 1.25));
+  venue_->on_commission(commission("0001.0002.01.01", 1.25));
+  venue_->on_execution(e);
   EXPECT_EQ(trade->state.status, OrderStatus::kFilled);
   EXPECT_EQ(trade->fills.size(), 1u);
   EXPECT_EQ(account_->position(0, stock("TQQQ")), 10);
@@ -132,10 +143,10 @@ TEST_F(LiveAccountTest, EveryExecutionIsBookedOnceAndDrivesFilledWithoutAnyStatu
 
 TEST_F(LiveAccountTest, ACorrectionReplacesThePriceInPositionsAndIsRecordedAsItsOwnRow) {
   account_->place(0, stock("TQQQ"), market_order(Action::kBuy, 10), std::nullopt);
-  account_->on_execution(execution(100, "0001.0002.01.01", 10, 50.0));
-  account_->on_commission(commission("0001.0002.01.01", 1.0));
-  account_->on_execution(execution(100, "0001.0002.01.02", 10, 50.10));
-  account_->on_commission(commission("0001.0002.01.02", 1.0));
+  venue_->on_execution(execution(100, "0001.0002.01.01", 10, 50.0));
+  venue_->on_commission(commission("0001.0002.01.01", 1.0));
+  venue_->on_execution(execution(100, "0001.0002.01.02", 10, 50.10));
+  venue_->on_commission(commission("0001.0002.01.02", 1.0));
   EXPECT_EQ(account_->position(0, stock("TQQQ")), 10);  // not 20
   const auto* holding = account_->book(0).find("TQQQ");
   ASSERT_NE(holding, nullptr);
@@ -147,18 +158,18 @@ TEST_F(LiveAccountTest, ACorrectionReplacesThePriceInPositionsAndIsRecordedAsIts
 
 TEST_F(LiveAccountTest, ACommissionThatComesLateIsJoinedToItsExecution) {
   account_->place(0, stock("TQQQ"), market_order(Action::kBuy, 10), std::nullopt);
-  account_->on_commission(commission("0001.0009.01.01", 2.5));  // before its execution
-  account_->on_execution(execution(100, "0001.0009.01.01", 10, 50.0));
+  venue_->on_commission(commission("0001.0009.01.01", 2.5));  // before its execution
+  venue_->on_execution(execution(100, "0001.0009.01.01", 10, 50.0));
   store::Table fills = read("fills");
   ASSERT_EQ(fills.num_rows(), 1u);
   EXPECT_EQ(fills.float64s("commission")[0], 2.5);
   // Without any report, the fill is booked once commission_wait is over (0 here).
   account_->place(0, stock("TQQQ"), market_order(Action::kBuy, 5), std::nullopt);
-  account_->on_execution(execution(101, "0001.000a.01.01", 5, 51.0));
-  EXPECT_EQ(account_->fills_awaiting_commission(), 1u);
-  account_->book_overdue_fills(false);
-  EXPECT_EQ(account_->fills_awaiting_commission(), 0u);
-  account_->on_commission(commission("0001.000a.01.01", 1.5));  // after the fill was booked
+  venue_->on_execution(execution(101, "0001.000a.01.01", 5, 51.0));
+  EXPECT_EQ(venue_->fills_awaiting_commission(), 1u);
+  venue_->book_overdue_fills(false);
+  EXPECT_EQ(venue_->fills_awaiting_commission(), 0u);
+  venue_->on_commission(commission("0001.000a.01.01", 1.5));  // after the fill was booked
   // fills is append-only: its row keeps 0, and the report is stored beside it and applied.
   EXPECT_EQ(read("fills").num_rows(), 2u);
   EXPECT_EQ(read("fills").float64s("commission")[1], 0.0);
@@ -171,14 +182,14 @@ TEST_F(LiveAccountTest, ACommissionThatComesLateIsJoinedToItsExecution) {
   // The book includes it: after 10 at 50 + 2.5, 5 at 51 + 1.5 and 5 at 52 + 0.5, the 20 shares
   // cost 502.5 + 256.5 + 260.5 = 1019.5 (1018 had the late 1.5 been dropped).
   account_->place(0, stock("TQQQ"), market_order(Action::kBuy, 5), std::nullopt);
-  account_->on_commission(commission("0001.000b.01.01", 0.5));
-  account_->on_execution(execution(102, "0001.000b.01.01", 5, 52.0));
+  venue_->on_commission(commission("0001.000b.01.01", 0.5));
+  venue_->on_execution(execution(102, "0001.000b.01.01", 5, 52.0));
   store::Table positions = read("strategy_TQQQ_positions");
   const std::size_t last = positions.num_rows() - 1;
   EXPECT_EQ(positions.strings("exec_id")[last], "0001.000b.01.01");
   EXPECT_DOUBLE_EQ(positions.float64s("avg_cost")[last], 1019.5 / 20);
   // A repeat of the report (reconciliation sends them again) stores nothing more.
-  account_->on_commission(commission("0001.000a.01.01", 1.5));
+  venue_->on_commission(commission("0001.000a.01.01", 1.5));
   EXPECT_EQ(read("late_commissions").num_rows(), 1u);
 }
 
@@ -186,44 +197,44 @@ TEST_F(LiveAccountTest, ACommissionWhoseExecutionDoesNotComeIsDroppedAfterTheWai
   // Another program's execution is ignored, its commission report is not ours to join: it is
   // held for commission_wait (0 here) in case its execution still comes, then dropped, so a
   // long session does not keep them all.
-  account_->on_commission(commission("0002.0001.01.01", 1.0));
-  EXPECT_EQ(account_->commissions_awaiting_execution(), 1u);
-  account_->book_overdue_fills(false);
-  EXPECT_EQ(account_->commissions_awaiting_execution(), 0u);
+  venue_->on_commission(commission("0002.0001.01.01", 1.0));
+  EXPECT_EQ(venue_->commissions_awaiting_execution(), 1u);
+  venue_->book_overdue_fills(false);
+  EXPECT_EQ(venue_->commissions_awaiting_execution(), 0u);
   EXPECT_NE(log_.find("0002.0001.01.01: no execution within 0 ms of its commission report"),
             std::string::npos)
       << log_;
   // Had it been ours after all, nothing is lost: the fill is booked without it, and the report
   // that a reconciliation sends again after the execution is applied as a late commission.
   account_->place(0, stock("TQQQ"), market_order(Action::kBuy, 10), std::nullopt);
-  account_->on_execution(execution(100, "0002.0001.01.01", 10, 50.0));
-  account_->book_overdue_fills(false);
-  account_->on_execution(execution(100, "0002.0001.01.01", 10, 50.0));  // the reconciliation's
-  account_->on_commission(commission("0002.0001.01.01", 1.0));
+  venue_->on_execution(execution(100, "0002.0001.01.01", 10, 50.0));
+  venue_->book_overdue_fills(false);
+  venue_->on_execution(execution(100, "0002.0001.01.01", 10, 50.0));  // the reconciliation's
+  venue_->on_commission(commission("0002.0001.01.01", 1.0));
   EXPECT_EQ(read("fills").num_rows(), 1u);
   store::Table late = read("late_commissions");
   ASSERT_EQ(late.num_rows(), 1u);
   EXPECT_EQ(late.strings("exec_id")[0], "0002.0001.01.01");
   EXPECT_EQ(late.float64s("commission")[0], 1.0);
-  EXPECT_EQ(account_->commissions_awaiting_execution(), 0u);
+  EXPECT_EQ(venue_->commissions_awaiting_execution(), 0u);
 }
 
 TEST_F(LiveAccountTest, ACommissionLateAcrossARestartIsStoredOnceAndApplied) {
   account_->place(0, stock("TQQQ"), market_order(Action::kBuy, 10), std::nullopt);
-  account_->on_execution(execution(100, "0001.0005.01.01", 10, 50.0));
-  account_->book_overdue_fills(false);  // no report yet: booked with 0
+  venue_->on_execution(execution(100, "0001.0005.01.01", 10, 50.0));
+  venue_->book_overdue_fills(false);  // no report yet: booked with 0
   account_->place(0, stock("TQQQ"), market_order(Action::kBuy, 10), std::nullopt);
-  account_->on_execution(execution(101, "0001.0006.01.01", 10, 50.0));
-  account_->book_overdue_fills(false);
-  account_->on_commission(commission("0001.0006.01.01", 3.0));  // late, in this run
+  venue_->on_execution(execution(101, "0001.0006.01.01", 10, 50.0));
+  venue_->book_overdue_fills(false);
+  venue_->on_commission(commission("0001.0006.01.01", 3.0));  // late, in this run
   recorder_->flush();
   // Restart: the first fill's report comes only now, with the reconciled executions; the
   // second's comes again and must not be stored twice.
   open(load_stored_state(*library_, {"TQQQ"}, 0));
-  account_->on_execution(execution(100, "0001.0005.01.01", 10, 50.0));
-  account_->on_commission(commission("0001.0005.01.01", 1.0));
-  account_->on_execution(execution(101, "0001.0006.01.01", 10, 50.0));
-  account_->on_commission(commission("0001.0006.01.01", 3.0));
+  venue_->on_execution(execution(100, "0001.0005.01.01", 10, 50.0));
+  venue_->on_commission(commission("0001.0005.01.01", 1.0));
+  venue_->on_execution(execution(101, "0001.0006.01.01", 10, 50.0));
+  venue_->on_commission(commission("0001.0006.01.01", 3.0));
   store::Table late = read("late_commissions");
   ASSERT_EQ(late.num_rows(), 2u);
   EXPECT_EQ(late.strings("exec_id")[0], "0001.0006.01.01");
@@ -231,8 +242,8 @@ TEST_F(LiveAccountTest, ACommissionLateAcrossARestartIsStoredOnceAndApplied) {
   EXPECT_EQ(read("fills").num_rows(), 2u);
   // 20 shares that cost 1000 + 1 + 3, then 10 more at 50 + 1.
   account_->place(0, stock("TQQQ"), market_order(Action::kBuy, 10), std::nullopt);
-  account_->on_commission(commission("0001.0007.01.01", 1.0));
-  account_->on_execution(execution(102, "0001.0007.01.01", 10, 50.0));
+  venue_->on_commission(commission("0001.0007.01.01", 1.0));
+  venue_->on_execution(execution(102, "0001.0007.01.01", 10, 50.0));
   store::Table positions = read("strategy_TQQQ_positions");
   EXPECT_DOUBLE_EQ(positions.float64s("avg_cost")[positions.num_rows() - 1], 1505.0 / 30);
   EXPECT_EQ(account_->position(0, stock("TQQQ")), 30);
@@ -253,18 +264,18 @@ TEST_F(LiveAccountTest, AnOrderPlacedWhileDisconnectedIsHeldAndSentAfterwards) {
   ASSERT_EQ(channel_.sent.size(), 1u);
   EXPECT_EQ(std::get<ib::PlaceOrder>(channel_.sent[0]).order.order_id, 100);
   EXPECT_EQ(trade->order.order_id, 100);
-  account_->on_order_status(submitted(100));
+  venue_->on_order_status(submitted(100));
   EXPECT_EQ(trade->state.status, OrderStatus::kSubmitted);
 }
 
 TEST_F(LiveAccountTest, RepeatedStatusesMakeOneRowAndAFinishedOrderNeverGoesBack) {
   auto trade = account_->place(0, stock("TQQQ"), market_order(Action::kBuy, 10), std::nullopt);
   for (int i = 0; i < 3; ++i) {
-    account_->on_order_status(submitted(100));
+    venue_->on_order_status(submitted(100));
   }
-  account_->on_execution(execution(100, "0001.0003.01.01", 10, 50.0));
-  account_->on_commission(commission("0001.0003.01.01", 1.0));
-  account_->on_order_status(submitted(100));
+  venue_->on_execution(execution(100, "0001.0003.01.01", 10, 50.0));
+  venue_->on_commission(commission("0001.0003.01.01", 1.0));
+  venue_->on_order_status(submitted(100));
   EXPECT_EQ(trade->state.status, OrderStatus::kFilled);
   store::Table orders = read("orders");
   std::vector<std::string> statuses(orders.strings("status").begin(),
@@ -274,16 +285,16 @@ TEST_F(LiveAccountTest, RepeatedStatusesMakeOneRowAndAFinishedOrderNeverGoesBack
 
 TEST_F(LiveAccountTest, ARestartRebuildsPositionsFromTheStoreAndIgnoresRepeats) {
   account_->place(0, stock("TQQQ"), market_order(Action::kBuy, 10), std::nullopt);
-  account_->on_execution(execution(100, "0001.0004.01.01", 10, 50.0));
-  account_->on_commission(commission("0001.0004.01.01", 1.0));
+  venue_->on_execution(execution(100, "0001.0004.01.01", 10, 50.0));
+  venue_->on_commission(commission("0001.0004.01.01", 1.0));
   recorder_->flush();
   StoredState stored = load_stored_state(*library_, {"TQQQ"}, 0);
   EXPECT_EQ(stored.fills.size(), 1u);
   EXPECT_EQ(stored.highest_order_id, 100);
   open(stored);
   EXPECT_EQ(account_->position(0, stock("TQQQ")), 10);
-  account_->on_execution(execution(100, "0001.0004.01.01", 10, 50.0));  // reconciled again
-  account_->on_commission(commission("0001.0004.01.01", 1.0));
+  venue_->on_execution(execution(100, "0001.0004.01.01", 10, 50.0));  // reconciled again
+  venue_->on_commission(commission("0001.0004.01.01", 1.0));
   EXPECT_EQ(account_->position(0, stock("TQQQ")), 10);
   EXPECT_EQ(read("fills").num_rows(), 1u);
   // A position IB reports differently is found.

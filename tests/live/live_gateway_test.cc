@@ -12,7 +12,7 @@
 #include <thread>
 
 #include "backtest/engine.h"
-#include "live/wire_mapping.h"
+#include "broker/venue.h"
 #include "live_harness.h"
 
 namespace tandem::live::testing {
@@ -34,7 +34,7 @@ std::map<std::string, std::pair<double, double>> effective_fills(const store::Ta
     const std::string& id = fills.strings("exec_id")[i];
     EXPECT_TRUE(ids.insert(id).second) << "exec id stored twice: " << id;
     double sign = fills.strings("side")[i] == "BUY" ? 1.0 : -1.0;
-    by_key[exec_key(id)] = {sign * fills.float64s("shares")[i], fills.float64s("price")[i]};
+    by_key[broker::exec_key(id)] = {sign * fills.float64s("shares")[i], fills.float64s("price")[i]};
   }
   return by_key;
 }
