@@ -39,13 +39,8 @@ broker::VenueError::Effect error_effect(int code) {
   }
 }
 
-// Whether openOrder's `reported` carries the quantity and prices of `sent`.
-bool same_terms(const ib::Order& reported, const ib::Order& sent) {
-  auto same = [](const std::optional<double>& a, const std::optional<double>& b) {
-    return a.has_value() == b.has_value() && (!a || std::abs(*a - *b) < 1e-9);
-  };
-  return same(reported.total_quantity, sent.total_quantity) &&
-         same(reported.lmt_price, sent.lmt_price) && same(reported.aux_price, sent.aux_price);
+bool same(const std::optional<double>& a, const std::optional<double>& b) {
+  return a.has_value() == b.has_value() && (!a || std::abs(*a - *b) < 1e-9);
 }
 
 CommissionReport from_wire(const ib::CommissionReportData& report) {
@@ -102,19 +97,21 @@ int IbVenue::wire_id(std::int64_t order_id, std::string_view what) const {
   return static_cast<int>(order_id);
 }
 
-void IbVenue::place(const Contract& contract, const Order& order) {
-  const int id = wire_id(order.order_id, "place");
-  ib::Order wire = to_wire(order);
-  sent_[id] = wire;
-  channel_.send(ib::PlaceOrder{to_wire(contract), std::move(wire)});
+void IbVenue::send_order(const Contract& contract, const Order& order, std::string_view what) {
+  const int id = wire_id(order.order_id, what);
+  ib::PlaceOrder request{to_wire(contract), to_wire(order)};
+  sent_[id] =
+      SentTerms{request.order.total_quantity, request.order.lmt_price, request.order.aux_price};
+  channel_.send(request);
 }
 
+void IbVenue::place(const Contract& contract, const Order& order) {
+  send_order(contract, order, "place");
+}
+
+// IB changes an order's terms by a placeOrder under its id.
 void IbVenue::modify(const Contract& contract, const Order& order) {
-  // IB changes an order's terms by a placeOrder under its id.
-  const int id = wire_id(order.order_id, "modify");
-  ib::Order wire = to_wire(order);
-  sent_[id] = wire;
-  channel_.send(ib::PlaceOrder{to_wire(contract), std::move(wire)});
+  send_order(contract, order, "modify");
 }
 
 void IbVenue::cancel(std::int64_t order_id) {
@@ -148,7 +145,11 @@ void IbVenue::on_open_order(const ib::OpenOrder& message) {
   }
   order.quantity = message.order.total_quantity;
   auto sent = sent_.find(message.order.order_id);
-  order.confirms_last_sent = sent != sent_.end() && same_terms(message.order, sent->second);
+  // Whether openOrder carries the quantity and prices last sent.
+  order.confirms_last_sent = sent != sent_.end() &&
+                             same(message.order.total_quantity, sent->second.quantity) &&
+                             same(message.order.lmt_price, sent->second.limit) &&
+                             same(message.order.aux_price, sent->second.aux);
   order.status = parse_order_status(message.state.status);
   events().order_open(order);
 }

@@ -114,8 +114,15 @@ class IbVenue : public broker::Venue {
   OrderChannel& channel_;
   broker::VenueEvents* events_ = nullptr;
   std::string default_zone_ = "UTC";
-  // The terms last sent per order id, to tell whether an openOrder confirms a change.
-  std::unordered_map<std::int64_t, ib::Order> sent_;
+  // The terms last sent per order id (quantity, lmtPrice, auxPrice: what a change may alter),
+  // to tell whether an openOrder confirms a change.
+  struct SentTerms {
+    std::optional<double> quantity;
+    std::optional<double> limit;
+    std::optional<double> aux;
+  };
+  void send_order(const Contract& contract, const Order& order, std::string_view what);
+  std::unordered_map<std::int64_t, SentTerms> sent_;
   std::unordered_set<std::string> delivered_;  // exec ids delivered (or stored)
   // The latest revision delivered per exec key (exec_key → exec id).
   std::unordered_map<std::string, std::string> latest_revision_;

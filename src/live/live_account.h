@@ -78,6 +78,8 @@ class LiveAccount final : public broker::TradingAccount, public broker::VenueEve
   void order_error(const broker::VenueError& error) override;
   void account_value(const AccountValue& value) override;
   void holding(const broker::VenueHolding& holding) override;
+
+  // The latest price of an instrument (the session's bars).
   void on_price(const std::string& symbol, double price) { last_price_[symbol] = price; }
   // A reconciliation starts: from now on every order IB reports is marked as known to it.
   void begin_reconcile() {

@@ -304,6 +304,27 @@ TEST_F(LiveAccountTest, ARestartRebuildsPositionsFromTheStoreAndIgnoresRepeats) 
   EXPECT_EQ(mismatches[0].store_position, 10);
 }
 
+// IB naming an order id this run does not hold (another client's, or a garbled one) changes
+// nothing and says so; an order of this run keeps its state.
+TEST_F(LiveAccountTest, AnErrorOrStatusForAnOrderIdThisRunDoesNotHoldChangesNothingAndSaysSo) {
+  auto trade = account_->place(0, stock("TQQQ"), market_order(Action::kBuy, 10), std::nullopt);
+  venue_->on_order_error(ib::ErrMsg{999, 201, "Order rejected", ""});
+  venue_->on_order_error(ib::ErrMsg{0, 201, "Order rejected", ""});
+  ib::OrderStatus unknown = submitted(999);
+  unknown.status = "Filled";
+  venue_->on_order_status(unknown);
+  EXPECT_EQ(trade->state.status, OrderStatus::kPendingSubmit);
+  EXPECT_NE(log_.find("IB error 201: Order rejected (order 999 is not one of this run's)"),
+            std::string::npos)
+      << log_;
+  EXPECT_NE(log_.find("(order 0 is not one of this run's)"), std::string::npos) << log_;
+  EXPECT_EQ(read("orders").num_rows(), 1u);  // the placed order's PendingSubmit only
+  // The same error for the run's own order refuses it.
+  venue_->on_order_error(ib::ErrMsg{100, 201, "Order rejected", ""});
+  EXPECT_EQ(trade->state.status, OrderStatus::kInactive);
+  EXPECT_EQ(trade->log.back().message, "IB error 201: Order rejected");
+}
+
 TEST(OrderIdReservationTest, IdsAreReservedDurablyInBlocksAndSurviveARestart) {
   auto store = store::Store::open("mem://");
   store::Library library = store->library("DU1");
