@@ -8,6 +8,12 @@ namespace {
 // Compact the buffer once this much has been consumed, so memory stays bounded without
 // moving bytes on every frame.
 constexpr std::size_t kCompactThreshold = 64 * 1024;
+// A drained buffer keeps at most this much capacity. Steady traffic (bars, statuses,
+// executions) is a few hundred bytes a read; a burst — a reconnect's completed orders and
+// executions, which grow with the account, or a history reply — fills whole 64 KiB reads, and
+// keeping its capacity would hold up to twice that for the rest of the connection (measured in
+// the soak: 128 kB held by live's decoder; BENCHMARKS.md, "Soak").
+constexpr std::size_t kKeepCapacity = 16 * 1024;
 
 }  // namespace
 
@@ -33,7 +39,7 @@ void FrameDecoder::append(std::string_view bytes) {
   if (read_pos_ == buffer_.size()) {
     // Everything was consumed: a buffer grown for a burst or a large frame (a history reply)
     // is released rather than held for the rest of the connection.
-    if (buffer_.capacity() > 2 * kCompactThreshold) std::string().swap(buffer_);
+    if (buffer_.capacity() > kKeepCapacity) std::string().swap(buffer_);
     buffer_.clear();
     read_pos_ = 0;
   } else if (read_pos_ >= kCompactThreshold) {

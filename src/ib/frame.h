@@ -37,6 +37,9 @@ class FrameDecoder {
   // Bytes received but not yet returned as frames (bounded by max frame size + 4 + the last
   // chunk appended).
   std::size_t buffered() const { return buffer_.size() - read_pos_; }
+  // Bytes of memory the buffer holds. Once every frame is taken, the next append() releases a
+  // buffer grown past 16 KiB by a burst, so a long connection keeps no burst's size.
+  std::size_t capacity() const { return buffer_.capacity(); }
 
  private:
   std::string buffer_;

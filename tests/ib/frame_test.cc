@@ -121,6 +121,33 @@ TEST(FrameDecoder, BufferStaysBoundedOverALongStream) {
   EXPECT_LE(max_buffered, frame.size());
 }
 
+// A burst (a reconnect's completed orders and executions fill whole 64 KiB reads) grows the
+// buffer; once its frames are taken, the next bytes go into a small buffer again instead of
+// the burst's for the rest of the connection.
+TEST(FrameDecoder, ABurstsBufferIsReleasedOnceDrained) {
+  FrameDecoder decoder;
+  std::string frame =
+      encode_response(OrderStatus{1, "Submitted", 0, 100, 0, 5, 0, 0, 1, "", 0}, 178);
+  std::string burst;
+  while (burst.size() < 64 * 1024) burst += frame;
+  // Two full reads, the second arriving before the first is decoded: the buffer holds both.
+  decoder.append(burst);
+  decoder.append(burst);
+  EXPECT_GE(decoder.capacity(), 2 * burst.size());
+  std::size_t frames = 0;
+  while (decoder.next()) ++frames;
+  EXPECT_EQ(frames, 2 * burst.size() / frame.size());
+  decoder.append(frame);
+  ASSERT_TRUE(decoder.next().has_value());
+  EXPECT_LE(decoder.capacity(), 16u * 1024);
+  // Steady traffic after it keeps the buffer small.
+  for (int i = 0; i < 1000; ++i) {
+    decoder.append(frame);
+    ASSERT_TRUE(decoder.next().has_value());
+  }
+  EXPECT_LE(decoder.capacity(), 16u * 1024);
+}
+
 TEST(SplitFrame, ReportsConsumedBytes) {
   std::string two = encode_response(NextValidId{1}, 178) + encode_response(NextValidId{2}, 178);
   FrameSplit first = split_frame(two);
