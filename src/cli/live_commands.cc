@@ -19,6 +19,7 @@
 #include "cli/log_lines.h"
 #include "cli/run_spec.h"
 #include "core/error.h"
+#include "core/heap.h"
 #include "core/redact.h"
 #include "live/live.h"
 #include "store/store.h"
@@ -128,6 +129,12 @@ void run_live(CliContext& ctx, LiveArgs& args, const LiveFlags& flags) {
   options.handle_signals = true;
   options.log = live_log_sink();
 
+  // Live runs for days, like the gateway: its large transient blocks — the store's segment
+  // buffers and zstd contexts on the recorder's thread, a burst of messages on the event loop —
+  // must not stay resident in a thread's arena once freed (core/heap.h). Left dynamic, glibc's
+  // thresholds rose with the first large block freed, and the recorder's arena kept ~300 kB
+  // free but resident in the soak (BENCHMARKS.md, "Soak").
+  fix_heap_thresholds();
   auto store = ctx.open_store();
   live::LiveSession session(*store, options);
   for (const RunInstance& instance : instances) {
