@@ -243,7 +243,9 @@ void LiveAccount::modify(std::size_t strategy, const broker::TradeHandle& handle
                             trade.order.order_id),
                 where);
   }
-  if (!record.held && !record.before_change) record.before_change = trade.order;
+  if (!record.held && !record.before_change) {
+    record.before_change = std::make_unique<Order>(trade.order);
+  }
   trade.order = changed;
   trade.state.remaining = std::max(0.0, changed.total_quantity - trade.state.filled);
   if (!record.held) venue_.modify(trade.contract, trade.order);
@@ -418,7 +420,8 @@ void LiveAccount::order_error(const broker::VenueError& error) {
 
 void LiveAccount::change_refused(OrderRecord& record, const std::string& message) {
   Trade& trade = *record.trade;
-  trade.order = *std::exchange(record.before_change, std::nullopt);
+  trade.order = std::move(*record.before_change);
+  record.before_change.reset();
   trade.state.remaining = std::max(0.0, trade.order.total_quantity - trade.state.filled);
   const std::string why = "change refused, the order keeps its terms: " + message;
   if (trade.is_done()) {
