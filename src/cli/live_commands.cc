@@ -132,8 +132,8 @@ void run_live(CliContext& ctx, LiveArgs& args, const LiveFlags& flags) {
   // Live runs for days, like the gateway: its large transient blocks — the store's segment
   // buffers and zstd contexts on the recorder's thread, a burst of messages on the event loop —
   // must not stay resident in a thread's arena once freed (core/heap.h). Left dynamic, glibc's
-  // thresholds rose with the first large block freed, and the recorder's arena kept ~300 kB
-  // free but resident in the soak (BENCHMARKS.md, "Soak").
+  // thresholds rise with the first large block freed and later ones come from the arena, which
+  // malloc_trim does not shrink: what grew the gateway's io arena (BENCHMARKS.md, "Soak").
   fix_heap_thresholds();
   auto store = ctx.open_store();
   live::LiveSession session(*store, options);
