@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <cstring>
 #include <random>
+#include <vector>
 
 namespace tandem::strategy {
 namespace {
@@ -32,6 +35,59 @@ TEST(SimpleMovingAverage, MatchesADirectMeanOverALongNoisySeries) {
       for (std::size_t k = values.size() - 17; k < values.size(); ++k) direct += values[k];
       direct /= 17;
       ASSERT_NEAR(sma.value(), direct, 1e-9 * direct) << "at " << i;
+    }
+  }
+}
+
+// The average as it was computed before it kept the exact sum as values arrive: the ring summed
+// by a loop at each wrap. The two must agree bit for bit (sma_cross's crosses, and so every
+// backtest result, depend on the exact doubles).
+class LoopResummedAverage {
+ public:
+  explicit LoopResummedAverage(std::size_t window) : window_(window), ring_(window, 0.0) {}
+  void push(double value) {
+    if (count_ >= window_) sum_ -= ring_[next_];
+    ring_[next_] = value;
+    sum_ += value;
+    if (count_ < window_) ++count_;
+    if (++next_ == window_) {
+      next_ = 0;
+      double exact = 0;
+      for (double v : ring_) exact += v;
+      sum_ = exact;
+    }
+  }
+  double value() const { return sum_ / static_cast<double>(window_); }
+
+ private:
+  std::size_t window_;
+  std::vector<double> ring_;
+  std::size_t next_ = 0;
+  std::size_t count_ = 0;
+  double sum_ = 0;
+};
+
+TEST(SimpleMovingAverage, EqualsTheLoopResummedAverageBitForBit) {
+  std::mt19937_64 rng(11);
+  // Values of both signs and very different magnitudes, and signed zeros, so that the rounding of
+  // every add matters; windows of 1, small, and sma_cross's sweep range.
+  std::uniform_real_distribution<double> magnitude(-3, 6);
+  std::uniform_int_distribution<int> kind(0, 9);
+  for (std::size_t window : {1u, 2u, 3u, 7u, 20u, 64u, 119u}) {
+    SimpleMovingAverage sma(window);
+    LoopResummedAverage reference(window);
+    for (int i = 0; i < 50'000; ++i) {
+      const int k = kind(rng);
+      const double value = k == 0   ? 0.0
+                           : k == 1 ? -0.0
+                                    : (k % 2 ? -1 : 1) * std::pow(10.0, magnitude(rng));
+      sma.push(value);
+      reference.push(value);
+      if (!sma.ready()) continue;
+      const double got = sma.value();
+      const double want = reference.value();
+      ASSERT_EQ(std::memcmp(&got, &want, sizeof got), 0)
+          << "window " << window << " value " << i << ": " << got << " against " << want;
     }
   }
 }
