@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <tuple>
 
 #include "broker/order_events.h"
 #include "core/error.h"
@@ -23,7 +24,7 @@ std::size_t OrderRegistry::add_strategy(std::string key) {
 }
 
 std::optional<std::size_t> OrderRegistry::strategy_of(std::string_view order_ref) const {
-  auto it = strategy_by_key_.find(std::string(order_ref));
+  auto it = strategy_by_key_.find(order_ref);
   if (it == strategy_by_key_.end()) return std::nullopt;
   return it->second;
 }
@@ -45,9 +46,34 @@ OrderEntry& OrderRegistry::file(std::int64_t key, OrderEntry entry) {
         fmt::format("order {} filed for strategy {}, which is not registered", key, strategy),
         "order registry");
   }
-  auto [it, added] = entries_.try_emplace(key, std::move(entry));
-  if (added) by_strategy_[strategy].push_back(&it->second);
+  // Keys usually come in ascending order (ids as they are given): then the entry goes at the
+  // map's end, which the hint makes amortized constant instead of a walk down the tree.
+  std::map<std::int64_t, OrderEntry>::iterator it;
+  if (entries_.empty() || key > entries_.rbegin()->first) {
+    it = entries_.emplace_hint(entries_.end(), key, std::move(entry));
+  } else {
+    bool added = false;
+    std::tie(it, added) = entries_.try_emplace(key, std::move(entry));
+    if (!added) return it->second;
+  }
+  by_strategy_[strategy].push_back(&it->second);
+  index(key, &it->second);
   return it->second;
+}
+
+void OrderRegistry::index(std::int64_t key, OrderEntry* entry) {
+  if (key <= 0) return;  // held orders are only in the map
+  if (by_id_.empty()) {
+    if (entry == nullptr) return;
+    first_id_ = key;  // the sequence starts with the first id filed
+  }
+  if (key < first_id_) return;
+  const auto at = static_cast<std::uint64_t>(key - first_id_);
+  if (at < by_id_.size()) {
+    by_id_[at] = entry;
+  } else if (entry != nullptr && at == by_id_.size()) {
+    by_id_.push_back(entry);  // the next id of the sequence
+  }
 }
 
 OrderEntry& OrderRegistry::add(std::int64_t id, OrderEntry entry) {
@@ -72,6 +98,7 @@ std::int64_t OrderRegistry::hold_again(std::int64_t id) {
     throw Error(ErrorKind::Internal, fmt::format("order {} is not filed", id), "order registry");
   }
   const std::int64_t key = next_held_key_--;
+  index(id, nullptr);
   node.key() = key;
   node.mapped().held = true;
   entries_.insert(std::move(node));
@@ -92,15 +119,19 @@ OrderEntry& OrderRegistry::assign_id(std::int64_t key, std::int64_t id) {
   }
   node.key() = id;
   node.mapped().held = false;
-  return entries_.insert(std::move(node)).position->second;
+  OrderEntry& entry = entries_.insert(std::move(node)).position->second;
+  index(id, &entry);
+  return entry;
 }
 
 OrderEntry* OrderRegistry::find(std::int64_t key) {
+  if (OrderEntry* entry = indexed(key)) return entry;
   auto it = entries_.find(key);
   return it == entries_.end() ? nullptr : &it->second;
 }
 
 const OrderEntry* OrderRegistry::find(std::int64_t key) const {
+  if (const OrderEntry* entry = indexed(key)) return entry;
   auto it = entries_.find(key);
   return it == entries_.end() ? nullptr : &it->second;
 }
@@ -142,6 +173,14 @@ std::vector<TradeHandle> OrderRegistry::open_trades(std::size_t strategy) const 
     if (entry->trade && !entry->trade->is_done()) result.push_back(entry->trade);
   }
   return result;
+}
+
+std::size_t OrderRegistry::open_count(std::size_t strategy) const {
+  std::size_t count = 0;
+  for (const OrderEntry* entry : by_strategy_.at(strategy)) {
+    count += entry->trade && !entry->trade->is_done();
+  }
+  return count;
 }
 
 void OrderRegistry::prune_finished(bool release, std::vector<std::shared_ptr<Trade>>* released) {

@@ -22,6 +22,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -95,6 +96,8 @@ class OrderRegistry {
 
   // The strategy's unfinished orders (those with a trade not done), in the order filed.
   std::vector<TradeHandle> open_trades(std::size_t strategy) const;
+  // How many there are (open_trades(strategy).size(), without making the handles).
+  std::size_t open_count(std::size_t strategy) const;
   // Forgets, in each strategy's list, the orders that are done; with `release`, also frees the
   // trade of each such order no one else holds a handle to (its entry stays, trade null): a
   // long backtest's memory stays flat. The entries themselves stay (find still answers).
@@ -117,9 +120,32 @@ class OrderRegistry {
  private:
   OrderEntry& file(std::int64_t key, OrderEntry entry);
 
+  // The entry filed under a positive id, for find(): the map's own node, or null.
+  OrderEntry* indexed(std::int64_t key) const {
+    if (key < first_id_) return nullptr;
+    const auto at = static_cast<std::uint64_t>(key - first_id_);
+    return at < by_id_.size() ? by_id_[at] : nullptr;
+  }
+  // Keeps by_id_ true after `entry` is filed under `key` (null: after `key` left the map).
+  void index(std::int64_t key, OrderEntry* entry);
+
+  // Transparent hashing: strategy_of(string_view) looks up without building a std::string
+  // (position attribution asks on every fill).
+  struct KeyHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view key) const {
+      return std::hash<std::string_view>{}(key);
+    }
+  };
   std::vector<std::string> keys_;
-  std::unordered_map<std::string, std::size_t> strategy_by_key_;
+  std::unordered_map<std::string, std::size_t, KeyHash, std::equal_to<>> strategy_by_key_;
   std::map<std::int64_t, OrderEntry> entries_;  // map nodes never move
+  // A dense index of the entries filed under consecutive ids from first_id_ on (a backtest's
+  // 1, 2, 3…; a live session's ids from nextValidId): find() of an id is an array read rather
+  // than a walk down the map, which an order did several times on its way to a fill. Ids filed
+  // out of that sequence are only in the map; find() falls back to it.
+  std::vector<OrderEntry*> by_id_;
+  std::int64_t first_id_ = 1;
   std::map<std::int64_t, std::int64_t> id_by_perm_;
   std::vector<std::vector<OrderEntry*>> by_strategy_;  // not yet known to be finished
   std::int64_t next_held_key_ = -1;

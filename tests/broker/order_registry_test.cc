@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <map>
 #include <memory>
 
 #include "core/error.h"
@@ -66,6 +67,45 @@ TEST_F(Registry, OrdersAreFoundById) {
   EXPECT_EQ(&again, &entry);
   EXPECT_EQ(again.trade, trade);
   EXPECT_EQ(registry_.size(), 1u);
+}
+
+// find() reads ids filed in sequence from an array and others from the map: whatever order ids
+// are filed, held and re-keyed in, it answers exactly what the map holds.
+TEST_F(Registry, IdsAreFoundWhateverOrderTheyAreFiledIn) {
+  std::map<std::int64_t, OrderEntry*> filed;
+  auto add = [&](std::int64_t id) {
+    filed[id] = &registry_.add(id, OrderEntry{.trade = make_trade(id), .strategy = 0});
+  };
+  auto expect_all_found = [&](const char* when) {
+    for (std::int64_t key = -5; key <= 20; ++key) {
+      auto it = filed.find(key);
+      EXPECT_EQ(registry_.find(key), it == filed.end() ? nullptr : it->second)
+          << "key " << key << " " << when;
+    }
+  };
+  for (std::int64_t id : {5, 6, 7}) add(id);  // the sequence starts at 5
+  add(3);                                     // below it
+  add(10);                                    // a gap
+  add(8);                                     // the sequence again
+  expect_all_found("after filing");
+  // A lost order moves to a held key and comes back under an id in the sequence, then one
+  // beyond it.
+  const std::int64_t held = registry_.hold_again(6);
+  filed[held] = filed[6];
+  filed.erase(6);
+  expect_all_found("after holding 6 again");
+  EXPECT_EQ(&registry_.assign_id(held, 9), filed[held]);
+  filed[9] = filed[held];
+  filed.erase(held);
+  expect_all_found("after sending it as 9");
+  const std::int64_t held_again = registry_.hold_again(9);
+  EXPECT_EQ(&registry_.assign_id(held_again, 12), filed[9]);
+  filed[12] = filed[9];
+  filed.erase(9);
+  add(6);  // its old id, free again
+  add(11);
+  expect_all_found("after sending it as 12");
+  EXPECT_EQ(registry_.size(), filed.size());
 }
 
 TEST_F(Registry, AnIdThatIsNotPositiveIsRefused) {
@@ -162,6 +202,10 @@ TEST_F(Registry, OpenTradesAreAStrategysUnfinishedOrdersInFilingOrder) {
   finish(*b);
   EXPECT_THAT(registry_.open_trades(0), ElementsAre(a, c));
   EXPECT_THAT(registry_.open_trades(1), ElementsAre(other));
+  EXPECT_EQ(registry_.open_count(0), 2u);
+  EXPECT_EQ(registry_.open_count(1), 1u);
+  finish(*other);
+  EXPECT_EQ(registry_.open_count(1), 0u);
 }
 
 TEST_F(Registry, PruningReleasesFinishedTradesNoOneHolds) {
