@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 
 #include "broker/daily_rows.h"
@@ -265,8 +266,12 @@ void BacktestAccount::apply_fill(OrderRecord& record, double price, Timestamp ti
   Trade& trade = *record.trade;
   // The fill's strategy by the rule live trading follows (broker/order_registry.h): the order's
   // order_ref, else its owner — here always the strategy that placed it.
-  const std::size_t strategy =
-      orders_.attribute(trade.order.order_ref, trade.order.order_id).value_or(record.strategy);
+  // An order_ref that is the owner's own key (every order placed here) attributes it to the
+  // owner — the registry's keys are the strategies' keys, by index — without a hash lookup.
+  const std::size_t strategy = trade.order.order_ref == strategies_[record.strategy].key
+                                   ? record.strategy
+                                   : orders_.attribute(trade.order.order_ref, trade.order.order_id)
+                                         .value_or(record.strategy);
   StrategyAccount& owner = strategies_[strategy];
   const Order& order = trade.order;
   const double shares = order.total_quantity;
@@ -330,10 +335,19 @@ void BacktestAccount::apply_fill(OrderRecord& record, double price, Timestamp ti
   ++fills_;
   commission_paid_ += commission;
 
-  Fill fill;
+  // Made in place, in the trade's fills (moving a Fill copies its eleven strings' bytes), with
+  // the heap buffers of a released trade's fill (new_trade()) for its strings longer than a
+  // std::string holds inline — exec ids, account, key, symbol — which are then assigned
+  // without allocating.
+  Fill& fill = trade.fills.emplace_back();
+  fill.execution.exec_id.swap(spare_fill_strings_.exec_id);
+  fill.commission_report.exec_id.swap(spare_fill_strings_.commission_exec_id);
+  fill.execution.account.swap(spare_fill_strings_.account);
+  fill.execution.order_ref.swap(spare_fill_strings_.order_ref);
+  fill.contract.symbol.swap(spare_fill_strings_.symbol);
   fill.contract = trade.contract;
   fill.time = time;
-  fill.execution.exec_id = fmt::format("{}.{}.1", settings_.account_id, order.order_id);
+  set_exec_id(fill.execution.exec_id, order.order_id);
   fill.execution.time = time;
   fill.execution.account = settings_.account_id;
   fill.execution.exchange = "SIMULATED";
@@ -357,7 +371,6 @@ void BacktestAccount::apply_fill(OrderRecord& record, double price, Timestamp ti
             holding->avg_cost(), holding->realized_pnl, fill.execution.exec_id});
     row_buffered();
   }
-  trade.fills.push_back(std::move(fill));  // after its rows are made from it
   trade.state.filled = shares;
   trade.state.remaining = 0;
   trade.state.avg_fill_price = price;
@@ -439,10 +452,13 @@ std::vector<broker::TradeHandle> BacktestAccount::open_trades(std::size_t strate
 }
 
 std::size_t BacktestAccount::open_order_count() const {
+  // Per strategy from the registry's lists of orders not yet known to be finished, rather than
+  // over every order of the run: an order leaves its list only once done, and a backtest never
+  // gives a finished order's entry a working trade again.
   std::size_t count = 0;
-  orders_.for_each([&](std::int64_t, const OrderRecord& record) {
-    count += record.trade && !record.trade->is_done();
-  });
+  for (std::size_t strategy = 0; strategy < strategies_.size(); ++strategy) {
+    count += orders_.open_count(strategy);
+  }
   return count;
 }
 
@@ -552,6 +568,17 @@ void BacktestAccount::end_day(Timestamp time) {
   note_day_start();
 }
 
+void BacktestAccount::set_exec_id(std::string& out, std::int64_t order_id) const {
+  // "{account}.{order id}.1" (each order fills once, whole), written into `out`'s own buffer
+  // rather than formatted into a new string per fill.
+  out.assign(settings_.account_id);
+  out += '.';
+  char digits[24];
+  const auto [end, error] = std::to_chars(digits, digits + sizeof digits, order_id);
+  out.append(digits, end);
+  out += ".1";
+}
+
 void BacktestAccount::row_buffered() {
   if (++buffered_rows_ >= kRowsPerHandOver) hand_over_rows();
 }
@@ -565,6 +592,13 @@ void BacktestAccount::release_finished_trades() {
   // A finished trade no strategy holds a handle to can never be asked about again: release it,
   // so memory stays flat over millions of bars. Its rows are already buffered (copies). Up to
   // kSpareTrades of them are kept for new_trade() to reuse.
+  // Only orders that finished since the last prune have anything to release: the rest were
+  // released then, or stay held by a strategy's handle and are no longer in the registry's
+  // per-strategy lists. Most days of a daily-bar run finish none.
+  std::size_t ended = 0;
+  for (std::size_t count : ended_) ended += count;
+  if (ended == ended_at_last_prune_) return;
+  ended_at_last_prune_ = ended;
   orders_.prune_finished(/*release=*/true, &spare_trades_);
   if (spare_trades_.size() > kSpareTrades) spare_trades_.resize(kSpareTrades);
 }
@@ -580,6 +614,15 @@ std::shared_ptr<Trade> BacktestAccount::new_trade() {
   // order costs no allocation for them. place() sets every other field.
   std::shared_ptr<Trade> trade = std::move(spare_trades_.back());
   spare_trades_.pop_back();
+  // Its fill's strings (exec ids, account, names) become the next fill's (apply_fill).
+  if (!trade->fills.empty()) {
+    Fill& old = trade->fills.back();
+    spare_fill_strings_.exec_id.swap(old.execution.exec_id);
+    spare_fill_strings_.commission_exec_id.swap(old.commission_report.exec_id);
+    spare_fill_strings_.account.swap(old.execution.account);
+    spare_fill_strings_.order_ref.swap(old.execution.order_ref);
+    spare_fill_strings_.symbol.swap(old.contract.symbol);
+  }
   trade->fills.clear();
   trade->log.clear();
   return trade;

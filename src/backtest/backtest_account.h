@@ -202,6 +202,8 @@ class BacktestAccount final : public broker::TradingAccount {
   // Keeps the equities a new trading day starts from (when a daily-loss limit is set).
   void note_day_start();
   void row_buffered();  // counts an order-event row; hands rows over every kRowsPerHandOver
+  // Writes the exec id of order `order_id`'s fill into `out`.
+  void set_exec_id(std::string& out, std::int64_t order_id) const;
 
   AccountSettings settings_;
   const MarketState& market_;
@@ -214,6 +216,11 @@ class BacktestAccount final : public broker::TradingAccount {
   // Released trades kept for new_trade() (at most kSpareTrades: a day rarely finishes more).
   static constexpr std::size_t kSpareTrades = 64;
   std::vector<std::shared_ptr<Trade>> spare_trades_;
+  // The strings of a released trade's fill that may hold heap buffers: the next fill's.
+  struct FillStrings {
+    std::string exec_id, commission_exec_id, account, order_ref, symbol;
+  };
+  FillStrings spare_fill_strings_;
   std::vector<std::int64_t> new_orders_;
   std::vector<std::int64_t> submitting_;  // process_new_orders' batch
   std::vector<double> account_position_;  // per symbol, all strategies
@@ -236,6 +243,7 @@ class BacktestAccount final : public broker::TradingAccount {
   broker::AccountRecorder::Rows rows_;
   std::size_t buffered_rows_ = 0;
   std::array<std::size_t, 16> ended_{};  // by OrderStatus, counted when an order is done
+  std::size_t ended_at_last_prune_ = 0;  // their sum when release_finished_trades last pruned
   std::size_t fills_ = 0;
   std::size_t round_trips_ = 0;
   risk::RiskGate risk_;
