@@ -22,6 +22,13 @@ exchange::ExchangeOrder exchange_order(const Order& order) {
   return exchange::exchange_order_of(order);
 }
 
+// Gives `to` the buffer of `from` when that is the larger one (a heap buffer, where `to` has
+// only its inline one); the contents of both are then unspecified. Strings that fit inline
+// are left alone: swapping them would only copy bytes.
+void take_buffer(std::string& to, std::string& from) {
+  if (from.capacity() > to.capacity()) to.swap(from);
+}
+
 }  // namespace
 
 BacktestAccount::BacktestAccount(AccountSettings settings, const MarketState& market,
@@ -54,6 +61,7 @@ std::size_t BacktestAccount::add_strategy(std::string key, broker::EquityAllocat
   strategy.place_where = "place_order (strategy " + strategy.key + ")";
   strategy.position_where = "position (strategy " + strategy.key + ")";
   strategy.allocation = std::move(allocation);
+  strategy.holding_by_symbol.assign(market_.size(), nullptr);
   strategy.recorder_slot =
       recorder_ != nullptr ? recorder_->strategy_slot(strategy.key) : strategies_.size();
   risk_.add_strategy(strategy.key, {});
@@ -289,7 +297,9 @@ void BacktestAccount::apply_fill(OrderRecord& record, double price, Timestamp ti
       return;
     }
   } else {
-    double held = owner.book.quantity(trade.contract.symbol);
+    // The book's quantity of trade.contract.symbol (the contract of record.instrument).
+    const broker::PositionBook::Holding* before = owner.holding_by_symbol[record.instrument];
+    const double held = before != nullptr ? before->quantity : 0.0;
     if (shares > held + kShareEpsilon) {
       change_status(record, OrderStatus::kInactive, time,
                     fmt::format("cash account: selling {} {} but strategy {} holds {}; short "
@@ -319,7 +329,9 @@ void BacktestAccount::apply_fill(OrderRecord& record, double price, Timestamp ti
     }
   }
   traded_today_[record.instrument] = true;
-  const broker::PositionBook::Holding* holding = owner.book.find(trade.contract.symbol);
+  const broker::PositionBook::Holding*& known = owner.holding_by_symbol[record.instrument];
+  if (known == nullptr) known = owner.book.find(trade.contract.symbol);  // its first fill
+  const broker::PositionBook::Holding* holding = known;
   std::vector<Holder>& holders = holders_[record.instrument];
   if (std::none_of(holders.begin(), holders.end(),
                    [&](const Holder& h) { return h.strategy == strategy; })) {
@@ -340,11 +352,11 @@ void BacktestAccount::apply_fill(OrderRecord& record, double price, Timestamp ti
   // std::string holds inline — exec ids, account, key, symbol — which are then assigned
   // without allocating.
   Fill& fill = trade.fills.emplace_back();
-  fill.execution.exec_id.swap(spare_fill_strings_.exec_id);
-  fill.commission_report.exec_id.swap(spare_fill_strings_.commission_exec_id);
-  fill.execution.account.swap(spare_fill_strings_.account);
-  fill.execution.order_ref.swap(spare_fill_strings_.order_ref);
-  fill.contract.symbol.swap(spare_fill_strings_.symbol);
+  take_buffer(fill.execution.exec_id, spare_fill_strings_.exec_id);
+  take_buffer(fill.commission_report.exec_id, spare_fill_strings_.commission_exec_id);
+  take_buffer(fill.execution.account, spare_fill_strings_.account);
+  take_buffer(fill.execution.order_ref, spare_fill_strings_.order_ref);
+  take_buffer(fill.contract.symbol, spare_fill_strings_.symbol);
   fill.contract = trade.contract;
   fill.time = time;
   set_exec_id(fill.execution.exec_id, order.order_id);
@@ -443,8 +455,11 @@ std::vector<Position> BacktestAccount::positions(std::size_t strategy) const {
 }
 
 double BacktestAccount::position(std::size_t strategy, const Contract& contract) const {
-  symbol_index(contract, strategies_[strategy].position_where);
-  return strategies_[strategy].book.quantity(contract.symbol);
+  // The book's quantity of contract.symbol: the symbol of the instrument found.
+  const StrategyAccount& account = strategies_[strategy];
+  const broker::PositionBook::Holding* holding =
+      account.holding_by_symbol[symbol_index(contract, account.position_where)];
+  return holding != nullptr ? holding->quantity : 0.0;
 }
 
 std::vector<broker::TradeHandle> BacktestAccount::open_trades(std::size_t strategy) const {
@@ -617,11 +632,11 @@ std::shared_ptr<Trade> BacktestAccount::new_trade() {
   // Its fill's strings (exec ids, account, names) become the next fill's (apply_fill).
   if (!trade->fills.empty()) {
     Fill& old = trade->fills.back();
-    spare_fill_strings_.exec_id.swap(old.execution.exec_id);
-    spare_fill_strings_.commission_exec_id.swap(old.commission_report.exec_id);
-    spare_fill_strings_.account.swap(old.execution.account);
-    spare_fill_strings_.order_ref.swap(old.execution.order_ref);
-    spare_fill_strings_.symbol.swap(old.contract.symbol);
+    take_buffer(spare_fill_strings_.exec_id, old.execution.exec_id);
+    take_buffer(spare_fill_strings_.commission_exec_id, old.commission_report.exec_id);
+    take_buffer(spare_fill_strings_.account, old.execution.account);
+    take_buffer(spare_fill_strings_.order_ref, old.execution.order_ref);
+    take_buffer(spare_fill_strings_.symbol, old.contract.symbol);
   }
   trade->fills.clear();
   trade->log.clear();

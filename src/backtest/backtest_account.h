@@ -174,6 +174,9 @@ class BacktestAccount final : public broker::TradingAccount {
     // Every symbol it ever traded, in the book's (symbol name) order, with its market index and
     // its holding (map nodes never move): each day's end marks them without a symbol lookup.
     std::vector<HeldSymbol> held;
+    // Its holding of each market index once it traded it (the book's, whose key is that
+    // instrument's symbol), else null: its position without a lookup by name.
+    std::vector<const broker::PositionBook::Holding*> holding_by_symbol;
     // Where errors of place_order / position happened, made once rather than on every call.
     std::string place_where;
     std::string position_where;

@@ -38,6 +38,9 @@ class MarketState final : public strategy::HistorySource {
   std::size_t add(Contract contract, SharedBarSeries bars, SharedBarRows rows = nullptr) {
     index_by_symbol_.emplace(contract.symbol, contracts_.size());
     contracts_.push_back(std::move(contract));
+    const BarSeries& series = *bars;
+    columns_.push_back(Columns{series.time.data(), series.open.data(), series.high.data(),
+                               series.low.data(), series.close.data(), series.volume.data()});
     series_.push_back(std::move(bars));
     rows_.push_back(rows ? rows->data() : nullptr);
     row_owners_.push_back(std::move(rows));
@@ -85,7 +88,17 @@ class MarketState final : public strategy::HistorySource {
   Timestamp next_time(std::size_t i) const {
     return rows_[i] != nullptr ? rows_[i][delivered_[i]].time : series_[i]->time[delivered_[i]];
   }
-  BarHistory history(std::size_t i) const override { return series_[i]->history(delivered_[i]); }
+  // The latest delivered bar of i where it already is, in the shared rows; nullptr when the
+  // state has no rows (then current_bar()). Only when has_price(i).
+  const Bar* current_row(std::size_t i) const {
+    return rows_[i] != nullptr ? rows_[i] + (delivered_[i] - 1) : nullptr;
+  }
+  // series(i).history(delivered(i)), from the column pointers kept side by side (the replay
+  // makes one for every bar it delivers).
+  BarHistory history(std::size_t i) const override {
+    const Columns& c = columns_[i];
+    return BarHistory(c.time, c.open, c.high, c.low, c.close, c.volume, delivered_[i]);
+  }
 
   // The replay clock: the time of the bars being delivered.
   Timestamp now() const { return now_; }
@@ -105,6 +118,16 @@ class MarketState final : public strategy::HistorySource {
  private:
   std::vector<Contract> contracts_;
   std::vector<SharedBarSeries> series_;
+  // Each series' columns (the series are immutable and shared: the pointers stay valid).
+  struct Columns {
+    const Timestamp* time;
+    const double* open;
+    const double* high;
+    const double* low;
+    const double* close;
+    const double* volume;
+  };
+  std::vector<Columns> columns_;
   std::vector<const Bar*> rows_;  // null: no rows given
   std::vector<SharedBarRows> row_owners_;
   SharedSchedule schedule_;

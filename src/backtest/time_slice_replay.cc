@@ -105,8 +105,14 @@ inline void TimeSliceReplay::call_on_bar(Timestamp time) {
   for (const Delivery& delivery : *deliveries) {
     strategy::StrategySlot& slot = *delivery.target;
     const std::size_t symbol = delivery.symbol;
-    const Bar bar = market_.current_bar(symbol);
-    const strategy::BarEvent event{delivery.instrument, market_.contract(symbol), bar,
+    // The bar where it is (a sweep's shared rows), else a copy of it from the columns.
+    Bar copy;
+    const Bar* bar = market_.current_row(symbol);
+    if (bar == nullptr) {
+      copy = market_.current_bar(symbol);
+      bar = &copy;
+    }
+    const strategy::BarEvent event{delivery.instrument, market_.contract(symbol), *bar,
                                    market_.history(symbol)};
     slot.guarded("on_bar", time, [&] { slot.strategy().on_bar(event); });
   }

@@ -48,7 +48,7 @@ OrderEntry& OrderRegistry::file(std::int64_t key, OrderEntry entry) {
   }
   // Keys usually come in ascending order (ids as they are given): then the entry goes at the
   // map's end, which the hint makes amortized constant instead of a walk down the tree.
-  std::map<std::int64_t, OrderEntry>::iterator it;
+  std::pmr::map<std::int64_t, OrderEntry>::iterator it;
   if (entries_.empty() || key > entries_.rbegin()->first) {
     it = entries_.emplace_hint(entries_.end(), key, std::move(entry));
   } else {
