@@ -41,6 +41,7 @@ class MarketState final : public strategy::HistorySource {
     const BarSeries& series = *bars;
     columns_.push_back(Columns{series.time.data(), series.open.data(), series.high.data(),
                                series.low.data(), series.close.data(), series.volume.data()});
+    sizes_.push_back(series.size());
     series_.push_back(std::move(bars));
     rows_.push_back(rows ? rows->data() : nullptr);
     row_owners_.push_back(std::move(rows));
@@ -105,7 +106,7 @@ class MarketState final : public strategy::HistorySource {
   void set_now(Timestamp t) { now_ = t; }
   void mark_delivered(std::size_t i) {
     ++delivered_[i];
-    if (rows_[i] != nullptr && delivered_[i] + 1 < series_[i]->size()) {
+    if (rows_[i] != nullptr && delivered_[i] + 1 < sizes_[i]) {
       // A sweep's runs each stream through megabytes of rows, more than a core's cache holds:
       // asking for the bar after next now hides the memory latency the replay otherwise waits
       // for on every bar.
@@ -128,7 +129,8 @@ class MarketState final : public strategy::HistorySource {
     const double* volume;
   };
   std::vector<Columns> columns_;
-  std::vector<const Bar*> rows_;  // null: no rows given
+  std::vector<std::size_t> sizes_;  // series(i).size(), read on every bar without the pointer chase
+  std::vector<const Bar*> rows_;    // null: no rows given
   std::vector<SharedBarRows> row_owners_;
   SharedSchedule schedule_;
   std::vector<std::size_t> delivered_;
