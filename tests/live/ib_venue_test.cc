@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "live/ib_test_messages.h"
 
 namespace tandem::live {
 namespace {
@@ -69,31 +70,16 @@ class IbVenueTest : public ::testing::Test {
     venue_->bind(account_);
   }
 
+  // The adapter carries IB's contract id into the fill: the test's execution has one.
   static ib::ExecutionData execution(int order_id, std::string exec_id, double shares, double price,
                                      std::string order_ref = "S1") {
-    ib::ExecutionData e;
-    e.contract.symbol = "TQQQ";
-    e.contract.sec_type = "STK";
-    e.contract.currency = "USD";
+    ib::ExecutionData e =
+        testing::tqqq_execution(order_id, std::move(exec_id), shares, price, std::move(order_ref));
     e.contract.con_id = 72539702;
-    e.execution.order_id = order_id;
-    e.execution.exec_id = std::move(exec_id);
-    e.execution.time = "20240131 09:30:00 US/Eastern";
-    e.execution.side = "BOT";
-    e.execution.shares = shares;
-    e.execution.price = price;
-    e.execution.cum_qty = shares;
-    e.execution.avg_price = price;
-    e.execution.order_ref = std::move(order_ref);
-    e.execution.acct_number = "DU1";
     return e;
   }
   static ib::CommissionReportData commission(std::string exec_id, double amount) {
-    ib::CommissionReportData c;
-    c.exec_id = std::move(exec_id);
-    c.commission = amount;
-    c.currency = "USD";
-    return c;
+    return testing::usd_commission(std::move(exec_id), amount);
   }
 
   FakeChannel channel_;

@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "ib/ib_time.h"
 #include "live/bar_feed.h"
+#include "live/ib_test_messages.h"
 #include "live/ib_venue.h"
 #include "live/stored_state.h"
 #include "store/store.h"
@@ -75,28 +76,11 @@ class LiveAccountTest : public ::testing::Test {
 
   static ib::ExecutionData execution(int order_id, std::string exec_id, double shares, double price,
                                      std::string time = "20240131 09:30:00 US/Eastern") {
-    ib::ExecutionData e;
-    e.contract.symbol = "TQQQ";
-    e.contract.sec_type = "STK";
-    e.contract.currency = "USD";
-    e.execution.order_id = order_id;
-    e.execution.exec_id = std::move(exec_id);
-    e.execution.time = std::move(time);
-    e.execution.side = "BOT";
-    e.execution.shares = shares;
-    e.execution.price = price;
-    e.execution.cum_qty = shares;
-    e.execution.avg_price = price;
-    e.execution.order_ref = "TQQQ";
-    e.execution.acct_number = "DU1";
-    return e;
+    return testing::tqqq_execution(order_id, std::move(exec_id), shares, price, "TQQQ",
+                                   std::move(time));
   }
   static ib::CommissionReportData commission(std::string exec_id, double amount) {
-    ib::CommissionReportData c;
-    c.exec_id = std::move(exec_id);
-    c.commission = amount;
-    c.currency = "USD";
-    return c;
+    return testing::usd_commission(std::move(exec_id), amount);
   }
 
   std::unique_ptr<store::Store> store_;
