@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 
 #include "broker/daily_rows.h"
@@ -17,10 +16,6 @@ namespace {
 // Cash and share comparisons tolerate rounding residue of this size.
 constexpr double kCashEpsilon = 1e-6;
 constexpr double kShareEpsilon = 1e-9;
-
-exchange::ExchangeOrder exchange_order(const Order& order) {
-  return exchange::exchange_order_of(order);
-}
 
 // Gives `to` the buffer of `from` when that is the larger one (a heap buffer, where `to` has
 // only its inline one); the contents of both are then unspecified. Strings that fit inline
@@ -36,8 +31,10 @@ BacktestAccount::BacktestAccount(AccountSettings settings, const MarketState& ma
     : settings_(std::move(settings)),
       market_(market),
       recorder_(recorder),
-      exchange_(settings_.fill_model, settings_.slippage_bps, market.size(),
-                settings_.exchange_time_zone),
+      venue_(SimulatedVenueSettings{settings_.fill_model, settings_.slippage_bps,
+                                    settings_.commission, settings_.account_id, settings_.currency,
+                                    settings_.exchange_time_zone},
+             market, *this),
       cash_(settings_.initial_cash),
       account_position_(market.size(), 0.0),
       traded_today_(market.size(), false),
@@ -145,7 +142,7 @@ broker::TradeHandle BacktestAccount::place(std::size_t strategy, const Contract&
   // The limits judge the order as it will be sent: after its routing (a default limit price).
   std::optional<risk::Refusal> refusal;
   if (risk_.active()) refusal = check_risk(strategy, symbol, trade->order, price);
-  trade->order.order_id = static_cast<std::int64_t>(orders_.size()) + 1;
+  trade->order.order_id = venue_.next_order_id();
   trade->order.perm_id = trade->order.order_id;
   trade->order.order_ref = owner.key;
   if (trade->order.account.empty()) trade->order.account = settings_.account_id;
@@ -178,16 +175,12 @@ void BacktestAccount::cancel(std::size_t strategy, const broker::TradeHandle& ha
   std::string where = "cancel_order (strategy " + strategies_[strategy].key + ")";
   OrderRecord& record = orders_.owned(strategy, handle, where);
   if (!broker::cancel_needed(*record.trade, where)) return;
-  exchange_events_.clear();
-  if (record.submitted) {
-    exchange_.cancel(record.instrument, record.trade->order.order_id, market_.now(),
-                     exchange_events_);
-  }
+  if (record.submitted) venue_.cancel(record.trade->order.order_id);
   // An order not yet submitted is skipped by process_new_orders once it is done (and so are its
-  // children there); the exchange reports the children it held.
+  // children there); the venue reports the children the exchange held, after this order's end.
   change_status(record, OrderStatus::kPendingCancel, market_.now(), "cancel requested");
   change_status(record, OrderStatus::kCancelled, market_.now(), "cancelled by the strategy");
-  apply_exchange_events();
+  venue_.deliver();
 }
 
 void BacktestAccount::modify(std::size_t strategy, const broker::TradeHandle& handle,
@@ -201,11 +194,7 @@ void BacktestAccount::modify(std::size_t strategy, const broker::TradeHandle& ha
       broker::changed_order(trade.order, changes, settings_.fractional, where, what);
   trade.order = changed;
   trade.state.remaining = changed.total_quantity;
-  if (record.submitted) {
-    if (exchange::ExchangeOrder* resting = exchange_.find(record.instrument, changed.order_id)) {
-      *resting = exchange_order(changed);
-    }
-  }
+  if (record.submitted) venue_.modify(trade.contract, changed);
   change_status(record, trade.state.status, market_.now(), "modified:" + what);
 }
 
@@ -228,49 +217,35 @@ void BacktestAccount::process_new_orders() {
       }
     }
     record.submitted = true;
-    change_status(record, OrderStatus::kSubmitted, market_.now(), "");
-    exchange_events_.clear();
-    exchange_.submit(record.instrument, exchange_order(record.trade->order),
-                     market_.current_bar(record.instrument), exchange_events_);
-    apply_exchange_events();
+    // The venue reports it accepted (Submitted), then what the exchange decided at once.
+    venue_.place(record.instrument, record.trade->contract, record.trade->order);
+    venue_.deliver();
   }
 }
 
 void BacktestAccount::match_resting(std::size_t symbol, const Bar& bar) {
-  exchange_events_.clear();
-  exchange_.on_bar(symbol, bar, exchange_events_);
-  apply_exchange_events();
+  venue_.open_bar(symbol, bar);
+  venue_.deliver();
 }
 
-void BacktestAccount::apply_exchange_events() {
-  for (const exchange::ExchangeEvent& event : exchange_events_) {
-    OrderRecord& record = *orders_.find(event.order_id);
-    if (!record.trade || record.trade->is_done()) continue;  // e.g. cancelled by the strategy
-    switch (event.kind) {
-      case exchange::ExchangeEvent::Kind::kFill:
-        apply_fill(record, event.price, event.time);
-        break;
-      case exchange::ExchangeEvent::Kind::kExpired:
-        change_status(record, OrderStatus::kCancelled, event.time,
-                      "DAY order expired at the end of its session");
-        break;
-      case exchange::ExchangeEvent::Kind::kCancelled:
-        change_status(record, OrderStatus::kCancelled, event.time, event.message);
-        break;
-      case exchange::ExchangeEvent::Kind::kRejected:
-        change_status(record, OrderStatus::kInactive, event.time, event.message);
-        break;
-      case exchange::ExchangeEvent::Kind::kReduced:
-        record.trade->order.total_quantity = event.quantity;
-        record.trade->state.remaining = event.quantity;
-        change_status(record, record.trade->state.status, event.time, event.message);
-        break;
-    }
+void BacktestAccount::order_status(const broker::VenueStatus& status) {
+  OrderRecord& record = *orders_.find(status.order_id);
+  if (!record.trade || record.trade->is_done()) return;  // e.g. cancelled by the strategy
+  Trade& trade = *record.trade;
+  if (*status.status == trade.state.status) {
+    // No partial fills here, so what remains is the order's whole quantity.
+    trade.order.total_quantity = status.remaining;
+    trade.state.remaining = status.remaining;
   }
-  exchange_events_.clear();
+  change_status(record, *status.status, status.time, status.why);
 }
 
-void BacktestAccount::apply_fill(OrderRecord& record, double price, Timestamp time) {
+void BacktestAccount::fill(const broker::VenueFill& venue_fill) {
+  const Fill& decided = venue_fill.fill;
+  OrderRecord& record = *orders_.find(decided.execution.order_id);
+  if (!record.trade || record.trade->is_done()) return;  // e.g. cancelled by the strategy
+  const Timestamp time = decided.time;
+  const double price = decided.execution.price;
   Trade& trade = *record.trade;
   // The fill's strategy by the rule live trading follows (broker/order_registry.h): the order's
   // order_ref, else its owner — here always the strategy that placed it.
@@ -285,7 +260,7 @@ void BacktestAccount::apply_fill(OrderRecord& record, double price, Timestamp ti
   const double shares = order.total_quantity;
   const double multiplier = trade.contract.multiplier;
   const double value = shares * price * multiplier;
-  const double commission = settings_.commission.commission(shares, price, multiplier);
+  const double commission = decided.commission_report.commission;
   if (order.action == Action::kBuy) {
     if (value + commission > cash_ + kCashEpsilon) {
       change_status(
@@ -293,7 +268,7 @@ void BacktestAccount::apply_fill(OrderRecord& record, double price, Timestamp ti
           fmt::format("cash account: buying {} {} at {:.4f} costs {:.2f} with "
                       "commission {:.2f}, more than the available cash {:.2f}",
                       shares, trade.contract.symbol, price, value + commission, commission, cash_));
-      refuse_children(record, time);
+      venue_.refuse_fill(order.order_id, time);
       return;
     }
   } else {
@@ -305,7 +280,7 @@ void BacktestAccount::apply_fill(OrderRecord& record, double price, Timestamp ti
                     fmt::format("cash account: selling {} {} but strategy {} holds {}; short "
                                 "sales need a margin account",
                                 shares, trade.contract.symbol, owner.key, held));
-      refuse_children(record, time);
+      venue_.refuse_fill(order.order_id, time);
       return;
     }
   }
@@ -359,21 +334,12 @@ void BacktestAccount::apply_fill(OrderRecord& record, double price, Timestamp ti
   take_buffer(fill.contract.symbol, spare_fill_strings_.symbol);
   fill.contract = trade.contract;
   fill.time = time;
-  set_exec_id(fill.execution.exec_id, order.order_id);
-  fill.execution.time = time;
-  fill.execution.account = settings_.account_id;
-  fill.execution.exchange = "SIMULATED";
-  fill.execution.side = order.action;
-  fill.execution.shares = shares;
-  fill.execution.price = price;
-  fill.execution.order_id = order.order_id;
+  // The venue's execution (exec id, account, side, shares, price…) and commission report, and
+  // what only the account knows: the order's perm id and the strategy it is attributed to.
+  fill.execution = decided.execution;
   fill.execution.perm_id = order.perm_id;
-  fill.execution.cum_qty = shares;
-  fill.execution.avg_price = price;
   fill.execution.order_ref = owner.key;
-  fill.commission_report.exec_id = fill.execution.exec_id;
-  fill.commission_report.commission = commission;
-  fill.commission_report.currency = settings_.currency;
+  fill.commission_report = decided.commission_report;
   if (effect.closed_any) fill.commission_report.realized_pnl = effect.realized_pnl;
   if (recorder_ != nullptr) {
     rows_.fills.push_back(broker::make_fill_row(fill, owner.key));
@@ -396,19 +362,33 @@ void BacktestAccount::apply_fill(OrderRecord& record, double price, Timestamp ti
   change_status(record, OrderStatus::kFilled, time, "");
 }
 
-void BacktestAccount::refuse_children(const OrderRecord& record, Timestamp time) {
-  // The exchange released them when it executed the parent; the account refused that fill.
-  const std::int64_t parent = record.trade->order.order_id;
-  std::vector<exchange::ExchangeEvent> events;
-  exchange_.cancel_children(parent, time, exchange::SimulatedExchange::fmt_parent_cancelled(parent),
-                            events);
-  for (const exchange::ExchangeEvent& event : events) {
-    OrderRecord& child = *orders_.find(event.order_id);
-    if (child.trade && !child.trade->is_done()) {
-      change_status(child, OrderStatus::kCancelled, event.time, event.message);
-    }
-  }
+namespace {
+[[noreturn]] void not_from_simulated_venue(const char* call) {
+  throw Error(ErrorKind::Internal,
+              std::string("the simulated venue reports no ") + call +
+                  "; a backtest account hears only order_status and fill",
+              "backtest account");
 }
+}  // namespace
+
+void BacktestAccount::order_reported(std::int64_t) { not_from_simulated_venue("order_reported"); }
+void BacktestAccount::order_open(const broker::VenueOrder&) {
+  not_from_simulated_venue("order_open");
+}
+void BacktestAccount::order_completed(const broker::VenueCompleted&) {
+  not_from_simulated_venue("order_completed");
+}
+bool BacktestAccount::execution_arrived(Fill&) { not_from_simulated_venue("execution_arrived"); }
+void BacktestAccount::late_commission(const CommissionReport&) {
+  not_from_simulated_venue("late_commission");
+}
+void BacktestAccount::order_error(const broker::VenueError&) {
+  not_from_simulated_venue("order_error");
+}
+void BacktestAccount::account_value(const AccountValue&) {
+  not_from_simulated_venue("account_value");
+}
+void BacktestAccount::holding(const broker::VenueHolding&) { not_from_simulated_venue("holding"); }
 
 void BacktestAccount::change_status(OrderRecord& record, OrderStatus status, Timestamp time,
                                     std::string message) {
@@ -581,17 +561,6 @@ void BacktestAccount::end_day(Timestamp time) {
   daily_.push_back(DailyEquity{time, net_liquidation});
   release_finished_trades();
   note_day_start();
-}
-
-void BacktestAccount::set_exec_id(std::string& out, std::int64_t order_id) const {
-  // "{account}.{order id}.1" (each order fills once, whole), written into `out`'s own buffer
-  // rather than formatted into a new string per fill.
-  out.assign(settings_.account_id);
-  out += '.';
-  char digits[24];
-  const auto [end, error] = std::to_chars(digits, digits + sizeof digits, order_id);
-  out.append(digits, end);
-  out += ".1";
 }
 
 void BacktestAccount::row_buffered() {

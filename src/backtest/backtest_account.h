@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "backtest/market_state.h"
+#include "backtest/simulated_venue.h"
 #include "broker/account_recorder.h"
 #include "broker/account_view.h"
 #include "broker/allocation.h"
@@ -37,6 +38,7 @@
 #include "broker/order_registry.h"
 #include "broker/position_book.h"
 #include "broker/trading_day.h"
+#include "broker/venue.h"
 #include "exchange/commission.h"
 #include "exchange/simulated_exchange.h"
 #include "risk/risk.h"
@@ -63,7 +65,9 @@ struct DailyEquity {
   double equity = 0;
 };
 
-class BacktestAccount final : public broker::TradingAccount {
+// Sends its orders through the simulated venue (backtest/simulated_venue.h) and hears its
+// decisions as broker::VenueEvents, as the live account does through the IB adapter.
+class BacktestAccount final : public broker::TradingAccount, private broker::VenueEvents {
  public:
   // `recorder` null: an account kept in memory only (a sweep's runs) — no row is made (a day's
   // end only appends its net liquidation to daily_equity()). Everything a strategy sees is the
@@ -91,9 +95,9 @@ class BacktestAccount final : public broker::TradingAccount {
   void apply_halts(Timestamp time);
 
   // --- engine side ---
-  bool has_resting_orders(std::size_t symbol) const { return exchange_.resting_count(symbol) != 0; }
+  bool has_resting_orders(std::size_t symbol) const { return venue_.has_resting_orders(symbol); }
   void open_bar(std::size_t symbol, const Bar& bar) {
-    if (exchange_.resting_count(symbol) != 0) match_resting(symbol, bar);
+    if (venue_.has_resting_orders(symbol)) match_resting(symbol, bar);
   }
   bool has_new_orders() const { return !new_orders_.empty(); }
   void process_new_orders();
@@ -187,10 +191,24 @@ class BacktestAccount final : public broker::TradingAccount {
 
   std::size_t symbol_index(const Contract& contract, std::string_view where) const;
   void match_resting(std::size_t symbol, const Bar& bar);
-  void apply_exchange_events();
-  void apply_fill(OrderRecord& record, double price, Timestamp time);
-  // Cancels the children the exchange released for `record`, whose fill the account refused.
-  void refuse_children(const OrderRecord& record, Timestamp time);
+  // --- what the venue says (broker::VenueEvents) ---
+  // A status the venue decided: an accepted order, its end (expired, cancelled, rejected), or
+  // — the status it has already — its quantity cut (an OCA group's reduction).
+  void order_status(const broker::VenueStatus& status) override;
+  // Books the fill, or refuses it (a cash account: not enough cash or shares) and has the
+  // venue cancel the children it released with it.
+  void fill(const broker::VenueFill& fill) override;
+  // The simulated venue reports none of these (no reconciliation, no other programs' orders,
+  // commissions joined at once, the account keeps its own values): each throws an Internal
+  // error naming the call, as a venue that sent one would be wired wrongly.
+  void order_reported(std::int64_t order_id) override;
+  void order_open(const broker::VenueOrder& order) override;
+  void order_completed(const broker::VenueCompleted& completed) override;
+  bool execution_arrived(Fill& fill) override;
+  void late_commission(const CommissionReport& report) override;
+  void order_error(const broker::VenueError& error) override;
+  void account_value(const AccountValue& value) override;
+  void holding(const broker::VenueHolding& holding) override;
   // Sets the trade's status, logs it, records an orders row and queues a notice.
   void change_status(OrderRecord& record, OrderStatus status, Timestamp time, std::string message);
   // The symbol's latest close; nullopt before its first bar.
@@ -205,14 +223,12 @@ class BacktestAccount final : public broker::TradingAccount {
   // Keeps the equities a new trading day starts from (when a daily-loss limit is set).
   void note_day_start();
   void row_buffered();  // counts an order-event row; hands rows over every kRowsPerHandOver
-  // Writes the exec id of order `order_id`'s fill into `out`.
-  void set_exec_id(std::string& out, std::int64_t order_id) const;
 
   AccountSettings settings_;
   const MarketState& market_;
   broker::AccountRecorder* recorder_;  // null: in memory only
   std::vector<double> trade_pnls_;
-  exchange::SimulatedExchange exchange_;
+  SimulatedVenue venue_;
   double cash_;
   std::vector<StrategyAccount> strategies_;
   broker::OrderRegistry orders_;  // ids 1, 2, 3… in placement order
@@ -236,7 +252,6 @@ class BacktestAccount final : public broker::TradingAccount {
     const broker::PositionBook::Holding* holding = nullptr;
   };
   std::vector<std::vector<Holder>> holders_;
-  std::vector<exchange::ExchangeEvent> exchange_events_;
   std::vector<broker::RoundTrip> round_trip_buffer_;
   broker::NoticeQueue notices_;
   std::vector<DailyEquity> daily_;

@@ -57,12 +57,10 @@ void BacktestAccount::apply_halts(Timestamp time) {
     if (row.cancel_open) {
       orders_.for_each([&](std::int64_t, OrderRecord& record) {
         if (!record.trade || record.trade->is_done()) return;
-        exchange_events_.clear();
-        if (record.submitted) {
-          exchange_.cancel(record.instrument, record.trade->order.order_id, time, exchange_events_);
-        }
+        // `time` is the market's now, the time the venue cancels at.
+        if (record.submitted) venue_.cancel(record.trade->order.order_id);
         change_status(record, OrderStatus::kCancelled, time, "cancelled by the halt");
-        apply_exchange_events();  // children the exchange held go with their parent
+        venue_.deliver();  // children the exchange held go with their parent
       });
     }
     if (row.flatten) {
@@ -76,7 +74,7 @@ void BacktestAccount::apply_halts(Timestamp time) {
           trade->contract = market_.contract(held.symbol);
           trade->order =
               market_order(quantity > 0 ? Action::kSell : Action::kBuy, std::abs(quantity));
-          trade->order.order_id = static_cast<std::int64_t>(orders_.size()) + 1;
+          trade->order.order_id = venue_.next_order_id();
           trade->order.perm_id = trade->order.order_id;
           trade->order.order_ref = strategies_[s].key;
           trade->order.account = settings_.account_id;

@@ -5,6 +5,7 @@
 // (docs/architecture.md, "The account core").
 //
 // The contract, for every venue:
+// The backtest's venue is the simulated exchange (backtest/simulated_venue.h).
 // * Threads: everything — sends and events — happens on one thread (live: the session's event
 //   loop). A venue never calls back into the account from inside a send.
 // * Order ids: an order is placed under an id from next_order_id(), never one used before; a
@@ -73,6 +74,10 @@ struct VenueStatus {
   double remaining = 0;
   double avg_fill_price = 0;
   std::string why;  // why the venue holds it, if it said
+  // When the venue decided it: the simulated venue's bar time (backtest/simulated_venue.h),
+  // which the account's clock may not show (an order on an instrument without a bar at the
+  // slice). 0 when the venue does not say (IB): the account stamps it with its own clock.
+  Timestamp time = 0;
 };
 
 // A finished order the venue reports without its id (IB: completedOrder), found by permId or by
