@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "core/error.h"
+#include "store/id_rows.h"
 #include "store/keys.h"
 #include "store/library_engine.h"
 #include "store/record.h"
@@ -19,17 +20,9 @@
 namespace tandem::store::s3 {
 namespace {
 
-constexpr Timestamp kBase = 1'704'067'200'000'000'000;
-
-Table row(std::int64_t id) {
-  Table one(std::vector<Timestamp>{kBase + id * kNanosPerSecond});
-  one.add_column(Column::of_int64("id", {id}));
-  return one;
-}
-
-std::vector<std::int64_t> ids(const Table& table) {
-  return std::vector<std::int64_t>(table.int64s("id").begin(), table.int64s("id").end());
-}
+using test::id_rows;
+using test::ids;
+using test::kBase;
 
 TEST(S3AppendCommits, ABurstOfOneRowAppendsCostsTwoRequestsEach) {
   const std::string uri =
@@ -42,12 +35,12 @@ TEST(S3AppendCommits, ABurstOfOneRowAppendsCostsTwoRequestsEach) {
   StoreOptions options;
   options.compaction_threshold = 0;
   LibraryEngine engine(storage, "lib", options);
-  engine.append("fills", row(0), AppendMode::kStrict, std::nullopt);  // reads under the lock
+  engine.append("fills", id_rows(0), AppendMode::kStrict, std::nullopt);  // reads under the lock
 
   constexpr int kAppends = 30;
   const S3RequestCounts before = storage->client().counts();
   for (int i = 1; i <= kAppends; ++i) {
-    EXPECT_EQ(engine.append("fills", row(i), AppendMode::kStrict, std::nullopt),
+    EXPECT_EQ(engine.append("fills", id_rows(i), AppendMode::kStrict, std::nullopt),
               static_cast<std::uint64_t>(i));
   }
   const S3RequestCounts after = storage->client().counts();
@@ -72,13 +65,13 @@ TEST(S3AppendCommits, AWriterFailingBetweenTheVersionRecordAndTheHeadLeavesNoPar
       "&lock_lease=2";
   auto writer = Store::open(uri);
   auto lib = writer->library("lib");
-  lib.append("fills", row(0));
-  lib.append("fills", row(1));
+  lib.append("fills", id_rows(0));
+  lib.append("fills", id_rows(1));
   // The next append writes its segment and version record 2, then fails before the head —
   // what a writer killed there leaves (its empty ticket stays until the lease runs out).
   dynamic_cast<S3Storage&>(writer->storage()).fail_next_in_order_commit_after(1);
   try {
-    lib.append("fills", row(2));
+    lib.append("fills", id_rows(2));
     FAIL() << "the injected failure did not happen";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("commit outcome unknown"), std::string::npos) << e.what();
@@ -101,10 +94,10 @@ TEST(S3AppendCommits, AWriterFailingBetweenTheVersionRecordAndTheHeadLeavesNoPar
 
   // Another writer (once the lease is over) and then the failed one append as if nothing
   // happened: version 2 is the other's, with its row only.
-  EXPECT_EQ(seen.append("fills", row(3)), 2u);
+  EXPECT_EQ(seen.append("fills", id_rows(3)), 2u);
   EXPECT_EQ(ids(seen.read("fills", {.as_of = AsOf::version(2)}).table),
             (std::vector<std::int64_t>{0, 1, 3}));
-  EXPECT_EQ(lib.append("fills", row(4)), 3u);
+  EXPECT_EQ(lib.append("fills", id_rows(4)), 3u);
   EXPECT_EQ(ids(seen.read("fills").table), (std::vector<std::int64_t>{0, 1, 3, 4}));
   EXPECT_EQ(seen.list_versions("fills", 10).size(), 4u);
   EXPECT_TRUE(seen.verify().ok());
@@ -119,18 +112,18 @@ TEST(S3AppendCommits, AWriterHoldingTheLockThroughABurstLetsAWaitingWriterIn) {
   options.compaction_threshold = 0;
   auto bursting = Store::open(uri, options);
   auto burst_lib = bursting->library("lib");
-  burst_lib.append("burst", row(0));
+  burst_lib.append("burst", id_rows(0));
   constexpr int kCap = 1000;
   std::atomic<bool> other_done{false};
   int burst_appends = 0;
   std::thread burst([&] {
     // Back to back, never idle: without the waiting mark it would keep the lock to the cap.
-    while (!other_done && burst_appends < kCap) burst_lib.append("burst", row(++burst_appends));
+    while (!other_done && burst_appends < kCap) burst_lib.append("burst", id_rows(++burst_appends));
   });
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   auto waiting = Store::open(uri);
   auto waiting_lib = waiting->existing_library("lib");
-  for (int i = 0; i < 3; ++i) waiting_lib.append("waiting", row(i));
+  for (int i = 0; i < 3; ++i) waiting_lib.append("waiting", id_rows(i));
   other_done = true;
   burst.join();
   EXPECT_LT(burst_appends, kCap) << "the waiting writer got in only after the burst";

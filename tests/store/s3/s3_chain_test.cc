@@ -8,6 +8,7 @@
 #include <chrono>
 #include <memory>
 
+#include "store/id_rows.h"
 #include "store/keys.h"
 #include "store/library_engine.h"
 #include "store/record.h"
@@ -18,7 +19,9 @@
 namespace tandem::store::s3 {
 namespace {
 
-constexpr Timestamp kBase = 1'704'067'200'000'000'000;
+using test::id_rows;
+using test::ids;
+using test::kBase;
 
 // A writer that never goes idle during a test, so that its heads are written only every 16
 // versions (what a burst does) and request counts do not depend on the machine's speed.
@@ -26,17 +29,6 @@ std::shared_ptr<S3Storage> open_busy(const std::string& uri) {
   S3HoldOptions hold;
   hold.idle_release = std::chrono::milliseconds(600'000);
   return std::make_shared<S3Storage>(parse_s3_uri(uri), hold);
-}
-
-Table row(std::int64_t id) {
-  Table one(std::vector<Timestamp>{kBase + id * kNanosPerSecond});
-  one.add_column(Column::of_int64("id", {id}));
-  return one;
-}
-
-std::vector<std::int64_t> ids(const Table& table) {
-  const auto values = table.int64s("id");
-  return {values.begin(), values.end()};
 }
 
 struct Fixture {
@@ -69,10 +61,11 @@ struct Fixture {
 TEST(S3ChainCommits, OneRowAppendsCostOnePutEachInABurst) {
   Fixture f;
   EXPECT_EQ(f.a->protocol(), CommitProtocol::kChain);
-  f.engine_a.append("fills", row(0), AppendMode::kStrict, std::nullopt);
+  f.engine_a.append("fills", id_rows(0), AppendMode::kStrict, std::nullopt);
   constexpr int kAppends = 32;
   const S3RequestCounts before = f.a->client().counts();
-  for (int i = 1; i <= kAppends; ++i) f.engine_a.append("fills", row(i), AppendMode::kStrict, {});
+  for (int i = 1; i <= kAppends; ++i)
+    f.engine_a.append("fills", id_rows(i), AppendMode::kStrict, {});
   const S3RequestCounts after = f.a->client().counts();
   // One create-only PUT of each version record (the row inline), and the head every 16
   // versions; nothing read: the writer's own last version is what it decides on.
@@ -87,7 +80,7 @@ TEST(S3ChainCommits, OneRowAppendsCostOnePutEachInABurst) {
 
 TEST(S3ChainCommits, ReadersFoldTheRecordsAboveALaggingHead) {
   Fixture f;
-  for (int i = 0; i < 6; ++i) f.engine_a.append("fills", row(i), AppendMode::kStrict, {});
+  for (int i = 0; i < 6; ++i) f.engine_a.append("fills", id_rows(i), AppendMode::kStrict, {});
   EXPECT_EQ(f.stored_head_version(), 0u);  // written by the symbol's creation only
   auto reader = Store::open(f.uri);
   auto lib = reader->existing_library("lib");
@@ -98,17 +91,17 @@ TEST(S3ChainCommits, ReadersFoldTheRecordsAboveALaggingHead) {
   EXPECT_TRUE(lib.has_symbol("fills"));
   // A snapshot holds the latest version, not the lagging head.
   lib.snapshot("eod");
-  f.engine_a.append("fills", row(6), AppendMode::kStrict, {});
+  f.engine_a.append("fills", id_rows(6), AppendMode::kStrict, {});
   EXPECT_EQ(ids(lib.read("fills", ReadOptions{.as_of = AsOf::snapshot("eod")}).table).size(), 6u);
   EXPECT_EQ(ids(lib.read("fills").table).size(), 7u);
 }
 
 TEST(S3ChainCommits, AWriterWhoseVersionWasTakenDecidesAgainOnTheNewOne) {
   Fixture f;
-  f.engine_a.append("fills", row(0), AppendMode::kStrict, {});
-  f.engine_b.append("fills", row(1), AppendMode::kStrict, {});
+  f.engine_a.append("fills", id_rows(0), AppendMode::kStrict, {});
+  f.engine_b.append("fills", id_rows(1), AppendMode::kStrict, {});
   // a still remembers version 0: its create of version 1 is refused, and it decides again.
-  EXPECT_EQ(f.engine_a.append("fills", row(2), AppendMode::kStrict, {}), 2u);
+  EXPECT_EQ(f.engine_a.append("fills", id_rows(2), AppendMode::kStrict, {}), 2u);
   EXPECT_EQ(f.a->lost_races(), 1u);
   EXPECT_EQ(f.versions(f.engine_a), (std::vector<std::uint64_t>{2, 1, 0}));
   EXPECT_EQ(ids(f.engine_b.read("fills", {}, {}).table), (std::vector<std::int64_t>{0, 1, 2}));
@@ -116,16 +109,16 @@ TEST(S3ChainCommits, AWriterWhoseVersionWasTakenDecidesAgainOnTheNewOne) {
 
 TEST(S3ChainCommits, AWriterHoldingAStateFromBeforeAPruneCannotForkTheChain) {
   Fixture f;
-  f.engine_a.append("fills", row(0), AppendMode::kStrict, {});
-  f.engine_a.append("fills", row(1), AppendMode::kStrict, {});  // a remembers version 1
-  f.engine_b.append("fills", row(2), AppendMode::kStrict, {});
-  f.engine_b.append("fills", row(3), AppendMode::kStrict, {});
+  f.engine_a.append("fills", id_rows(0), AppendMode::kStrict, {});
+  f.engine_a.append("fills", id_rows(1), AppendMode::kStrict, {});  // a remembers version 1
+  f.engine_b.append("fills", id_rows(2), AppendMode::kStrict, {});
+  f.engine_b.append("fills", id_rows(3), AppendMode::kStrict, {});
   EXPECT_EQ(f.engine_b.prune_previous_versions("fills").versions_removed, 3u);
   // Version 2's record is gone, but its number stays taken by an empty object: a's create of
   // it is refused (it would otherwise land below version 3 and be lost).
   const std::string retired = f.a->names().object(keys::version("lib", "fills", 2));
   EXPECT_EQ(f.a->client().get_object(retired), std::string());
-  EXPECT_EQ(f.engine_a.append("fills", row(4), AppendMode::kStrict, {}), 4u);
+  EXPECT_EQ(f.engine_a.append("fills", id_rows(4), AppendMode::kStrict, {}), 4u);
   EXPECT_EQ(f.a->lost_races(), 1u);
   EXPECT_EQ(f.versions(f.engine_b), (std::vector<std::uint64_t>{4, 3}));
   EXPECT_EQ(ids(f.engine_b.read("fills", {}, {}).table),
@@ -135,15 +128,15 @@ TEST(S3ChainCommits, AWriterHoldingAStateFromBeforeAPruneCannotForkTheChain) {
 
 TEST(S3ChainCommits, ADeletedSymbolWrittenAgainContinuesItsNumbers) {
   Fixture f;
-  f.engine_a.append("fills", row(0), AppendMode::kStrict, {});
-  f.engine_a.append("fills", row(1), AppendMode::kStrict, {});  // a remembers version 1
+  f.engine_a.append("fills", id_rows(0), AppendMode::kStrict, {});
+  f.engine_a.append("fills", id_rows(1), AppendMode::kStrict, {});  // a remembers version 1
   f.engine_b.delete_symbol("fills");
   EXPECT_FALSE(f.engine_b.has_symbol("fills"));
   EXPECT_TRUE(f.engine_b.list_symbols().empty());
   // The deletion is version 2's marker; writing the symbol again starts after it.
-  EXPECT_EQ(f.engine_b.write("fills", row(10), std::nullopt), 3u);
+  EXPECT_EQ(f.engine_b.write("fills", id_rows(10), std::nullopt), 3u);
   // a's create of version 2 is refused; it decides again on the new life of the symbol.
-  EXPECT_EQ(f.engine_a.append("fills", row(11), AppendMode::kStrict, {}), 4u);
+  EXPECT_EQ(f.engine_a.append("fills", id_rows(11), AppendMode::kStrict, {}), 4u);
   EXPECT_EQ(ids(f.engine_b.read("fills", {}, {}).table), (std::vector<std::int64_t>{10, 11}));
   EXPECT_EQ(f.versions(f.engine_b), (std::vector<std::uint64_t>{4, 3}));
   EXPECT_EQ(f.engine_b.list_symbols(), (std::vector<std::string>{"fills"}));
@@ -156,7 +149,7 @@ TEST(S3ChainCommits, ADeletedSymbolWrittenAgainContinuesItsNumbers) {
 // version), and a commit deciding on it counts a lost race and decides again.
 TEST(S3ChainCommits, AFoldTornByAPruneIsReadAgainNeverReturnedShort) {
   Fixture f;
-  for (int i = 0; i < 4; ++i) f.engine_a.append("fills", row(i), AppendMode::kStrict, {});
+  for (int i = 0; i < 4; ++i) f.engine_a.append("fills", id_rows(i), AppendMode::kStrict, {});
   ASSERT_EQ(f.stored_head_version(), 0u);
   for (std::uint64_t v : {1u, 2u}) {
     f.a->client().put_object(f.a->names().object(keys::version("lib", "fills", v)), "");
@@ -177,7 +170,7 @@ TEST(S3ChainCommits, AFoldTornByAPruneIsReadAgainNeverReturnedShort) {
   auto writer = std::make_shared<S3Storage>(parse_s3_uri(f.uri + "&lock_wait=1"));
   LibraryEngine engine(writer, "lib", f.options);
   try {
-    const std::uint64_t v = engine.append("fills", row(4), AppendMode::kStrict, {});
+    const std::uint64_t v = engine.append("fills", id_rows(4), AppendMode::kStrict, {});
     ADD_FAILURE() << "appended version " << v << " on a torn fold";
   } catch (const Error& e) {
     EXPECT_EQ(e.kind(), ErrorKind::Conflict) << e.what();

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "store/id_rows.h"
 #include "store/keys.h"
 #include "store/library_engine.h"
 #include "store/record.h"
@@ -29,21 +30,12 @@
 namespace tandem::store::s3 {
 namespace {
 
-constexpr Timestamp kBase = 1'704'067'200'000'000'000;
+using test::id_rows;
+using test::ids;
+using test::kBase;
+
 constexpr std::int64_t kFirstRows = 50;  // version 0; version v holds ids 0 .. kFirstRows-1+v
 constexpr int kAppends = 400;
-
-Table rows(std::int64_t first, std::int64_t count) {
-  std::vector<Timestamp> index;
-  std::vector<std::int64_t> id;
-  for (std::int64_t i = first; i < first + count; ++i) {
-    index.push_back(kBase + i * kNanosPerSecond);
-    id.push_back(i);
-  }
-  Table table(std::move(index));
-  table.add_column(Column::of_int64("id", std::move(id)));
-  return table;
-}
 
 // The ids of version `version` from `from` on, as the writer appended them.
 std::vector<std::int64_t> whole(std::uint64_t version, std::int64_t from = 0) {
@@ -52,11 +44,6 @@ std::vector<std::int64_t> whole(std::uint64_t version, std::int64_t from = 0) {
     out.push_back(i);
   }
   return out;
-}
-
-std::vector<std::int64_t> ids(const Table& table) {
-  const auto values = table.int64s("id");
-  return {values.begin(), values.end()};
 }
 
 TEST(S3ReadRace, ReadsRacingPrunesReturnWholeVersions) {
@@ -71,7 +58,7 @@ TEST(S3ReadRace, ReadsRacingPrunesReturnWholeVersions) {
   writer_storage->put(keys::library("lib"), encode_library_marker(kBase));
   LibraryEngine writer(writer_storage, "lib", options);
   ASSERT_EQ(writer_storage->protocol(), CommitProtocol::kChain);
-  ASSERT_EQ(writer.write("a", rows(0, kFirstRows), std::nullopt), 0u);
+  ASSERT_EQ(writer.write("a", id_rows(0, kFirstRows), std::nullopt), 0u);
 
   std::atomic<bool> stop{false};
   std::atomic<std::uint64_t> latest{0};
@@ -87,7 +74,7 @@ TEST(S3ReadRace, ReadsRacingPrunesReturnWholeVersions) {
     // A bounded number of versions: moto lists a bucket in time linear in its keys, and
     // retired records stay, so a longer run only gets slower.
     for (int i = 0; i < kAppends && !stop; ++i) {
-      latest = writer.append("a", rows(next++, 1), AppendMode::kStrict, std::nullopt);
+      latest = writer.append("a", id_rows(next++, 1), AppendMode::kStrict, std::nullopt);
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
   });

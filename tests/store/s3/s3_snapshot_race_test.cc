@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "core/error.h"
+#include "store/id_rows.h"
 #include "store/keys.h"
 #include "store/library_engine.h"
 #include "store/record.h"
@@ -25,24 +26,9 @@
 namespace tandem::store::s3 {
 namespace {
 
-constexpr Timestamp kBase = 1'704'067'200'000'000'000;
-
-Table rows(std::int64_t first, std::int64_t count) {
-  std::vector<Timestamp> index;
-  std::vector<std::int64_t> id;
-  for (std::int64_t i = first; i < first + count; ++i) {
-    index.push_back(kBase + i * kNanosPerSecond);
-    id.push_back(i);
-  }
-  Table table(std::move(index));
-  table.add_column(Column::of_int64("id", std::move(id)));
-  return table;
-}
-
-std::vector<std::int64_t> ids(const Table& table) {
-  const auto values = table.int64s("id");
-  return {values.begin(), values.end()};
-}
+using test::id_rows;
+using test::ids;
+using test::kBase;
 
 class S3SnapshotRace : public ::testing::TestWithParam<testing::ServerKind> {};
 
@@ -70,13 +56,13 @@ TEST_P(S3SnapshotRace, SnapshotsTakenWhilePrunesRunReadWhole) {
   // What each version holds, as the writer wrote it.
   std::mutex mutex;
   std::map<std::uint64_t, std::vector<std::int64_t>> expected;
-  std::vector<std::int64_t> current = ids(rows(0, 50));
-  expected[writer.write("a", rows(0, 50), std::nullopt)] = current;
+  std::vector<std::int64_t> current = ids(id_rows(0, 50));
+  expected[writer.write("a", id_rows(0, 50), std::nullopt)] = current;
   // Symbols that nobody changes, folded after "a": they hold the snapshot open between reading
   // "a" and creating its record, the window in which a prune of "a" can slip in.
   constexpr int kStill = 12;
   for (int i = 0; i < kStill; ++i) {
-    writer.write("z" + std::to_string(i), rows(0, 5), std::nullopt);
+    writer.write("z" + std::to_string(i), id_rows(0, 5), std::nullopt);
   }
 
   std::atomic<bool> stop{false};
@@ -89,12 +75,12 @@ TEST_P(S3SnapshotRace, SnapshotsTakenWhilePrunesRunReadWhole) {
       std::uint64_t version = 0;
       if (op % 4 != 3) {
         // A whole new table: the older versions' segments become the prune's to delete.
-        version = writer.write("a", rows(next, 40), std::nullopt);
-        current = ids(rows(next, 40));
+        version = writer.write("a", id_rows(next, 40), std::nullopt);
+        current = ids(id_rows(next, 40));
         next += 40;
       } else {
         // One row: its segment travels inline in the version record.
-        version = writer.append("a", rows(next, 1), AppendMode::kStrict, std::nullopt);
+        version = writer.append("a", id_rows(next, 1), AppendMode::kStrict, std::nullopt);
         current.push_back(next++);
       }
       ++writes;
