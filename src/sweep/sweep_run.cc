@@ -146,6 +146,8 @@ RunRow SweepContext::run(const Bars& bars, const Combination& combination, const
   backtest::BacktestResult result = account != nullptr ? engine.run() : engine.run_in_memory(bars);
 
   report::Series equity;
+  equity.time.reserve(result.daily.size());
+  equity.value.reserve(result.daily.size());
   for (const backtest::DailyEquity& day : result.daily) {
     equity.time.push_back(day.time);
     equity.value.push_back(day.equity);
