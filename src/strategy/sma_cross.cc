@@ -44,14 +44,17 @@ class SmaCross : public Strategy {
     slow_.push(close);
     if (!slow_.ready()) return;  // the slow window is the longer one: fast is ready too
     const double slow = slow_.value();
-    // The crosses are decided and the averages kept before any broker call, so the common bar
-    // (no cross) is a few comparisons with the values still in registers.
-    const bool above = has_previous_ && previous_fast_ <= previous_slow_ && fast > slow;
-    const bool below = has_previous_ && previous_fast_ >= previous_slow_ && fast < slow;
-    previous_fast_ = fast;
-    previous_slow_ = slow;
-    has_previous_ = true;
-    if (order_working_ || !(above || below)) return;
+    // The crosses are decided before any broker call, without a branch on the averages: a
+    // sweep runs one instance per symbol in turn, so a branch on whether fast <= slow sees the
+    // symbols' unrelated trends one after another and was mispredicted on about every other bar
+    // (valgrind --branch-sim, BENCHMARKS.md "Sweeps"). The comparisons are combined with & so
+    // the only branch left is the rare cross. The previous bar is kept as the results of its
+    // two comparisons (all the rules read of it; both false before the first bar, like NaN).
+    const bool above = was_at_or_below_ & (fast > slow);
+    const bool below = was_at_or_above_ & (fast < slow);
+    was_at_or_below_ = fast <= slow;
+    was_at_or_above_ = fast >= slow;
+    if (!(above | below) || order_working_) return;
     if (above) {
       if (broker().position(event.contract) == 0) {
         order_working_ = buy_capped(broker(), event.contract, size_, event.bar.close) != nullptr;
@@ -82,9 +85,9 @@ class SmaCross : public Strategy {
   SimpleMovingAverage fast_;
   SimpleMovingAverage slow_;
   double size_;
-  double previous_fast_ = 0;
-  double previous_slow_ = 0;
-  bool has_previous_ = false;
+  // previous fast <= previous slow, and >=: false before the first pair of averages.
+  bool was_at_or_below_ = false;
+  bool was_at_or_above_ = false;
   bool order_working_ = false;
 };
 
