@@ -12,7 +12,9 @@
 // at every wrap: sma_cross's averages are most of a sweep's per-bar work (BENCHMARKS.md).
 #pragma once
 
+#include <bit>
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 #include "core/error.h"
@@ -37,13 +39,14 @@ class SimpleMovingAverage {
     sum += value;
     round_sum += value;
     if (count_ < window_) ++count_;
-    if (++next_ == window_) {
-      next_ = 0;
-      sum = round_sum;
-      round_sum = 0;
-    }
-    sum_ = sum;
-    round_sum_ = round_sum;
+    // The wrap is chosen without a branch: a sweep pushes into one average per symbol in turn,
+    // all at the same point of their rings, and a branch taken once per window was mispredicted
+    // at every wrap (valgrind --branch-sim, BENCHMARKS.md "Sweeps").
+    const std::size_t next = next_ + 1;
+    const bool wrap = next == window_;
+    next_ = wrap ? 0 : next;
+    sum_ = pick(wrap, round_sum, sum);
+    round_sum_ = pick(wrap, 0.0, round_sum);
   }
 
   // True once `window` values have been pushed.
@@ -53,6 +56,13 @@ class SimpleMovingAverage {
   std::size_t window() const { return window_; }
 
  private:
+  // `yes ? a : b` by masks, which the compiler cannot turn back into a branch.
+  static double pick(bool yes, double a, double b) {
+    const std::uint64_t mask = std::uint64_t{0} - static_cast<std::uint64_t>(yes);
+    return std::bit_cast<double>((std::bit_cast<std::uint64_t>(a) & mask) |
+                                 (std::bit_cast<std::uint64_t>(b) & ~mask));
+  }
+
   std::size_t window_;
   double divisor_;  // window_ as a double, the same value the conversion gives on each call
   // 0 + the values written since the last wrap, in order. Not next to sum_: side by side the
