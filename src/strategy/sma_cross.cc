@@ -55,6 +55,18 @@ class SmaCross : public Strategy {
     was_at_or_below_ = fast <= slow;
     was_at_or_above_ = fast >= slow;
     if (!(above | below) || order_working_) return;
+    trade(event, above);
+  }
+
+  void on_order_status(const Trade& trade) override {
+    if (trade.is_done()) order_working_ = false;
+  }
+
+ private:
+  // A cross with no order working: buy when flat (above), sell the position (below). Out of
+  // line, so that on_bar — every bar, a cross on a few in a hundred — saves no registers and
+  // keeps no stack frame for the broker calls.
+  [[gnu::noinline]] void trade(const BarEvent& event, bool above) {
     if (above) {
       if (broker().position(event.contract) == 0) {
         order_working_ = buy_capped(broker(), event.contract, size_, event.bar.close) != nullptr;
@@ -68,11 +80,6 @@ class SmaCross : public Strategy {
     }
   }
 
-  void on_order_status(const Trade& trade) override {
-    if (trade.is_done()) order_working_ = false;
-  }
-
- private:
   std::size_t checked_window(std::string_view name) const {
     std::int64_t window = params().integer(name);
     if (window < 1 || window > 1'000'000) {
