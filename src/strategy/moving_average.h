@@ -34,11 +34,12 @@ class SimpleMovingAverage {
     double sum = sum_;
     double round_sum = round_sum_;
     double& slot = ring_[next_];
-    if (count_ >= window_) sum -= slot;
+    // Until the ring is full its slots hold their initial +0, and x - (+0) is x for every double
+    // (-0, infinities and NaN included): no test of whether a value leaves the window.
+    sum -= slot;
     slot = value;
     sum += value;
     round_sum += value;
-    if (count_ < window_) ++count_;
     // The wrap is chosen without a branch: a sweep pushes into one average per symbol in turn,
     // all at the same point of their rings, and a branch taken once per window was mispredicted
     // at every wrap (valgrind --branch-sim, BENCHMARKS.md "Sweeps").
@@ -47,10 +48,11 @@ class SimpleMovingAverage {
     next_ = wrap ? 0 : next;
     sum_ = pick(wrap, round_sum, sum);
     round_sum_ = pick(wrap, 0.0, round_sum);
+    full_ |= wrap;
   }
 
   // True once `window` values have been pushed.
-  bool ready() const { return count_ >= window_; }
+  bool ready() const { return full_; }
   // The mean of the last `window` values; meaningful only when ready().
   double value() const { return sum_ / divisor_; }
   std::size_t window() const { return window_; }
@@ -71,8 +73,8 @@ class SimpleMovingAverage {
   double round_sum_ = 0;
   std::vector<double> ring_;
   std::size_t next_ = 0;
-  std::size_t count_ = 0;
   double sum_ = 0;
+  bool full_ = false;  // the ring has wrapped: `window` values were pushed
 };
 
 }  // namespace tandem::strategy
