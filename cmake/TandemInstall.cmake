@@ -11,7 +11,7 @@ include(CMakePackageConfigHelpers)
 
 # Every concern's library: tandem::cli needs them all, and they are static archives.
 set(tandem_installed_libraries tandem_asio tandem_version)
-foreach(concern core store_s3 store csv ib strategy broker risk exchange market_data backtest gateway
+foreach(concern core store_s3 store csv ib strategy broker risk account exchange market_data backtest gateway
                 live report sweep cli)
   if(TARGET tandem_${concern})
     list(APPEND tandem_installed_libraries tandem_${concern})

@@ -13,6 +13,10 @@
 namespace tandem::backtest {
 namespace {
 
+// Rows for the recorder are handed over in batches of about this many (one lock and a few
+// recycled vectors per batch instead of per row or per day).
+constexpr std::size_t kRowsPerHandOver = 4096;
+
 // Cash and share comparisons tolerate rounding residue of this size.
 constexpr double kCashEpsilon = 1e-6;
 constexpr double kShareEpsilon = 1e-9;
@@ -31,6 +35,12 @@ BacktestAccount::BacktestAccount(AccountSettings settings, const MarketState& ma
     : settings_(std::move(settings)),
       market_(market),
       recorder_(recorder),
+      core_(account::CoreSettings{.account = settings_.account_id,
+                                  .fractional = settings_.fractional,
+                                  .recorder = recorder,
+                                  .rows_per_hand_over = kRowsPerHandOver,
+                                  .record_orders = true,
+                                  .log = {}}),
       venue_(SimulatedVenueSettings{settings_.fill_model, settings_.slippage_bps,
                                     settings_.commission, settings_.account_id, settings_.currency,
                                     settings_.exchange_time_zone},
@@ -46,31 +56,13 @@ BacktestAccount::BacktestAccount(AccountSettings settings, const MarketState& ma
 }
 
 std::size_t BacktestAccount::add_strategy(std::string key, broker::EquityAllocation allocation) {
-  for (const StrategyAccount& existing : strategies_) {
-    if (existing.key == key) {
-      throw Error(
-          "two strategies share the key '" + key + "'; give one another key (NAME:SYMBOL@KEY)",
-          "strategy");
-    }
-  }
-  StrategyAccount strategy;
-  strategy.key = std::move(key);
-  strategy.place_where = "place_order (strategy " + strategy.key + ")";
-  strategy.position_where = "position (strategy " + strategy.key + ")";
-  strategy.allocation = std::move(allocation);
-  strategy.holding_by_symbol.assign(market_.size(), nullptr);
-  strategy.recorder_slot =
-      recorder_ != nullptr ? recorder_->strategy_slot(strategy.key) : strategies_.size();
-  risk_.add_strategy(strategy.key, {});
-  orders_.add_strategy(strategy.key);
-  strategies_.push_back(std::move(strategy));
-  return strategies_.size() - 1;
+  const std::size_t index = core_.add_strategy(std::move(key), std::move(allocation));
+  caches_.emplace_back().holding_by_symbol.assign(market_.size(), nullptr);
+  return index;
 }
 
 void BacktestAccount::start() {
-  double total = total_equity();
-  for (StrategyAccount& strategy : strategies_)
-    strategy.capital = strategy.allocation.equity(total);
+  core_.start(total_equity());
   note_day_start();
 }
 
@@ -106,12 +98,12 @@ double BacktestAccount::total_equity() const {
 }
 
 double BacktestAccount::strategy_equity(std::size_t strategy) const {
-  return strategies_[strategy].allocation.equity(total_equity());
+  return core_.strategy_equity(strategy, total_equity());
 }
 
 broker::TradeHandle BacktestAccount::place(std::size_t strategy, const Contract& contract,
                                            Order order, std::optional<double> size) {
-  StrategyAccount& owner = strategies_[strategy];
+  account::StrategyAccount& owner = core_.strategy(strategy);
   const std::string& where = owner.place_where;
   std::size_t symbol = symbol_index(contract, where);
   if (!market_.has_price(symbol)) (void)last_price(contract, where);  // throws, saying why
@@ -127,7 +119,7 @@ broker::TradeHandle BacktestAccount::place(std::size_t strategy, const Contract&
     broker::check_explicit_quantity(order.total_quantity, settings_.fractional, where);
   }
   if (order.parent_id != 0) {
-    const OrderRecord* parent = orders_.find(order.parent_id);
+    const OrderRecord* parent = core_.orders().find(order.parent_id);
     if (parent == nullptr || parent->strategy != strategy || !parent->trade) {
       throw Error(
           fmt::format("parent order {} is not a working order of this strategy", order.parent_id),
@@ -141,21 +133,19 @@ broker::TradeHandle BacktestAccount::place(std::size_t strategy, const Contract&
   broker::apply_routing(owner.routing, trade->contract, trade->order, price);
   // The limits judge the order as it will be sent: after its routing (a default limit price).
   std::optional<risk::Refusal> refusal;
-  if (risk_.active()) refusal = check_risk(strategy, symbol, trade->order, price);
+  if (core_.risk().active()) refusal = check_risk(strategy, symbol, trade->order, price);
   trade->order.order_id = venue_.next_order_id();
   trade->order.perm_id = trade->order.order_id;
   trade->order.order_ref = owner.key;
   if (trade->order.account.empty()) trade->order.account = settings_.account_id;
   trade->state = OrderState{OrderStatus::kPendingSubmit, 0, trade->order.total_quantity, 0};
   trade->log.push_back({market_.now(), OrderStatus::kPendingSubmit, ""});
-  if (recorder_ != nullptr) {
-    rows_.orders.push_back(
-        broker::make_order_event_row(market_.now(), *trade, "", settings_.account_id));
-    row_buffered();
+  if (core_.recording()) {
+    core_.record(broker::make_order_event_row(market_.now(), *trade, "", settings_.account_id));
   }
   OrderRecord& record =
-      orders_.add(trade->order.order_id,
-                  OrderRecord{.trade = trade, .strategy = strategy, .instrument = symbol});
+      core_.orders().add(trade->order.order_id,
+                         OrderRecord{.trade = trade, .strategy = strategy, .instrument = symbol});
   if (refusal) {
     // Never reaches the exchange; the strategy hears of it as a status change.
     change_status(record, OrderStatus::kInactive, market_.now(), std::move(refusal->message));
@@ -163,18 +153,19 @@ broker::TradeHandle BacktestAccount::place(std::size_t strategy, const Contract&
   }
   // transmit false holds the order until the strategy places one with transmit true (IB's rule):
   // then all go, in the order placed.
-  owner.untransmitted.push_back(trade->order.order_id);
+  std::vector<std::int64_t>& untransmitted = caches_[strategy].untransmitted;
+  untransmitted.push_back(trade->order.order_id);
   if (trade->order.transmit) {
-    new_orders_.insert(new_orders_.end(), owner.untransmitted.begin(), owner.untransmitted.end());
-    owner.untransmitted.clear();
+    new_orders_.insert(new_orders_.end(), untransmitted.begin(), untransmitted.end());
+    untransmitted.clear();
   }
   return trade;
 }
 
 void BacktestAccount::cancel(std::size_t strategy, const broker::TradeHandle& handle) {
-  std::string where = "cancel_order (strategy " + strategies_[strategy].key + ")";
-  OrderRecord& record = orders_.owned(strategy, handle, where);
-  if (!broker::cancel_needed(*record.trade, where)) return;
+  OrderRecord* found = core_.to_cancel(strategy, handle);
+  if (found == nullptr) return;
+  OrderRecord& record = *found;
   if (record.submitted) venue_.cancel(record.trade->order.order_id);
   // An order not yet submitted is skipped by process_new_orders once it is done (and so are its
   // children there); the venue reports the children the exchange held, after this order's end.
@@ -185,17 +176,7 @@ void BacktestAccount::cancel(std::size_t strategy, const broker::TradeHandle& ha
 
 void BacktestAccount::modify(std::size_t strategy, const broker::TradeHandle& handle,
                              const broker::OrderChanges& changes) {
-  std::string where = "modify_order (strategy " + strategies_[strategy].key + ")";
-  OrderRecord& record = orders_.owned(strategy, handle, where);
-  Trade& trade = *record.trade;
-  broker::check_modifiable(trade, where);
-  std::string what;
-  const Order changed =
-      broker::changed_order(trade.order, changes, settings_.fractional, where, what);
-  trade.order = changed;
-  trade.state.remaining = changed.total_quantity;
-  if (record.submitted) venue_.modify(trade.contract, changed);
-  change_status(record, trade.state.status, market_.now(), "modified:" + what);
+  core_.modify(strategy, handle, changes, market_.now(), venue_);
 }
 
 void BacktestAccount::process_new_orders() {
@@ -203,10 +184,10 @@ void BacktestAccount::process_new_orders() {
   submitting_.clear();
   submitting_.swap(new_orders_);
   for (std::int64_t id : submitting_) {
-    OrderRecord& record = *orders_.find(id);
+    OrderRecord& record = *core_.orders().find(id);
     if (!record.trade || record.trade->is_done()) continue;  // cancelled before submission
     if (const std::int64_t parent = record.trade->order.parent_id; parent != 0) {
-      const OrderRecord& parent_record = *orders_.find(parent);
+      const OrderRecord& parent_record = *core_.orders().find(parent);
       // A parent's handle outlives the slice its child is placed in (released at a day's end).
       const OrderStatus status =
           parent_record.trade ? parent_record.trade->state.status : OrderStatus::kFilled;
@@ -229,7 +210,7 @@ void BacktestAccount::match_resting(std::size_t symbol, const Bar& bar) {
 }
 
 void BacktestAccount::order_status(const broker::VenueStatus& status) {
-  OrderRecord& record = *orders_.find(status.order_id);
+  OrderRecord& record = *core_.orders().find(status.order_id);
   if (!record.trade || record.trade->is_done()) return;  // e.g. cancelled by the strategy
   Trade& trade = *record.trade;
   if (*status.status == trade.state.status) {
@@ -242,7 +223,7 @@ void BacktestAccount::order_status(const broker::VenueStatus& status) {
 
 void BacktestAccount::fill(const broker::VenueFill& venue_fill) {
   const Fill& decided = venue_fill.fill;
-  OrderRecord& record = *orders_.find(decided.execution.order_id);
+  OrderRecord& record = *core_.orders().find(decided.execution.order_id);
   if (!record.trade || record.trade->is_done()) return;  // e.g. cancelled by the strategy
   const Timestamp time = decided.time;
   const double price = decided.execution.price;
@@ -251,11 +232,13 @@ void BacktestAccount::fill(const broker::VenueFill& venue_fill) {
   // order_ref, else its owner — here always the strategy that placed it.
   // An order_ref that is the owner's own key (every order placed here) attributes it to the
   // owner — the registry's keys are the strategies' keys, by index — without a hash lookup.
-  const std::size_t strategy = trade.order.order_ref == strategies_[record.strategy].key
+  const std::size_t strategy = trade.order.order_ref == core_.key(record.strategy)
                                    ? record.strategy
-                                   : orders_.attribute(trade.order.order_ref, trade.order.order_id)
+                                   : core_.orders()
+                                         .attribute(trade.order.order_ref, trade.order.order_id)
                                          .value_or(record.strategy);
-  StrategyAccount& owner = strategies_[strategy];
+  account::StrategyAccount& owner = core_.strategy(strategy);
+  StrategyCaches& caches = caches_[strategy];
   const Order& order = trade.order;
   const double shares = order.total_quantity;
   const double multiplier = trade.contract.multiplier;
@@ -273,7 +256,7 @@ void BacktestAccount::fill(const broker::VenueFill& venue_fill) {
     }
   } else {
     // The book's quantity of trade.contract.symbol (the contract of record.instrument).
-    const broker::PositionBook::Holding* before = owner.holding_by_symbol[record.instrument];
+    const broker::PositionBook::Holding* before = caches.holding_by_symbol[record.instrument];
     const double held = before != nullptr ? before->quantity : 0.0;
     if (shares > held + kShareEpsilon) {
       change_status(record, OrderStatus::kInactive, time,
@@ -304,7 +287,7 @@ void BacktestAccount::fill(const broker::VenueFill& venue_fill) {
     }
   }
   traded_today_[record.instrument] = true;
-  const broker::PositionBook::Holding*& known = owner.holding_by_symbol[record.instrument];
+  const broker::PositionBook::Holding*& known = caches.holding_by_symbol[record.instrument];
   if (known == nullptr) known = owner.book.find(trade.contract.symbol);  // its first fill
   const broker::PositionBook::Holding* holding = known;
   std::vector<Holder>& holders = holders_[record.instrument];
@@ -312,11 +295,11 @@ void BacktestAccount::fill(const broker::VenueFill& venue_fill) {
                    [&](const Holder& h) { return h.strategy == strategy; })) {
     holders.push_back(Holder{strategy, holding});
     // Kept in the book's order, so that sums over it add up exactly as over book.holdings().
-    auto at = std::lower_bound(owner.held.begin(), owner.held.end(), trade.contract.symbol,
+    auto at = std::lower_bound(caches.held.begin(), caches.held.end(), trade.contract.symbol,
                                [this](const HeldSymbol& h, const std::string& symbol) {
                                  return market_.contract(h.symbol).symbol < symbol;
                                });
-    owner.held.insert(at, HeldSymbol{record.instrument, holding});
+    caches.held.insert(at, HeldSymbol{record.instrument, holding});
   }
   owner.traded_value_today += value;
   ++fills_;
@@ -341,24 +324,27 @@ void BacktestAccount::fill(const broker::VenueFill& venue_fill) {
   fill.execution.order_ref = owner.key;
   fill.commission_report = decided.commission_report;
   if (effect.closed_any) fill.commission_report.realized_pnl = effect.realized_pnl;
-  if (recorder_ != nullptr) {
-    rows_.fills.push_back(broker::make_fill_row(fill, owner.key));
-    rows_.strategy(owner.recorder_slot)
+  if (core_.recording()) {
+    // Two rows counted as one towards a hand-over, as they always were (batches only).
+    broker::AccountRecorder::Rows& rows = core_.rows();
+    rows.fills.push_back(broker::make_fill_row(fill, owner.key));
+    rows.strategy(owner.recorder_slot)
         .positions.push_back(broker::StrategyPositionRow{
             time, trade.contract.symbol, trade.contract.con_id, holding->quantity,
             holding->avg_cost(), holding->realized_pnl, fill.execution.exec_id});
-    row_buffered();
+    core_.rows_buffered();
   }
   trade.state.filled = shares;
   trade.state.remaining = 0;
   trade.state.avg_fill_price = price;
   for (broker::RoundTrip& trip : round_trip_buffer_) {
-    ++owner.round_trips;
+    ++caches.round_trips;
     ++round_trips_;
     trade_pnls_.push_back(trip.pnl);
-    if (recorder_ != nullptr) rows_.trades.push_back(broker::TradeRow{owner.key, std::move(trip)});
+    if (core_.recording())
+      core_.rows().trades.push_back(broker::TradeRow{owner.key, std::move(trip)});
   }
-  notices_.fill(strategy, record.trade, trade.fills.size() - 1);
+  core_.notices().fill(strategy, record.trade, trade.fills.size() - 1);
   change_status(record, OrderStatus::kFilled, time, "");
 }
 
@@ -390,21 +376,7 @@ void BacktestAccount::account_value(const AccountValue&) {
 }
 void BacktestAccount::holding(const broker::VenueHolding&) { not_from_simulated_venue("holding"); }
 
-void BacktestAccount::change_status(OrderRecord& record, OrderStatus status, Timestamp time,
-                                    std::string message) {
-  if (is_done(status)) ++ended_[static_cast<std::size_t>(status)];
-  if (recorder_ != nullptr) {
-    rows_.orders.push_back(broker::change_order_status(*record.trade, status, time,
-                                                       std::move(message), settings_.account_id));
-    row_buffered();
-  } else {
-    // In memory (a sweep's runs) no row is kept, so none is made.
-    broker::set_order_status(*record.trade, status, time, std::move(message));
-  }
-  notices_.order_status(record.strategy, record.trade);
-}
-
-void BacktestAccount::take_notices(std::vector<StrategyNotice>& out) { notices_.take(out); }
+void BacktestAccount::take_notices(std::vector<StrategyNotice>& out) { core_.take_notices(out); }
 
 std::optional<double> BacktestAccount::holding_price(const std::string& symbol) const {
   std::optional<std::size_t> index = market_.find(symbol);
@@ -413,37 +385,26 @@ std::optional<double> BacktestAccount::holding_price(const std::string& symbol) 
 }
 
 double BacktestAccount::performance_equity(std::size_t strategy) const {
-  const StrategyAccount& account = strategies_[strategy];
-  double equity = account.capital + account.book.realized_pnl();
-  for (const auto& [symbol, holding] : account.book.holdings()) {
-    if (holding.quantity != 0) {
-      equity += holding.unrealized_pnl(broker::mark_price(holding, holding_price(symbol)));
-    }
-  }
-  return equity;
+  return core_.performance_equity(
+      strategy, [this](const std::string& symbol) { return holding_price(symbol); });
 }
 
 std::vector<Position> BacktestAccount::positions(std::size_t strategy) const {
-  std::vector<Position> result;
-  for (const auto& [symbol, holding] : strategies_[strategy].book.holdings()) {
-    if (holding.quantity == 0) continue;
-    std::optional<std::size_t> index = market_.find(symbol);
-    result.push_back(Position{settings_.account_id, market_.contract(*index), holding.quantity,
-                              holding.avg_cost()});
-  }
-  return result;
+  return core_.positions(strategy, [this](const std::string& symbol) -> const Contract& {
+    return market_.contract(*market_.find(symbol));
+  });
 }
 
 double BacktestAccount::position(std::size_t strategy, const Contract& contract) const {
   // The book's quantity of contract.symbol: the symbol of the instrument found.
-  const StrategyAccount& account = strategies_[strategy];
   const broker::PositionBook::Holding* holding =
-      account.holding_by_symbol[symbol_index(contract, account.position_where)];
+      caches_[strategy]
+          .holding_by_symbol[symbol_index(contract, core_.strategy(strategy).position_where)];
   return holding != nullptr ? holding->quantity : 0.0;
 }
 
 std::vector<broker::TradeHandle> BacktestAccount::open_trades(std::size_t strategy) const {
-  return orders_.open_trades(strategy);
+  return core_.open_trades(strategy);
 }
 
 std::size_t BacktestAccount::open_order_count() const {
@@ -451,8 +412,8 @@ std::size_t BacktestAccount::open_order_count() const {
   // over every order of the run: an order leaves its list only once done, and a backtest never
   // gives a finished order's entry a working trade again.
   std::size_t count = 0;
-  for (std::size_t strategy = 0; strategy < strategies_.size(); ++strategy) {
-    count += orders_.open_count(strategy);
+  for (std::size_t strategy = 0; strategy < core_.strategy_count(); ++strategy) {
+    count += core_.orders().open_count(strategy);
   }
   return count;
 }
@@ -467,7 +428,8 @@ std::vector<AccountValue> BacktestAccount::account_values() const {
                         market_.contract(symbol).multiplier);
     }
   }
-  for (const StrategyAccount& strategy : strategies_) {
+  for (std::size_t index = 0; index < core_.strategy_count(); ++index) {
+    const account::StrategyAccount& strategy = core_.strategy(index);
     realized += strategy.book.realized_pnl();
     for (const auto& [symbol, holding] : strategy.book.holdings()) {
       if (holding.quantity != 0) {
@@ -500,6 +462,7 @@ void BacktestAccount::end_day(Timestamp time) {
   double gross = 0;
   double unrealized_total = 0;
   double realized_total = 0;
+  std::size_t portfolio_rows = 0;
   for (std::size_t symbol = 0; symbol < market_.size(); ++symbol) {
     if (!broker::portfolio_row_due(account_position_[symbol], traded_today_[symbol])) continue;
     const Contract& contract = market_.contract(symbol);
@@ -522,26 +485,27 @@ void BacktestAccount::end_day(Timestamp time) {
     }
     row.avg_cost = cost_shares > 0 ? cost / cost_shares : 0.0;
     gross += std::abs(row.market_value);
-    rows_.portfolio.push_back(std::move(row));
-    ++buffered_rows_;
+    // Counted with the day's other rows, below.
+    core_.rows().portfolio.push_back(std::move(row));
+    ++portfolio_rows;
     traded_today_[symbol] = false;
   }
-  for (std::size_t index = 0; index < strategies_.size(); ++index) {
-    StrategyAccount& strategy = strategies_[index];
+  for (std::size_t index = 0; index < core_.strategy_count(); ++index) {
+    account::StrategyAccount& strategy = core_.strategy(index);
     broker::PerformanceDay day(time);
-    for (const HeldSymbol& held : strategy.held) {
+    for (const HeldSymbol& held : caches_[index].held) {
       // What holding_price() gives, without looking the symbol up by name.
       day.add(*held.holding, market_.has_price(held.symbol)
                                  ? std::optional<double>(market_.last_close(held.symbol))
                                  : std::nullopt);
     }
-    const broker::PerformanceRow row =
-        day.finish(strategy.book, strategy.capital, strategy.allocation.equity(net_liquidation),
-                   strategy.traded_value_today, static_cast<std::int64_t>(strategy.round_trips));
+    const broker::PerformanceRow row = day.finish(
+        strategy.book, strategy.capital, strategy.allocation.equity(net_liquidation),
+        strategy.traded_value_today, static_cast<std::int64_t>(caches_[index].round_trips));
     unrealized_total += row.unrealized_pnl;
     realized_total += row.realized_pnl;
     strategy.traded_value_today = 0;
-    rows_.strategy(strategy.recorder_slot).performance.push_back(row);
+    core_.rows().strategy(strategy.recorder_slot).performance.push_back(row);
   }
   broker::AccountSummaryRow summary;
   summary.time = time;
@@ -553,24 +517,16 @@ void BacktestAccount::end_day(Timestamp time) {
   summary.realized_pnl = realized_total;
   summary.commission = commission_paid_;
   summary.currency = settings_.currency;
-  rows_.account_summary.push_back(std::move(summary));
+  core_.rows().account_summary.push_back(std::move(summary));
   // A day's rows stay buffered until a batch's worth has gathered: large batches mean few
   // vectors to allocate and recycle per row (with 100 strategies a day is ~200 small rows).
-  buffered_rows_ += strategies_.size() + 1;
-  if (buffered_rows_ >= kRowsPerHandOver) hand_over_rows();
+  core_.rows_buffered(portfolio_rows + core_.strategy_count() + 1);
   daily_.push_back(DailyEquity{time, net_liquidation});
   release_finished_trades();
   note_day_start();
 }
 
-void BacktestAccount::row_buffered() {
-  if (++buffered_rows_ >= kRowsPerHandOver) hand_over_rows();
-}
-
-void BacktestAccount::hand_over_rows() {
-  if (recorder_ != nullptr) recorder_->record(rows_);
-  buffered_rows_ = 0;
-}
+void BacktestAccount::hand_over_rows() { core_.hand_over_rows(); }
 
 void BacktestAccount::release_finished_trades() {
   // A finished trade no strategy holds a handle to can never be asked about again: release it,
@@ -579,11 +535,10 @@ void BacktestAccount::release_finished_trades() {
   // Only orders that finished since the last prune have anything to release: the rest were
   // released then, or stay held by a strategy's handle and are no longer in the registry's
   // per-strategy lists. Most days of a daily-bar run finish none.
-  std::size_t ended = 0;
-  for (std::size_t count : ended_) ended += count;
+  const std::size_t ended = core_.orders_ended();
   if (ended == ended_at_last_prune_) return;
   ended_at_last_prune_ = ended;
-  orders_.prune_finished(/*release=*/true, &spare_trades_);
+  core_.orders().prune_finished(/*release=*/true, &spare_trades_);
   if (spare_trades_.size() > kSpareTrades) spare_trades_.resize(kSpareTrades);
 }
 

@@ -28,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "account/account_core.h"
 #include "backtest/market_state.h"
 #include "backtest/simulated_venue.h"
 #include "broker/account_recorder.h"
@@ -101,25 +102,25 @@ class BacktestAccount final : public broker::TradingAccount, private broker::Ven
   }
   bool has_new_orders() const { return !new_orders_.empty(); }
   void process_new_orders();
-  bool has_notices() const { return !notices_.empty(); }
+  bool has_notices() const { return core_.has_notices(); }
   // Moves the queued notices into `out` (cleared first), oldest first.
   void take_notices(std::vector<StrategyNotice>& out);
   void end_day(Timestamp time);
   // Hands the rows buffered since the last hand-over to the recorder. Rows are handed over in
-  // batches of about kRowsPerHandOver; the engine calls this at the end of a run (and when it
-  // stops on an error) for the rest, before flushing the recorder.
+  // batches of about kRowsPerHandOver (backtest_account.cc); the engine calls this at the end of a
+  // run (and when it stops on an error) for the rest, before flushing the recorder.
   void hand_over_rows();
 
   // --- strategy side (broker::TradingAccount, for the strategies' AccountViews) ---
   const std::string& account() const override { return settings_.account_id; }
-  const std::string& key(std::size_t strategy) const override { return strategies_[strategy].key; }
+  const std::string& key(std::size_t strategy) const override { return core_.key(strategy); }
   Timestamp now() const override { return market_.now(); }
   // The strategy's routing preference, applied to each order it places (broker/routing.h).
   void set_routing(std::size_t strategy, broker::Routing routing) {
-    strategies_[strategy].routing = std::move(routing);
+    core_.strategy(strategy).routing = std::move(routing);
   }
   const broker::Routing& routing(std::size_t strategy) const override {
-    return strategies_[strategy].routing;
+    return core_.strategy(strategy).routing;
   }
   broker::TradeHandle place(std::size_t strategy, const Contract& contract, Order order,
                             std::optional<double> size) override;
@@ -140,7 +141,7 @@ class BacktestAccount final : public broker::TradingAccount, private broker::Ven
   const AccountSettings& settings() const { return settings_; }
   double cash() const { return cash_; }
   const std::vector<DailyEquity>& daily_equity() const { return daily_; }
-  std::size_t orders_placed() const { return orders_.size(); }
+  std::size_t orders_placed() const { return core_.orders().size(); }
   std::size_t fills() const { return fills_; }
   std::size_t round_trips() const { return round_trips_; }
   // Net PnL of every round trip, in exit order (a double per round trip, kept for the run's
@@ -149,14 +150,12 @@ class BacktestAccount final : public broker::TradingAccount, private broker::Ven
   double commission_paid() const { return commission_paid_; }
   std::size_t open_order_count() const;
   // Orders that ended in `status` (Filled, Inactive, Cancelled).
-  std::size_t orders_ended(OrderStatus status) const {
-    return ended_[static_cast<std::size_t>(status)];
-  }
+  std::size_t orders_ended(OrderStatus status) const { return core_.orders_ended(status); }
   const broker::PositionBook& book(std::size_t strategy) const {
-    return strategies_[strategy].book;
+    return core_.strategy(strategy).book;
   }
-  double capital(std::size_t strategy) const { return strategies_[strategy].capital; }
-  std::size_t round_trips(std::size_t strategy) const { return strategies_[strategy].round_trips; }
+  double capital(std::size_t strategy) const { return core_.strategy(strategy).capital; }
+  std::size_t round_trips(std::size_t strategy) const { return caches_[strategy].round_trips; }
   // capital + realized + unrealized PnL (marked at the latest closes).
   double performance_equity(std::size_t strategy) const;
 
@@ -165,15 +164,10 @@ class BacktestAccount final : public broker::TradingAccount, private broker::Ven
     std::size_t symbol = 0;  // market index
     const broker::PositionBook::Holding* holding = nullptr;
   };
-  struct StrategyAccount {
-    std::string key;
-    broker::EquityAllocation allocation;
-    broker::Routing routing;
-    double capital = 0;  // allocation at start(); the base of its performance equity
-    broker::PositionBook book;
-    double traded_value_today = 0;
+  // What the backtest keeps of a strategy beside the core's (account/account_core.h): the
+  // per-instrument holding caches of the hot path and its orders held back by transmit false.
+  struct StrategyCaches {
     std::size_t round_trips = 0;
-    std::size_t recorder_slot = 0;
     std::vector<std::int64_t> untransmitted;  // placed with transmit false, waiting
     // Every symbol it ever traded, in the book's (symbol name) order, with its market index and
     // its holding (map nodes never move): each day's end marks them without a symbol lookup.
@@ -181,9 +175,6 @@ class BacktestAccount final : public broker::TradingAccount, private broker::Ven
     // Its holding of each market index once it traded it (the book's, whose key is that
     // instrument's symbol), else null: its position without a lookup by name.
     std::vector<const broker::PositionBook::Holding*> holding_by_symbol;
-    // Where errors of place_order / position happened, made once rather than on every call.
-    std::string place_where;
-    std::string position_where;
   };
   // An order of the registry: `instrument` is its market index, `submitted` whether it was
   // handed to the exchange; a finished trade is released at a day's end (trade null).
@@ -209,8 +200,9 @@ class BacktestAccount final : public broker::TradingAccount, private broker::Ven
   void order_error(const broker::VenueError& error) override;
   void account_value(const AccountValue& value) override;
   void holding(const broker::VenueHolding& holding) override;
-  // Sets the trade's status, logs it, records an orders row and queues a notice.
-  void change_status(OrderRecord& record, OrderStatus status, Timestamp time, std::string message);
+  void change_status(OrderRecord& record, OrderStatus status, Timestamp time, std::string message) {
+    core_.change_status(record, status, time, std::move(message));
+  }
   // The symbol's latest close; nullopt before its first bar.
   std::optional<double> holding_price(const std::string& symbol) const;
   void release_finished_trades();
@@ -222,16 +214,16 @@ class BacktestAccount final : public broker::TradingAccount, private broker::Ven
                                           const Order& order, double price);
   // Keeps the equities a new trading day starts from (when a daily-loss limit is set).
   void note_day_start();
-  void row_buffered();  // counts an order-event row; hands rows over every kRowsPerHandOver
 
   AccountSettings settings_;
   const MarketState& market_;
   broker::AccountRecorder* recorder_;  // null: in memory only
+  // The strategies, the orders, the notices, the rows and the risk gate.
+  account::AccountCore core_;
   std::vector<double> trade_pnls_;
   SimulatedVenue venue_;
   double cash_;
-  std::vector<StrategyAccount> strategies_;
-  broker::OrderRegistry orders_;  // ids 1, 2, 3… in placement order
+  std::vector<StrategyCaches> caches_;  // by strategy index
   // Released trades kept for new_trade() (at most kSpareTrades: a day rarely finishes more).
   static constexpr std::size_t kSpareTrades = 64;
   std::vector<std::shared_ptr<Trade>> spare_trades_;
@@ -253,23 +245,12 @@ class BacktestAccount final : public broker::TradingAccount, private broker::Ven
   };
   std::vector<std::vector<Holder>> holders_;
   std::vector<broker::RoundTrip> round_trip_buffer_;
-  broker::NoticeQueue notices_;
   std::vector<DailyEquity> daily_;
-  // Rows for the recorder, handed over in batches (one lock and a few recycled vectors per
-  // batch instead of per row or per day).
-  static constexpr std::size_t kRowsPerHandOver = 4096;
-  broker::AccountRecorder::Rows rows_;
-  std::size_t buffered_rows_ = 0;
-  std::array<std::size_t, 16> ended_{};  // by OrderStatus, counted when an order is done
-  std::size_t ended_at_last_prune_ = 0;  // their sum when release_finished_trades last pruned
+  std::size_t ended_at_last_prune_ = 0;  // orders ended when release_finished_trades last pruned
   std::size_t fills_ = 0;
   std::size_t round_trips_ = 0;
-  risk::RiskGate risk_;
   std::vector<risk::HaltRow> halts_;
   std::size_t next_halt_ = 0;
-  // Equity when the trading day began (the previous day's end): the base of the daily loss.
-  double account_day_start_ = 0;
-  std::vector<double> strategy_day_start_;
   double commission_paid_ = 0;
 };
 

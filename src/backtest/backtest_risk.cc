@@ -10,30 +10,23 @@ namespace tandem::backtest {
 void BacktestAccount::set_risk_limits(const risk::Limits& account,
                                       const std::vector<risk::Limits>& strategies,
                                       const std::string& limits_owner) {
-  risk::RiskGate gate;
-  gate.set_account(settings_.account_id, account, limits_owner);
-  for (std::size_t i = 0; i < strategies_.size(); ++i) {
-    gate.add_strategy(strategies_[i].key, i < strategies.size() ? strategies[i] : risk::Limits{});
-  }
-  risk_ = std::move(gate);
+  core_.set_risk_limits(account, strategies, limits_owner);
 }
 
 void BacktestAccount::note_day_start() {
-  if (!risk_.active()) return;
-  account_day_start_ = total_equity();
-  strategy_day_start_.resize(strategies_.size());
-  for (std::size_t i = 0; i < strategies_.size(); ++i) {
-    strategy_day_start_[i] = performance_equity(i);
-  }
+  // Only the gate asks for them; a run without limits (every sweep) skips the marks.
+  if (!core_.risk().active()) return;
+  core_.note_day_start(total_equity(),
+                       [this](const std::string& symbol) { return holding_price(symbol); });
 }
 
 std::optional<risk::Refusal> BacktestAccount::check_risk(std::size_t strategy, std::size_t symbol,
                                                          const Order& order, double price) {
   risk::OrderFacts facts =
       risk::order_facts(order, market_.now(), price, market_.contract(symbol).multiplier);
-  facts.strategy_position = strategies_[strategy].book.quantity(market_.contract(symbol).symbol);
+  facts.strategy_position = core_.strategy(strategy).book.quantity(market_.contract(symbol).symbol);
   facts.account_position = account_position_[symbol];
-  return risk_.check(strategy, facts, [&] {
+  return core_.risk().check(strategy, facts, [&] {
     risk::AccountFigures figures;
     for (std::size_t s = 0; s < account_position_.size(); ++s) {
       if (account_position_[s] == 0) continue;
@@ -41,10 +34,9 @@ std::optional<risk::Refusal> BacktestAccount::check_risk(std::size_t strategy, s
           std::abs(account_position_[s]) * market_.last_close(s) * market_.contract(s).multiplier;
     }
     figures.net_liquidation = total_equity();
-    figures.account_day_pnl = figures.net_liquidation - account_day_start_;
-    figures.strategy_day_pnl = strategy < strategy_day_start_.size()
-                                   ? performance_equity(strategy) - strategy_day_start_[strategy]
-                                   : 0.0;
+    core_.day_pnl(
+        strategy, figures.net_liquidation,
+        [this](const std::string& symbol) { return holding_price(symbol); }, figures);
     return figures;
   });
 }
@@ -52,10 +44,10 @@ std::optional<risk::Refusal> BacktestAccount::check_risk(std::size_t strategy, s
 void BacktestAccount::apply_halts(Timestamp time) {
   while (halt_due(time)) {
     const risk::HaltRow& row = halts_[next_halt_++];
-    risk_.set_halt(row);
+    core_.risk().set_halt(row);
     if (!row.halted) continue;
     if (row.cancel_open) {
-      orders_.for_each([&](std::int64_t, OrderRecord& record) {
+      core_.orders().for_each([&](std::int64_t, OrderRecord& record) {
         if (!record.trade || record.trade->is_done()) return;
         // `time` is the market's now, the time the venue cancels at.
         if (record.submitted) venue_.cancel(record.trade->order.order_id);
@@ -66,8 +58,8 @@ void BacktestAccount::apply_halts(Timestamp time) {
     if (row.flatten) {
       // Market orders closing every strategy position, placed past the gate (the halt refuses
       // only the strategies' own orders); they fill as any market order does.
-      for (std::size_t s = 0; s < strategies_.size(); ++s) {
-        for (const HeldSymbol& held : strategies_[s].held) {
+      for (std::size_t s = 0; s < core_.strategy_count(); ++s) {
+        for (const HeldSymbol& held : caches_[s].held) {
           const double quantity = held.holding->quantity;
           if (quantity == 0) continue;
           auto trade = std::make_shared<Trade>();
@@ -76,15 +68,16 @@ void BacktestAccount::apply_halts(Timestamp time) {
               market_order(quantity > 0 ? Action::kSell : Action::kBuy, std::abs(quantity));
           trade->order.order_id = venue_.next_order_id();
           trade->order.perm_id = trade->order.order_id;
-          trade->order.order_ref = strategies_[s].key;
+          trade->order.order_ref = core_.key(s);
           trade->order.account = settings_.account_id;
           trade->state = OrderState{OrderStatus::kPendingSubmit, 0, std::abs(quantity), 0};
           trade->log.push_back({time, OrderStatus::kPendingSubmit, "flatten: the halt closes it"});
-          rows_.orders.push_back(broker::make_order_event_row(
-              time, *trade, "flatten: the halt closes it", settings_.account_id));
-          row_buffered();
-          orders_.add(trade->order.order_id,
-                      OrderRecord{.trade = trade, .strategy = s, .instrument = held.symbol});
+          if (core_.recording()) {
+            core_.record(broker::make_order_event_row(time, *trade, "flatten: the halt closes it",
+                                                      settings_.account_id));
+          }
+          core_.orders().add(trade->order.order_id,
+                             OrderRecord{.trade = trade, .strategy = s, .instrument = held.symbol});
           new_orders_.push_back(trade->order.order_id);
         }
       }

@@ -17,20 +17,26 @@ namespace {
 
 constexpr double kShareEpsilon = 1e-9;
 
-std::string describe_order(const Trade& trade) {
-  const Order& o = trade.order;
-  std::string text = fmt::format("{} {} {} {}", action_name(o.action), o.total_quantity,
-                                 trade.contract.symbol, order_type_name(o.order_type));
-  if (o.limit_price) text += fmt::format(" lmt {}", *o.limit_price);
-  if (o.stop_price) text += fmt::format(" stp {}", *o.stop_price);
-  return text + " " + std::string(time_in_force_name(o.tif));
+using account::describe_order;
+
+account::CoreSettings core_settings(const LiveAccountSettings& settings,
+                                    broker::AccountRecorder& recorder) {
+  return account::CoreSettings{.account = settings.account,
+                               .fractional = settings.fractional,
+                               .recorder = &recorder,
+                               .rows_per_hand_over = 0,  // each row at once
+                               .record_orders = !settings.dry_run,
+                               .log = settings.log};
 }
 
 }  // namespace
 
 LiveAccount::LiveAccount(LiveAccountSettings settings, broker::AccountRecorder& recorder,
                          broker::Venue& venue)
-    : settings_(std::move(settings)), recorder_(recorder), venue_(venue) {
+    : settings_(std::move(settings)),
+      recorder_(recorder),
+      venue_(venue),
+      core_(core_settings(settings_, recorder)) {
   if (!settings_.clock) settings_.clock = now_utc;
 }
 
@@ -40,26 +46,13 @@ void LiveAccount::log(std::string_view line) const {
 
 std::size_t LiveAccount::add_strategy(std::string key, broker::EquityAllocation allocation,
                                       std::vector<Contract> contracts) {
-  broker::validate_strategy_key(key);
-  for (const StrategyAccount& s : strategies_) {
-    if (s.key == key) throw Error("strategy key '" + key + "' is used twice", "live");
-  }
-  StrategyAccount strategy;
-  strategy.recorder_slot = recorder_.strategy_slot(key);
-  strategy.key = std::move(key);
-  strategy.allocation = std::move(allocation);
-  strategy.contracts = std::move(contracts);
-  risk_.add_strategy(strategy.key, {});
-  orders_.add_strategy(strategy.key);
-  strategies_.push_back(std::move(strategy));
-  return strategies_.size() - 1;
+  const std::size_t index = core_.add_strategy(std::move(key), std::move(allocation));
+  fills_.emplace_back().contracts = std::move(contracts);
+  return index;
 }
 
 void LiveAccount::start() {
-  const double net_liquidation = total_equity();
-  for (StrategyAccount& strategy : strategies_) {
-    strategy.capital = strategy.allocation.equity(net_liquidation);
-  }
+  core_.start(total_equity());
   note_day_start();
 }
 
@@ -74,12 +67,11 @@ double LiveAccount::total_equity() const {
 }
 
 double LiveAccount::strategy_equity(std::size_t strategy) const {
-  return strategies_[strategy].allocation.equity(total_equity());
+  return core_.strategy_equity(strategy, total_equity());
 }
 
-const Contract& LiveAccount::contract_for(const StrategyAccount& strategy,
-                                          const std::string& symbol) const {
-  for (const Contract& contract : strategy.contracts) {
+const Contract& LiveAccount::contract_for(std::size_t strategy, const std::string& symbol) const {
+  for (const Contract& contract : fills_[strategy].contracts) {
     if (contract.symbol == symbol) return contract;
   }
   static const Contract kUnknown;
@@ -96,10 +88,10 @@ double LiveAccount::last_price(const Contract& contract, std::string_view where)
 
 broker::TradeHandle LiveAccount::place(std::size_t index, const Contract& contract, Order order,
                                        std::optional<double> size) {
-  StrategyAccount& strategy = strategies_[index];
-  const std::string where = "place_order (strategy " + strategy.key + ")";
+  account::StrategyAccount& strategy = core_.strategy(index);
+  const std::string& where = strategy.place_where;
   bool known = false;
-  for (const Contract& c : strategy.contracts) known = known || c.same_instrument(contract);
+  for (const Contract& c : fills_[index].contracts) known = known || c.same_instrument(contract);
   if (!known) {
     throw Error(contract.symbol + " is not one of the strategy's instruments", where);
   }
@@ -116,7 +108,7 @@ broker::TradeHandle LiveAccount::place(std::size_t index, const Contract& contra
   if (order.parent_id != 0) {
     // IB's parentId is the parent's order id: the parent must have been sent (an id) and be
     // this strategy's.
-    const OrderRecord* parent = orders_.find(order.parent_id);
+    const OrderRecord* parent = core_.orders().find(order.parent_id);
     if (order.parent_id < 0 || parent == nullptr || parent->strategy != index) {
       throw Error(
           fmt::format("parent order {} is not an order this strategy sent", order.parent_id),
@@ -136,12 +128,12 @@ broker::TradeHandle LiveAccount::place(std::size_t index, const Contract& contra
   if (trade->order.account.empty()) trade->order.account = settings_.account;
   // The limits judge the order as it will be sent: after its routing (a default limit price).
   std::optional<risk::Refusal> refusal;
-  if (risk_.active()) {
+  if (core_.risk().active()) {
     refusal = check_risk(index, trade->contract, trade->order, last_price(contract, where));
   }
   trade->state.remaining = trade->order.total_quantity;
-  const std::int64_t key = orders_.hold(OrderRecord{.trade = trade, .strategy = index});
-  OrderRecord& record = *orders_.find(key);
+  const std::int64_t key = core_.orders().hold(OrderRecord{.trade = trade, .strategy = index});
+  OrderRecord& record = *core_.orders().find(key);
   ++orders_placed_;
   if (refusal) {
     // Never sent; the strategy hears of it as a status change, and `orders` records it.
@@ -168,7 +160,8 @@ void LiveAccount::send_new_order(std::int64_t held_key, std::string message) {
   // The id is taken when the order is sent (an order held while disconnected gets one above
   // whatever the reconnected server says), and the record is filed under it.
   const std::int64_t id = venue_.next_order_id();
-  OrderRecord& record = orders_.assign_id(held_key, id);
+  OrderRecord& record = core_.orders().assign_id(held_key, id);
+  record.submitted = true;
   record.trade->order.order_id = id;
   venue_.place(record.trade->contract, record.trade->order);
   change_status(record, OrderStatus::kPendingSubmit, std::move(message));
@@ -176,19 +169,20 @@ void LiveAccount::send_new_order(std::int64_t held_key, std::string message) {
 
 std::size_t LiveAccount::resend_lost_orders() {
   std::vector<std::int64_t> lost;
-  orders_.for_each([&](std::int64_t id, const OrderRecord& record) {
+  core_.orders().for_each([&](std::int64_t id, const OrderRecord& record) {
     if (id > 0 && !record.held && !record.trade->is_done() && reported_.count(id) == 0) {
       lost.push_back(id);
     }
   });
   for (std::int64_t id : lost) {
-    OrderRecord& record = *orders_.find(id);
+    OrderRecord& record = *core_.orders().find(id);
     if (record.adopted) {
       change_status(record, OrderStatus::kInactive,
                     "IB does not know this order: it was lost before it reached IB");
       continue;
     }
-    const std::int64_t key = orders_.hold_again(id);
+    const std::int64_t key = core_.orders().hold_again(id);
+    record.submitted = false;  // the entry keeps its address
     send_new_order(key, fmt::format("sent again: order {} never reached IB, it was lost with the "
                                     "connection",
                                     id));
@@ -200,30 +194,31 @@ std::size_t LiveAccount::resend_lost_orders() {
 
 void LiveAccount::send_held_orders() {
   std::vector<std::int64_t> held;
-  orders_.for_each([&](std::int64_t id, const OrderRecord& record) {
+  core_.orders().for_each([&](std::int64_t id, const OrderRecord& record) {
     if (record.held && !record.trade->is_done()) held.push_back(id);
   });
   for (std::int64_t id : held) {
     log(fmt::format("sending order held while disconnected: {}",
-                    describe_order(*orders_.find(id)->trade)));
+                    describe_order(*core_.orders().find(id)->trade)));
     send_new_order(id);
   }
 }
 
 void LiveAccount::cancel(std::size_t strategy, const broker::TradeHandle& handle) {
-  const std::string where = "cancel_order (strategy " + strategies_[strategy].key + ")";
-  OrderRecord& record = orders_.owned(strategy, handle, where);
+  OrderRecord* found = core_.to_cancel(strategy, handle);
+  if (found == nullptr) return;
+  OrderRecord& record = *found;
   Trade& trade = *record.trade;
-  if (!broker::cancel_needed(trade, where)) return;
   if (record.held) {
     record.held = false;
     change_status(record, OrderStatus::kCancelled, "cancelled before it was sent");
     return;
   }
   if (!venue_.connected()) {
-    throw Error(fmt::format("order {}: not connected to IB, the cancel cannot be sent now",
+    throw Error(ErrorKind::Unavailable,
+                fmt::format("order {}: not connected to IB, the cancel cannot be sent now",
                             trade.order.order_id),
-                where);
+                "cancel_order (strategy " + core_.key(strategy) + ")");
   }
   venue_.cancel(trade.order.order_id);
   change_status(record, OrderStatus::kPendingCancel, "cancel requested");
@@ -231,40 +226,7 @@ void LiveAccount::cancel(std::size_t strategy, const broker::TradeHandle& handle
 
 void LiveAccount::modify(std::size_t strategy, const broker::TradeHandle& handle,
                          const broker::OrderChanges& changes) {
-  const std::string where = "modify_order (strategy " + strategies_[strategy].key + ")";
-  OrderRecord& record = orders_.owned(strategy, handle, where);
-  Trade& trade = *record.trade;
-  broker::check_modifiable(trade, where);
-  std::string what;
-  const Order changed =
-      broker::changed_order(trade.order, changes, settings_.fractional, where, what);
-  if (!record.held && !venue_.connected()) {
-    throw Error(fmt::format("order {}: not connected to IB, the change cannot be sent now",
-                            trade.order.order_id),
-                where);
-  }
-  if (!record.held && !record.before_change) {
-    record.before_change = std::make_unique<Order>(trade.order);
-  }
-  trade.order = changed;
-  trade.state.remaining = std::max(0.0, changed.total_quantity - trade.state.filled);
-  if (!record.held) venue_.modify(trade.contract, trade.order);
-  change_status(record, trade.state.status, "modified:" + what);
-}
-
-void LiveAccount::change_status(OrderRecord& record, OrderStatus status, std::string message) {
-  Trade& trade = *record.trade;
-  const Timestamp time = settings_.clock();
-  if (settings_.log) {
-    log(fmt::format("ORDER {} {} {} {}{}{}", trade.order.order_id, strategies_[record.strategy].key,
-                    describe_order(trade), order_status_name(status),
-                    trade.state.filled > 0 ? fmt::format(" filled {}", trade.state.filled) : "",
-                    message.empty() ? "" : " (" + message + ")"));
-  }
-  broker::OrderEventRow row =
-      broker::change_order_status(trade, status, time, std::move(message), settings_.account);
-  if (!settings_.dry_run) recorder_.record(std::move(row));
-  notices_.order_status(record.strategy, record.trade);
+  core_.modify(strategy, handle, changes, settings_.clock(), venue_);
 }
 
 LiveAccount::OrderRecord& LiveAccount::adopt_order(std::size_t strategy, const Contract& contract,
@@ -273,17 +235,19 @@ LiveAccount::OrderRecord& LiveAccount::adopt_order(std::size_t strategy, const C
   trade->contract = contract;
   trade->order = order;
   trade->state.remaining = order.total_quantity;
-  orders_.note_perm(order.perm_id, order.order_id);
-  return orders_.add(order.order_id,
-                     OrderRecord{.trade = trade, .strategy = strategy, .adopted = true});
+  core_.orders().note_perm(order.perm_id, order.order_id);
+  // At the venue already: a change or a cancel of it is sent there.
+  return core_.orders().add(
+      order.order_id,
+      OrderRecord{.trade = trade, .strategy = strategy, .submitted = true, .adopted = true});
 }
 
 void LiveAccount::order_open(const broker::VenueOrder& message) {
   // An order placed outside the API (in TWS) has no order id to follow it by.
   if (message.order_id <= 0) return;
-  OrderRecord* record = orders_.find(message.order_id);
+  OrderRecord* record = core_.orders().find(message.order_id);
   if (record == nullptr) {
-    auto strategy = orders_.strategy_of(message.order_ref);
+    auto strategy = core_.orders().strategy_of(message.order_ref);
     if (!strategy) return;  // another program's order
     if (!message.order) {
       log("ignoring an order tandem cannot trade: " + message.untradeable);
@@ -292,7 +256,7 @@ void LiveAccount::order_open(const broker::VenueOrder& message) {
     const Order& order = *message.order;
     record = &adopt_order(*strategy, message.contract, order);
     log(fmt::format("adopted open order {} of strategy {} from IB", order.order_id,
-                    strategies_[*strategy].key));
+                    core_.key(*strategy)));
   }
   order_reported(record->trade->order.order_id);
   Trade& trade = *record->trade;
@@ -302,7 +266,7 @@ void LiveAccount::order_open(const broker::VenueOrder& message) {
   }
   if (message.perm_id != 0) {
     trade.order.perm_id = message.perm_id;
-    orders_.note_perm(message.perm_id, trade.order.order_id);
+    core_.orders().note_perm(message.perm_id, trade.order.order_id);
   }
   if (trade.contract.con_id == 0) trade.contract.con_id = message.contract.con_id;
   const double quantity = message.quantity.value_or(trade.order.total_quantity);
@@ -325,13 +289,13 @@ void LiveAccount::order_open(const broker::VenueOrder& message) {
 }
 
 void LiveAccount::order_status(const broker::VenueStatus& message) {
-  OrderRecord* record = message.order_id > 0 ? orders_.find(message.order_id) : nullptr;
+  OrderRecord* record = message.order_id > 0 ? core_.orders().find(message.order_id) : nullptr;
   if (record == nullptr) return;  // an order of another program, or not yet adopted
   order_reported(message.order_id);
   Trade& trade = *record->trade;
   if (message.perm_id != 0 && trade.order.perm_id == 0) {
     trade.order.perm_id = message.perm_id;
-    orders_.note_perm(message.perm_id, trade.order.order_id);
+    core_.orders().note_perm(message.perm_id, trade.order.order_id);
   }
   const std::optional<OrderStatus> status = message.status;
   if (!status) {
@@ -361,11 +325,11 @@ void LiveAccount::order_status(const broker::VenueStatus& message) {
 }
 
 void LiveAccount::order_completed(const broker::VenueCompleted& message) {
-  OrderRecord* record = orders_.find_by_perm(message.perm_id);
+  OrderRecord* record = core_.orders().find_by_perm(message.perm_id);
   if (record == nullptr) {
     // completedOrder carries no order id: an order whose permId never reached us (the
     // connection dropped first) is recognised by its terms.
-    orders_.for_each([&](std::int64_t id, OrderRecord& candidate) {
+    core_.orders().for_each([&](std::int64_t id, OrderRecord& candidate) {
       const Trade& t = *candidate.trade;
       if (record == nullptr && id > 0 && t.order.perm_id == 0 && !t.is_done() &&
           t.order.order_ref == message.order_ref && t.contract.symbol == message.symbol &&
@@ -387,7 +351,7 @@ void LiveAccount::order_completed(const broker::VenueCompleted& message) {
 }
 
 void LiveAccount::order_error(const broker::VenueError& error) {
-  OrderRecord* record = error.order_id > 0 ? orders_.find(error.order_id) : nullptr;
+  OrderRecord* record = error.order_id > 0 ? core_.orders().find(error.order_id) : nullptr;
   if (record == nullptr) {
     log(fmt::format("{} (order {} is not one of this run's)", error.message, error.order_id));
     return;
@@ -397,7 +361,7 @@ void LiveAccount::order_error(const broker::VenueError& error) {
   if (record->before_change && record->acknowledged && error.refuses_change) {
     // The order is at IB: this refuses the change in flight (a modify that reached an order
     // which filled meanwhile is 103/104 at IB), not the order.
-    change_refused(*record, message);
+    core_.refuse_change(*record, settings_.clock(), message);
     return;
   }
   if (trade.is_done()) {
@@ -418,24 +382,9 @@ void LiveAccount::order_error(const broker::VenueError& error) {
   }
 }
 
-void LiveAccount::change_refused(OrderRecord& record, const std::string& message) {
-  Trade& trade = *record.trade;
-  trade.order = std::move(*record.before_change);
-  record.before_change.reset();
-  trade.state.remaining = std::max(0.0, trade.order.total_quantity - trade.state.filled);
-  const std::string why = "change refused, the order keeps its terms: " + message;
-  if (trade.is_done()) {
-    log(fmt::format("order {}: {}", trade.order.order_id, why));
-    return;
-  }
-  // Back at its own quantity, executions already in may complete it.
-  const bool complete = trade.state.filled + kShareEpsilon >= trade.order.total_quantity;
-  change_status(record, complete ? OrderStatus::kFilled : trade.state.status, why);
-}
-
 std::size_t LiveAccount::cancel_all_open(std::string_view why) {
   std::size_t count = 0;
-  orders_.for_each([&](std::int64_t, OrderRecord& record) {
+  core_.orders().for_each([&](std::int64_t, OrderRecord& record) {
     Trade& trade = *record.trade;
     if (trade.is_done() || trade.state.status == OrderStatus::kPendingCancel) return;
     if (record.held) {
@@ -451,23 +400,19 @@ std::size_t LiveAccount::cancel_all_open(std::string_view why) {
 }
 
 std::vector<Position> LiveAccount::positions(std::size_t strategy) const {
-  std::vector<Position> result;
-  const StrategyAccount& s = strategies_[strategy];
-  for (const auto& [symbol, holding] : s.book.holdings()) {
-    if (holding.quantity == 0) continue;
-    Contract contract = contract_for(s, symbol);
+  return core_.positions(strategy, [&](const std::string& symbol) {
+    Contract contract = contract_for(strategy, symbol);
     if (contract.symbol.empty()) contract = stock(symbol);
-    result.push_back(Position{settings_.account, contract, holding.quantity, holding.avg_cost()});
-  }
-  return result;
+    return contract;
+  });
 }
 
 double LiveAccount::position(std::size_t strategy, const Contract& contract) const {
-  return strategies_[strategy].book.quantity(contract.symbol);
+  return core_.strategy(strategy).book.quantity(contract.symbol);
 }
 
 std::vector<broker::TradeHandle> LiveAccount::open_trades(std::size_t strategy) const {
-  return orders_.open_trades(strategy);
+  return core_.open_trades(strategy);
 }
 
 std::vector<AccountValue> LiveAccount::account_values() const {
@@ -488,6 +433,6 @@ void LiveAccount::holding(const broker::VenueHolding& holding) {
   if (holding.market_price > 0) last_price_.try_emplace(symbol, holding.market_price);
 }
 
-void LiveAccount::take_notices(std::vector<AccountNotice>& out) { notices_.take(out); }
+void LiveAccount::take_notices(std::vector<AccountNotice>& out) { core_.take_notices(out); }
 
 }  // namespace tandem::live

@@ -27,6 +27,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "account/account_core.h"
 #include "broker/account_recorder.h"
 #include "broker/account_view.h"
 #include "broker/allocation.h"
@@ -108,8 +109,8 @@ class LiveAccount final : public broker::TradingAccount, public broker::VenueEve
   // The halt row now in force (nullopt or a resume: trading allowed). Called by the session
   // when the account's halts table changes; a halt's cancel_open and flatten are carried out
   // by cancel_all_open() and flatten_all(), which the session calls.
-  void set_halt(std::optional<risk::HaltRow> halt) { risk_.set_halt(std::move(halt)); }
-  bool halted() const { return risk_.halted(); }
+  void set_halt(std::optional<risk::HaltRow> halt) { core_.risk().set_halt(std::move(halt)); }
+  bool halted() const { return core_.risk().halted(); }
   // Sends a market order closing each strategy's position (past the gate: the halt refuses
   // only the strategies' own orders); returns how many.
   std::size_t flatten_all();
@@ -118,18 +119,18 @@ class LiveAccount final : public broker::TradingAccount, public broker::VenueEve
   // `time` (the day's last market time). Round trips are recorded as they close, not here.
   void end_day(Timestamp time);
 
-  bool has_notices() const { return !notices_.empty(); }
+  bool has_notices() const { return core_.has_notices(); }
   void take_notices(std::vector<AccountNotice>& out);
 
   // --- strategy side (broker::TradingAccount, for the strategies' AccountViews) ---
   const std::string& account() const override { return settings_.account; }
-  const std::string& key(std::size_t strategy) const override { return strategies_[strategy].key; }
+  const std::string& key(std::size_t strategy) const override { return core_.key(strategy); }
   // The strategy's routing preference, applied to each order it places (broker/routing.h).
   void set_routing(std::size_t strategy, broker::Routing routing) {
-    strategies_[strategy].routing = std::move(routing);
+    core_.strategy(strategy).routing = std::move(routing);
   }
   const broker::Routing& routing(std::size_t strategy) const override {
-    return strategies_[strategy].routing;
+    return core_.strategy(strategy).routing;
   }
   Timestamp now() const override { return settings_.clock(); }
   broker::TradeHandle place(std::size_t strategy, const Contract& contract, Order order,
@@ -160,71 +161,66 @@ class LiveAccount final : public broker::TradingAccount, public broker::VenueEve
   std::size_t fills_booked() const { return fills_booked_; }
   std::size_t orders_placed() const { return orders_placed_; }
   const broker::PositionBook& book(std::size_t strategy) const {
-    return strategies_[strategy].book;
+    return core_.strategy(strategy).book;
   }
-  std::size_t strategy_count() const { return strategies_.size(); }
+  std::size_t strategy_count() const { return core_.strategy_count(); }
   // The latest execution time booked (stored or live); 0 if none.
   Timestamp last_execution_time() const { return last_execution_time_; }
 
  private:
-  struct StrategyAccount {
-    std::string key;
-    broker::EquityAllocation allocation;
+  // What live trading keeps of a strategy beside the core's (account/account_core.h): its
+  // instruments and the executions its book is rebuilt from when a correction or a late
+  // commission arrives.
+  struct StrategyFills {
     std::vector<Contract> contracts;
-    broker::Routing routing;
-    double capital = 0;
-    std::size_t recorder_slot = 0;
     // Effective fills in booking order; a deque, so a long session never copies them to grow.
     std::deque<Fill> fills;
     std::unordered_map<std::string, std::size_t> fill_by_key;  // exec key → index in fills
-    broker::PositionBook book;
-    std::vector<broker::RoundTrip> round_trips;  // every trip of `book`
+    std::vector<broker::RoundTrip> round_trips;                // every trip of the strategy's book
     std::size_t trips_recorded = 0;
-    double traded_value_today = 0;
   };
   // An order of the registry: `held` while it waits for the connection, `adopted` when it
   // came from the store or from IB rather than from this run's strategies.
   using OrderRecord = broker::OrderEntry;
 
-  // IB refused the change in flight on `record` (`message`): the order keeps its terms.
-  void change_refused(OrderRecord& record, const std::string& message);
   OrderRecord& adopt_order(std::size_t strategy, const Contract& contract, const Order& order);
   void send_new_order(std::int64_t held_key, std::string message = "sent");
-  void change_status(OrderRecord& record, OrderStatus status, std::string message);
-  void rebuild_book(StrategyAccount& strategy);
+  void change_status(OrderRecord& record, OrderStatus status, std::string message) {
+    core_.change_status(record, status, settings_.clock(), std::move(message));
+  }
+  void rebuild_book(std::size_t strategy);
   // Records the strategy's round trips closed since the last call (`trades`, index = exit time).
-  void record_closed_trips(StrategyAccount& strategy);
-  void apply_to_book(StrategyAccount& strategy, const Fill& fill);
+  void record_closed_trips(std::size_t strategy);
+  void apply_to_book(std::size_t strategy, const Fill& fill);
   void update_order_fills(OrderRecord& record);
-  const Contract& contract_for(const StrategyAccount& strategy, const std::string& symbol) const;
+  const Contract& contract_for(std::size_t strategy, const std::string& symbol) const;
+  // The latest price of `symbol`; nullopt before one arrived.
+  std::optional<double> price_of(const std::string& symbol) const {
+    auto it = last_price_.find(symbol);
+    return it == last_price_.end() ? std::nullopt : std::optional<double>(it->second);
+  }
   void log(std::string_view line) const;
   std::optional<risk::Refusal> check_risk(std::size_t strategy, const Contract& contract,
                                           const Order& order, double price);
-  // capital + realized + unrealized PnL at the latest prices.
-  double performance_equity(const StrategyAccount& strategy) const;
   void note_day_start();
 
   LiveAccountSettings settings_;
   broker::AccountRecorder& recorder_;
   broker::Venue& venue_;
-  std::vector<StrategyAccount> strategies_;
-  // By order id; orders without one yet under negative keys; adopted ones too.
-  broker::OrderRegistry orders_;
-  std::set<std::int64_t> reported_;  // order ids IB reported during the current reconciliation
+  // The strategies, the orders (by id; orders without one yet under negative keys; adopted
+  // ones too), the notices, the rows and the risk gate.
+  account::AccountCore core_;
+  std::vector<StrategyFills> fills_;  // by strategy index
+  std::set<std::int64_t> reported_;   // order ids IB reported during the current reconciliation
   bool reconciling_ = false;
   std::map<std::string, double> account_values_;           // by tag (base currency)
   std::map<std::string, broker::VenueHolding> portfolio_;  // by symbol
   std::unordered_map<std::string, double> last_price_;
   std::set<std::string> traded_today_;  // symbols with a fill booked since the last end_day
-  broker::NoticeQueue notices_;
   std::size_t fills_booked_ = 0;
   std::size_t orders_placed_ = 0;
   double commission_paid_ = 0;
   Timestamp last_execution_time_ = 0;
-  risk::RiskGate risk_;
-  // Equities the trading day started from (the previous day's end, or start()).
-  std::optional<double> account_day_start_;
-  std::vector<double> strategy_day_start_;
 };
 
 }  // namespace tandem::live

@@ -22,11 +22,11 @@ using broker::exec_revision;
 
 void LiveAccount::load(const StoredState& stored) {
   for (const broker::FillRow& row : stored.fills) {
-    auto index = orders_.strategy_of(row.strategy);
+    auto index = core_.orders().strategy_of(row.strategy);
     if (!index) continue;
-    StrategyAccount& strategy = strategies_[*index];
+    StrategyFills& strategy = fills_[*index];
     Fill fill;
-    fill.contract = contract_for(strategy, row.symbol);
+    fill.contract = contract_for(*index, row.symbol);
     if (fill.contract.symbol.empty()) fill.contract = stock(row.symbol);
     fill.time = row.time;
     fill.execution.exec_id = row.exec_id;
@@ -59,9 +59,9 @@ void LiveAccount::load(const StoredState& stored) {
   // still at 0 without one may get its report when reconciliation sends the executions again
   // (the venue knows which: IbVenue::load).
   for (const broker::LateCommissionRow& row : stored.late_commissions) {
-    auto index = orders_.strategy_of(row.strategy);
+    auto index = core_.orders().strategy_of(row.strategy);
     if (!index) continue;
-    StrategyAccount& strategy = strategies_[*index];
+    StrategyFills& strategy = fills_[*index];
     auto it = strategy.fill_by_key.find(exec_key(row.exec_id));
     if (it == strategy.fill_by_key.end()) continue;
     Fill& fill = strategy.fills[it->second];
@@ -69,21 +69,22 @@ void LiveAccount::load(const StoredState& stored) {
     fill.commission_report.commission = row.commission;
     fill.commission_report.realized_pnl = row.realized_pnl;
   }
-  for (StrategyAccount& strategy : strategies_) {
-    rebuild_book(strategy);
-    auto recorded = stored.trades_recorded.find(strategy.key);
+  for (std::size_t index = 0; index < fills_.size(); ++index) {
+    StrategyFills& strategy = fills_[index];
+    rebuild_book(index);
+    auto recorded = stored.trades_recorded.find(core_.key(index));
     strategy.trips_recorded = recorded == stored.trades_recorded.end() ? 0 : recorded->second;
     // Trips the book yields beyond those in `trades` were closed by fills stored just before a
     // kill, whose `trades` rows did not reach the store: they are recorded now.
     strategy.trips_recorded = std::min(strategy.trips_recorded, strategy.round_trips.size());
-    record_closed_trips(strategy);
+    record_closed_trips(index);
   }
   // Unfinished orders come back as trades, so their events are followed (and reconciled).
   for (const auto& [id, row] : stored.last_order_rows) {
     if (is_done(row.status)) continue;
-    auto index = orders_.strategy_of(row.strategy);
+    auto index = core_.orders().strategy_of(row.strategy);
     if (!index) continue;
-    Contract contract = contract_for(strategies_[*index], row.symbol);
+    Contract contract = contract_for(*index, row.symbol);
     if (contract.symbol.empty()) contract = stock(row.symbol);
     Order order;
     order.order_id = row.order_id;
@@ -101,7 +102,7 @@ void LiveAccount::load(const StoredState& stored) {
     record.trade->state.filled = row.filled;
     record.trade->state.remaining = row.remaining;
     record.trade->state.avg_fill_price = row.avg_fill_price;
-    for (const Fill& fill : strategies_[*index].fills) {
+    for (const Fill& fill : fills_[*index].fills) {
       if (fill.execution.order_id == id) record.trade->fills.push_back(fill);
     }
   }
@@ -110,24 +111,24 @@ void LiveAccount::load(const StoredState& stored) {
 bool LiveAccount::execution_arrived(Fill& fill) {
   Execution& e = fill.execution;
   // By its order_ref (the strategy's key), else by its order (broker/order_registry.h).
-  const std::optional<std::size_t> index = orders_.attribute(e.order_ref, e.order_id);
+  const std::optional<std::size_t> index = core_.orders().attribute(e.order_ref, e.order_id);
   if (!index) return false;  // another program's execution: not this run's to record
-  StrategyAccount& strategy = strategies_[*index];
-  const Contract& own = contract_for(strategy, fill.contract.symbol);
+  const std::string& key = core_.key(*index);
+  const Contract& own = contract_for(*index, fill.contract.symbol);
   if (!own.symbol.empty()) {
     const std::int64_t con_id = fill.contract.con_id;
     fill.contract = own;
     if (fill.contract.con_id == 0) fill.contract.con_id = con_id;
   }
-  e.order_ref = strategy.key;
+  e.order_ref = key;
   // An order of an earlier run (or placed before a restart) is adopted from the execution.
-  if (orders_.find(e.order_id) == nullptr && e.order_id > 0) {
+  if (core_.orders().find(e.order_id) == nullptr && e.order_id > 0) {
     Order order;
     order.order_id = e.order_id;
     order.perm_id = e.perm_id;
     order.action = e.side;
     order.total_quantity = e.cum_qty;
-    order.order_ref = strategy.key;
+    order.order_ref = key;
     order.account = settings_.account;
     adopt_order(*index, fill.contract, order);
   }
@@ -136,19 +137,20 @@ bool LiveAccount::execution_arrived(Fill& fill) {
 
 void LiveAccount::late_commission(const CommissionReport& report) {
   const std::string key = exec_key(report.exec_id);
-  for (StrategyAccount& strategy : strategies_) {
+  for (std::size_t index = 0; index < fills_.size(); ++index) {
+    StrategyFills& strategy = fills_[index];
     auto found = strategy.fill_by_key.find(key);
     if (found == strategy.fill_by_key.end()) continue;
     Fill& fill = strategy.fills[found->second];
     broker::LateCommissionRow row;
     row.time = settings_.clock();
     row.exec_id = report.exec_id;
-    row.strategy = strategy.key;
+    row.strategy = core_.key(index);
     row.symbol = fill.contract.symbol;
     row.commission = report.commission;
     row.currency = report.currency;
     row.realized_pnl = report.realized_pnl;
-    recorder_.record(row);
+    core_.record(std::move(row));
     if (fill.execution.exec_id != report.exec_id) {
       // A revision a correction has replaced since: kept for the record, the correction's own
       // report is the one that counts.
@@ -165,8 +167,8 @@ void LiveAccount::late_commission(const CommissionReport& report) {
     // The quantity is unchanged, so no strategy_{KEY}_positions row is written here (that table
     // is in time order, and the report's arrival time may precede a later fill's row); the
     // next row there, like every reader, includes this commission.
-    rebuild_book(strategy);
-    if (OrderRecord* record = orders_.find(fill.execution.order_id)) {
+    rebuild_book(index);
+    if (OrderRecord* record = core_.orders().find(fill.execution.order_id)) {
       for (Fill& traded : record->trade->fills) {
         if (traded.execution.exec_id == report.exec_id)
           traded.commission_report = fill.commission_report;
@@ -184,22 +186,23 @@ void LiveAccount::late_commission(const CommissionReport& report) {
                   report.exec_id, report.commission, report.currency));
 }
 
-void LiveAccount::apply_to_book(StrategyAccount& strategy, const Fill& fill) {
+void LiveAccount::apply_to_book(std::size_t strategy, const Fill& fill) {
   const double multiplier = fill.contract.multiplier > 0 ? fill.contract.multiplier : 1.0;
-  strategy.book.apply_fill(fill.contract.symbol, fill.execution.side, fill.execution.shares,
-                           fill.execution.price, fill.commission_report.commission, multiplier,
-                           fill.time, strategy.round_trips);
+  core_.strategy(strategy).book.apply_fill(
+      fill.contract.symbol, fill.execution.side, fill.execution.shares, fill.execution.price,
+      fill.commission_report.commission, multiplier, fill.time, fills_[strategy].round_trips);
 }
 
-void LiveAccount::rebuild_book(StrategyAccount& strategy) {
-  strategy.book = broker::PositionBook{};
-  strategy.round_trips.clear();
-  for (const Fill& fill : strategy.fills) apply_to_book(strategy, fill);
+void LiveAccount::rebuild_book(std::size_t strategy) {
+  core_.strategy(strategy).book = broker::PositionBook{};
+  fills_[strategy].round_trips.clear();
+  for (const Fill& fill : fills_[strategy].fills) apply_to_book(strategy, fill);
 }
 
-void LiveAccount::record_closed_trips(StrategyAccount& strategy) {
+void LiveAccount::record_closed_trips(std::size_t index) {
+  StrategyFills& strategy = fills_[index];
   for (std::size_t i = strategy.trips_recorded; i < strategy.round_trips.size(); ++i) {
-    recorder_.record(broker::TradeRow{strategy.key, strategy.round_trips[i]});
+    core_.record(broker::TradeRow{core_.key(index), strategy.round_trips[i]});
   }
   strategy.trips_recorded = std::max(strategy.trips_recorded, strategy.round_trips.size());
 }
@@ -208,18 +211,19 @@ void LiveAccount::fill(const broker::VenueFill& delivered) {
   const Fill& fill = delivered.fill;
   // execution_arrived set its order_ref to the strategy's key.
   const std::optional<std::size_t> index =
-      orders_.attribute(fill.execution.order_ref, fill.execution.order_id);
+      core_.orders().attribute(fill.execution.order_ref, fill.execution.order_id);
   if (!index) {
     log(fmt::format("execution {}: delivered for no strategy of this run; ignored",
                     fill.execution.exec_id));
     return;
   }
-  StrategyAccount& strategy = strategies_[*index];
+  StrategyFills& strategy = fills_[*index];
+  account::StrategyAccount& owner = core_.strategy(*index);
   const std::string key = exec_key(fill.execution.exec_id);
   last_execution_time_ = std::max(last_execution_time_, fill.time);
   if (delivered.kind == broker::FillKind::kSuperseded) {
     // An older revision arriving after its correction: recorded, never applied.
-    recorder_.record(broker::make_fill_row(fill, strategy.key));
+    core_.record(broker::make_fill_row(fill, owner.key));
     return;
   }
   auto existing = strategy.fill_by_key.find(key);
@@ -227,46 +231,45 @@ void LiveAccount::fill(const broker::VenueFill& delivered) {
   if (existing == strategy.fill_by_key.end()) {
     strategy.fill_by_key.emplace(key, strategy.fills.size());
     strategy.fills.push_back(fill);
-    apply_to_book(strategy, fill);
-    record_closed_trips(strategy);
+    apply_to_book(*index, fill);
+    record_closed_trips(*index);
   } else {
     const Fill& before = strategy.fills[existing->second];
     correction = true;
     log(fmt::format("CORRECTION {} replaces {}: {} {} {} at {} (was {} at {})",
-                    fill.execution.exec_id, before.execution.exec_id, strategy.key,
+                    fill.execution.exec_id, before.execution.exec_id, owner.key,
                     action_name(fill.execution.side), fill.contract.symbol, fill.execution.price,
                     before.execution.shares, before.execution.price));
     strategy.fills[existing->second] = fill;
     const std::size_t trips_before = strategy.round_trips.size();
-    rebuild_book(strategy);
+    rebuild_book(*index);
     if (strategy.trips_recorded > 0 && trips_before >= strategy.trips_recorded) {
       log(fmt::format("correction {}: round trips recorded before it keep their figures",
                       fill.execution.exec_id));
     }
-    record_closed_trips(strategy);
+    record_closed_trips(*index);
   }
   ++fills_booked_;
   traded_today_.insert(fill.contract.symbol);
   commission_paid_ += fill.commission_report.commission;
-  strategy.traded_value_today +=
+  owner.traded_value_today +=
       std::abs(fill.execution.shares * fill.execution.price * fill.contract.multiplier);
-  recorder_.record(broker::make_fill_row(fill, strategy.key));
-  const broker::PositionBook::Holding* holding = strategy.book.find(fill.contract.symbol);
-  recorder_.record_position(
-      strategy.recorder_slot,
-      broker::StrategyPositionRow{fill.time, fill.contract.symbol, fill.contract.con_id,
-                                  holding ? holding->quantity : 0.0,
-                                  holding ? holding->avg_cost() : 0.0,
-                                  holding ? holding->realized_pnl : 0.0, fill.execution.exec_id});
+  core_.record(broker::make_fill_row(fill, owner.key));
+  const broker::PositionBook::Holding* holding = owner.book.find(fill.contract.symbol);
+  core_.record_position(*index,
+                        broker::StrategyPositionRow{
+                            fill.time, fill.contract.symbol, fill.contract.con_id,
+                            holding ? holding->quantity : 0.0, holding ? holding->avg_cost() : 0.0,
+                            holding ? holding->realized_pnl : 0.0, fill.execution.exec_id});
   if (settings_.log) {
     log(fmt::format("FILL {} {} {} {} {} at {} (order {}, exec {}, commission {:.2f}) position {}",
-                    correction ? "corrected" : "new", strategy.key,
-                    action_name(fill.execution.side), fill.execution.shares, fill.contract.symbol,
-                    fill.execution.price, fill.execution.order_id, fill.execution.exec_id,
+                    correction ? "corrected" : "new", owner.key, action_name(fill.execution.side),
+                    fill.execution.shares, fill.contract.symbol, fill.execution.price,
+                    fill.execution.order_id, fill.execution.exec_id,
                     fill.commission_report.commission, holding ? holding->quantity : 0.0));
   }
 
-  OrderRecord* record = orders_.find(fill.execution.order_id);
+  OrderRecord* record = core_.orders().find(fill.execution.order_id);
   if (record == nullptr) return;
   Trade& trade = *record->trade;
   auto same = std::find_if(trade.fills.begin(), trade.fills.end(),
@@ -280,7 +283,7 @@ void LiveAccount::fill(const broker::VenueFill& delivered) {
     fill_index = static_cast<std::size_t>(same - trade.fills.begin());
   }
   update_order_fills(*record);
-  notices_.fill(record->strategy, record->trade, fill_index);
+  core_.notices().fill(record->strategy, record->trade, fill_index);
   if (!trade.is_done() && trade.state.filled + kShareEpsilon >= trade.order.total_quantity) {
     change_status(*record, OrderStatus::kFilled, "");
   }
@@ -305,9 +308,13 @@ void LiveAccount::update_order_fills(OrderRecord& record) {
 std::vector<PositionMismatch> LiveAccount::compare_positions(
     const std::map<std::string, double>& ib_positions) const {
   std::map<std::string, double> ours;
-  for (const StrategyAccount& strategy : strategies_) {
-    for (const auto& [symbol, holding] : strategy.book.holdings()) ours[symbol] += holding.quantity;
-    for (const Contract& contract : strategy.contracts) ours.try_emplace(contract.symbol, 0.0);
+  for (std::size_t index = 0; index < fills_.size(); ++index) {
+    for (const auto& [symbol, holding] : core_.strategy(index).book.holdings()) {
+      ours[symbol] += holding.quantity;
+    }
+    for (const Contract& contract : fills_[index].contracts) {
+      ours.try_emplace(contract.symbol, 0.0);
+    }
   }
   std::vector<PositionMismatch> mismatches;
   for (const auto& [symbol, quantity] : ours) {
@@ -323,27 +330,25 @@ std::vector<PositionMismatch> LiveAccount::compare_positions(
 void LiveAccount::end_day(Timestamp time) {
   // Each strategy's list of open orders forgets the finished ones; their trades stay (a
   // correction or a late commission report may still name them).
-  orders_.prune_finished(/*release=*/false);
+  core_.orders().prune_finished(/*release=*/false);
   double net_liquidation = 0;
   auto nlv = account_values_.find("NetLiquidation");
   if (nlv != account_values_.end()) net_liquidation = nlv->second;
-  for (StrategyAccount& strategy : strategies_) {
+  for (std::size_t index = 0; index < core_.strategy_count(); ++index) {
+    account::StrategyAccount& strategy = core_.strategy(index);
     broker::PerformanceDay day(time);
-    for (const auto& [symbol, holding] : strategy.book.holdings()) {
-      auto price = last_price_.find(symbol);
-      day.add(holding,
-              price == last_price_.end() ? std::nullopt : std::optional<double>(price->second));
-    }
+    for (const auto& [symbol, holding] : strategy.book.holdings())
+      day.add(holding, price_of(symbol));
     const broker::PerformanceRow row = day.finish(
         strategy.book, strategy.capital, strategy.allocation.equity(net_liquidation),
-        strategy.traded_value_today, static_cast<std::int64_t>(strategy.round_trips.size()));
+        strategy.traded_value_today, static_cast<std::int64_t>(fills_[index].round_trips.size()));
     strategy.traded_value_today = 0;
-    recorder_.record_performance(strategy.recorder_slot, row);
+    core_.record_performance(index, row);
   }
   // What the strategies hold together, per symbol: the rest of IB's position is unattributed.
   std::map<std::string, double> attributed;
-  for (const StrategyAccount& strategy : strategies_) {
-    for (const auto& [symbol, holding] : strategy.book.holdings()) {
+  for (std::size_t index = 0; index < core_.strategy_count(); ++index) {
+    for (const auto& [symbol, holding] : core_.strategy(index).book.holdings()) {
       if (holding.quantity != 0) attributed[symbol] += holding.quantity;
     }
   }
@@ -357,7 +362,7 @@ void LiveAccount::end_day(Timestamp time) {
     row.unattributed = -quantity;
     log(fmt::format("UNATTRIBUTED {}: the account holds 0, its strategies {}; unattributed {}",
                     symbol, quantity, row.unattributed));
-    recorder_.record(row);
+    core_.record(std::move(row));
   }
   for (const auto& [symbol, p] : portfolio_) {
     auto held = attributed.find(symbol);
@@ -382,7 +387,7 @@ void LiveAccount::end_day(Timestamp time) {
     row.market_value = p.market_value;
     row.unrealized_pnl = p.unrealized_pnl;
     row.realized_pnl = p.realized_pnl;
-    recorder_.record(row);
+    core_.record(std::move(row));
   }
   traded_today_.clear();
   if (nlv != account_values_.end()) {
@@ -399,7 +404,7 @@ void LiveAccount::end_day(Timestamp time) {
     summary.unrealized_pnl = value("UnrealizedPnL");
     summary.realized_pnl = value("RealizedPnL");
     summary.commission = commission_paid_;
-    recorder_.record(summary);
+    core_.record(std::move(summary));
   }
   note_day_start();
 }

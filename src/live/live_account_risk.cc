@@ -10,47 +10,30 @@ namespace tandem::live {
 
 void LiveAccount::set_risk_limits(const risk::Limits& account,
                                   const std::vector<risk::Limits>& strategies) {
-  risk::RiskGate gate;
-  gate.set_account(settings_.account, account);
-  for (std::size_t i = 0; i < strategies_.size(); ++i) {
-    gate.add_strategy(strategies_[i].key, i < strategies.size() ? strategies[i] : risk::Limits{});
-  }
-  gate.set_halt(risk_.halt());
-  risk_ = std::move(gate);
-}
-
-double LiveAccount::performance_equity(const StrategyAccount& strategy) const {
-  double equity = strategy.capital + strategy.book.realized_pnl();
-  for (const auto& [symbol, holding] : strategy.book.holdings()) {
-    if (holding.quantity == 0) continue;
-    auto price = last_price_.find(symbol);
-    if (price != last_price_.end()) equity += holding.unrealized_pnl(price->second);
-  }
-  return equity;
+  core_.set_risk_limits(account, strategies);
 }
 
 void LiveAccount::note_day_start() {
   auto nlv = account_values_.find("NetLiquidation");
-  if (nlv != account_values_.end()) account_day_start_ = nlv->second;
-  strategy_day_start_.resize(strategies_.size());
-  for (std::size_t i = 0; i < strategies_.size(); ++i) {
-    strategy_day_start_[i] = performance_equity(strategies_[i]);
-  }
+  core_.note_day_start(
+      nlv != account_values_.end() ? std::optional<double>(nlv->second) : std::nullopt,
+      [this](const std::string& symbol) { return price_of(symbol); });
 }
 
 std::optional<risk::Refusal> LiveAccount::check_risk(std::size_t strategy, const Contract& contract,
                                                      const Order& order, double price) {
   risk::OrderFacts facts = risk::order_facts(order, settings_.clock(), price, contract.multiplier);
-  facts.strategy_position = strategies_[strategy].book.quantity(contract.symbol);
+  facts.strategy_position = core_.strategy(strategy).book.quantity(contract.symbol);
   // The account's position as IB reports it (manual trades included); before the first
   // portfolio update, the strategies' sum.
   if (auto it = portfolio_.find(contract.symbol); it != portfolio_.end()) {
     facts.account_position = it->second.position;
   } else {
-    for (const StrategyAccount& s : strategies_)
-      facts.account_position += s.book.quantity(contract.symbol);
+    for (std::size_t s = 0; s < core_.strategy_count(); ++s) {
+      facts.account_position += core_.strategy(s).book.quantity(contract.symbol);
+    }
   }
-  return risk_.check(strategy, facts, [&] {
+  return core_.risk().check(strategy, facts, [&] {
     auto value = [&](const char* tag) {
       auto it = account_values_.find(tag);
       return it == account_values_.end() ? 0.0 : it->second;
@@ -58,24 +41,21 @@ std::optional<risk::Refusal> LiveAccount::check_risk(std::size_t strategy, const
     risk::AccountFigures figures;
     figures.gross_position_value = value("GrossPositionValue");
     figures.net_liquidation = value("NetLiquidation");
-    if (!account_day_start_) note_day_start();  // NetLiquidation came after start()
-    figures.account_day_pnl =
-        account_day_start_ ? figures.net_liquidation - *account_day_start_ : 0.0;
-    figures.strategy_day_pnl =
-        strategy < strategy_day_start_.size()
-            ? performance_equity(strategies_[strategy]) - strategy_day_start_[strategy]
-            : 0.0;
+    if (!core_.account_day_start()) note_day_start();  // NetLiquidation came after start()
+    core_.day_pnl(
+        strategy, figures.net_liquidation,
+        [this](const std::string& symbol) { return price_of(symbol); }, figures);
     return figures;
   });
 }
 
 std::size_t LiveAccount::flatten_all() {
   std::size_t count = 0;
-  for (std::size_t index = 0; index < strategies_.size(); ++index) {
-    StrategyAccount& strategy = strategies_[index];
+  for (std::size_t index = 0; index < core_.strategy_count(); ++index) {
+    const account::StrategyAccount& strategy = core_.strategy(index);
     for (const auto& [symbol, holding] : strategy.book.holdings()) {
       if (std::abs(holding.quantity) < 1e-9) continue;
-      Contract contract = contract_for(strategy, symbol);
+      Contract contract = contract_for(index, symbol);
       if (contract.symbol.empty()) contract = stock(symbol);
       Order order = market_order(holding.quantity > 0 ? Action::kSell : Action::kBuy,
                                  std::abs(holding.quantity));
@@ -85,8 +65,8 @@ std::size_t LiveAccount::flatten_all() {
       trade->contract = contract;
       trade->order = std::move(order);
       trade->state.remaining = trade->order.total_quantity;
-      const std::int64_t key = orders_.hold(OrderRecord{.trade = trade, .strategy = index});
-      OrderRecord& record = *orders_.find(key);
+      const std::int64_t key = core_.orders().hold(OrderRecord{.trade = trade, .strategy = index});
+      OrderRecord& record = *core_.orders().find(key);
       ++count;
       if (settings_.dry_run) {
         record.held = false;

@@ -1,0 +1,194 @@
+#include "account/account_core.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <memory>
+#include <utility>
+
+#include "broker/account_schema.h"
+#include "broker/order_rules.h"
+#include "core/error.h"
+
+namespace tandem::account {
+namespace {
+
+// Share comparisons tolerate rounding residue of this size.
+constexpr double kShareEpsilon = 1e-9;
+
+}  // namespace
+
+std::string describe_order(const Trade& trade) {
+  const Order& o = trade.order;
+  std::string text = fmt::format("{} {} {} {}", action_name(o.action), o.total_quantity,
+                                 trade.contract.symbol, order_type_name(o.order_type));
+  if (o.limit_price) text += fmt::format(" lmt {}", *o.limit_price);
+  if (o.stop_price) text += fmt::format(" stp {}", *o.stop_price);
+  return text + " " + std::string(time_in_force_name(o.tif));
+}
+
+AccountCore::AccountCore(CoreSettings settings) : settings_(std::move(settings)) {}
+
+std::size_t AccountCore::add_strategy(std::string key, broker::EquityAllocation allocation) {
+  broker::validate_strategy_key(key);
+  orders_.add_strategy(key);  // refuses a key used twice
+  risk_.add_strategy(key, {});
+  StrategyAccount strategy;
+  strategy.key = std::move(key);
+  strategy.allocation = std::move(allocation);
+  strategy.place_where = "place_order (strategy " + strategy.key + ")";
+  strategy.position_where = "position (strategy " + strategy.key + ")";
+  strategy.recorder_slot = settings_.recorder != nullptr
+                               ? settings_.recorder->strategy_slot(strategy.key)
+                               : strategies_.size();
+  strategies_.push_back(std::move(strategy));
+  return strategies_.size() - 1;
+}
+
+void AccountCore::start(double total_equity) {
+  for (StrategyAccount& strategy : strategies_) {
+    strategy.capital = strategy.allocation.equity(total_equity);
+  }
+}
+
+void AccountCore::change_status(OrderEntry& entry, OrderStatus status, Timestamp time,
+                                std::string message) {
+  Trade& trade = *entry.trade;
+  if (is_done(status)) ++ended_[static_cast<std::size_t>(status)];
+  if (settings_.log) {
+    log(fmt::format("ORDER {} {} {} {}{}{}", trade.order.order_id, strategies_[entry.strategy].key,
+                    describe_order(trade), order_status_name(status),
+                    trade.state.filled > 0 ? fmt::format(" filled {}", trade.state.filled) : "",
+                    message.empty() ? "" : " (" + message + ")"));
+  }
+  if (settings_.recorder != nullptr && settings_.record_orders) {
+    record(broker::change_order_status(trade, status, time, std::move(message), settings_.account));
+  } else {
+    // No row is kept (in memory, a dry run), so none is made.
+    broker::set_order_status(trade, status, time, std::move(message));
+  }
+  notices_.order_status(entry.strategy, entry.trade);
+}
+
+AccountCore::OrderEntry* AccountCore::to_cancel(std::size_t strategy,
+                                                const broker::TradeHandle& handle) {
+  const std::string where = "cancel_order (strategy " + strategies_[strategy].key + ")";
+  OrderEntry& record = orders_.owned(strategy, handle, where);
+  return broker::cancel_needed(*record.trade, where) ? &record : nullptr;
+}
+
+void AccountCore::modify(std::size_t strategy, const broker::TradeHandle& handle,
+                         const broker::OrderChanges& changes, Timestamp time,
+                         broker::Venue& venue) {
+  const std::string where = "modify_order (strategy " + strategies_[strategy].key + ")";
+  OrderEntry& record = orders_.owned(strategy, handle, where);
+  Trade& trade = *record.trade;
+  broker::check_modifiable(trade, where);
+  std::string what;
+  const Order changed =
+      broker::changed_order(trade.order, changes, settings_.fractional, where, what);
+  if (record.submitted) {
+    if (!venue.connected()) {
+      throw Error(ErrorKind::Unavailable,
+                  fmt::format("order {}: not connected to its venue, the change cannot be sent now",
+                              trade.order.order_id),
+                  where);
+    }
+    // Kept until the venue confirms the change (or put back when it refuses it).
+    if (!record.before_change) record.before_change = std::make_unique<Order>(trade.order);
+  }
+  trade.order = changed;
+  trade.state.remaining = std::max(0.0, changed.total_quantity - trade.state.filled);
+  if (record.submitted) venue.modify(trade.contract, trade.order);
+  change_status(record, trade.state.status, time, "modified:" + what);
+}
+
+void AccountCore::refuse_change(OrderEntry& record, Timestamp time, const std::string& message) {
+  Trade& trade = *record.trade;
+  trade.order = std::move(*record.before_change);
+  record.before_change.reset();
+  trade.state.remaining = std::max(0.0, trade.order.total_quantity - trade.state.filled);
+  const std::string why = "change refused, the order keeps its terms: " + message;
+  if (trade.is_done()) {
+    log(fmt::format("order {}: {}", trade.order.order_id, why));
+    return;
+  }
+  // Back at its own quantity, executions already in may complete it.
+  const bool complete = trade.state.filled + kShareEpsilon >= trade.order.total_quantity;
+  change_status(record, complete ? OrderStatus::kFilled : trade.state.status, time, why);
+}
+
+std::size_t AccountCore::orders_ended() const {
+  std::size_t ended = 0;
+  for (std::size_t count : ended_) ended += count;
+  return ended;
+}
+
+void AccountCore::hand_over_rows() {
+  if (settings_.recorder != nullptr) settings_.recorder->record(rows_);
+  buffered_rows_ = 0;
+}
+
+void AccountCore::record(broker::OrderEventRow row) {
+  if (!batching()) return settings_.recorder->record(std::move(row));
+  rows_.orders.push_back(std::move(row));
+  rows_buffered();
+}
+
+void AccountCore::record(broker::FillRow row) {
+  if (!batching()) return settings_.recorder->record(std::move(row));
+  rows_.fills.push_back(std::move(row));
+  rows_buffered();
+}
+
+void AccountCore::record(broker::LateCommissionRow row) {
+  if (!batching()) return settings_.recorder->record(std::move(row));
+  rows_.late_commissions.push_back(std::move(row));
+  rows_buffered();
+}
+
+void AccountCore::record(broker::TradeRow row) {
+  if (!batching()) return settings_.recorder->record(std::move(row));
+  rows_.trades.push_back(std::move(row));
+  rows_buffered();
+}
+
+void AccountCore::record(broker::PortfolioRow row) {
+  if (!batching()) return settings_.recorder->record(std::move(row));
+  rows_.portfolio.push_back(std::move(row));
+  rows_buffered();
+}
+
+void AccountCore::record(broker::AccountSummaryRow row) {
+  if (!batching()) return settings_.recorder->record(std::move(row));
+  rows_.account_summary.push_back(std::move(row));
+  rows_buffered();
+}
+
+void AccountCore::record_position(std::size_t strategy, broker::StrategyPositionRow row) {
+  const std::size_t slot = strategies_[strategy].recorder_slot;
+  if (!batching()) return settings_.recorder->record_position(slot, std::move(row));
+  rows_.strategy(slot).positions.push_back(std::move(row));
+  rows_buffered();
+}
+
+void AccountCore::record_performance(std::size_t strategy, broker::PerformanceRow row) {
+  const std::size_t slot = strategies_[strategy].recorder_slot;
+  if (!batching()) return settings_.recorder->record_performance(slot, std::move(row));
+  rows_.strategy(slot).performance.push_back(row);
+  rows_buffered();
+}
+
+void AccountCore::set_risk_limits(const risk::Limits& account,
+                                  const std::vector<risk::Limits>& strategies,
+                                  const std::string& limits_owner) {
+  risk::RiskGate gate;
+  gate.set_account(settings_.account, account, limits_owner);
+  for (std::size_t i = 0; i < strategies_.size(); ++i) {
+    gate.add_strategy(strategies_[i].key, i < strategies.size() ? strategies[i] : risk::Limits{});
+  }
+  gate.set_halt(risk_.halt());
+  risk_ = std::move(gate);
+}
+
+}  // namespace tandem::account

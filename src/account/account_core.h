@@ -1,0 +1,259 @@
+// AccountCore: the one account core both modes trade through (docs/architecture.md, "The
+// account core"). It owns what an account is, whatever the venue behind it:
+//
+//   - the strategies: each one's key, equity allocation, routing, capital (its allocation when
+//     the account started), FIFO book, recorder slot, the value it traded today and the
+//     equity its trading day started from;
+//   - the order registry (broker/order_registry.h) and the ownership rule;
+//   - an order's status change → its state, log entry, `orders` row, a log line and the
+//     strategy's notice — one function, for every status change of either mode;
+//   - a change of terms (modify_order): ownership, the rules of broker/order_rules.h, the terms
+//     kept until the venue confirms them, the send and its `orders` row;
+//   - the notice queue (broker/order_events.h) and the rows for the recorder: made and handed
+//     over at once (live) or buffered and handed over in batches (a backtest), or not made at
+//     all (a sweep's in-memory runs; a live dry run's orders);
+//   - a strategy's equity (its allocation of the account's), its performance equity (capital +
+//     realized + unrealized PnL, one mark rule: broker/daily_rows.h), its positions, the risk
+//     gate (risk/risk.h) with the equities each trading day started from.
+//
+// What differs per mode is composed by the mode's account around it, not written here: the
+// clock and the prices (a backtest's market state by index; live, the session's last bar
+// prices), the funds (the backtest's cash ledger; live, IB's reported account values) and the
+// venue (broker/venue.h). Calls that need them take them as arguments (a time, a price lookup,
+// the venue), so the core never guesses which mode it serves.
+//
+// Single-threaded, like the accounts that hold it (live: the session's event loop).
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "broker/account_recorder.h"
+#include "broker/allocation.h"
+#include "broker/broker.h"
+#include "broker/daily_rows.h"
+#include "broker/order_events.h"
+#include "broker/order_registry.h"
+#include "broker/position_book.h"
+#include "broker/routing.h"
+#include "broker/venue.h"
+#include "core/domain.h"
+#include "risk/risk.h"
+
+namespace tandem::account {
+
+struct CoreSettings {
+  std::string account;      // the account id ("DU1234567", "BT_20240131_143000")
+  bool fractional = false;  // fractional shares
+  // Where the rows go; null: no row is made (a sweep's runs kept in memory) — everything a
+  // strategy sees is the same.
+  broker::AccountRecorder* recorder = nullptr;
+  // 0: each row goes to the recorder as it is made (live: a row reaches the store within the
+  // recorder's flush interval). N > 0: rows are buffered and handed over in batches of about N
+  // (a backtest: one lock and a few recycled vectors per batch, not per row).
+  std::size_t rows_per_hand_over = 0;
+  // false (a live dry run): no `orders` row is kept; the orders' states change as ever.
+  bool record_orders = true;
+  // A line per order event (live: the session's log); empty: none is made.
+  std::function<void(std::string_view)> log;
+};
+
+// "BUY 10 SPY LMT lmt 400.5 DAY": an order in a log line.
+std::string describe_order(const Trade& trade);
+
+// One strategy of the account.
+struct StrategyAccount {
+  std::string key;
+  broker::EquityAllocation allocation;
+  broker::Routing routing;
+  double capital = 0;  // its allocation when the account started: the base of its equity
+  broker::PositionBook book;
+  std::size_t recorder_slot = 0;
+  double traded_value_today = 0;  // the value of its fills since the last day's end
+  double day_start_equity = 0;    // its performance equity when the trading day began (risk)
+  // Where errors of its calls happened, made once rather than on every call.
+  std::string place_where;
+  std::string position_where;
+};
+
+class AccountCore {
+ public:
+  using OrderEntry = broker::OrderEntry;
+
+  explicit AccountCore(CoreSettings settings);
+  AccountCore(const AccountCore&) = delete;
+  AccountCore& operator=(const AccountCore&) = delete;
+
+  const std::string& account() const { return settings_.account; }
+  bool fractional() const { return settings_.fractional; }
+
+  // --- strategies ---
+  // Registers a strategy under `key` (a valid strategy key, not used by another: else
+  // tandem::Error, InvalidArgument); returns its index, 0, 1, 2… in call order.
+  std::size_t add_strategy(std::string key, broker::EquityAllocation allocation);
+  std::size_t strategy_count() const { return strategies_.size(); }
+  StrategyAccount& strategy(std::size_t index) { return strategies_[index]; }
+  const StrategyAccount& strategy(std::size_t index) const { return strategies_[index]; }
+  const std::string& key(std::size_t index) const { return strategies_[index].key; }
+  // Fixes each strategy's capital: its allocation of `total_equity`, the account's now.
+  void start(double total_equity);
+  double strategy_equity(std::size_t index, double total_equity) const {
+    return strategies_[index].allocation.equity(total_equity);
+  }
+  // The strategy's capital + realized + unrealized PnL, each holding marked by the one rule
+  // (broker::mark_price): at `price_of(symbol)` (std::optional<double>), or at its average cost
+  // while unpriced.
+  template <class PriceOf>
+  double performance_equity(std::size_t index, PriceOf&& price_of) const;
+  // Its positions (non-zero holdings), each with the contract `contract_of(symbol)` gives.
+  template <class ContractOf>
+  std::vector<Position> positions(std::size_t index, ContractOf&& contract_of) const;
+
+  // --- orders ---
+  broker::OrderRegistry& orders() { return orders_; }
+  const broker::OrderRegistry& orders() const { return orders_; }
+  // Moves the order to `status` at `time`: its state and log, a log line, its `orders` row (when
+  // rows are kept) and a notice to its strategy. Every status change of either mode is this.
+  void change_status(OrderEntry& record, OrderStatus status, Timestamp time, std::string message);
+  // The entry of `strategy`'s own order `trade` when cancelling it has anything to do; null when
+  // it is cancelled or being cancelled already. Throws tandem::Error (InvalidArgument) at its
+  // cancel_order for another strategy's order, one this account does not hold, or one that
+  // finished otherwise (broker::check_owner, broker::cancel_needed).
+  OrderEntry* to_cancel(std::size_t strategy, const broker::TradeHandle& trade);
+  // Changes the terms of `strategy`'s order `trade` (broker::changed_order), stamped `time`: an
+  // order sent already (OrderEntry::submitted) has the new terms sent to `venue` and keeps its
+  // old ones until the venue confirms (put back if it refuses the change); one not yet sent
+  // goes with its new terms. Throws tandem::Error (InvalidArgument) at its modify_order for an
+  // order it may not change (ownership, broker::check_modifiable, the changes) and
+  // (Unavailable) when a sent order's venue is not connected.
+  void modify(std::size_t strategy, const broker::TradeHandle& trade,
+              const broker::OrderChanges& changes, Timestamp time, broker::Venue& venue);
+  // The venue refused the change in flight on `record` (`message`): the order gets its terms
+  // back, and — when its executions already cover them — is Filled.
+  void refuse_change(OrderEntry& record, Timestamp time, const std::string& message);
+  std::vector<broker::TradeHandle> open_trades(std::size_t strategy) const {
+    return orders_.open_trades(strategy);
+  }
+  // Orders that ended in `status` (Filled, Inactive, Cancelled…), and in any status.
+  std::size_t orders_ended(OrderStatus status) const {
+    return ended_[static_cast<std::size_t>(status)];
+  }
+  std::size_t orders_ended() const;
+
+  // --- notices ---
+  broker::NoticeQueue& notices() { return notices_; }
+  bool has_notices() const { return !notices_.empty(); }
+  // Moves the queued notices into `out` (cleared first), oldest first.
+  void take_notices(std::vector<broker::StrategyNotice>& out) { notices_.take(out); }
+
+  // --- rows ---
+  bool recording() const { return settings_.recorder != nullptr; }
+  broker::AccountRecorder* recorder() const { return settings_.recorder; }
+  // The buffer of a batching core (rows_per_hand_over > 0): rows put there are counted with
+  // rows_buffered().
+  broker::AccountRecorder::Rows& rows() { return rows_; }
+  // Counts `count` rows put in rows(); hands the batch over once it is full.
+  void rows_buffered(std::size_t count = 1) {
+    buffered_rows_ += count;
+    if (buffered_rows_ >= settings_.rows_per_hand_over) hand_over_rows();
+  }
+  // Hands the buffered rows to the recorder (a batching core: at the end of a run, or when it
+  // stops on an error, before the recorder is flushed).
+  void hand_over_rows();
+  // A row, handed over at once or buffered (by rows_per_hand_over). Only while recording().
+  void record(broker::OrderEventRow row);
+  void record(broker::FillRow row);
+  void record(broker::LateCommissionRow row);
+  void record(broker::TradeRow row);
+  void record(broker::PortfolioRow row);
+  void record(broker::AccountSummaryRow row);
+  void record_position(std::size_t strategy, broker::StrategyPositionRow row);
+  void record_performance(std::size_t strategy, broker::PerformanceRow row);
+  void log(std::string_view line) const {
+    if (settings_.log) settings_.log(line);
+  }
+  bool logging() const { return static_cast<bool>(settings_.log); }
+
+  // --- pre-trade risk (risk/risk.h, docs/risk.md) ---
+  // The account's and each strategy's limits (by index; after add_strategy); `limits_owner`
+  // names the account whose stored limits they are when not this one's (refusals say it). The
+  // halt in force stays.
+  void set_risk_limits(const risk::Limits& account, const std::vector<risk::Limits>& strategies,
+                       const std::string& limits_owner = {});
+  risk::RiskGate& risk() { return risk_; }
+  const risk::RiskGate& risk() const { return risk_; }
+  // Keeps the equities a trading day starts from: the account's (nullopt: not known yet) and
+  // each strategy's performance equity at `price_of`.
+  template <class PriceOf>
+  void note_day_start(std::optional<double> account_equity, PriceOf&& price_of);
+  std::optional<double> account_day_start() const { return account_day_start_; }
+  // The account's and `strategy`'s day PnL, for the gate's figures: equity now minus at the
+  // day's start (0 before that start is known).
+  template <class PriceOf>
+  void day_pnl(std::size_t strategy, double net_liquidation, PriceOf&& price_of,
+               risk::AccountFigures& figures) const;
+
+ private:
+  // Rows of a batching core go to rows_; otherwise to the recorder at once.
+  bool batching() const { return settings_.rows_per_hand_over > 0; }
+
+  CoreSettings settings_;
+  std::vector<StrategyAccount> strategies_;
+  broker::OrderRegistry orders_;
+  broker::NoticeQueue notices_;
+  broker::AccountRecorder::Rows rows_;
+  std::size_t buffered_rows_ = 0;
+  std::array<std::size_t, 16> ended_{};  // by OrderStatus, counted when an order is done
+  risk::RiskGate risk_;
+  std::optional<double> account_day_start_;
+  bool day_start_noted_ = false;  // each strategy's day_start_equity is set
+};
+
+template <class PriceOf>
+double AccountCore::performance_equity(std::size_t index, PriceOf&& price_of) const {
+  const StrategyAccount& account = strategies_[index];
+  double equity = account.capital + account.book.realized_pnl();
+  for (const auto& [symbol, holding] : account.book.holdings()) {
+    if (holding.quantity != 0) {
+      equity += holding.unrealized_pnl(broker::mark_price(holding, price_of(symbol)));
+    }
+  }
+  return equity;
+}
+
+template <class ContractOf>
+std::vector<Position> AccountCore::positions(std::size_t index, ContractOf&& contract_of) const {
+  std::vector<Position> result;
+  for (const auto& [symbol, holding] : strategies_[index].book.holdings()) {
+    if (holding.quantity == 0) continue;
+    result.push_back(
+        Position{settings_.account, contract_of(symbol), holding.quantity, holding.avg_cost()});
+  }
+  return result;
+}
+
+template <class PriceOf>
+void AccountCore::note_day_start(std::optional<double> account_equity, PriceOf&& price_of) {
+  if (account_equity) account_day_start_ = account_equity;
+  for (std::size_t i = 0; i < strategies_.size(); ++i) {
+    strategies_[i].day_start_equity = performance_equity(i, price_of);
+  }
+  day_start_noted_ = true;
+}
+
+template <class PriceOf>
+void AccountCore::day_pnl(std::size_t strategy, double net_liquidation, PriceOf&& price_of,
+                          risk::AccountFigures& figures) const {
+  figures.account_day_pnl = account_day_start_ ? net_liquidation - *account_day_start_ : 0.0;
+  figures.strategy_day_pnl = day_start_noted_ ? performance_equity(strategy, price_of) -
+                                                    strategies_[strategy].day_start_equity
+                                              : 0.0;
+}
+
+}  // namespace tandem::account
