@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <memory>
 #include <utility>
 
@@ -116,6 +117,38 @@ void AccountCore::refuse_change(OrderEntry& record, Timestamp time, const std::s
   // Back at its own quantity, executions already in may complete it.
   const bool complete = trade.state.filled + kShareEpsilon >= trade.order.total_quantity;
   change_status(record, complete ? OrderStatus::kFilled : trade.state.status, time, why);
+}
+
+void AccountCore::fill_booked(std::size_t strategy, const Fill& fill,
+                              const broker::PositionBook::Holding* holding) {
+  StrategyAccount& owner = strategies_[strategy];
+  ++fills_booked_;
+  commission_paid_ += fill.commission_report.commission;
+  owner.traded_value_today +=
+      std::abs(fill.execution.shares * fill.execution.price * fill.contract.multiplier);
+  if (settings_.recorder == nullptr) return;
+  record(broker::make_fill_row(fill, owner.key));
+  record_position(strategy,
+                  broker::StrategyPositionRow{fill.time, fill.contract.symbol, fill.contract.con_id,
+                                              holding != nullptr ? holding->quantity : 0.0,
+                                              holding != nullptr ? holding->avg_cost() : 0.0,
+                                              holding != nullptr ? holding->realized_pnl : 0.0,
+                                              fill.execution.exec_id});
+}
+
+void AccountCore::trips_closed(std::size_t strategy, std::span<const broker::RoundTrip> trips) {
+  if (settings_.recorder == nullptr) return;
+  for (const broker::RoundTrip& trip : trips) {
+    record(broker::TradeRow{strategies_[strategy].key, trip});
+  }
+}
+
+void AccountCore::fill_delivered(OrderEntry& record, std::size_t fill_index, Timestamp time) {
+  notices_.fill(record.strategy, record.trade, fill_index);
+  const Trade& trade = *record.trade;
+  if (!trade.is_done() && trade.state.filled + kShareEpsilon >= trade.order.total_quantity) {
+    change_status(record, OrderStatus::kFilled, time, "");
+  }
 }
 
 std::size_t AccountCore::orders_ended() const {

@@ -9,6 +9,9 @@
 //     strategy's notice — one function, for every status change of either mode;
 //   - a change of terms (modify_order): ownership, the rules of broker/order_rules.h, the terms
 //     kept until the venue confirms them, the send and its `orders` row;
+//   - what a booked fill makes: the count, the commission, the traded value, the `fills`,
+//     strategy_{KEY}_positions and `trades` rows, the on_fill notice, the order's Filled;
+//   - each strategy's strategy_{KEY}_performance row at a day's end;
 //   - the notice queue (broker/order_events.h) and the rows for the recorder: made and handed
 //     over at once (live) or buffered and handed over in batches (a backtest), or not made at
 //     all (a sweep's in-memory runs; a live dry run's orders);
@@ -30,6 +33,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -146,6 +150,33 @@ class AccountCore {
   }
   std::size_t orders_ended() const;
 
+  // --- fills (the book itself is the mode's to update: in place in a backtest, from the
+  // executions live, where a correction rebuilds it) ---
+  // A fill booked into `strategy`'s book: counted, its commission and value (the strategy's
+  // traded value today) added, its `fills` row and the strategy_{KEY}_positions row with
+  // `holding`, the strategy's holding after it (null: none), made.
+  void fill_booked(std::size_t strategy, const Fill& fill,
+                   const broker::PositionBook::Holding* holding);
+  // Round trips `strategy`'s book closed: a `trades` row each.
+  void trips_closed(std::size_t strategy, std::span<const broker::RoundTrip> trips);
+  // The order's fill `fill_index` (in its trade's fills) reaches its strategy as an on_fill
+  // notice, and the order is Filled, at `time`, once its executions cover its quantity.
+  void fill_delivered(OrderEntry& record, std::size_t fill_index, Timestamp time);
+  // A commission that came after its fill was booked (live: a late report).
+  void add_commission(double commission) { commission_paid_ += commission; }
+  std::size_t fills_booked() const { return fills_booked_; }
+  double commission_paid() const { return commission_paid_; }
+
+  // --- the day's end ---
+  // The strategy's strategy_{KEY}_performance row for the day ending at `time` (recorded when
+  // rows are kept), and its traded value starts again from 0: `add_marks(day)` adds each of its
+  // holdings with its price to the broker::PerformanceDay (the mode knows its prices; the mark
+  // rule is the day's); `net_liquidation` is the account's equity, `round_trips` the strategy's
+  // so far.
+  template <class AddMarks>
+  broker::PerformanceRow end_strategy_day(std::size_t index, Timestamp time, double net_liquidation,
+                                          std::int64_t round_trips, AddMarks&& add_marks);
+
   // --- notices ---
   broker::NoticeQueue& notices() { return notices_; }
   bool has_notices() const { return !notices_.empty(); }
@@ -213,6 +244,8 @@ class AccountCore {
   risk::RiskGate risk_;
   std::optional<double> account_day_start_;
   bool day_start_noted_ = false;  // each strategy's day_start_equity is set
+  std::size_t fills_booked_ = 0;
+  double commission_paid_ = 0;
 };
 
 template <class PriceOf>
@@ -225,6 +258,22 @@ double AccountCore::performance_equity(std::size_t index, PriceOf&& price_of) co
     }
   }
   return equity;
+}
+
+template <class AddMarks>
+broker::PerformanceRow AccountCore::end_strategy_day(std::size_t index, Timestamp time,
+                                                     double net_liquidation,
+                                                     std::int64_t round_trips,
+                                                     AddMarks&& add_marks) {
+  StrategyAccount& strategy = strategies_[index];
+  broker::PerformanceDay day(time);
+  add_marks(day);
+  const broker::PerformanceRow row =
+      day.finish(strategy.book, strategy.capital, strategy.allocation.equity(net_liquidation),
+                 strategy.traded_value_today, round_trips);
+  strategy.traded_value_today = 0;
+  if (recording()) record_performance(index, row);
+  return row;
 }
 
 template <class ContractOf>

@@ -301,9 +301,6 @@ void BacktestAccount::fill(const broker::VenueFill& venue_fill) {
                                });
     caches.held.insert(at, HeldSymbol{record.instrument, holding});
   }
-  owner.traded_value_today += value;
-  ++fills_;
-  commission_paid_ += commission;
 
   // Made in place, in the trade's fills (moving a Fill copies its eleven strings' bytes), with
   // the heap buffers of a released trade's fill (new_trade()) for its strings longer than a
@@ -324,28 +321,15 @@ void BacktestAccount::fill(const broker::VenueFill& venue_fill) {
   fill.execution.order_ref = owner.key;
   fill.commission_report = decided.commission_report;
   if (effect.closed_any) fill.commission_report.realized_pnl = effect.realized_pnl;
-  if (core_.recording()) {
-    // Two rows counted as one towards a hand-over, as they always were (batches only).
-    broker::AccountRecorder::Rows& rows = core_.rows();
-    rows.fills.push_back(broker::make_fill_row(fill, owner.key));
-    rows.strategy(owner.recorder_slot)
-        .positions.push_back(broker::StrategyPositionRow{
-            time, trade.contract.symbol, trade.contract.con_id, holding->quantity,
-            holding->avg_cost(), holding->realized_pnl, fill.execution.exec_id});
-    core_.rows_buffered();
-  }
+  core_.fill_booked(strategy, fill, holding);
   trade.state.filled = shares;
   trade.state.remaining = 0;
   trade.state.avg_fill_price = price;
-  for (broker::RoundTrip& trip : round_trip_buffer_) {
-    ++caches.round_trips;
-    ++round_trips_;
-    trade_pnls_.push_back(trip.pnl);
-    if (core_.recording())
-      core_.rows().trades.push_back(broker::TradeRow{owner.key, std::move(trip)});
-  }
-  core_.notices().fill(strategy, record.trade, trade.fills.size() - 1);
-  change_status(record, OrderStatus::kFilled, time, "");
+  caches.round_trips += round_trip_buffer_.size();
+  round_trips_ += round_trip_buffer_.size();
+  for (const broker::RoundTrip& trip : round_trip_buffer_) trade_pnls_.push_back(trip.pnl);
+  core_.trips_closed(strategy, round_trip_buffer_);
+  core_.fill_delivered(record, trade.fills.size() - 1, time);
 }
 
 namespace {
@@ -491,21 +475,18 @@ void BacktestAccount::end_day(Timestamp time) {
     traded_today_[symbol] = false;
   }
   for (std::size_t index = 0; index < core_.strategy_count(); ++index) {
-    account::StrategyAccount& strategy = core_.strategy(index);
-    broker::PerformanceDay day(time);
-    for (const HeldSymbol& held : caches_[index].held) {
-      // What holding_price() gives, without looking the symbol up by name.
-      day.add(*held.holding, market_.has_price(held.symbol)
-                                 ? std::optional<double>(market_.last_close(held.symbol))
-                                 : std::nullopt);
-    }
-    const broker::PerformanceRow row = day.finish(
-        strategy.book, strategy.capital, strategy.allocation.equity(net_liquidation),
-        strategy.traded_value_today, static_cast<std::int64_t>(caches_[index].round_trips));
+    const broker::PerformanceRow row = core_.end_strategy_day(
+        index, time, net_liquidation, static_cast<std::int64_t>(caches_[index].round_trips),
+        [&](broker::PerformanceDay& day) {
+          for (const HeldSymbol& held : caches_[index].held) {
+            // What holding_price() gives, without looking the symbol up by name.
+            day.add(*held.holding, market_.has_price(held.symbol)
+                                       ? std::optional<double>(market_.last_close(held.symbol))
+                                       : std::nullopt);
+          }
+        });
     unrealized_total += row.unrealized_pnl;
     realized_total += row.realized_pnl;
-    strategy.traded_value_today = 0;
-    core_.rows().strategy(strategy.recorder_slot).performance.push_back(row);
   }
   broker::AccountSummaryRow summary;
   summary.time = time;
@@ -515,12 +496,12 @@ void BacktestAccount::end_day(Timestamp time) {
   summary.gross_position_value = gross;
   summary.unrealized_pnl = unrealized_total;
   summary.realized_pnl = realized_total;
-  summary.commission = commission_paid_;
+  summary.commission = core_.commission_paid();
   summary.currency = settings_.currency;
   core_.rows().account_summary.push_back(std::move(summary));
   // A day's rows stay buffered until a batch's worth has gathered: large batches mean few
   // vectors to allocate and recycle per row (with 100 strategies a day is ~200 small rows).
-  core_.rows_buffered(portfolio_rows + core_.strategy_count() + 1);
+  core_.rows_buffered(portfolio_rows + 1);
   daily_.push_back(DailyEquity{time, net_liquidation});
   release_finished_trades();
   note_day_start();

@@ -142,12 +142,12 @@ class BacktestAccount final : public broker::TradingAccount, private broker::Ven
   double cash() const { return cash_; }
   const std::vector<DailyEquity>& daily_equity() const { return daily_; }
   std::size_t orders_placed() const { return core_.orders().size(); }
-  std::size_t fills() const { return fills_; }
+  std::size_t fills() const { return core_.fills_booked(); }
   std::size_t round_trips() const { return round_trips_; }
   // Net PnL of every round trip, in exit order (a double per round trip, kept for the run's
   // summary metrics).
   const std::vector<double>& trade_pnls() const { return trade_pnls_; }
-  double commission_paid() const { return commission_paid_; }
+  double commission_paid() const { return core_.commission_paid(); }
   std::size_t open_order_count() const;
   // Orders that ended in `status` (Filled, Inactive, Cancelled).
   std::size_t orders_ended(OrderStatus status) const { return core_.orders_ended(status); }
@@ -247,11 +247,9 @@ class BacktestAccount final : public broker::TradingAccount, private broker::Ven
   std::vector<broker::RoundTrip> round_trip_buffer_;
   std::vector<DailyEquity> daily_;
   std::size_t ended_at_last_prune_ = 0;  // orders ended when release_finished_trades last pruned
-  std::size_t fills_ = 0;
   std::size_t round_trips_ = 0;
   std::vector<risk::HaltRow> halts_;
   std::size_t next_halt_ = 0;
-  double commission_paid_ = 0;
 };
 
 }  // namespace tandem::backtest

@@ -158,7 +158,7 @@ class LiveAccount final : public broker::TradingAccount, public broker::VenueEve
   }
 
   // --- figures ---
-  std::size_t fills_booked() const { return fills_booked_; }
+  std::size_t fills_booked() const { return core_.fills_booked(); }
   std::size_t orders_placed() const { return orders_placed_; }
   const broker::PositionBook& book(std::size_t strategy) const {
     return core_.strategy(strategy).book;
@@ -217,9 +217,7 @@ class LiveAccount final : public broker::TradingAccount, public broker::VenueEve
   std::map<std::string, broker::VenueHolding> portfolio_;  // by symbol
   std::unordered_map<std::string, double> last_price_;
   std::set<std::string> traded_today_;  // symbols with a fill booked since the last end_day
-  std::size_t fills_booked_ = 0;
   std::size_t orders_placed_ = 0;
-  double commission_paid_ = 0;
   Timestamp last_execution_time_ = 0;
 };
 

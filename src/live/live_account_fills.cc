@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <span>
 
 #include "broker/daily_rows.h"
 #include "core/error.h"
@@ -163,7 +164,7 @@ void LiveAccount::late_commission(const CommissionReport& report) {
     fill.commission_report.commission = report.commission;
     if (!report.currency.empty()) fill.commission_report.currency = report.currency;
     fill.commission_report.realized_pnl = report.realized_pnl;
-    commission_paid_ += report.commission;
+    core_.add_commission(report.commission);
     // The quantity is unchanged, so no strategy_{KEY}_positions row is written here (that table
     // is in time order, and the report's arrival time may precede a later fill's row); the
     // next row there, like every reader, includes this commission.
@@ -201,8 +202,10 @@ void LiveAccount::rebuild_book(std::size_t strategy) {
 
 void LiveAccount::record_closed_trips(std::size_t index) {
   StrategyFills& strategy = fills_[index];
-  for (std::size_t i = strategy.trips_recorded; i < strategy.round_trips.size(); ++i) {
-    core_.record(broker::TradeRow{core_.key(index), strategy.round_trips[i]});
+  if (strategy.trips_recorded < strategy.round_trips.size()) {
+    core_.trips_closed(
+        index,
+        std::span<const broker::RoundTrip>(strategy.round_trips).subspan(strategy.trips_recorded));
   }
   strategy.trips_recorded = std::max(strategy.trips_recorded, strategy.round_trips.size());
 }
@@ -249,18 +252,9 @@ void LiveAccount::fill(const broker::VenueFill& delivered) {
     }
     record_closed_trips(*index);
   }
-  ++fills_booked_;
   traded_today_.insert(fill.contract.symbol);
-  commission_paid_ += fill.commission_report.commission;
-  owner.traded_value_today +=
-      std::abs(fill.execution.shares * fill.execution.price * fill.contract.multiplier);
-  core_.record(broker::make_fill_row(fill, owner.key));
   const broker::PositionBook::Holding* holding = owner.book.find(fill.contract.symbol);
-  core_.record_position(*index,
-                        broker::StrategyPositionRow{
-                            fill.time, fill.contract.symbol, fill.contract.con_id,
-                            holding ? holding->quantity : 0.0, holding ? holding->avg_cost() : 0.0,
-                            holding ? holding->realized_pnl : 0.0, fill.execution.exec_id});
+  core_.fill_booked(*index, fill, holding);
   if (settings_.log) {
     log(fmt::format("FILL {} {} {} {} {} at {} (order {}, exec {}, commission {:.2f}) position {}",
                     correction ? "corrected" : "new", owner.key, action_name(fill.execution.side),
@@ -283,10 +277,7 @@ void LiveAccount::fill(const broker::VenueFill& delivered) {
     fill_index = static_cast<std::size_t>(same - trade.fills.begin());
   }
   update_order_fills(*record);
-  core_.notices().fill(record->strategy, record->trade, fill_index);
-  if (!trade.is_done() && trade.state.filled + kShareEpsilon >= trade.order.total_quantity) {
-    change_status(*record, OrderStatus::kFilled, "");
-  }
+  core_.fill_delivered(*record, fill_index, settings_.clock());
 }
 
 void LiveAccount::update_order_fills(OrderRecord& record) {
@@ -335,15 +326,13 @@ void LiveAccount::end_day(Timestamp time) {
   auto nlv = account_values_.find("NetLiquidation");
   if (nlv != account_values_.end()) net_liquidation = nlv->second;
   for (std::size_t index = 0; index < core_.strategy_count(); ++index) {
-    account::StrategyAccount& strategy = core_.strategy(index);
-    broker::PerformanceDay day(time);
-    for (const auto& [symbol, holding] : strategy.book.holdings())
-      day.add(holding, price_of(symbol));
-    const broker::PerformanceRow row = day.finish(
-        strategy.book, strategy.capital, strategy.allocation.equity(net_liquidation),
-        strategy.traded_value_today, static_cast<std::int64_t>(fills_[index].round_trips.size()));
-    strategy.traded_value_today = 0;
-    core_.record_performance(index, row);
+    core_.end_strategy_day(index, time, net_liquidation,
+                           static_cast<std::int64_t>(fills_[index].round_trips.size()),
+                           [&](broker::PerformanceDay& day) {
+                             for (const auto& [symbol, holding] : book(index).holdings()) {
+                               day.add(holding, price_of(symbol));
+                             }
+                           });
   }
   // What the strategies hold together, per symbol: the rest of IB's position is unattributed.
   std::map<std::string, double> attributed;
@@ -403,7 +392,7 @@ void LiveAccount::end_day(Timestamp time) {
     summary.gross_position_value = value("GrossPositionValue");
     summary.unrealized_pnl = value("UnrealizedPnL");
     summary.realized_pnl = value("RealizedPnL");
-    summary.commission = commission_paid_;
+    summary.commission = core_.commission_paid();
     core_.record(std::move(summary));
   }
   note_day_start();
