@@ -71,6 +71,27 @@ void AccountCore::change_status(OrderEntry& entry, OrderStatus status, Timestamp
   notices_.order_status(entry.strategy, entry.trade);
 }
 
+void AccountCore::refuse_quantity_with_size(const Order& order, std::string_view where) {
+  if (order.total_quantity != 0) {
+    throw Error(ErrorKind::InvalidArgument,
+                "an order placed by size must not also carry a quantity", std::string(where));
+  }
+}
+
+void AccountCore::check_parent(std::size_t strategy, const Contract& contract,
+                               const Order& order) const {
+  const std::string& where = strategies_[strategy].place_where;
+  // The parent's id is the venue's: a held order (no id yet, a negative key) cannot be one.
+  const OrderEntry* parent = order.parent_id > 0 ? orders_.find(order.parent_id) : nullptr;
+  if (parent == nullptr || parent->strategy != strategy || !parent->trade) {
+    throw Error(
+        ErrorKind::InvalidArgument,
+        fmt::format("parent order {} is not a working order of this strategy", order.parent_id),
+        where);
+  }
+  broker::check_parent(*parent->trade, contract, where);
+}
+
 AccountCore::OrderEntry* AccountCore::to_cancel(std::size_t strategy,
                                                 const broker::TradeHandle& handle) {
   const std::string where = "cancel_order (strategy " + strategies_[strategy].key + ")";

@@ -44,6 +44,8 @@
 #include "broker/daily_rows.h"
 #include "broker/order_events.h"
 #include "broker/order_registry.h"
+#include "broker/order_rules.h"
+#include "broker/order_sizing.h"
 #include "broker/position_book.h"
 #include "broker/routing.h"
 #include "broker/venue.h"
@@ -120,6 +122,17 @@ class AccountCore {
   std::vector<Position> positions(std::size_t index, ContractOf&& contract_of) const;
 
   // --- orders ---
+  // The checks every new order of `strategy` passes, in this order, each a tandem::Error at its
+  // place_order: its prices (broker::check_order_prices); its quantity — by `size`, a fraction
+  // of the strategy's equity `equity()` at the price `price()` (an order placed by size
+  // carries no quantity of its own), or its own (broker::check_explicit_quantity); its parent,
+  // if it names one: a working order of the same strategy on the same instrument
+  // (broker::check_parent). Sets the quantity of an order placed by size. `equity` and `price`
+  // are called only for an order placed by size (live, either may not be known yet: they
+  // throw, saying so).
+  template <class Equity, class Price>
+  void check_new_order(std::size_t strategy, const Contract& contract, Order& order,
+                       std::optional<double> size, Equity&& equity, Price&& price) const;
   broker::OrderRegistry& orders() { return orders_; }
   const broker::OrderRegistry& orders() const { return orders_; }
   // Moves the order to `status` at `time`: its state and log, a log line, its `orders` row (when
@@ -231,6 +244,10 @@ class AccountCore {
                risk::AccountFigures& figures) const;
 
  private:
+  // check_new_order's parts that need no mode: an order by size with its own quantity; the
+  // parent rule.
+  static void refuse_quantity_with_size(const Order& order, std::string_view where);
+  void check_parent(std::size_t strategy, const Contract& contract, const Order& order) const;
   // Rows of a batching core go to rows_; otherwise to the recorder at once.
   bool batching() const { return settings_.rows_per_hand_over > 0; }
 
@@ -258,6 +275,23 @@ double AccountCore::performance_equity(std::size_t index, PriceOf&& price_of) co
     }
   }
   return equity;
+}
+
+template <class Equity, class Price>
+void AccountCore::check_new_order(std::size_t strategy, const Contract& contract, Order& order,
+                                  std::optional<double> size, Equity&& equity,
+                                  Price&& price) const {
+  const std::string& where = strategies_[strategy].place_where;
+  broker::check_order_prices(order, where);
+  if (size) {
+    refuse_quantity_with_size(order, where);
+    const double at = price();
+    order.total_quantity =
+        broker::quantity_for_size(*size, equity(), at, settings_.fractional, where);
+  } else {
+    broker::check_explicit_quantity(order.total_quantity, settings_.fractional, where);
+  }
+  if (order.parent_id != 0) check_parent(strategy, contract, order);
 }
 
 template <class AddMarks>

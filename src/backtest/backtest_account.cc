@@ -108,25 +108,9 @@ broker::TradeHandle BacktestAccount::place(std::size_t strategy, const Contract&
   std::size_t symbol = symbol_index(contract, where);
   if (!market_.has_price(symbol)) (void)last_price(contract, where);  // throws, saying why
   const double price = market_.last_close(symbol);
-  broker::check_order_prices(order, where);
-  if (size) {
-    if (order.total_quantity != 0) {
-      throw Error("an order placed by size must not also carry a quantity", where);
-    }
-    order.total_quantity = broker::quantity_for_size(*size, strategy_equity(strategy), price,
-                                                     settings_.fractional, where);
-  } else {
-    broker::check_explicit_quantity(order.total_quantity, settings_.fractional, where);
-  }
-  if (order.parent_id != 0) {
-    const OrderRecord* parent = core_.orders().find(order.parent_id);
-    if (parent == nullptr || parent->strategy != strategy || !parent->trade) {
-      throw Error(
-          fmt::format("parent order {} is not a working order of this strategy", order.parent_id),
-          where);
-    }
-    broker::check_parent(*parent->trade, contract, where);
-  }
+  core_.check_new_order(
+      strategy, contract, order, size, [&] { return strategy_equity(strategy); },
+      [price] { return price; });
   std::shared_ptr<Trade> trade = new_trade();
   trade->contract = market_.contract(symbol);
   trade->order = std::move(order);

@@ -95,27 +95,9 @@ broker::TradeHandle LiveAccount::place(std::size_t index, const Contract& contra
   if (!known) {
     throw Error(contract.symbol + " is not one of the strategy's instruments", where);
   }
-  if (size) {
-    if (order.total_quantity != 0) {
-      throw Error("an order placed by size must not carry a quantity", where);
-    }
-    order.total_quantity = broker::quantity_for_size(
-        *size, strategy_equity(index), last_price(contract, where), settings_.fractional, where);
-  } else {
-    broker::check_explicit_quantity(order.total_quantity, settings_.fractional, where);
-  }
-  broker::check_order_prices(order, where);
-  if (order.parent_id != 0) {
-    // IB's parentId is the parent's order id: the parent must have been sent (an id) and be
-    // this strategy's.
-    const OrderRecord* parent = core_.orders().find(order.parent_id);
-    if (order.parent_id < 0 || parent == nullptr || parent->strategy != index) {
-      throw Error(
-          fmt::format("parent order {} is not an order this strategy sent", order.parent_id),
-          where);
-    }
-    broker::check_parent(*parent->trade, contract, where);
-  }
+  core_.check_new_order(
+      index, contract, order, size, [&] { return strategy_equity(index); },
+      [&] { return last_price(contract, where); });
   order.order_ref = strategy.key;
 
   auto trade = std::make_shared<Trade>();

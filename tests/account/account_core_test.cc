@@ -97,6 +97,56 @@ TEST_F(AccountCoreTest, AKeyUsedTwiceOrNotAKeyIsRefused) {
   EXPECT_EQ(core_.strategy_count(), 2u);
 }
 
+TEST_F(AccountCoreTest, ANewOrderIsCheckedPricesThenQuantityThenParent) {
+  int asked = 0;
+  const auto equity = [&] {
+    ++asked;
+    return 10'000.0;
+  };
+  const auto price = [&] {
+    ++asked;
+    return 99.0;
+  };
+  // By size: half of 10,000 at 99 is 50 whole shares.
+  Order by_size = market_order(Action::kBuy);
+  core_.check_new_order(0, stock("SPY"), by_size, 0.5, equity, price);
+  EXPECT_EQ(by_size.total_quantity, 50);
+  EXPECT_EQ(asked, 2);
+  // Its own quantity: neither the equity nor the price is asked (live may know neither yet).
+  Order own = market_order(Action::kBuy, 3);
+  core_.check_new_order(0, stock("SPY"), own, std::nullopt, equity, price);
+  EXPECT_EQ(asked, 2);
+
+  const auto error_of = [&](Order order, std::optional<double> size) {
+    try {
+      core_.check_new_order(0, stock("SPY"), order, size, equity, price);
+    } catch (const Error& e) {
+      EXPECT_EQ(e.kind(), ErrorKind::InvalidArgument) << e.what();
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  EXPECT_NE(error_of(market_order(Action::kBuy, 5), 0.5).find("must not also carry a quantity"),
+            std::string::npos);
+  // Prices are checked before the quantity.
+  Order limit_without_price = market_order(Action::kBuy, 0);
+  limit_without_price.order_type = OrderType::kLimit;
+  EXPECT_NE(error_of(limit_without_price, std::nullopt).find("needs a limit price"),
+            std::string::npos);
+  // A parent must be a working order of the same strategy.
+  file(1, 20, true);
+  Order child = limit_order(Action::kSell, 410, 10);
+  child.parent_id = 20;
+  EXPECT_NE(
+      error_of(child, std::nullopt).find("parent order 20 is not a working order of this strategy"),
+      std::string::npos);
+  child.parent_id = -1;  // a held order's key: no id a child could name
+  EXPECT_NE(error_of(child, std::nullopt).find("parent_id -1 is negative"), std::string::npos);
+  file(0, 21, true);
+  child.parent_id = 21;
+  EXPECT_EQ(error_of(child, std::nullopt), "accepted");
+}
+
 TEST_F(AccountCoreTest, AStatusChangeMakesItsRowLogEntryAndNoticeAndCountsAnEnd) {
   broker::OrderEntry& record = file(0, 7, true);
   core_.change_status(record, OrderStatus::kCancelled, 1'000, "cancelled by the strategy");
