@@ -28,7 +28,10 @@ std::string describe_order(const Trade& trade) {
   return text + " " + std::string(time_in_force_name(o.tif));
 }
 
-AccountCore::AccountCore(CoreSettings settings) : settings_(std::move(settings)) {}
+AccountCore::AccountCore(CoreSettings settings)
+    : settings_(std::move(settings)),
+      status_rows_or_log_((settings_.recorder != nullptr && settings_.record_orders) ||
+                          static_cast<bool>(settings_.log)) {}
 
 std::size_t AccountCore::add_strategy(std::string key, broker::EquityAllocation allocation) {
   broker::validate_strategy_key(key);
@@ -52,10 +55,9 @@ void AccountCore::start(double total_equity) {
   }
 }
 
-void AccountCore::change_status(OrderEntry& entry, OrderStatus status, Timestamp time,
-                                std::string message) {
+void AccountCore::change_status_recorded(OrderEntry& entry, OrderStatus status, Timestamp time,
+                                         std::string message) {
   Trade& trade = *entry.trade;
-  if (is_done(status)) ++ended_[static_cast<std::size_t>(status)];
   if (settings_.log) {
     log(fmt::format("ORDER {} {} {} {}{}{}", trade.order.order_id, strategies_[entry.strategy].key,
                     describe_order(trade), order_status_name(status),
@@ -140,14 +142,9 @@ void AccountCore::refuse_change(OrderEntry& record, Timestamp time, const std::s
   change_status(record, complete ? OrderStatus::kFilled : trade.state.status, time, why);
 }
 
-void AccountCore::fill_booked(std::size_t strategy, const Fill& fill,
-                              const broker::PositionBook::Holding* holding) {
-  StrategyAccount& owner = strategies_[strategy];
-  ++fills_booked_;
-  commission_paid_ += fill.commission_report.commission;
-  owner.traded_value_today +=
-      std::abs(fill.execution.shares * fill.execution.price * fill.contract.multiplier);
-  if (settings_.recorder == nullptr) return;
+void AccountCore::record_fill_rows(std::size_t strategy, const Fill& fill,
+                                   const broker::PositionBook::Holding* holding) {
+  const StrategyAccount& owner = strategies_[strategy];
   record(broker::make_fill_row(fill, owner.key));
   record_position(strategy,
                   broker::StrategyPositionRow{fill.time, fill.contract.symbol, fill.contract.con_id,
@@ -157,18 +154,9 @@ void AccountCore::fill_booked(std::size_t strategy, const Fill& fill,
                                               fill.execution.exec_id});
 }
 
-void AccountCore::trips_closed(std::size_t strategy, std::span<const broker::RoundTrip> trips) {
-  if (settings_.recorder == nullptr) return;
+void AccountCore::record_trips(std::size_t strategy, std::span<const broker::RoundTrip> trips) {
   for (const broker::RoundTrip& trip : trips) {
     record(broker::TradeRow{strategies_[strategy].key, trip});
-  }
-}
-
-void AccountCore::fill_delivered(OrderEntry& record, std::size_t fill_index, Timestamp time) {
-  notices_.fill(record.strategy, record.trade, fill_index);
-  const Trade& trade = *record.trade;
-  if (!trade.is_done() && trade.state.filled + kShareEpsilon >= trade.order.total_quantity) {
-    change_status(record, OrderStatus::kFilled, time, "");
   }
 }
 

@@ -29,6 +29,7 @@
 #pragma once
 
 #include <array>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -137,7 +138,15 @@ class AccountCore {
   const broker::OrderRegistry& orders() const { return orders_; }
   // Moves the order to `status` at `time`: its state and log, a log line, its `orders` row (when
   // rows are kept) and a notice to its strategy. Every status change of either mode is this.
-  void change_status(OrderEntry& record, OrderStatus status, Timestamp time, std::string message);
+  // Inline for the sweep's in-memory runs (no row, no log line: a state, a log entry, a notice
+  // — several per order); the rest out of line.
+  void change_status(OrderEntry& record, OrderStatus status, Timestamp time, std::string message) {
+    if (is_done(status)) ++ended_[static_cast<std::size_t>(status)];
+    if (status_rows_or_log_)
+      return change_status_recorded(record, status, time, std::move(message));
+    broker::set_order_status(*record.trade, status, time, std::move(message));
+    notices_.order_status(record.strategy, record.trade);
+  }
   // The entry of `strategy`'s own order `trade` when cancelling it has anything to do; null when
   // it is cancelled or being cancelled already. Throws tandem::Error (InvalidArgument) at its
   // cancel_order for another strategy's order, one this account does not hold, or one that
@@ -169,12 +178,27 @@ class AccountCore {
   // traded value today) added, its `fills` row and the strategy_{KEY}_positions row with
   // `holding`, the strategy's holding after it (null: none), made.
   void fill_booked(std::size_t strategy, const Fill& fill,
-                   const broker::PositionBook::Holding* holding);
+                   const broker::PositionBook::Holding* holding) {
+    ++fills_booked_;
+    commission_paid_ += fill.commission_report.commission;
+    strategies_[strategy].traded_value_today +=
+        std::abs(fill.execution.shares * fill.execution.price * fill.contract.multiplier);
+    if (settings_.recorder != nullptr) record_fill_rows(strategy, fill, holding);
+  }
   // Round trips `strategy`'s book closed: a `trades` row each.
-  void trips_closed(std::size_t strategy, std::span<const broker::RoundTrip> trips);
+  void trips_closed(std::size_t strategy, std::span<const broker::RoundTrip> trips) {
+    if (settings_.recorder != nullptr && !trips.empty()) record_trips(strategy, trips);
+  }
   // The order's fill `fill_index` (in its trade's fills) reaches its strategy as an on_fill
   // notice, and the order is Filled, at `time`, once its executions cover its quantity.
-  void fill_delivered(OrderEntry& record, std::size_t fill_index, Timestamp time);
+  void fill_delivered(OrderEntry& record, std::size_t fill_index, Timestamp time) {
+    notices_.fill(record.strategy, record.trade, fill_index);
+    const Trade& trade = *record.trade;
+    // Executions within rounding residue of the quantity cover it.
+    if (!trade.is_done() && trade.state.filled + 1e-9 >= trade.order.total_quantity) {
+      change_status(record, OrderStatus::kFilled, time, "");
+    }
+  }
   // A commission that came after its fill was booked (live: a late report).
   void add_commission(double commission) { commission_paid_ += commission; }
   std::size_t fills_booked() const { return fills_booked_; }
@@ -246,12 +270,20 @@ class AccountCore {
  private:
   // check_new_order's parts that need no mode: an order by size with its own quantity; the
   // parent rule.
+  // change_status's row and log line; fill_booked's and trips_closed's rows.
+  void change_status_recorded(OrderEntry& entry, OrderStatus status, Timestamp time,
+                              std::string message);
+  void record_fill_rows(std::size_t strategy, const Fill& fill,
+                        const broker::PositionBook::Holding* holding);
+  void record_trips(std::size_t strategy, std::span<const broker::RoundTrip> trips);
   static void refuse_quantity_with_size(const Order& order, std::string_view where);
   void check_parent(std::size_t strategy, const Contract& contract, const Order& order) const;
   // Rows of a batching core go to rows_; otherwise to the recorder at once.
   bool batching() const { return settings_.rows_per_hand_over > 0; }
 
   CoreSettings settings_;
+  // A status change makes an `orders` row or a log line (else only the state and the notice).
+  bool status_rows_or_log_ = false;
   std::vector<StrategyAccount> strategies_;
   broker::OrderRegistry orders_;
   broker::NoticeQueue notices_;
