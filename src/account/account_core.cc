@@ -171,40 +171,31 @@ void AccountCore::hand_over_rows() {
   buffered_rows_ = 0;
 }
 
-void AccountCore::record(broker::OrderEventRow row) {
+template <class Batch, class Row>
+void AccountCore::send_or_buffer(Batch& batch, Row row) {
   if (!batching()) return settings_.recorder->record(std::move(row));
-  rows_.orders.push_back(std::move(row));
+  batch.push_back(std::move(row));
   rows_buffered();
 }
 
-void AccountCore::record(broker::FillRow row) {
-  if (!batching()) return settings_.recorder->record(std::move(row));
-  rows_.fills.push_back(std::move(row));
-  rows_buffered();
+void AccountCore::record(broker::OrderEventRow row) {
+  send_or_buffer(rows_.orders, std::move(row));
 }
+
+void AccountCore::record(broker::FillRow row) { send_or_buffer(rows_.fills, std::move(row)); }
 
 void AccountCore::record(broker::LateCommissionRow row) {
-  if (!batching()) return settings_.recorder->record(std::move(row));
-  rows_.late_commissions.push_back(std::move(row));
-  rows_buffered();
+  send_or_buffer(rows_.late_commissions, std::move(row));
 }
 
-void AccountCore::record(broker::TradeRow row) {
-  if (!batching()) return settings_.recorder->record(std::move(row));
-  rows_.trades.push_back(std::move(row));
-  rows_buffered();
-}
+void AccountCore::record(broker::TradeRow row) { send_or_buffer(rows_.trades, std::move(row)); }
 
 void AccountCore::record(broker::PortfolioRow row) {
-  if (!batching()) return settings_.recorder->record(std::move(row));
-  rows_.portfolio.push_back(std::move(row));
-  rows_buffered();
+  send_or_buffer(rows_.portfolio, std::move(row));
 }
 
 void AccountCore::record(broker::AccountSummaryRow row) {
-  if (!batching()) return settings_.recorder->record(std::move(row));
-  rows_.account_summary.push_back(std::move(row));
-  rows_buffered();
+  send_or_buffer(rows_.account_summary, std::move(row));
 }
 
 void AccountCore::record_position(std::size_t strategy, broker::StrategyPositionRow row) {

@@ -280,6 +280,10 @@ class AccountCore {
   void check_parent(std::size_t strategy, const Contract& contract, const Order& order) const;
   // Rows of a batching core go to rows_; otherwise to the recorder at once.
   bool batching() const { return settings_.rows_per_hand_over > 0; }
+  // What each record() overload does with its row: into `batch` (a table of rows_) when
+  // batching, else to the recorder at once.
+  template <class Batch, class Row>
+  void send_or_buffer(Batch& batch, Row row);
 
   CoreSettings settings_;
   // A status change makes an `orders` row or a log line (else only the state and the notice).
