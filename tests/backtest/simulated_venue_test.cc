@@ -70,6 +70,18 @@ SimulatedVenueSettings settings(exchange::FillModel model) {
                                 "BT_TEST", "USD", "America/New_York"};
 }
 
+// What every test starts from: a venue over one_instrument() with its first bar delivered and
+// the clock at it, and the recorder that hears it (used as `auto& [market, events, venue]`).
+struct AtFirstBar {
+  explicit AtFirstBar(exchange::FillModel model) : venue(settings(model), market, events) {
+    market.mark_delivered(0);
+    market.set_now(market.current_bar(0).time);
+  }
+  MarketState market = one_instrument();
+  Recorder events;
+  SimulatedVenue venue;
+};
+
 // Delivers bar i of instrument 0 as the replay does: the clock, the bar, then matching.
 void next_bar(MarketState& market, SimulatedVenue& venue) {
   market.mark_delivered(0);
@@ -80,11 +92,8 @@ void next_bar(MarketState& market, SimulatedVenue& venue) {
 }
 
 TEST(SimulatedVenue, AnOrderIsAcceptedThenFilledWithItsExecIdAndCommissionOnlyOnDeliver) {
-  MarketState market = one_instrument();
-  Recorder events;
-  SimulatedVenue venue(settings(exchange::FillModel::kClose), market, events);
-  market.mark_delivered(0);
-  market.set_now(market.current_bar(0).time);
+  AtFirstBar at(exchange::FillModel::kClose);
+  auto& [market, events, venue] = at;
   Order order = market_order(Action::kBuy, 10);
   order.order_id = venue.next_order_id();
   venue.place(market.contract(0), order);
@@ -108,11 +117,8 @@ TEST(SimulatedVenue, AnOrderIsAcceptedThenFilledWithItsExecIdAndCommissionOnlyOn
 }
 
 TEST(SimulatedVenue, CancellingAParentDeliversItsHeldChildsCancellation) {
-  MarketState market = one_instrument();
-  Recorder events;
-  SimulatedVenue venue(settings(exchange::FillModel::kNextOpen), market, events);
-  market.mark_delivered(0);
-  market.set_now(market.current_bar(0).time);
+  AtFirstBar at(exchange::FillModel::kNextOpen);
+  auto& [market, events, venue] = at;
   Order parent = limit_order(Action::kBuy, 50, 10);  // never reached
   parent.order_id = venue.next_order_id();
   parent.tif = TimeInForce::kGtc;
@@ -137,11 +143,8 @@ TEST(SimulatedVenue, CancellingAParentDeliversItsHeldChildsCancellation) {
 }
 
 TEST(SimulatedVenue, ARefusedFillCancelsTheChildrenReleasedWithItAtOnce) {
-  MarketState market = one_instrument();
-  Recorder events;
-  SimulatedVenue venue(settings(exchange::FillModel::kNextOpen), market, events);
-  market.mark_delivered(0);
-  market.set_now(market.current_bar(0).time);
+  AtFirstBar at(exchange::FillModel::kNextOpen);
+  auto& [market, events, venue] = at;
   Order parent = market_order(Action::kBuy, 10);
   parent.order_id = venue.next_order_id();
   Order child = stop_order(Action::kSell, 50, 10);  // never reached
@@ -167,11 +170,8 @@ TEST(SimulatedVenue, ARefusedFillCancelsTheChildrenReleasedWithItAtOnce) {
 }
 
 TEST(SimulatedVenue, AnOcaReductionIsReportedAsItsStatusWithTheNewRemaining) {
-  MarketState market = one_instrument();
-  Recorder events;
-  SimulatedVenue venue(settings(exchange::FillModel::kNextOpen), market, events);
-  market.mark_delivered(0);
-  market.set_now(market.current_bar(0).time);
+  AtFirstBar at(exchange::FillModel::kNextOpen);
+  auto& [market, events, venue] = at;
   Order fills = limit_order(Action::kBuy, 105, 4);    // bar 2 opens at 102: fills at the open
   Order reduced = limit_order(Action::kBuy, 50, 10);  // never reached
   for (Order* order : {&fills, &reduced}) {
@@ -194,10 +194,8 @@ TEST(SimulatedVenue, AnOcaReductionIsReportedAsItsStatusWithTheNewRemaining) {
 }
 
 TEST(SimulatedVenue, RefusesAnIdItDidNotGiveAndAContractItDoesNotTrade) {
-  MarketState market = one_instrument();
-  Recorder events;
-  SimulatedVenue venue(settings(exchange::FillModel::kClose), market, events);
-  market.mark_delivered(0);
+  AtFirstBar at(exchange::FillModel::kClose);
+  auto& [market, events, venue] = at;
   Order order = market_order(Action::kBuy, 1);
   order.order_id = 7;
   try {
