@@ -34,7 +34,6 @@ BacktestAccount::BacktestAccount(AccountSettings settings, const MarketState& ma
                                  broker::AccountRecorder* recorder)
     : settings_(std::move(settings)),
       market_(market),
-      recorder_(recorder),
       core_(account::CoreSettings{.account = settings_.account_id,
                                   .fractional = settings_.fractional,
                                   .recorder = recorder,
@@ -420,7 +419,7 @@ std::vector<AccountValue> BacktestAccount::account_values() const {
 
 void BacktestAccount::end_day(Timestamp time) {
   double net_liquidation = total_equity();
-  if (recorder_ == nullptr) {
+  if (!core_.recording()) {
     // In memory (a sweep's runs): no row would be kept, so only the day's net liquidation —
     // the same figure the account_summary row holds — is made.
     daily_.push_back(DailyEquity{time, net_liquidation});

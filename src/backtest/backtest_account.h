@@ -217,7 +217,6 @@ class BacktestAccount final : public broker::TradingAccount, private broker::Ven
 
   AccountSettings settings_;
   const MarketState& market_;
-  broker::AccountRecorder* recorder_;  // null: in memory only
   // The strategies, the orders, the notices, the rows and the risk gate.
   account::AccountCore core_;
   std::vector<double> trade_pnls_;

@@ -33,16 +33,11 @@ account::CoreSettings core_settings(const LiveAccountSettings& settings,
 
 LiveAccount::LiveAccount(LiveAccountSettings settings, broker::AccountRecorder& recorder,
                          broker::Venue& venue)
-    : settings_(std::move(settings)),
-      recorder_(recorder),
-      venue_(venue),
-      core_(core_settings(settings_, recorder)) {
+    : settings_(std::move(settings)), venue_(venue), core_(core_settings(settings_, recorder)) {
   if (!settings_.clock) settings_.clock = now_utc;
 }
 
-void LiveAccount::log(std::string_view line) const {
-  if (settings_.log) settings_.log(line);
-}
+void LiveAccount::log(std::string_view line) const { core_.log(line); }
 
 std::size_t LiveAccount::add_strategy(std::string key, broker::EquityAllocation allocation,
                                       std::vector<Contract> contracts) {

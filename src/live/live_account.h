@@ -205,7 +205,6 @@ class LiveAccount final : public broker::TradingAccount, public broker::VenueEve
   void note_day_start();
 
   LiveAccountSettings settings_;
-  broker::AccountRecorder& recorder_;
   broker::Venue& venue_;
   // The strategies, the orders (by id; orders without one yet under negative keys; adopted
   // ones too), the notices, the rows and the risk gate.
