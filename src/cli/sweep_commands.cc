@@ -38,6 +38,7 @@ struct SweepArgs {
   std::string metric = "sharpe";
   std::string keep_accounts = "none";
   std::string progress = "auto";
+  double record_every = 1.0;  // seconds between commits of finished runs
   std::string bar_size = "1d";
   std::string start;
   std::string end;
@@ -119,6 +120,11 @@ void run_sweep_command(const CliContext& ctx, const SweepArgs& args) {
   }
   spec.metric = args.metric;
   spec.jobs = args.jobs;
+  if (!(args.record_every >= 0.05 && args.record_every <= 3600)) {
+    throw Error(ErrorKind::InvalidArgument, "--record-every must be in [0.05, 3600] seconds, got " +
+                                                fmt::format("{}", args.record_every));
+  }
+  spec.record_interval_seconds = args.record_every;
   spec.shard = sweep::Shard::parse(args.shard);
   spec.keep_accounts = sweep::KeepAccounts::parse(args.keep_accounts);
   if (args.sweep_id.empty() && spec.shard.count > 1) {
@@ -217,6 +223,9 @@ void register_sweep_commands(CLI::App& app, CliContext& ctx) {
   cmd->add_option("--jobs", args->jobs, "worker threads (default 1)");
   cmd->add_option("--progress", args->progress,
                   "auto (a line with rate and ETA on a terminal, else nothing), lines, none");
+  cmd->add_option("--record-every", args->record_every,
+                  "seconds between commits of the finished runs (default 1; a killed process "
+                  "loses at most this much work)");
   cmd->add_option("--shard", args->shard, "I/N: run the combinations r with r % N == I");
   cmd->add_option("--sweep-id", args->sweep_id, "the sweep's ID (default: the UTC start time)");
   cmd->add_option("--metric", args->metric,

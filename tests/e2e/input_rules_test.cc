@@ -95,6 +95,23 @@ TEST_F(InputRules, BarSizesMustBeFromTheDocumentedList) {
   EXPECT_EQ(tandem({"data", "import", csv, "--symbol", "OK", "--bar", "5min"}).exit_code, 0);
 }
 
+TEST_F(InputRules, ASweepsRecordIntervalMustBeBetweenAFractionOfASecondAndAnHour) {
+  ASSERT_EQ(tandem({"data", "sample", "--years", "1", "--symbols", "SPY"}).exit_code, 0);
+  for (const char* bad : {"0", "-1", "0.01", "7200", "nan"}) {
+    CliResult r =
+        tandem({"sweep", "--strategy", "sma_cross", "--symbols", "SPY", "--grid", "fast=5,10",
+                "--param", "slow=30", "--sweep-id", "rec", "--record-every", bad});
+    EXPECT_EQ(r.exit_code, 2) << bad << ": " << r.err;
+    EXPECT_THAT(r.err, HasSubstr("--record-every must be in [0.05, 3600] seconds")) << bad;
+  }
+  EXPECT_THAT(libraries(), Not(::testing::Contains("SWEEP_rec")));
+  EXPECT_EQ(tandem({"sweep", "--strategy", "sma_cross", "--symbols", "SPY", "--grid", "fast=5,10",
+                    "--param", "slow=30", "--sweep-id", "rec", "--record-every", "0.2"})
+                .exit_code,
+            0);
+  EXPECT_THAT(libraries(), ::testing::Contains("SWEEP_rec"));
+}
+
 TEST_F(InputRules, WeightsAddingUpToMoreThanOneNeedAllowLeverage) {
   ASSERT_EQ(tandem({"data", "sample", "--years", "1", "--symbols", "SPY,TLT"}).exit_code, 0);
   const std::vector<std::string> run{"backtest",   "--strategy",       "buy_and_hold:SPY",

@@ -58,12 +58,13 @@ Output run(const std::string& command) {
 std::string quote(const std::string& text) { return "'" + text + "'"; }
 
 // The same sweep for the single process and the array tasks: 5 symbols x 10 years of bars and a
-// grid of ~16,800 combinations, several seconds of work per task — long enough to be seen part-way
-// (rows are recorded every second) and cancelled. (With ~5,600 combinations a task of the faster
-// sweep finished between two looks at its progress.)
+// grid of ~16,800 combinations, seconds of work per task — long enough to be seen part-way and
+// cancelled. Rows are recorded every 0.1 s (--record-every): at the default second, a quiet
+// machine's task could pass half its runs before its first commit. (With ~5,600 combinations a
+// task of the faster sweep finished between two looks at its progress.)
 const std::string kSweepFlags =
     "--strategy sma_cross --symbols SPY,QQQ,TLT,GLD,TQQQ --grid fast=2:61:1 --grid "
-    "slow=10:400:4 --grid size=0.5,0.75,0.95 --where 'fast<slow'";
+    "slow=10:400:4 --grid size=0.5,0.75,0.95 --where 'fast<slow' --record-every 0.1";
 
 class SlurmSweep : public ::testing::Test {
  protected:
