@@ -55,20 +55,26 @@ int main(int argc, char** argv) {
   int reps = 5;
   int only_jobs = 0;
   std::string write_bars;
+  // The grid is 10 symbols x 2,520 bars; fewer (--symbols, --bars) shrink what each run
+  // streams through (48 bytes a bar), to see what the data's footprint costs.
+  int symbol_count = 10;
+  int bar_count = 2520;
   for (int i = 1; i + 1 < argc; ++i) {
+    if (std::strcmp(argv[i], "--symbols") == 0) symbol_count = std::max(1, std::atoi(argv[i + 1]));
+    if (std::strcmp(argv[i], "--bars") == 0) bar_count = std::max(200, std::atoi(argv[i + 1]));
     if (std::strcmp(argv[i], "--reps") == 0) reps = std::max(1, std::atoi(argv[i + 1]));
     if (std::strcmp(argv[i], "--jobs") == 0) only_jobs = std::atoi(argv[i + 1]);
     if (std::strcmp(argv[i], "--write-bars") == 0) write_bars = argv[i + 1];
   }
   auto store = store::Store::open(write_bars.empty() ? "mem://" : write_bars);
   std::vector<std::string> symbols;
-  for (int s = 0; s < 10; ++s) {
+  for (int s = 0; s < symbol_count; ++s) {
     market_data::SyntheticSpec spec;
     spec.symbol = fmt::format("SYM{}", s);
     spec.seed = 100 + static_cast<std::uint64_t>(s);
     spec.annual_drift = 0.02 * s - 0.04;
-    const BarSeries bars =
-        market_data::synthetic_bars(spec, 16436 * kNanosPerDay, kNanosPerDay, 2520, false);
+    const BarSeries bars = market_data::synthetic_bars(spec, 16436 * kNanosPerDay, kNanosPerDay,
+                                                       static_cast<std::size_t>(bar_count), false);
     store::Table table(bars.time);
     table.with(store::Column::of_float64("open", bars.open))
         .with(store::Column::of_float64("high", bars.high))

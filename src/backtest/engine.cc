@@ -264,10 +264,13 @@ MarketState Engine::shared_market(const SharedBars& bars) const {
       throw Error(ErrorKind::NotFound, "no bars of " + symbol + " given to an in-memory run",
                   "backtest");
     }
-    market.add(contract, shared->second.series, shared->second.rows);
+    market.add(contract, shared->second.series);
   }
-  // Both in symbol order: the same instruments have the same indices.
-  if (contracts.size() == bars.instruments().size()) market.set_schedule(bars.schedule());
+  // Both in symbol order: the same instruments have the same indices. A run of fewer symbols
+  // merges its own schedule and reads the bars from the columns.
+  if (contracts.size() == bars.instruments().size()) {
+    market.set_schedule(bars.schedule(), bars.rows());
+  }
   for (auto& slot : slots_) {
     for (const Contract& contract : slot->strategy().contracts()) {
       slot->instruments().push_back(*market.find(contract.symbol));

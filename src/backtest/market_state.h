@@ -21,7 +21,7 @@ namespace tandem::backtest {
 
 // Bars shared read-only by several runs (a sweep's worker threads load them once).
 using SharedBarSeries = std::shared_ptr<const BarSeries>;
-// The same bars as rows (shared_bars.h), and a replay schedule (replay_schedule.h).
+// Bars as rows in replay order (shared_bars.h), and a replay schedule (replay_schedule.h).
 using SharedBarRows = std::shared_ptr<const std::vector<Bar>>;
 using SharedSchedule = std::shared_ptr<const std::vector<std::uint32_t>>;
 
@@ -34,24 +34,28 @@ class MarketState final : public strategy::HistorySource {
   }
   // The same with bars other runs may read at the same time: only the delivery counters are
   // this state's own.
-  // `rows`, when given, are the same bars as rows: current_bar() reads them.
-  std::size_t add(Contract contract, SharedBarSeries bars, SharedBarRows rows = nullptr) {
+  std::size_t add(Contract contract, SharedBarSeries bars) {
     index_by_symbol_.emplace(contract.symbol, contracts_.size());
     contracts_.push_back(std::move(contract));
     const BarSeries& series = *bars;
     columns_.push_back(Columns{series.time.data(), series.open.data(), series.high.data(),
                                series.low.data(), series.close.data(), series.volume.data()});
-    sizes_.push_back(series.size());
     series_.push_back(std::move(bars));
-    rows_.push_back(rows ? rows->data() : nullptr);
-    row_owners_.push_back(std::move(rows));
     delivered_.push_back(0);
+    current_.push_back(nullptr);
     return contracts_.size() - 1;
   }
-  // The replay order of every instrument's bars, made once for many runs (SharedBars);
-  // unset, the replay merges its own.
-  void set_schedule(SharedSchedule schedule) { schedule_ = std::move(schedule); }
+  // The replay order of every instrument's bars, made once for many runs (SharedBars); unset,
+  // the replay merges its own. `rows`, when given, are every bar in that order (SharedBars::
+  // rows()): the replay then reads the bars from them and hands each instrument its row in
+  // mark_delivered(), and current_bar() and last_close() read that row.
+  void set_schedule(SharedSchedule schedule, SharedBarRows rows = nullptr) {
+    schedule_ = std::move(schedule);
+    replay_rows_ = std::move(rows);
+  }
   const SharedSchedule& schedule() const { return schedule_; }
+  // The rows of set_schedule() (position p: the bar at schedule position p); null without.
+  const Bar* replay_rows() const { return replay_rows_ ? replay_rows_->data() : nullptr; }
 
   std::size_t size() const { return contracts_.size(); }
   const Contract& contract(std::size_t i) const { return contracts_[i]; }
@@ -79,21 +83,16 @@ class MarketState final : public strategy::HistorySource {
   bool has_price(std::size_t i) const { return delivered_[i] > 0; }
   // The latest delivered bar / close of i; only when has_price(i).
   Bar current_bar(std::size_t i) const {
-    return rows_[i] != nullptr ? rows_[i][delivered_[i] - 1] : series_[i]->at(delivered_[i] - 1);
+    return replay_rows_ ? *current_[i] : series_[i]->at(delivered_[i] - 1);
   }
   double last_close(std::size_t i) const {
-    return rows_[i] != nullptr ? rows_[i][delivered_[i] - 1].close
-                               : series_[i]->close[delivered_[i] - 1];
+    return replay_rows_ ? current_[i]->close : columns_[i].close[delivered_[i] - 1];
   }
   // The time of i's next bar (not delivered yet); only when there is one.
-  Timestamp next_time(std::size_t i) const {
-    return rows_[i] != nullptr ? rows_[i][delivered_[i]].time : series_[i]->time[delivered_[i]];
-  }
-  // The latest delivered bar of i where it already is, in the shared rows; nullptr when the
-  // state has no rows (then current_bar()). Only when has_price(i).
-  const Bar* current_row(std::size_t i) const {
-    return rows_[i] != nullptr ? rows_[i] + (delivered_[i] - 1) : nullptr;
-  }
+  Timestamp next_time(std::size_t i) const { return columns_[i].time[delivered_[i]]; }
+  // The latest delivered bar of i where it already is, in the replay rows; nullptr when the
+  // state has none (then current_bar()). Only when has_price(i).
+  const Bar* current_row(std::size_t i) const { return current_[i]; }
   // series(i).history(delivered(i)), from the column pointers kept side by side (the replay
   // makes one for every bar it delivers).
   BarHistory history(std::size_t i) const override {
@@ -104,16 +103,12 @@ class MarketState final : public strategy::HistorySource {
   // The replay clock: the time of the bars being delivered.
   Timestamp now() const { return now_; }
   void set_now(Timestamp t) { now_ = t; }
-  void mark_delivered(std::size_t i) {
+  // i's next bar is delivered: without replay rows.
+  void mark_delivered(std::size_t i) { ++delivered_[i]; }
+  // The same with replay rows: `row` is that bar's row in them.
+  void mark_delivered(std::size_t i, const Bar* row) {
     ++delivered_[i];
-    if (rows_[i] != nullptr && delivered_[i] + 1 < sizes_[i]) {
-      // A sweep's runs each stream through megabytes of rows, more than a core's cache holds:
-      // asking for the bar after next now hides the memory latency the replay otherwise waits
-      // for on every bar.
-      const char* ahead = reinterpret_cast<const char*>(rows_[i] + delivered_[i] + 1);
-      __builtin_prefetch(ahead);
-      __builtin_prefetch(ahead + sizeof(Bar) - 1);
-    }
+    current_[i] = row;
   }
 
  private:
@@ -129,11 +124,11 @@ class MarketState final : public strategy::HistorySource {
     const double* volume;
   };
   std::vector<Columns> columns_;
-  std::vector<std::size_t> sizes_;  // series(i).size(), read on every bar without the pointer chase
-  std::vector<const Bar*> rows_;    // null: no rows given
-  std::vector<SharedBarRows> row_owners_;
   SharedSchedule schedule_;
+  SharedBarRows replay_rows_;
   std::vector<std::size_t> delivered_;
+  // With replay rows: each instrument's latest delivered row (null before its first bar).
+  std::vector<const Bar*> current_;
   // Transparent hashing: find(string_view) looks up without building a std::string (the
   // account asks for every held symbol's price at each day's end).
   struct SymbolHash {

@@ -19,13 +19,17 @@ TimeSliceReplay::TimeSliceReplay(MarketState& market, BacktestAccount& account,
                     ? market.schedule()
                     : std::make_shared<const std::vector<std::uint32_t>>(merge_schedule(market))),
       order_(schedule_->data()),
+      // The market's rows follow its own schedule: only then are they the replay's.
+      rows_(market.schedule() ? market.replay_rows() : nullptr),
       subscribers_(market.size()) {
   bar_count_ = market.size() == 1 ? market.series(0).size() : schedule_->size();
   first_bar_ = std::numeric_limits<Timestamp>::max();
   for (std::size_t i = 0; i < market.size(); ++i) {
     if (market.series(i).size() != 0) first_bar_ = std::min(first_bar_, market.series(i).time[0]);
   }
-  if (schedule_->empty()) slice_.push_back(0);  // the one instrument's slice, for every bar
+  for (std::uint32_t i = 0; i < market.size(); ++i) all_instruments_.push_back(i);
+  // The one instrument's slice, for every bar.
+  if (schedule_->empty()) slice_ = all_instruments_;
   // In slot order, then the strategy's own instrument order: deliveries_ of a slice come out
   // of the subscribers of its instruments in that order once sorted.
   for (std::uint32_t slot = 0; slot < slots_.size(); ++slot) {
@@ -53,22 +57,43 @@ void TimeSliceReplay::stop() {
 }
 
 inline Timestamp TimeSliceReplay::gather_slice() {
+  slice_begin_ = next_bar_;
   if (schedule_->empty()) {  // one instrument: every bar is a slice of its own, slice_ is {0}
     ++next_bar_;
-    return market_.next_time(0);
+    return rows_ != nullptr ? rows_[slice_begin_].time : market_.next_time(0);
   }
-  slice_.clear();
   // The schedule orders bars by (time, instrument), so the slice is the run of bars with the
   // first one's time, in ascending instrument order. An instrument not above the last one taken
   // starts the next slice — it is the same instrument's next bar, which must not be read
   // through delivered() before this slice is marked.
+  if (rows_ != nullptr) {
+    const Timestamp time = rows_[next_bar_].time;
+    // Every instrument has a bar at `time` (the usual slice of daily bars): the next n rows
+    // have that time, n distinct instruments (each has one bar per time) in ascending order.
+    const std::size_t n = all_instruments_.size();
+    if (bar_count_ - next_bar_ >= n && rows_[next_bar_ + n - 1].time == time) {
+      next_bar_ += n;
+      slice_ = all_instruments_;
+      return time;
+    }
+    gathered_.clear();
+    do {
+      gathered_.push_back(order_[next_bar_]);
+      ++next_bar_;
+    } while (next_bar_ < bar_count_ && order_[next_bar_] > gathered_.back() &&
+             rows_[next_bar_].time == time);
+    slice_ = gathered_;
+    return time;
+  }
+  gathered_.clear();
   auto time_of = [this](std::uint32_t symbol) { return market_.next_time(symbol); };
   const Timestamp time = time_of(order_[next_bar_]);
   do {
-    slice_.push_back(order_[next_bar_]);
+    gathered_.push_back(order_[next_bar_]);
     ++next_bar_;
-  } while (next_bar_ < bar_count_ && order_[next_bar_] > slice_.back() &&
+  } while (next_bar_ < bar_count_ && order_[next_bar_] > gathered_.back() &&
            time_of(order_[next_bar_]) == time);
+  slice_ = gathered_;
   return time;
 }
 
@@ -81,7 +106,20 @@ inline void TimeSliceReplay::match_resting_orders() {
 }
 
 inline void TimeSliceReplay::mark_to_close() {
-  for (std::uint32_t symbol : slice_) market_.mark_delivered(symbol);
+  if (rows_ != nullptr) {
+    // The slice's bars are the rows from slice_begin_ on, in the slice's order.
+    const Bar* row = rows_ + slice_begin_;
+    for (std::uint32_t symbol : slice_) market_.mark_delivered(symbol, row++);
+  } else {
+    for (std::uint32_t symbol : slice_) market_.mark_delivered(symbol);
+  }
+}
+
+inline void TimeSliceReplay::deliver_bar(const Delivery& delivery, const Bar& bar, Timestamp time) {
+  strategy::StrategySlot& slot = *delivery.target;
+  const strategy::BarEvent event{delivery.instrument, market_.contract(delivery.symbol), bar,
+                                 market_.history(delivery.symbol)};
+  slot.guarded("on_bar", time, [&] { slot.strategy().on_bar(event); });
 }
 
 inline void TimeSliceReplay::call_on_bar(Timestamp time) {
@@ -102,19 +140,16 @@ inline void TimeSliceReplay::call_on_bar(Timestamp time) {
     }
     deliveries = &deliveries_;
   }
-  for (const Delivery& delivery : *deliveries) {
-    strategy::StrategySlot& slot = *delivery.target;
-    const std::size_t symbol = delivery.symbol;
-    // The bar where it is (a sweep's shared rows), else a copy of it from the columns.
-    Bar copy;
-    const Bar* bar = market_.current_row(symbol);
-    if (bar == nullptr) {
-      copy = market_.current_bar(symbol);
-      bar = &copy;
+  if (rows_ != nullptr) {
+    // The bar where it lies in the shared rows.
+    for (const Delivery& delivery : *deliveries) {
+      deliver_bar(delivery, *market_.current_row(delivery.symbol), time);
     }
-    const strategy::BarEvent event{delivery.instrument, market_.contract(symbol), *bar,
-                                   market_.history(symbol)};
-    slot.guarded("on_bar", time, [&] { slot.strategy().on_bar(event); });
+  } else {
+    for (const Delivery& delivery : *deliveries) {
+      const Bar copy = market_.current_bar(delivery.symbol);  // from the columns
+      deliver_bar(delivery, copy, time);
+    }
   }
 }
 

@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -59,7 +60,8 @@ class TimeSliceReplay {
   void match_resting_orders();       // (a)
   void mark_to_close();              // (b)
   void call_on_bar(Timestamp time);  // (c)
-  void settle();                     // (d)
+  void deliver_bar(const Delivery& delivery, const Bar& bar, Timestamp time);
+  void settle();  // (d)
   void deliver_notices();
   void stop();
 
@@ -71,10 +73,17 @@ class TimeSliceReplay {
   // The market's shared one when it has one, else merged for this run.
   SharedSchedule schedule_;
   const std::uint32_t* order_;  // schedule_'s data
+  // The market's replay rows (MarketState::replay_rows(): every bar in schedule_'s order) when
+  // it has them; null: the bars are read from the columns.
+  const Bar* rows_;
   std::size_t bar_count_ = 0;
   Timestamp first_bar_ = 0;
-  std::size_t next_bar_ = 0;          // index into the replay order
-  std::vector<std::uint32_t> slice_;  // instruments with a bar at the current time, ascending
+  std::size_t next_bar_ = 0;     // index into the replay order
+  std::size_t slice_begin_ = 0;  // the current slice's first index in it
+  // Instruments with a bar at the current time, ascending: all_instruments_ or gathered_.
+  std::span<const std::uint32_t> slice_;
+  std::vector<std::uint32_t> all_instruments_;  // 0 .. n-1
+  std::vector<std::uint32_t> gathered_;
   std::vector<std::vector<Delivery>> subscribers_;  // per instrument: who gets its bars
   std::vector<Delivery> deliveries_;                // the on_bar calls of the current slice
   std::vector<Delivery> all_deliveries_;  // of a slice with every instrument: in slot order
