@@ -160,12 +160,6 @@ void AccountCore::record_trips(std::size_t strategy, std::span<const broker::Rou
   }
 }
 
-std::size_t AccountCore::orders_ended() const {
-  std::size_t ended = 0;
-  for (std::size_t count : ended_) ended += count;
-  return ended;
-}
-
 void AccountCore::hand_over_rows() {
   if (settings_.recorder != nullptr) settings_.recorder->record(rows_);
   buffered_rows_ = 0;
