@@ -33,12 +33,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "account/funds.h"
 #include "broker/account_recorder.h"
 #include "broker/allocation.h"
 #include "broker/broker.h"
@@ -253,6 +255,41 @@ class AccountCore {
   }
   bool logging() const { return static_cast<bool>(settings_.log); }
 
+  // --- funds: the account's values, its risk facts and its day rows (account/funds.h) ---
+  // The rules are here; a mode's funds source gives the figures (a backtest's cash ledger,
+  // account/cash_ledger.h; live, IB's reported values, account/reported_funds.h). Defined in
+  // account/account_core_funds.h.
+  //
+  // What the strategies hold together, by symbol (no zeros).
+  std::map<std::string, double> attributed_positions() const;
+  // The account's values as a strategy reads them (Broker::account_values()): the snapshot's
+  // figures that are known, under IB's tags in FundsSnapshot's order, then its other tags. An
+  // account that is its strategies (pnl_from_strategies) has their unrealized and realized PnL,
+  // each holding marked at `price_of(symbol)` by the one rule — the sums its account_summary
+  // row holds.
+  template <class PriceOf>
+  std::vector<AccountValue> account_values(const FundsSnapshot& funds, PriceOf&& price_of) const;
+  // The risk gate's verdict on `strategy`'s order `facts` (risk::order_facts) in `symbol`, with
+  // the facts the gate reads about the account: the strategy's position (its book's); the
+  // account's — `account_position` when the source knows it, else what the strategies hold
+  // together; and, only when a limit needs them, the figures of `funds()` (a FundsSnapshot):
+  // GrossPositionValue and NetLiquidation (0 while unknown) and the day PnL, the day's start
+  // being noted now if the account's equity was not known when the day began.
+  template <class Funds, class PriceOf>
+  std::optional<risk::Refusal> check_risk(std::size_t strategy, const std::string& symbol,
+                                          risk::OrderFacts facts,
+                                          std::optional<double> account_position, Funds&& funds,
+                                          PriceOf&& price_of);
+  // The account's day rows at `time`, when rows are kept: the portfolio rows
+  // `add_portfolio(out)` appends (one with unattributed shares is logged), each strategy's
+  // strategy_{KEY}_performance row (end_strategy_day, with `round_trips(index)` and
+  // `add_marks(index, day)`) and — once NetLiquidation is known — the account_summary row:
+  // the snapshot's figures (0 for one not known), the PnL the strategies' sums when the account
+  // is its strategies, the commission paid. Nothing is made when rows are not kept.
+  template <class AddPortfolio, class RoundTrips, class AddMarks>
+  void end_day(Timestamp time, const FundsSnapshot& funds, AddPortfolio&& add_portfolio,
+               RoundTrips&& round_trips, AddMarks&& add_marks);
+
   // --- pre-trade risk (risk/risk.h, docs/risk.md) ---
   // The account's and each strategy's limits (by index; after add_strategy); `limits_owner`
   // names the account whose stored limits they are when not this one's (refusals say it). The
@@ -289,6 +326,13 @@ class AccountCore {
   // batching, else to the recorder at once.
   template <class Batch, class Row>
   void send_or_buffer(Batch& batch, Row row);
+
+  // end_day's parts: its portfolio rows (in portfolio_scratch_) logged when unattributed and
+  // recorded (a batching core's counted with the summary row); the account_summary row.
+  void portfolio_rows_made();
+  void summary_row(Timestamp time, const FundsSnapshot& funds, double unrealized, double realized,
+                   std::size_t portfolio_rows);
+  std::vector<broker::PortfolioRow> portfolio_scratch_;  // end_day's, reused day after day
 
   CoreSettings settings_;
   // A status change makes an `orders` row or a log line (else only the state and the notice).
@@ -382,3 +426,5 @@ void AccountCore::day_pnl(std::size_t strategy, double net_liquidation, PriceOf&
 }
 
 }  // namespace tandem::account
+
+#include "account/account_core_funds.h"  // IWYU pragma: export

@@ -44,15 +44,7 @@ BacktestAccount::BacktestAccount(AccountSettings settings, const MarketState& ma
                                     settings_.commission, settings_.account_id, settings_.currency,
                                     settings_.exchange_time_zone},
              market, *this),
-      cash_(settings_.initial_cash),
-      account_position_(market.size(), 0.0),
-      traded_today_(market.size(), false),
-      holders_(market.size()) {
-  if (!(settings_.initial_cash > 0) || !std::isfinite(settings_.initial_cash)) {
-    throw Error(fmt::format("initial cash must be positive, got {}", settings_.initial_cash),
-                "cash");
-  }
-}
+      ledger_(settings_.initial_cash, market.size(), settings_.currency) {}
 
 std::size_t BacktestAccount::add_strategy(std::string key, broker::EquityAllocation allocation) {
   const std::size_t index = core_.add_strategy(std::move(key), std::move(allocation));
@@ -83,17 +75,6 @@ double BacktestAccount::last_price(const Contract& contract, std::string_view wh
                 std::string(where));
   }
   return market_.last_close(symbol);
-}
-
-double BacktestAccount::total_equity() const {
-  double equity = cash_;
-  // The symbols with a position, ascending: the same terms in the same order as a loop over
-  // every symbol that skips the flat ones, without visiting those (each day's end asks).
-  for (std::size_t symbol : open_symbols_) {
-    equity += account_position_[symbol] * market_.last_close(symbol) *
-              market_.contract(symbol).multiplier;
-  }
-  return equity;
 }
 
 double BacktestAccount::strategy_equity(std::size_t strategy) const {
@@ -228,12 +209,12 @@ void BacktestAccount::fill(const broker::VenueFill& venue_fill) {
   const double value = shares * price * multiplier;
   const double commission = decided.commission_report.commission;
   if (order.action == Action::kBuy) {
-    if (value + commission > cash_ + kCashEpsilon) {
-      change_status(
-          record, OrderStatus::kInactive, time,
-          fmt::format("cash account: buying {} {} at {:.4f} costs {:.2f} with "
-                      "commission {:.2f}, more than the available cash {:.2f}",
-                      shares, trade.contract.symbol, price, value + commission, commission, cash_));
+    if (value + commission > ledger_.cash() + kCashEpsilon) {
+      change_status(record, OrderStatus::kInactive, time,
+                    fmt::format("cash account: buying {} {} at {:.4f} costs {:.2f} with "
+                                "commission {:.2f}, more than the available cash {:.2f}",
+                                shares, trade.contract.symbol, price, value + commission,
+                                commission, ledger_.cash()));
       venue_.refuse_fill(order.order_id, time);
       return;
     }
@@ -251,32 +232,15 @@ void BacktestAccount::fill(const broker::VenueFill& venue_fill) {
     }
   }
   const double sign = order.action == Action::kBuy ? 1.0 : -1.0;
-  cash_ -= sign * value + commission;
   round_trip_buffer_.clear();
   broker::FillEffect effect =
       owner.book.apply_fill(trade.contract.symbol, order.action, shares, price, commission,
                             multiplier, time, round_trip_buffer_);
-  account_position_[record.instrument] += sign * shares;
-  if (std::abs(account_position_[record.instrument]) <= kShareEpsilon) {
-    account_position_[record.instrument] = 0;
-  }
-  {
-    auto at = std::lower_bound(open_symbols_.begin(), open_symbols_.end(), record.instrument);
-    const bool listed = at != open_symbols_.end() && *at == record.instrument;
-    if (account_position_[record.instrument] == 0) {
-      if (listed) open_symbols_.erase(at);
-    } else if (!listed) {
-      open_symbols_.insert(at, record.instrument);
-    }
-  }
-  traded_today_[record.instrument] = true;
+  ledger_.book(record.instrument, sign * shares, -(sign * value + commission));
   const broker::PositionBook::Holding*& known = caches.holding_by_symbol[record.instrument];
   if (known == nullptr) known = owner.book.find(trade.contract.symbol);  // its first fill
   const broker::PositionBook::Holding* holding = known;
-  std::vector<Holder>& holders = holders_[record.instrument];
-  if (std::none_of(holders.begin(), holders.end(),
-                   [&](const Holder& h) { return h.strategy == strategy; })) {
-    holders.push_back(Holder{strategy, holding});
+  if (ledger_.add_holder(record.instrument, strategy, holding)) {
     // Kept in the book's order, so that sums over it add up exactly as over book.holdings().
     auto at = std::lower_bound(caches.held.begin(), caches.held.end(), trade.contract.symbol,
                                [this](const HeldSymbol& h, const std::string& symbol) {
@@ -386,81 +350,19 @@ std::size_t BacktestAccount::open_order_count() const {
 }
 
 std::vector<AccountValue> BacktestAccount::account_values() const {
-  double gross = 0;
-  double unrealized = 0;
-  double realized = 0;
-  for (std::size_t symbol = 0; symbol < account_position_.size(); ++symbol) {
-    if (account_position_[symbol] != 0) {
-      gross += std::abs(account_position_[symbol] * market_.last_close(symbol) *
-                        market_.contract(symbol).multiplier);
-    }
-  }
-  for (std::size_t index = 0; index < core_.strategy_count(); ++index) {
-    const account::StrategyAccount& strategy = core_.strategy(index);
-    realized += strategy.book.realized_pnl();
-    for (const auto& [symbol, holding] : strategy.book.holdings()) {
-      if (holding.quantity != 0) {
-        unrealized += holding.unrealized_pnl(broker::mark_price(holding, holding_price(symbol)));
-      }
-    }
-  }
-  const std::string& account = settings_.account_id;
-  const std::string& currency = settings_.currency;
-  return {
-      {account, "NetLiquidation", total_equity(), currency},
-      {account, "TotalCashValue", cash_, currency},
-      {account, "AvailableFunds", cash_, currency},
-      {account, "BuyingPower", cash_, currency},
-      {account, "GrossPositionValue", gross, currency},
-      {account, "UnrealizedPnL", unrealized, currency},
-      {account, "RealizedPnL", realized, currency},
-  };
+  return core_.account_values(ledger_.snapshot(market_),
+                              [this](const std::string& symbol) { return holding_price(symbol); });
 }
 
 void BacktestAccount::end_day(Timestamp time) {
-  double net_liquidation = total_equity();
-  if (!core_.recording()) {
-    // In memory (a sweep's runs): no row would be kept, so only the day's net liquidation —
-    // the same figure the account_summary row holds — is made.
-    daily_.push_back(DailyEquity{time, net_liquidation});
-    release_finished_trades();
-    return;
-  }
-  double gross = 0;
-  double unrealized_total = 0;
-  double realized_total = 0;
-  std::size_t portfolio_rows = 0;
-  for (std::size_t symbol = 0; symbol < market_.size(); ++symbol) {
-    if (!broker::portfolio_row_due(account_position_[symbol], traded_today_[symbol])) continue;
-    const Contract& contract = market_.contract(symbol);
-    double price = market_.last_close(symbol);
-    broker::PortfolioRow row;
-    row.time = time;
-    row.symbol = contract.symbol;
-    row.con_id = contract.con_id;
-    row.position = account_position_[symbol];
-    row.market_price = price;
-    row.market_value = row.position * price * contract.multiplier;
-    double cost_shares = 0;
-    double cost = 0;
-    for (const Holder& holder : holders_[symbol]) {
-      const broker::PositionBook::Holding* holding = holder.holding;
-      row.unrealized_pnl += holding->unrealized_pnl(price);
-      row.realized_pnl += holding->realized_pnl;
-      cost_shares += std::abs(holding->quantity);
-      cost += std::abs(holding->quantity) * holding->avg_cost();
-    }
-    row.avg_cost = cost_shares > 0 ? cost / cost_shares : 0.0;
-    gross += std::abs(row.market_value);
-    // Counted with the day's other rows, below.
-    core_.rows().portfolio.push_back(std::move(row));
-    ++portfolio_rows;
-    traded_today_[symbol] = false;
-  }
-  for (std::size_t index = 0; index < core_.strategy_count(); ++index) {
-    const broker::PerformanceRow row = core_.end_strategy_day(
-        index, time, net_liquidation, static_cast<std::int64_t>(caches_[index].round_trips),
-        [&](broker::PerformanceDay& day) {
+  // In memory (a sweep's runs) no row is kept, so only the day's net liquidation — the
+  // account_summary row's figure — is made.
+  if (core_.recording()) {
+    core_.end_day(
+        time, ledger_.snapshot(market_),
+        [&](std::vector<broker::PortfolioRow>& out) { ledger_.portfolio_rows(time, market_, out); },
+        [&](std::size_t index) { return caches_[index].round_trips; },
+        [&](std::size_t index, broker::PerformanceDay& day) {
           for (const HeldSymbol& held : caches_[index].held) {
             // What holding_price() gives, without looking the symbol up by name.
             day.add(*held.holding, market_.has_price(held.symbol)
@@ -468,26 +370,10 @@ void BacktestAccount::end_day(Timestamp time) {
                                        : std::nullopt);
           }
         });
-    unrealized_total += row.unrealized_pnl;
-    realized_total += row.realized_pnl;
   }
-  broker::AccountSummaryRow summary;
-  summary.time = time;
-  summary.net_liquidation = net_liquidation;
-  summary.total_cash = cash_;
-  summary.buying_power = cash_;
-  summary.gross_position_value = gross;
-  summary.unrealized_pnl = unrealized_total;
-  summary.realized_pnl = realized_total;
-  summary.commission = core_.commission_paid();
-  summary.currency = settings_.currency;
-  core_.rows().account_summary.push_back(std::move(summary));
-  // A day's rows stay buffered until a batch's worth has gathered: large batches mean few
-  // vectors to allocate and recycle per row (with 100 strategies a day is ~200 small rows).
-  core_.rows_buffered(portfolio_rows + 1);
-  daily_.push_back(DailyEquity{time, net_liquidation});
+  daily_.push_back(DailyEquity{time, total_equity()});
   release_finished_trades();
-  note_day_start();
+  if (core_.recording()) note_day_start();
 }
 
 void BacktestAccount::hand_over_rows() { core_.hand_over_rows(); }

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "account/account_core.h"
+#include "account/cash_ledger.h"
 #include "backtest/market_state.h"
 #include "backtest/simulated_venue.h"
 #include "broker/account_recorder.h"
@@ -128,18 +129,18 @@ class BacktestAccount final : public broker::TradingAccount, private broker::Ven
   void modify(std::size_t strategy, const broker::TradeHandle& trade,
               const broker::OrderChanges& changes) override;
   double strategy_equity(std::size_t strategy) const override;
-  double total_equity() const override;
+  double total_equity() const override { return ledger_.total_equity(market_); }
   double last_price(const Contract& contract, std::string_view where) const override;
   std::vector<Position> positions(std::size_t strategy) const override;
   double position(std::size_t strategy, const Contract& contract) const override;
   std::vector<broker::TradeHandle> open_trades(std::size_t strategy) const override;
   std::vector<AccountValue> account_values() const override;
   // The cash account's AvailableFunds (= cash, as in account_values()) without building them all.
-  std::optional<double> available_funds() const override { return cash_; }
+  std::optional<double> available_funds() const override { return ledger_.available_funds(); }
 
   // --- results ---
   const AccountSettings& settings() const { return settings_; }
-  double cash() const { return cash_; }
+  double cash() const { return ledger_.cash(); }
   const std::vector<DailyEquity>& daily_equity() const { return daily_; }
   std::size_t orders_placed() const { return core_.orders().size(); }
   std::size_t fills() const { return core_.fills_booked(); }
@@ -221,7 +222,8 @@ class BacktestAccount final : public broker::TradingAccount, private broker::Ven
   account::AccountCore core_;
   std::vector<double> trade_pnls_;
   SimulatedVenue venue_;
-  double cash_;
+  // The funds: cash and the account's positions (account/cash_ledger.h).
+  account::CashLedger ledger_;
   std::vector<StrategyCaches> caches_;  // by strategy index
   // Released trades kept for new_trade() (at most kSpareTrades: a day rarely finishes more).
   static constexpr std::size_t kSpareTrades = 64;
@@ -233,16 +235,6 @@ class BacktestAccount final : public broker::TradingAccount, private broker::Ven
   FillStrings spare_fill_strings_;
   std::vector<std::int64_t> new_orders_;
   std::vector<std::int64_t> submitting_;  // process_new_orders' batch
-  std::vector<double> account_position_;  // per symbol, all strategies
-  // The symbols whose account_position_ is not 0, ascending.
-  std::vector<std::size_t> open_symbols_;
-  std::vector<bool> traded_today_;  // per symbol
-  // Per symbol: the strategies that ever traded it (first trade first) and their holdings.
-  struct Holder {
-    std::size_t strategy = 0;
-    const broker::PositionBook::Holding* holding = nullptr;
-  };
-  std::vector<std::vector<Holder>> holders_;
   std::vector<broker::RoundTrip> round_trip_buffer_;
   std::vector<DailyEquity> daily_;
   std::size_t ended_at_last_prune_ = 0;  // orders ended when release_finished_trades last pruned

@@ -22,23 +22,12 @@ void BacktestAccount::note_day_start() {
 
 std::optional<risk::Refusal> BacktestAccount::check_risk(std::size_t strategy, std::size_t symbol,
                                                          const Order& order, double price) {
-  risk::OrderFacts facts =
-      risk::order_facts(order, market_.now(), price, market_.contract(symbol).multiplier);
-  facts.strategy_position = core_.strategy(strategy).book.quantity(market_.contract(symbol).symbol);
-  facts.account_position = account_position_[symbol];
-  return core_.risk().check(strategy, facts, [&] {
-    risk::AccountFigures figures;
-    for (std::size_t s = 0; s < account_position_.size(); ++s) {
-      if (account_position_[s] == 0) continue;
-      figures.gross_position_value +=
-          std::abs(account_position_[s]) * market_.last_close(s) * market_.contract(s).multiplier;
-    }
-    figures.net_liquidation = total_equity();
-    core_.day_pnl(
-        strategy, figures.net_liquidation,
-        [this](const std::string& symbol) { return holding_price(symbol); }, figures);
-    return figures;
-  });
+  const Contract& contract = market_.contract(symbol);
+  return core_.check_risk(
+      strategy, contract.symbol,
+      risk::order_facts(order, market_.now(), price, contract.multiplier), ledger_.position(symbol),
+      [this] { return ledger_.snapshot(market_); },
+      [this](const std::string& name) { return holding_price(name); });
 }
 
 void BacktestAccount::apply_halts(Timestamp time) {

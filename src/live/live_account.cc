@@ -33,7 +33,10 @@ account::CoreSettings core_settings(const LiveAccountSettings& settings,
 
 LiveAccount::LiveAccount(LiveAccountSettings settings, broker::AccountRecorder& recorder,
                          broker::Venue& venue)
-    : settings_(std::move(settings)), venue_(venue), core_(core_settings(settings_, recorder)) {
+    : settings_(std::move(settings)),
+      venue_(venue),
+      core_(core_settings(settings_, recorder)),
+      funds_(settings_.account) {
   if (!settings_.clock) settings_.clock = now_utc;
 }
 
@@ -49,16 +52,6 @@ std::size_t LiveAccount::add_strategy(std::string key, broker::EquityAllocation 
 void LiveAccount::start() {
   core_.start(total_equity());
   note_day_start();
-}
-
-double LiveAccount::total_equity() const {
-  auto it = account_values_.find("NetLiquidation");
-  if (it == account_values_.end()) {
-    throw Error("NetLiquidation of account " + settings_.account +
-                    " has not arrived from IB yet (reqAccountUpdates)",
-                "live total_equity");
-  }
-  return it->second;
 }
 
 double LiveAccount::strategy_equity(std::size_t strategy) const {
@@ -393,21 +386,15 @@ std::vector<broker::TradeHandle> LiveAccount::open_trades(std::size_t strategy) 
 }
 
 std::vector<AccountValue> LiveAccount::account_values() const {
-  std::vector<AccountValue> result;
-  for (const auto& [tag, value] : account_values_) {
-    result.push_back(AccountValue{settings_.account, tag, value, "USD"});
-  }
-  return result;
-}
-
-void LiveAccount::account_value(const AccountValue& value) {
-  account_values_[value.tag] = value.value;
+  return core_.account_values(funds_.snapshot(),
+                              [this](const std::string& symbol) { return price_of(symbol); });
 }
 
 void LiveAccount::holding(const broker::VenueHolding& holding) {
-  const std::string& symbol = holding.contract.symbol;
-  portfolio_[symbol] = holding;
-  if (holding.market_price > 0) last_price_.try_emplace(symbol, holding.market_price);
+  funds_.holding(holding);
+  if (holding.market_price > 0) {
+    last_price_.try_emplace(holding.contract.symbol, holding.market_price);
+  }
 }
 
 void LiveAccount::take_notices(std::vector<AccountNotice>& out) { core_.take_notices(out); }

@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "account/account_core.h"
+#include "account/reported_funds.h"
 #include "broker/account_recorder.h"
 #include "broker/account_view.h"
 #include "broker/allocation.h"
@@ -77,7 +78,7 @@ class LiveAccount final : public broker::TradingAccount, public broker::VenueEve
   // fill, its trade and the strategy's book.
   void late_commission(const CommissionReport& report) override;
   void order_error(const broker::VenueError& error) override;
-  void account_value(const AccountValue& value) override;
+  void account_value(const AccountValue& value) override { funds_.account_value(value); }
   void holding(const broker::VenueHolding& holding) override;
 
   // The latest price of an instrument (the session's bars).
@@ -139,7 +140,8 @@ class LiveAccount final : public broker::TradingAccount, public broker::VenueEve
   void modify(std::size_t strategy, const broker::TradeHandle& trade,
               const broker::OrderChanges& changes) override;
   double strategy_equity(std::size_t strategy) const override;
-  double total_equity() const override;
+  // IB's NetLiquidation; a tandem::Error (Unavailable) before it arrived.
+  double total_equity() const override { return funds_.total_equity(); }
   double last_price(const Contract& contract, std::string_view where) const override;
   std::vector<Position> positions(std::size_t strategy) const override;
   double position(std::size_t strategy, const Contract& contract) const override;
@@ -147,15 +149,7 @@ class LiveAccount final : public broker::TradingAccount, public broker::VenueEve
   std::vector<AccountValue> account_values() const override;
   // IB's AvailableFunds, else its TotalCashValue; nullopt before either was reported (what
   // the broker's default read from account_values(), without building them).
-  std::optional<double> available_funds() const override {
-    if (auto it = account_values_.find("AvailableFunds"); it != account_values_.end()) {
-      return it->second;
-    }
-    if (auto it = account_values_.find("TotalCashValue"); it != account_values_.end()) {
-      return it->second;
-    }
-    return std::nullopt;
-  }
+  std::optional<double> available_funds() const override { return funds_.available_funds(); }
 
   // --- figures ---
   std::size_t fills_booked() const { return core_.fills_booked(); }
@@ -212,10 +206,9 @@ class LiveAccount final : public broker::TradingAccount, public broker::VenueEve
   std::vector<StrategyFills> fills_;  // by strategy index
   std::set<std::int64_t> reported_;   // order ids IB reported during the current reconciliation
   bool reconciling_ = false;
-  std::map<std::string, double> account_values_;           // by tag (base currency)
-  std::map<std::string, broker::VenueHolding> portfolio_;  // by symbol
+  // The funds: IB's reported account values and portfolio (account/reported_funds.h).
+  account::ReportedFunds funds_;
   std::unordered_map<std::string, double> last_price_;
-  std::set<std::string> traded_today_;  // symbols with a fill booked since the last end_day
   std::size_t orders_placed_ = 0;
   Timestamp last_execution_time_ = 0;
 };

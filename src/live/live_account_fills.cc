@@ -252,7 +252,7 @@ void LiveAccount::fill(const broker::VenueFill& delivered) {
     }
     record_closed_trips(*index);
   }
-  traded_today_.insert(fill.contract.symbol);
+  funds_.traded(fill.contract.symbol);
   const broker::PositionBook::Holding* holding = owner.book.find(fill.contract.symbol);
   core_.fill_booked(*index, fill, holding);
   if (settings_.log) {
@@ -322,79 +322,17 @@ void LiveAccount::end_day(Timestamp time) {
   // Each strategy's list of open orders forgets the finished ones; their trades stay (a
   // correction or a late commission report may still name them).
   core_.orders().prune_finished(/*release=*/false);
-  double net_liquidation = 0;
-  auto nlv = account_values_.find("NetLiquidation");
-  if (nlv != account_values_.end()) net_liquidation = nlv->second;
-  for (std::size_t index = 0; index < core_.strategy_count(); ++index) {
-    core_.end_strategy_day(index, time, net_liquidation,
-                           static_cast<std::int64_t>(fills_[index].round_trips.size()),
-                           [&](broker::PerformanceDay& day) {
-                             for (const auto& [symbol, holding] : book(index).holdings()) {
-                               day.add(holding, price_of(symbol));
-                             }
-                           });
-  }
-  // What the strategies hold together, per symbol: the rest of IB's position is unattributed.
-  std::map<std::string, double> attributed;
-  for (std::size_t index = 0; index < core_.strategy_count(); ++index) {
-    for (const auto& [symbol, holding] : core_.strategy(index).book.holdings()) {
-      if (holding.quantity != 0) attributed[symbol] += holding.quantity;
-    }
-  }
-  for (const auto& [symbol, quantity] : attributed) {
-    // Held by strategies, absent from IB's portfolio: IB holds none of it (known only once
-    // the account updates have begun to arrive).
-    if (portfolio_.count(symbol) != 0 || account_values_.empty()) continue;
-    broker::PortfolioRow row;
-    row.time = time;
-    row.symbol = symbol;
-    row.unattributed = -quantity;
-    log(fmt::format("UNATTRIBUTED {}: the account holds 0, its strategies {}; unattributed {}",
-                    symbol, quantity, row.unattributed));
-    core_.record(std::move(row));
-  }
-  for (const auto& [symbol, p] : portfolio_) {
-    auto held = attributed.find(symbol);
-    const double unattributed = p.position - (held == attributed.end() ? 0.0 : held->second);
-    const bool differs = std::abs(unattributed) > kShareEpsilon;
-    // The backtest's rule (docs/backtest.md): a row per instrument held, or traded that day.
-    if (!differs && !broker::portfolio_row_due(p.position, traded_today_.count(symbol) != 0)) {
-      continue;
-    }
-    broker::PortfolioRow row;
-    if (differs) {
-      row.unattributed = unattributed;
-      log(fmt::format("UNATTRIBUTED {}: the account holds {}, its strategies {}; unattributed {}",
-                      symbol, p.position, p.position - unattributed, unattributed));
-    }
-    row.time = time;
-    row.symbol = symbol;
-    row.con_id = p.contract.con_id;
-    row.position = p.position;
-    row.avg_cost = p.average_cost;
-    row.market_price = p.market_price;
-    row.market_value = p.market_value;
-    row.unrealized_pnl = p.unrealized_pnl;
-    row.realized_pnl = p.realized_pnl;
-    core_.record(std::move(row));
-  }
-  traded_today_.clear();
-  if (nlv != account_values_.end()) {
-    auto value = [&](const char* tag) {
-      auto it = account_values_.find(tag);
-      return it == account_values_.end() ? 0.0 : it->second;
-    };
-    broker::AccountSummaryRow summary;
-    summary.time = time;
-    summary.net_liquidation = net_liquidation;
-    summary.total_cash = value("TotalCashValue");
-    summary.buying_power = value("BuyingPower");
-    summary.gross_position_value = value("GrossPositionValue");
-    summary.unrealized_pnl = value("UnrealizedPnL");
-    summary.realized_pnl = value("RealizedPnL");
-    summary.commission = core_.commission_paid();
-    core_.record(std::move(summary));
-  }
+  core_.end_day(
+      time, funds_.snapshot(),
+      [&](std::vector<broker::PortfolioRow>& out) {
+        funds_.portfolio_rows(time, core_.attributed_positions(), out);
+      },
+      [&](std::size_t index) { return fills_[index].round_trips.size(); },
+      [&](std::size_t index, broker::PerformanceDay& day) {
+        for (const auto& [symbol, holding] : book(index).holdings()) {
+          day.add(holding, price_of(symbol));
+        }
+      });
   note_day_start();
 }
 

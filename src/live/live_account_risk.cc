@@ -14,39 +14,19 @@ void LiveAccount::set_risk_limits(const risk::Limits& account,
 }
 
 void LiveAccount::note_day_start() {
-  auto nlv = account_values_.find("NetLiquidation");
-  core_.note_day_start(
-      nlv != account_values_.end() ? std::optional<double>(nlv->second) : std::nullopt,
-      [this](const std::string& symbol) { return price_of(symbol); });
+  core_.note_day_start(funds_.net_liquidation(),
+                       [this](const std::string& symbol) { return price_of(symbol); });
 }
 
 std::optional<risk::Refusal> LiveAccount::check_risk(std::size_t strategy, const Contract& contract,
                                                      const Order& order, double price) {
-  risk::OrderFacts facts = risk::order_facts(order, settings_.clock(), price, contract.multiplier);
-  facts.strategy_position = core_.strategy(strategy).book.quantity(contract.symbol);
   // The account's position as IB reports it (manual trades included); before the first
-  // portfolio update, the strategies' sum.
-  if (auto it = portfolio_.find(contract.symbol); it != portfolio_.end()) {
-    facts.account_position = it->second.position;
-  } else {
-    for (std::size_t s = 0; s < core_.strategy_count(); ++s) {
-      facts.account_position += core_.strategy(s).book.quantity(contract.symbol);
-    }
-  }
-  return core_.risk().check(strategy, facts, [&] {
-    auto value = [&](const char* tag) {
-      auto it = account_values_.find(tag);
-      return it == account_values_.end() ? 0.0 : it->second;
-    };
-    risk::AccountFigures figures;
-    figures.gross_position_value = value("GrossPositionValue");
-    figures.net_liquidation = value("NetLiquidation");
-    if (!core_.account_day_start()) note_day_start();  // NetLiquidation came after start()
-    core_.day_pnl(
-        strategy, figures.net_liquidation,
-        [this](const std::string& symbol) { return price_of(symbol); }, figures);
-    return figures;
-  });
+  // portfolio update, the strategies' sum (the core's rule).
+  return core_.check_risk(
+      strategy, contract.symbol,
+      risk::order_facts(order, settings_.clock(), price, contract.multiplier),
+      funds_.position(contract.symbol), [this] { return funds_.snapshot(); },
+      [this](const std::string& symbol) { return price_of(symbol); });
 }
 
 std::size_t LiveAccount::flatten_all() {

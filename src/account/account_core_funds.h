@@ -1,0 +1,96 @@
+// AccountCore's funds rules (account/account_core.h, "funds"): the account's values, its risk
+// facts and its day rows, made from a funds source's snapshot (account/funds.h). Included by
+// account_core.h only.
+#pragma once
+
+#include "account/account_core.h"
+
+namespace tandem::account {
+
+template <class PriceOf>
+std::vector<AccountValue> AccountCore::account_values(const FundsSnapshot& funds,
+                                                      PriceOf&& price_of) const {
+  std::optional<double> unrealized = funds.unrealized_pnl;
+  std::optional<double> realized = funds.realized_pnl;
+  if (funds.pnl_from_strategies) {
+    // Summed as the day's performance rows and account_summary row sum them: each strategy's
+    // holdings, then the strategies.
+    unrealized = 0.0;
+    realized = 0.0;
+    for (const StrategyAccount& strategy : strategies_) {
+      double strategy_unrealized = 0;
+      for (const auto& [symbol, holding] : strategy.book.holdings()) {
+        if (holding.quantity == 0) continue;
+        strategy_unrealized +=
+            holding.unrealized_pnl(broker::mark_price(holding, price_of(symbol)));
+      }
+      *unrealized += strategy_unrealized;
+      *realized += strategy.book.realized_pnl();
+    }
+  }
+  std::vector<AccountValue> values;
+  values.reserve(7 + funds.other.size());
+  auto add = [&](const char* tag, std::optional<double> value) {
+    if (value) values.push_back(AccountValue{settings_.account, tag, *value, funds.currency});
+  };
+  add(kNetLiquidation, funds.net_liquidation);
+  add(kTotalCashValue, funds.total_cash);
+  add(kAvailableFunds, funds.available_funds);
+  add(kBuyingPower, funds.buying_power);
+  add(kGrossPositionValue, funds.gross_position_value);
+  add(kUnrealizedPnL, unrealized);
+  add(kRealizedPnL, realized);
+  for (const auto& [tag, value] : funds.other) {
+    values.push_back(AccountValue{settings_.account, tag, value, funds.currency});
+  }
+  return values;
+}
+
+template <class Funds, class PriceOf>
+std::optional<risk::Refusal> AccountCore::check_risk(std::size_t strategy,
+                                                     const std::string& symbol,
+                                                     risk::OrderFacts facts,
+                                                     std::optional<double> account_position,
+                                                     Funds&& funds, PriceOf&& price_of) {
+  facts.strategy_position = strategies_[strategy].book.quantity(symbol);
+  if (account_position) {
+    facts.account_position = *account_position;
+  } else {
+    for (const StrategyAccount& each : strategies_) {
+      facts.account_position += each.book.quantity(symbol);
+    }
+  }
+  return risk_.check(strategy, facts, [&] {
+    const FundsSnapshot snapshot = funds();
+    risk::AccountFigures figures;
+    figures.gross_position_value = snapshot.gross_position_value.value_or(0.0);
+    figures.net_liquidation = snapshot.net_liquidation.value_or(0.0);
+    // Live, NetLiquidation may arrive after the account started.
+    if (!account_day_start_) note_day_start(snapshot.net_liquidation, price_of);
+    day_pnl(strategy, figures.net_liquidation, price_of, figures);
+    return figures;
+  });
+}
+
+template <class AddPortfolio, class RoundTrips, class AddMarks>
+void AccountCore::end_day(Timestamp time, const FundsSnapshot& funds, AddPortfolio&& add_portfolio,
+                          RoundTrips&& round_trips, AddMarks&& add_marks) {
+  if (!recording()) return;
+  portfolio_scratch_.clear();
+  add_portfolio(portfolio_scratch_);
+  const std::size_t portfolio_rows = portfolio_scratch_.size();
+  portfolio_rows_made();
+  const double net_liquidation = funds.net_liquidation.value_or(0.0);
+  double unrealized = 0;
+  double realized = 0;
+  for (std::size_t index = 0; index < strategies_.size(); ++index) {
+    const broker::PerformanceRow row = end_strategy_day(
+        index, time, net_liquidation, static_cast<std::int64_t>(round_trips(index)),
+        [&](broker::PerformanceDay& day) { add_marks(index, day); });
+    unrealized += row.unrealized_pnl;
+    realized += row.realized_pnl;
+  }
+  summary_row(time, funds, unrealized, realized, portfolio_rows);
+}
+
+}  // namespace tandem::account
