@@ -82,7 +82,7 @@ class BacktestAccount final : public broker::TradingAccount, private broker::Ven
   // Fixes each strategy's capital — its allocation of the starting equity.
   void start();
 
-  // --- pre-trade risk (backtest_risk.cc, docs/risk.md) ---
+  // --- pre-trade risk (backtest_risk.cc; the facts are the core's, docs/risk.md) ---
   // The account's and each strategy's limits (after add_strategy; strategies by index);
   // `limits_owner` names the account whose stored limits `account` are (refusals say it).
   void set_risk_limits(const risk::Limits& account, const std::vector<risk::Limits>& strategies,

@@ -1,5 +1,6 @@
-// BacktestAccount's side of pre-trade risk (risk/risk.h): the facts the gate checks an order
-// against, the daily-loss base, and the halts of the run's own library.
+// BacktestAccount's side of pre-trade risk (risk/risk.h): its ledger and marks handed to the
+// core's check (the facts are the core's rule), the daily-loss base, and the halts of the run's
+// own library.
 #include <cmath>
 
 #include "backtest/backtest_account.h"

@@ -105,7 +105,8 @@ class LiveAccount final : public broker::TradingAccount, public broker::VenueEve
   std::vector<PositionMismatch> compare_positions(
       const std::map<std::string, double>& ib_positions) const;
 
-  // --- pre-trade risk and the kill switch (live_account_risk.cc, docs/risk.md) ---
+  // --- pre-trade risk and the kill switch (live_account_risk.cc; the facts are the core's,
+  // docs/risk.md) ---
   void set_risk_limits(const risk::Limits& account, const std::vector<risk::Limits>& strategies);
   // The halt row now in force (nullopt or a resume: trading allowed). Called by the session
   // when the account's halts table changes; a halt's cancel_open and flatten are carried out

@@ -1,5 +1,6 @@
-// LiveAccount's side of pre-trade risk (risk/risk.h): the facts the gate checks an order
-// against, the daily-loss base, and the kill switch's flatten.
+// LiveAccount's side of pre-trade risk (risk/risk.h): IB's reported funds and the session's
+// prices handed to the core's check (the facts are the core's rule), the daily-loss base, and the
+// kill switch's flatten.
 #include <fmt/format.h>
 
 #include <cmath>
