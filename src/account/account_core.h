@@ -280,15 +280,25 @@ class AccountCore {
                                           risk::OrderFacts facts,
                                           std::optional<double> account_position, Funds&& funds,
                                           PriceOf&& price_of);
+  // Starts the account (start(total_equity)) and, when the risk gate is active, keeps the
+  // equities its first trading day starts from: `total_equity` and each strategy's performance
+  // equity at `price_of` (note_day_start).
+  template <class PriceOf>
+  void start(double total_equity, PriceOf&& price_of) {
+    start(total_equity);
+    if (risk_.active()) note_day_start(total_equity, price_of);
+  }
   // The account's day rows at `time`, when rows are kept: the portfolio rows
   // `add_portfolio(out)` appends (one with unattributed shares is logged), each strategy's
   // strategy_{KEY}_performance row (end_strategy_day, with `round_trips(index)` and
   // `add_marks(index, day)`) and — once NetLiquidation is known — the account_summary row:
   // the snapshot's figures (0 for one not known), the PnL the strategies' sums when the account
-  // is its strategies, the commission paid. Nothing is made when rows are not kept.
-  template <class AddPortfolio, class RoundTrips, class AddMarks>
+  // is its strategies, the commission paid. Then, when the risk gate is active, the equities the
+  // next trading day starts from (NetLiquidation, each strategy's performance equity at
+  // `price_of`) are kept. Nothing is made, or kept, when rows are not (a sweep's runs).
+  template <class AddPortfolio, class RoundTrips, class AddMarks, class PriceOf>
   void end_day(Timestamp time, const FundsSnapshot& funds, AddPortfolio&& add_portfolio,
-               RoundTrips&& round_trips, AddMarks&& add_marks);
+               RoundTrips&& round_trips, AddMarks&& add_marks, PriceOf&& price_of);
 
   // --- pre-trade risk (risk/risk.h, docs/risk.md) ---
   // The account's and each strategy's limits (by index; after add_strategy); `limits_owner`

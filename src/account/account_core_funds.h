@@ -72,9 +72,9 @@ std::optional<risk::Refusal> AccountCore::check_risk(std::size_t strategy,
   });
 }
 
-template <class AddPortfolio, class RoundTrips, class AddMarks>
+template <class AddPortfolio, class RoundTrips, class AddMarks, class PriceOf>
 void AccountCore::end_day(Timestamp time, const FundsSnapshot& funds, AddPortfolio&& add_portfolio,
-                          RoundTrips&& round_trips, AddMarks&& add_marks) {
+                          RoundTrips&& round_trips, AddMarks&& add_marks, PriceOf&& price_of) {
   if (!recording()) return;
   portfolio_scratch_.clear();
   add_portfolio(portfolio_scratch_);
@@ -91,6 +91,8 @@ void AccountCore::end_day(Timestamp time, const FundsSnapshot& funds, AddPortfol
     realized += row.realized_pnl;
   }
   summary_row(time, funds, unrealized, realized, portfolio_rows);
+  // Only the gate asks for them; a run without limits (every sweep) skips the marks.
+  if (risk_.active()) note_day_start(funds.net_liquidation, price_of);
 }
 
 }  // namespace tandem::account

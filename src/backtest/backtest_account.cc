@@ -53,8 +53,7 @@ std::size_t BacktestAccount::add_strategy(std::string key, broker::EquityAllocat
 }
 
 void BacktestAccount::start() {
-  core_.start(total_equity());
-  note_day_start();
+  core_.start(total_equity(), [this](const std::string& symbol) { return holding_price(symbol); });
 }
 
 std::size_t BacktestAccount::symbol_index(const Contract& contract, std::string_view where) const {
@@ -369,11 +368,11 @@ void BacktestAccount::end_day(Timestamp time) {
                                        ? std::optional<double>(market_.last_close(held.symbol))
                                        : std::nullopt);
           }
-        });
+        },
+        [this](const std::string& symbol) { return holding_price(symbol); });
   }
   daily_.push_back(DailyEquity{time, total_equity()});
   release_finished_trades();
-  if (core_.recording()) note_day_start();
 }
 
 void BacktestAccount::hand_over_rows() { core_.hand_over_rows(); }

@@ -213,8 +213,6 @@ class BacktestAccount final : public broker::TradingAccount, private broker::Ven
   // The gate's verdict on an order about to be placed (nullopt: it may leave).
   std::optional<risk::Refusal> check_risk(std::size_t strategy, std::size_t symbol,
                                           const Order& order, double price);
-  // Keeps the equities a new trading day starts from (when a daily-loss limit is set).
-  void note_day_start();
 
   AccountSettings settings_;
   const MarketState& market_;

@@ -1,5 +1,5 @@
 // BacktestAccount's side of pre-trade risk (risk/risk.h): its ledger and marks handed to the
-// core's check (the facts are the core's rule), the daily-loss base, and the halts of the run's
+// core's check (the facts are the core's rule), and the halts of the run's
 // own library.
 #include <cmath>
 
@@ -12,13 +12,6 @@ void BacktestAccount::set_risk_limits(const risk::Limits& account,
                                       const std::vector<risk::Limits>& strategies,
                                       const std::string& limits_owner) {
   core_.set_risk_limits(account, strategies, limits_owner);
-}
-
-void BacktestAccount::note_day_start() {
-  // Only the gate asks for them; a run without limits (every sweep) skips the marks.
-  if (!core_.risk().active()) return;
-  core_.note_day_start(total_equity(),
-                       [this](const std::string& symbol) { return holding_price(symbol); });
 }
 
 std::optional<risk::Refusal> BacktestAccount::check_risk(std::size_t strategy, std::size_t symbol,

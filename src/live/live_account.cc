@@ -50,8 +50,7 @@ std::size_t LiveAccount::add_strategy(std::string key, broker::EquityAllocation 
 }
 
 void LiveAccount::start() {
-  core_.start(total_equity());
-  note_day_start();
+  core_.start(total_equity(), [this](const std::string& symbol) { return price_of(symbol); });
 }
 
 double LiveAccount::strategy_equity(std::size_t strategy) const {

@@ -197,7 +197,6 @@ class LiveAccount final : public broker::TradingAccount, public broker::VenueEve
   void log(std::string_view line) const;
   std::optional<risk::Refusal> check_risk(std::size_t strategy, const Contract& contract,
                                           const Order& order, double price);
-  void note_day_start();
 
   LiveAccountSettings settings_;
   broker::Venue& venue_;

@@ -332,8 +332,8 @@ void LiveAccount::end_day(Timestamp time) {
         for (const auto& [symbol, holding] : book(index).holdings()) {
           day.add(holding, price_of(symbol));
         }
-      });
-  note_day_start();
+      },
+      [this](const std::string& symbol) { return price_of(symbol); });
 }
 
 }  // namespace tandem::live

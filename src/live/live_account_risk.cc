@@ -1,6 +1,5 @@
 // LiveAccount's side of pre-trade risk (risk/risk.h): IB's reported funds and the session's
-// prices handed to the core's check (the facts are the core's rule), the daily-loss base, and the
-// kill switch's flatten.
+// prices handed to the core's check (the facts are the core's rule), and the kill switch's flatten.
 #include <fmt/format.h>
 
 #include <cmath>
@@ -12,11 +11,6 @@ namespace tandem::live {
 void LiveAccount::set_risk_limits(const risk::Limits& account,
                                   const std::vector<risk::Limits>& strategies) {
   core_.set_risk_limits(account, strategies);
-}
-
-void LiveAccount::note_day_start() {
-  core_.note_day_start(funds_.net_liquidation(),
-                       [this](const std::string& symbol) { return price_of(symbol); });
 }
 
 std::optional<risk::Refusal> LiveAccount::check_risk(std::size_t strategy, const Contract& contract,

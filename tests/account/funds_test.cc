@@ -149,7 +149,8 @@ TEST_F(FundsTest, TheBacktestsDayRowsComeFromItsLedgerAndItsStrategies) {
         for (const auto& [symbol, holding] : core_.strategy(index).book.holdings()) {
           day.add(holding, price_of(symbol));
         }
-      });
+      },
+      price_of);
 
   // Portfolio: AAA held (40 at 100, average cost weighted by shares: (900+1 + 2940+1) / 40),
   // CCC traded and flat; BBB neither.
@@ -288,7 +289,8 @@ TEST_F(FundsTest, LivesDayRowsComeFromIbsFiguresAndNameTheUnattributedRest) {
         [&](std::vector<broker::PortfolioRow>& out) {
           funds.portfolio_rows(time, core_.attributed_positions(), out);
         },
-        [](std::size_t) { return 0; }, [](std::size_t, broker::PerformanceDay&) {});
+        [](std::size_t) { return 0; }, [](std::size_t, broker::PerformanceDay&) {},
+        [](const std::string&) { return std::nullopt; });
   };
   // No NetLiquidation yet: the performance rows, no summary row.
   end_day(1);
@@ -377,6 +379,34 @@ TEST_F(FundsTest, TheGatesFiguresAreTheSnapshotsAndTheDayStartIsNotedOnceKnown) 
       core_.check_risk(0, "AAA", buy(1), 0.0, snapshot, no_price);
   ASSERT_TRUE(refusal);
   EXPECT_EQ(refusal->limit, "max_daily_loss");
+}
+
+TEST_F(FundsTest, AnActiveGateKeepsTheEquitiesEachDayStartsFrom) {
+  const auto price_of = [](const std::string&) -> std::optional<double> { return 110.0; };
+  std::vector<broker::RoundTrip> trips;
+  const auto end_day = [&](Timestamp time, double net_liquidation) {
+    FundsSnapshot funds;
+    funds.net_liquidation = net_liquidation;
+    core_.end_day(
+        time, funds, [](std::vector<broker::PortfolioRow>&) {}, [](std::size_t) { return 0; },
+        [](std::size_t, broker::PerformanceDay&) {}, price_of);
+  };
+  // No limit: nothing is kept (the marks are never asked for).
+  core_.start(10'000, price_of);
+  end_day(1, 9'000);
+  EXPECT_FALSE(core_.account_day_start());
+
+  risk::Limits limits;
+  limits.max_daily_loss = 500;
+  core_.set_risk_limits(limits, {});
+  core_.start(10'000, price_of);
+  EXPECT_EQ(core_.account_day_start(), 10'000);
+  core_.strategy(0).book.apply_fill("AAA", Action::kBuy, 10, 100, 0, 1, 1, trips);
+  end_day(2, 9'000);
+  EXPECT_EQ(core_.account_day_start(), 9'000);
+  // Strategy A's day starts at its capital (5,000) plus 10 AAA marked at 110: +100.
+  EXPECT_DOUBLE_EQ(core_.strategy(0).day_start_equity, 5'100);
+  EXPECT_DOUBLE_EQ(core_.strategy(1).day_start_equity, 5'000);
 }
 
 }  // namespace
