@@ -28,12 +28,15 @@
 // Single-threaded, like the accounts that hold it (live: the session's event loop).
 #pragma once
 
+#include <fmt/format.h>
+
 #include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -41,7 +44,9 @@
 #include <vector>
 
 #include "account/funds.h"
+#include "account/order_placement.h"
 #include "broker/account_recorder.h"
+#include "broker/account_schema.h"
 #include "broker/allocation.h"
 #include "broker/broker.h"
 #include "broker/daily_rows.h"
@@ -53,6 +58,7 @@
 #include "broker/routing.h"
 #include "broker/venue.h"
 #include "core/domain.h"
+#include "core/error.h"
 #include "risk/risk.h"
 
 namespace tandem::account {
@@ -86,6 +92,8 @@ struct StrategyAccount {
   std::size_t recorder_slot = 0;
   double traded_value_today = 0;  // the value of its fills since the last day's end
   double day_start_equity = 0;    // its performance equity when the trading day began (risk)
+  // Its orders placed with transmit false, waiting in the queue (PlacePolicy::queue_until_sent).
+  std::vector<std::int64_t> untransmitted;
   // Where errors of its calls happened, made once rather than on every call.
   std::string place_where;
   std::string position_where;
@@ -178,6 +186,38 @@ class AccountCore {
   // Kept as a total: the backtest asks at every day's end (summing ended_ there cost 1.7 % of
   // a sweep's instructions).
   std::size_t orders_ended() const { return ended_total_; }
+
+  // --- placing and cancelling (account/order_placement.h: the steps here, the mode's side and
+  // its PlacePolicy there) ---
+  // Places `strategy`'s new order on `contract` (by `size`, a fraction of its equity, or its own
+  // quantity): finds the instrument and its price through `side`, checks the order
+  // (check_new_order), routes it (broker::apply_routing), asks the risk gate, files it, and — by
+  // side.policy() — takes its id, queues it, holds it while the venue is not connected, or
+  // sends it; a refused order is Inactive and a dry run's ApiCancelled, never sent. Throws
+  // tandem::Error at its place_order for an order it refuses outright.
+  template <class Side>
+  broker::TradeHandle place(std::size_t strategy, const Contract& contract, Order order,
+                            std::optional<double> size, Side& side);
+  // Orders waiting in the queue (PlacePolicy::queue_until_sent).
+  bool has_queued() const { return !queued_.empty(); }
+  // Queues an order filed past place()'s steps (a backtest halt's flatten): sent by send_queued.
+  void queue(std::int64_t id) { queued_.push_back(id); }
+  // Sends the queued orders, in the order placed: one cancelled meanwhile is skipped, and one
+  // whose parent ended other than Filled is Cancelled (the exchange's parent rule).
+  template <class Side>
+  void send_queued(Side& side);
+  // Sends the order held (or filed under no id yet) under `key`: it takes its id from the
+  // venue, and — without PlacePolicy::id_at_placement — is PendingSubmit with `message`.
+  template <class Side>
+  void send(std::int64_t key, Side& side, std::string message = "sent");
+  // Cancels `strategy`'s order `trade`: nothing when it is ending already; an order not yet
+  // sent (queued or held) is Cancelled at once, "cancelled before it was sent"; a sent one has
+  // its cancel sent and is PendingCancel (then Cancelled at once when the venue confirms so:
+  // PlacePolicy::cancel_confirmed_at_once). Throws tandem::Error (InvalidArgument) at its
+  // cancel_order for an order it may not cancel (to_cancel), and (Unavailable) when the venue
+  // of a sent order is not connected.
+  template <class Side>
+  void cancel(std::size_t strategy, const broker::TradeHandle& trade, Side& side);
 
   // --- fills (the book itself is the mode's to update: in place in a backtest, from the
   // executions live, where a correction rebuilds it) ---
@@ -359,6 +399,10 @@ class AccountCore {
   bool day_start_noted_ = false;  // each strategy's day_start_equity is set
   std::size_t fills_booked_ = 0;
   double commission_paid_ = 0;
+  // Placing: the queue (by id, in placement order) and send_queued's batch (swapped with it, so
+  // neither vector gives up its capacity: no allocation per order).
+  std::vector<std::int64_t> queued_;
+  std::vector<std::int64_t> sending_;
 };
 
 template <class PriceOf>
@@ -388,6 +432,154 @@ void AccountCore::check_new_order(std::size_t strategy, const Contract& contract
     broker::check_explicit_quantity(order.total_quantity, settings_.fractional, where);
   }
   if (order.parent_id != 0) check_parent(strategy, contract, order);
+}
+
+template <class Side>
+broker::TradeHandle AccountCore::place(std::size_t strategy, const Contract& contract, Order order,
+                                       std::optional<double> size, Side& side) {
+  const PlacePolicy policy = side.policy();
+  StrategyAccount& owner = strategies_[strategy];
+  const std::string& where = owner.place_where;
+  const Instrument instrument = side.instrument(strategy, contract, where);
+  // Asked once, and only when needed (live may have none yet: asking throws, saying so).
+  std::optional<double> known_price;
+  auto price = [&]() -> double {
+    if (!known_price) known_price = side.price(instrument, where);
+    return *known_price;
+  };
+  if (policy.price_required) (void)price();
+  check_new_order(
+      strategy, contract, order, size, [&] { return side.strategy_equity(strategy); }, price);
+  std::shared_ptr<Trade> trade = side.new_trade();
+  trade->contract = *instrument.contract;
+  trade->order = std::move(order);
+  broker::apply_routing(owner.routing, trade->contract, trade->order,
+                        broker::routing_prices_order(owner.routing, trade->order) ? price() : 0.0);
+  // The limits judge the order as it will be sent: after its routing (a default limit price).
+  std::optional<risk::Refusal> refusal;
+  if (risk_.active()) refusal = side.check_risk(strategy, instrument, trade->order, price());
+  trade->order.order_ref = owner.key;
+  if (trade->order.account.empty()) trade->order.account = settings_.account;
+  trade->state = OrderState{OrderStatus::kPendingSubmit, 0, trade->order.total_quantity, 0};
+  const Timestamp now = side.now();
+  OrderEntry* entry;
+  std::int64_t key;
+  if (policy.id_at_placement) {
+    key = side.next_order_id();
+    trade->order.order_id = key;
+    trade->order.perm_id = key;
+    // PendingSubmit at once, without a notice (the strategy placed it: nothing to tell).
+    trade->log.push_back({now, OrderStatus::kPendingSubmit, ""});
+    if (recording() && settings_.record_orders) {
+      record(broker::make_order_event_row(now, *trade, "", settings_.account));
+    }
+    entry = &orders_.add(
+        key, OrderEntry{.trade = trade, .strategy = strategy, .instrument = instrument.index});
+  } else {
+    key = orders_.hold(
+        OrderEntry{.trade = trade, .strategy = strategy, .instrument = instrument.index});
+    entry = orders_.find(key);
+  }
+  if (refusal) {
+    // Never sent; the strategy hears of it as a status change, and `orders` records it.
+    entry->held = false;
+    change_status(*entry, OrderStatus::kInactive, now, std::move(refusal->message));
+    return trade;
+  }
+  if (policy.dry_run) {
+    entry->held = false;
+    change_status(*entry, OrderStatus::kApiCancelled, now, "dry run: not sent");
+    return trade;
+  }
+  if (policy.queue_until_sent) {
+    owner.untransmitted.push_back(key);
+    if (trade->order.transmit) {
+      queued_.insert(queued_.end(), owner.untransmitted.begin(), owner.untransmitted.end());
+      owner.untransmitted.clear();
+    }
+    return trade;
+  }
+  if (!side.connected()) {
+    // Held, never dropped: sent once the connection is back (send()).
+    change_status(*entry, OrderStatus::kPendingSubmit, now, policy.held_message);
+    return trade;
+  }
+  send(key, side);
+  return trade;
+}
+
+template <class Side>
+void AccountCore::send(std::int64_t key, Side& side, std::string message) {
+  const PlacePolicy policy = side.policy();
+  OrderEntry* record;
+  if (policy.id_at_placement) {
+    record = orders_.find(key);
+  } else {
+    // The id is taken now, and the entry filed under it (it keeps its address).
+    const std::int64_t id = side.next_order_id();
+    record = &orders_.assign_id(key, id);
+    record->trade->order.order_id = id;
+  }
+  record->submitted = true;
+  side.send(*record);
+  if (!policy.id_at_placement) {
+    change_status(*record, OrderStatus::kPendingSubmit, side.now(), std::move(message));
+  }
+  // The venue's decisions on it (a backtest: Submitted, then a close fill) come now, never from
+  // inside the send.
+  side.deliver();
+}
+
+template <class Side>
+void AccountCore::send_queued(Side& side) {
+  sending_.clear();
+  sending_.swap(queued_);
+  for (std::int64_t id : sending_) {
+    OrderEntry& record = *orders_.find(id);
+    if (!record.trade || record.trade->is_done()) continue;  // cancelled before it was sent
+    if (const std::int64_t parent = record.trade->order.parent_id; parent != 0) {
+      const OrderEntry* parent_record = orders_.find(parent);
+      // A parent's handle outlives the slice its child is placed in (released at a day's end).
+      const OrderStatus status = parent_record != nullptr && parent_record->trade
+                                     ? parent_record->trade->state.status
+                                     : OrderStatus::kFilled;
+      if (is_done(status) && status != OrderStatus::kFilled) {
+        change_status(record, OrderStatus::kCancelled, side.now(),
+                      fmt::format("parent order {} ended without filling", parent));
+        continue;
+      }
+    }
+    send(id, side);
+  }
+}
+
+template <class Side>
+void AccountCore::cancel(std::size_t strategy, const broker::TradeHandle& handle, Side& side) {
+  OrderEntry* found = to_cancel(strategy, handle);
+  if (found == nullptr) return;
+  OrderEntry& record = *found;
+  const Timestamp now = side.now();
+  if (!record.submitted) {
+    // Queued or held: the venue never heard of it (a queued child of it is Cancelled when the
+    // queue is sent).
+    record.held = false;
+    change_status(record, OrderStatus::kCancelled, now, "cancelled before it was sent");
+    return;
+  }
+  if (!side.connected()) {
+    throw Error(ErrorKind::Unavailable,
+                fmt::format("order {}: not connected to its venue, the cancel cannot be sent now",
+                            record.trade->order.order_id),
+                "cancel_order (strategy " + strategies_[strategy].key + ")");
+  }
+  side.cancel(record);
+  change_status(record, OrderStatus::kPendingCancel, now, "cancel requested");
+  if (side.policy().cancel_confirmed_at_once) {
+    change_status(record, OrderStatus::kCancelled, now, "cancelled by the strategy");
+  }
+  // The venue's decisions (a backtest: the children it held end with their parent) come after
+  // the order's own end.
+  side.deliver();
 }
 
 template <class AddMarks>

@@ -82,59 +82,13 @@ double BacktestAccount::strategy_equity(std::size_t strategy) const {
 
 broker::TradeHandle BacktestAccount::place(std::size_t strategy, const Contract& contract,
                                            Order order, std::optional<double> size) {
-  account::StrategyAccount& owner = core_.strategy(strategy);
-  const std::string& where = owner.place_where;
-  std::size_t symbol = symbol_index(contract, where);
-  if (!market_.has_price(symbol)) (void)last_price(contract, where);  // throws, saying why
-  const double price = market_.last_close(symbol);
-  core_.check_new_order(
-      strategy, contract, order, size, [&] { return strategy_equity(strategy); },
-      [price] { return price; });
-  std::shared_ptr<Trade> trade = new_trade();
-  trade->contract = market_.contract(symbol);
-  trade->order = std::move(order);
-  broker::apply_routing(owner.routing, trade->contract, trade->order, price);
-  // The limits judge the order as it will be sent: after its routing (a default limit price).
-  std::optional<risk::Refusal> refusal;
-  if (core_.risk().active()) refusal = check_risk(strategy, symbol, trade->order, price);
-  trade->order.order_id = venue_.next_order_id();
-  trade->order.perm_id = trade->order.order_id;
-  trade->order.order_ref = owner.key;
-  if (trade->order.account.empty()) trade->order.account = settings_.account_id;
-  trade->state = OrderState{OrderStatus::kPendingSubmit, 0, trade->order.total_quantity, 0};
-  trade->log.push_back({market_.now(), OrderStatus::kPendingSubmit, ""});
-  if (core_.recording()) {
-    core_.record(broker::make_order_event_row(market_.now(), *trade, "", settings_.account_id));
-  }
-  OrderRecord& record =
-      core_.orders().add(trade->order.order_id,
-                         OrderRecord{.trade = trade, .strategy = strategy, .instrument = symbol});
-  if (refusal) {
-    // Never reaches the exchange; the strategy hears of it as a status change.
-    change_status(record, OrderStatus::kInactive, market_.now(), std::move(refusal->message));
-    return trade;
-  }
-  // transmit false holds the order until the strategy places one with transmit true (IB's rule):
-  // then all go, in the order placed.
-  std::vector<std::int64_t>& untransmitted = caches_[strategy].untransmitted;
-  untransmitted.push_back(trade->order.order_id);
-  if (trade->order.transmit) {
-    new_orders_.insert(new_orders_.end(), untransmitted.begin(), untransmitted.end());
-    untransmitted.clear();
-  }
-  return trade;
+  PlaceSide side{*this};
+  return core_.place(strategy, contract, std::move(order), size, side);
 }
 
 void BacktestAccount::cancel(std::size_t strategy, const broker::TradeHandle& handle) {
-  OrderRecord* found = core_.to_cancel(strategy, handle);
-  if (found == nullptr) return;
-  OrderRecord& record = *found;
-  if (record.submitted) venue_.cancel(record.trade->order.order_id);
-  // An order not yet submitted is skipped by process_new_orders once it is done (and so are its
-  // children there); the venue reports the children the exchange held, after this order's end.
-  change_status(record, OrderStatus::kPendingCancel, market_.now(), "cancel requested");
-  change_status(record, OrderStatus::kCancelled, market_.now(), "cancelled by the strategy");
-  venue_.deliver();
+  PlaceSide side{*this};
+  core_.cancel(strategy, handle, side);
 }
 
 void BacktestAccount::modify(std::size_t strategy, const broker::TradeHandle& handle,
@@ -143,28 +97,8 @@ void BacktestAccount::modify(std::size_t strategy, const broker::TradeHandle& ha
 }
 
 void BacktestAccount::process_new_orders() {
-  // Swapped with a member, so neither vector gives up its capacity (no allocation per order).
-  submitting_.clear();
-  submitting_.swap(new_orders_);
-  for (std::int64_t id : submitting_) {
-    OrderRecord& record = *core_.orders().find(id);
-    if (!record.trade || record.trade->is_done()) continue;  // cancelled before submission
-    if (const std::int64_t parent = record.trade->order.parent_id; parent != 0) {
-      const OrderRecord& parent_record = *core_.orders().find(parent);
-      // A parent's handle outlives the slice its child is placed in (released at a day's end).
-      const OrderStatus status =
-          parent_record.trade ? parent_record.trade->state.status : OrderStatus::kFilled;
-      if (is_done(status) && status != OrderStatus::kFilled) {
-        change_status(record, OrderStatus::kCancelled, market_.now(),
-                      exchange::SimulatedExchange::fmt_parent_cancelled(parent));
-        continue;
-      }
-    }
-    record.submitted = true;
-    // The venue reports it accepted (Submitted), then what the exchange decided at once.
-    venue_.place(record.instrument, record.trade->contract, record.trade->order);
-    venue_.deliver();
-  }
+  PlaceSide side{*this};
+  core_.send_queued(side);
 }
 
 void BacktestAccount::match_resting(std::size_t symbol, const Bar& bar) {

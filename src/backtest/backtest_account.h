@@ -101,7 +101,7 @@ class BacktestAccount final : public broker::TradingAccount, private broker::Ven
   void open_bar(std::size_t symbol, const Bar& bar) {
     if (venue_.has_resting_orders(symbol)) match_resting(symbol, bar);
   }
-  bool has_new_orders() const { return !new_orders_.empty(); }
+  bool has_new_orders() const { return core_.has_queued(); }
   void process_new_orders();
   bool has_notices() const { return core_.has_notices(); }
   // Moves the queued notices into `out` (cleared first), oldest first.
@@ -166,10 +166,9 @@ class BacktestAccount final : public broker::TradingAccount, private broker::Ven
     const broker::PositionBook::Holding* holding = nullptr;
   };
   // What the backtest keeps of a strategy beside the core's (account/account_core.h): the
-  // per-instrument holding caches of the hot path and its orders held back by transmit false.
+  // per-instrument holding caches of the hot path.
   struct StrategyCaches {
     std::size_t round_trips = 0;
-    std::vector<std::int64_t> untransmitted;  // placed with transmit false, waiting
     // Every symbol it ever traded, in the book's (symbol name) order, with its market index and
     // its holding (map nodes never move): each day's end marks them without a symbol lookup.
     std::vector<HeldSymbol> held;
@@ -180,6 +179,45 @@ class BacktestAccount final : public broker::TradingAccount, private broker::Ven
   // An order of the registry: `instrument` is its market index, `submitted` whether it was
   // handed to the exchange; a finished trade is released at a day's end (trade null).
   using OrderRecord = broker::OrderEntry;
+
+  // The backtest's side of the core's place() and cancel() (account/order_placement.h): the
+  // market's instruments and closes, ids at placement (1, 2, 3…), orders queued until the
+  // slice's callbacks are over, the simulated venue that confirms a cancel at once.
+  struct PlaceSide {
+    BacktestAccount& account;
+    static constexpr account::PlacePolicy kPolicy{.price_required = true,
+                                                  .id_at_placement = true,
+                                                  .queue_until_sent = true,
+                                                  .dry_run = false,
+                                                  .cancel_confirmed_at_once = true};
+    account::PlacePolicy policy() const { return kPolicy; }
+    account::Instrument instrument(std::size_t, const Contract& contract,
+                                   std::string_view where) const {
+      const std::size_t index = account.symbol_index(contract, where);
+      return {index, &account.market_.contract(index)};
+    }
+    double price(const account::Instrument& instrument, std::string_view where) const {
+      if (!account.market_.has_price(instrument.index)) {
+        (void)account.last_price(*instrument.contract, where);  // throws, saying why
+      }
+      return account.market_.last_close(instrument.index);
+    }
+    double strategy_equity(std::size_t strategy) const { return account.strategy_equity(strategy); }
+    std::shared_ptr<Trade> new_trade() { return account.new_trade(); }
+    std::optional<risk::Refusal> check_risk(std::size_t strategy,
+                                            const account::Instrument& instrument,
+                                            const Order& order, double price) {
+      return account.check_risk(strategy, instrument.index, order, price);
+    }
+    Timestamp now() const { return account.market_.now(); }
+    bool connected() const { return true; }
+    std::int64_t next_order_id() { return account.venue_.next_order_id(); }
+    void send(broker::OrderEntry& entry) {
+      account.venue_.place(entry.instrument, entry.trade->contract, entry.trade->order);
+    }
+    void cancel(broker::OrderEntry& entry) { account.venue_.cancel(entry.trade->order.order_id); }
+    void deliver() { account.venue_.deliver(); }
+  };
 
   std::size_t symbol_index(const Contract& contract, std::string_view where) const;
   void match_resting(std::size_t symbol, const Bar& bar);
@@ -231,8 +269,6 @@ class BacktestAccount final : public broker::TradingAccount, private broker::Ven
     std::string exec_id, commission_exec_id, account, order_ref, symbol;
   };
   FillStrings spare_fill_strings_;
-  std::vector<std::int64_t> new_orders_;
-  std::vector<std::int64_t> submitting_;  // process_new_orders' batch
   std::vector<broker::RoundTrip> round_trip_buffer_;
   std::vector<DailyEquity> daily_;
   std::size_t ended_at_last_prune_ = 0;  // orders ended when release_finished_trades last pruned

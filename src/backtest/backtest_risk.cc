@@ -61,7 +61,7 @@ void BacktestAccount::apply_halts(Timestamp time) {
           }
           core_.orders().add(trade->order.order_id,
                              OrderRecord{.trade = trade, .strategy = s, .instrument = held.symbol});
-          new_orders_.push_back(trade->order.order_id);
+          core_.queue(trade->order.order_id);
         }
       }
     }

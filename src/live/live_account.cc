@@ -75,65 +75,26 @@ double LiveAccount::last_price(const Contract& contract, std::string_view where)
 
 broker::TradeHandle LiveAccount::place(std::size_t index, const Contract& contract, Order order,
                                        std::optional<double> size) {
-  account::StrategyAccount& strategy = core_.strategy(index);
-  const std::string& where = strategy.place_where;
-  bool known = false;
-  for (const Contract& c : fills_[index].contracts) known = known || c.same_instrument(contract);
-  if (!known) {
-    throw Error(contract.symbol + " is not one of the strategy's instruments", where);
-  }
-  core_.check_new_order(
-      index, contract, order, size, [&] { return strategy_equity(index); },
-      [&] { return last_price(contract, where); });
-  order.order_ref = strategy.key;
-
-  auto trade = std::make_shared<Trade>();
-  trade->contract = contract;
-  trade->order = std::move(order);
-  broker::apply_routing(strategy.routing, trade->contract, trade->order,
-                        broker::routing_prices_order(strategy.routing, trade->order)
-                            ? last_price(contract, where)
-                            : 0);
-  if (trade->order.account.empty()) trade->order.account = settings_.account;
-  // The limits judge the order as it will be sent: after its routing (a default limit price).
-  std::optional<risk::Refusal> refusal;
-  if (core_.risk().active()) {
-    refusal = check_risk(index, trade->contract, trade->order, last_price(contract, where));
-  }
-  trade->state.remaining = trade->order.total_quantity;
-  const std::int64_t key = core_.orders().hold(OrderRecord{.trade = trade, .strategy = index});
-  OrderRecord& record = *core_.orders().find(key);
-  ++orders_placed_;
-  if (refusal) {
-    // Never sent; the strategy hears of it as a status change, and `orders` records it.
-    record.held = false;
-    change_status(record, OrderStatus::kInactive, std::move(refusal->message));
-    return trade;
-  }
-  if (settings_.dry_run) {
-    record.held = false;
-    change_status(record, OrderStatus::kApiCancelled, "dry run: not sent");
-    return trade;
-  }
-  if (!venue_.connected()) {
-    // Held, never dropped: sent once the connection is back and reconciled.
-    change_status(record, OrderStatus::kPendingSubmit,
-                  "held: not connected to IB (or reconciling after a reconnect)");
-    return trade;
-  }
-  send_new_order(key);
+  PlaceSide side{*this};
+  broker::TradeHandle trade = core_.place(index, contract, std::move(order), size, side);
+  ++orders_placed_;  // filed (place() throws before it files an order it refuses outright)
   return trade;
+}
+
+account::Instrument LiveAccount::PlaceSide::instrument(std::size_t strategy,
+                                                       const Contract& contract,
+                                                       std::string_view where) const {
+  for (const Contract& own : account.fills_[strategy].contracts) {
+    if (own.same_instrument(contract)) return {0, &contract};
+  }
+  throw Error(contract.symbol + " is not one of the strategy's instruments", std::string(where));
 }
 
 void LiveAccount::send_new_order(std::int64_t held_key, std::string message) {
   // The id is taken when the order is sent (an order held while disconnected gets one above
   // whatever the reconnected server says), and the record is filed under it.
-  const std::int64_t id = venue_.next_order_id();
-  OrderRecord& record = core_.orders().assign_id(held_key, id);
-  record.submitted = true;
-  record.trade->order.order_id = id;
-  venue_.place(record.trade->contract, record.trade->order);
-  change_status(record, OrderStatus::kPendingSubmit, std::move(message));
+  PlaceSide side{*this};
+  core_.send(held_key, side, std::move(message));
 }
 
 std::size_t LiveAccount::resend_lost_orders() {
@@ -174,23 +135,8 @@ void LiveAccount::send_held_orders() {
 }
 
 void LiveAccount::cancel(std::size_t strategy, const broker::TradeHandle& handle) {
-  OrderRecord* found = core_.to_cancel(strategy, handle);
-  if (found == nullptr) return;
-  OrderRecord& record = *found;
-  Trade& trade = *record.trade;
-  if (record.held) {
-    record.held = false;
-    change_status(record, OrderStatus::kCancelled, "cancelled before it was sent");
-    return;
-  }
-  if (!venue_.connected()) {
-    throw Error(ErrorKind::Unavailable,
-                fmt::format("order {}: not connected to IB, the cancel cannot be sent now",
-                            trade.order.order_id),
-                "cancel_order (strategy " + core_.key(strategy) + ")");
-  }
-  venue_.cancel(trade.order.order_id);
-  change_status(record, OrderStatus::kPendingCancel, "cancel requested");
+  PlaceSide side{*this};
+  core_.cancel(strategy, handle, side);
 }
 
 void LiveAccount::modify(std::size_t strategy, const broker::TradeHandle& handle,

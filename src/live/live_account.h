@@ -178,6 +178,41 @@ class LiveAccount final : public broker::TradingAccount, public broker::VenueEve
   // came from the store or from IB rather than from this run's strategies.
   using OrderRecord = broker::OrderEntry;
 
+  // The live side of the core's place() and cancel() (account/order_placement.h): the
+  // strategy's own instruments and the session's last prices, ids taken when an order is sent,
+  // orders held while the venue is not connected and never sent in a dry run.
+  struct PlaceSide {
+    LiveAccount& account;
+    account::PlacePolicy policy() const {
+      return {.price_required = false,
+              .id_at_placement = false,
+              .queue_until_sent = false,
+              .dry_run = account.settings_.dry_run,
+              .cancel_confirmed_at_once = false,
+              .held_message = "held: not connected to IB (or reconciling after a reconnect)"};
+    }
+    account::Instrument instrument(std::size_t strategy, const Contract& contract,
+                                   std::string_view where) const;
+    double price(const account::Instrument& instrument, std::string_view where) const {
+      return account.last_price(*instrument.contract, where);
+    }
+    double strategy_equity(std::size_t strategy) const { return account.strategy_equity(strategy); }
+    std::shared_ptr<Trade> new_trade() const { return std::make_shared<Trade>(); }
+    std::optional<risk::Refusal> check_risk(std::size_t strategy,
+                                            const account::Instrument& instrument,
+                                            const Order& order, double price) {
+      return account.check_risk(strategy, *instrument.contract, order, price);
+    }
+    Timestamp now() const { return account.settings_.clock(); }
+    bool connected() const { return account.venue_.connected(); }
+    std::int64_t next_order_id() { return account.venue_.next_order_id(); }
+    void send(broker::OrderEntry& entry) {
+      account.venue_.place(entry.trade->contract, entry.trade->order);
+    }
+    void cancel(broker::OrderEntry& entry) { account.venue_.cancel(entry.trade->order.order_id); }
+    void deliver() {}  // the venue's events come from the session's event loop
+  };
+
   OrderRecord& adopt_order(std::size_t strategy, const Contract& contract, const Order& order);
   void send_new_order(std::int64_t held_key, std::string message = "sent");
   void change_status(OrderRecord& record, OrderStatus status, std::string message) {

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <string>
+#include <vector>
 
 #include "backtest/backtest_fixture.h"
 #include "backtest/order_types_scenario.h"
@@ -161,6 +163,17 @@ TEST_F(OrderTypesBacktest, CancelBeforeSubmissionWinsAndAfterAFillIsRefused) {
   EXPECT_EQ(second->state.status, OrderStatus::kFilled);
   EXPECT_EQ(refusal, "order 2 is already Filled; nothing to cancel");
   EXPECT_EQ(read(account, "fills").num_rows(), 1u);
+  // Never handed to the exchange: Cancelled at once, as a live order held while disconnected
+  // is (no PendingCancel first).
+  const store::Table orders = read(account, "orders");
+  std::vector<std::string> first_rows;
+  for (std::size_t i = 0; i < orders.num_rows(); ++i) {
+    if (orders.int64s("order_id")[i] != 1) continue;
+    first_rows.push_back(std::string(orders.strings("status")[i]) + " " +
+                         std::string(orders.strings("message")[i]));
+  }
+  EXPECT_EQ(first_rows,
+            (std::vector<std::string>{"PendingSubmit ", "Cancelled cancelled before it was sent"}));
 }
 
 }  // namespace
