@@ -28,8 +28,6 @@
 // Single-threaded, like the accounts that hold it (live: the session's event loop).
 #pragma once
 
-#include <fmt/format.h>
-
 #include <array>
 #include <cmath>
 #include <cstddef>
@@ -38,6 +36,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -58,7 +57,6 @@
 #include "broker/routing.h"
 #include "broker/venue.h"
 #include "core/domain.h"
-#include "core/error.h"
 #include "risk/risk.h"
 
 namespace tandem::account {
@@ -218,6 +216,49 @@ class AccountCore {
   // of a sent order is not connected.
   template <class Side>
   void cancel(std::size_t strategy, const broker::TradeHandle& trade, Side& side);
+  // Cancels every working order of every strategy (live: shutdown with --cancel-on-exit, a halt
+  // with cancel_open): a held one is Cancelled, "WHY before it was sent"; a sent one, while the
+  // venue is connected, has its cancel sent and is PendingCancel with `why`. Returns how many.
+  template <class Side>
+  std::size_t cancel_all_open(std::string_view why, Side& side);
+  // Sends every held order (the connection is back, reconciled).
+  template <class Side>
+  void send_held_orders(Side& side);
+  // The reconciliation is complete: an order sent by this run that the venue reported nothing
+  // about (order_reported) never reached it — it was lost with the connection — and is sent
+  // again under a new id; one adopted from an earlier run is Inactive (the strategy that placed
+  // it is gone). Then every held order is sent. Returns how many orders were found lost.
+  template <class Side>
+  std::size_t resend_lost_orders(Side& side);
+
+  // --- the venue's order events (account/venue_orders.cc): one handling for either mode; the
+  // simulated venue sends only order_status (and fills) ---
+  // A reconciliation starts: from now on every order the venue names is marked as known to it.
+  void begin_reconcile() {
+    reported_.clear();
+    reconciling_ = true;
+  }
+  // The venue named this order id (any report).
+  void order_reported(std::int64_t order_id) {
+    if (reconciling_) reported_.insert(order_id);
+  }
+  // Files an order the venue holds or the store remembers, not placed by this run (adopted; at
+  // the venue already, so a change or a cancel of it is sent there).
+  OrderEntry& adopt_order(std::size_t strategy, const Contract& contract, const Order& order);
+  // An order the venue holds (IB: openOrder): an unknown one of a strategy's is adopted; it
+  // confirms a change in flight, notes the permId, an OCA reduction, an end. `now` stamps what
+  // changes.
+  void order_open(const broker::VenueOrder& order, Timestamp now);
+  // A status the venue reports, at its time (VenueStatus::time) or else `now`: a finished order
+  // never goes back; Filled waits for the executions; a repeat is ignored unless the venue holds
+  // some but less than the order's quantity with nothing more filled (a reduction: an OCA
+  // group's), then the order's quantity follows it; PendingSubmit only moves an ApiPending order.
+  void order_status(const broker::VenueStatus& status, Timestamp now);
+  // A finished order the venue reports by permId or by its terms (IB: completedOrder).
+  void order_completed(const broker::VenueCompleted& completed, Timestamp now);
+  // An error about an order: it refuses a change in flight (the order keeps its terms), or by
+  // its effect refuses or cancels the order, or is a notice in its log.
+  void order_error(const broker::VenueError& error, Timestamp now);
 
   // --- fills (the book itself is the mode's to update: in place in a backtest, from the
   // executions live, where a correction rebuilds it) ---
@@ -403,6 +444,9 @@ class AccountCore {
   // neither vector gives up its capacity: no allocation per order).
   std::vector<std::int64_t> queued_;
   std::vector<std::int64_t> sending_;
+  // The order ids the venue reported during the current reconciliation.
+  std::set<std::int64_t> reported_;
+  bool reconciling_ = false;
 };
 
 template <class PriceOf>
@@ -432,154 +476,6 @@ void AccountCore::check_new_order(std::size_t strategy, const Contract& contract
     broker::check_explicit_quantity(order.total_quantity, settings_.fractional, where);
   }
   if (order.parent_id != 0) check_parent(strategy, contract, order);
-}
-
-template <class Side>
-broker::TradeHandle AccountCore::place(std::size_t strategy, const Contract& contract, Order order,
-                                       std::optional<double> size, Side& side) {
-  const PlacePolicy policy = side.policy();
-  StrategyAccount& owner = strategies_[strategy];
-  const std::string& where = owner.place_where;
-  const Instrument instrument = side.instrument(strategy, contract, where);
-  // Asked once, and only when needed (live may have none yet: asking throws, saying so).
-  std::optional<double> known_price;
-  auto price = [&]() -> double {
-    if (!known_price) known_price = side.price(instrument, where);
-    return *known_price;
-  };
-  if (policy.price_required) (void)price();
-  check_new_order(
-      strategy, contract, order, size, [&] { return side.strategy_equity(strategy); }, price);
-  std::shared_ptr<Trade> trade = side.new_trade();
-  trade->contract = *instrument.contract;
-  trade->order = std::move(order);
-  broker::apply_routing(owner.routing, trade->contract, trade->order,
-                        broker::routing_prices_order(owner.routing, trade->order) ? price() : 0.0);
-  // The limits judge the order as it will be sent: after its routing (a default limit price).
-  std::optional<risk::Refusal> refusal;
-  if (risk_.active()) refusal = side.check_risk(strategy, instrument, trade->order, price());
-  trade->order.order_ref = owner.key;
-  if (trade->order.account.empty()) trade->order.account = settings_.account;
-  trade->state = OrderState{OrderStatus::kPendingSubmit, 0, trade->order.total_quantity, 0};
-  const Timestamp now = side.now();
-  OrderEntry* entry;
-  std::int64_t key;
-  if (policy.id_at_placement) {
-    key = side.next_order_id();
-    trade->order.order_id = key;
-    trade->order.perm_id = key;
-    // PendingSubmit at once, without a notice (the strategy placed it: nothing to tell).
-    trade->log.push_back({now, OrderStatus::kPendingSubmit, ""});
-    if (recording() && settings_.record_orders) {
-      record(broker::make_order_event_row(now, *trade, "", settings_.account));
-    }
-    entry = &orders_.add(
-        key, OrderEntry{.trade = trade, .strategy = strategy, .instrument = instrument.index});
-  } else {
-    key = orders_.hold(
-        OrderEntry{.trade = trade, .strategy = strategy, .instrument = instrument.index});
-    entry = orders_.find(key);
-  }
-  if (refusal) {
-    // Never sent; the strategy hears of it as a status change, and `orders` records it.
-    entry->held = false;
-    change_status(*entry, OrderStatus::kInactive, now, std::move(refusal->message));
-    return trade;
-  }
-  if (policy.dry_run) {
-    entry->held = false;
-    change_status(*entry, OrderStatus::kApiCancelled, now, "dry run: not sent");
-    return trade;
-  }
-  if (policy.queue_until_sent) {
-    owner.untransmitted.push_back(key);
-    if (trade->order.transmit) {
-      queued_.insert(queued_.end(), owner.untransmitted.begin(), owner.untransmitted.end());
-      owner.untransmitted.clear();
-    }
-    return trade;
-  }
-  if (!side.connected()) {
-    // Held, never dropped: sent once the connection is back (send()).
-    change_status(*entry, OrderStatus::kPendingSubmit, now, policy.held_message);
-    return trade;
-  }
-  send(key, side);
-  return trade;
-}
-
-template <class Side>
-void AccountCore::send(std::int64_t key, Side& side, std::string message) {
-  const PlacePolicy policy = side.policy();
-  OrderEntry* record;
-  if (policy.id_at_placement) {
-    record = orders_.find(key);
-  } else {
-    // The id is taken now, and the entry filed under it (it keeps its address).
-    const std::int64_t id = side.next_order_id();
-    record = &orders_.assign_id(key, id);
-    record->trade->order.order_id = id;
-  }
-  record->submitted = true;
-  side.send(*record);
-  if (!policy.id_at_placement) {
-    change_status(*record, OrderStatus::kPendingSubmit, side.now(), std::move(message));
-  }
-  // The venue's decisions on it (a backtest: Submitted, then a close fill) come now, never from
-  // inside the send.
-  side.deliver();
-}
-
-template <class Side>
-void AccountCore::send_queued(Side& side) {
-  sending_.clear();
-  sending_.swap(queued_);
-  for (std::int64_t id : sending_) {
-    OrderEntry& record = *orders_.find(id);
-    if (!record.trade || record.trade->is_done()) continue;  // cancelled before it was sent
-    if (const std::int64_t parent = record.trade->order.parent_id; parent != 0) {
-      const OrderEntry* parent_record = orders_.find(parent);
-      // A parent's handle outlives the slice its child is placed in (released at a day's end).
-      const OrderStatus status = parent_record != nullptr && parent_record->trade
-                                     ? parent_record->trade->state.status
-                                     : OrderStatus::kFilled;
-      if (is_done(status) && status != OrderStatus::kFilled) {
-        change_status(record, OrderStatus::kCancelled, side.now(),
-                      fmt::format("parent order {} ended without filling", parent));
-        continue;
-      }
-    }
-    send(id, side);
-  }
-}
-
-template <class Side>
-void AccountCore::cancel(std::size_t strategy, const broker::TradeHandle& handle, Side& side) {
-  OrderEntry* found = to_cancel(strategy, handle);
-  if (found == nullptr) return;
-  OrderEntry& record = *found;
-  const Timestamp now = side.now();
-  if (!record.submitted) {
-    // Queued or held: the venue never heard of it (a queued child of it is Cancelled when the
-    // queue is sent).
-    record.held = false;
-    change_status(record, OrderStatus::kCancelled, now, "cancelled before it was sent");
-    return;
-  }
-  if (!side.connected()) {
-    throw Error(ErrorKind::Unavailable,
-                fmt::format("order {}: not connected to its venue, the cancel cannot be sent now",
-                            record.trade->order.order_id),
-                "cancel_order (strategy " + strategies_[strategy].key + ")");
-  }
-  side.cancel(record);
-  change_status(record, OrderStatus::kPendingCancel, now, "cancel requested");
-  if (side.policy().cancel_confirmed_at_once) {
-    change_status(record, OrderStatus::kCancelled, now, "cancelled by the strategy");
-  }
-  // The venue's decisions (a backtest: the children it held end with their parent) come after
-  // the order's own end.
-  side.deliver();
 }
 
 template <class AddMarks>
@@ -630,3 +526,5 @@ void AccountCore::day_pnl(std::size_t strategy, double net_liquidation, PriceOf&
 }  // namespace tandem::account
 
 #include "account/account_core_funds.h"  // IWYU pragma: export
+// The template steps of placing, sending and cancelling (they take the mode's side).
+#include "account/account_core_sends.h"  // IWYU pragma: export

@@ -107,15 +107,7 @@ void BacktestAccount::match_resting(std::size_t symbol, const Bar& bar) {
 }
 
 void BacktestAccount::order_status(const broker::VenueStatus& status) {
-  OrderRecord& record = *core_.orders().find(status.order_id);
-  if (!record.trade || record.trade->is_done()) return;  // e.g. cancelled by the strategy
-  Trade& trade = *record.trade;
-  if (*status.status == trade.state.status) {
-    // No partial fills here, so what remains is the order's whole quantity.
-    trade.order.total_quantity = status.remaining;
-    trade.state.remaining = status.remaining;
-  }
-  change_status(record, *status.status, status.time, status.why);
+  core_.order_status(status, market_.now());
 }
 
 void BacktestAccount::fill(const broker::VenueFill& venue_fill) {
@@ -216,24 +208,26 @@ namespace {
 [[noreturn]] void not_from_simulated_venue(const char* call) {
   throw Error(ErrorKind::Internal,
               std::string("the simulated venue reports no ") + call +
-                  "; a backtest account hears only order_status and fill",
+                  "; a backtest account hears order events and fills only",
               "backtest account");
 }
 }  // namespace
 
-void BacktestAccount::order_reported(std::int64_t) { not_from_simulated_venue("order_reported"); }
-void BacktestAccount::order_open(const broker::VenueOrder&) {
-  not_from_simulated_venue("order_open");
+// The core handles the venue's order events for either mode; the simulated venue sends none of
+// these, but a call would be handled as live handles it.
+void BacktestAccount::order_reported(std::int64_t order_id) { core_.order_reported(order_id); }
+void BacktestAccount::order_open(const broker::VenueOrder& order) {
+  core_.order_open(order, market_.now());
 }
-void BacktestAccount::order_completed(const broker::VenueCompleted&) {
-  not_from_simulated_venue("order_completed");
+void BacktestAccount::order_completed(const broker::VenueCompleted& completed) {
+  core_.order_completed(completed, market_.now());
 }
 bool BacktestAccount::execution_arrived(Fill&) { not_from_simulated_venue("execution_arrived"); }
 void BacktestAccount::late_commission(const CommissionReport&) {
   not_from_simulated_venue("late_commission");
 }
-void BacktestAccount::order_error(const broker::VenueError&) {
-  not_from_simulated_venue("order_error");
+void BacktestAccount::order_error(const broker::VenueError& error) {
+  core_.order_error(error, market_.now());
 }
 void BacktestAccount::account_value(const AccountValue&) {
   not_from_simulated_venue("account_value");

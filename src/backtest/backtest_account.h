@@ -222,21 +222,23 @@ class BacktestAccount final : public broker::TradingAccount, private broker::Ven
   std::size_t symbol_index(const Contract& contract, std::string_view where) const;
   void match_resting(std::size_t symbol, const Bar& bar);
   // --- what the venue says (broker::VenueEvents) ---
-  // A status the venue decided: an accepted order, its end (expired, cancelled, rejected), or
-  // — the status it has already — its quantity cut (an OCA group's reduction).
+  // The venue's order events go to the core (account/venue_orders.cc), as live's do: a status
+  // the venue decided — an accepted order, its end (expired, cancelled, rejected), or its
+  // status again with less remaining (an OCA group's reduction); the simulated venue sends no
+  // open or completed orders, errors or reconciliation reports.
+  void order_reported(std::int64_t order_id) override;
+  void order_open(const broker::VenueOrder& order) override;
   void order_status(const broker::VenueStatus& status) override;
+  void order_completed(const broker::VenueCompleted& completed) override;
+  void order_error(const broker::VenueError& error) override;
   // Books the fill, or refuses it (a cash account: not enough cash or shares) and has the
   // venue cancel the children it released with it.
   void fill(const broker::VenueFill& fill) override;
-  // The simulated venue reports none of these (no reconciliation, no other programs' orders,
-  // commissions joined at once, the account keeps its own values): each throws an Internal
-  // error naming the call, as a venue that sent one would be wired wrongly.
-  void order_reported(std::int64_t order_id) override;
-  void order_open(const broker::VenueOrder& order) override;
-  void order_completed(const broker::VenueCompleted& completed) override;
+  // The simulated venue reports none of these (commissions joined at once, the account keeps
+  // its own values, executions come booked): each throws an Internal error naming the call, as
+  // a venue that sent one would be wired wrongly.
   bool execution_arrived(Fill& fill) override;
   void late_commission(const CommissionReport& report) override;
-  void order_error(const broker::VenueError& error) override;
   void account_value(const AccountValue& value) override;
   void holding(const broker::VenueHolding& holding) override;
   void change_status(OrderRecord& record, OrderStatus status, Timestamp time, std::string message) {

@@ -66,9 +66,7 @@ class LiveAccount final : public broker::TradingAccount, public broker::VenueEve
   void start();
 
   // --- the venue's events (broker/venue.h) ---
-  void order_reported(std::int64_t order_id) override {
-    if (reconciling_) reported_.insert(order_id);
-  }
+  void order_reported(std::int64_t order_id) override { core_.order_reported(order_id); }
   void order_open(const broker::VenueOrder& order) override;
   void order_status(const broker::VenueStatus& status) override;
   void order_completed(const broker::VenueCompleted& completed) override;
@@ -84,10 +82,7 @@ class LiveAccount final : public broker::TradingAccount, public broker::VenueEve
   // The latest price of an instrument (the session's bars).
   void on_price(const std::string& symbol, double price) { last_price_[symbol] = price; }
   // A reconciliation starts: from now on every order IB reports is marked as known to it.
-  void begin_reconcile() {
-    reported_.clear();
-    reconciling_ = true;
-  }
+  void begin_reconcile() { core_.begin_reconcile(); }
   // The reconciliation is complete: an order this run sent that IB reported nothing about
   // (no openOrder, orderStatus, execution or completedOrder) never reached it — it was lost
   // with the connection — and is sent again under a new id; one from an earlier
@@ -213,7 +208,6 @@ class LiveAccount final : public broker::TradingAccount, public broker::VenueEve
     void deliver() {}  // the venue's events come from the session's event loop
   };
 
-  OrderRecord& adopt_order(std::size_t strategy, const Contract& contract, const Order& order);
   void send_new_order(std::int64_t held_key, std::string message = "sent");
   void change_status(OrderRecord& record, OrderStatus status, std::string message) {
     core_.change_status(record, status, settings_.clock(), std::move(message));
@@ -239,8 +233,6 @@ class LiveAccount final : public broker::TradingAccount, public broker::VenueEve
   // ones too), the notices, the rows and the risk gate.
   account::AccountCore core_;
   std::vector<StrategyFills> fills_;  // by strategy index
-  std::set<std::int64_t> reported_;   // order ids IB reported during the current reconciliation
-  bool reconciling_ = false;
   // The funds: IB's reported account values and portfolio (account/reported_funds.h).
   account::ReportedFunds funds_;
   std::unordered_map<std::string, double> last_price_;

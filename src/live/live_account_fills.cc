@@ -98,7 +98,7 @@ void LiveAccount::load(const StoredState& stored) {
     order.tif = row.tif;
     order.order_ref = row.strategy;
     order.account = settings_.account;
-    OrderRecord& record = adopt_order(*index, contract, order);
+    OrderRecord& record = core_.adopt_order(*index, contract, order);
     record.trade->state.status = row.status;
     record.trade->state.filled = row.filled;
     record.trade->state.remaining = row.remaining;
@@ -131,7 +131,7 @@ bool LiveAccount::execution_arrived(Fill& fill) {
     order.total_quantity = e.cum_qty;
     order.order_ref = key;
     order.account = settings_.account;
-    adopt_order(*index, fill.contract, order);
+    core_.adopt_order(*index, fill.contract, order);
   }
   return true;
 }

@@ -108,7 +108,7 @@ class OrderPlacementTest : public ::testing::Test {
 
 TEST_F(OrderPlacementTest, BacktestPolicyTakesIdsAtPlacementAndQueuesUntilTransmit) {
   TestSide side(kBacktest);
-  Order held_back = limit_order(Action::kBuy, 5, 99);
+  Order held_back = limit_order(Action::kBuy, 99, 5);
   held_back.transmit = false;
   broker::TradeHandle first = core_->place(0, stock("SPY"), held_back, std::nullopt, side);
   EXPECT_EQ(first->order.order_id, 1);
@@ -140,16 +140,16 @@ TEST_F(OrderPlacementTest, BacktestPolicyTakesIdsAtPlacementAndQueuesUntilTransm
 TEST_F(OrderPlacementTest, BacktestPolicyNeedsAPriceToPlaceAnyOrder) {
   TestSide side(kBacktest);
   side.last_price = std::nullopt;
-  EXPECT_THROW(core_->place(0, stock("SPY"), limit_order(Action::kBuy, 5, 99), std::nullopt, side),
+  EXPECT_THROW(core_->place(0, stock("SPY"), limit_order(Action::kBuy, 99, 5), std::nullopt, side),
                Error);
   EXPECT_EQ(core_->orders().size(), 0u);
   // Live needs none for an order with its own quantity and prices.
   side.placing = kLive;
   broker::TradeHandle trade =
-      core_->place(0, stock("SPY"), limit_order(Action::kBuy, 5, 99), std::nullopt, side);
+      core_->place(0, stock("SPY"), limit_order(Action::kBuy, 99, 5), std::nullopt, side);
   EXPECT_EQ(trade->order.order_id, 1);
   // An unknown instrument is refused before anything is filed.
-  EXPECT_THROW(core_->place(0, stock("QQQ"), limit_order(Action::kBuy, 5, 99), std::nullopt, side),
+  EXPECT_THROW(core_->place(0, stock("QQQ"), limit_order(Action::kBuy, 99, 5), std::nullopt, side),
                Error);
   EXPECT_EQ(core_->orders().size(), 1u);
 }
@@ -218,7 +218,7 @@ TEST_F(OrderPlacementTest, AnOrderNotYetSentIsCancelledAtOnceInEitherMode) {
     TestSide side(policy);
     side.connected_ = policy.queue_until_sent;  // live: held while disconnected
     broker::TradeHandle parent =
-        core_->place(0, stock("SPY"), limit_order(Action::kBuy, 5, 99), std::nullopt, side);
+        core_->place(0, stock("SPY"), limit_order(Action::kBuy, 99, 5), std::nullopt, side);
     const std::size_t rows_before = core_->rows().orders.size();
     core_->cancel(0, parent, side);
     EXPECT_EQ(parent->state.status, OrderStatus::kCancelled);
@@ -236,8 +236,8 @@ TEST_F(OrderPlacementTest, AnOrderNotYetSentIsCancelledAtOnceInEitherMode) {
 TEST_F(OrderPlacementTest, AQueuedChildOfACancelledParentIsCancelledWhenTheQueueIsSent) {
   TestSide side(kBacktest);
   broker::TradeHandle parent =
-      core_->place(0, stock("SPY"), limit_order(Action::kBuy, 5, 99), std::nullopt, side);
-  Order take_profit = limit_order(Action::kSell, 5, 110);
+      core_->place(0, stock("SPY"), limit_order(Action::kBuy, 99, 5), std::nullopt, side);
+  Order take_profit = limit_order(Action::kSell, 110, 5);
   take_profit.parent_id = parent->order.order_id;
   broker::TradeHandle child = core_->place(0, stock("SPY"), take_profit, std::nullopt, side);
   core_->cancel(0, parent, side);
@@ -253,7 +253,7 @@ TEST_F(OrderPlacementTest, ASentOrdersCancelGoesToTheVenueAndItsEndIsThePolicys)
     fresh();
     TestSide side(policy);
     broker::TradeHandle trade =
-        core_->place(0, stock("SPY"), limit_order(Action::kBuy, 5, 99), std::nullopt, side);
+        core_->place(0, stock("SPY"), limit_order(Action::kBuy, 99, 5), std::nullopt, side);
     core_->send_queued(side);
     ASSERT_EQ(side.sent.size(), 1u);
     // Only the placing strategy may cancel it.

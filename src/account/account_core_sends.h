@@ -1,0 +1,231 @@
+// AccountCore's template steps of placing, sending and cancelling: they take the mode's side
+// (account/order_placement.h), so that a backtest's calls to it are direct. Included by
+// account/account_core.h, whose declarations state their contracts.
+#pragma once
+
+#include <fmt/format.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "account/account_core.h"
+#include "core/error.h"
+
+namespace tandem::account {
+
+template <class Side>
+broker::TradeHandle AccountCore::place(std::size_t strategy, const Contract& contract, Order order,
+                                       std::optional<double> size, Side& side) {
+  const PlacePolicy policy = side.policy();
+  StrategyAccount& owner = strategies_[strategy];
+  const std::string& where = owner.place_where;
+  const Instrument instrument = side.instrument(strategy, contract, where);
+  // Asked once, and only when needed (live may have none yet: asking throws, saying so).
+  std::optional<double> known_price;
+  auto price = [&]() -> double {
+    if (!known_price) known_price = side.price(instrument, where);
+    return *known_price;
+  };
+  if (policy.price_required) (void)price();
+  check_new_order(
+      strategy, contract, order, size, [&] { return side.strategy_equity(strategy); }, price);
+  std::shared_ptr<Trade> trade = side.new_trade();
+  trade->contract = *instrument.contract;
+  trade->order = std::move(order);
+  broker::apply_routing(owner.routing, trade->contract, trade->order,
+                        broker::routing_prices_order(owner.routing, trade->order) ? price() : 0.0);
+  // The limits judge the order as it will be sent: after its routing (a default limit price).
+  std::optional<risk::Refusal> refusal;
+  if (risk_.active()) refusal = side.check_risk(strategy, instrument, trade->order, price());
+  trade->order.order_ref = owner.key;
+  if (trade->order.account.empty()) trade->order.account = settings_.account;
+  trade->state = OrderState{OrderStatus::kPendingSubmit, 0, trade->order.total_quantity, 0};
+  const Timestamp now = side.now();
+  OrderEntry* entry;
+  std::int64_t key;
+  if (policy.id_at_placement) {
+    key = side.next_order_id();
+    trade->order.order_id = key;
+    trade->order.perm_id = key;
+    // PendingSubmit at once, without a notice (the strategy placed it: nothing to tell).
+    trade->log.push_back({now, OrderStatus::kPendingSubmit, ""});
+    if (recording() && settings_.record_orders) {
+      record(broker::make_order_event_row(now, *trade, "", settings_.account));
+    }
+    entry = &orders_.add(
+        key, OrderEntry{.trade = trade, .strategy = strategy, .instrument = instrument.index});
+  } else {
+    key = orders_.hold(
+        OrderEntry{.trade = trade, .strategy = strategy, .instrument = instrument.index});
+    entry = orders_.find(key);
+  }
+  if (refusal) {
+    // Never sent; the strategy hears of it as a status change, and `orders` records it.
+    entry->held = false;
+    change_status(*entry, OrderStatus::kInactive, now, std::move(refusal->message));
+    return trade;
+  }
+  if (policy.dry_run) {
+    entry->held = false;
+    change_status(*entry, OrderStatus::kApiCancelled, now, "dry run: not sent");
+    return trade;
+  }
+  if (policy.queue_until_sent) {
+    owner.untransmitted.push_back(key);
+    if (trade->order.transmit) {
+      queued_.insert(queued_.end(), owner.untransmitted.begin(), owner.untransmitted.end());
+      owner.untransmitted.clear();
+    }
+    return trade;
+  }
+  if (!side.connected()) {
+    // Held, never dropped: sent once the connection is back (send()).
+    change_status(*entry, OrderStatus::kPendingSubmit, now, policy.held_message);
+    return trade;
+  }
+  send(key, side);
+  return trade;
+}
+
+template <class Side>
+void AccountCore::send(std::int64_t key, Side& side, std::string message) {
+  const PlacePolicy policy = side.policy();
+  OrderEntry* record;
+  if (policy.id_at_placement) {
+    record = orders_.find(key);
+  } else {
+    // The id is taken now, and the entry filed under it (it keeps its address).
+    const std::int64_t id = side.next_order_id();
+    record = &orders_.assign_id(key, id);
+    record->trade->order.order_id = id;
+  }
+  record->submitted = true;
+  side.send(*record);
+  if (!policy.id_at_placement) {
+    change_status(*record, OrderStatus::kPendingSubmit, side.now(), std::move(message));
+  }
+  // The venue's decisions on it (a backtest: Submitted, then a close fill) come now, never from
+  // inside the send.
+  side.deliver();
+}
+
+template <class Side>
+void AccountCore::send_queued(Side& side) {
+  sending_.clear();
+  sending_.swap(queued_);
+  for (std::int64_t id : sending_) {
+    OrderEntry& record = *orders_.find(id);
+    if (!record.trade || record.trade->is_done()) continue;  // cancelled before it was sent
+    if (const std::int64_t parent = record.trade->order.parent_id; parent != 0) {
+      const OrderEntry* parent_record = orders_.find(parent);
+      // A parent's handle outlives the slice its child is placed in (released at a day's end).
+      const OrderStatus status = parent_record != nullptr && parent_record->trade
+                                     ? parent_record->trade->state.status
+                                     : OrderStatus::kFilled;
+      if (is_done(status) && status != OrderStatus::kFilled) {
+        change_status(record, OrderStatus::kCancelled, side.now(),
+                      fmt::format("parent order {} ended without filling", parent));
+        continue;
+      }
+    }
+    send(id, side);
+  }
+}
+
+template <class Side>
+void AccountCore::cancel(std::size_t strategy, const broker::TradeHandle& handle, Side& side) {
+  OrderEntry* found = to_cancel(strategy, handle);
+  if (found == nullptr) return;
+  OrderEntry& record = *found;
+  const Timestamp now = side.now();
+  if (!record.submitted) {
+    // Queued or held: the venue never heard of it (a queued child of it is Cancelled when the
+    // queue is sent).
+    record.held = false;
+    change_status(record, OrderStatus::kCancelled, now, "cancelled before it was sent");
+    return;
+  }
+  if (!side.connected()) {
+    throw Error(ErrorKind::Unavailable,
+                fmt::format("order {}: not connected to its venue, the cancel cannot be sent now",
+                            record.trade->order.order_id),
+                "cancel_order (strategy " + strategies_[strategy].key + ")");
+  }
+  side.cancel(record);
+  change_status(record, OrderStatus::kPendingCancel, now, "cancel requested");
+  if (side.policy().cancel_confirmed_at_once) {
+    change_status(record, OrderStatus::kCancelled, now, "cancelled by the strategy");
+  }
+  // The venue's decisions (a backtest: the children it held end with their parent) come after
+  // the order's own end.
+  side.deliver();
+}
+
+template <class Side>
+std::size_t AccountCore::cancel_all_open(std::string_view why, Side& side) {
+  std::size_t count = 0;
+  const Timestamp now = side.now();
+  orders_.for_each([&](std::int64_t, OrderEntry& record) {
+    if (!record.trade) return;
+    Trade& trade = *record.trade;
+    if (trade.is_done() || trade.state.status == OrderStatus::kPendingCancel) return;
+    if (record.held) {
+      record.held = false;
+      change_status(record, OrderStatus::kCancelled, now,
+                    fmt::format("{} before it was sent", why));
+    } else if (side.connected()) {
+      side.cancel(record);
+      change_status(record, OrderStatus::kPendingCancel, now, std::string(why));
+    }
+    ++count;
+  });
+  side.deliver();
+  return count;
+}
+
+template <class Side>
+void AccountCore::send_held_orders(Side& side) {
+  std::vector<std::int64_t> held;
+  orders_.for_each([&](std::int64_t id, const OrderEntry& record) {
+    if (record.held && record.trade && !record.trade->is_done()) held.push_back(id);
+  });
+  for (std::int64_t id : held) {
+    log(fmt::format("sending order held while disconnected: {}",
+                    describe_order(*orders_.find(id)->trade)));
+    send(id, side);
+  }
+}
+
+template <class Side>
+std::size_t AccountCore::resend_lost_orders(Side& side) {
+  std::vector<std::int64_t> lost;
+  orders_.for_each([&](std::int64_t id, const OrderEntry& record) {
+    if (id > 0 && !record.held && record.trade && !record.trade->is_done() &&
+        reported_.count(id) == 0) {
+      lost.push_back(id);
+    }
+  });
+  for (std::int64_t id : lost) {
+    OrderEntry& record = *orders_.find(id);
+    if (record.adopted) {
+      change_status(record, OrderStatus::kInactive, side.now(),
+                    "IB does not know this order: it was lost before it reached IB");
+      continue;
+    }
+    const std::int64_t key = orders_.hold_again(id);
+    record.submitted = false;  // the entry keeps its address
+    send(key, side,
+         fmt::format("sent again: order {} never reached IB, it was lost with the connection", id));
+  }
+  reconciling_ = false;
+  send_held_orders(side);
+  return lost.size();
+}
+
+}  // namespace tandem::account
