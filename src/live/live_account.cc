@@ -1,23 +1,16 @@
-// LiveAccount: strategies' side (place, cancel, modify, equity, positions) and order events.
+// LiveAccount: strategies' side (place, cancel, modify, equity, positions; placing, cancelling
+// and the order events are the core's: account/account_core.h) and the account's values.
 // Executions, commissions and the books are in live_account_fills.cc.
 #include "live/live_account.h"
 
-#include <fmt/format.h>
-
-#include <algorithm>
-#include <cmath>
+#include <memory>
+#include <string>
 #include <utility>
 
-#include "broker/order_rules.h"
-#include "broker/order_sizing.h"
 #include "core/error.h"
 
 namespace tandem::live {
 namespace {
-
-constexpr double kShareEpsilon = 1e-9;
-
-using account::describe_order;
 
 account::CoreSettings core_settings(const LiveAccountSettings& settings,
                                     broker::AccountRecorder& recorder) {
