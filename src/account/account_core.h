@@ -194,7 +194,7 @@ class AccountCore {
   // sends it; a refused order is Inactive and a dry run's ApiCancelled, never sent. Throws
   // tandem::Error at its place_order for an order it refuses outright.
   template <class Side>
-  broker::TradeHandle place(std::size_t strategy, const Contract& contract, Order order,
+  broker::TradeHandle place(std::size_t strategy, const Contract& contract, Order&& order,
                             std::optional<double> size, Side& side);
   // Orders waiting in the queue (PlacePolicy::queue_until_sent).
   bool has_queued() const { return !queued_.empty(); }
@@ -207,7 +207,7 @@ class AccountCore {
   // Sends the order held (or filed under no id yet) under `key`: it takes its id from the
   // venue, and — without PlacePolicy::id_at_placement — is PendingSubmit with `message`.
   template <class Side>
-  void send(std::int64_t key, Side& side, std::string message = "sent");
+  void send(std::int64_t key, Side& side, std::string_view message = "sent");
   // Cancels `strategy`'s order `trade`: nothing when it is ending already; an order not yet
   // sent (queued or held) is Cancelled at once, "cancelled before it was sent"; a sent one has
   // its cancel sent and is PendingCancel (then Cancelled at once when the venue confirms so:

@@ -20,8 +20,8 @@
 namespace tandem::account {
 
 template <class Side>
-broker::TradeHandle AccountCore::place(std::size_t strategy, const Contract& contract, Order order,
-                                       std::optional<double> size, Side& side) {
+broker::TradeHandle AccountCore::place(std::size_t strategy, const Contract& contract,
+                                       Order&& order, std::optional<double> size, Side& side) {
   const PlacePolicy policy = side.policy();
   StrategyAccount& owner = strategies_[strategy];
   const std::string& where = owner.place_where;
@@ -94,7 +94,7 @@ broker::TradeHandle AccountCore::place(std::size_t strategy, const Contract& con
 }
 
 template <class Side>
-void AccountCore::send(std::int64_t key, Side& side, std::string message) {
+void AccountCore::send(std::int64_t key, Side& side, std::string_view message) {
   const PlacePolicy policy = side.policy();
   OrderEntry* record;
   if (policy.id_at_placement) {
@@ -108,7 +108,7 @@ void AccountCore::send(std::int64_t key, Side& side, std::string message) {
   record->submitted = true;
   side.send(*record);
   if (!policy.id_at_placement) {
-    change_status(*record, OrderStatus::kPendingSubmit, side.now(), std::move(message));
+    change_status(*record, OrderStatus::kPendingSubmit, side.now(), std::string(message));
   }
   // The venue's decisions on it (a backtest: Submitted, then a close fill) come now, never from
   // inside the send.

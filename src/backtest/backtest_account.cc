@@ -80,34 +80,9 @@ double BacktestAccount::strategy_equity(std::size_t strategy) const {
   return core_.strategy_equity(strategy, total_equity());
 }
 
-broker::TradeHandle BacktestAccount::place(std::size_t strategy, const Contract& contract,
-                                           Order order, std::optional<double> size) {
-  PlaceSide side{*this};
-  return core_.place(strategy, contract, std::move(order), size, side);
-}
-
-void BacktestAccount::cancel(std::size_t strategy, const broker::TradeHandle& handle) {
-  PlaceSide side{*this};
-  core_.cancel(strategy, handle, side);
-}
-
-void BacktestAccount::modify(std::size_t strategy, const broker::TradeHandle& handle,
-                             const broker::OrderChanges& changes) {
-  core_.modify(strategy, handle, changes, market_.now(), venue_);
-}
-
-void BacktestAccount::process_new_orders() {
-  PlaceSide side{*this};
-  core_.send_queued(side);
-}
-
 void BacktestAccount::match_resting(std::size_t symbol, const Bar& bar) {
   venue_.open_bar(symbol, bar);
   venue_.deliver();
-}
-
-void BacktestAccount::order_status(const broker::VenueStatus& status) {
-  core_.order_status(status, market_.now());
 }
 
 void BacktestAccount::fill(const broker::VenueFill& venue_fill) {

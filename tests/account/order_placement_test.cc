@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "account/account_core.h"
@@ -110,7 +111,8 @@ TEST_F(OrderPlacementTest, BacktestPolicyTakesIdsAtPlacementAndQueuesUntilTransm
   TestSide side(kBacktest);
   Order held_back = limit_order(Action::kBuy, 99, 5);
   held_back.transmit = false;
-  broker::TradeHandle first = core_->place(0, stock("SPY"), held_back, std::nullopt, side);
+  broker::TradeHandle first =
+      core_->place(0, stock("SPY"), std::move(held_back), std::nullopt, side);
   EXPECT_EQ(first->order.order_id, 1);
   EXPECT_EQ(first->order.perm_id, 1);
   EXPECT_EQ(first->order.order_ref, "A");
@@ -239,7 +241,8 @@ TEST_F(OrderPlacementTest, AQueuedChildOfACancelledParentIsCancelledWhenTheQueue
       core_->place(0, stock("SPY"), limit_order(Action::kBuy, 99, 5), std::nullopt, side);
   Order take_profit = limit_order(Action::kSell, 110, 5);
   take_profit.parent_id = parent->order.order_id;
-  broker::TradeHandle child = core_->place(0, stock("SPY"), take_profit, std::nullopt, side);
+  broker::TradeHandle child =
+      core_->place(0, stock("SPY"), std::move(take_profit), std::nullopt, side);
   core_->cancel(0, parent, side);
   core_->send_queued(side);
   EXPECT_TRUE(side.sent.empty());
