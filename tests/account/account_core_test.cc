@@ -10,11 +10,15 @@
 #include <string>
 #include <vector>
 
+#include "account/core_test_support.h"
 #include "core/error.h"
 #include "store/store.h"
 
 namespace tandem::account {
 namespace {
+
+using test_support::batching;
+using test_support::weight;
 
 // A venue that records what it was sent.
 class RecordingVenue final : public broker::Venue {
@@ -44,24 +48,12 @@ broker::OrderChanges quantity_change(double quantity) {
   return changes;
 }
 
-broker::EquityAllocation weight(double w) {
-  broker::EquityAllocation allocation;
-  allocation.target_weight = w;
-  return allocation;
-}
-
 class AccountCoreTest : public ::testing::Test {
  protected:
   AccountCoreTest()
       : store_(store::Store::open("mem://")),
         recorder_(store_->library("DU42")),
-        // Batches far larger than a test makes: every row stays in rows() to be read.
-        core_(CoreSettings{.account = "DU42",
-                           .fractional = false,
-                           .recorder = &recorder_,
-                           .rows_per_hand_over = 1'000'000,
-                           .record_orders = true,
-                           .log = {}}) {
+        core_(batching(&recorder_)) {
     core_.add_strategy("A", weight(0.5));
     core_.add_strategy("B", weight(0.25));
   }

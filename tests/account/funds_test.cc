@@ -11,12 +11,16 @@
 
 #include "account/account_core.h"
 #include "account/cash_ledger.h"
+#include "account/core_test_support.h"
 #include "account/reported_funds.h"
 #include "core/error.h"
 #include "store/store.h"
 
 namespace tandem::account {
 namespace {
+
+using test_support::batching;
+using test_support::weight;
 
 using PositionBook = broker::PositionBook;
 
@@ -38,12 +42,6 @@ FakeMarket three_instruments() {
   return market;
 }
 
-broker::EquityAllocation weight(double w) {
-  broker::EquityAllocation allocation;
-  allocation.target_weight = w;
-  return allocation;
-}
-
 // A fill booked as a backtest books one: into the strategy's book and the ledger.
 void buy(AccountCore& core, CashLedger& ledger, std::size_t strategy, std::size_t instrument,
          const FakeMarket& market, double shares, double price, double commission = 0) {
@@ -54,18 +52,6 @@ void buy(AccountCore& core, CashLedger& ledger, std::size_t strategy, std::size_
                   price, commission, contract.multiplier, 1, trips);
   ledger.book(instrument, shares, -(shares * price * contract.multiplier + commission));
   ledger.add_holder(instrument, strategy, book.find(contract.symbol));
-}
-
-CoreSettings batching(broker::AccountRecorder* recorder, std::vector<std::string>* log = nullptr) {
-  CoreSettings settings{.account = "DU42",
-                        .fractional = false,
-                        .recorder = recorder,
-                        // Far larger than a test makes: every row stays in rows() to be read.
-                        .rows_per_hand_over = 1'000'000,
-                        .record_orders = true,
-                        .log = {}};
-  if (log != nullptr) settings.log = [log](std::string_view line) { log->emplace_back(line); };
-  return settings;
 }
 
 class FundsTest : public ::testing::Test {

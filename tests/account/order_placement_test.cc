@@ -11,17 +11,15 @@
 #include <vector>
 
 #include "account/account_core.h"
+#include "account/core_test_support.h"
 #include "core/error.h"
 #include "store/store.h"
 
 namespace tandem::account {
 namespace {
 
-broker::EquityAllocation weight(double w) {
-  broker::EquityAllocation allocation;
-  allocation.target_weight = w;
-  return allocation;
-}
+using test_support::batching;
+using test_support::weight;
 
 // A mode's side of placing: one instrument (SPY, index 3), a venue that records what it was
 // sent, and the policy under test.
@@ -81,15 +79,9 @@ class OrderPlacementTest : public ::testing::Test {
     fresh();
   }
 
-  // A new core with strategies A and B (batches far larger than a test makes: every row stays
-  // in rows() to be read).
+  // A new core with strategies A and B.
   void fresh() {
-    core_ = std::make_unique<AccountCore>(CoreSettings{.account = "DU42",
-                                                       .fractional = false,
-                                                       .recorder = &recorder_,
-                                                       .rows_per_hand_over = 1'000'000,
-                                                       .record_orders = true,
-                                                       .log = {}});
+    core_ = std::make_unique<AccountCore>(batching(&recorder_));
     core_->add_strategy("A", weight(0.5));
     core_->add_strategy("B", weight(0.5));
   }

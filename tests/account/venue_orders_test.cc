@@ -10,17 +10,15 @@
 #include <vector>
 
 #include "account/account_core.h"
+#include "account/core_test_support.h"
 #include "core/error.h"
 #include "store/store.h"
 
 namespace tandem::account {
 namespace {
 
-broker::EquityAllocation weight(double w) {
-  broker::EquityAllocation allocation;
-  allocation.target_weight = w;
-  return allocation;
-}
+using test_support::batching;
+using test_support::weight;
 
 // A live-like side: orders sent at once under the venue's next id.
 struct LiveSide {
@@ -71,12 +69,7 @@ class VenueOrdersTest : public ::testing::Test {
   VenueOrdersTest()
       : store_(store::Store::open("mem://")),
         recorder_(store_->library("DU42")),
-        core_(CoreSettings{.account = "DU42",
-                           .fractional = false,
-                           .recorder = &recorder_,
-                           .rows_per_hand_over = 1'000'000,
-                           .record_orders = true,
-                           .log = {}}) {
+        core_(batching(&recorder_)) {
     core_.add_strategy("A", weight(0.5));
   }
 
