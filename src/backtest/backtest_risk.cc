@@ -1,6 +1,5 @@
 // BacktestAccount's side of pre-trade risk (risk/risk.h): its ledger and marks handed to the
-// core's check (the facts are the core's rule), and the halts of the run's
-// own library.
+// core's check (the facts are the core's rule), and the halts of the run's own library.
 #include <cmath>
 
 #include "backtest/backtest_account.h"
