@@ -10,14 +10,9 @@
 #include "broker/account_schema.h"
 #include "broker/order_rules.h"
 #include "core/error.h"
+#include "core/tolerance.h"
 
 namespace tandem::account {
-namespace {
-
-// Share comparisons tolerate rounding residue of this size.
-constexpr double kShareEpsilon = 1e-9;
-
-}  // namespace
 
 std::string describe_order(const Trade& trade) {
   const Order& o = trade.order;

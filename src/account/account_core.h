@@ -57,6 +57,7 @@
 #include "broker/routing.h"
 #include "broker/venue.h"
 #include "core/domain.h"
+#include "core/tolerance.h"
 #include "risk/risk.h"
 
 namespace tandem::account {
@@ -283,7 +284,7 @@ class AccountCore {
     notices_.fill(record.strategy, record.trade, fill_index);
     const Trade& trade = *record.trade;
     // Executions within rounding residue of the quantity cover it.
-    if (!trade.is_done() && trade.state.filled + 1e-9 >= trade.order.total_quantity) {
+    if (!trade.is_done() && trade.state.filled + kShareEpsilon >= trade.order.total_quantity) {
       change_status(record, OrderStatus::kFilled, time, "");
     }
   }

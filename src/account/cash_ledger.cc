@@ -5,14 +5,9 @@
 #include <utility>
 
 #include "core/error.h"
+#include "core/tolerance.h"
 
 namespace tandem::account {
-namespace {
-
-// Share comparisons tolerate rounding residue of this size.
-constexpr double kShareEpsilon = 1e-9;
-
-}  // namespace
 
 CashLedger::CashLedger(double initial_cash, std::size_t instruments, std::string currency)
     : cash_(initial_cash),

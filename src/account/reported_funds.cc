@@ -5,14 +5,9 @@
 
 #include "broker/daily_rows.h"
 #include "core/error.h"
+#include "core/tolerance.h"
 
 namespace tandem::account {
-namespace {
-
-// Share comparisons tolerate rounding residue of this size.
-constexpr double kShareEpsilon = 1e-9;
-
-}  // namespace
 
 std::optional<double> ReportedFunds::value(std::string_view tag) const {
   auto it = values_.find(tag);

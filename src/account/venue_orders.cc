@@ -9,14 +9,9 @@
 #include <utility>
 
 #include "account/account_core.h"
+#include "core/tolerance.h"
 
 namespace tandem::account {
-namespace {
-
-// Share comparisons tolerate rounding residue of this size.
-constexpr double kShareEpsilon = 1e-9;
-
-}  // namespace
 
 AccountCore::OrderEntry& AccountCore::adopt_order(std::size_t strategy, const Contract& contract,
                                                   const Order& order) {

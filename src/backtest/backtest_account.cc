@@ -9,6 +9,7 @@
 #include "broker/order_rules.h"
 #include "broker/order_sizing.h"
 #include "core/error.h"
+#include "core/tolerance.h"
 
 namespace tandem::backtest {
 namespace {
@@ -16,10 +17,6 @@ namespace {
 // Rows for the recorder are handed over in batches of about this many (one lock and a few
 // recycled vectors per batch instead of per row or per day).
 constexpr std::size_t kRowsPerHandOver = 4096;
-
-// Cash and share comparisons tolerate rounding residue of this size.
-constexpr double kCashEpsilon = 1e-6;
-constexpr double kShareEpsilon = 1e-9;
 
 // Gives `to` the buffer of `from` when that is the larger one (a heap buffer, where `to` has
 // only its inline one); the contents of both are then unspecified. Strings that fit inline

@@ -4,14 +4,9 @@
 #include <cmath>
 
 #include "core/error.h"
+#include "core/tolerance.h"
 
 namespace tandem::broker {
-namespace {
-
-// Share counts below this are rounding residue of fractional quantities, not a position.
-constexpr double kShareEpsilon = 1e-9;
-
-}  // namespace
 
 double PositionBook::Holding::avg_cost() const {
   double shares = 0;

@@ -5,14 +5,10 @@
 
 #include <cmath>
 
+#include "core/tolerance.h"
 #include "exchange/simulated_exchange.h"
 
 namespace tandem::exchange {
-namespace {
-
-constexpr double kShareEpsilon = 1e-9;
-
-}  // namespace
 
 std::string SimulatedExchange::fmt_parent_cancelled(std::int64_t parent_id) {
   return fmt::format("parent order {} ended without filling", parent_id);

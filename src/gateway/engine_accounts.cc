@@ -6,12 +6,11 @@
 #include <cmath>
 #include <sstream>
 
+#include "core/tolerance.h"
 #include "gateway/engine.h"
 
 namespace tandem::gateway {
 namespace {
-
-constexpr double kShareEpsilon = 1e-9;
 
 std::string money(double value) { return fmt::format("{:.2f}", value); }
 std::string ratio(double value) { return fmt::format("{:.4f}", value); }

@@ -7,13 +7,12 @@
 #include <utility>
 
 #include "core/error.h"
+#include "core/tolerance.h"
 #include "gateway/engine.h"
 #include "ib/ib_time.h"
 
 namespace tandem::gateway {
 namespace {
-
-constexpr double kShareEpsilon = 1e-9;
 
 // IB holds these at its side until they trigger: PreSubmitted until then.
 bool is_stop_type(OrderType type) {

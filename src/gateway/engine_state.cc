@@ -8,12 +8,11 @@
 #include <unordered_map>
 
 #include "core/error.h"
+#include "core/tolerance.h"
 #include "gateway/engine.h"
 
 namespace tandem::gateway {
 namespace {
-
-constexpr double kShareEpsilon = 1e-9;
 
 std::vector<std::string> words_of(std::string_view text) {
   std::vector<std::string> words;

@@ -4,13 +4,9 @@
 
 #include <cmath>
 
+#include "core/tolerance.h"
+
 namespace tandem::gateway {
-namespace {
-
-constexpr double kCashEpsilon = 1e-6;
-constexpr double kShareEpsilon = 1e-9;
-
-}  // namespace
 
 std::string ExecutionRecord::exec_key() const {
   const std::size_t dot = exec_id.rfind('.');

@@ -9,12 +9,11 @@
 
 #include "broker/daily_rows.h"
 #include "core/error.h"
+#include "core/tolerance.h"
 #include "live/live_account.h"
 
 namespace tandem::live {
 namespace {
-
-constexpr double kShareEpsilon = 1e-9;
 
 using broker::exec_key;
 using broker::exec_revision;

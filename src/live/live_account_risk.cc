@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "core/tolerance.h"
 #include "live/live_account.h"
 
 namespace tandem::live {
@@ -29,7 +30,7 @@ std::size_t LiveAccount::flatten_all() {
   for (std::size_t index = 0; index < core_.strategy_count(); ++index) {
     const account::StrategyAccount& strategy = core_.strategy(index);
     for (const auto& [symbol, holding] : strategy.book.holdings()) {
-      if (std::abs(holding.quantity) < 1e-9) continue;
+      if (std::abs(holding.quantity) < kShareEpsilon) continue;
       Contract contract = contract_for(index, symbol);
       if (contract.symbol.empty()) contract = stock(symbol);
       Order order = market_order(holding.quantity > 0 ? Action::kSell : Action::kBuy,

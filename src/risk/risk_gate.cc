@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "core/tolerance.h"
 #include "risk/risk.h"
 
 namespace tandem::risk {
@@ -26,7 +27,7 @@ constexpr Timestamp kMinute = 60'000'000'000;
 // that only reduce a position are never refused by the position, leverage or loss limits: they
 // lower the risk those limits bound, and a halted strategy must still be able to get out.
 bool increases(double position, double signed_quantity) {
-  return std::abs(position + signed_quantity) > std::abs(position) + 1e-9;
+  return std::abs(position + signed_quantity) > std::abs(position) + kShareEpsilon;
 }
 
 std::string money(double value) { return fmt::format("{:.2f}", value); }
