@@ -1,5 +1,5 @@
-// The account library's schema (DESIGN.md, "The account library"): symbol names, one row type
-// per table, and their conversion to store::Table. Written by AccountRecorder in backtests and
+// The account library's schema (docs/backtest.md, "The account library"): symbol names, one row
+// type per table, and their conversion to store::Table. Written by AccountRecorder in backtests and
 // live trading alike, so both produce the same columns.
 //
 //   orders                  a row per order status event

@@ -48,7 +48,7 @@ struct CliContext {
   void start();
 
   // store.uri by the precedence rule (default lmdb://./tandem-data), with the config file's
-  // store.s3.* options added to an S3 URI that lacks them (DESIGN.md, store contract).
+  // store.s3.* options added to an S3 URI that lacks them (docs/cli.md, docs/s3.md).
   std::string store_uri() const;
   std::unique_ptr<store::Store> open_store() const;
   // For commands that only read: a path with no store is a NotFound error, and nothing is

@@ -1,4 +1,4 @@
-// What a report is made from: the contents of one account library (DESIGN.md, "The account
+// What a report is made from: the contents of one account library (docs/backtest.md, "The account
 // library"), as plain rows, plus an optional benchmark price series. Filled by load_account()
 // from the store, or directly by tests and benchmarks.
 #pragma once

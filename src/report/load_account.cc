@@ -1,5 +1,5 @@
-// load_account(): the account library (DESIGN.md, "The account library") and a benchmark from
-// market_data, read from the store into AccountData. The account tables are decoded by the
+// load_account(): the account library (docs/backtest.md, "The account library") and a benchmark
+// from market_data, read from the store into AccountData. The account tables are decoded by the
 // schema's own decoders (broker/account_schema.h: by column name, so a library written by an
 // older or newer recorder still loads; a missing required column is an error naming library,
 // symbol and column); this file only turns the rows into the report's.

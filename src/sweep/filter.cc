@@ -217,9 +217,10 @@ void Filter::check_names(const std::vector<std::string>& names) const {
   root_->names(used);
   for (const std::string& name : used) {
     if (std::find(names.begin(), names.end(), name) == names.end()) {
-      throw Error(ErrorKind::InvalidArgument,
-                  fmt::format("'{}' names '{}', which is not a --grid parameter", text_, name),
-                  "where");
+      throw Error(
+          ErrorKind::InvalidArgument,
+          fmt::format("'{}' names '{}', which is not a parameter of setting grid", text_, name),
+          "where");
     }
   }
 }

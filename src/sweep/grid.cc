@@ -91,8 +91,8 @@ std::vector<Combination> expand_grid(std::vector<GridAxis> axes, const Filter& f
   std::vector<std::string> names;
   for (const GridAxis& axis : axes) {
     if (!names.empty() && names.back() == axis.name) {
-      throw Error(ErrorKind::InvalidArgument, "parameter '" + axis.name + "' has two --grid axes",
-                  "grid");
+      throw Error(ErrorKind::InvalidArgument,
+                  "parameter '" + axis.name + "' is given two axes in setting grid", "grid");
     }
     names.push_back(axis.name);
   }

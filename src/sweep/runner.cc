@@ -75,7 +75,7 @@ void check_spec(store::Library& library, const std::string& json) {
       if (recorded != json) {
         throw Error(ErrorKind::Conflict,
                     "this sweep ID was started with other settings: recorded " + recorded +
-                        ", given " + json + "; give another --sweep-id",
+                        ", given " + json + "; give another setting sweep_id",
                     library.name() + "/" + kSpecSymbol);
       }
       return;

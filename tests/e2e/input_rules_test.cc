@@ -112,6 +112,33 @@ TEST_F(InputRules, ASweepsRecordIntervalMustBeBetweenAFractionOfASecondAndAnHour
   EXPECT_THAT(libraries(), ::testing::Contains("SWEEP_rec"));
 }
 
+TEST_F(InputRules, ASweepsGridWhereAndIdErrorsNameTheFlags) {
+  // The sweep library names its settings ("setting grid"); the CLI says them as flags.
+  ASSERT_EQ(tandem({"data", "sample", "--years", "1", "--symbols", "SPY"}).exit_code, 0);
+  const std::vector<std::string> base{"sweep",   "--strategy",     "sma_cross", "--symbols",
+                                      "SPY",     "--param",        "slow=30",   "--sweep-id",
+                                      "flagged", "--record-every", "0.2"};
+  auto with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = base;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return tandem(args);
+  };
+  CliResult twice = with({"--grid", "fast=5,10", "--grid", "fast=20"});
+  EXPECT_EQ(twice.exit_code, 2) << twice.err;
+  EXPECT_THAT(twice.err, HasSubstr("parameter 'fast' is given two axes in --grid"));
+  CliResult unknown = with({"--grid", "fast=5,10", "--where", "slowest > 1"});
+  EXPECT_EQ(unknown.exit_code, 2) << unknown.err;
+  EXPECT_THAT(unknown.err, HasSubstr("which is not a parameter of --grid"));
+  EXPECT_THAT(libraries(), Not(::testing::Contains("SWEEP_flagged")));
+  ASSERT_EQ(with({"--grid", "fast=5,10"}).exit_code, 0);
+  CliResult reused = with({"--grid", "fast=5,20"});
+  EXPECT_EQ(reused.exit_code, 6) << reused.err;  // Conflict
+  EXPECT_THAT(reused.err, HasSubstr("give another --sweep-id"));
+  for (const std::string& text : {twice.err, unknown.err, reused.err}) {
+    EXPECT_THAT(text, Not(HasSubstr("setting "))) << text;
+  }
+}
+
 TEST_F(InputRules, WeightsAddingUpToMoreThanOneNeedAllowLeverage) {
   ASSERT_EQ(tandem({"data", "sample", "--years", "1", "--symbols", "SPY,TLT"}).exit_code, 0);
   const std::vector<std::string> run{"backtest",   "--strategy",       "buy_and_hold:SPY",

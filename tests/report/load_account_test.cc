@@ -1,4 +1,5 @@
-// load_account() against a mem:// store holding an account library in the DESIGN.md schema.
+// load_account() against a mem:// store holding an account library in the schema of
+// docs/backtest.md ("The account library").
 #include <gtest/gtest.h>
 #include <unistd.h>
 
