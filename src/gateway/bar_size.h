@@ -23,7 +23,7 @@ struct BarSize {
   bool operator==(const BarSize&) const = default;
 };
 
-// IB's barSizeSetting: "1 secs" .. "1 month" (ib-protocol.md §4.9), plus "1W"/"1M" which TWS's
+// IB's barSizeSetting: "1 secs" .. "1 month" (docs/ib-protocol.md §4.9), plus "1W"/"1M" which TWS's
 // own error text lists. nullopt for anything else ("1 sec" is refused, as by TWS).
 std::optional<BarSize> parse_ib_bar_size(std::string_view text);
 

@@ -1,4 +1,4 @@
-// HistoricalPacing: IB's historical-data pacing rules (ib-protocol.md §6), applied by wall
+// HistoricalPacing: IB's historical-data pacing rules (docs/ib-protocol.md §6), applied by wall
 // time as TWS applies them, whatever the replay speed:
 //   - an identical request within 15 s;
 //   - 6 or more requests for the same contract, exchange and tick type within 2 s;

@@ -2,7 +2,7 @@
 // one payload and converts fields to typed values; FieldWriter appends one framed message.
 // Both name the message and the field in every error.
 //
-// Value conventions (ib-protocol.md §1.6), accepted in every client spelling:
+// Value conventions (docs/ib-protocol.md §1.6), accepted in every client spelling:
 //   int      "42", "-1"; "" reads as 0; an integral decimal like "5.0" is accepted.
 //   int max  "" or "2147483647" = unset.
 //   double   "187.25", "1e-05", "Infinity"; "" reads as 0. NaN is refused.

@@ -1,4 +1,4 @@
-// The connection handshake (ib-protocol.md §1.2-1.4): the client's unframed "API\0" prefix and
+// The connection handshake (docs/ib-protocol.md §1.2-1.4): the client's unframed "API\0" prefix and
 // its length-prefixed version range, the server's choice of version, and the server's reply.
 #pragma once
 

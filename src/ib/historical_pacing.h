@@ -1,4 +1,4 @@
-// HistoricalPacer: the client side of IB's historical-data pacing (ib-protocol.md §6). It says
+// HistoricalPacer: the client side of IB's historical-data pacing (docs/ib-protocol.md §6). It says
 // when a request may be sent so that TWS never answers "pacing violation" (error 162):
 //   - at most 60 requests in any 10 minutes;
 //   - no identical request within 15 s;

@@ -18,7 +18,7 @@ struct KnownSize {
   const char* max_duration;
 };
 
-// IB's step-size table inverted (ib-protocol.md §6): the largest duration per bar size.
+// IB's step-size table inverted (docs/ib-protocol.md §6): the largest duration per bar size.
 constexpr std::array<KnownSize, 21> kSizes{{
     {"1s", "1 secs", 1, "1800 S"},         {"5s", "5 secs", 5, "3600 S"},
     {"10s", "10 secs", 10, "14400 S"},     {"15s", "15 secs", 15, "14400 S"},

@@ -1,4 +1,4 @@
-// Paging IB historical data backwards (ib-protocol.md §6): which bar sizes exist, the largest
+// Paging IB historical data backwards (docs/ib-protocol.md §6): which bar sizes exist, the largest
 // duration IB allows per bar size, and HistoryPager, which turns "every bar after A up to E"
 // into a sequence of requests, each ending where the previous page's data began.
 #pragma once

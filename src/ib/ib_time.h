@@ -1,5 +1,5 @@
 // IB's date and time strings ↔ tandem::Timestamp (int64 ns UTC). Wire structs keep IB's text;
-// these helpers convert at the edge. Forms IB uses (ib-protocol.md §4.6, §4.9):
+// these helpers convert at the edge. Forms IB uses (docs/ib-protocol.md §4.6, §4.9):
 //
 //   "20240131"                       daily and longer bars: a trading date, returned as
 //                                    midnight UTC of that calendar date

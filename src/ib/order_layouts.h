@@ -1,7 +1,7 @@
 // Internal to src/ib: the three long order messages — placeOrder (client → server, 114 fields
 // for a plain order at 178), openOrder (127) and completedOrder (96) — as FieldIn/FieldOut
-// walks. Field order follows ib-protocol.md §4.1, §4.3 and §4.5; the bracketed groups there are
-// the `if`s here, decided from values already read or about to be written.
+// walks. Field order follows docs/ib-protocol.md §4.1, §4.3 and §4.5; the bracketed groups there
+// are the `if`s here, decided from values already read or about to be written.
 #pragma once
 
 #include <cmath>
@@ -156,7 +156,7 @@ void volatility_head(Io& io, Order& o) {
   io.f64_max(o.delta_neutral_aux_price, "deltaNeutralAuxPrice");
 }
 
-// placeOrder: ib-protocol.md §4.1.
+// placeOrder: docs/ib-protocol.md §4.1.
 template <class Io>
 void place_order(Io& io, PlaceOrder& m) {
   Order& o = m.order;
@@ -289,7 +289,7 @@ void place_order(Io& io, PlaceOrder& m) {
   }
 }
 
-// openOrder: ib-protocol.md §4.3.
+// openOrder: docs/ib-protocol.md §4.3.
 template <class Io>
 void open_order(Io& io, OpenOrder& m) {
   Order& o = m.order;
@@ -402,7 +402,7 @@ void open_order(Io& io, OpenOrder& m) {
   peg_best_mid_fields(io, o);
 }
 
-// completedOrder: ib-protocol.md §4.5. No orderId, clientId or sharesAllocation.
+// completedOrder: docs/ib-protocol.md §4.5. No orderId, clientId or sharesAllocation.
 template <class Io>
 void completed_order(Io& io, CompletedOrder& m) {
   Order& o = m.order;

@@ -1,4 +1,4 @@
-// Requests (client → server): one layout per message, fields as in ib-protocol.md §2 at server
+// Requests (client → server): one layout per message, fields as in docs/ib-protocol.md §2 at server
 // versions 176..178. The legacy version values written are IB's own client's.
 #include "core/error.h"
 #include "ib/codec.h"

@@ -1,4 +1,4 @@
-// Messages a client sends (ib-protocol.md §2), one struct per message id. Legacy "version"
+// Messages a client sends (docs/ib-protocol.md §2), one struct per message id. Legacy "version"
 // fields are not members: the encoder writes IB's value and the decoder skips it.
 #pragma once
 

@@ -1,4 +1,4 @@
-// Responses (server → client): one layout per message, fields as in ib-protocol.md §3-§4 at
+// Responses (server → client): one layout per message, fields as in docs/ib-protocol.md §3-§4 at
 // server versions 176..178. Legacy version values are TWS's (any integer passes the clients).
 #include "ib/codec.h"
 #include "ib/contract_layout.h"

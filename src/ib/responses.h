@@ -1,4 +1,4 @@
-// Messages a server sends (ib-protocol.md §3), one struct per message id. Legacy "version"
+// Messages a server sends (docs/ib-protocol.md §3), one struct per message id. Legacy "version"
 // fields are not members: the encoder writes TWS's value and the decoder skips it.
 #pragma once
 
