@@ -211,17 +211,20 @@ std::size_t AccountCore::resend_lost_orders(Side& side) {
       lost.push_back(id);
     }
   });
+  const char* venue = side.policy().venue;
   for (std::int64_t id : lost) {
     OrderEntry& record = *orders_.find(id);
     if (record.adopted) {
-      change_status(record, OrderStatus::kInactive, side.now(),
-                    "IB does not know this order: it was lost before it reached IB");
+      change_status(
+          record, OrderStatus::kInactive, side.now(),
+          fmt::format("{0} does not know this order: it was lost before it reached {0}", venue));
       continue;
     }
     const std::int64_t key = orders_.hold_again(id);
     record.submitted = false;  // the entry keeps its address
     send(key, side,
-         fmt::format("sent again: order {} never reached IB, it was lost with the connection", id));
+         fmt::format("sent again: order {} never reached {}, it was lost with the connection", id,
+                     venue));
   }
   reconciling_ = false;
   send_held_orders(side);

@@ -65,6 +65,9 @@ struct PlacePolicy {
   bool cancel_confirmed_at_once = false;
   // The message of the PendingSubmit row of an order held while the venue is not connected.
   const char* held_message = "held: not connected to its venue";
+  // The venue's name in the rows and log lines that speak of it (a lost order's: "IB does not
+  // know this order"): "IB" live, "the simulated exchange" in a backtest.
+  const char* venue = "the venue";
 };
 
 }  // namespace tandem::account

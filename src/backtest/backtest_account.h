@@ -189,7 +189,8 @@ class BacktestAccount final : public broker::TradingAccount, private broker::Ven
                                                   .id_at_placement = true,
                                                   .queue_until_sent = true,
                                                   .dry_run = false,
-                                                  .cancel_confirmed_at_once = true};
+                                                  .cancel_confirmed_at_once = true,
+                                                  .venue = "the simulated exchange"};
     account::PlacePolicy policy() const { return kPolicy; }
     account::Instrument instrument(std::size_t, const Contract& contract,
                                    std::string_view where) const {

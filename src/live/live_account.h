@@ -184,7 +184,8 @@ class LiveAccount final : public broker::TradingAccount, public broker::VenueEve
               .queue_until_sent = false,
               .dry_run = account.settings_.dry_run,
               .cancel_confirmed_at_once = false,
-              .held_message = "held: not connected to IB (or reconciling after a reconnect)"};
+              .held_message = "held: not connected to IB (or reconciling after a reconnect)",
+              .venue = "IB"};
     }
     account::Instrument instrument(std::size_t strategy, const Contract& contract,
                                    std::string_view where) const;

@@ -20,13 +20,18 @@ namespace {
 using test_support::batching;
 using test_support::weight;
 
-// A live-like side: orders sent at once under the venue's next id.
+// A live-like side: orders sent at once under the venue's next id, to a venue named `venue`.
 struct LiveSide {
   std::int64_t next_id = 100;
   std::vector<std::int64_t> sent;
   Contract spy = stock("SPY");
+  const char* venue = "IB";
 
-  PlacePolicy policy() const { return {}; }
+  PlacePolicy policy() const {
+    PlacePolicy policy;
+    policy.venue = venue;
+    return policy;
+  }
   Instrument instrument(std::size_t, const Contract&, std::string_view) const { return {0, &spy}; }
   double price(const Instrument&, std::string_view) const { return 100; }
   double strategy_equity(std::size_t) const { return 10'000; }
@@ -204,6 +209,30 @@ TEST_F(VenueOrdersTest, AReconciliationSendsAgainAnOrderTheVenueNeverReported) {
   EXPECT_EQ(side_.sent, (std::vector<std::int64_t>{100, 101, 102}));
   EXPECT_EQ(core_.rows().orders.back().message,
             "sent again: order 100 never reached IB, it was lost with the connection");
+}
+
+TEST_F(VenueOrdersTest, ALostOrdersRowsNameItsVenue) {
+  side_.venue = "the simulated exchange";
+  broker::TradeHandle lost = place();  // id 100, never reported
+  broker::VenueOrder open;
+  open.order_id = 7;
+  open.order_ref = "A";
+  open.contract = stock("SPY");
+  open.order = limit_order(Action::kSell, 120, 3);
+  open.order->order_id = 7;
+  open.order->order_ref = "A";
+  core_.order_open(open, 1'000);  // adopted, then not reported by the reconciliation
+  core_.begin_reconcile();
+  EXPECT_EQ(core_.resend_lost_orders(side_), 2u);
+  const broker::TradeHandle adopted = core_.orders().find(7)->trade;
+  EXPECT_EQ(adopted->state.status, OrderStatus::kInactive);
+  EXPECT_EQ(adopted->log.back().message,
+            "the simulated exchange does not know this order: it was lost before it reached the "
+            "simulated exchange");
+  EXPECT_EQ(lost->order.order_id, 101);
+  EXPECT_EQ(core_.rows().orders.back().message,
+            "sent again: order 100 never reached the simulated exchange, it was lost with the "
+            "connection");
 }
 
 }  // namespace
