@@ -217,11 +217,6 @@ class AccountCore {
   // of a sent order is not connected.
   template <class Side>
   void cancel(std::size_t strategy, const broker::TradeHandle& trade, Side& side);
-  // Cancels every working order of every strategy (live: shutdown with --cancel-on-exit, a halt
-  // with cancel_open): a held one is Cancelled, "WHY before it was sent"; a sent one, while the
-  // venue is connected, has its cancel sent and is PendingCancel with `why`. Returns how many.
-  template <class Side>
-  std::size_t cancel_all_open(std::string_view why, Side& side);
   // Sends every held order (the connection is back, reconciled).
   template <class Side>
   void send_held_orders(Side& side);
@@ -231,6 +226,39 @@ class AccountCore {
   // it is gone). Then every held order is sent. Returns how many orders were found lost.
   template <class Side>
   std::size_t resend_lost_orders(Side& side);
+
+  // --- a halt's orders (docs/risk.md, "The kill switch"): one step each for both modes; what
+  // differs is the side's PlacePolicy (account_core_sends.h) ---
+  // What a halt row carried out.
+  struct HaltDone {
+    std::size_t cancelled = 0;  // orders cancel_all_open cancelled
+    std::size_t flattened = 0;  // flatten orders flatten_all placed
+  };
+  // Puts `row` in force (nullopt or a resume: trading is allowed again; a halt: the risk gate
+  // refuses every new order of every strategy) and — with `act`, a halt given while the account
+  // runs (not one found at a live start) — carries out its cancel_open (cancel_all_open,
+  // "cancelled by the halt") and then its flatten (flatten_all).
+  template <class Side>
+  HaltDone apply_halt(std::optional<risk::HaltRow> row, bool act, Side& side);
+  // Cancels every working order of every strategy (a halt with cancel_open; live: shutdown with
+  // --cancel-on-exit), each as cancel() would: one not yet sent (queued, held) is Cancelled,
+  // "WHY before it was sent"; a sent one, while the venue is connected, has its cancel sent and
+  // is PendingCancel with `why` (then Cancelled with `why` at once when the venue confirms so:
+  // PlacePolicy::cancel_confirmed_at_once), and the venue's decisions (the children it held
+  // end with their parent) are delivered before the next order; one already PendingCancel is
+  // left alone. Returns how many it cancelled, or would have (a sent one while disconnected).
+  template <class Side>
+  std::size_t cancel_all_open(std::string_view why, Side& side);
+  // Closes each strategy's holdings with a market order each, in the book's (symbol) order,
+  // strategy by strategy — past the checks and the risk gate (a halt refuses only the
+  // strategies' own orders), attributed to the strategy it closes (its order_ref), its
+  // instrument from side.held_instrument(). Then by the policy, as place() does: an id at
+  // placement with a PendingSubmit row saying `why`, and queued (a backtest: sent after the
+  // slice's callbacks, filled as any market order); or sent now, PendingSubmit with `why`
+  // (live), held while the venue is not connected ("WHY (held until the connection is back)"),
+  // ApiCancelled in a dry run ("dry run: not sent (WHY)"). Returns how many orders it placed.
+  template <class Side>
+  std::size_t flatten_all(std::string_view why, Side& side);
 
   // --- the venue's order events (account/venue_orders.cc): one handling for either mode; the
   // simulated venue sends only order_status (and fills) ---

@@ -1,10 +1,11 @@
-// AccountCore's template steps of placing, sending and cancelling: they take the mode's side
-// (account/order_placement.h), so that a backtest's calls to it are direct. Included by
-// account/account_core.h, whose declarations state their contracts.
+// AccountCore's template steps of placing, sending and cancelling, and a halt's orders: they take
+// the mode's side (account/order_placement.h), so that a backtest's calls to it are direct.
+// Included by account/account_core.h, whose declarations state their contracts.
 #pragma once
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -16,6 +17,7 @@
 
 #include "account/account_core.h"
 #include "core/error.h"
+#include "core/tolerance.h"
 
 namespace tandem::account {
 
@@ -168,28 +170,6 @@ void AccountCore::cancel(std::size_t strategy, const broker::TradeHandle& handle
 }
 
 template <class Side>
-std::size_t AccountCore::cancel_all_open(std::string_view why, Side& side) {
-  std::size_t count = 0;
-  const Timestamp now = side.now();
-  orders_.for_each([&](std::int64_t, OrderEntry& record) {
-    if (!record.trade) return;
-    Trade& trade = *record.trade;
-    if (trade.is_done() || trade.state.status == OrderStatus::kPendingCancel) return;
-    if (record.held) {
-      record.held = false;
-      change_status(record, OrderStatus::kCancelled, now,
-                    fmt::format("{} before it was sent", why));
-    } else if (side.connected()) {
-      side.cancel(record);
-      change_status(record, OrderStatus::kPendingCancel, now, std::string(why));
-    }
-    ++count;
-  });
-  side.deliver();
-  return count;
-}
-
-template <class Side>
 void AccountCore::send_held_orders(Side& side) {
   std::vector<std::int64_t> held;
   orders_.for_each([&](std::int64_t id, const OrderEntry& record) {
@@ -229,6 +209,106 @@ std::size_t AccountCore::resend_lost_orders(Side& side) {
   reconciling_ = false;
   send_held_orders(side);
   return lost.size();
+}
+
+template <class Side>
+AccountCore::HaltDone AccountCore::apply_halt(std::optional<risk::HaltRow> row, bool act,
+                                              Side& side) {
+  risk_.set_halt(std::move(row));
+  HaltDone done;
+  const std::optional<risk::HaltRow>& halt = risk_.halt();
+  if (!act || !halt || !halt->halted) return done;
+  // Copied: the steps below may not keep a reference into the gate.
+  const bool cancel_open = halt->cancel_open;
+  const bool flatten = halt->flatten;
+  if (cancel_open) done.cancelled = cancel_all_open("cancelled by the halt", side);
+  if (flatten) done.flattened = flatten_all("flatten: the halt closes the position", side);
+  return done;
+}
+
+template <class Side>
+std::size_t AccountCore::cancel_all_open(std::string_view why, Side& side) {
+  const bool confirmed_at_once = side.policy().cancel_confirmed_at_once;
+  std::size_t count = 0;
+  const Timestamp now = side.now();
+  orders_.for_each([&](std::int64_t, OrderEntry& record) {
+    if (!record.trade) return;
+    Trade& trade = *record.trade;
+    if (trade.is_done() || trade.state.status == OrderStatus::kPendingCancel) return;
+    if (!record.submitted) {
+      // Queued or held: the venue never heard of it (cancel()'s rule).
+      record.held = false;
+      change_status(record, OrderStatus::kCancelled, now,
+                    fmt::format("{} before it was sent", why));
+    } else if (side.connected()) {
+      side.cancel(record);
+      change_status(record, OrderStatus::kPendingCancel, now, std::string(why));
+      if (confirmed_at_once) change_status(record, OrderStatus::kCancelled, now, std::string(why));
+      // The children the venue held end with their parent, before the next order is looked at
+      // (else they would be cancelled for `why` rather than for their parent).
+      side.deliver();
+    }
+    ++count;
+  });
+  return count;
+}
+
+template <class Side>
+std::size_t AccountCore::flatten_all(std::string_view why, Side& side) {
+  const PlacePolicy policy = side.policy();
+  const Timestamp now = side.now();
+  // What to close, gathered first: no step below may change a book under the loop.
+  struct Close {
+    std::size_t strategy;
+    std::string symbol;
+    double quantity;
+  };
+  std::vector<Close> closes;
+  for (std::size_t s = 0; s < strategies_.size(); ++s) {
+    for (const auto& [symbol, holding] : strategies_[s].book.holdings()) {
+      if (std::abs(holding.quantity) >= kShareEpsilon)
+        closes.push_back({s, symbol, holding.quantity});
+    }
+  }
+  for (const Close& close : closes) {
+    HeldInstrument instrument = side.held_instrument(close.strategy, close.symbol);
+    const double quantity = std::abs(close.quantity);
+    auto trade = std::make_shared<Trade>();
+    trade->contract = std::move(instrument.contract);
+    trade->order = market_order(close.quantity > 0 ? Action::kSell : Action::kBuy, quantity);
+    trade->order.order_ref = strategies_[close.strategy].key;
+    trade->order.account = settings_.account;
+    trade->state = OrderState{OrderStatus::kPendingSubmit, 0, quantity, 0};
+    OrderEntry entry{.trade = trade, .strategy = close.strategy, .instrument = instrument.index};
+    std::int64_t key;
+    if (policy.id_at_placement) {
+      key = side.next_order_id();
+      trade->order.order_id = key;
+      trade->order.perm_id = key;
+      trade->log.push_back({now, OrderStatus::kPendingSubmit, std::string(why)});
+      if (recording() && settings_.record_orders) {
+        record(broker::make_order_event_row(now, *trade, std::string(why), settings_.account));
+      }
+      orders_.add(key, std::move(entry));
+    } else {
+      key = orders_.hold(std::move(entry));
+    }
+    OrderEntry& record = *orders_.find(key);
+    if (policy.dry_run) {
+      record.held = false;
+      change_status(record, OrderStatus::kApiCancelled, now,
+                    fmt::format("dry run: not sent ({})", why));
+    } else if (policy.queue_until_sent) {
+      queued_.push_back(key);
+    } else if (!side.connected()) {
+      // Held, never dropped: sent once the connection is back (send_held_orders()).
+      change_status(record, OrderStatus::kPendingSubmit, now,
+                    fmt::format("{} (held until the connection is back)", why));
+    } else {
+      send(key, side, why);
+    }
+  }
+  return closes.size();
 }
 
 }  // namespace tandem::account

@@ -1,6 +1,7 @@
 // What differs per mode in placing and cancelling an order, stated once as a small policy; the
-// steps themselves are AccountCore::place, send_queued, send_held and cancel
-// (account/account_core.h; docs/architecture.md, "The account core").
+// steps themselves are AccountCore::place, send_queued, send_held_orders, cancel and a halt's
+// cancel_all_open and flatten_all (account/account_core.h; docs/architecture.md, "The account
+// core").
 //
 // The core's place() runs the same steps in both modes: find the instrument, its price (when
 // the mode needs one to place at all, or to size, route or check the order), the checks of
@@ -28,6 +29,8 @@
 //   void cancel(broker::OrderEntry& entry);         sends the cancel of a sent order
 //   void deliver();                                 the venue's queued decisions, if it queues
 //                                                   them (a backtest's simulated venue)
+//   HeldInstrument held_instrument(std::size_t strategy, const std::string& symbol);
+//       the instrument of a holding of the strategy, for a halt's flatten (flatten_all)
 #pragma once
 
 #include <cstddef>
@@ -40,6 +43,12 @@ namespace tandem::account {
 struct Instrument {
   std::size_t index = 0;               // the mode's index of it (a backtest: the market's); live 0
   const Contract* contract = nullptr;  // the contract the order is sent with
+};
+
+// The instrument of a holding a halt closes (AccountCore::flatten_all), as its mode finds it.
+struct HeldInstrument {
+  std::size_t index = 0;  // as Instrument::index
+  Contract contract;      // the contract the closing order is sent with
 };
 
 struct PlacePolicy {

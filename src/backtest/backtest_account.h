@@ -92,8 +92,9 @@ class BacktestAccount final : public broker::TradingAccount, private broker::Ven
   bool halt_due(Timestamp time) const {
     return next_halt_ < halts_.size() && halts_[next_halt_].time <= time;
   }
-  // Applies the halt rows due at `time` (before strategies see it): a halt refuses new
-  // orders, and with cancel_open / flatten cancels working orders / closes positions at market.
+  // Applies the halt rows due at `time` (before strategies see it; the core's apply_halt): a
+  // halt refuses new orders, and with cancel_open / flatten cancels working orders / closes
+  // positions at market.
   void apply_halts(Timestamp time);
 
   // --- engine side ---
@@ -218,6 +219,7 @@ class BacktestAccount final : public broker::TradingAccount, private broker::Ven
     }
     void cancel(broker::OrderEntry& entry) { account.venue_.cancel(entry.trade->order.order_id); }
     void deliver() { account.venue_.deliver(); }
+    account::HeldInstrument held_instrument(std::size_t strategy, const std::string& symbol) const;
   };
 
   std::size_t symbol_index(const Contract& contract, std::string_view where) const;

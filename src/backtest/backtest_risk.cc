@@ -1,9 +1,9 @@
 // BacktestAccount's side of pre-trade risk (risk/risk.h): its ledger and marks handed to the
 // core's check (the facts are the core's rule), and the halts of the run's own library.
-#include <cmath>
+#include <string>
 
 #include "backtest/backtest_account.h"
-#include "broker/order_rules.h"
+#include "core/error.h"
 
 namespace tandem::backtest {
 
@@ -24,47 +24,23 @@ std::optional<risk::Refusal> BacktestAccount::check_risk(std::size_t strategy, s
 }
 
 void BacktestAccount::apply_halts(Timestamp time) {
-  while (halt_due(time)) {
-    const risk::HaltRow& row = halts_[next_halt_++];
-    core_.risk().set_halt(row);
-    if (!row.halted) continue;
-    if (row.cancel_open) {
-      core_.orders().for_each([&](std::int64_t, OrderRecord& record) {
-        if (!record.trade || record.trade->is_done()) return;
-        // `time` is the market's now, the time the venue cancels at.
-        if (record.submitted) venue_.cancel(record.trade->order.order_id);
-        change_status(record, OrderStatus::kCancelled, time, "cancelled by the halt");
-        venue_.deliver();  // children the exchange held go with their parent
-      });
-    }
-    if (row.flatten) {
-      // Market orders closing every strategy position, placed past the gate (the halt refuses
-      // only the strategies' own orders); they fill as any market order does.
-      for (std::size_t s = 0; s < core_.strategy_count(); ++s) {
-        for (const HeldSymbol& held : caches_[s].held) {
-          const double quantity = held.holding->quantity;
-          if (quantity == 0) continue;
-          auto trade = std::make_shared<Trade>();
-          trade->contract = market_.contract(held.symbol);
-          trade->order =
-              market_order(quantity > 0 ? Action::kSell : Action::kBuy, std::abs(quantity));
-          trade->order.order_id = venue_.next_order_id();
-          trade->order.perm_id = trade->order.order_id;
-          trade->order.order_ref = core_.key(s);
-          trade->order.account = settings_.account_id;
-          trade->state = OrderState{OrderStatus::kPendingSubmit, 0, std::abs(quantity), 0};
-          trade->log.push_back({time, OrderStatus::kPendingSubmit, "flatten: the halt closes it"});
-          if (core_.recording()) {
-            core_.record(broker::make_order_event_row(time, *trade, "flatten: the halt closes it",
-                                                      settings_.account_id));
-          }
-          core_.orders().add(trade->order.order_id,
-                             OrderRecord{.trade = trade, .strategy = s, .instrument = held.symbol});
-          core_.queue(trade->order.order_id);
-        }
-      }
-    }
+  // The core's steps with the backtest's side: a sent order's cancel confirmed at once, the
+  // flatten orders numbered now and queued until the slice's callbacks are over.
+  PlaceSide side{*this};
+  while (halt_due(time)) core_.apply_halt(halts_[next_halt_++], true, side);
+}
+
+account::HeldInstrument BacktestAccount::PlaceSide::held_instrument(
+    std::size_t strategy, const std::string& symbol) const {
+  for (const HeldSymbol& held : account.caches_[strategy].held) {
+    const Contract& contract = account.market_.contract(held.symbol);
+    if (contract.symbol == symbol) return {held.symbol, contract};
   }
+  // Every symbol a strategy's book holds was traded through a cache entry (fill()).
+  throw Error(
+      ErrorKind::Internal,
+      "strategy " + account.core_.key(strategy) + " holds " + symbol + ", which it never traded",
+      "halt (flatten)");
 }
 
 }  // namespace tandem::backtest

@@ -103,14 +103,13 @@ class LiveAccount final : public broker::TradingAccount, public broker::VenueEve
   // --- pre-trade risk and the kill switch (live_account_risk.cc; the facts are the core's,
   // docs/risk.md) ---
   void set_risk_limits(const risk::Limits& account, const std::vector<risk::Limits>& strategies);
-  // The halt row now in force (nullopt or a resume: trading allowed). Called by the session
-  // when the account's halts table changes; a halt's cancel_open and flatten are carried out
-  // by cancel_all_open() and flatten_all(), which the session calls.
-  void set_halt(std::optional<risk::HaltRow> halt) { core_.risk().set_halt(std::move(halt)); }
+  // Puts the halt row `row` in force (nullopt or a resume: trading allowed) — the session
+  // calls it when the account's halts table changes — and, with `act` (a halt given while the
+  // session runs, not one found at its start), carries out its cancel_open and flatten: the
+  // core's apply_halt, by live's policy (cancels PendingCancel until IB confirms; flatten
+  // orders sent now, held while disconnected, never sent in a dry run).
+  account::AccountCore::HaltDone apply_halt(std::optional<risk::HaltRow> row, bool act);
   bool halted() const { return core_.risk().halted(); }
-  // Sends a market order closing each strategy's position (past the gate: the halt refuses
-  // only the strategies' own orders); returns how many.
-  std::size_t flatten_all();
 
   // End of a trading day (and shutdown): performance, portfolio and account summary rows, stamped
   // `time` (the day's last market time). Round trips are recorded as they close, not here.
@@ -207,6 +206,12 @@ class LiveAccount final : public broker::TradingAccount, public broker::VenueEve
     }
     void cancel(broker::OrderEntry& entry) { account.venue_.cancel(entry.trade->order.order_id); }
     void deliver() {}  // the venue's events come from the session's event loop
+    // The strategy's own contract of the symbol, else a stock (a holding loaded from the store
+    // of an instrument the strategy no longer trades).
+    account::HeldInstrument held_instrument(std::size_t strategy, const std::string& symbol) const {
+      const Contract& contract = account.contract_for(strategy, symbol);
+      return {0, contract.symbol.empty() ? stock(symbol) : contract};
+    }
   };
 
   void send_new_order(std::int64_t held_key, std::string message = "sent");

@@ -39,7 +39,6 @@ void LiveSession::Impl::set_up_risk(const std::string& account) {
 void LiveSession::Impl::apply_halt(const std::optional<risk::HaltRow>& row, bool act) {
   if (!account_ || stopping_) return;
   const bool was_halted = account_->halted();
-  account_->set_halt(row);
   if (row && row->halted) {
     // A halt found at start-up refuses orders; its cancel and flatten were for the sessions
     // running when it was given (docs/risk.md).
@@ -47,11 +46,12 @@ void LiveSession::Impl::apply_halt(const std::optional<risk::HaltRow>& row, bool
                     act && row->cancel_open ? ", working orders cancelled" : "",
                     act && row->flatten ? ", positions closed at market" : "",
                     row->reason.empty() ? "" : " (" + row->reason + ")"));
-    if (act && row->cancel_open) account_->cancel_all_open("cancelled by the halt");
-    if (act && row->flatten) account_->flatten_all();
+    account_->apply_halt(row, act);
     if (act && started_) deliver_notices();
-  } else if (was_halted) {
-    log(fmt::format("RESUME account {}: orders are allowed again", result_.account));
+  } else {
+    account_->apply_halt(row, act);
+    if (was_halted)
+      log(fmt::format("RESUME account {}: orders are allowed again", result_.account));
   }
 }
 

@@ -19,59 +19,10 @@ namespace tandem::account {
 namespace {
 
 using test_support::batching;
+using test_support::kBacktest;
+using test_support::kLive;
+using test_support::TestSide;
 using test_support::weight;
-
-// A mode's side of placing: one instrument (SPY, index 3), a venue that records what it was
-// sent, and the policy under test.
-struct TestSide {
-  explicit TestSide(PlacePolicy policy) : placing(policy) {}
-
-  PlacePolicy placing;
-  std::optional<double> last_price = 100.0;
-  bool connected_ = true;
-  std::int64_t next_id = 1;
-  Timestamp clock = 1'000;
-  std::optional<risk::Refusal> refusal;
-  Contract spy = stock("SPY");
-  std::vector<std::int64_t> sent;       // ids, in the order sent
-  std::vector<std::int64_t> cancelled;  // ids
-  int delivered = 0;
-
-  PlacePolicy policy() const { return placing; }
-  Instrument instrument(std::size_t, const Contract& contract, std::string_view where) const {
-    if (contract.symbol != "SPY") {
-      throw Error(ErrorKind::InvalidArgument, "unknown contract " + contract.symbol,
-                  std::string(where));
-    }
-    return {3, &spy};
-  }
-  double price(const Instrument&, std::string_view where) const {
-    if (!last_price) throw Error(ErrorKind::Unavailable, "no price of SPY yet", std::string(where));
-    return *last_price;
-  }
-  double strategy_equity(std::size_t) const { return 10'000; }
-  std::shared_ptr<Trade> new_trade() const { return std::make_shared<Trade>(); }
-  std::optional<risk::Refusal> check_risk(std::size_t, const Instrument&, const Order&, double) {
-    return refusal;
-  }
-  Timestamp now() const { return clock; }
-  bool connected() const { return connected_; }
-  std::int64_t next_order_id() { return next_id++; }
-  void send(broker::OrderEntry& entry) { sent.push_back(entry.trade->order.order_id); }
-  void cancel(broker::OrderEntry& entry) { cancelled.push_back(entry.trade->order.order_id); }
-  void deliver() { ++delivered; }
-};
-
-constexpr PlacePolicy kBacktest{.price_required = true,
-                                .id_at_placement = true,
-                                .queue_until_sent = true,
-                                .dry_run = false,
-                                .cancel_confirmed_at_once = true};
-constexpr PlacePolicy kLive{.price_required = false,
-                            .id_at_placement = false,
-                            .queue_until_sent = false,
-                            .dry_run = false,
-                            .cancel_confirmed_at_once = false};
 
 class OrderPlacementTest : public ::testing::Test {
  protected:

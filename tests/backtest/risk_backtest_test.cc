@@ -4,8 +4,12 @@
 // own library; the sizing helpers on hand-checked numbers.
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <functional>
 #include <map>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "backtest/backtest_fixture.h"
 #include "risk/risk.h"
@@ -175,12 +179,15 @@ INSTANTIATE_TEST_SUITE_P(AccountAndStrategy, RiskBacktest, ::testing::Values(tru
 class HaltBacktest : public RiskBacktest {};
 
 TEST_F(HaltBacktest, AHaltRowOfTheRunsLibraryRefusesOrdersFlattensAndResumes) {
-  // Bar 1 buys 10 and rests a far limit buy; the halt at day 3 cancels it and sells the 10 at
-  // market; bar 3's buy is refused; the resume at day 4 lets bar 4's buy through.
+  // Bar 1 buys 10 and rests a far limit buy (GTC: a DAY order would have expired before the
+  // halt); the halt at day 3 cancels it and sells the 10 at market; bar 3's buy is refused; the
+  // resume at day 4 lets bar 4's buy through.
   auto script = [](broker::Broker& b, const strategy::BarEvent& e, int n) {
     if (n == 1) {
       b.place_order(e.contract, market_order(Action::kBuy, 10));
-      b.place_order(e.contract, limit_order(Action::kBuy, 50, 1));
+      Order resting = limit_order(Action::kBuy, 50, 1);
+      resting.tif = TimeInForce::kGtc;
+      b.place_order(e.contract, std::move(resting));
     }
     if (n == 3 || n == 4) b.place_order(e.contract, market_order(Action::kBuy, 5));
   };
@@ -200,6 +207,21 @@ TEST_F(HaltBacktest, AHaltRowOfTheRunsLibraryRefusesOrdersFlattensAndResumes) {
   EXPECT_EQ(fills.float64s("shares")[1], 10);
   EXPECT_EQ(fills.index()[1], day(3));
   EXPECT_EQ(fills.index()[2], day(4));
+  // The halt's cancel is the core's, as a strategy's cancel: PendingCancel, then Cancelled at
+  // once (the simulated exchange confirms it); the flatten order says why it was placed.
+  store::Table orders = read(outcome.result.account_id, "orders");
+  std::vector<std::string> rows;
+  for (std::size_t i = 0; i < orders.num_rows(); ++i) {
+    const std::int64_t id = orders.int64s("order_id")[i];
+    if (id != 2 && id != 3) continue;
+    rows.push_back(std::to_string(id) + " " + orders.strings("status")[i] + " " +
+                   orders.strings("message")[i]);
+  }
+  EXPECT_EQ(rows, (std::vector<std::string>{"2 PendingSubmit ", "2 Submitted ",
+                                            "2 PendingCancel cancelled by the halt",
+                                            "2 Cancelled cancelled by the halt",
+                                            "3 PendingSubmit flatten: the halt closes the position",
+                                            "3 Submitted ", "3 Filled "}));
   // The run honoured its own library's table, which now holds the two rows.
   EXPECT_EQ(risk::read_halts(store_->existing_library(outcome.result.account_id)).size(), 2u);
 }
