@@ -261,7 +261,7 @@ class AccountCore {
   std::size_t flatten_all(std::string_view why, Side& side);
 
   // --- the venue's order events (account/venue_orders.cc): one handling for either mode; the
-  // simulated venue sends only order_status (and fills) ---
+  // simulated venue sends only order_status, order_open confirming a change (and fills) ---
   // A reconciliation starts: from now on every order the venue names is marked as known to it.
   void begin_reconcile() {
     reported_.clear();

@@ -1,5 +1,6 @@
 // AccountCore: the venue's order events (broker/venue.h), handled once for both modes — the
-// simulated venue sends only statuses (and fills); the IB adapter all of them.
+// simulated venue sends only statuses and open orders confirming a change (and fills); the IB
+// adapter all of them.
 #include <fmt/format.h>
 
 #include <algorithm>

@@ -227,8 +227,9 @@ class BacktestAccount final : public broker::TradingAccount, private broker::Ven
   // --- what the venue says (broker::VenueEvents) ---
   // The venue's order events go to the core (account/venue_orders.cc), as live's do: a status
   // the venue decided — an accepted order, its end (expired, cancelled, rejected), or its
-  // status again with less remaining (an OCA group's reduction); the simulated venue sends no
-  // open or completed orders, errors or reconciliation reports.
+  // status again with less remaining (an OCA group's reduction); an open order confirming a
+  // change the exchange made (modify); the simulated venue sends no completed orders, errors or
+  // reconciliation reports.
   void order_reported(std::int64_t order_id) override;
   void order_open(const broker::VenueOrder& order) override;
   void order_status(const broker::VenueStatus& status) override;

@@ -23,6 +23,7 @@ void BacktestAccount::cancel(std::size_t strategy, const broker::TradeHandle& ha
 void BacktestAccount::modify(std::size_t strategy, const broker::TradeHandle& handle,
                              const broker::OrderChanges& changes) {
   core_.modify(strategy, handle, changes, market_.now(), venue_);
+  venue_.deliver();  // the venue's confirmation of the change
 }
 
 void BacktestAccount::process_new_orders() {

@@ -43,14 +43,26 @@ void SimulatedVenue::place(std::size_t instrument, const Contract& contract, con
                    decided_);
 }
 
-void SimulatedVenue::modify(const Contract&, const Order& order) {
+void SimulatedVenue::modify(const Contract& contract, const Order& order) {
   const auto id = static_cast<std::size_t>(order.order_id);
   if (order.order_id <= 0 || id >= placed_.size()) return;  // never placed here: nothing rests
   Placed& placed = placed_[id];
+  // An order that rests no more has ended, and its end was delivered: the account refuses to
+  // change a finished order before it gets here.
   if (exchange::ExchangeOrder* resting = exchange_.find(placed.instrument, order.order_id)) {
     *resting = exchange::exchange_order_of(order);
     placed.action = order.action;
     placed.quantity = order.total_quantity;
+    // Confirmed as IB (and the paper gateway) confirm a change: an open-order report with the
+    // new terms, delivered by deliver().
+    broker::VenueOrder& confirmation = confirmations_.emplace_back();
+    confirmation.order_id = order.order_id;
+    confirmation.perm_id = order.perm_id;
+    confirmation.order_ref = order.order_ref;
+    confirmation.contract = contract;
+    confirmation.order = order;
+    confirmation.quantity = order.total_quantity;
+    confirmation.confirms_last_sent = true;
   }
 }
 
@@ -69,6 +81,12 @@ void SimulatedVenue::deliver() {
     accepted_ = 0;
     status(accepted, OrderStatus::kSubmitted, market_.now(),
            placed_[static_cast<std::size_t>(accepted)].quantity, {});
+  }
+  if (!confirmations_.empty()) {
+    // Moved out first: the account may modify again from what it hears.
+    std::vector<broker::VenueOrder> confirmations;
+    confirmations.swap(confirmations_);
+    for (const broker::VenueOrder& confirmation : confirmations) events_.order_open(confirmation);
   }
   for (const exchange::ExchangeEvent& event : delivering_) deliver(event);
   delivering_.clear();

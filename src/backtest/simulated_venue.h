@@ -2,8 +2,9 @@
 // behind the venue interface (broker/venue.h) that live trading sends through, so the
 // backtest's account sends place / modify / cancel as live's does and hears the exchange's
 // decisions as VenueEvents: an accepted order and every end or change of an order as
-// `order_status`, an execution as `fill` with its exec id and its commission joined at once
-// (docs/architecture.md, "The account core").
+// `order_status`, a change of terms the exchange made (modify) confirmed as `order_open` with
+// the new terms (as IB and the paper gateway confirm one), an execution as `fill` with its exec
+// id and its commission joined at once (docs/architecture.md, "The account core").
 //
 // What the backtest needs beyond the interface stays here, not in broker/venue.h:
 // * decisions are queued and delivered by deliver(), which the account calls after each send
@@ -93,6 +94,8 @@ class SimulatedVenue final : public broker::Venue {
   std::vector<exchange::ExchangeEvent> decided_;     // queued for deliver()
   std::vector<exchange::ExchangeEvent> refused_;     // refuse_fill's
   std::vector<exchange::ExchangeEvent> delivering_;  // deliver()'s batch
+  // Changes the exchange made (modify()), each confirmed by an open-order report, for deliver().
+  std::vector<broker::VenueOrder> confirmations_;
   // Reused for every delivery (their strings keep their buffers).
   broker::VenueStatus status_;
   broker::VenueFill fill_;
