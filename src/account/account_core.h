@@ -199,8 +199,6 @@ class AccountCore {
                             std::optional<double> size, Side& side);
   // Orders waiting in the queue (PlacePolicy::queue_until_sent).
   bool has_queued() const { return !queued_.empty(); }
-  // Queues an order filed past place()'s steps (a backtest halt's flatten): sent by send_queued.
-  void queue(std::int64_t id) { queued_.push_back(id); }
   // Sends the queued orders, in the order placed: one cancelled meanwhile is skipped, and one
   // whose parent ended other than Filled is Cancelled (the exchange's parent rule).
   template <class Side>

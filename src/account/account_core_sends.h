@@ -266,8 +266,9 @@ std::size_t AccountCore::flatten_all(std::string_view why, Side& side) {
   std::vector<Close> closes;
   for (std::size_t s = 0; s < strategies_.size(); ++s) {
     for (const auto& [symbol, holding] : strategies_[s].book.holdings()) {
-      if (std::abs(holding.quantity) >= kShareEpsilon)
+      if (std::abs(holding.quantity) >= kShareEpsilon) {
         closes.push_back({s, symbol, holding.quantity});
+      }
     }
   }
   for (const Close& close : closes) {
