@@ -1,10 +1,9 @@
 #include "gateway/ledger.h"
 
-#include <fmt/format.h>
-
 #include <cmath>
 
 #include "core/tolerance.h"
+#include "exchange/cash_account.h"
 
 namespace tandem::gateway {
 
@@ -18,25 +17,17 @@ Ledger::Ledger(double initial_cash, exchange::CommissionModel commission)
 
 std::optional<std::string> Ledger::refuse(const std::string& symbol, Action side, double shares,
                                           double price) const {
-  if (side == Action::kBuy) {
-    const double value = shares * price;
-    const double commission = commission_for(shares, price);
-    if (value + commission > cash_ + kCashEpsilon) {
-      return fmt::format(
-          "cash account: buying {} {} at {:.4f} costs {:.2f} with commission "
-          "{:.2f}, more than the available cash {:.2f}",
-          shares, symbol, price, value + commission, commission, cash_);
-    }
-    return std::nullopt;
-  }
-  const double held = book_.quantity(symbol);
-  if (shares > held + kShareEpsilon) {
-    return fmt::format(
-        "cash account: selling {} {} but the account holds {}; short sales need a "
-        "margin account",
-        shares, symbol, held);
-  }
-  return std::nullopt;
+  const exchange::CashAccountFill fill{.side = side,
+                                       .symbol = symbol,
+                                       .shares = shares,
+                                       .price = price,
+                                       .value = shares * price,
+                                       .commission = commission_for(shares, price),
+                                       .cash = cash_,
+                                       .held = book_.quantity(symbol),
+                                       .strategy = {}};  // the account's shares
+  if (!exchange::cash_account_refuses(fill)) return std::nullopt;
+  return exchange::cash_account_refusal(fill);
 }
 
 std::optional<double> Ledger::apply(const ExecutionRecord& execution) {

@@ -55,8 +55,9 @@ class Ledger {
     return commission_.commission(shares, price);
   }
 
-  // The cash account's rules, the backtest's: a buy may cost (value + commission) at most the
-  // cash; a sell may not exceed the shares held. Returns the reason when refused.
+  // The cash account's rule, the backtest's (exchange/cash_account.h): a buy may cost (value +
+  // commission) at most the cash; a sell may not exceed the shares the account holds. Returns
+  // the reason when refused.
   std::optional<std::string> refuse(const std::string& symbol, Action side, double shares,
                                     double price) const;
 
