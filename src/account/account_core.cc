@@ -41,6 +41,7 @@ std::size_t AccountCore::add_strategy(std::string key, broker::EquityAllocation 
                                ? settings_.recorder->strategy_slot(strategy.key)
                                : strategies_.size();
   strategies_.push_back(std::move(strategy));
+  round_trips_.push_back(0);
   return strategies_.size() - 1;
 }
 

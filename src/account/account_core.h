@@ -9,6 +9,11 @@
 //     strategy's notice — one function, for every status change of either mode;
 //   - a change of terms (modify_order): ownership, the rules of broker/order_rules.h, the terms
 //     kept until the venue confirms them, the send and its `orders` row;
+//   - booking a fill into its strategy's book (book_fill, by the mode's FillPolicy and side:
+//     account/fill_booking.h): attribution, the mode's refusal, the book — from kept executions
+//     that a correction or a late commission rebuilds it from (live) or in place (a backtest) —
+//     the funds source told, the fill in its trade's fills, the trade's filled quantity and
+//     average price; executions to claim, late commissions and the fills loaded from the store;
 //   - what a booked fill makes: the count, the commission, the traded value, the `fills`,
 //     strategy_{KEY}_positions and `trades` rows, the on_fill notice, the order's Filled;
 //   - each strategy's strategy_{KEY}_performance row at a day's end;
@@ -32,6 +37,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -40,8 +46,10 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
+#include "account/fill_booking.h"
 #include "account/funds.h"
 #include "account/order_placement.h"
 #include "broker/account_recorder.h"
@@ -287,8 +295,7 @@ class AccountCore {
   // its effect refuses or cancels the order, or is a notice in its log.
   void order_error(const broker::VenueError& error, Timestamp now);
 
-  // --- fills (the book itself is the mode's to update: in place in a backtest, from the
-  // executions live, where a correction rebuilds it) ---
+  // --- what a booked fill makes (book_fill below calls these; so does a test) ---
   // A fill booked into `strategy`'s book: counted, its commission and value (the strategy's
   // traded value today) added, its `fills` row and the strategy_{KEY}_positions row with
   // `holding`, the strategy's holding after it (null: none), made.
@@ -318,6 +325,56 @@ class AccountCore {
   void add_commission(double commission) { commission_paid_ += commission; }
   std::size_t fills_booked() const { return fills_booked_; }
   double commission_paid() const { return commission_paid_; }
+
+  // --- booking fills (issue 15's fills step; account/fill_booking.h: the steps in
+  // account/account_core_fills.h and account_core_fills.cc, the mode's side and its FillPolicy
+  // there) ---
+  // Books a fill the venue delivered: its strategy by position attribution (its order_ref —
+  // the execution's, else its order's — else its order's owner; none: logged and ignored); a
+  // superseded revision only gets its `fills` row; else the side may refuse it (the order is
+  // then Inactive with the reason, and the venue told), or it goes into the strategy's book —
+  // kept by exec key and the book rebuilt for a correction (FillPolicy::keep_executions), or
+  // in place — the funds source is told, the fill is made in its trade's fills (one per exec
+  // key), fill_booked's rows and counts, trips_closed's rows, the trade's filled quantity and
+  // average price from its fills (filled_from_fills), and fill_delivered's notice and Filled.
+  // Throws tandem::Error (Internal) for a correction when no executions are kept.
+  template <class Side>
+  void book_fill(const broker::VenueFill& fill, Side& side);
+  // The venue asks whether an execution is this account's before delivering it: its strategy
+  // by position attribution (none: false, another program's). Its contract becomes the
+  // strategy's own instrument when `instrument_of(strategy, symbol)` knows one (the venue's
+  // con_id kept when the instrument has none), its order_ref the strategy's key, and an order
+  // the account does not hold (an earlier run's, or placed before a restart) is adopted from it.
+  using InstrumentLookup =
+      std::function<std::optional<Instrument>(std::size_t strategy, const std::string& symbol)>;
+  bool execution_arrived(Fill& fill, const InstrumentLookup& instrument_of);
+  // A commission report for a fill booked without one, arriving at `now`: recorded in
+  // late_commissions and applied to the kept execution, its trade's fill and — the book
+  // rebuilt — the strategy's book; one for a revision a correction has replaced is recorded
+  // only; one for an execution no strategy's kept executions hold (a core that keeps none: a
+  // backtest's) is logged and ignored.
+  void late_commission(const CommissionReport& report, Timestamp now);
+  // Loads the executions the store holds (fills rows in execution order, a correction after
+  // what it corrects; late_commissions rows in arrival order) into the kept executions of the
+  // strategies they name, each book rebuilt from them; a strategy's round trips beyond
+  // `trades_recorded` (its rows in `trades`: a kill came between a fill's rows and its trip's)
+  // are recorded now. `contract_of(strategy, symbol)` gives a fill's contract.
+  using ContractLookup = std::function<Contract(std::size_t strategy, const std::string& symbol)>;
+  void load_fills(std::span<const broker::FillRow> fills,
+                  std::span<const broker::LateCommissionRow> late_commissions,
+                  const std::map<std::string, std::size_t>& trades_recorded,
+                  const ContractLookup& contract_of);
+  // Appends the kept executions of `entry`'s order to its trade's fills (an order loaded from
+  // the store).
+  void attach_kept_fills(OrderEntry& entry) const;
+  // The round trips `strategy`'s book has closed.
+  std::size_t round_trips(std::size_t strategy) const { return round_trips_[strategy]; }
+  // The latest execution time booked or loaded where executions are kept (live); 0 if none.
+  Timestamp last_execution_time() const { return last_execution_time_; }
+  // The one rule of an order's filled quantity and average price: from its trade's fills (a
+  // single fill's price itself; a volume-weighted average of several), unless the venue said
+  // more was filled (an earlier run's fills not all in trade.fills); its remaining follows.
+  static void filled_from_fills(Trade& trade);
 
   // --- the day's end ---
   // The strategy's strategy_{KEY}_performance row for the day ending at `time` (recorded when
@@ -474,6 +531,45 @@ class AccountCore {
   // The order ids the venue reported during the current reconciliation.
   std::set<std::int64_t> reported_;
   bool reconciling_ = false;
+
+  // --- booking fills (issue 15's fills step) ---
+  // A strategy's kept executions (FillPolicy::keep_executions).
+  struct KeptExecutions {
+    // Its executions in booking order, the latest revision of each; a deque, so a long session
+    // never copies them to grow.
+    std::deque<Fill> executions;
+    std::unordered_map<std::string, std::size_t> by_key;  // exec key → index in executions
+    std::vector<broker::RoundTrip> trips;                 // every trip of its book
+    std::size_t trips_recorded = 0;  // of `trips`, those with their `trades` row
+  };
+  // `strategy`'s kept executions; kept_ grows to every strategy at the first (a core that keeps
+  // none — a backtest's, a sweep's thousands of runs — never makes a deque, which allocates).
+  KeptExecutions& kept(std::size_t strategy) {
+    if (kept_.size() < strategies_.size()) kept_.resize(strategies_.size());
+    return kept_[strategy];
+  }
+  // `fill` as its strategy's: the venue's execution and commission with `contract`, the order's
+  // permId when the venue named none, and the strategy's key as order_ref.
+  static void complete_fill(Fill& fill, const Fill& venue, const Contract& contract,
+                            const std::string& key, const Trade* trade);
+  // A kept execution applied to the strategy's book, its trips appended to `trips`.
+  broker::FillEffect apply_kept(std::size_t strategy, const Fill& fill);
+  // The strategy's book again from its kept executions.
+  void rebuild_book(std::size_t strategy);
+  // The kept trips not yet recorded: a `trades` row each.
+  void record_kept_trips(std::size_t strategy);
+  // book_fill's out-of-line parts: the log lines of a correction and of a booked fill; a fill
+  // no strategy is attributed; a correction when nothing is kept.
+  void log_correction(const Fill& fill, const Fill& before, const std::string& key) const;
+  void log_fill(const Fill& fill, const std::string& key, bool correction,
+                const broker::PositionBook::Holding* holding) const;
+  void unattributed_fill(const Fill& fill) const;
+  [[noreturn]] static void correction_not_kept(const Fill& fill);
+  std::vector<KeptExecutions> kept_;            // by strategy index; empty until one is kept
+  std::vector<std::size_t> round_trips_;        // by strategy index: the trips its book closed
+  std::vector<broker::RoundTrip> trip_buffer_;  // a fill's trips when nothing is kept
+  Fill unowned_fill_;  // a fill of no order the account files, when nothing is kept
+  Timestamp last_execution_time_ = 0;
 };
 
 template <class PriceOf>
@@ -555,3 +651,5 @@ void AccountCore::day_pnl(std::size_t strategy, double net_liquidation, PriceOf&
 #include "account/account_core_funds.h"  // IWYU pragma: export
 // The template steps of placing, sending and cancelling (they take the mode's side).
 #include "account/account_core_sends.h"  // IWYU pragma: export
+// The template step of booking a fill (it takes the mode's side).
+#include "account/account_core_fills.h"  // IWYU pragma: export

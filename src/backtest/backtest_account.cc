@@ -1,7 +1,5 @@
 #include "backtest/backtest_account.h"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <cmath>
 
@@ -10,6 +8,7 @@
 #include "broker/order_sizing.h"
 #include "core/error.h"
 #include "core/tolerance.h"
+#include "exchange/cash_account.h"
 
 namespace tandem::backtest {
 namespace {
@@ -82,111 +81,86 @@ void BacktestAccount::match_resting(std::size_t symbol, const Bar& bar) {
   venue_.deliver();
 }
 
-void BacktestAccount::fill(const broker::VenueFill& venue_fill) {
-  const Fill& decided = venue_fill.fill;
-  OrderRecord& record = *core_.orders().find(decided.execution.order_id);
-  if (!record.trade || record.trade->is_done()) return;  // e.g. cancelled by the strategy
-  const Timestamp time = decided.time;
-  const double price = decided.execution.price;
-  Trade& trade = *record.trade;
-  // The fill's strategy by the rule live trading follows (broker/order_registry.h): the order's
-  // order_ref, else its owner — here always the strategy that placed it.
-  // An order_ref that is the owner's own key (every order placed here) attributes it to the
-  // owner — the registry's keys are the strategies' keys, by index — without a hash lookup.
-  const std::size_t strategy = trade.order.order_ref == core_.key(record.strategy)
-                                   ? record.strategy
-                                   : core_.orders()
-                                         .attribute(trade.order.order_ref, trade.order.order_id)
-                                         .value_or(record.strategy);
-  account::StrategyAccount& owner = core_.strategy(strategy);
-  StrategyCaches& caches = caches_[strategy];
-  const Order& order = trade.order;
-  const double shares = order.total_quantity;
-  const double multiplier = trade.contract.multiplier;
-  const double value = shares * price * multiplier;
-  const double commission = decided.commission_report.commission;
-  if (order.action == Action::kBuy) {
-    if (value + commission > ledger_.cash() + kCashEpsilon) {
-      change_status(record, OrderStatus::kInactive, time,
-                    fmt::format("cash account: buying {} {} at {:.4f} costs {:.2f} with "
-                                "commission {:.2f}, more than the available cash {:.2f}",
-                                shares, trade.contract.symbol, price, value + commission,
-                                commission, ledger_.cash()));
-      venue_.refuse_fill(order.order_id, time);
-      return;
-    }
-  } else {
-    // The book's quantity of trade.contract.symbol (the contract of record.instrument).
-    const broker::PositionBook::Holding* before = caches.holding_by_symbol[record.instrument];
-    const double held = before != nullptr ? before->quantity : 0.0;
-    if (shares > held + kShareEpsilon) {
-      change_status(record, OrderStatus::kInactive, time,
-                    fmt::format("cash account: selling {} {} but strategy {} holds {}; short "
-                                "sales need a margin account",
-                                shares, trade.contract.symbol, owner.key, held));
-      venue_.refuse_fill(order.order_id, time);
-      return;
-    }
-  }
-  const double sign = order.action == Action::kBuy ? 1.0 : -1.0;
-  round_trip_buffer_.clear();
-  broker::FillEffect effect =
-      owner.book.apply_fill(trade.contract.symbol, order.action, shares, price, commission,
-                            multiplier, time, round_trip_buffer_);
-  ledger_.book(record.instrument, sign * shares, -(sign * value + commission));
-  const broker::PositionBook::Holding*& known = caches.holding_by_symbol[record.instrument];
-  if (known == nullptr) known = owner.book.find(trade.contract.symbol);  // its first fill
-  const broker::PositionBook::Holding* holding = known;
-  if (ledger_.add_holder(record.instrument, strategy, holding)) {
-    // Kept in the book's order, so that sums over it add up exactly as over book.holdings().
-    auto at = std::lower_bound(caches.held.begin(), caches.held.end(), trade.contract.symbol,
-                               [this](const HeldSymbol& h, const std::string& symbol) {
-                                 return market_.contract(h.symbol).symbol < symbol;
-                               });
-    caches.held.insert(at, HeldSymbol{record.instrument, holding});
-  }
+void BacktestAccount::fill(const broker::VenueFill& fill) {
+  FillSide side{*this};
+  core_.book_fill(fill, side);
+}
 
-  // Made in place, in the trade's fills (moving a Fill copies its eleven strings' bytes), with
-  // the heap buffers of a released trade's fill (new_trade()) for its strings longer than a
-  // std::string holds inline — exec ids, account, key, symbol — which are then assigned
-  // without allocating.
-  Fill& fill = trade.fills.emplace_back();
-  take_buffer(fill.execution.exec_id, spare_fill_strings_.exec_id);
-  take_buffer(fill.commission_report.exec_id, spare_fill_strings_.commission_exec_id);
-  take_buffer(fill.execution.account, spare_fill_strings_.account);
-  take_buffer(fill.execution.order_ref, spare_fill_strings_.order_ref);
-  take_buffer(fill.contract.symbol, spare_fill_strings_.symbol);
-  fill.contract = trade.contract;
-  fill.time = time;
-  // The venue's execution (exec id, account, side, shares, price…) and commission report, and
-  // what only the account knows: the order's perm id and the strategy it is attributed to.
-  fill.execution = decided.execution;
-  fill.execution.perm_id = order.perm_id;
-  fill.execution.order_ref = owner.key;
-  fill.commission_report = decided.commission_report;
-  if (effect.closed_any) fill.commission_report.realized_pnl = effect.realized_pnl;
-  core_.fill_booked(strategy, fill, holding);
-  trade.state.filled = shares;
-  trade.state.remaining = 0;
-  trade.state.avg_fill_price = price;
-  caches.round_trips += round_trip_buffer_.size();
-  round_trips_ += round_trip_buffer_.size();
-  for (const broker::RoundTrip& trip : round_trip_buffer_) trade_pnls_.push_back(trip.pnl);
-  core_.trips_closed(strategy, round_trip_buffer_);
-  core_.fill_delivered(record, trade.fills.size() - 1, time);
+std::optional<std::string> BacktestAccount::FillSide::refusal(std::size_t strategy,
+                                                              const broker::OrderEntry* entry,
+                                                              const Fill& fill,
+                                                              const Contract& contract) const {
+  if (entry == nullptr) {
+    throw Error(ErrorKind::Internal,
+                "the simulated venue filled order " + std::to_string(fill.execution.order_id) +
+                    ", which this account never placed",
+                "backtest account");
+  }
+  // The book's quantity of the contract's symbol (the contract of entry->instrument).
+  const broker::PositionBook::Holding* before =
+      account.caches_[strategy].holding_by_symbol[entry->instrument];
+  const exchange::CashAccountFill check{
+      .side = fill.execution.side,
+      .symbol = contract.symbol,
+      .shares = fill.execution.shares,
+      .price = fill.execution.price,
+      .value = fill.execution.shares * fill.execution.price * contract.multiplier,
+      .commission = fill.commission_report.commission,
+      .cash = account.ledger_.cash(),
+      .held = before != nullptr ? before->quantity : 0.0,
+      .strategy = account.core_.key(strategy)};
+  if (!exchange::cash_account_refuses(check)) return std::nullopt;
+  return exchange::cash_account_refusal(check);
+}
+
+const broker::PositionBook::Holding* BacktestAccount::FillSide::booked(
+    std::size_t strategy, const broker::OrderEntry* entry, const Fill& fill,
+    const Contract& contract) {
+  const double sign = fill.execution.side == Action::kBuy ? 1.0 : -1.0;
+  const double shares = fill.execution.shares;
+  const double value = shares * fill.execution.price * contract.multiplier;
+  account.ledger_.book(entry->instrument, sign * shares,
+                       -(sign * value + fill.commission_report.commission));
+  StrategyCaches& caches = account.caches_[strategy];
+  const broker::PositionBook::Holding*& known = caches.holding_by_symbol[entry->instrument];
+  if (known == nullptr) known = account.core_.strategy(strategy).book.find(contract.symbol);
+  const broker::PositionBook::Holding* holding = known;
+  if (account.ledger_.add_holder(entry->instrument, strategy, holding)) {
+    // Kept in the book's order, so that sums over it add up exactly as over book.holdings().
+    auto at = std::lower_bound(caches.held.begin(), caches.held.end(), contract.symbol,
+                               [this](const HeldSymbol& h, const std::string& symbol) {
+                                 return account.market_.contract(h.symbol).symbol < symbol;
+                               });
+    caches.held.insert(at, HeldSymbol{entry->instrument, holding});
+  }
+  return holding;
+}
+
+void BacktestAccount::FillSide::reuse_buffers(Fill& fill) {
+  // The fill is made in place in its trade's fills (moving a Fill copies its eleven strings'
+  // bytes), with the heap buffers of a released trade's fill (new_trade()) for its strings
+  // longer than a std::string holds inline — exec ids, account, key, symbol — which are then
+  // assigned without allocating.
+  FillStrings& spare = account.spare_fill_strings_;
+  take_buffer(fill.execution.exec_id, spare.exec_id);
+  take_buffer(fill.commission_report.exec_id, spare.commission_exec_id);
+  take_buffer(fill.execution.account, spare.account);
+  take_buffer(fill.execution.order_ref, spare.order_ref);
+  take_buffer(fill.contract.symbol, spare.symbol);
 }
 
 namespace {
 [[noreturn]] void not_from_simulated_venue(const char* call) {
   throw Error(ErrorKind::Internal,
               std::string("the simulated venue reports no ") + call +
-                  "; a backtest account hears order events and fills only",
+                  "; a backtest account's funds are its own cash ledger",
               "backtest account");
 }
 }  // namespace
 
-// The core handles the venue's order events for either mode; the simulated venue sends none of
-// these, but a call would be handled as live handles it.
+// The core handles the venue's order events, executions to claim and late commissions for
+// either mode; the simulated venue sends none of these, but a call is handled as live handles
+// it.
 void BacktestAccount::order_reported(std::int64_t order_id) { core_.order_reported(order_id); }
 void BacktestAccount::order_open(const broker::VenueOrder& order) {
   core_.order_open(order, market_.now());
@@ -194,9 +168,16 @@ void BacktestAccount::order_open(const broker::VenueOrder& order) {
 void BacktestAccount::order_completed(const broker::VenueCompleted& completed) {
   core_.order_completed(completed, market_.now());
 }
-bool BacktestAccount::execution_arrived(Fill&) { not_from_simulated_venue("execution_arrived"); }
-void BacktestAccount::late_commission(const CommissionReport&) {
-  not_from_simulated_venue("late_commission");
+bool BacktestAccount::execution_arrived(Fill& fill) {
+  return core_.execution_arrived(
+      fill, [this](std::size_t, const std::string& symbol) -> std::optional<account::Instrument> {
+        const std::optional<std::size_t> index = market_.find(symbol);
+        if (!index) return std::nullopt;
+        return account::Instrument{*index, &market_.contract(*index)};
+      });
+}
+void BacktestAccount::late_commission(const CommissionReport& report) {
+  core_.late_commission(report, market_.now());
 }
 void BacktestAccount::order_error(const broker::VenueError& error) {
   core_.order_error(error, market_.now());
@@ -260,7 +241,7 @@ void BacktestAccount::end_day(Timestamp time) {
     core_.end_day(
         time, ledger_.snapshot(market_),
         [&](std::vector<broker::PortfolioRow>& out) { ledger_.portfolio_rows(time, market_, out); },
-        [&](std::size_t index) { return caches_[index].round_trips; },
+        [&](std::size_t index) { return core_.round_trips(index); },
         [&](std::size_t index, broker::PerformanceDay& day) {
           for (const HeldSymbol& held : caches_[index].held) {
             // What holding_price() gives, without looking the symbol up by name.

@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -68,8 +69,9 @@ struct DailyEquity {
 };
 
 // Sends its orders through the simulated venue (backtest/simulated_venue.h) and hears its
-// decisions as broker::VenueEvents, as the live account does through the IB adapter.
-class BacktestAccount final : public broker::TradingAccount, private broker::VenueEvents {
+// decisions as broker::VenueEvents, as the live account does through the IB adapter: any venue
+// (a test too) may hand it any of the venue's events through that interface.
+class BacktestAccount final : public broker::TradingAccount, public broker::VenueEvents {
  public:
   // `recorder` null: an account kept in memory only (a sweep's runs) — no row is made (a day's
   // end only appends its net liquidation to daily_equity()). Everything a strategy sees is the
@@ -157,7 +159,7 @@ class BacktestAccount final : public broker::TradingAccount, private broker::Ven
     return core_.strategy(strategy).book;
   }
   double capital(std::size_t strategy) const { return core_.strategy(strategy).capital; }
-  std::size_t round_trips(std::size_t strategy) const { return caches_[strategy].round_trips; }
+  std::size_t round_trips(std::size_t strategy) const { return core_.round_trips(strategy); }
   // capital + realized + unrealized PnL (marked at the latest closes).
   double performance_equity(std::size_t strategy) const;
 
@@ -167,9 +169,11 @@ class BacktestAccount final : public broker::TradingAccount, private broker::Ven
     const broker::PositionBook::Holding* holding = nullptr;
   };
   // What the backtest keeps of a strategy beside the core's (account/account_core.h): the
-  // per-instrument holding caches of the hot path.
+  // per-instrument holding caches of the hot path — a lookup speed-up only, pointers into the
+  // core's book (whose nodes never move, and which a backtest never rebuilds: it keeps no
+  // executions), so that a fill, a position query and a day's end find a holding by the
+  // market's index instead of by symbol name.
   struct StrategyCaches {
-    std::size_t round_trips = 0;
     // Every symbol it ever traded, in the book's (symbol name) order, with its market index and
     // its holding (map nodes never move): each day's end marks them without a symbol lookup.
     std::vector<HeldSymbol> held;
@@ -222,6 +226,35 @@ class BacktestAccount final : public broker::TradingAccount, private broker::Ven
     account::HeldInstrument held_instrument(std::size_t strategy, const std::string& symbol) const;
   };
 
+  // The backtest's side of the core's book_fill() (account/fill_booking.h): the book updated in
+  // place, nothing kept (the simulated venue never corrects; millions of bars), the
+  // cash-account rule (exchange/cash_account.h) refusing a fill, the cash ledger and its
+  // holders told, a released trade's string buffers reused, each round trip's PnL kept for the
+  // summary. Defined in backtest_account.cc, where the booking is instantiated; the calls made
+  // on every fill are always inlined there, as they were when this was the account's own code
+  // (called, they cost the sweep 1.4 % more instructions: BENCHMARKS.md, "Sweeps").
+  struct FillSide {
+    BacktestAccount& account;
+    static constexpr account::FillPolicy kPolicy{
+        .keep_executions = false, .realized_pnl_from_book = true, .status_at_execution_time = true};
+    account::FillPolicy policy() const { return kPolicy; }
+    [[gnu::always_inline]] inline std::optional<std::string> refusal(
+        std::size_t strategy, const broker::OrderEntry* entry, const Fill& fill,
+        const Contract& contract) const;
+    void refused(std::int64_t order_id, Timestamp time) {
+      account.venue_.refuse_fill(order_id, time);
+    }
+    [[gnu::always_inline]] inline const broker::PositionBook::Holding* booked(
+        std::size_t strategy, const broker::OrderEntry* entry, const Fill& fill,
+        const Contract& contract);
+    [[gnu::always_inline]] inline void reuse_buffers(Fill& fill);
+    void trips(std::size_t, std::span<const broker::RoundTrip> trips) {
+      account.round_trips_ += trips.size();
+      for (const broker::RoundTrip& trip : trips) account.trade_pnls_.push_back(trip.pnl);
+    }
+    Timestamp now() const { return account.market_.now(); }
+  };
+
   std::size_t symbol_index(const Contract& contract, std::string_view where) const;
   void match_resting(std::size_t symbol, const Bar& bar);
   // --- what the venue says (broker::VenueEvents) ---
@@ -235,14 +268,18 @@ class BacktestAccount final : public broker::TradingAccount, private broker::Ven
   void order_status(const broker::VenueStatus& status) override;
   void order_completed(const broker::VenueCompleted& completed) override;
   void order_error(const broker::VenueError& error) override;
-  // Books the fill, or refuses it (a cash account: not enough cash or shares) and has the
-  // venue cancel the children it released with it.
+  // The core books the fill (account/account_core_fills.h), or refuses it (a cash account: not
+  // enough cash or shares) and has the venue cancel the children it released with it.
   void fill(const broker::VenueFill& fill) override;
-  // The simulated venue reports none of these (commissions joined at once, the account keeps
-  // its own values, executions come booked): each throws an Internal error naming the call, as
-  // a venue that sent one would be wired wrongly.
+  // The core handles these as it does live: an execution is claimed by position attribution
+  // (an unknown order of a strategy adopted, on the market's instrument); a late commission
+  // finds no kept execution (a backtest keeps none) and is ignored. The simulated venue sends
+  // neither (each fill comes once, its commission joined).
   bool execution_arrived(Fill& fill) override;
   void late_commission(const CommissionReport& report) override;
+  // The simulated venue reports neither (the account keeps its own values in its cash ledger):
+  // each throws an Internal error naming the call, as a venue that sent one would be wired
+  // wrongly.
   void account_value(const AccountValue& value) override;
   void holding(const broker::VenueHolding& holding) override;
   void change_status(OrderRecord& record, OrderStatus status, Timestamp time, std::string message) {
@@ -275,7 +312,6 @@ class BacktestAccount final : public broker::TradingAccount, private broker::Ven
     std::string exec_id, commission_exec_id, account, order_ref, symbol;
   };
   FillStrings spare_fill_strings_;
-  std::vector<broker::RoundTrip> round_trip_buffer_;
   std::vector<DailyEquity> daily_;
   std::size_t ended_at_last_prune_ = 0;  // orders ended when release_finished_trades last pruned
   std::size_t round_trips_ = 0;

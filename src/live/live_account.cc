@@ -38,7 +38,7 @@ void LiveAccount::log(std::string_view line) const { core_.log(line); }
 std::size_t LiveAccount::add_strategy(std::string key, broker::EquityAllocation allocation,
                                       std::vector<Contract> contracts) {
   const std::size_t index = core_.add_strategy(std::move(key), std::move(allocation));
-  fills_.emplace_back().contracts = std::move(contracts);
+  contracts_.push_back(std::move(contracts));
   return index;
 }
 
@@ -51,7 +51,7 @@ double LiveAccount::strategy_equity(std::size_t strategy) const {
 }
 
 const Contract& LiveAccount::contract_for(std::size_t strategy, const std::string& symbol) const {
-  for (const Contract& contract : fills_[strategy].contracts) {
+  for (const Contract& contract : contracts_[strategy]) {
     if (contract.symbol == symbol) return contract;
   }
   static const Contract kUnknown;
@@ -77,7 +77,7 @@ broker::TradeHandle LiveAccount::place(std::size_t index, const Contract& contra
 account::Instrument LiveAccount::PlaceSide::instrument(std::size_t strategy,
                                                        const Contract& contract,
                                                        std::string_view where) const {
-  for (const Contract& own : account.fills_[strategy].contracts) {
+  for (const Contract& own : account.contracts_[strategy]) {
     if (own.same_instrument(contract)) return {0, &contract};
   }
   throw Error(contract.symbol + " is not one of the strategy's instruments", std::string(where));

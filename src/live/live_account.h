@@ -7,7 +7,8 @@
 // It trades through a venue (broker/venue.h; live: the IB adapter, live/ib_venue.h) and hears
 // back as that venue's events, in tandem's types only: the venue delivers each execution once,
 // with its commission joined (or overdue, then a late report), and marks corrections. The
-// account applies them: a correction replaces what it corrects and the strategy's positions are
+// account core (account/account_core.h) applies them, by live's FillPolicy: each strategy's
+// executions are kept, a correction replaces what it corrects and the strategy's positions are
 // rebuilt from the corrected executions; a fill is booked — position, `fills` row,
 // strategy_{KEY}_positions row, on_fill — when the venue delivers it. A status report only moves
 // the status (identical repeats are ignored, a finished order never goes back).
@@ -23,6 +24,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -154,20 +156,9 @@ class LiveAccount final : public broker::TradingAccount, public broker::VenueEve
   }
   std::size_t strategy_count() const { return core_.strategy_count(); }
   // The latest execution time booked (stored or live); 0 if none.
-  Timestamp last_execution_time() const { return last_execution_time_; }
+  Timestamp last_execution_time() const { return core_.last_execution_time(); }
 
  private:
-  // What live trading keeps of a strategy beside the core's (account/account_core.h): its
-  // instruments and the executions its book is rebuilt from when a correction or a late
-  // commission arrives.
-  struct StrategyFills {
-    std::vector<Contract> contracts;
-    // Effective fills in booking order; a deque, so a long session never copies them to grow.
-    std::deque<Fill> fills;
-    std::unordered_map<std::string, std::size_t> fill_by_key;  // exec key → index in fills
-    std::vector<broker::RoundTrip> round_trips;                // every trip of the strategy's book
-    std::size_t trips_recorded = 0;
-  };
   // An order of the registry: `held` while it waits for the connection, `adopted` when it
   // came from the store or from IB rather than from this run's strategies.
   using OrderRecord = broker::OrderEntry;
@@ -214,15 +205,35 @@ class LiveAccount final : public broker::TradingAccount, public broker::VenueEve
     }
   };
 
+  // The live side of the core's book_fill() (account/fill_booking.h): each strategy's
+  // executions kept, so that a correction or a late commission rebuilds its book; no refusal
+  // (IB has executed the fill already); the reported funds told which symbol traded; IB's
+  // realized PnL kept; Filled at the account's clock.
+  struct FillSide {
+    LiveAccount& account;
+    static constexpr account::FillPolicy kPolicy{.keep_executions = true,
+                                                 .realized_pnl_from_book = false,
+                                                 .status_at_execution_time = false};
+    account::FillPolicy policy() const { return kPolicy; }
+    std::optional<std::string> refusal(std::size_t, const broker::OrderEntry*, const Fill&,
+                                       const Contract&) const {
+      return std::nullopt;
+    }
+    void refused(std::int64_t, Timestamp) {}
+    const broker::PositionBook::Holding* booked(std::size_t strategy, const broker::OrderEntry*,
+                                                const Fill&, const Contract& contract) {
+      account.funds_.traded(contract.symbol);
+      return account.core_.strategy(strategy).book.find(contract.symbol);
+    }
+    void reuse_buffers(Fill&) {}
+    void trips(std::size_t, std::span<const broker::RoundTrip>) {}
+    Timestamp now() const { return account.settings_.clock(); }
+  };
+
   void send_new_order(std::int64_t held_key, std::string message = "sent");
   void change_status(OrderRecord& record, OrderStatus status, std::string message) {
     core_.change_status(record, status, settings_.clock(), std::move(message));
   }
-  void rebuild_book(std::size_t strategy);
-  // Records the strategy's round trips closed since the last call (`trades`, index = exit time).
-  void record_closed_trips(std::size_t strategy);
-  void apply_to_book(std::size_t strategy, const Fill& fill);
-  void update_order_fills(OrderRecord& record);
   const Contract& contract_for(std::size_t strategy, const std::string& symbol) const;
   // The latest price of `symbol`; nullopt before one arrived.
   std::optional<double> price_of(const std::string& symbol) const {
@@ -238,12 +249,12 @@ class LiveAccount final : public broker::TradingAccount, public broker::VenueEve
   // The strategies, the orders (by id; orders without one yet under negative keys; adopted
   // ones too), the notices, the rows and the risk gate.
   account::AccountCore core_;
-  std::vector<StrategyFills> fills_;  // by strategy index
+  // Each strategy's instruments (by index): the contracts its fills and positions carry.
+  std::vector<std::vector<Contract>> contracts_;
   // The funds: IB's reported account values and portfolio (account/reported_funds.h).
   account::ReportedFunds funds_;
   std::unordered_map<std::string, double> last_price_;
   std::size_t orders_placed_ = 0;
-  Timestamp last_execution_time_ = 0;
 };
 
 }  // namespace tandem::live
