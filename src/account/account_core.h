@@ -572,84 +572,11 @@ class AccountCore {
   Timestamp last_execution_time_ = 0;
 };
 
-template <class PriceOf>
-double AccountCore::performance_equity(std::size_t index, PriceOf&& price_of) const {
-  const StrategyAccount& account = strategies_[index];
-  double equity = account.capital + account.book.realized_pnl();
-  for (const auto& [symbol, holding] : account.book.holdings()) {
-    if (holding.quantity != 0) {
-      equity += holding.unrealized_pnl(broker::mark_price(holding, price_of(symbol)));
-    }
-  }
-  return equity;
-}
-
-template <class Equity, class Price>
-void AccountCore::check_new_order(std::size_t strategy, const Contract& contract, Order& order,
-                                  std::optional<double> size, Equity&& equity,
-                                  Price&& price) const {
-  const std::string& where = strategies_[strategy].place_where;
-  broker::check_order_prices(order, where);
-  if (size) {
-    refuse_quantity_with_size(order, where);
-    const double at = price();
-    order.total_quantity =
-        broker::quantity_for_size(*size, equity(), at, settings_.fractional, where);
-  } else {
-    broker::check_explicit_quantity(order.total_quantity, settings_.fractional, where);
-  }
-  if (order.parent_id != 0) check_parent(strategy, contract, order);
-}
-
-template <class AddMarks>
-broker::PerformanceRow AccountCore::end_strategy_day(std::size_t index, Timestamp time,
-                                                     double net_liquidation,
-                                                     std::int64_t round_trips,
-                                                     AddMarks&& add_marks) {
-  StrategyAccount& strategy = strategies_[index];
-  broker::PerformanceDay day(time);
-  add_marks(day);
-  const broker::PerformanceRow row =
-      day.finish(strategy.book, strategy.capital, strategy.allocation.equity(net_liquidation),
-                 strategy.traded_value_today, round_trips);
-  strategy.traded_value_today = 0;
-  if (recording()) record_performance(index, row);
-  return row;
-}
-
-template <class ContractOf>
-std::vector<Position> AccountCore::positions(std::size_t index, ContractOf&& contract_of) const {
-  std::vector<Position> result;
-  for (const auto& [symbol, holding] : strategies_[index].book.holdings()) {
-    if (holding.quantity == 0) continue;
-    result.push_back(
-        Position{settings_.account, contract_of(symbol), holding.quantity, holding.avg_cost()});
-  }
-  return result;
-}
-
-template <class PriceOf>
-void AccountCore::note_day_start(std::optional<double> account_equity, PriceOf&& price_of) {
-  if (account_equity) account_day_start_ = account_equity;
-  for (std::size_t i = 0; i < strategies_.size(); ++i) {
-    strategies_[i].day_start_equity = performance_equity(i, price_of);
-  }
-  day_start_noted_ = true;
-}
-
-template <class PriceOf>
-void AccountCore::day_pnl(std::size_t strategy, double net_liquidation, PriceOf&& price_of,
-                          risk::AccountFigures& figures) const {
-  figures.account_day_pnl = account_day_start_ ? net_liquidation - *account_day_start_ : 0.0;
-  figures.strategy_day_pnl = day_start_noted_ ? performance_equity(strategy, price_of) -
-                                                    strategies_[strategy].day_start_equity
-                                              : 0.0;
-}
-
 }  // namespace tandem::account
 
 #include "account/account_core_funds.h"  // IWYU pragma: export
-// The template steps of placing, sending and cancelling (they take the mode's side).
+// The template steps of placing (the checks of a new order), sending and cancelling (they take
+// the mode's side).
 #include "account/account_core_sends.h"  // IWYU pragma: export
-// The template step of booking a fill (it takes the mode's side).
+// The template step of booking a fill (it takes the mode's side); a strategy's positions.
 #include "account/account_core_fills.h"  // IWYU pragma: export

@@ -1,7 +1,7 @@
-// AccountCore's template step of booking a fill: it takes the mode's side
-// (account/fill_booking.h), so that a backtest's calls to it are direct and its in-place booking
-// stays inlined (the sweep's hot path). Included by account/account_core.h, whose declarations
-// state their contracts.
+// AccountCore's template step of booking a fill, and a strategy's positions from its book: it takes
+// the mode's side (account/fill_booking.h), so that a backtest's calls to it are direct and its
+// in-place booking stays inlined (the sweep's hot path). Included by account/account_core.h, whose
+// declarations state their contracts.
 #pragma once
 
 #include <algorithm>
@@ -188,6 +188,17 @@ inline void AccountCore::filled_from_fills(Trade& trade) {
     trade.state.avg_fill_price = average;
   }
   trade.state.remaining = std::max(0.0, trade.order.total_quantity - trade.state.filled);
+}
+
+template <class ContractOf>
+std::vector<Position> AccountCore::positions(std::size_t index, ContractOf&& contract_of) const {
+  std::vector<Position> result;
+  for (const auto& [symbol, holding] : strategies_[index].book.holdings()) {
+    if (holding.quantity == 0) continue;
+    result.push_back(
+        Position{settings_.account, contract_of(symbol), holding.quantity, holding.avg_cost()});
+  }
+  return result;
 }
 
 }  // namespace tandem::account

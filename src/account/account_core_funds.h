@@ -1,5 +1,6 @@
 // AccountCore's funds rules (account/account_core.h, "funds"): the account's values, its risk
-// facts and its day rows, made from a funds source's snapshot (account/funds.h). Included by
+// facts and its day rows, made from a funds source's snapshot (account/funds.h); a strategy's
+// performance equity, its day row and the equities a day starts from. Included by
 // account_core.h only.
 #pragma once
 
@@ -93,6 +94,52 @@ void AccountCore::end_day(Timestamp time, const FundsSnapshot& funds, AddPortfol
   summary_row(time, funds, unrealized, realized, portfolio_rows);
   // Only the gate asks for them; a run without limits (every sweep) skips the marks.
   if (risk_.active()) note_day_start(funds.net_liquidation, price_of);
+}
+
+template <class PriceOf>
+double AccountCore::performance_equity(std::size_t index, PriceOf&& price_of) const {
+  const StrategyAccount& account = strategies_[index];
+  double equity = account.capital + account.book.realized_pnl();
+  for (const auto& [symbol, holding] : account.book.holdings()) {
+    if (holding.quantity != 0) {
+      equity += holding.unrealized_pnl(broker::mark_price(holding, price_of(symbol)));
+    }
+  }
+  return equity;
+}
+
+template <class AddMarks>
+broker::PerformanceRow AccountCore::end_strategy_day(std::size_t index, Timestamp time,
+                                                     double net_liquidation,
+                                                     std::int64_t round_trips,
+                                                     AddMarks&& add_marks) {
+  StrategyAccount& strategy = strategies_[index];
+  broker::PerformanceDay day(time);
+  add_marks(day);
+  const broker::PerformanceRow row =
+      day.finish(strategy.book, strategy.capital, strategy.allocation.equity(net_liquidation),
+                 strategy.traded_value_today, round_trips);
+  strategy.traded_value_today = 0;
+  if (recording()) record_performance(index, row);
+  return row;
+}
+
+template <class PriceOf>
+void AccountCore::note_day_start(std::optional<double> account_equity, PriceOf&& price_of) {
+  if (account_equity) account_day_start_ = account_equity;
+  for (std::size_t i = 0; i < strategies_.size(); ++i) {
+    strategies_[i].day_start_equity = performance_equity(i, price_of);
+  }
+  day_start_noted_ = true;
+}
+
+template <class PriceOf>
+void AccountCore::day_pnl(std::size_t strategy, double net_liquidation, PriceOf&& price_of,
+                          risk::AccountFigures& figures) const {
+  figures.account_day_pnl = account_day_start_ ? net_liquidation - *account_day_start_ : 0.0;
+  figures.strategy_day_pnl = day_start_noted_ ? performance_equity(strategy, price_of) -
+                                                    strategies_[strategy].day_start_equity
+                                              : 0.0;
 }
 
 }  // namespace tandem::account

@@ -1,6 +1,7 @@
-// AccountCore's template steps of placing, sending and cancelling, and a halt's orders: they take
-// the mode's side (account/order_placement.h), so that a backtest's calls to it are direct.
-// Included by account/account_core.h, whose declarations state their contracts.
+// AccountCore's template steps of placing (with the checks of a new order), sending and
+// cancelling, and a halt's orders: they take the mode's side (account/order_placement.h), so that
+// a backtest's calls to it are direct. Included by account/account_core.h, whose declarations
+// state their contracts.
 #pragma once
 
 #include <fmt/format.h>
@@ -310,6 +311,23 @@ std::size_t AccountCore::flatten_all(std::string_view why, Side& side) {
     }
   }
   return closes.size();
+}
+
+template <class Equity, class Price>
+void AccountCore::check_new_order(std::size_t strategy, const Contract& contract, Order& order,
+                                  std::optional<double> size, Equity&& equity,
+                                  Price&& price) const {
+  const std::string& where = strategies_[strategy].place_where;
+  broker::check_order_prices(order, where);
+  if (size) {
+    refuse_quantity_with_size(order, where);
+    const double at = price();
+    order.total_quantity =
+        broker::quantity_for_size(*size, equity(), at, settings_.fractional, where);
+  } else {
+    broker::check_explicit_quantity(order.total_quantity, settings_.fractional, where);
+  }
+  if (order.parent_id != 0) check_parent(strategy, contract, order);
 }
 
 }  // namespace tandem::account
