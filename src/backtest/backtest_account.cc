@@ -99,16 +99,9 @@ std::optional<std::string> BacktestAccount::FillSide::refusal(std::size_t strate
   // The book's quantity of the contract's symbol (the contract of entry->instrument).
   const broker::PositionBook::Holding* before =
       account.caches_[strategy].holding_by_symbol[entry->instrument];
-  const exchange::CashAccountFill check{
-      .side = fill.execution.side,
-      .symbol = contract.symbol,
-      .shares = fill.execution.shares,
-      .price = fill.execution.price,
-      .value = fill.execution.shares * fill.execution.price * contract.multiplier,
-      .commission = fill.commission_report.commission,
-      .cash = account.ledger_.cash(),
-      .held = before != nullptr ? before->quantity : 0.0,
-      .strategy = account.core_.key(strategy)};
+  const exchange::CashAccountFill check = exchange::cash_account_fill(
+      fill, contract, account.ledger_.cash(), before != nullptr ? before->quantity : 0.0,
+      account.core_.key(strategy));
   if (!exchange::cash_account_refuses(check)) return std::nullopt;
   return exchange::cash_account_refusal(check);
 }

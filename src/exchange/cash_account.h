@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/contract.h"
+#include "core/fill.h"
 #include "core/order.h"
 #include "core/tolerance.h"
 
@@ -27,6 +29,22 @@ struct CashAccountFill {
   // names "strategy KEY"; empty: the account's (the gateway), named "the account".
   std::string_view strategy;
 };
+
+// The rule's view of an account's fill of `contract` (its multiplier gives the value), with the
+// holder's `cash` and `held` shares before it; `strategy` as CashAccountFill::strategy.
+inline CashAccountFill cash_account_fill(const Fill& fill, const Contract& contract, double cash,
+                                         double held, std::string_view strategy) {
+  return CashAccountFill{
+      .side = fill.execution.side,
+      .symbol = contract.symbol,
+      .shares = fill.execution.shares,
+      .price = fill.execution.price,
+      .value = fill.execution.shares * fill.execution.price * contract.multiplier,
+      .commission = fill.commission_report.commission,
+      .cash = cash,
+      .held = held,
+      .strategy = strategy};
+}
 
 // Whether the rule refuses the fill. Inline: a backtest asks on every fill (the sweep's hot
 // path), and nearly every fill passes.

@@ -23,27 +23,6 @@ namespace {
 using test_support::batching;
 using test_support::weight;
 
-// Places orders as live does: sent at once under the venue's next id.
-struct SendSide {
-  std::int64_t next_id = 100;
-  Contract spy = stock("SPY");
-
-  PlacePolicy policy() const { return {}; }
-  Instrument instrument(std::size_t, const Contract&, std::string_view) const { return {3, &spy}; }
-  double price(const Instrument&, std::string_view) const { return 100; }
-  double strategy_equity(std::size_t) const { return 10'000; }
-  std::shared_ptr<Trade> new_trade() const { return std::make_shared<Trade>(); }
-  std::optional<risk::Refusal> check_risk(std::size_t, const Instrument&, const Order&, double) {
-    return std::nullopt;
-  }
-  Timestamp now() const { return 5'000; }
-  bool connected() const { return true; }
-  std::int64_t next_order_id() { return next_id++; }
-  void send(broker::OrderEntry&) {}
-  void cancel(broker::OrderEntry&) {}
-  void deliver() {}
-};
-
 // A fill side of either kind: live's (executions kept, nothing refused) or a cash account's
 // (the book in place, the cash-account rule refusing, `cash` paid from).
 struct TestFillSide {
@@ -59,16 +38,8 @@ struct TestFillSide {
                                      const Fill& fill, const Contract& contract) const {
     if (kept_policy.keep_executions) return std::nullopt;  // live: executed already
     const broker::PositionBook::Holding* held = core->strategy(strategy).book.find(contract.symbol);
-    const exchange::CashAccountFill check{
-        .side = fill.execution.side,
-        .symbol = contract.symbol,
-        .shares = fill.execution.shares,
-        .price = fill.execution.price,
-        .value = fill.execution.shares * fill.execution.price * contract.multiplier,
-        .commission = fill.commission_report.commission,
-        .cash = cash,
-        .held = held != nullptr ? held->quantity : 0.0,
-        .strategy = core->key(strategy)};
+    const exchange::CashAccountFill check = exchange::cash_account_fill(
+        fill, contract, cash, held != nullptr ? held->quantity : 0.0, core->key(strategy));
     if (!exchange::cash_account_refuses(check)) return std::nullopt;
     return exchange::cash_account_refusal(check);
   }
@@ -120,6 +91,13 @@ class FillBookingTest : public ::testing::Test {
     fills_.core = &core_;
   }
 
+  static test_support::TestSide sender() {
+    test_support::TestSide side{PlacePolicy{}};
+    side.next_id = 100;
+    side.clock = 5'000;
+    return side;
+  }
+
   broker::TradeHandle place(Action action, double quantity, std::size_t strategy = 0) {
     return core_.place(strategy, stock("SPY"), market_order(action, quantity), std::nullopt, send_);
   }
@@ -128,7 +106,8 @@ class FillBookingTest : public ::testing::Test {
   std::unique_ptr<store::Store> store_;
   broker::AccountRecorder recorder_;
   AccountCore core_;
-  SendSide send_;
+  // Places orders as live does: sent at once under the venue's next id (100, 101, ...).
+  test_support::TestSide send_ = sender();
   TestFillSide fills_;
 };
 
