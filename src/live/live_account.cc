@@ -58,6 +58,11 @@ const Contract& LiveAccount::contract_for(std::size_t strategy, const std::strin
   return kUnknown;
 }
 
+Contract LiveAccount::contract_or_stock(std::size_t strategy, const std::string& symbol) const {
+  const Contract& own = contract_for(strategy, symbol);
+  return own.symbol.empty() ? stock(symbol) : own;
+}
+
 double LiveAccount::last_price(const Contract& contract, std::string_view where) const {
   auto it = last_price_.find(contract.symbol);
   if (it == last_price_.end()) {
@@ -132,11 +137,8 @@ std::size_t LiveAccount::cancel_all_open(std::string_view why) {
 }
 
 std::vector<Position> LiveAccount::positions(std::size_t strategy) const {
-  return core_.positions(strategy, [&](const std::string& symbol) {
-    Contract contract = contract_for(strategy, symbol);
-    if (contract.symbol.empty()) contract = stock(symbol);
-    return contract;
-  });
+  return core_.positions(
+      strategy, [&](const std::string& symbol) { return contract_or_stock(strategy, symbol); });
 }
 
 double LiveAccount::position(std::size_t strategy, const Contract& contract) const {

@@ -200,8 +200,7 @@ class LiveAccount final : public broker::TradingAccount, public broker::VenueEve
     // The strategy's own contract of the symbol, else a stock (a holding loaded from the store
     // of an instrument the strategy no longer trades).
     account::HeldInstrument held_instrument(std::size_t strategy, const std::string& symbol) const {
-      const Contract& contract = account.contract_for(strategy, symbol);
-      return {0, contract.symbol.empty() ? stock(symbol) : contract};
+      return {0, account.contract_or_stock(strategy, symbol)};
     }
   };
 
@@ -234,7 +233,11 @@ class LiveAccount final : public broker::TradingAccount, public broker::VenueEve
   void change_status(OrderRecord& record, OrderStatus status, std::string message) {
     core_.change_status(record, status, settings_.clock(), std::move(message));
   }
+  // The strategy's own contract of `symbol`; an empty contract when it trades no such symbol.
   const Contract& contract_for(std::size_t strategy, const std::string& symbol) const;
+  // contract_for, else a stock of `symbol`: for a holding or an order loaded from the store of an
+  // instrument the strategy no longer trades.
+  Contract contract_or_stock(std::size_t strategy, const std::string& symbol) const;
   // The latest price of `symbol`; nullopt before one arrived.
   std::optional<double> price_of(const std::string& symbol) const {
     auto it = last_price_.find(symbol);

@@ -19,17 +19,14 @@ void LiveAccount::load(const StoredState& stored) {
   // each strategy's book from them.
   core_.load_fills(stored.fills, stored.late_commissions, stored.trades_recorded,
                    [this](std::size_t strategy, const std::string& symbol) {
-                     Contract contract = contract_for(strategy, symbol);
-                     if (contract.symbol.empty()) contract = stock(symbol);
-                     return contract;
+                     return contract_or_stock(strategy, symbol);
                    });
   // Unfinished orders come back as trades, so their events are followed (and reconciled).
   for (const auto& [id, row] : stored.last_order_rows) {
     if (is_done(row.status)) continue;
     auto index = core_.orders().strategy_of(row.strategy);
     if (!index) continue;
-    Contract contract = contract_for(*index, row.symbol);
-    if (contract.symbol.empty()) contract = stock(row.symbol);
+    Contract contract = contract_or_stock(*index, row.symbol);
     Order order;
     order.order_id = row.order_id;
     order.perm_id = row.perm_id;
