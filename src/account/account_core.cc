@@ -61,7 +61,13 @@ void AccountCore::change_status_recorded(OrderEntry& entry, OrderStatus status, 
                     message.empty() ? "" : " (" + message + ")"));
   }
   if (settings_.recorder != nullptr && settings_.record_orders) {
-    record(broker::change_order_status(trade, status, time, std::move(message), settings_.account));
+    write_row(
+        rows_.orders,
+        [&](broker::OrderEventRow& row) {
+          broker::change_order_status(trade, status, time, std::move(message), row,
+                                      settings_.account);
+        },
+        [&](broker::OrderEventRow&& row) { settings_.recorder->record(std::move(row)); });
   } else {
     // No row is kept (in memory, a dry run), so none is made.
     broker::set_order_status(trade, status, time, std::move(message));
@@ -141,13 +147,27 @@ void AccountCore::refuse_change(OrderEntry& record, Timestamp time, const std::s
 void AccountCore::record_fill_rows(std::size_t strategy, const Fill& fill,
                                    const broker::PositionBook::Holding* holding) {
   const StrategyAccount& owner = strategies_[strategy];
-  record(broker::make_fill_row(fill, owner.key));
-  record_position(strategy,
-                  broker::StrategyPositionRow{fill.time, fill.contract.symbol, fill.contract.con_id,
-                                              holding != nullptr ? holding->quantity : 0.0,
-                                              holding != nullptr ? holding->avg_cost() : 0.0,
-                                              holding != nullptr ? holding->realized_pnl : 0.0,
-                                              fill.execution.exec_id});
+  record_fill(fill, owner.key);
+  // The positions row, in place like the others (write_row's, for a strategy's table).
+  const std::size_t slot = owner.recorder_slot;
+  auto write = [&](broker::StrategyPositionRow& row) {
+    row.time = fill.time;
+    row.symbol = fill.contract.symbol;
+    row.con_id = fill.contract.con_id;
+    row.position = holding != nullptr ? holding->quantity : 0.0;
+    row.avg_cost = holding != nullptr ? holding->avg_cost() : 0.0;
+    row.realized_pnl = holding != nullptr ? holding->realized_pnl : 0.0;
+    row.exec_id = fill.execution.exec_id;
+  };
+  if (batching()) {
+    if (!batch_reserved_) reserve_batch();
+    write(rows_.strategy(slot).positions.emplace_back());
+    rows_buffered();
+  } else {
+    broker::StrategyPositionRow row;
+    write(row);
+    settings_.recorder->record_position(slot, std::move(row));
+  }
 }
 
 void AccountCore::record_trips(std::size_t strategy, std::span<const broker::RoundTrip> trips) {
@@ -156,41 +176,86 @@ void AccountCore::record_trips(std::size_t strategy, std::span<const broker::Rou
   }
 }
 
+void AccountCore::record_order_event(Timestamp time, const Trade& trade, std::string message) {
+  write_row(
+      rows_.orders,
+      [&](broker::OrderEventRow& row) {
+        broker::write_order_event_row(row, time, trade, std::move(message), settings_.account);
+      },
+      [&](broker::OrderEventRow&& row) { settings_.recorder->record(std::move(row)); });
+}
+
+void AccountCore::record_fill(const Fill& fill, const std::string& key) {
+  write_row(
+      rows_.fills, [&](broker::FillRow& row) { broker::write_fill_row(row, fill, key); },
+      [&](broker::FillRow&& row) { settings_.recorder->record(std::move(row)); });
+}
+
 void AccountCore::hand_over_rows() {
   if (settings_.recorder != nullptr) settings_.recorder->record(rows_);
   buffered_rows_ = 0;
+  batch_reserved_ = false;  // the next batch is reserved by its first row
+}
+
+void AccountCore::reserve_batch() {
+  // A backtest's batch is mostly `orders` rows (two or three per order: under half of its rows
+  // in the bench's scenarios), then a `fills` and a positions row per fill (each at most half
+  // of the batch) and fewer `trades` rows; a table that outgrows its share grows once.
+  const std::size_t rows = settings_.rows_per_hand_over;
+  rows_.orders.reserve(rows * 5 / 8);
+  rows_.fills.reserve(rows / 2);
+  rows_.trades.reserve(rows / 4);
+  for (const StrategyAccount& strategy : strategies_) {
+    rows_.strategy(strategy.recorder_slot).positions.reserve(rows / 2);
+  }
+  batch_reserved_ = true;
+}
+
+template <class Batch, class Write, class Send>
+void AccountCore::write_row(Batch& batch, Write&& write, Send&& send) {
+  if (batching()) {
+    if (!batch_reserved_) reserve_batch();
+    write(batch.emplace_back());
+    rows_buffered();
+    return;
+  }
+  typename Batch::value_type row;
+  write(row);
+  send(std::move(row));
 }
 
 template <class Batch, class Row>
-void AccountCore::send_or_buffer(Batch& batch, Row row) {
+void AccountCore::send_or_buffer(Batch& batch, Row&& row) {
   if (!batching()) return settings_.recorder->record(std::move(row));
+  if (!batch_reserved_) reserve_batch();
   batch.push_back(std::move(row));
   rows_buffered();
 }
 
-void AccountCore::record(broker::OrderEventRow row) {
+void AccountCore::record(broker::OrderEventRow&& row) {
   send_or_buffer(rows_.orders, std::move(row));
 }
 
-void AccountCore::record(broker::FillRow row) { send_or_buffer(rows_.fills, std::move(row)); }
+void AccountCore::record(broker::FillRow&& row) { send_or_buffer(rows_.fills, std::move(row)); }
 
-void AccountCore::record(broker::LateCommissionRow row) {
+void AccountCore::record(broker::LateCommissionRow&& row) {
   send_or_buffer(rows_.late_commissions, std::move(row));
 }
 
-void AccountCore::record(broker::TradeRow row) { send_or_buffer(rows_.trades, std::move(row)); }
+void AccountCore::record(broker::TradeRow&& row) { send_or_buffer(rows_.trades, std::move(row)); }
 
-void AccountCore::record(broker::PortfolioRow row) {
+void AccountCore::record(broker::PortfolioRow&& row) {
   send_or_buffer(rows_.portfolio, std::move(row));
 }
 
-void AccountCore::record(broker::AccountSummaryRow row) {
+void AccountCore::record(broker::AccountSummaryRow&& row) {
   send_or_buffer(rows_.account_summary, std::move(row));
 }
 
-void AccountCore::record_position(std::size_t strategy, broker::StrategyPositionRow row) {
+void AccountCore::record_position(std::size_t strategy, broker::StrategyPositionRow&& row) {
   const std::size_t slot = strategies_[strategy].recorder_slot;
   if (!batching()) return settings_.recorder->record_position(slot, std::move(row));
+  if (!batch_reserved_) reserve_batch();
   rows_.strategy(slot).positions.push_back(std::move(row));
   rows_buffered();
 }

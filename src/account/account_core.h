@@ -407,14 +407,18 @@ class AccountCore {
   // stops on an error, before the recorder is flushed).
   void hand_over_rows();
   // A row, handed over at once or buffered (by rows_per_hand_over). Only while recording().
-  void record(broker::OrderEventRow row);
-  void record(broker::FillRow row);
-  void record(broker::LateCommissionRow row);
-  void record(broker::TradeRow row);
-  void record(broker::PortfolioRow row);
-  void record(broker::AccountSummaryRow row);
-  void record_position(std::size_t strategy, broker::StrategyPositionRow row);
+  void record(broker::OrderEventRow&& row);
+  void record(broker::FillRow&& row);
+  void record(broker::LateCommissionRow&& row);
+  void record(broker::TradeRow&& row);
+  void record(broker::PortfolioRow&& row);
+  void record(broker::AccountSummaryRow&& row);
+  void record_position(std::size_t strategy, broker::StrategyPositionRow&& row);
   void record_performance(std::size_t strategy, broker::PerformanceRow row);
+  // The `orders` row of `trade` in its current state (broker::write_order_event_row), and the
+  // `fills` row of `fill` booked for `key`: written in place in the batch when batching.
+  void record_order_event(Timestamp time, const Trade& trade, std::string message);
+  void record_fill(const Fill& fill, const std::string& key);
   void log(std::string_view line) const {
     if (settings_.log) settings_.log(line);
   }
@@ -500,7 +504,15 @@ class AccountCore {
   // What each record() overload does with its row: into `batch` (a table of rows_) when
   // batching, else to the recorder at once.
   template <class Batch, class Row>
-  void send_or_buffer(Batch& batch, Row row);
+  void send_or_buffer(Batch& batch, Row&& row);
+  // A row written by `write(row&)`: in place, emplaced at the end of `batch` (a table of rows_),
+  // when batching (no row built and moved there); else into a new row handed to the recorder
+  // at once by `send(row&&)`.
+  template <class Batch, class Write, class Send>
+  void write_row(Batch& batch, Write&& write, Send&& send);
+  // rows_'s tables reserved for a batch of rows_per_hand_over rows, by its first row (a no-op
+  // for a batch the recorder handed back with its capacity), so recording does not regrow them.
+  void reserve_batch();
 
   // end_day's parts: its portfolio rows (in portfolio_scratch_) logged when unattributed and
   // recorded (a batching core's counted with the summary row); the account_summary row.
@@ -517,6 +529,7 @@ class AccountCore {
   broker::NoticeQueue notices_;
   broker::AccountRecorder::Rows rows_;
   std::size_t buffered_rows_ = 0;
+  bool batch_reserved_ = false;  // rows_'s tables reserved (reserve_batch) since the hand-over
   std::array<std::size_t, 16> ended_{};  // by OrderStatus, counted when an order is done
   std::size_t ended_total_ = 0;          // the sum of ended_
   risk::RiskGate risk_;

@@ -59,7 +59,7 @@ broker::TradeHandle AccountCore::place(std::size_t strategy, const Contract& con
     // PendingSubmit at once, without a notice (the strategy placed it: nothing to tell).
     trade->log.push_back({now, OrderStatus::kPendingSubmit, ""});
     if (recording() && settings_.record_orders) {
-      record(broker::make_order_event_row(now, *trade, "", settings_.account));
+      record_order_event(now, *trade, {});
     }
     entry = &orders_.add(
         key, OrderEntry{.trade = trade, .strategy = strategy, .instrument = instrument.index});
@@ -289,7 +289,7 @@ std::size_t AccountCore::flatten_all(std::string_view why, Side& side) {
       trade->order.perm_id = key;
       trade->log.push_back({now, OrderStatus::kPendingSubmit, std::string(why)});
       if (recording() && settings_.record_orders) {
-        record(broker::make_order_event_row(now, *trade, std::string(why), settings_.account));
+        record_order_event(now, *trade, std::string(why));
       }
       orders_.add(key, std::move(entry));
     } else {

@@ -108,52 +108,67 @@ std::optional<std::string> performance_symbol_key(std::string_view symbol) {
       symbol.substr(kPrefix.size(), symbol.size() - kPrefix.size() - kSuffix.size()));
 }
 
+void write_order_event_row(OrderEventRow& out, Timestamp time, const Trade& trade,
+                           std::string message, std::string_view own_account) {
+  out.time = time;
+  out.order_id = trade.order.order_id;
+  out.perm_id = trade.order.perm_id;
+  out.strategy = trade.order.order_ref;
+  out.symbol = trade.contract.symbol;
+  out.action = trade.order.action;
+  out.quantity = trade.order.total_quantity;
+  out.order_type = trade.order.order_type;
+  out.limit_price = trade.order.limit_price;
+  out.stop_price = trade.order.stop_price;
+  out.tif = trade.order.tif;
+  out.status = trade.state.status;
+  out.filled = trade.state.filled;
+  out.remaining = trade.state.remaining;
+  out.avg_fill_price = trade.state.avg_fill_price;
+  out.message = std::move(message);
+  out.exchange = trade.contract.exchange;
+  out.primary_exchange = trade.contract.primary_exchange;
+  out.currency = trade.contract.currency;
+  if (trade.order.account != own_account) {
+    out.account = trade.order.account;
+  } else {
+    out.account.clear();
+  }
+  out.outside_rth = trade.order.outside_rth;
+  if (!trade.order.algo_strategy.empty()) {
+    out.algo = algo_text(trade.order.algo_strategy, trade.order.algo_params);
+  } else {
+    out.algo.clear();
+  }
+}
+
 OrderEventRow make_order_event_row(Timestamp time, const Trade& trade, std::string message,
                                    std::string_view own_account) {
   OrderEventRow row;
-  row.time = time;
-  row.order_id = trade.order.order_id;
-  row.perm_id = trade.order.perm_id;
-  row.strategy = trade.order.order_ref;
-  row.symbol = trade.contract.symbol;
-  row.action = trade.order.action;
-  row.quantity = trade.order.total_quantity;
-  row.order_type = trade.order.order_type;
-  row.limit_price = trade.order.limit_price;
-  row.stop_price = trade.order.stop_price;
-  row.tif = trade.order.tif;
-  row.status = trade.state.status;
-  row.filled = trade.state.filled;
-  row.remaining = trade.state.remaining;
-  row.avg_fill_price = trade.state.avg_fill_price;
-  row.message = std::move(message);
-  row.exchange = trade.contract.exchange;
-  row.primary_exchange = trade.contract.primary_exchange;
-  row.currency = trade.contract.currency;
-  if (trade.order.account != own_account) row.account = trade.order.account;
-  row.outside_rth = trade.order.outside_rth;
-  if (!trade.order.algo_strategy.empty()) {
-    row.algo = algo_text(trade.order.algo_strategy, trade.order.algo_params);
-  }
+  write_order_event_row(row, time, trade, std::move(message), own_account);
   return row;
 }
 
-FillRow make_fill_row(const Fill& fill, std::string strategy) {
+void write_fill_row(FillRow& out, const Fill& fill, std::string_view strategy) {
+  out.time = fill.time;
+  out.exec_id = fill.execution.exec_id;
+  out.order_id = fill.execution.order_id;
+  out.perm_id = fill.execution.perm_id;
+  out.strategy = strategy;
+  out.symbol = fill.contract.symbol;
+  out.side = fill.execution.side;
+  out.shares = fill.execution.shares;
+  out.price = fill.execution.price;
+  out.cum_qty = fill.execution.cum_qty;
+  out.avg_price = fill.execution.avg_price;
+  out.exchange = fill.execution.exchange;
+  out.commission = fill.commission_report.commission;
+  out.realized_pnl = fill.commission_report.realized_pnl;
+}
+
+FillRow make_fill_row(const Fill& fill, std::string_view strategy) {
   FillRow row;
-  row.time = fill.time;
-  row.exec_id = fill.execution.exec_id;
-  row.order_id = fill.execution.order_id;
-  row.perm_id = fill.execution.perm_id;
-  row.strategy = std::move(strategy);
-  row.symbol = fill.contract.symbol;
-  row.side = fill.execution.side;
-  row.shares = fill.execution.shares;
-  row.price = fill.execution.price;
-  row.cum_qty = fill.execution.cum_qty;
-  row.avg_price = fill.execution.avg_price;
-  row.exchange = fill.execution.exchange;
-  row.commission = fill.commission_report.commission;
-  row.realized_pnl = fill.commission_report.realized_pnl;
+  write_fill_row(row, fill, strategy);
   return row;
 }
 

@@ -72,8 +72,13 @@ struct OrderEventRow {
   bool outside_rth = false;
   std::string algo;
 };
-// The row for `trade` in its current state; `own_account` is the account library's (its orders'
-// account column stays empty for it, so runs of one strategy in two accounts compare equal).
+// Writes every field of `out` as the row for `trade` in its current state; `own_account` is the
+// account library's (its orders' account column stays empty for it, so runs of one strategy in
+// two accounts compare equal). In place: a batch's row is emplaced and filled where it stays,
+// never built and moved there (a backtest writes one per order event, with many strings).
+void write_order_event_row(OrderEventRow& out, Timestamp time, const Trade& trade,
+                           std::string message, std::string_view own_account = {});
+// The same row, made (write_order_event_row into a new row).
 OrderEventRow make_order_event_row(Timestamp time, const Trade& trade, std::string message,
                                    std::string_view own_account = {});
 
@@ -93,7 +98,10 @@ struct FillRow {
   double commission = 0;
   std::optional<double> realized_pnl;  // null when the fill only opened a position
 };
-FillRow make_fill_row(const Fill& fill, std::string strategy);
+// Writes every field of `out` as the row of `fill`, booked for `strategy` (in place, like
+// write_order_event_row).
+void write_fill_row(FillRow& out, const Fill& fill, std::string_view strategy);
+FillRow make_fill_row(const Fill& fill, std::string_view strategy);
 
 // A commission report that arrived after its execution had been booked without one (live: after
 // commission_wait). `fills` is append-only, so its row keeps commission 0 and realized_pnl null;

@@ -11,10 +11,17 @@ void set_order_status(Trade& trade, OrderStatus status, Timestamp time, std::str
   trade.log.push_back({time, status, std::move(message)});
 }
 
+void change_order_status(Trade& trade, OrderStatus status, Timestamp time, std::string message,
+                         OrderEventRow& row, std::string_view own_account) {
+  set_order_status(trade, status, time, message);
+  write_order_event_row(row, time, trade, std::move(message), own_account);
+}
+
 OrderEventRow change_order_status(Trade& trade, OrderStatus status, Timestamp time,
                                   std::string message, std::string_view own_account) {
-  set_order_status(trade, status, time, message);
-  return make_order_event_row(time, trade, std::move(message), own_account);
+  OrderEventRow row;
+  change_order_status(trade, status, time, std::move(message), row, own_account);
+  return row;
 }
 
 void check_modifiable(const Trade& trade, std::string_view where) {

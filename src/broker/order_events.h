@@ -53,9 +53,12 @@ class NoticeQueue {
 // change_order_status does without making the row (for accounts that record none).
 void set_order_status(Trade& trade, OrderStatus status, Timestamp time, std::string message);
 
-// Moves `trade` to `status` at `time`: its state and log, and the `orders` row that states the
-// change (with `message`; `own_account` as in make_order_event_row). The caller records the row
-// and queues the notice.
+// Moves `trade` to `status` at `time`: its state and log, and writes into `row` the `orders` row
+// that states the change (with `message`; `own_account` as in write_order_event_row), in place
+// (a batch's row). The caller records the row and queues the notice.
+void change_order_status(Trade& trade, OrderStatus status, Timestamp time, std::string message,
+                         OrderEventRow& row, std::string_view own_account = {});
+// The same, the row made and returned.
 OrderEventRow change_order_status(Trade& trade, OrderStatus status, Timestamp time,
                                   std::string message, std::string_view own_account = {});
 
