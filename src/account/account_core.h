@@ -562,11 +562,15 @@ class AccountCore {
     return kept_[strategy];
   }
   // `fill` as its strategy's: the venue's execution and commission with `contract`, the order's
-  // permId when the venue named none, and the strategy's key as order_ref.
+  // permId when the venue named none, the strategy's key as order_ref, and — when given (the
+  // policy's realized_pnl_from_book, and the fill closed something) — the book's realized PnL
+  // in place of the venue's.
   static void complete_fill(Fill& fill, const Fill& venue, const Contract& contract,
-                            const std::string& key, const Trade* trade);
-  // A kept execution applied to the strategy's book, its trips appended to `trips`.
-  broker::FillEffect apply_kept(std::size_t strategy, const Fill& fill);
+                            const std::string& key, const Trade* trade,
+                            std::optional<double> realized_from_book);
+  // A kept execution (`fill` in `contract`: a venue's before it is kept) applied to the
+  // strategy's book, its trips appended to its kept trips.
+  broker::FillEffect apply_kept(std::size_t strategy, const Fill& fill, const Contract& contract);
   // The strategy's book again from its kept executions.
   void rebuild_book(std::size_t strategy);
   // The kept trips not yet recorded: a `trades` row each.

@@ -166,10 +166,11 @@ void AccountCore::attach_kept_fills(OrderEntry& entry) const {
   }
 }
 
-broker::FillEffect AccountCore::apply_kept(std::size_t strategy, const Fill& fill) {
-  const double multiplier = fill.contract.multiplier > 0 ? fill.contract.multiplier : 1.0;
+broker::FillEffect AccountCore::apply_kept(std::size_t strategy, const Fill& fill,
+                                           const Contract& contract) {
+  const double multiplier = contract.multiplier > 0 ? contract.multiplier : 1.0;
   return strategies_[strategy].book.apply_fill(
-      fill.contract.symbol, fill.execution.side, fill.execution.shares, fill.execution.price,
+      contract.symbol, fill.execution.side, fill.execution.shares, fill.execution.price,
       fill.commission_report.commission, multiplier, fill.time, kept(strategy).trips);
 }
 
@@ -177,7 +178,7 @@ void AccountCore::rebuild_book(std::size_t strategy) {
   strategies_[strategy].book = broker::PositionBook{};
   KeptExecutions& fills = kept(strategy);
   fills.trips.clear();
-  for (const Fill& fill : fills.executions) apply_kept(strategy, fill);
+  for (const Fill& fill : fills.executions) apply_kept(strategy, fill, fill.contract);
   round_trips_[strategy] = fills.trips.size();
 }
 

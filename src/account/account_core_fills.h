@@ -42,7 +42,7 @@ void AccountCore::book_fill(const broker::VenueFill& delivered, Side& side) {
   }
   if (delivered.kind == broker::FillKind::kSuperseded) {
     // An older revision arriving after its correction: recorded, never applied.
-    if (recording()) record(broker::make_fill_row(venue_fill, owner.key));
+    if (recording()) record_fill(venue_fill, owner.key);
     return;
   }
   const bool correction = delivered.kind == broker::FillKind::kCorrection;
@@ -64,7 +64,9 @@ void AccountCore::book_fill(const broker::VenueFill& delivered, Side& side) {
 
   // Into the strategy's book: kept and applied (or, for a correction, the book rebuilt from
   // the kept executions), or applied in place.
-  std::optional<double> realized;  // the book's PnL of what the fill closed, if it closed any
+  // The book's PnL of what the fill closed, if it closed any: the realized PnL its booked fill
+  // states when the policy says so (complete_fill).
+  std::optional<double> realized;
   const Fill* kept_fill = nullptr;
   std::span<const broker::RoundTrip> closed;
   KeptExecutions* fills = nullptr;
@@ -74,21 +76,20 @@ void AccountCore::book_fill(const broker::VenueFill& delivered, Side& side) {
         fills->by_key.try_emplace(broker::exec_key(execution.exec_id), fills->executions.size());
     Fill& execution_kept = fresh ? fills->executions.emplace_back() : fills->executions[at->second];
     if (fresh) {
-      complete_fill(execution_kept, venue_fill, contract, owner.key, trade);
-      const broker::FillEffect effect = apply_kept(strategy, execution_kept);
+      // Applied as it will be kept (the venue's execution with `contract`), then kept.
+      const broker::FillEffect effect = apply_kept(strategy, venue_fill, contract);
       if (effect.closed_any) realized = effect.realized_pnl;
+      complete_fill(execution_kept, venue_fill, contract, owner.key, trade,
+                    policy.realized_pnl_from_book ? realized : std::nullopt);
     } else {
       if (logging()) log_correction(venue_fill, execution_kept, owner.key);
-      complete_fill(execution_kept, venue_fill, contract, owner.key, trade);
+      complete_fill(execution_kept, venue_fill, contract, owner.key, trade, std::nullopt);
       const std::size_t trips_before = fills->trips.size();
       rebuild_book(strategy);
       if (fills->trips_recorded > 0 && trips_before >= fills->trips_recorded) {
         log("correction " + execution.exec_id + ": round trips recorded before it keep their " +
             "figures");
       }
-    }
-    if (policy.realized_pnl_from_book && realized) {
-      execution_kept.commission_report.realized_pnl = realized;
     }
     kept_fill = &execution_kept;
     if (fills->trips_recorded < fills->trips.size()) {
@@ -124,17 +125,14 @@ void AccountCore::book_fill(const broker::VenueFill& delivered, Side& side) {
     if (kept_fill != nullptr) {
       *made = *kept_fill;
     } else {
-      complete_fill(*made, venue_fill, contract, owner.key, trade);
-      if (policy.realized_pnl_from_book && realized)
-        made->commission_report.realized_pnl = realized;
+      complete_fill(*made, venue_fill, contract, owner.key, trade,
+                    policy.realized_pnl_from_book ? realized : std::nullopt);
     }
     booked = made;
     fill_index = static_cast<std::size_t>(made - trade->fills.data());
   } else if (kept_fill == nullptr) {
-    complete_fill(unowned_fill_, venue_fill, contract, owner.key, nullptr);
-    if (policy.realized_pnl_from_book && realized) {
-      unowned_fill_.commission_report.realized_pnl = realized;
-    }
+    complete_fill(unowned_fill_, venue_fill, contract, owner.key, nullptr,
+                  policy.realized_pnl_from_book ? realized : std::nullopt);
     booked = &unowned_fill_;
   }
   fill_booked(strategy, *booked, holding);
@@ -156,7 +154,8 @@ void AccountCore::book_fill(const broker::VenueFill& delivered, Side& side) {
 }
 
 inline void AccountCore::complete_fill(Fill& fill, const Fill& venue, const Contract& contract,
-                                       const std::string& key, const Trade* trade) {
+                                       const std::string& key, const Trade* trade,
+                                       std::optional<double> realized_from_book) {
   fill.contract = contract;
   fill.time = venue.time;
   fill.execution = venue.execution;
@@ -164,6 +163,7 @@ inline void AccountCore::complete_fill(Fill& fill, const Fill& venue, const Cont
     fill.execution.perm_id = trade->order.perm_id;
   fill.execution.order_ref = key;
   fill.commission_report = venue.commission_report;
+  if (realized_from_book) fill.commission_report.realized_pnl = realized_from_book;
 }
 
 inline void AccountCore::filled_from_fills(Trade& trade) {
