@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <tuple>
 
 #include "broker/order_events.h"
 #include "core/error.h"
@@ -46,34 +45,29 @@ OrderEntry& OrderRegistry::file(std::int64_t key, OrderEntry entry) {
         fmt::format("order {} filed for strategy {}, which is not registered", key, strategy),
         "order registry");
   }
-  // Keys usually come in ascending order (ids as they are given): then the entry goes at the
-  // map's end, which the hint makes amortized constant instead of a walk down the tree.
-  std::pmr::map<std::int64_t, OrderEntry>::iterator it;
-  if (entries_.empty() || key > entries_.rbegin()->first) {
-    it = entries_.emplace_hint(entries_.end(), key, std::move(entry));
-  } else {
-    bool added = false;
-    std::tie(it, added) = entries_.try_emplace(key, std::move(entry));
-    if (!added) return it->second;
-  }
-  by_strategy_[strategy].push_back(&it->second);
-  index(key, &it->second);
-  return it->second;
+  if (OrderEntry* known = filed(key)) return *known;
+  OrderEntry& stored = entries_.emplace_back(std::move(entry));
+  place(key, &stored);
+  by_strategy_[strategy].push_back(&stored);
+  return stored;
 }
 
-void OrderRegistry::index(std::int64_t key, OrderEntry* entry) {
-  if (key <= 0) return;  // held orders are only in the map
-  if (by_id_.empty()) {
-    if (entry == nullptr) return;
-    first_id_ = key;  // the sequence starts with the first id filed
+void OrderRegistry::place(std::int64_t key, OrderEntry* entry) {
+  if (key > 0) {
+    if (by_id_.empty()) first_id_ = key;  // the sequence starts with the first id filed
+    if (key >= first_id_) {
+      const auto at = static_cast<std::uint64_t>(key - first_id_);
+      if (at < by_id_.size()) {
+        by_id_[at] = entry;  // a gap of the sequence (an id held again)
+        return;
+      }
+      if (at == by_id_.size()) {
+        by_id_.push_back(entry);  // the next id of the sequence
+        return;
+      }
+    }
   }
-  if (key < first_id_) return;
-  const auto at = static_cast<std::uint64_t>(key - first_id_);
-  if (at < by_id_.size()) {
-    by_id_[at] = entry;
-  } else if (entry != nullptr && at == by_id_.size()) {
-    by_id_.push_back(entry);  // the next id of the sequence
-  }
+  others_.emplace(key, entry);
 }
 
 OrderEntry& OrderRegistry::add(std::int64_t id, OrderEntry entry) {
@@ -93,48 +87,49 @@ std::int64_t OrderRegistry::hold(OrderEntry entry) {
 }
 
 std::int64_t OrderRegistry::hold_again(std::int64_t id) {
-  auto node = entries_.extract(id);
-  if (node.empty()) {
+  OrderEntry* entry = take(id);
+  if (entry == nullptr) {
     throw Error(ErrorKind::Internal, fmt::format("order {} is not filed", id), "order registry");
   }
   const std::int64_t key = next_held_key_--;
-  index(id, nullptr);
-  node.key() = key;
-  node.mapped().held = true;
-  entries_.insert(std::move(node));
+  entry->held = true;
+  others_.emplace(key, entry);
   return key;
 }
 
+OrderEntry* OrderRegistry::take(std::int64_t key) {
+  if (OrderEntry* in_sequence = indexed(key)) {
+    by_id_[static_cast<std::uint64_t>(key - first_id_)] = nullptr;
+    return in_sequence;
+  }
+  auto it = others_.find(key);
+  if (it == others_.end()) return nullptr;
+  OrderEntry* entry = it->second;
+  others_.erase(it);
+  return entry;
+}
+
 OrderEntry& OrderRegistry::assign_id(std::int64_t key, std::int64_t id) {
-  if (id <= 0 || entries_.count(id) != 0) {
+  if (id <= 0 || filed(id) != nullptr) {
     throw Error(ErrorKind::Internal,
                 fmt::format("order id {} cannot be given: {}", id,
                             id <= 0 ? "not positive" : "already filed"),
                 "order registry");
   }
-  auto node = entries_.extract(key);
-  if (node.empty()) {
+  OrderEntry* held = take(key);
+  if (held == nullptr) {
     throw Error(ErrorKind::Internal, fmt::format("no order is held under {}", key),
                 "order registry");
   }
-  node.key() = id;
-  node.mapped().held = false;
-  OrderEntry& entry = entries_.insert(std::move(node)).position->second;
-  index(id, &entry);
+  OrderEntry& entry = *held;
+  entry.held = false;
+  place(id, &entry);
   return entry;
 }
 
-OrderEntry* OrderRegistry::find(std::int64_t key) {
-  if (OrderEntry* entry = indexed(key)) return entry;
-  auto it = entries_.find(key);
-  return it == entries_.end() ? nullptr : &it->second;
-}
+OrderEntry* OrderRegistry::find(std::int64_t key) { return filed(key); }
 
-const OrderEntry* OrderRegistry::find(std::int64_t key) const {
-  if (const OrderEntry* entry = indexed(key)) return entry;
-  auto it = entries_.find(key);
-  return it == entries_.end() ? nullptr : &it->second;
-}
+const OrderEntry* OrderRegistry::find(std::int64_t key) const { return filed(key); }
 
 void OrderRegistry::note_perm(std::int64_t perm_id, std::int64_t id) {
   if (perm_id != 0) id_by_perm_[perm_id] = id;
@@ -154,7 +149,7 @@ OrderEntry& OrderRegistry::owned(std::size_t strategy, const TradeHandle& trade,
     if (OrderEntry* entry = find(trade->order.order_id); entry && entry->trade == trade) {
       found = entry;
     } else {
-      for (auto& [key, entry] : entries_) {
+      for (OrderEntry& entry : entries_) {
         if (entry.trade == trade) {
           found = &entry;
           break;

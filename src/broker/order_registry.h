@@ -22,10 +22,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
-#include <memory_resource>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -111,24 +111,46 @@ class OrderRegistry {
   // recently held first), then ids ascending. `f` must not add or re-key entries.
   template <class F>
   void for_each(F&& f) {
-    for (auto& [key, entry] : entries_) f(key, entry);
+    visit(*this, f);
   }
   template <class F>
   void for_each(F&& f) const {
-    for (const auto& [key, entry] : entries_) f(key, entry);
+    visit(*this, f);
   }
 
  private:
   OrderEntry& file(std::int64_t key, OrderEntry entry);
+  // The entry filed under `key` (any key), or null.
+  OrderEntry* filed(std::int64_t key) const {
+    if (OrderEntry* entry = indexed(key)) return entry;
+    auto it = others_.find(key);
+    return it == others_.end() ? nullptr : it->second;
+  }
+  // The entry filed under `key`, no longer filed under it (to be re-keyed); null when none is.
+  OrderEntry* take(std::int64_t key);
+  // Files the stored `entry` under `key`, which is not filed: in by_id_ when it continues (or
+  // fills a gap of) the sequence of ids, else in others_.
+  void place(std::int64_t key, OrderEntry* entry);
 
-  // The entry filed under a positive id, for find(): the map's own node, or null.
+  // The entry filed under a positive id of the sequence, for find(), or null.
   OrderEntry* indexed(std::int64_t key) const {
     if (key < first_id_) return nullptr;
     const auto at = static_cast<std::uint64_t>(key - first_id_);
     return at < by_id_.size() ? by_id_[at] : nullptr;
   }
-  // Keeps by_id_ true after `entry` is filed under `key` (null: after `key` left the map).
-  void index(std::int64_t key, OrderEntry* entry);
+  // for_each's walk: others_ and the sequence by_id_, merged by key.
+  template <class Self, class F>
+  static void visit(Self& self, F& f) {
+    auto other = self.others_.begin();
+    for (std::size_t at = 0; at < self.by_id_.size(); ++at) {
+      if (self.by_id_[at] == nullptr) continue;
+      const std::int64_t key = self.first_id_ + static_cast<std::int64_t>(at);
+      for (; other != self.others_.end() && other->first < key; ++other)
+        f(other->first, *other->second);
+      f(key, *self.by_id_[at]);
+    }
+    for (; other != self.others_.end(); ++other) f(other->first, *other->second);
+  }
 
   // Transparent hashing: strategy_of(string_view) looks up without building a std::string
   // (position attribution asks on every fill).
@@ -140,17 +162,17 @@ class OrderRegistry {
   };
   std::vector<std::string> keys_;
   std::unordered_map<std::string, std::size_t, KeyHash, std::equal_to<>> strategy_by_key_;
-  // The map's nodes come from a pool of its own: an order's entry is then carved from a block
-  // rather than allocated on its own (a backtest files one per order, and frees them all at
-  // its end). Declared before the map, which gives its nodes back before the pool goes.
-  std::pmr::unsynchronized_pool_resource node_pool_;
-  std::pmr::map<std::int64_t, OrderEntry> entries_{&node_pool_};  // map nodes never move
-  // A dense index of the entries filed under consecutive ids from first_id_ on (a backtest's
-  // 1, 2, 3…; a live session's ids from nextValidId): find() of an id is an array read rather
-  // than a walk down the map, which an order did several times on its way to a fill. Ids filed
-  // out of that sequence are only in the map; find() falls back to it.
-  std::vector<OrderEntry*> by_id_;
+  // Every entry, in the order filed; a deque's elements never move, so an entry keeps its
+  // address for good (entries are re-keyed, never removed), and filing one costs no node of
+  // its own (a backtest files one per order).
+  std::deque<OrderEntry> entries_;
+  // Where each key is filed. The ids filed in sequence from first_id_ on (a backtest's 1, 2,
+  // 3…; a live session's ids from nextValidId) are a dense index: find() of an id is an array
+  // read, and filing one a push_back. Held orders' negative keys and ids out of that sequence
+  // are in others_ (a backtest has none). A key is in one of the two.
+  std::vector<OrderEntry*> by_id_;  // null: an id of the sequence not filed (or held again)
   std::int64_t first_id_ = 1;
+  std::map<std::int64_t, OrderEntry*> others_;
   std::map<std::int64_t, std::int64_t> id_by_perm_;
   std::vector<std::vector<OrderEntry*>> by_strategy_;  // not yet known to be finished
   std::int64_t next_held_key_ = -1;

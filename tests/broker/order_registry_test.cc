@@ -8,6 +8,8 @@
 
 #include <map>
 #include <memory>
+#include <utility>
+#include <vector>
 
 #include "core/error.h"
 
@@ -105,7 +107,32 @@ TEST_F(Registry, IdsAreFoundWhateverOrderTheyAreFiledIn) {
   add(6);  // its old id, free again
   add(11);
   expect_all_found("after sending it as 12");
+  const std::int64_t still_held = registry_.hold(OrderEntry{.trade = make_trade(0)});
+  filed[still_held] = registry_.find(still_held);
   EXPECT_EQ(registry_.size(), filed.size());
+  // for_each visits every entry once, in key order: the held ones, then the ids in sequence and
+  // out of it merged.
+  std::vector<std::pair<std::int64_t, OrderEntry*>> visited;
+  registry_.for_each(
+      [&](std::int64_t key, OrderEntry& entry) { visited.emplace_back(key, &entry); });
+  EXPECT_EQ(visited,
+            (std::vector<std::pair<std::int64_t, OrderEntry*>>(filed.begin(), filed.end())));
+}
+
+// Entries never move: a reference taken when an order was filed still reaches it after many
+// more are filed (a backtest's registry grows by one entry per order).
+TEST_F(Registry, EntriesKeepTheirAddressAsOrdersAreFiled) {
+  OrderEntry& first = registry_.add(1, OrderEntry{.trade = make_trade(1), .instrument = 7});
+  const std::int64_t held = registry_.hold(OrderEntry{.trade = make_trade(0), .instrument = 8});
+  OrderEntry& held_entry = *registry_.find(held);
+  for (std::int64_t id = 2; id <= 5000; ++id) {
+    registry_.add(id, OrderEntry{.trade = nullptr, .strategy = id % 2 == 0 ? 0u : 1u});
+  }
+  EXPECT_EQ(registry_.find(1), &first);
+  EXPECT_EQ(first.instrument, 7u);
+  EXPECT_EQ(registry_.find(held), &held_entry);
+  EXPECT_EQ(held_entry.instrument, 8u);
+  EXPECT_EQ(registry_.size(), 5001u);
 }
 
 TEST_F(Registry, AnIdThatIsNotPositiveIsRefused) {
