@@ -215,6 +215,9 @@ class AccountCore {
   // venue, and — without PlacePolicy::id_at_placement — is PendingSubmit with `message`.
   template <class Side>
   void send(std::int64_t key, Side& side, std::string_view message = "sent");
+  // send() of `filed`, the entry under `key` found already (only read with id_at_placement).
+  template <class Side>
+  void send(std::int64_t key, OrderEntry* filed, Side& side, std::string_view message);
   // Cancels `strategy`'s order `trade`: nothing when it is ending already; an order not yet
   // sent (queued or held) is Cancelled at once, "cancelled before it was sent"; a sent one has
   // its cancel sent and is PendingCancel (then Cancelled at once when the venue confirms so:
@@ -415,8 +418,7 @@ class AccountCore {
   void record(broker::AccountSummaryRow&& row);
   void record_position(std::size_t strategy, broker::StrategyPositionRow&& row);
   void record_performance(std::size_t strategy, broker::PerformanceRow row);
-  // The `orders` row of `trade` in its current state (broker::write_order_event_row), and the
-  // `fills` row of `fill` booked for `key`: written in place in the batch when batching.
+  // The `orders` row of `trade` as it is now, the `fills` row of `fill` booked for `key`.
   void record_order_event(Timestamp time, const Trade& trade, std::string message);
   void record_fill(const Fill& fill, const std::string& key);
   void log(std::string_view line) const {
@@ -506,12 +508,11 @@ class AccountCore {
   template <class Batch, class Row>
   void send_or_buffer(Batch& batch, Row&& row);
   // A row written by `write(row&)`: in place, emplaced at the end of `batch` (a table of rows_),
-  // when batching (no row built and moved there); else into a new row handed to the recorder
-  // at once by `send(row&&)`.
+  // when batching; else into a new row handed to the recorder at once by `send(row&&)`.
   template <class Batch, class Write, class Send>
   void write_row(Batch& batch, Write&& write, Send&& send);
-  // rows_'s tables reserved for a batch of rows_per_hand_over rows, by its first row (a no-op
-  // for a batch the recorder handed back with its capacity), so recording does not regrow them.
+  // rows_'s tables reserved for a batch, by its first row (a no-op for one the recorder handed
+  // back with its capacity), so recording does not regrow them.
   void reserve_batch();
 
   // end_day's parts: its portfolio rows (in portfolio_scratch_) logged when unattributed and

@@ -92,17 +92,20 @@ broker::TradeHandle AccountCore::place(std::size_t strategy, const Contract& con
     change_status(*entry, OrderStatus::kPendingSubmit, now, policy.held_message);
     return trade;
   }
-  send(key, side);
+  send(key, entry, side, "sent");
   return trade;
 }
 
 template <class Side>
 void AccountCore::send(std::int64_t key, Side& side, std::string_view message) {
+  send(key, side.policy().id_at_placement ? orders_.find(key) : nullptr, side, message);
+}
+
+template <class Side>
+void AccountCore::send(std::int64_t key, OrderEntry* filed, Side& side, std::string_view message) {
   const PlacePolicy policy = side.policy();
-  OrderEntry* record;
-  if (policy.id_at_placement) {
-    record = orders_.find(key);
-  } else {
+  OrderEntry* record = filed;
+  if (!policy.id_at_placement) {
     // The id is taken now, and the entry filed under it (it keeps its address).
     const std::int64_t id = side.next_order_id();
     record = &orders_.assign_id(key, id);
@@ -137,7 +140,7 @@ void AccountCore::send_queued(Side& side) {
         continue;
       }
     }
-    send(id, side);
+    send(id, &record, side, "sent");
   }
 }
 
