@@ -53,12 +53,21 @@ Column timestamp_column(const std::vector<Row>& rows, std::string name, Get get)
   return Column::of_timestamp(std::move(name), values_of<Timestamp>(rows, get));
 }
 
+// `get` returns a name (a std::string_view) or a reference to the row's own string: each value
+// is copied once into the column (a getter returning a std::string by value would copy, then
+// move, every row's string).
 template <typename Row, typename Get>
 Column string_column(const std::vector<Row>& rows, std::string name, Get get) {
   std::vector<std::string> values;
   values.reserve(rows.size());
   for (const Row& row : rows) values.emplace_back(get(row));
   return Column::of_string(std::move(name), std::move(values));
+}
+// A column of the rows' string member `field`.
+template <typename Row>
+Column string_column(const std::vector<Row>& rows, std::string name, std::string Row::*field) {
+  return string_column(rows, std::move(name),
+                       [field](const Row& row) -> const std::string& { return row.*field; });
 }
 
 template <typename Row, typename Get>
@@ -177,8 +186,8 @@ Table to_table(const std::vector<OrderEventRow>& rows) {
   Table table = indexed_by(rows, [](const R& r) { return r.time; });
   table.with(int_column(rows, "order_id", [](const R& r) { return r.order_id; }))
       .with(int_column(rows, "perm_id", [](const R& r) { return r.perm_id; }))
-      .with(string_column(rows, "strategy", [](const R& r) { return r.strategy; }))
-      .with(string_column(rows, "symbol", [](const R& r) { return r.symbol; }))
+      .with(string_column(rows, "strategy", &R::strategy))
+      .with(string_column(rows, "symbol", &R::symbol))
       .with(string_column(rows, "action", [](const R& r) { return action_name(r.action); }))
       .with(float_column(rows, "quantity", [](const R& r) { return r.quantity; }))
       .with(string_column(rows, "order_type",
@@ -190,30 +199,30 @@ Table to_table(const std::vector<OrderEventRow>& rows) {
       .with(float_column(rows, "filled", [](const R& r) { return r.filled; }))
       .with(float_column(rows, "remaining", [](const R& r) { return r.remaining; }))
       .with(float_column(rows, "avg_fill_price", [](const R& r) { return r.avg_fill_price; }))
-      .with(string_column(rows, "message", [](const R& r) { return r.message; }))
-      .with(string_column(rows, "exchange", [](const R& r) { return r.exchange; }))
-      .with(string_column(rows, "primary_exchange", [](const R& r) { return r.primary_exchange; }))
-      .with(string_column(rows, "currency", [](const R& r) { return r.currency; }))
-      .with(string_column(rows, "account", [](const R& r) { return r.account; }))
+      .with(string_column(rows, "message", &R::message))
+      .with(string_column(rows, "exchange", &R::exchange))
+      .with(string_column(rows, "primary_exchange", &R::primary_exchange))
+      .with(string_column(rows, "currency", &R::currency))
+      .with(string_column(rows, "account", &R::account))
       .with(bool_column(rows, "outside_rth", [](const R& r) { return r.outside_rth; }))
-      .with(string_column(rows, "algo", [](const R& r) { return r.algo; }));
+      .with(string_column(rows, "algo", &R::algo));
   return table;
 }
 
 Table to_table(const std::vector<FillRow>& rows) {
   using R = FillRow;
   Table table = indexed_by(rows, [](const R& r) { return r.time; });
-  table.with(string_column(rows, "exec_id", [](const R& r) { return r.exec_id; }))
+  table.with(string_column(rows, "exec_id", &R::exec_id))
       .with(int_column(rows, "order_id", [](const R& r) { return r.order_id; }))
       .with(int_column(rows, "perm_id", [](const R& r) { return r.perm_id; }))
-      .with(string_column(rows, "strategy", [](const R& r) { return r.strategy; }))
-      .with(string_column(rows, "symbol", [](const R& r) { return r.symbol; }))
+      .with(string_column(rows, "strategy", &R::strategy))
+      .with(string_column(rows, "symbol", &R::symbol))
       .with(string_column(rows, "side", [](const R& r) { return action_name(r.side); }))
       .with(float_column(rows, "shares", [](const R& r) { return r.shares; }))
       .with(float_column(rows, "price", [](const R& r) { return r.price; }))
       .with(float_column(rows, "cum_qty", [](const R& r) { return r.cum_qty; }))
       .with(float_column(rows, "avg_price", [](const R& r) { return r.avg_price; }))
-      .with(string_column(rows, "exchange", [](const R& r) { return r.exchange; }))
+      .with(string_column(rows, "exchange", &R::exchange))
       .with(float_column(rows, "commission", [](const R& r) { return r.commission; }))
       .with(optional_float_column(rows, "realized_pnl", [](const R& r) { return r.realized_pnl; }));
   return table;
@@ -222,11 +231,11 @@ Table to_table(const std::vector<FillRow>& rows) {
 Table to_table(const std::vector<LateCommissionRow>& rows) {
   using R = LateCommissionRow;
   Table table = indexed_by(rows, [](const R& r) { return r.time; });
-  table.with(string_column(rows, "exec_id", [](const R& r) { return r.exec_id; }))
-      .with(string_column(rows, "strategy", [](const R& r) { return r.strategy; }))
-      .with(string_column(rows, "symbol", [](const R& r) { return r.symbol; }))
+  table.with(string_column(rows, "exec_id", &R::exec_id))
+      .with(string_column(rows, "strategy", &R::strategy))
+      .with(string_column(rows, "symbol", &R::symbol))
       .with(float_column(rows, "commission", [](const R& r) { return r.commission; }))
-      .with(string_column(rows, "currency", [](const R& r) { return r.currency; }))
+      .with(string_column(rows, "currency", &R::currency))
       .with(optional_float_column(rows, "realized_pnl", [](const R& r) { return r.realized_pnl; }));
   return table;
 }
@@ -234,8 +243,9 @@ Table to_table(const std::vector<LateCommissionRow>& rows) {
 Table to_table(const std::vector<TradeRow>& rows) {
   using R = TradeRow;
   Table table = indexed_by(rows, [](const R& r) { return r.trip.exit_time; });
-  table.with(string_column(rows, "strategy", [](const R& r) { return r.strategy; }))
-      .with(string_column(rows, "symbol", [](const R& r) { return r.trip.symbol; }))
+  table.with(string_column(rows, "strategy", &R::strategy))
+      .with(string_column(rows, "symbol",
+                          [](const R& r) -> const std::string& { return r.trip.symbol; }))
       .with(string_column(rows, "direction",
                           [](const R& r) { return r.trip.is_long ? "LONG" : "SHORT"; }))
       .with(float_column(rows, "quantity", [](const R& r) { return r.trip.quantity; }))
@@ -251,7 +261,7 @@ Table to_table(const std::vector<TradeRow>& rows) {
 Table to_table(const std::vector<PortfolioRow>& rows) {
   using R = PortfolioRow;
   Table table = indexed_by(rows, [](const R& r) { return r.time; });
-  table.with(string_column(rows, "symbol", [](const R& r) { return r.symbol; }))
+  table.with(string_column(rows, "symbol", &R::symbol))
       .with(int_column(rows, "con_id", [](const R& r) { return r.con_id; }))
       .with(float_column(rows, "position", [](const R& r) { return r.position; }))
       .with(float_column(rows, "avg_cost", [](const R& r) { return r.avg_cost; }))
@@ -274,19 +284,19 @@ Table to_table(const std::vector<AccountSummaryRow>& rows) {
       .with(float_column(rows, "unrealized_pnl", [](const R& r) { return r.unrealized_pnl; }))
       .with(float_column(rows, "realized_pnl", [](const R& r) { return r.realized_pnl; }))
       .with(float_column(rows, "commission", [](const R& r) { return r.commission; }))
-      .with(string_column(rows, "currency", [](const R& r) { return r.currency; }));
+      .with(string_column(rows, "currency", &R::currency));
   return table;
 }
 
 Table to_table(const std::vector<StrategyPositionRow>& rows) {
   using R = StrategyPositionRow;
   Table table = indexed_by(rows, [](const R& r) { return r.time; });
-  table.with(string_column(rows, "symbol", [](const R& r) { return r.symbol; }))
+  table.with(string_column(rows, "symbol", &R::symbol))
       .with(int_column(rows, "con_id", [](const R& r) { return r.con_id; }))
       .with(float_column(rows, "position", [](const R& r) { return r.position; }))
       .with(float_column(rows, "avg_cost", [](const R& r) { return r.avg_cost; }))
       .with(float_column(rows, "realized_pnl", [](const R& r) { return r.realized_pnl; }))
-      .with(string_column(rows, "exec_id", [](const R& r) { return r.exec_id; }));
+      .with(string_column(rows, "exec_id", &R::exec_id));
   return table;
 }
 
