@@ -192,23 +192,32 @@ void AccountCore::record_fill(const Fill& fill, const std::string& key) {
 }
 
 void AccountCore::hand_over_rows() {
-  if (settings_.recorder != nullptr) settings_.recorder->record(rows_);
+  if (settings_.recorder != nullptr) {
+    last_batch_.assign({rows_.orders.size(), rows_.fills.size(), rows_.trades.size()});
+    for (const auto& slot : rows_.strategies) last_batch_.push_back(slot.positions.size());
+    settings_.recorder->record(rows_);
+  }
   buffered_rows_ = 0;
   batch_reserved_ = false;  // the next batch is reserved by its first row
 }
 
 void AccountCore::reserve_batch() {
-  // A backtest's batch is mostly `orders` rows (two or three per order: under half of its rows
-  // in the bench's scenarios), then a `fills` and a positions row per fill (each at most half
-  // of the batch) and fewer `trades` rows; a table that outgrows its share grows once.
-  const std::size_t rows = settings_.rows_per_hand_over;
-  rows_.orders.reserve(rows * 5 / 8);
-  rows_.fills.reserve(rows / 2);
-  rows_.trades.reserve(rows / 4);
-  for (const StrategyAccount& strategy : strategies_) {
-    rows_.strategy(strategy.recorder_slot).positions.reserve(rows / 2);
-  }
+  // A batch the recorder hands back keeps its capacity (left as it is: reserving it again to a
+  // slightly different size would reallocate it, and the odd sizes fragment the heap: +20 MB
+  // peak RSS in the bench); a new one would grow each table by doubling, row by row. Steady
+  // recording fills batches alike, so a new table is reserved to the last batch's size and an
+  // eighth (not a fixed share of rows_per_hand_over, which a batch of another mix never uses).
   batch_reserved_ = true;
+  if (last_batch_.empty()) return;  // the first batch: nothing known yet
+  auto reserve = [](auto& table, std::size_t rows) {
+    if (table.capacity() == 0) table.reserve(rows + rows / 8);
+  };
+  reserve(rows_.orders, last_batch_[0]);
+  reserve(rows_.fills, last_batch_[1]);
+  reserve(rows_.trades, last_batch_[2]);
+  for (std::size_t slot = 0; slot + 3 < last_batch_.size(); ++slot) {
+    reserve(rows_.strategy(slot).positions, last_batch_[slot + 3]);
+  }
 }
 
 template <class Batch, class Write, class Send>

@@ -507,12 +507,10 @@ class AccountCore {
   // batching, else to the recorder at once.
   template <class Batch, class Row>
   void send_or_buffer(Batch& batch, Row&& row);
-  // A row written by `write(row&)`: in place, emplaced at the end of `batch` (a table of rows_),
-  // when batching; else into a new row handed to the recorder at once by `send(row&&)`.
+  // A row written in place by `write(row&)` at the end of `batch` when batching, else sent.
   template <class Batch, class Write, class Send>
   void write_row(Batch& batch, Write&& write, Send&& send);
-  // rows_'s tables reserved for a batch, by its first row (a no-op for one the recorder handed
-  // back with its capacity), so recording does not regrow them.
+  // rows_'s tables reserved by a batch's first row to the last batch's sizes (no regrowing).
   void reserve_batch();
 
   // end_day's parts: its portfolio rows (in portfolio_scratch_) logged when unattributed and
@@ -530,7 +528,10 @@ class AccountCore {
   broker::NoticeQueue notices_;
   broker::AccountRecorder::Rows rows_;
   std::size_t buffered_rows_ = 0;
-  bool batch_reserved_ = false;  // rows_'s tables reserved (reserve_batch) since the hand-over
+  // Rows per table in the last batch handed over (orders, fills, trades, positions by slot):
+  // reserve_batch's sizes for the next; batch_reserved_ once it has reserved them.
+  std::vector<std::size_t> last_batch_;
+  bool batch_reserved_ = false;
   std::array<std::size_t, 16> ended_{};  // by OrderStatus, counted when an order is done
   std::size_t ended_total_ = 0;          // the sum of ended_
   risk::RiskGate risk_;
