@@ -148,7 +148,8 @@ void AccountCore::record_fill_rows(std::size_t strategy, const Fill& fill,
                                    const broker::PositionBook::Holding* holding) {
   const StrategyAccount& owner = strategies_[strategy];
   record_fill(fill, owner.key);
-  // The positions row, in place like the others (write_row's, for a strategy's table).
+  // The positions row, in place as write_row writes the others (its table, the strategy's
+  // slot of rows_, is only looked up when batching).
   const std::size_t slot = owner.recorder_slot;
   auto write = [&](broker::StrategyPositionRow& row) {
     row.time = fill.time;
