@@ -56,9 +56,10 @@ void TimeSliceReplay::stop() {
   }
 }
 
+template <bool kOneInstrument>
 inline Timestamp TimeSliceReplay::gather_slice() {
   slice_begin_ = next_bar_;
-  if (schedule_->empty()) {  // one instrument: every bar is a slice of its own, slice_ is {0}
+  if constexpr (kOneInstrument) {  // every bar is a slice of its own, slice_ is {0}
     ++next_bar_;
     return rows_ != nullptr ? rows_[slice_begin_].time : market_.next_time(0);
   }
@@ -97,7 +98,14 @@ inline Timestamp TimeSliceReplay::gather_slice() {
   return time;
 }
 
+template <bool kOneInstrument>
 inline void TimeSliceReplay::match_resting_orders() {
+  if constexpr (kOneInstrument) {
+    if (account_.has_resting_orders(0)) {
+      account_.open_bar(0, market_.series(0).at(market_.delivered(0)));
+    }
+    return;
+  }
   for (std::uint32_t symbol : slice_) {
     if (account_.has_resting_orders(symbol)) {
       account_.open_bar(symbol, market_.series(symbol).at(market_.delivered(symbol)));
@@ -105,7 +113,16 @@ inline void TimeSliceReplay::match_resting_orders() {
   }
 }
 
+template <bool kOneInstrument>
 inline void TimeSliceReplay::mark_to_close() {
+  if constexpr (kOneInstrument) {
+    if (rows_ != nullptr) {
+      market_.mark_delivered(0, rows_ + slice_begin_);
+    } else {
+      market_.mark_delivered(0);
+    }
+    return;
+  }
   if (rows_ != nullptr) {
     // The slice's bars are the rows from slice_begin_ on, in the slice's order.
     const Bar* row = rows_ + slice_begin_;
@@ -122,23 +139,27 @@ inline void TimeSliceReplay::deliver_bar(const Delivery& delivery, const Bar& ba
   slot.guarded("on_bar", time, [&] { slot.strategy().on_bar(event); });
 }
 
+template <bool kOneInstrument>
 inline void TimeSliceReplay::call_on_bar(Timestamp time) {
-  const std::vector<Delivery>* deliveries = &subscribers_[slice_[0]];  // already in order
-  if (slice_.size() == subscribers_.size()) {
-    // Every instrument has a bar (the usual slice of daily bars): the deliveries of every
-    // subscriber, which the gathering below would rebuild and sort into the same order.
-    deliveries = &all_deliveries_;
-  } else if (slice_.size() > 1) {
-    deliveries_.clear();
-    for (std::uint32_t symbol : slice_) {
-      const std::vector<Delivery>& subscribers = subscribers_[symbol];
-      deliveries_.insert(deliveries_.end(), subscribers.begin(), subscribers.end());
+  const std::vector<Delivery>* deliveries = &subscribers_[0];  // one instrument: in order
+  if constexpr (!kOneInstrument) {
+    deliveries = &subscribers_[slice_[0]];  // already in order
+    if (slice_.size() == subscribers_.size()) {
+      // Every instrument has a bar (the usual slice of daily bars): the deliveries of every
+      // subscriber, which the gathering below would rebuild and sort into the same order.
+      deliveries = &all_deliveries_;
+    } else if (slice_.size() > 1) {
+      deliveries_.clear();
+      for (std::uint32_t symbol : slice_) {
+        const std::vector<Delivery>& subscribers = subscribers_[symbol];
+        deliveries_.insert(deliveries_.end(), subscribers.begin(), subscribers.end());
+      }
+      // Usually sorted already (one strategy per instrument, keys in symbol order).
+      if (!std::is_sorted(deliveries_.begin(), deliveries_.end())) {
+        std::sort(deliveries_.begin(), deliveries_.end());
+      }
+      deliveries = &deliveries_;
     }
-    // Usually sorted already (one strategy per instrument, keys in symbol order).
-    if (!std::is_sorted(deliveries_.begin(), deliveries_.end())) {
-      std::sort(deliveries_.begin(), deliveries_.end());
-    }
-    deliveries = &deliveries_;
   }
   if (rows_ != nullptr) {
     // The bar where it lies in the shared rows.
@@ -180,29 +201,33 @@ void TimeSliceReplay::deliver_notices() {
   }
 }
 
-// The steps above are defined inline (and before this loop) so that they are inlined into it:
-// the per-bar cost of the loop matters for single-instrument runs of millions of bars
-// (BENCHMARKS.md, "Backtest").
-Timestamp TimeSliceReplay::run() {
-  start();
+// The steps above are defined before this loop, so that they are inlined into it.
+template <bool kOneInstrument>
+Timestamp TimeSliceReplay::replay_slices() {
   std::int64_t current_day = std::numeric_limits<std::int64_t>::min();
   Timestamp last_time = first_bar_;
   while (next_bar_ < bar_count_) {
-    const Timestamp time = gather_slice();
+    const Timestamp time = gather_slice<kOneInstrument>();
     const std::int64_t day = calendar_.day_of(time);
     if (day != current_day) {
       if (current_day != std::numeric_limits<std::int64_t>::min()) account_.end_day(last_time);
       current_day = day;
     }
     market_.set_now(time);
-    match_resting_orders();
-    mark_to_close();
+    match_resting_orders<kOneInstrument>();
+    mark_to_close<kOneInstrument>();
     if (account_.halt_due(time)) account_.apply_halts(time);
     if (account_.has_notices()) deliver_notices();
-    call_on_bar(time);
+    call_on_bar<kOneInstrument>(time);
     if (account_.has_new_orders() || account_.has_notices()) settle();
     last_time = time;
   }
+  return last_time;
+}
+
+Timestamp TimeSliceReplay::run() {
+  start();
+  const Timestamp last_time = schedule_->empty() ? replay_slices<true>() : replay_slices<false>();
   account_.end_day(last_time);
   stop();
   return last_time;

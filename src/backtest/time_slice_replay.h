@@ -56,11 +56,23 @@ class TimeSliceReplay {
   };
 
   void start();
-  Timestamp gather_slice();          // the instruments of the next time into slice_; its time
-  void match_resting_orders();       // (a)
-  void mark_to_close();              // (b)
-  void call_on_bar(Timestamp time);  // (c)
-  void deliver_bar(const Delivery& delivery, const Bar& bar, Timestamp time);
+  // Every slice, from the first bar to the last: kOneInstrument when the market has one
+  // instrument (no schedule: every bar is a slice of its own, slice_ is {0}), so that its loop
+  // carries none of the gathering of several. Returns the last bar's time.
+  template <bool kOneInstrument>
+  Timestamp replay_slices();
+  // The steps of one slice are always inlined into replay_slices(): the loop's own cost per bar
+  // matters for single-instrument runs of millions of bars (BENCHMARKS.md, "Backtest").
+  // The instruments of the next time into slice_; its time.
+  template <bool kOneInstrument>
+  [[gnu::always_inline]] Timestamp gather_slice();
+  template <bool kOneInstrument>
+  [[gnu::always_inline]] void match_resting_orders();  // (a)
+  template <bool kOneInstrument>
+  [[gnu::always_inline]] void mark_to_close();  // (b)
+  template <bool kOneInstrument>
+  [[gnu::always_inline]] void call_on_bar(Timestamp time);  // (c)
+  [[gnu::always_inline]] void deliver_bar(const Delivery& delivery, const Bar& bar, Timestamp time);
   void settle();  // (d)
   void deliver_notices();
   void stop();
