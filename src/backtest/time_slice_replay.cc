@@ -56,13 +56,8 @@ void TimeSliceReplay::stop() {
   }
 }
 
-template <bool kOneInstrument>
 inline Timestamp TimeSliceReplay::gather_slice() {
   slice_begin_ = next_bar_;
-  if constexpr (kOneInstrument) {  // every bar is a slice of its own, slice_ is {0}
-    ++next_bar_;
-    return rows_ != nullptr ? rows_[slice_begin_].time : market_.next_time(0);
-  }
   // The schedule orders bars by (time, instrument), so the slice is the run of bars with the
   // first one's time, in ascending instrument order. An instrument not above the last one taken
   // starts the next slice — it is the same instrument's next bar, which must not be read
@@ -98,14 +93,7 @@ inline Timestamp TimeSliceReplay::gather_slice() {
   return time;
 }
 
-template <bool kOneInstrument>
 inline void TimeSliceReplay::match_resting_orders() {
-  if constexpr (kOneInstrument) {
-    if (account_.has_resting_orders(0)) {
-      account_.open_bar(0, market_.series(0).at(market_.delivered(0)));
-    }
-    return;
-  }
   for (std::uint32_t symbol : slice_) {
     if (account_.has_resting_orders(symbol)) {
       account_.open_bar(symbol, market_.series(symbol).at(market_.delivered(symbol)));
@@ -113,16 +101,7 @@ inline void TimeSliceReplay::match_resting_orders() {
   }
 }
 
-template <bool kOneInstrument>
 inline void TimeSliceReplay::mark_to_close() {
-  if constexpr (kOneInstrument) {
-    if (rows_ != nullptr) {
-      market_.mark_delivered(0, rows_ + slice_begin_);
-    } else {
-      market_.mark_delivered(0);
-    }
-    return;
-  }
   if (rows_ != nullptr) {
     // The slice's bars are the rows from slice_begin_ on, in the slice's order.
     const Bar* row = rows_ + slice_begin_;
@@ -139,27 +118,23 @@ inline void TimeSliceReplay::deliver_bar(const Delivery& delivery, const Bar& ba
   slot.guarded("on_bar", time, [&] { slot.strategy().on_bar(event); });
 }
 
-template <bool kOneInstrument>
 inline void TimeSliceReplay::call_on_bar(Timestamp time) {
-  const std::vector<Delivery>* deliveries = &subscribers_[0];  // one instrument: in order
-  if constexpr (!kOneInstrument) {
-    deliveries = &subscribers_[slice_[0]];  // already in order
-    if (slice_.size() == subscribers_.size()) {
-      // Every instrument has a bar (the usual slice of daily bars): the deliveries of every
-      // subscriber, which the gathering below would rebuild and sort into the same order.
-      deliveries = &all_deliveries_;
-    } else if (slice_.size() > 1) {
-      deliveries_.clear();
-      for (std::uint32_t symbol : slice_) {
-        const std::vector<Delivery>& subscribers = subscribers_[symbol];
-        deliveries_.insert(deliveries_.end(), subscribers.begin(), subscribers.end());
-      }
-      // Usually sorted already (one strategy per instrument, keys in symbol order).
-      if (!std::is_sorted(deliveries_.begin(), deliveries_.end())) {
-        std::sort(deliveries_.begin(), deliveries_.end());
-      }
-      deliveries = &deliveries_;
+  const std::vector<Delivery>* deliveries = &subscribers_[slice_[0]];  // already in order
+  if (slice_.size() == subscribers_.size()) {
+    // Every instrument has a bar (the usual slice of daily bars): the deliveries of every
+    // subscriber, which the gathering below would rebuild and sort into the same order.
+    deliveries = &all_deliveries_;
+  } else if (slice_.size() > 1) {
+    deliveries_.clear();
+    for (std::uint32_t symbol : slice_) {
+      const std::vector<Delivery>& subscribers = subscribers_[symbol];
+      deliveries_.insert(deliveries_.end(), subscribers.begin(), subscribers.end());
     }
+    // Usually sorted already (one strategy per instrument, keys in symbol order).
+    if (!std::is_sorted(deliveries_.begin(), deliveries_.end())) {
+      std::sort(deliveries_.begin(), deliveries_.end());
+    }
+    deliveries = &deliveries_;
   }
   if (rows_ != nullptr) {
     // The bar where it lies in the shared rows.
@@ -201,33 +176,82 @@ void TimeSliceReplay::deliver_notices() {
   }
 }
 
-// The steps above are defined before this loop, so that they are inlined into it.
-template <bool kOneInstrument>
+inline void TimeSliceReplay::start_day(std::int64_t day, std::int64_t& current_day,
+                                       Timestamp last_time) {
+  if (day != current_day) {
+    if (current_day != std::numeric_limits<std::int64_t>::min()) account_.end_day(last_time);
+    current_day = day;
+  }
+}
+
+// The steps above are defined before these loops, so that they are inlined into them.
 Timestamp TimeSliceReplay::replay_slices() {
   std::int64_t current_day = std::numeric_limits<std::int64_t>::min();
   Timestamp last_time = first_bar_;
   while (next_bar_ < bar_count_) {
-    const Timestamp time = gather_slice<kOneInstrument>();
-    const std::int64_t day = calendar_.day_of(time);
-    if (day != current_day) {
-      if (current_day != std::numeric_limits<std::int64_t>::min()) account_.end_day(last_time);
-      current_day = day;
-    }
+    const Timestamp time = gather_slice();
+    start_day(calendar_.day_of(time), current_day, last_time);
     market_.set_now(time);
-    match_resting_orders<kOneInstrument>();
-    mark_to_close<kOneInstrument>();
+    match_resting_orders();
+    mark_to_close();
     if (account_.halt_due(time)) account_.apply_halts(time);
     if (account_.has_notices()) deliver_notices();
-    call_on_bar<kOneInstrument>(time);
+    call_on_bar(time);
     if (account_.has_new_orders() || account_.has_notices()) settle();
     last_time = time;
   }
   return last_time;
 }
 
+Timestamp TimeSliceReplay::replay_one_instrument() {
+  // What a run never changes, read once: the series is immutable and shared (its columns stay
+  // where they are), the subscribers are fixed at construction.
+  const BarSeries& series = market_.series(0);
+  const Contract& contract = market_.contract(0);
+  const Delivery* const first = subscribers_[0].data();
+  const Delivery* const last = first + subscribers_[0].size();
+  const Bar* const rows = rows_;
+  const std::size_t count = bar_count_;
+  std::int64_t current_day = std::numeric_limits<std::int64_t>::min();
+  Timestamp last_time = first_bar_;
+  // Bar i of the series is the i-th slice; the market has delivered i bars before it.
+  for (std::size_t i = next_bar_; i < count; ++i) {
+    const Timestamp time = rows != nullptr ? rows[i].time : series.time[i];
+    start_day(calendar_.day_of(time), current_day, last_time);
+    market_.set_now(time);
+    if (account_.has_resting_orders(0)) account_.open_bar(0, series.at(i));  // (a)
+    // (b)
+    if (rows != nullptr) {
+      market_.mark_delivered(0, rows + i);
+    } else {
+      market_.mark_delivered(0);
+    }
+    if (account_.halt_due(time)) account_.apply_halts(time);
+    if (account_.has_notices()) deliver_notices();
+    // (c)
+    auto call_on_bar = [&](const Bar& bar) {
+      for (const Delivery* delivery = first; delivery != last; ++delivery) {
+        strategy::StrategySlot& slot = *delivery->target;
+        const strategy::BarEvent event{delivery->instrument, contract, bar, series.history(i + 1)};
+        slot.guarded("on_bar", time, [&] { slot.strategy().on_bar(event); });
+      }
+    };
+    if (rows != nullptr) {
+      call_on_bar(rows[i]);  // the bar where it lies in the shared rows
+    } else {
+      const Bar copy = series.at(i);  // from the columns
+      call_on_bar(copy);
+    }
+    if (account_.has_new_orders() || account_.has_notices()) settle();  // (d)
+    last_time = time;
+  }
+  next_bar_ = count;
+  return last_time;
+}
+
 Timestamp TimeSliceReplay::run() {
   start();
-  const Timestamp last_time = schedule_->empty() ? replay_slices<true>() : replay_slices<false>();
+  const Timestamp last_time = schedule_->empty() ? replay_one_instrument() : replay_slices();
   account_.end_day(last_time);
   stop();
   return last_time;
