@@ -83,7 +83,12 @@ class MarketState final : public strategy::HistorySource {
   bool has_price(std::size_t i) const { return delivered_[i] > 0; }
   // The latest delivered bar / close of i; only when has_price(i).
   Bar current_bar(std::size_t i) const {
-    return replay_rows_ ? *current_[i] : series_[i]->at(delivered_[i] - 1);
+    if (replay_rows_) return *current_[i];
+    // From the column pointers kept side by side rather than through the shared series: the
+    // replay copies one for every bar it delivers without rows.
+    const Columns& c = columns_[i];
+    const std::size_t k = delivered_[i] - 1;
+    return Bar{c.time[k], c.open[k], c.high[k], c.low[k], c.close[k], c.volume[k]};
   }
   double last_close(std::size_t i) const {
     return replay_rows_ ? current_[i]->close : columns_[i].close[delivered_[i] - 1];

@@ -11,7 +11,8 @@ SimulatedVenue::SimulatedVenue(const SimulatedVenueSettings& settings, const Mar
     : settings_(settings),
       market_(market),
       events_(events),
-      exchange_(settings.fill_model, settings.slippage_bps, market.size(), settings.time_zone) {
+      exchange_(settings.fill_model, settings.slippage_bps, market.size(), settings.time_zone),
+      placed_(1) {  // order ids start at 1
   fill_.fill.execution.exchange = "SIMULATED";
   fill_.fill.execution.account = settings_.account_id;
   fill_.fill.commission_report.currency = settings_.currency;
@@ -36,11 +37,16 @@ void SimulatedVenue::place(std::size_t instrument, const Contract& contract, con
                 "simulated venue");
   }
   const auto id = static_cast<std::size_t>(order.order_id);
-  if (placed_.size() <= id) placed_.resize(id + 1);
-  placed_[id] = Placed{instrument, order.action, order.total_quantity, contract.multiplier};
+  const Placed placed{instrument, order.action, order.total_quantity, contract.multiplier};
+  if (id == placed_.size()) {
+    placed_.push_back(placed);  // the usual: every id given is placed, in order
+  } else {
+    if (placed_.size() < id) placed_.resize(id + 1);
+    placed_[id] = placed;
+  }
   accepted_ = order.order_id;
-  exchange_.submit(instrument, exchange::exchange_order_of(order), market_.current_bar(instrument),
-                   decided_);
+  // The exchange takes the order's matching terms straight into its own slot.
+  exchange_.submit(instrument, order, market_.current_bar(instrument), decided_);
 }
 
 void SimulatedVenue::modify(const Contract& contract, const Order& order) {
@@ -50,7 +56,7 @@ void SimulatedVenue::modify(const Contract& contract, const Order& order) {
   // An order that rests no more has ended, and its end was delivered: the account refuses to
   // change a finished order before it gets here.
   if (exchange::ExchangeOrder* resting = exchange_.find(placed.instrument, order.order_id)) {
-    *resting = exchange::exchange_order_of(order);
+    exchange::assign_exchange_order(*resting, order);
     placed.action = order.action;
     placed.quantity = order.total_quantity;
     // Confirmed as IB (and the paper gateway) confirm a change: an open-order report with the
@@ -80,7 +86,7 @@ void SimulatedVenue::deliver() {
     const std::int64_t accepted = accepted_;
     accepted_ = 0;
     status(accepted, OrderStatus::kSubmitted, market_.now(),
-           placed_[static_cast<std::size_t>(accepted)].quantity, {});
+           placed_[static_cast<std::size_t>(accepted)].quantity, "");
   }
   if (!confirmations_.empty()) {
     // Moved out first: the account may modify again from what it hears.
@@ -141,7 +147,7 @@ void SimulatedVenue::deliver(const exchange::ExchangeEvent& event) {
 }
 
 void SimulatedVenue::status(std::int64_t order_id, OrderStatus status, Timestamp time,
-                            double remaining, const std::string& why) {
+                            double remaining, std::string_view why) {
   status_.order_id = order_id;
   status_.perm_id = order_id;
   status_.status = status;

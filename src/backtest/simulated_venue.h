@@ -26,6 +26,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "backtest/market_state.h"
@@ -80,7 +81,7 @@ class SimulatedVenue final : public broker::Venue {
   };
   void deliver(const exchange::ExchangeEvent& event);
   void status(std::int64_t order_id, OrderStatus status, Timestamp time, double remaining,
-              const std::string& why);
+              std::string_view why);
   // Writes the exec id of order `order_id`'s fill into `out`.
   void set_exec_id(std::string& out, std::int64_t order_id) const;
 

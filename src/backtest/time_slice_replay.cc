@@ -58,10 +58,6 @@ void TimeSliceReplay::stop() {
 
 inline Timestamp TimeSliceReplay::gather_slice() {
   slice_begin_ = next_bar_;
-  if (schedule_->empty()) {  // one instrument: every bar is a slice of its own, slice_ is {0}
-    ++next_bar_;
-    return rows_ != nullptr ? rows_[slice_begin_].time : market_.next_time(0);
-  }
   // The schedule orders bars by (time, instrument), so the slice is the run of bars with the
   // first one's time, in ascending instrument order. An instrument not above the last one taken
   // starts the next slice — it is the same instrument's next bar, which must not be read
@@ -180,20 +176,21 @@ void TimeSliceReplay::deliver_notices() {
   }
 }
 
-// The steps above are defined inline (and before this loop) so that they are inlined into it:
-// the per-bar cost of the loop matters for single-instrument runs of millions of bars
-// (BENCHMARKS.md, "Backtest").
-Timestamp TimeSliceReplay::run() {
-  start();
+inline void TimeSliceReplay::start_day(std::int64_t day, std::int64_t& current_day,
+                                       Timestamp last_time) {
+  if (day != current_day) {
+    if (current_day != std::numeric_limits<std::int64_t>::min()) account_.end_day(last_time);
+    current_day = day;
+  }
+}
+
+// The steps above are defined before these loops, so that they are inlined into them.
+Timestamp TimeSliceReplay::replay_slices() {
   std::int64_t current_day = std::numeric_limits<std::int64_t>::min();
   Timestamp last_time = first_bar_;
   while (next_bar_ < bar_count_) {
     const Timestamp time = gather_slice();
-    const std::int64_t day = calendar_.day_of(time);
-    if (day != current_day) {
-      if (current_day != std::numeric_limits<std::int64_t>::min()) account_.end_day(last_time);
-      current_day = day;
-    }
+    start_day(calendar_.day_of(time), current_day, last_time);
     market_.set_now(time);
     match_resting_orders();
     mark_to_close();
@@ -203,6 +200,58 @@ Timestamp TimeSliceReplay::run() {
     if (account_.has_new_orders() || account_.has_notices()) settle();
     last_time = time;
   }
+  return last_time;
+}
+
+Timestamp TimeSliceReplay::replay_one_instrument() {
+  // What a run never changes, read once: the series is immutable and shared (its columns stay
+  // where they are), the subscribers are fixed at construction.
+  const BarSeries& series = market_.series(0);
+  const Contract& contract = market_.contract(0);
+  const Delivery* const first = subscribers_[0].data();
+  const Delivery* const last = first + subscribers_[0].size();
+  const Bar* const rows = rows_;
+  const std::size_t count = bar_count_;
+  std::int64_t current_day = std::numeric_limits<std::int64_t>::min();
+  Timestamp last_time = first_bar_;
+  // Bar i of the series is the i-th slice; the market has delivered i bars before it.
+  for (std::size_t i = next_bar_; i < count; ++i) {
+    const Timestamp time = rows != nullptr ? rows[i].time : series.time[i];
+    start_day(calendar_.day_of(time), current_day, last_time);
+    market_.set_now(time);
+    if (account_.has_resting_orders(0)) account_.open_bar(0, series.at(i));  // (a)
+    // (b)
+    if (rows != nullptr) {
+      market_.mark_delivered(0, rows + i);
+    } else {
+      market_.mark_delivered(0);
+    }
+    if (account_.halt_due(time)) account_.apply_halts(time);
+    if (account_.has_notices()) deliver_notices();
+    // (c)
+    auto call_on_bar = [&](const Bar& bar) {
+      for (const Delivery* delivery = first; delivery != last; ++delivery) {
+        strategy::StrategySlot& slot = *delivery->target;
+        const strategy::BarEvent event{delivery->instrument, contract, bar, series.history(i + 1)};
+        slot.guarded("on_bar", time, [&] { slot.strategy().on_bar(event); });
+      }
+    };
+    if (rows != nullptr) {
+      call_on_bar(rows[i]);  // the bar where it lies in the shared rows
+    } else {
+      const Bar copy = series.at(i);  // from the columns
+      call_on_bar(copy);
+    }
+    if (account_.has_new_orders() || account_.has_notices()) settle();  // (d)
+    last_time = time;
+  }
+  next_bar_ = count;
+  return last_time;
+}
+
+Timestamp TimeSliceReplay::run() {
+  start();
+  const Timestamp last_time = schedule_->empty() ? replay_one_instrument() : replay_slices();
   account_.end_day(last_time);
   stop();
   return last_time;

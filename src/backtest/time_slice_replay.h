@@ -56,11 +56,24 @@ class TimeSliceReplay {
   };
 
   void start();
-  Timestamp gather_slice();          // the instruments of the next time into slice_; its time
-  void match_resting_orders();       // (a)
-  void mark_to_close();              // (b)
-  void call_on_bar(Timestamp time);  // (c)
-  void deliver_bar(const Delivery& delivery, const Bar& bar, Timestamp time);
+  // Every slice of several instruments (a schedule), from the first bar to the last; returns
+  // the last bar's time.
+  Timestamp replay_slices();
+  // The same for one instrument (no schedule): every bar is a slice of its own, and its index in
+  // the replay is its index in the instrument's series, so the loop reads it by that index, with
+  // none of the gathering of several, from columns it holds in locals (BENCHMARKS.md,
+  // "Backtest": the loop's own cost per bar matters for runs of millions of bars).
+  Timestamp replay_one_instrument();
+  // The steps of replay_slices(), always inlined into it.
+  // The instruments of the next time into slice_; its time.
+  [[gnu::always_inline]] Timestamp gather_slice();
+  [[gnu::always_inline]] void match_resting_orders();       // (a)
+  [[gnu::always_inline]] void mark_to_close();              // (b)
+  [[gnu::always_inline]] void call_on_bar(Timestamp time);  // (c)
+  [[gnu::always_inline]] void deliver_bar(const Delivery& delivery, const Bar& bar, Timestamp time);
+  // A slice of trading day `day`: when it is a new one, the day before ends (its daily rows).
+  [[gnu::always_inline]] void start_day(std::int64_t day, std::int64_t& current_day,
+                                        Timestamp last_time);
   void settle();  // (d)
   void deliver_notices();
   void stop();

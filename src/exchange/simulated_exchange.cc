@@ -29,18 +29,28 @@ bool first_check_only(TimeInForce tif) {
 }  // namespace
 
 ExchangeOrder exchange_order_of(const Order& order) {
-  ExchangeOrder e{order.order_id,    order.action,     order.order_type, order.total_quantity,
-                  order.limit_price, order.stop_price, order.tif};
-  e.trailing_amount = order.trailing_amount;
-  e.trailing_percent = order.trailing_percent;
-  e.trail_stop_price = order.trail_stop_price;
-  e.limit_offset = order.limit_offset;
-  e.good_after = order.good_after;
-  e.good_till = order.good_till;
-  e.oca_group = order.oca_group;
-  e.oca_type = order.oca_type;
-  e.parent_id = order.parent_id;
+  ExchangeOrder e;
+  assign_exchange_order(e, order);
   return e;
+}
+
+void assign_exchange_order(ExchangeOrder& out, const Order& order) {
+  out.order_id = order.order_id;
+  out.action = order.action;
+  out.type = order.order_type;
+  out.quantity = order.total_quantity;
+  out.limit_price = order.limit_price;
+  out.stop_price = order.stop_price;
+  out.tif = order.tif;
+  out.trailing_amount = order.trailing_amount;
+  out.trailing_percent = order.trailing_percent;
+  out.trail_stop_price = order.trail_stop_price;
+  out.limit_offset = order.limit_offset;
+  out.good_after = order.good_after;
+  out.good_till = order.good_till;
+  out.oca_group = order.oca_group;
+  out.oca_type = order.oca_type;
+  out.parent_id = order.parent_id;
 }
 
 std::string_view fill_model_name(FillModel model) {
@@ -74,9 +84,16 @@ double SimulatedExchange::trail_distance(const ExchangeOrder& order, double pric
   return order.trailing_amount.value_or(0);
 }
 
-SimulatedExchange::Resting SimulatedExchange::make_resting(const ExchangeOrder& order,
-                                                           const Bar& current) const {
-  Resting resting{order};
+void SimulatedExchange::prepare_incoming(const Bar& current) {
+  Resting& resting = incoming_;
+  const ExchangeOrder& order = resting.order;
+  resting.session_day = Resting::kNoSession;
+  resting.triggered = false;
+  resting.held = false;
+  resting.dead = false;
+  resting.released_after = INT64_MIN;
+  resting.trail_stop = 0;
+  resting.trigger_limit = 0;
   const bool buy = order.action == Action::kBuy;
   if (is_trailing(order.type)) {
     const double distance = trail_distance(order, current.close);
@@ -92,19 +109,32 @@ SimulatedExchange::Resting SimulatedExchange::make_resting(const ExchangeOrder& 
       }
     }
   }
-  return resting;
 }
 
 void SimulatedExchange::rest(std::size_t symbol, const ExchangeOrder& order, const Bar& current) {
-  Resting resting = make_resting(order, current);
+  incoming_.order = order;
+  prepare_incoming(current);
   // As submit: in the close model the current bar is its first check, so its DAY session.
-  if (model_ == FillModel::kClose) resting.session_day = calendar_.day_of(current.time);
+  if (model_ == FillModel::kClose) incoming_.session_day = calendar_.day_of(current.time);
   if (is_linked(order)) ++linked_count_;
-  resting_[symbol].push_back(std::move(resting));
+  resting_[symbol].push_back(std::move(incoming_));
 }
 
 void SimulatedExchange::submit(std::size_t symbol, const ExchangeOrder& order, const Bar& current,
                                std::vector<ExchangeEvent>& events) {
+  incoming_.order = order;
+  submit_incoming(symbol, current, events);
+}
+
+void SimulatedExchange::submit(std::size_t symbol, const Order& order, const Bar& current,
+                               std::vector<ExchangeEvent>& events) {
+  assign_exchange_order(incoming_.order, order);
+  submit_incoming(symbol, current, events);
+}
+
+void SimulatedExchange::submit_incoming(std::size_t symbol, const Bar& current,
+                                        std::vector<ExchangeEvent>& events) {
+  const ExchangeOrder& order = incoming_.order;
   if (is_on_close(order.type) && !is_date_stamp(current.time)) {
     events.push_back({ExchangeEvent::Kind::kRejected, order.order_id, symbol, 0, current.time, 0,
                       fmt::format("{} needs daily bars: with intraday bars the simulated exchange "
@@ -112,7 +142,8 @@ void SimulatedExchange::submit(std::size_t symbol, const ExchangeOrder& order, c
                                   order_type_name(order.type))});
     return;
   }
-  Resting resting = make_resting(order, current);
+  prepare_incoming(current);
+  Resting& resting = incoming_;
   const bool checkable = !resting.held && (!order.good_after || current.time >= *order.good_after);
   if (model_ == FillModel::kClose && checkable) {
     resting.session_day = calendar_.day_of(current.time);

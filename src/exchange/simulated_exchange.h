@@ -78,6 +78,8 @@ struct ExchangeOrder {
 
 // The matching terms of `order` (its id, side, quantity, prices, time terms and links as given).
 ExchangeOrder exchange_order_of(const Order& order);
+// The same written into `out` in place (its OCA group string keeps its buffer): every field set.
+void assign_exchange_order(ExchangeOrder& out, const Order& order);
 
 struct ExchangeEvent {
   // kFill: executed at `price`. kExpired: a DAY order's session ended. kCancelled: cancelled by
@@ -103,6 +105,11 @@ class SimulatedExchange {
   // Accepts `order` for `symbol` while `current` is its latest bar. Close model: checked against
   // current.close at once (a fill is appended to `events`); otherwise, and in next-open, it rests.
   void submit(std::size_t symbol, const ExchangeOrder& order, const Bar& current,
+              std::vector<ExchangeEvent>& events);
+  // The same with the matching terms of `order` (exchange_order_of), taken into the exchange's
+  // reused slot for an incoming order rather than copied into an ExchangeOrder first: an order
+  // that fills or ends at submission is never copied, one that rests is moved into its book.
+  void submit(std::size_t symbol, const Order& order, const Bar& current,
               std::vector<ExchangeEvent>& events);
   // Puts `order` to rest without checking it at the close: a partly filled remainder, or an
   // order restored after a restart (held if its parent rests; a trailing stop starts again from
@@ -147,8 +154,11 @@ class SimulatedExchange {
   };
 
   void match_bar(std::size_t symbol, const Bar& bar, std::vector<ExchangeEvent>& events);
-  // `order` as it starts to rest: its trailing stop, held while its parent rests.
-  Resting make_resting(const ExchangeOrder& order, const Bar& current) const;
+  // incoming_ (its order set) as it starts to rest: the rest of its state reset, its trailing
+  // stop, held while its parent rests.
+  void prepare_incoming(const Bar& current);
+  // submit() of incoming_ (its order set).
+  void submit_incoming(std::size_t symbol, const Bar& current, std::vector<ExchangeEvent>& events);
   // Price at which `resting` executes on `bar`, if it does (may set `triggered`, move the stop).
   std::optional<double> price_on_bar(Resting& resting, const Bar& bar) const;
   std::optional<double> trail_on_bar(Resting& resting, const Bar& bar) const;
@@ -185,6 +195,9 @@ class SimulatedExchange {
   double slippage_bps_;
   broker::TradingCalendar calendar_;           // DAY sessions
   std::vector<std::vector<Resting>> resting_;  // per symbol, in submission order
+  // The order being submitted or restored: reused for every one (its strings keep their
+  // buffers), moved into its book when it rests.
+  Resting incoming_;
   // Resting orders with a parent or an OCA group: when 0, fills skip the search for them.
   std::size_t linked_count_ = 0;
   // Set while match_bar runs on a symbol: removals in that book only mark orders dead.
