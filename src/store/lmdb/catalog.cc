@@ -64,35 +64,45 @@ std::optional<std::string> library_of(std::string_view key) {
   return std::string(key.substr(keys::kLibraryPrefix.size()));
 }
 
+void append_number(std::string& out, std::uint64_t value) {
+  char digits[24];
+  out.append(digits, std::to_chars(digits, digits + sizeof digits, value).ptr);
+}
+
 }  // namespace
 
+void append_library_line(std::string& out, std::string_view library) {
+  out += "L ";
+  out += library;
+  out += '\n';
+}
+
+void append_head_line(std::string& out, const std::pair<std::string, std::string>& name,
+                      std::uint64_t version) {
+  out += "H ";
+  out += name.first;
+  out += ' ';
+  out += name.second;
+  out += ' ';
+  append_number(out, version);
+  out += '\n';
+}
+
+void append_checksum_line(std::string& out) {
+  out += fmt::format("xxh3 {:016x}\n", XXH3_64bits(out.data(), out.size()));
+}
+
 std::string encode(const Catalog& catalog) {
-  // Plain appends, not fmt: every commit encodes the whole catalog (BENCHMARKS.md).
+  // Plain appends, not fmt: a commit that does not find its cached CatalogText encodes the whole
+  // catalog (BENCHMARKS.md).
   std::string out(kHeader);
   out.reserve(64 + catalog.libraries.size() * 24 + catalog.heads.size() * 40);
-  char digits[24];
-  auto number = [&](std::uint64_t v) {
-    const auto end = std::to_chars(digits, digits + sizeof digits, v).ptr;
-    out.append(digits, end);
-  };
   out += "txn ";
-  number(catalog.txn);
+  append_number(out, catalog.txn);
   out += '\n';
-  for (const auto& lib : catalog.libraries) {
-    out += "L ";
-    out += lib;
-    out += '\n';
-  }
-  for (const auto& [name, version] : catalog.heads) {
-    out += "H ";
-    out += name.first;
-    out += ' ';
-    out += name.second;
-    out += ' ';
-    number(version);
-    out += '\n';
-  }
-  out += fmt::format("xxh3 {:016x}\n", XXH3_64bits(out.data(), out.size()));
+  for (const auto& lib : catalog.libraries) append_library_line(out, lib);
+  for (const auto& [name, version] : catalog.heads) append_head_line(out, name, version);
+  append_checksum_line(out);
   return out;
 }
 
@@ -156,28 +166,36 @@ Catalog from_tree(const StorageView& view, std::vector<std::string>* unreadable)
   return catalog;
 }
 
-void apply(Catalog& catalog, const Mutation& mutation) {
+Edit edit_of(const Mutation& mutation) {
+  Edit edit;
   for (const auto& kv : mutation.puts) {
     if (auto lib = library_of(kv.key)) {
-      catalog.libraries.insert(std::move(*lib));
+      edit.added_libraries.push_back(std::move(*lib));
     } else if (auto name = head_of(kv.key)) {
-      // The engine writes only records it encoded; bytes that do not decode come from a raw
-      // put (a tool, a test simulating damage). The catalog keeps what it had: verify reports
-      // the unreadable head, and the commit is not the catalog's to refuse.
       try {
-        catalog.heads[std::move(*name)] = decode_record(kv.value, true).version;
+        edit.set_heads.emplace_back(std::move(*name), decode_record(kv.value, true).version);
       } catch (const Error&) {
       }
     }
   }
   for (const auto& key : mutation.removes) {
     if (auto lib = library_of(key)) {
-      catalog.libraries.erase(*lib);
+      edit.removed_libraries.push_back(std::move(*lib));
     } else if (auto name = head_of(key)) {
-      catalog.heads.erase(*name);
+      edit.removed_heads.push_back(std::move(*name));
     }
   }
+  return edit;
 }
+
+void apply(Catalog& catalog, const Edit& edit) {
+  for (const auto& lib : edit.added_libraries) catalog.libraries.insert(lib);
+  for (const auto& [name, version] : edit.set_heads) catalog.heads[name] = version;
+  for (const auto& lib : edit.removed_libraries) catalog.libraries.erase(lib);
+  for (const auto& name : edit.removed_heads) catalog.heads.erase(name);
+}
+
+void apply(Catalog& catalog, const Mutation& mutation) { apply(catalog, edit_of(mutation)); }
 
 std::vector<std::string> differences(const Catalog& expected, const Catalog& actual) {
   std::vector<std::string> out;

@@ -39,6 +39,7 @@ struct Catalog {
   std::map<std::pair<std::string, std::string>, std::uint64_t> heads;  // (lib, sym) → version
 };
 
+// The reference encoding: CatalogText (catalog_text.h) keeps a text equal to it byte for byte.
 std::string encode(const Catalog& catalog);
 // Throws Error(Corruption) naming what is wrong (bad checksum, malformed line).
 Catalog decode(std::string_view text);
@@ -47,8 +48,30 @@ Catalog decode(std::string_view text);
 // that do not decode are left out and described in `unreadable` (when given).
 Catalog from_tree(const StorageView& view, std::vector<std::string>* unreadable = nullptr);
 
-// Applies a commit's L/ and H/ puts and removes (puts first, then removes, as commits do).
+// What a commit's L/ and H/ puts and removes do to the catalog, in the order they apply: puts
+// first (in the mutation's order: a later put of the same head wins), then removes. A head put
+// whose record does not decode is left out: the engine writes only records it encoded, so such
+// bytes come from a raw put (a tool, a test simulating damage); the catalog keeps what it had,
+// verify reports the unreadable head, and the commit is not the catalog's to refuse.
+struct Edit {
+  std::vector<std::string> added_libraries;
+  std::vector<std::pair<std::pair<std::string, std::string>, std::uint64_t>> set_heads;
+  std::vector<std::string> removed_libraries;
+  std::vector<std::pair<std::string, std::string>> removed_heads;
+};
+Edit edit_of(const Mutation& mutation);
+
+// Applies a commit's L/ and H/ puts and removes (edit_of).
 void apply(Catalog& catalog, const Mutation& mutation);
+void apply(Catalog& catalog, const Edit& edit);
+
+// The lines encode writes, appended to `out`: CatalogText splices the same bytes.
+void append_library_line(std::string& out, std::string_view library);
+void append_head_line(std::string& out, const std::pair<std::string, std::string>& name,
+                      std::uint64_t version);
+// "xxh3 <XXH3-64 of everything in `out` so far, 16 hex digits>\n".
+void append_checksum_line(std::string& out);
+inline constexpr std::size_t kChecksumLineSize = 22;
 
 // One line per difference between what `expected` lists and what `actual` holds: libraries and
 // symbols gone, heads at another version, and entries the catalog does not list.

@@ -19,6 +19,7 @@
 
 #include "core/error.h"
 #include "store/lmdb/catalog.h"
+#include "store/lmdb/catalog_text.h"
 
 namespace tandem::store {
 namespace {
@@ -269,14 +270,14 @@ class Environment {
   // Held shared by every transaction of this process, exclusively to change the map size.
   std::shared_mutex resize_mutex;
 
-  // The catalog this process wrote last, parsed (catalog.h): the next commit finds the same text
-  // in the tree unless another process wrote in between. Taken (moved out) on a match.
-  std::optional<lmdb_catalog::Catalog> take_cached_catalog(std::string_view text) {
+  // The catalog this process wrote last, parsed and with its text (catalog_text.h): the next
+  // commit finds the same text in the tree unless another process wrote in between, and edits
+  // it instead of decoding and encoding the whole catalog. Taken (moved out) on a match.
+  std::optional<lmdb_catalog::CatalogText> take_cached_catalog(std::string_view text) {
     std::lock_guard lock(catalog_mutex_);
-    if (!cached_catalog_ || text != cached_catalog_text_) return std::nullopt;
+    if (!cached_catalog_ || text != cached_catalog_->text()) return std::nullopt;
     auto out = std::move(cached_catalog_);
     cached_catalog_.reset();
-    cached_catalog_text_.clear();
     return out;
   }
   // The catalog's side file, opened on the first commit and kept open (called inside a write
@@ -285,9 +286,8 @@ class Environment {
     if (side_fd_ < 0) side_fd_ = lmdb_catalog::open_side_file(directory_);
     return side_fd_;
   }
-  void cache_catalog(std::string text, lmdb_catalog::Catalog catalog) {
+  void cache_catalog(lmdb_catalog::CatalogText catalog) {
     std::lock_guard lock(catalog_mutex_);
-    cached_catalog_text_ = std::move(text);
     cached_catalog_ = std::move(catalog);
   }
 
@@ -299,8 +299,7 @@ class Environment {
   pid_t owner_pid_ = getpid();
   int side_fd_ = -1;
   std::mutex catalog_mutex_;
-  std::string cached_catalog_text_;
-  std::optional<lmdb_catalog::Catalog> cached_catalog_;
+  std::optional<lmdb_catalog::CatalogText> cached_catalog_;
 };
 
 std::shared_ptr<Environment> shared_environment(const std::string& directory,
@@ -526,7 +525,7 @@ class LmdbStorage : public Storage {
     namespace cat = lmdb_catalog;
     const std::uint64_t id = mdb_txn_id(txn);
     TxnView view(*env_, txn);
-    cat::Catalog catalog;
+    std::optional<cat::CatalogText> catalog;
     const auto stored = rebuild ? std::nullopt : view.get(cat::kCatalogKey);
     const auto refuse = [&](const std::string& why) {
       return Error(ErrorKind::Corruption,
@@ -537,27 +536,30 @@ class LmdbStorage : public Storage {
     };
     if (stored) {
       try {
-        // The text this process wrote last is usually what the tree holds: reuse its parse.
-        auto cached = env_->take_cached_catalog(*stored);
-        catalog = cached ? std::move(*cached) : cat::decode(*stored);
+        // The text this process wrote last is usually what the tree holds: reuse it (parsed and
+        // encoded); otherwise the stored text is decoded and encoded afresh (encode()).
+        catalog = env_->take_cached_catalog(*stored);
+        if (!catalog) catalog.emplace(cat::decode(*stored));
       } catch (const Error& e) {
         throw refuse("the catalog in LMDB's tree is damaged (" + e.message() + ")");
       }
+      const std::uint64_t stored_txn = catalog->catalog().txn;
       // A compacting copy (store backup, mdb_copy -c) restarts LMDB's transaction ids, so its
       // tree carries a catalog "from the future"; accepted when the tree holds exactly what
       // the catalog lists. A catalog older than the previous transaction is a rollback.
-      const bool copied = catalog.txn >= id && [&] {
-        cat::Catalog expected = catalog;
-        cat::apply(expected, m);
+      const cat::Edit edit = cat::edit_of(m);
+      const bool copied = stored_txn >= id && [&] {
+        cat::Catalog expected = catalog->catalog();
+        cat::apply(expected, edit);
         return cat::differences(expected, cat::from_tree(view)).empty();
       }();
-      if (catalog.txn + 1 != id && !copied) {
+      if (stored_txn + 1 != id && !copied) {
         throw refuse(fmt::format(
             "LMDB's tree carries the catalog of transaction {} but the store's last commit was "
             "transaction {}: the tree was rolled back or damaged",
-            catalog.txn, id - 1));
+            stored_txn, id - 1));
       }
-      cat::apply(catalog, m);
+      catalog->apply(edit);
     } else {
       if (!rebuild &&
           std::filesystem::exists(std::filesystem::path(env_->directory()) / cat::kCatalogFile)) {
@@ -566,14 +568,14 @@ class LmdbStorage : public Storage {
       }
       // A store written before the catalog existed: built from the tree (after this commit's
       // changes) on its first write.
-      catalog = cat::from_tree(view);
+      catalog.emplace(cat::from_tree(view));
     }
-    catalog.txn = id;
-    std::string text = cat::encode(catalog);
+    catalog->set_txn(id);
+    const std::string& text = catalog->text();
     put(txn, cat::kCatalogKey, text, 0);
     cat::write_side_file(env_->side_file(), text, env_->directory());
     // Kept for the next commit; if this one fails to commit, the text will not match the tree.
-    env_->cache_catalog(std::move(text), std::move(catalog));
+    env_->cache_catalog(std::move(*catalog));
   }
 
   void put(MDB_txn* txn, std::string_view key, std::string_view value, unsigned flags) {
