@@ -270,9 +270,9 @@ void AccountCore::record_position(std::size_t strategy, broker::StrategyPosition
   rows_buffered();
 }
 
-void AccountCore::record_performance(std::size_t strategy, broker::PerformanceRow row) {
+void AccountCore::record_performance(std::size_t strategy, const broker::PerformanceRow& row) {
   const std::size_t slot = strategies_[strategy].recorder_slot;
-  if (!batching()) return settings_.recorder->record_performance(slot, std::move(row));
+  if (!batching()) return settings_.recorder->record_performance(slot, row);
   rows_.strategy(slot).performance.push_back(row);
   rows_buffered();
 }

@@ -417,7 +417,7 @@ class AccountCore {
   void record(broker::PortfolioRow&& row);
   void record(broker::AccountSummaryRow&& row);
   void record_position(std::size_t strategy, broker::StrategyPositionRow&& row);
-  void record_performance(std::size_t strategy, broker::PerformanceRow row);
+  void record_performance(std::size_t strategy, const broker::PerformanceRow& row);
   // The `orders` row of `trade` as it is now, the `fills` row of `fill` booked for `key`.
   void record_order_event(Timestamp time, const Trade& trade, std::string message);
   void record_fill(const Fill& fill, const std::string& key);
@@ -459,8 +459,9 @@ class AccountCore {
     start(total_equity);
     if (risk_.active()) note_day_start(total_equity, price_of);
   }
-  // The account's day rows at `time`, when rows are kept: the portfolio rows
-  // `add_portfolio(out)` appends (one with unattributed shares is logged), each strategy's
+  // The account's day rows at `time`, when rows are kept: the portfolio rows `add_portfolio(add)`
+  // gives to `add(const broker::PortfolioRow&)` (one with unattributed shares is logged), each
+  // strategy's
   // strategy_{KEY}_performance row (end_strategy_day, with `round_trips(index)` and
   // `add_marks(index, day)`) and — once NetLiquidation is known — the account_summary row:
   // the snapshot's figures (0 for one not known), the PnL the strategies' sums when the account
@@ -513,12 +514,11 @@ class AccountCore {
   // rows_'s tables reserved by a batch's first row to the last batch's sizes (no regrowing).
   void reserve_batch();
 
-  // end_day's parts: its portfolio rows (in portfolio_scratch_) logged when unattributed and
-  // recorded (a batching core's counted with the summary row); the account_summary row.
-  void portfolio_rows_made();
+  // end_day's parts: a portfolio row logged when unattributed and recorded (a batching core's
+  // into rows_'s columns, counted with the summary row); the account_summary row.
+  void portfolio_row(const broker::PortfolioRow& row);
   void summary_row(Timestamp time, const FundsSnapshot& funds, double unrealized, double realized,
                    std::size_t portfolio_rows);
-  std::vector<broker::PortfolioRow> portfolio_scratch_;  // end_day's, reused day after day
 
   CoreSettings settings_;
   // A status change makes an `orders` row or a log line (else only the state and the notice).

@@ -15,18 +15,16 @@ std::map<std::string, double> AccountCore::attributed_positions() const {
   return attributed;
 }
 
-void AccountCore::portfolio_rows_made() {
-  for (broker::PortfolioRow& row : portfolio_scratch_) {
-    if (row.unattributed != 0) {
-      log(fmt::format("UNATTRIBUTED {}: the account holds {}, its strategies {}; unattributed {}",
-                      row.symbol, row.position, row.position - row.unattributed, row.unattributed));
-    }
-    // Into the batch (counted with the summary row), or to the recorder at once.
-    if (batching()) {
-      rows_.portfolio.push_back(row);
-    } else {
-      settings_.recorder->record(std::move(row));
-    }
+void AccountCore::portfolio_row(const broker::PortfolioRow& row) {
+  if (row.unattributed != 0) {
+    log(fmt::format("UNATTRIBUTED {}: the account holds {}, its strategies {}; unattributed {}",
+                    row.symbol, row.position, row.position - row.unattributed, row.unattributed));
+  }
+  // Into the batch's columns (counted with the summary row), or to the recorder at once.
+  if (batching()) {
+    rows_.portfolio.push_back(row);
+  } else {
+    settings_.recorder->record(broker::PortfolioRow(row));
   }
 }
 

@@ -77,10 +77,11 @@ template <class AddPortfolio, class RoundTrips, class AddMarks, class PriceOf>
 void AccountCore::end_day(Timestamp time, const FundsSnapshot& funds, AddPortfolio&& add_portfolio,
                           RoundTrips&& round_trips, AddMarks&& add_marks, PriceOf&& price_of) {
   if (!recording()) return;
-  portfolio_scratch_.clear();
-  add_portfolio(portfolio_scratch_);
-  const std::size_t portfolio_rows = portfolio_scratch_.size();
-  portfolio_rows_made();
+  std::size_t portfolio_rows = 0;
+  add_portfolio([&](const broker::PortfolioRow& row) {
+    portfolio_row(row);
+    ++portfolio_rows;
+  });
   const double net_liquidation = funds.net_liquidation.value_or(0.0);
   double unrealized = 0;
   double realized = 0;

@@ -13,7 +13,7 @@ CashLedger::CashLedger(double initial_cash, std::size_t instruments, std::string
     : cash_(initial_cash),
       currency_(std::move(currency)),
       position_(instruments, 0.0),
-      traded_(instruments, false),
+      traded_(instruments, 0),
       holders_(instruments) {
   if (!(initial_cash > 0) || !std::isfinite(initial_cash)) {
     throw Error(ErrorKind::InvalidArgument,
@@ -33,7 +33,7 @@ void CashLedger::book(std::size_t instrument, double shares, double cash_change)
   } else if (!listed) {
     open_.insert(at, instrument);
   }
-  traded_[instrument] = true;
+  traded_[instrument] = 1;
 }
 
 bool CashLedger::add_holder(std::size_t instrument, std::size_t strategy,

@@ -13,6 +13,7 @@
 #include <cmath>
 #include <cstddef>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "account/funds.h"
@@ -53,10 +54,12 @@ class CashLedger {
   template <class Market>
   FundsSnapshot snapshot(const Market& market) const;
   // A row per instrument held or traded since the last call (broker::portfolio_row_due), at
-  // `time`, appended to `out`: the account's position at its latest close, the holders' average
-  // cost (weighted by shares) and PnL.
-  template <class Market>
-  void portfolio_rows(Timestamp time, const Market& market, std::vector<broker::PortfolioRow>& out);
+  // `time`, each given to `add(const broker::PortfolioRow&)`: the account's position at its
+  // latest close, the holders' average cost (weighted by shares) and PnL. The rows are the
+  // ledger's, one per instrument kept from call to call, so an instrument's symbol is copied
+  // into its row once, not once a day (a backtest makes a row per held symbol per day).
+  template <class Market, class Add>
+  void portfolio_rows(Timestamp time, const Market& market, Add&& add);
 
  private:
   struct Holder {
@@ -66,10 +69,14 @@ class CashLedger {
 
   double cash_;
   std::string currency_;
-  std::vector<double> position_;              // by instrument, all strategies
-  std::vector<std::size_t> open_;             // the instruments whose position is not 0, ascending
-  std::vector<bool> traded_;                  // by instrument, since the last portfolio_rows()
+  std::vector<double> position_;   // by instrument, all strategies
+  std::vector<std::size_t> open_;  // the instruments whose position is not 0, ascending
+  // By instrument, since the last portfolio_rows() (bytes: that loop reads them all, each day).
+  std::vector<char> traded_;
   std::vector<std::vector<Holder>> holders_;  // by instrument: who ever traded it, first first
+  // By instrument: its portfolio row, its symbol set by its first; sized by the first
+  // portfolio_rows() (a sweep's in-memory runs never ask).
+  std::vector<broker::PortfolioRow> rows_;
 };
 
 template <class Market>
@@ -105,21 +112,25 @@ FundsSnapshot CashLedger::snapshot(const Market& market) const {
   return funds;
 }
 
-template <class Market>
-void CashLedger::portfolio_rows(Timestamp time, const Market& market,
-                                std::vector<broker::PortfolioRow>& out) {
+template <class Market, class Add>
+void CashLedger::portfolio_rows(Timestamp time, const Market& market, Add&& add) {
+  if (rows_.size() != position_.size()) rows_.resize(position_.size());
   for (std::size_t i = 0; i < position_.size(); ++i) {
     if (!broker::portfolio_row_due(position_[i], traded_[i])) continue;
     traded_[i] = false;
     const auto& contract = market.contract(i);
     const double price = market.last_close(i);
-    broker::PortfolioRow& row = out.emplace_back();
+    broker::PortfolioRow& row = rows_[i];
+    if (row.symbol.empty()) {
+      row.symbol = contract.symbol;
+      row.con_id = contract.con_id;
+    }
     row.time = time;
-    row.symbol = contract.symbol;
-    row.con_id = contract.con_id;
     row.position = position_[i];
     row.market_price = price;
     row.market_value = row.position * price * contract.multiplier;
+    row.unrealized_pnl = 0;
+    row.realized_pnl = 0;
     double cost_shares = 0;
     double cost = 0;
     for (const Holder& holder : holders_[i]) {
@@ -129,6 +140,7 @@ void CashLedger::portfolio_rows(Timestamp time, const Market& market,
       cost += std::abs(holder.holding->quantity) * holder.holding->avg_cost();
     }
     row.avg_cost = cost_shares > 0 ? cost / cost_shares : 0.0;
+    add(std::as_const(row));
   }
 }
 

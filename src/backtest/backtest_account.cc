@@ -233,7 +233,7 @@ void BacktestAccount::end_day(Timestamp time) {
   if (core_.recording()) {
     core_.end_day(
         time, ledger_.snapshot(market_),
-        [&](std::vector<broker::PortfolioRow>& out) { ledger_.portfolio_rows(time, market_, out); },
+        [&](auto&& add) { ledger_.portfolio_rows(time, market_, add); },
         [&](std::size_t index) { return core_.round_trips(index); },
         [&](std::size_t index, broker::PerformanceDay& day) {
           for (const HeldSymbol& held : caches_[index].held) {

@@ -75,6 +75,11 @@ Container& gather(std::vector<AccountRecorder::Rows>& batches, Get table_of, Con
 
 }  // namespace
 
+AccountRecorder::Rows::StrategyRows& AccountRecorder::Rows::add_slots(std::size_t slot) {
+  strategies.resize(slot + 1);
+  return strategies[slot];
+}
+
 void AccountRecorder::Rows::clear() {
   orders.clear();
   fills.clear();

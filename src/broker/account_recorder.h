@@ -96,10 +96,12 @@ class AccountRecorder {
       PerformanceColumns performance;
     };
     std::vector<StrategyRows> strategies;  // by slot
+    // Inline: a backtest asks per performance and positions row; the slots are made by a
+    // slot's first row (add_slots, out of line).
     StrategyRows& strategy(std::size_t slot) {
-      if (slot >= strategies.size()) strategies.resize(slot + 1);
-      return strategies[slot];
+      return slot < strategies.size() ? strategies[slot] : add_slots(slot);
     }
+    StrategyRows& add_slots(std::size_t slot);  // strategies grown to hold `slot`
     bool empty() const;
     std::size_t size() const;
     void clear();  // keeps the vectors' capacity

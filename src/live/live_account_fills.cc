@@ -95,8 +95,10 @@ void LiveAccount::end_day(Timestamp time) {
   core_.orders().prune_finished(/*release=*/false);
   core_.end_day(
       time, funds_.snapshot(),
-      [&](std::vector<broker::PortfolioRow>& out) {
-        funds_.portfolio_rows(time, core_.attributed_positions(), out);
+      [&](auto&& add) {
+        std::vector<broker::PortfolioRow> rows;
+        funds_.portfolio_rows(time, core_.attributed_positions(), rows);
+        for (const broker::PortfolioRow& row : rows) add(row);
       },
       [&](std::size_t index) { return core_.round_trips(index); },
       [&](std::size_t index, broker::PerformanceDay& day) {

@@ -129,7 +129,7 @@ TEST_F(FundsTest, TheBacktestsDayRowsComeFromItsLedgerAndItsStrategies) {
   };
   core_.end_day(
       86'400, ledger.snapshot(market),
-      [&](std::vector<broker::PortfolioRow>& out) { ledger.portfolio_rows(86'400, market, out); },
+      [&](auto&& add) { ledger.portfolio_rows(86'400, market, add); },
       [](std::size_t) { return 0; },
       [&](std::size_t index, broker::PerformanceDay& day) {
         for (const auto& [symbol, holding] : core_.strategy(index).book.holdings()) {
@@ -160,7 +160,8 @@ TEST_F(FundsTest, TheBacktestsDayRowsComeFromItsLedgerAndItsStrategies) {
 
   // The next day: CCC is no longer due (flat, not traded), AAA still is.
   std::vector<broker::PortfolioRow> next;
-  ledger.portfolio_rows(2 * 86'400, market, next);
+  ledger.portfolio_rows(2 * 86'400, market,
+                        [&](const broker::PortfolioRow& row) { next.push_back(row); });
   ASSERT_EQ(next.size(), 1u);
   EXPECT_EQ(next[0].symbol, "AAA");
   EXPECT_EQ(next[0].con_id, 11);
@@ -272,8 +273,10 @@ TEST_F(FundsTest, LivesDayRowsComeFromIbsFiguresAndNameTheUnattributedRest) {
   const auto end_day = [&](Timestamp time) {
     core_.end_day(
         time, funds.snapshot(),
-        [&](std::vector<broker::PortfolioRow>& out) {
-          funds.portfolio_rows(time, core_.attributed_positions(), out);
+        [&](auto&& add) {
+          std::vector<broker::PortfolioRow> rows;
+          funds.portfolio_rows(time, core_.attributed_positions(), rows);
+          for (const broker::PortfolioRow& row : rows) add(row);
         },
         [](std::size_t) { return 0; }, [](std::size_t, broker::PerformanceDay&) {},
         [](const std::string&) { return std::nullopt; });
@@ -374,7 +377,7 @@ TEST_F(FundsTest, AnActiveGateKeepsTheEquitiesEachDayStartsFrom) {
     FundsSnapshot funds;
     funds.net_liquidation = net_liquidation;
     core_.end_day(
-        time, funds, [](std::vector<broker::PortfolioRow>&) {}, [](std::size_t) { return 0; },
+        time, funds, [](auto&&) {}, [](std::size_t) { return 0; },
         [](std::size_t, broker::PerformanceDay&) {}, price_of);
   };
   // No limit: nothing is kept (the marks are never asked for).
