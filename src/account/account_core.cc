@@ -194,8 +194,12 @@ void AccountCore::record_fill(const Fill& fill, const std::string& key) {
 
 void AccountCore::hand_over_rows() {
   if (settings_.recorder != nullptr) {
-    last_batch_.assign({rows_.orders.size(), rows_.fills.size(), rows_.trades.size()});
-    for (const auto& slot : rows_.strategies) last_batch_.push_back(slot.positions.size());
+    last_batch_.assign(
+        {rows_.orders.size(), rows_.fills.size(), rows_.trades.size(), rows_.portfolio.size()});
+    for (const auto& slot : rows_.strategies) {
+      last_batch_.push_back(slot.positions.size());
+      last_batch_.push_back(slot.performance.size());
+    }
     settings_.recorder->record(rows_);
   }
   buffered_rows_ = 0;
@@ -216,8 +220,10 @@ void AccountCore::reserve_batch() {
   reserve(rows_.orders, last_batch_[0]);
   reserve(rows_.fills, last_batch_[1]);
   reserve(rows_.trades, last_batch_[2]);
-  for (std::size_t slot = 0; slot + 3 < last_batch_.size(); ++slot) {
-    reserve(rows_.strategy(slot).positions, last_batch_[slot + 3]);
+  reserve(rows_.portfolio, last_batch_[3]);
+  for (std::size_t slot = 0; 2 * slot + 5 < last_batch_.size(); ++slot) {
+    reserve(rows_.strategy(slot).positions, last_batch_[2 * slot + 4]);
+    reserve(rows_.strategy(slot).performance, last_batch_[2 * slot + 5]);
   }
 }
 
@@ -273,6 +279,7 @@ void AccountCore::record_position(std::size_t strategy, broker::StrategyPosition
 void AccountCore::record_performance(std::size_t strategy, const broker::PerformanceRow& row) {
   const std::size_t slot = strategies_[strategy].recorder_slot;
   if (!batching()) return settings_.recorder->record_performance(slot, row);
+  if (!batch_reserved_) reserve_batch();
   rows_.strategy(slot).performance.push_back(row);
   rows_buffered();
 }

@@ -528,8 +528,9 @@ class AccountCore {
   broker::NoticeQueue notices_;
   broker::AccountRecorder::Rows rows_;
   std::size_t buffered_rows_ = 0;
-  // Rows per table in the last batch handed over (orders, fills, trades, positions by slot):
-  // reserve_batch's sizes for the next; batch_reserved_ once it has reserved them.
+  // Rows per table in the last batch handed over (orders, fills, trades, portfolio, then each
+  // slot's positions and performance): reserve_batch's sizes for the next; batch_reserved_ once
+  // it has reserved them.
   std::vector<std::size_t> last_batch_;
   bool batch_reserved_ = false;
   std::array<std::size_t, 16> ended_{};  // by OrderStatus, counted when an order is done

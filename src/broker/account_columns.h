@@ -29,7 +29,8 @@ class PerformanceColumns {
   void push_back(const PerformanceRow& row);
   std::size_t size() const { return time_.size(); }
   bool empty() const { return time_.empty(); }
-  void clear();  // keeps the capacity
+  std::size_t capacity() const { return time_.capacity(); }  // the rows held without growing
+  void clear();                                              // keeps the capacity
   void reserve(std::size_t rows);
   // Moves the rows of `other` behind these and empties `other` (keeping its capacity).
   void take_rows(PerformanceColumns& other);
@@ -50,6 +51,7 @@ class PortfolioColumns {
   void push_back(const PortfolioRow& row);
   std::size_t size() const { return time_.size(); }
   bool empty() const { return time_.empty(); }
+  std::size_t capacity() const { return time_.capacity(); }
   void clear();
   void reserve(std::size_t rows);
   void take_rows(PortfolioColumns& other);
