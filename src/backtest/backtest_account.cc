@@ -230,22 +230,27 @@ std::vector<AccountValue> BacktestAccount::account_values() const {
 void BacktestAccount::end_day(Timestamp time) {
   // In memory (a sweep's runs) no row is kept, so only the day's net liquidation — the
   // account_summary row's figure — is made.
-  if (core_.recording()) {
-    core_.end_day(
-        time, ledger_.snapshot(market_),
-        [&](auto&& add) { ledger_.portfolio_rows(time, market_, add); },
-        [&](std::size_t index) { return core_.round_trips(index); },
-        [&](std::size_t index, broker::PerformanceDay& day) {
-          for (const HeldSymbol& held : caches_[index].held) {
-            // What holding_price() gives, without looking the symbol up by name.
-            day.add(*held.holding, market_.has_price(held.symbol)
-                                       ? std::optional<double>(market_.last_close(held.symbol))
-                                       : std::nullopt);
-          }
-        },
-        [this](const std::string& symbol) { return holding_price(symbol); });
+  if (!core_.recording()) {
+    daily_.push_back(DailyEquity{time, total_equity()});
+    release_finished_trades();
+    return;
   }
-  daily_.push_back(DailyEquity{time, total_equity()});
+  // The snapshot's NetLiquidation is total_equity(): the day's equity taken from it, not
+  // summed over the open positions a second time.
+  const account::FundsSnapshot funds = ledger_.snapshot(market_);
+  core_.end_day(
+      time, funds, [&](auto&& add) { ledger_.portfolio_rows(time, market_, add); },
+      [&](std::size_t index) { return core_.round_trips(index); },
+      [&](std::size_t index, broker::PerformanceDay& day) {
+        for (const HeldSymbol& held : caches_[index].held) {
+          // What holding_price() gives, without looking the symbol up by name.
+          day.add(*held.holding, market_.has_price(held.symbol)
+                                     ? std::optional<double>(market_.last_close(held.symbol))
+                                     : std::nullopt);
+        }
+      },
+      [this](const std::string& symbol) { return holding_price(symbol); });
+  daily_.push_back(DailyEquity{time, *funds.net_liquidation});
   release_finished_trades();
 }
 
