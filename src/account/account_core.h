@@ -461,8 +461,7 @@ class AccountCore {
   }
   // The account's day rows at `time`, when rows are kept: the portfolio rows `add_portfolio(add)`
   // gives to `add(const broker::PortfolioRow&)` (one with unattributed shares is logged), each
-  // strategy's
-  // strategy_{KEY}_performance row (end_strategy_day, with `round_trips(index)` and
+  // strategy's strategy_{KEY}_performance row (end_strategy_day, with `round_trips(index)` and
   // `add_marks(index, day)`) and — once NetLiquidation is known — the account_summary row:
   // the snapshot's figures (0 for one not known), the PnL the strategies' sums when the account
   // is its strategies, the commission paid. Then, when the risk gate is active, the equities the

@@ -117,7 +117,7 @@ void CashLedger::portfolio_rows(Timestamp time, const Market& market, Add&& add)
   if (rows_.size() != position_.size()) rows_.resize(position_.size());
   for (std::size_t i = 0; i < position_.size(); ++i) {
     if (!broker::portfolio_row_due(position_[i], traded_[i])) continue;
-    traded_[i] = false;
+    traded_[i] = 0;
     const auto& contract = market.contract(i);
     const double price = market.last_close(i);
     broker::PortfolioRow& row = rows_[i];
