@@ -85,15 +85,10 @@ double SimulatedExchange::trail_distance(const ExchangeOrder& order, double pric
 }
 
 void SimulatedExchange::prepare_incoming(const Bar& current) {
+  // Every field but the order back to its default; the order (and its strings' buffers) kept.
+  incoming_ = Resting{std::move(incoming_.order)};
   Resting& resting = incoming_;
   const ExchangeOrder& order = resting.order;
-  resting.session_day = Resting::kNoSession;
-  resting.triggered = false;
-  resting.held = false;
-  resting.dead = false;
-  resting.released_after = INT64_MIN;
-  resting.trail_stop = 0;
-  resting.trigger_limit = 0;
   const bool buy = order.action == Action::kBuy;
   if (is_trailing(order.type)) {
     const double distance = trail_distance(order, current.close);
