@@ -161,7 +161,6 @@ void AccountCore::record_fill_rows(std::size_t strategy, const Fill& fill,
     row.exec_id = fill.execution.exec_id;
   };
   if (batching()) {
-    if (!batch_reserved_) reserve_batch();
     write(rows_.strategy(slot).positions.emplace_back());
     rows_buffered();
   } else {
@@ -193,44 +192,13 @@ void AccountCore::record_fill(const Fill& fill, const std::string& key) {
 }
 
 void AccountCore::hand_over_rows() {
-  if (settings_.recorder != nullptr) {
-    last_batch_.assign(
-        {rows_.orders.size(), rows_.fills.size(), rows_.trades.size(), rows_.portfolio.size()});
-    for (const auto& slot : rows_.strategies) {
-      last_batch_.push_back(slot.positions.size());
-      last_batch_.push_back(slot.performance.size());
-    }
-    settings_.recorder->record(rows_);
-  }
+  if (settings_.recorder != nullptr) settings_.recorder->record(rows_);
   buffered_rows_ = 0;
-  batch_reserved_ = false;  // the next batch is reserved by its first row
-}
-
-void AccountCore::reserve_batch() {
-  // A batch the recorder hands back keeps its capacity (left as it is: reserving it again to a
-  // slightly different size would reallocate it, and the odd sizes fragment the heap: +20 MB
-  // peak RSS in the bench); a new one would grow each table by doubling, row by row. Steady
-  // recording fills batches alike, so a new table is reserved to the last batch's size and an
-  // eighth (not a fixed share of rows_per_hand_over, which a batch of another mix never uses).
-  batch_reserved_ = true;
-  if (last_batch_.empty()) return;  // the first batch: nothing known yet
-  auto reserve = [](auto& table, std::size_t rows) {
-    if (table.capacity() == 0) table.reserve(rows + rows / 8);
-  };
-  reserve(rows_.orders, last_batch_[0]);
-  reserve(rows_.fills, last_batch_[1]);
-  reserve(rows_.trades, last_batch_[2]);
-  reserve(rows_.portfolio, last_batch_[3]);
-  for (std::size_t slot = 0; 2 * slot + 5 < last_batch_.size(); ++slot) {
-    reserve(rows_.strategy(slot).positions, last_batch_[2 * slot + 4]);
-    reserve(rows_.strategy(slot).performance, last_batch_[2 * slot + 5]);
-  }
 }
 
 template <class Batch, class Write, class Send>
 void AccountCore::write_row(Batch& batch, Write&& write, Send&& send) {
   if (batching()) {
-    if (!batch_reserved_) reserve_batch();
     write(batch.emplace_back());
     rows_buffered();
     return;
@@ -243,7 +211,6 @@ void AccountCore::write_row(Batch& batch, Write&& write, Send&& send) {
 template <class Batch, class Row>
 void AccountCore::send_or_buffer(Batch& batch, Row&& row) {
   if (!batching()) return settings_.recorder->record(std::move(row));
-  if (!batch_reserved_) reserve_batch();
   batch.push_back(std::move(row));
   rows_buffered();
 }
@@ -271,7 +238,6 @@ void AccountCore::record(broker::AccountSummaryRow&& row) {
 void AccountCore::record_position(std::size_t strategy, broker::StrategyPositionRow&& row) {
   const std::size_t slot = strategies_[strategy].recorder_slot;
   if (!batching()) return settings_.recorder->record_position(slot, std::move(row));
-  if (!batch_reserved_) reserve_batch();
   rows_.strategy(slot).positions.push_back(std::move(row));
   rows_buffered();
 }
@@ -279,7 +245,6 @@ void AccountCore::record_position(std::size_t strategy, broker::StrategyPosition
 void AccountCore::record_performance(std::size_t strategy, const broker::PerformanceRow& row) {
   const std::size_t slot = strategies_[strategy].recorder_slot;
   if (!batching()) return settings_.recorder->record_performance(slot, row);
-  if (!batch_reserved_) reserve_batch();
   rows_.strategy(slot).performance.push_back(row);
   rows_buffered();
 }

@@ -510,8 +510,6 @@ class AccountCore {
   // A row written in place by `write(row&)` at the end of `batch` when batching, else sent.
   template <class Batch, class Write, class Send>
   void write_row(Batch& batch, Write&& write, Send&& send);
-  // rows_'s tables reserved by a batch's first row to the last batch's sizes (no regrowing).
-  void reserve_batch();
 
   // end_day's parts: a portfolio row logged when unattributed and recorded (a batching core's
   // into rows_'s columns, counted with the summary row); the account_summary row.
@@ -527,11 +525,6 @@ class AccountCore {
   broker::NoticeQueue notices_;
   broker::AccountRecorder::Rows rows_;
   std::size_t buffered_rows_ = 0;
-  // Rows per table in the last batch handed over (orders, fills, trades, portfolio, then each
-  // slot's positions and performance): reserve_batch's sizes for the next; batch_reserved_ once
-  // it has reserved them.
-  std::vector<std::size_t> last_batch_;
-  bool batch_reserved_ = false;
   std::array<std::size_t, 16> ended_{};  // by OrderStatus, counted when an order is done
   std::size_t ended_total_ = 0;          // the sum of ended_
   risk::RiskGate risk_;

@@ -22,7 +22,6 @@ void AccountCore::portfolio_row(const broker::PortfolioRow& row) {
   }
   // Into the batch's columns (counted with the summary row), or to the recorder at once.
   if (batching()) {
-    if (!batch_reserved_) reserve_batch();
     rows_.portfolio.push_back(row);
   } else {
     settings_.recorder->record(broker::PortfolioRow(row));

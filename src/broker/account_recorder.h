@@ -102,12 +102,16 @@ class AccountRecorder {
       return slot < strategies.size() ? strategies[slot] : add_slots(slot);
     }
     StrategyRows& add_slots(std::size_t slot);  // strategies grown to hold `slot`
+    // The tables of an empty batch reserved to `other`'s sizes and an eighth: for a batch that
+    // follows `other` (record(Rows&)).
+    void reserve_like(const Rows& other);
     bool empty() const;
     std::size_t size() const;
     void clear();  // keeps the vectors' capacity
   };
-  // Queues every row of `rows` by taking its vectors, and leaves `rows` empty (holding the
-  // capacity of a batch the writer has finished with, when there is one). O(1) in the rows.
+  // Queues every row of `rows` by taking its vectors, and leaves `rows` empty: holding the
+  // capacity of a batch the writer has finished with when there is one, else a new batch
+  // reserved to the sizes of the one just queued. O(1) in the rows.
   void record(Rows& rows);
 
   // Blocks until every row recorded before the call is in the store. Throws tandem::Error
